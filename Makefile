@@ -1,0 +1,76 @@
+# ovpn-token — build, test and demo.
+#   make            release build: ./ovpn-token
+#   make test       unit tests (cmocka) and end-to-end tests, built with ASan and UBSan
+#   make demo       throwaway PKI + SoftHSM2 token + loopback server, then `ovpn-token start`
+#   make deps       install the Debian packages everything here needs (as root)
+
+CC      ?= cc
+PKGS    := openssl readline
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
+CFLAGS  ?= -O2 -g
+BASE_CFLAGS := -std=c11 $(WARN) -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+PREFIX  ?= /usr/local
+VERSION := $(shell cat VERSION)
+
+# Everything but the entry point goes into a library the unit tests link against.
+CORE_SRC := $(wildcard src/*.c src/mgmt/*.c src/pkcs11/*.c src/ui/*.c) $(wildcard src/platform/posix_*.c)
+CORE_SRC := $(filter-out src/main.c,$(CORE_SRC))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+
+REL := build/release
+TST := build/test
+
+.PHONY: all test unit e2e demo deps clean install
+all: ovpn-token
+
+ovpn-token: $(REL)/ovpn-token
+	cp $< $@
+
+$(REL)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(TST)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC+SAN  $<"
+	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+
+$(REL)/ovpn-token: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/src/main.o
+	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/ovpn-token: $(CORE_SRC:%.c=$(TST)/%.o) $(TST)/src/main.o
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+$(TST)/unit/%: $(TST)/tests/unit/%.o $(CORE_SRC:%.c=$(TST)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
+
+unit: $(UNIT_BINS)
+	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
+
+e2e: $(TST)/ovpn-token
+	OVPN_TOKEN=$(CURDIR)/$(TST)/ovpn-token tests/run-e2e.sh
+
+test: unit e2e
+
+demo: ovpn-token
+	tests/demo.sh $(CURDIR)/ovpn-token
+
+deps:
+	tools/install-deps
+
+install: ovpn-token
+	install -D -m 0755 ovpn-token $(DESTDIR)$(PREFIX)/bin/ovpn-token
+
+clean:
+	rm -rf build ovpn-token
+
+-include $(shell find build -name '*.d' 2>/dev/null)

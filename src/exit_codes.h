@@ -1,0 +1,17 @@
+/* The exit codes are part of the interface: scripts test them.  Keep README and --help in step. */
+#ifndef OVPN_TOKEN_EXIT_CODES_H
+#define OVPN_TOKEN_EXIT_CODES_H
+
+enum exit_code {
+	EXIT_OK = 0,               /* done; also after a stop asked for with Ctrl-C or SIGTERM */
+	EXIT_INTERNAL = 1,         /* an error of ours or of the system (out of memory, ...) */
+	EXIT_USAGE = 2,            /* bad command line, unreadable config or option file */
+	EXIT_OPENVPN_FAILED = 3,   /* openvpn could not start, ended on its own, or reported FATAL */
+	EXIT_MGMT_FAILED = 4,      /* management connection refused, lost, or the peer misbehaved */
+	EXIT_CANCELLED = 5,        /* the user cancelled a prompt */
+	EXIT_PIN_REJECTED = 6,     /* the token refused the PIN and no other PIN could be asked */
+	EXIT_NO_CERTIFICATE = 7,   /* no certificate could be chosen (none, or --cert not unique) */
+	EXIT_MGMT_PASSWORD = 8,    /* the management password was refused */
+};
+
+#endif

@@ -1,0 +1,71 @@
+#include <string.h>
+
+#include "mgmt/conn.h"
+#include "platform/platform.h"
+
+int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
+                   size_t errsz)
+{
+	line_reader_init(&c->reader);
+	reply_queue_init(&c->replies);
+	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->port, err, errsz);
+	return c->sock == NULL ? -1 : 0;
+}
+
+void mgmt_conn_close(struct mgmt_conn *c)
+{
+	plat_sock_close(c->sock);
+	c->sock = NULL;
+}
+
+long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
+{
+	size_t room;
+	char *space = line_reader_space(&c->reader, &room);
+	long got;
+
+	if (room == 0) {
+		/* The reader reports the over-long line itself; nothing to read into. */
+		return 1;
+	}
+	got = plat_sock_read(c->sock, space, room, err, errsz);
+	if (got > 0)
+		line_reader_commit(&c->reader, (size_t)got);
+	return got;
+}
+
+int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
+                   const char *const *args)
+{
+	char line[MGMT_COMMAND_MAX + 1];
+	size_t len;
+	enum command_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
+	int rc = (int)st;
+
+	if (st == COMMAND_OK) {
+		if (!reply_queue_push(&c->replies, kind, tag) ||
+		    plat_sock_write_all(c->sock, line, len) != 0)
+			rc = -1;
+	}
+	plat_wipe(line, sizeof line);
+	return rc;
+}
+
+int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int tag)
+{
+	char line[MGMT_COMMAND_MAX + 1];
+	size_t len = strlen(password);
+	int rc = 0;
+
+	if (strpbrk(password, "\r\n") != NULL || len + 2 > sizeof line)
+		return -1;
+	memcpy(line, password, len);
+	line[len] = '\n';
+	/* Nothing else can be outstanding before the password is accepted. */
+	reply_queue_init(&c->replies);
+	if (!reply_queue_push(&c->replies, REPLY_STATUS, tag) ||
+	    plat_sock_write_all(c->sock, line, len + 1) != 0)
+		rc = -1;
+	plat_wipe(line, sizeof line);
+	return rc;
+}

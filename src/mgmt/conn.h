@@ -1,0 +1,35 @@
+/* A management connection: socket, line framing and the queue of commands awaiting replies. */
+#ifndef OVPN_TOKEN_CONN_H
+#define OVPN_TOKEN_CONN_H
+
+#include <stdbool.h>
+
+#include "mgmt/address.h"
+#include "mgmt/command.h"
+#include "mgmt/line_reader.h"
+#include "mgmt/reply_queue.h"
+
+struct plat_sock;
+
+struct mgmt_conn {
+	struct plat_sock *sock;
+	struct line_reader reader;
+	struct reply_queue replies;
+};
+
+int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
+                   size_t errsz);
+void mgmt_conn_close(struct mgmt_conn *c);
+/* One read into the line buffer: >0 bytes, 0 when the peer closed, -1 on error. */
+long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz);
+/*
+ * Sends "verb args..." quoted and records that a reply of this kind is due.  The line buffer
+ * is wiped afterwards because args may hold a PIN.  Returns COMMAND_OK, a refusal, or -1 when
+ * the socket write failed.
+ */
+int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
+                   const char *const *args);
+/* The management password goes as a bare line, not as a command.  -1 on CR/LF or write error. */
+int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int tag);
+
+#endif

@@ -1,0 +1,96 @@
+/*
+ * The one interface between ovpn-token's logic and the operating system.  POSIX lives in
+ * posix_*.c, Win32 in win32_*.c; nothing above this header knows which one it runs on.
+ */
+#ifndef OVPN_TOKEN_PLATFORM_H
+#define OVPN_TOKEN_PLATFORM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- process-wide setup ---------------------------------------------------------------- */
+
+/* No core dumps, no ptrace by other processes of the user: a PIN may be in memory. */
+void plat_harden_process(void);
+/* Ctrl-C, SIGTERM (and console close on Windows) set a flag and wake plat_wait(). */
+int plat_signals_install(void);
+/* True once an interrupt arrived since the last call; clears it. */
+bool plat_take_interrupt(void);
+
+/* ---- memory for secrets ------------------------------------------------------------------ */
+
+/* Page-backed, locked against swap and left out of core dumps where the system allows. */
+void *plat_secure_alloc(size_t n);
+void plat_secure_free(void *p, size_t n);
+/* A wipe the compiler may not drop. */
+void plat_wipe(void *p, size_t n);
+
+/* ---- management connection --------------------------------------------------------------- */
+
+struct plat_sock;
+/* TCP host + port, or (host == NULL) a unix socket path in port. NULL and err filled on failure. */
+struct plat_sock *plat_connect(const char *host, const char *port, char *err, size_t errsz);
+/* >0 bytes, 0 on orderly close, -1 on error (err filled). */
+long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t errsz);
+int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n);
+void plat_sock_close(struct plat_sock *s);
+
+enum plat_wait_result {
+	PLAT_WAIT_READABLE = 1,
+	PLAT_WAIT_TIMEOUT = 2,
+	PLAT_WAIT_INTERRUPT = 3,
+	PLAT_WAIT_ERROR = 4,
+};
+/* Waits for bytes on s, an interrupt, or timeout_ms (-1: forever). */
+enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms);
+
+/* ---- the user's terminal ------------------------------------------------------------------ */
+
+enum plat_read_result {
+	PLAT_READ_OK,
+	PLAT_READ_EOF,       /* end of input (Ctrl-D, closed stdin) */
+	PLAT_READ_INTERRUPT, /* Ctrl-C */
+	PLAT_READ_PEER_GONE, /* the watched management connection closed meanwhile */
+	PLAT_READ_TOO_LONG,
+	PLAT_READ_ERROR,
+};
+/*
+ * Shows prompt and reads one line from the user into buf (NUL-terminated, no line end), while
+ * watching s (may be NULL) for the peer going away.  echo=false: no echo, and the bytes go
+ * straight from the terminal into buf (no stdio or line-editor copies): use it for secrets.
+ * echo=true: line editing where the platform has it.
+ */
+enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
+                                     char *buf, size_t bufsz);
+/* True when the user can be asked (stdin is a terminal). */
+bool plat_interactive(void);
+
+/* ---- files -------------------------------------------------------------------------------- */
+
+/* Reads a whole small file (secrets: into secure memory by the caller's buffer). -1 on error. */
+long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz);
+/* Creates a fresh directory only the user can enter. */
+int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz);
+void plat_remove_private_dir(const char *dir, const char *leftover_file);
+/* Default place for openvpn's log: a per-user state directory, created if needed. */
+int plat_default_log_path(const char *config_name, char *out, size_t outsz);
+/* Prints the last lines of a file to stderr, each prefixed. */
+void plat_print_file_tail(const char *path, int lines, const char *prefix);
+
+/* ---- the openvpn child -------------------------------------------------------------------- */
+
+struct plat_child;
+/* Starts argv[0] (searched in PATH if it has no '/') with stdout+stderr appended to log_path. */
+struct plat_child *plat_spawn(const char *const *argv, const char *log_path, char *err,
+                              size_t errsz);
+/* Non-blocking: true when the child has ended; *status gets its exit status (128+N on signal N). */
+bool plat_child_exited(struct plat_child *c, int *status);
+/* Waits up to timeout_ms for the child to end; then terminates and finally kills it. */
+int plat_child_stop(struct plat_child *c, int timeout_ms);
+void plat_child_free(struct plat_child *c);
+void plat_sleep_ms(int ms);
+/* A monotonic clock in milliseconds, for deadlines. */
+long long plat_now_ms(void);
+
+#endif

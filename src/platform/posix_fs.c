@@ -1,0 +1,163 @@
+/* POSIX: files and directories — secret files, the private socket directory, openvpn's log. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+
+long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t len = 0;
+
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		ssize_t got = read(fd, buf + len, bufsz - 1 - len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			snprintf(err, errsz, "%s: %s", path, strerror(errno));
+			close(fd);
+			plat_wipe(buf, bufsz);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+		if (len == bufsz - 1) {
+			char extra;
+
+			if (read(fd, &extra, 1) > 0) {
+				snprintf(err, errsz, "%s: too large", path);
+				close(fd);
+				plat_wipe(buf, bufsz);
+				return -1;
+			}
+			break;
+		}
+	}
+	close(fd);
+	buf[len] = '\0';
+	return (long)len;
+}
+
+static const char *runtime_base(void)
+{
+	const char *candidates[] = {getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/tmp"};
+	struct stat st;
+
+	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
+		const char *dir = candidates[i];
+
+		/* A unix socket path must fit in about 100 bytes. */
+		if (dir != NULL && dir[0] == '/' && strlen(dir) < 64 && stat(dir, &st) == 0 &&
+		    S_ISDIR(st.st_mode))
+			return dir;
+	}
+	return "/tmp";
+}
+
+int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
+{
+	int n = snprintf(out, outsz, "%s/ovpn-token.XXXXXX", runtime_base());
+
+	if (n < 0 || (size_t)n >= outsz) {
+		snprintf(err, errsz, "runtime directory path too long");
+		return -1;
+	}
+	/* mkdtemp makes it 0700: no other user can reach the management socket inside. */
+	if (mkdtemp(out) == NULL) {
+		snprintf(err, errsz, "cannot create a private directory: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void plat_remove_private_dir(const char *dir, const char *leftover_file)
+{
+	char path[512];
+
+	if (leftover_file != NULL &&
+	    (size_t)snprintf(path, sizeof path, "%s/%s", dir, leftover_file) < sizeof path)
+		unlink(path);
+	rmdir(dir);
+}
+
+static int make_dirs(char *path)
+{
+	for (char *p = path + 1; *p != '\0'; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
+			*p = '/';
+			return -1;
+		}
+		*p = '/';
+	}
+	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+int plat_default_log_path(const char *config_name, char *out, size_t outsz)
+{
+	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[400];
+	int n;
+
+	if (state != NULL && state[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/ovpn-token", state);
+	else if (home != NULL && home[0] == '/')
+		n = snprintf(dir, sizeof dir, "%s/.local/state/ovpn-token", home);
+	else
+		return -1;
+	if (n < 0 || (size_t)n >= sizeof dir || make_dirs(dir) != 0)
+		return -1;
+	n = snprintf(out, outsz, "%s/%s.log", dir, config_name);
+	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+}
+
+void plat_print_file_tail(const char *path, int lines, const char *prefix)
+{
+	FILE *f = fopen(path, "r");
+	char *text = NULL;
+	size_t len = 0;
+	long size;
+	const char *start;
+
+	if (f == NULL)
+		return;
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0) {
+		long from = size > 8192 ? size - 8192 : 0;
+
+		text = malloc((size_t)(size - from) + 1);
+		if (text != NULL && fseek(f, from, SEEK_SET) == 0) {
+			len = fread(text, 1, (size_t)(size - from), f);
+			text[len] = '\0';
+		}
+	}
+	fclose(f);
+	if (text == NULL)
+		return;
+	while (len > 0 && text[len - 1] == '\n')
+		text[--len] = '\0';
+	start = text + len;
+	for (int seen = 0; start > text; start--)
+		if (start[-1] == '\n' && ++seen == lines)
+			break;
+	for (const char *line = start; *line != '\0';) {
+		const char *end = strchr(line, '\n');
+		int n = end != NULL ? (int)(end - line) : (int)strlen(line);
+
+		fprintf(stderr, "%s%.*s\n", prefix, n, line);
+		line += n + (end != NULL);
+	}
+	free(text);
+}

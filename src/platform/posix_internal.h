@@ -1,0 +1,14 @@
+/* What the POSIX platform files share among themselves. */
+#ifndef OVPN_TOKEN_POSIX_INTERNAL_H
+#define OVPN_TOKEN_POSIX_INTERNAL_H
+
+#include <stdbool.h>
+
+/* Read end of the self-pipe the interrupt handler writes to. */
+int posix_wake_fd(void);
+bool posix_interrupt_pending(void);
+/* The descriptor behind a connection, for poll(). */
+struct plat_sock;
+int posix_sock_fd(const struct plat_sock *s);
+
+#endif

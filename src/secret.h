@@ -1,0 +1,23 @@
+/* A buffer for one secret (PIN, password): locked memory, wiped on clear and on free. */
+#ifndef OVPN_TOKEN_SECRET_H
+#define OVPN_TOKEN_SECRET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* OpenVPN takes at most 256 bytes per parameter. */
+#define SECRET_MAX 256
+
+struct secret {
+	char *data; /* NUL-terminated, SECRET_MAX + 1 bytes of secure memory */
+	size_t len;
+};
+
+int secret_init(struct secret *s);
+void secret_clear(struct secret *s);
+void secret_free(struct secret *s);
+bool secret_empty(const struct secret *s);
+/* Drops one trailing "\n" or "\r\n" (files written with echo). */
+void secret_trim_newline(struct secret *s);
+
+#endif

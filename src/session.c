@@ -1,0 +1,302 @@
+/* The session's event loop and dispatch; the answers themselves live in session_*.c. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exit_codes.h"
+#include "platform/platform.h"
+#include "session.h"
+#include "session_internal.h"
+#include "ui/output.h"
+#include "ui/prompt.h"
+
+/* How long openvpn gets to end after "signal SIGTERM" before we stop waiting for it. */
+#define STOP_GRACE_MS 10000
+
+static void request_stop(struct session *s)
+{
+	const char *args[] = {"SIGTERM", NULL};
+
+	if (s->stop_requested)
+		return;
+	s->stop_requested = true;
+	s->stop_deadline = plat_now_ms() + STOP_GRACE_MS;
+	out_status("Stopping OpenVPN...");
+	if (mgmt_conn_send(s->conn, REPLY_STATUS, TAG_SIGNAL, "signal", args) != COMMAND_OK)
+		s->finished = true;
+}
+
+void session_finish(struct session *s, int code)
+{
+	s->result = code;
+	if (s->owns_openvpn && !s->finished)
+		request_stop(s);
+	else
+		s->finished = true;
+}
+
+bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
+                  const char *const *args)
+{
+	int rc = mgmt_conn_send(s->conn, kind, tag, verb, args);
+
+	if (rc == COMMAND_OK)
+		return true;
+	if (rc < 0) {
+		out_error("cannot write to the management interface");
+		s->result = EXIT_MGMT_FAILED;
+		s->finished = true;
+	} else {
+		out_error("cannot send '%s': %s", verb,
+		          mgmt_command_status_text((enum command_status)rc));
+		session_finish(s, EXIT_MGMT_FAILED);
+	}
+	return false;
+}
+
+void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what)
+{
+	switch (r) {
+	case PLAT_READ_PEER_GONE:
+		/* The loop sees the closed connection next and tells why. */
+		return;
+	case PLAT_READ_TOO_LONG:
+		out_error("%s is too long", what);
+		break;
+	case PLAT_READ_ERROR:
+		out_error("cannot read %s from the terminal", what);
+		break;
+	default:
+		out_status("Cancelled.");
+		break;
+	}
+	session_finish(s, EXIT_CANCELLED);
+}
+
+static void on_need_ok(struct session *s, const struct mgmt_event *ev)
+{
+	const char *args[] = {ev->u.need.name, "ok", NULL};
+	char answer[64];
+	enum plat_read_result r;
+
+	r = prompt_text(s->conn->sock, answer, sizeof answer,
+	                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
+	if (r == PLAT_READ_PEER_GONE)
+		return;
+	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG)
+		args[1] = "cancel";
+	session_send(s, REPLY_STATUS, TAG_PLAIN, "needok", args);
+}
+
+static void on_need_str(struct session *s, const struct mgmt_event *ev)
+{
+	char answer[MGMT_PARAM_MAX];
+	const char *args[] = {ev->u.need.name, answer, NULL};
+	enum plat_read_result r;
+
+	if (strcmp(ev->u.need.name, "pkcs11-id-request") == 0) {
+		session_on_id_request(s);
+		return;
+	}
+	r = prompt_text(s->conn->sock, answer, sizeof answer, "%s: ", ev->u.need.msg);
+	if (r != PLAT_READ_OK) {
+		session_prompt_failed(s, r, "the answer");
+		return;
+	}
+	session_send(s, REPLY_STATUS, TAG_PLAIN, "needstr", args);
+}
+
+static void on_greeting(struct session *s)
+{
+	const char *on[] = {"on", NULL};
+
+	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
+	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
+		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
+}
+
+static void on_notification(struct session *s, const struct mgmt_event *ev)
+{
+	/* Once we asked openvpn to stop, its remaining requests go unanswered. */
+	if (s->stop_requested && ev->type != MGMT_EV_FATAL && ev->type != MGMT_EV_LOG &&
+	    ev->type != MGMT_EV_STATE)
+		return;
+	switch (ev->type) {
+	case MGMT_EV_ENTER_PASSWORD:
+		session_on_mgmt_password_prompt(s);
+		break;
+	case MGMT_EV_INFO:
+		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0)
+			on_greeting(s);
+		break;
+	case MGMT_EV_HOLD:
+		session_note_restart(s);
+		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		break;
+	case MGMT_EV_NEED_STR:
+		on_need_str(s, ev);
+		break;
+	case MGMT_EV_NEED_OK:
+		on_need_ok(s, ev);
+		break;
+	case MGMT_EV_PASSWORD_NEED:
+		session_on_password_need(s, ev);
+		break;
+	case MGMT_EV_PASSWORD_FAILED:
+		out_error("OpenVPN: authentication failed for '%s'", ev->u.password_failed.type);
+		break;
+	case MGMT_EV_STATE:
+		session_on_state(s, ev);
+		break;
+	case MGMT_EV_LOG:
+		out_verbose("openvpn: %s", ev->u.log.text);
+		break;
+	case MGMT_EV_FATAL:
+		snprintf(s->last_fatal, sizeof s->last_fatal, "%s", ev->u.text.text);
+		out_error("OpenVPN: %s", ev->u.text.text);
+		break;
+	case MGMT_EV_INFOMSG:
+		out_verbose("OpenVPN: %s", ev->u.text.text);
+		break;
+	case MGMT_EV_MALFORMED:
+		out_verbose("ignoring a malformed line from OpenVPN: %.80s", ev->u.text.text);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
+{
+	if (tag == TAG_ID_COUNT || tag == TAG_ID_GET) {
+		session_on_id_reply(s, ev, tag);
+		return;
+	}
+	if (tag == TAG_MGMT_PASSWORD && ev->type == MGMT_EV_SUCCESS) {
+		s->mgmt_password_tries = 0;
+		return;
+	}
+	if (ev->type == MGMT_EV_ERROR)
+		out_error("OpenVPN refused a command: %s", ev->u.text.text);
+}
+
+static void handle_line(struct session *s, char *line)
+{
+	struct mgmt_event ev;
+	struct pending_command done;
+
+	mgmt_parse_line(line, &ev);
+	switch (reply_queue_match(&s->conn->replies, &ev, &done)) {
+	case REPLY_DONE:
+		on_reply(s, &ev, done.tag);
+		break;
+	case REPLY_NOT_REPLY:
+		on_notification(s, &ev);
+		break;
+	case REPLY_UNEXPECTED:
+		out_verbose("ignoring an unexpected reply from OpenVPN: %.80s", line);
+		break;
+	case REPLY_PART:
+		break;
+	}
+}
+
+static void on_connection_closed(struct session *s)
+{
+	s->finished = true;
+	if (s->stop_requested)
+		return;
+	if (s->result != EXIT_OK)
+		return;
+	if (s->last_fatal[0] != '\0' || s->owns_openvpn) {
+		s->result = EXIT_OPENVPN_FAILED;
+		return;
+	}
+	out_error("OpenVPN closed the management connection");
+	s->result = EXIT_MGMT_FAILED;
+}
+
+static void on_interrupt(struct session *s)
+{
+	if (!s->owns_openvpn) {
+		out_status("Detached; OpenVPN keeps running.");
+		s->finished = true;
+	} else if (s->stop_requested) {
+		/* A second Ctrl-C: do not wait any longer; the caller ends the process. */
+		s->finished = true;
+	} else {
+		request_stop(s);
+	}
+}
+
+/* Takes every complete line; false once the session is over. */
+static bool drain_lines(struct session *s)
+{
+	char *line;
+	size_t len;
+	enum line_status st;
+
+	while (!s->finished && (st = line_reader_next(&s->conn->reader, &line, &len)) == LINE_OK)
+		handle_line(s, line);
+	if (!s->finished && st == LINE_TOO_LONG) {
+		out_error("OpenVPN sent a line longer than %d bytes; giving up", LINE_READER_MAX);
+		s->result = EXIT_MGMT_FAILED;
+		s->finished = true;
+	}
+	return !s->finished;
+}
+
+static void run_loop(struct session *s)
+{
+	char err[256];
+
+	while (drain_lines(s)) {
+		int timeout = -1;
+		enum plat_wait_result w;
+		long got;
+
+		if (s->stop_requested) {
+			long long left = s->stop_deadline - plat_now_ms();
+
+			if (left <= 0)
+				break;
+			timeout = (int)left;
+		}
+		w = plat_wait(s->conn->sock, timeout);
+		if (w == PLAT_WAIT_INTERRUPT) {
+			plat_take_interrupt();
+			on_interrupt(s);
+			continue;
+		}
+		if (w == PLAT_WAIT_TIMEOUT)
+			continue;
+		got = mgmt_conn_fill(s->conn, err, sizeof err);
+		if (got == 0) {
+			on_connection_closed(s);
+		} else if (got < 0) {
+			out_error("management connection: %s", err);
+			s->result = s->stop_requested ? s->result : EXIT_MGMT_FAILED;
+			s->finished = true;
+		}
+	}
+}
+
+int session_run(struct mgmt_conn *conn, const struct options *opts, bool owns_openvpn)
+{
+	struct session s;
+
+	memset(&s, 0, sizeof s);
+	s.conn = conn;
+	s.opts = opts;
+	s.owns_openvpn = owns_openvpn;
+	s.result = EXIT_OK;
+	if (secret_init(&s.secret) != 0) {
+		out_error("cannot allocate memory for secrets");
+		return EXIT_INTERNAL;
+	}
+	run_loop(&s);
+	secret_free(&s.secret);
+	session_free_certs(&s);
+	free(s.chosen_id);
+	return s.result;
+}

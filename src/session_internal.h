@@ -1,0 +1,74 @@
+/* What the session's files share: the state and the few calls between them. */
+#ifndef OVPN_TOKEN_SESSION_INTERNAL_H
+#define OVPN_TOKEN_SESSION_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "mgmt/conn.h"
+#include "mgmt/event.h"
+#include "options.h"
+#include "pkcs11/cert_info.h"
+#include "platform/platform.h"
+#include "secret.h"
+
+/* What a reply is for: how session_on_reply() continues. */
+enum command_tag {
+	TAG_PLAIN,          /* only an ERROR is worth telling */
+	TAG_MGMT_PASSWORD,
+	TAG_ID_COUNT,
+	TAG_ID_GET,
+	TAG_SIGNAL,
+};
+
+/* A token holds a handful of certificates; a peer claiming more is not believed. */
+#define SESSION_MAX_CERTS 32
+
+struct cert_entry {
+	char *id;
+	struct cert_info info;
+	bool described; /* the BLOB decoded */
+};
+
+struct session {
+	struct mgmt_conn *conn;
+	const struct options *opts;
+	bool owns_openvpn;
+	struct secret secret;
+
+	int mgmt_password_tries;
+
+	bool listing;             /* pkcs11-id-count/get under way */
+	long certs_expected, certs_received;
+	struct cert_entry certs[SESSION_MAX_CERTS];
+	size_t ncerts;
+	char *chosen_id;          /* kept across restarts: OpenVPN asks again each time */
+
+	char pin_type[SECRET_MAX + 1]; /* the PASSWORD type we last answered */
+	bool pin_answered;        /* and no restart since: a new request means "rejected" */
+
+	bool stop_requested;      /* "signal SIGTERM" sent */
+	long long stop_deadline;
+	bool finished;
+	int result;
+	char last_fatal[512];
+};
+
+/* Ends the session with code: stops openvpn if it is ours, else just leaves. */
+void session_finish(struct session *s, int code);
+/* Sends a command and reports a refusal to build it. false on failure (session finished). */
+bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
+                  const char *const *args);
+/* A prompt came back without an answer: decide what that means. */
+void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what);
+
+void session_on_id_request(struct session *s);
+void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag);
+void session_free_certs(struct session *s);
+
+void session_on_password_need(struct session *s, const struct mgmt_event *ev);
+void session_on_mgmt_password_prompt(struct session *s);
+void session_note_restart(struct session *s);
+
+void session_on_state(struct session *s, const struct mgmt_event *ev);
+
+#endif

@@ -1,0 +1,60 @@
+/* Output with verbosity levels; control bytes from untrusted text never reach the terminal. */
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "ui/output.h"
+
+static enum verbosity level = VERBOSITY_NORMAL;
+
+void out_set_verbosity(enum verbosity v)
+{
+	level = v;
+}
+
+static void emit(FILE *f, const char *prefix, const char *fmt, va_list ap)
+{
+	char line[2048];
+	int n = vsnprintf(line, sizeof line, fmt, ap);
+
+	if (n < 0)
+		return;
+	for (char *p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
+			*p = '?';
+		else if ((unsigned char)*p == 0x7f)
+			*p = '?';
+	fprintf(f, "%s%s\n", prefix, line);
+	fflush(f);
+}
+
+void out_status(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < VERBOSITY_NORMAL)
+		return;
+	va_start(ap, fmt);
+	emit(stdout, "", fmt, ap);
+	va_end(ap);
+}
+
+void out_verbose(const char *fmt, ...)
+{
+	va_list ap;
+
+	if (level < VERBOSITY_VERBOSE)
+		return;
+	va_start(ap, fmt);
+	emit(stdout, "", fmt, ap);
+	va_end(ap);
+}
+
+void out_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	emit(stderr, "ovpn-token: ", fmt, ap);
+	va_end(ap);
+}

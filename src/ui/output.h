@@ -1,0 +1,26 @@
+/* Everything ovpn-token tells the user goes through here. */
+#ifndef OVPN_TOKEN_OUTPUT_H
+#define OVPN_TOKEN_OUTPUT_H
+
+#include "options.h"
+
+#if defined(__GNUC__)
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#else
+#define PRINTF_LIKE(f, a)
+#endif
+
+void out_set_verbosity(enum verbosity v);
+/* Progress and state lines on stdout; silent with -q. */
+void out_status(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Only with -v. */
+void out_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* "ovpn-token: ..." on stderr, always. */
+void out_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * Text that came from the peer or a certificate may hold terminal escapes: every output
+ * function prints control bytes as '?'.
+ */
+
+#endif

@@ -1,0 +1,55 @@
+#!/bin/bash
+# Run every end-to-end test (tests/e2e/*.sh) against the ovpn-token binary in $OVPN_TOKEN.
+#   OVPN_TOKEN=/abs/path/ovpn-token tests/run-e2e.sh [PATTERN...]
+# PATTERN: run only the tests whose file name contains it (e.g. 03 or wrong-pin).
+# Prints PASS/FAIL per test (with the test's output on failure) and ends with "N passed, M failed".
+# Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120), so the run never hangs.
+set -u
+
+here=$(cd "$(dirname "$0")" && pwd)
+timeout_s=${E2E_TIMEOUT:-120}
+
+if [ -z "${OVPN_TOKEN:-}" ]; then
+    echo "run-e2e.sh: set OVPN_TOKEN to the ovpn-token binary" >&2
+    exit 2
+fi
+case $OVPN_TOKEN in
+    /*) ;;
+    *) OVPN_TOKEN=$(cd "$(dirname "$OVPN_TOKEN")" && pwd)/$(basename "$OVPN_TOKEN") ;;
+esac
+export OVPN_TOKEN
+
+for tool in openvpn softhsm2-util pkcs11-tool openssl tmux ss; do
+    command -v "$tool" >/dev/null || { echo "run-e2e.sh: $tool not found (make deps)" >&2; exit 2; }
+done
+
+passed=0 failed=0 failed_names=
+for t in "$here"/e2e/*.sh; do
+    name=$(basename "$t" .sh)
+    if [ $# -gt 0 ]; then
+        sel=0
+        for p in "$@"; do case $name in *"$p"*) sel=1 ;; esac; done
+        [ "$sel" = 1 ] || continue
+    fi
+    out=$(mktemp)
+    start=$SECONDS
+    # -k: if the test ignores SIGTERM (it should not), KILL it 10 s later.
+    timeout -k 10 "$timeout_s" bash "$t" >"$out" 2>&1
+    rc=$?
+    dur=$((SECONDS - start))
+    if [ "$rc" = 0 ]; then
+        echo "PASS $name (${dur}s)"
+        passed=$((passed + 1))
+    else
+        [ "$rc" = 124 ] && why="timed out after ${timeout_s}s" || why="exit $rc"
+        echo "FAIL $name ($why, ${dur}s)"
+        sed 's/^/    | /' "$out"
+        failed=$((failed + 1))
+        failed_names="$failed_names $name"
+    fi
+    rm -f "$out"
+done
+
+[ "$failed" = 0 ] || echo "failed:$failed_names"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
