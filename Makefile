@@ -28,6 +28,11 @@ TST := build/test
 .PHONY: all test unit e2e demo deps clean install
 all: ovpn-token
 
+# mk/*.mk add their own targets (windows, fuzz, ...) and append to TEST_TARGETS.
+TEST_TARGETS := unit
+-include $(sort $(wildcard mk/*.mk))
+TEST_TARGETS += e2e
+
 ovpn-token: $(REL)/ovpn-token
 	cp $< $@
 
@@ -59,7 +64,7 @@ unit: $(UNIT_BINS)
 e2e: $(TST)/ovpn-token
 	OVPN_TOKEN=$(CURDIR)/$(TST)/ovpn-token tests/run-e2e.sh
 
-test: unit e2e
+test: $(TEST_TARGETS)
 
 demo: ovpn-token
 	tests/demo.sh $(CURDIR)/ovpn-token

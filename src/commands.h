@@ -6,5 +6,7 @@
 
 int cmd_start(const struct options *opts);
 int cmd_attach(const struct options *opts);
+int cmd_list(const struct options *opts);
+int cmd_doctor(const struct options *opts);
 
 #endif

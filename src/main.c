@@ -33,5 +33,16 @@ int main(int argc, char **argv)
 		out_error("cannot set up signal handling");
 		return EXIT_INTERNAL;
 	}
-	return opts.command == COMMAND_START ? cmd_start(&opts) : cmd_attach(&opts);
+	switch (opts.command) {
+	case COMMAND_START:
+		return cmd_start(&opts);
+	case COMMAND_ATTACH:
+		return cmd_attach(&opts);
+	case COMMAND_LIST:
+		return cmd_list(&opts);
+	case COMMAND_DOCTOR:
+		return cmd_doctor(&opts);
+	default:
+		return EXIT_USAGE;
+	}
 }

@@ -1,153 +1,200 @@
 /* Command line parsing: long and short options, "--opt=value" and "--opt value", no getopt. */
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "options.h"
 #include "ui/output.h"
 
+enum option_kind { OPT_STRING, OPT_FD, OPT_BOOL, OPT_VERBOSITY, OPT_HELP, OPT_VERSION };
+
 struct option_spec {
 	const char *long_name;
 	char short_name;
-	bool takes_value;
-	size_t offset_of_value; /* where in struct options a value goes */
-	int verbosity;          /* for -v / -q */
+	enum option_kind kind;
+	size_t offset;  /* of the field in struct options (OPT_STRING, OPT_FD, OPT_BOOL) */
+	int level;      /* OPT_VERBOSITY */
 };
 
-#define VALUE(field) true, offsetof(struct options, field), 0
-#define FLAG(level) false, 0, level
+#define STRING(name, field) {name, 0, OPT_STRING, offsetof(struct options, field), 0}
+#define BOOL(name, field) {name, 0, OPT_BOOL, offsetof(struct options, field), 0}
 
 static const struct option_spec specs[] = {
-	{"openvpn", 0, VALUE(openvpn)},
-	{"cert", 0, VALUE(cert_pattern)},
-	{"management-password-file", 0, VALUE(mgmt_password_file)},
-	{"log", 0, VALUE(log_file)},
-	{"verbose", 'v', FLAG(VERBOSITY_VERBOSE)},
-	{"quiet", 'q', FLAG(VERBOSITY_QUIET)},
-	{"help", 'h', FLAG(0)},
-	{"version", 'V', FLAG(0)},
+	STRING("openvpn", openvpn),
+	STRING("cert", cert_pattern),
+	STRING("management-password-file", mgmt_password_file),
+	STRING("log", log_file),
+	STRING("provider", provider),
+	STRING("pin-file", pin_file),
+	{"pin-fd", 0, OPT_FD, offsetof(struct options, pin_fd), 0},
+	STRING("status-file", status_file),
+	BOOL("batch", batch),
+	BOOL("no-cache", no_cache),
+	BOOL("restart", restart),
+	BOOL("json", json),
+	{"verbose", 'v', OPT_VERBOSITY, 0, VERBOSITY_VERBOSE},
+	{"quiet", 'q', OPT_VERBOSITY, 0, VERBOSITY_QUIET},
+	{"help", 'h', OPT_HELP, 0, 0},
+	{"version", 'V', OPT_VERSION, 0, 0},
 };
 
-static const struct option_spec *find_spec(const char *arg, const char **inline_value)
+struct command_spec {
+	const char *name;
+	enum command command;
+	int min_operands, max_operands;
+	const char *operand; /* for the error message */
+};
+
+static const struct command_spec commands[] = {
+	{"start", COMMAND_START, 1, 1, "a CONFIG file"},
+	{"attach", COMMAND_ATTACH, 1, 1, "an ADDRESS"},
+	{"list", COMMAND_LIST, 0, 0, ""},
+	{"doctor", COMMAND_DOCTOR, 0, 1, "at most one CONFIG file"},
+	{"help", COMMAND_HELP, 0, 0, ""},
+};
+
+static const struct option_spec *find_option(const char *arg, const char **inline_value)
 {
 	*inline_value = NULL;
-	if (arg[1] != '-') {
-		for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++)
-			if (specs[i].short_name != 0 && arg[1] == specs[i].short_name && arg[2] == '\0')
-				return &specs[i];
-		return NULL;
-	}
 	for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
-		size_t n = strlen(specs[i].long_name);
+		const struct option_spec *o = &specs[i];
+		size_t n = strlen(o->long_name);
+		bool has_value = o->kind == OPT_STRING || o->kind == OPT_FD;
 
-		if (strncmp(arg + 2, specs[i].long_name, n) != 0)
+		if (arg[1] != '-') {
+			if (o->short_name != 0 && arg[1] == o->short_name && arg[2] == '\0')
+				return o;
+			continue;
+		}
+		if (strncmp(arg + 2, o->long_name, n) != 0)
 			continue;
 		if (arg[2 + n] == '\0')
-			return &specs[i];
-		if (arg[2 + n] == '=' && specs[i].takes_value) {
+			return o;
+		if (arg[2 + n] == '=' && has_value) {
 			*inline_value = arg + 3 + n;
-			return &specs[i];
+			return o;
 		}
 	}
 	return NULL;
 }
 
-static int parse_command(const char *word, struct options *opts)
+static const struct command_spec *find_command(const char *word)
 {
-	if (strcmp(word, "start") == 0)
-		opts->command = COMMAND_START;
-	else if (strcmp(word, "attach") == 0)
-		opts->command = COMMAND_ATTACH;
-	else if (strcmp(word, "help") == 0)
-		opts->command = COMMAND_HELP;
-	else {
-		out_error("unknown command '%s' (try 'ovpn-token --help')", word);
+	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+		if (strcmp(word, commands[i].name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int parse_fd(const char *arg, const char *value, int *fd)
+{
+	char *end;
+	long n = strtol(value, &end, 10);
+
+	if (end == value || *end != '\0' || n < 0 || n > 65535) {
+		out_error("option '%s' needs a file descriptor number, not '%s'", arg, value);
 		return -1;
 	}
+	*fd = (int)n;
 	return 0;
 }
 
-static int apply_option(const struct option_spec *spec, const char *value, struct options *opts)
+static int apply_option(const struct option_spec *o, const char *arg, const char *value,
+                        struct options *opts)
 {
-	if (spec->takes_value) {
-		*(const char **)((char *)opts + spec->offset_of_value) = value;
+	char *field = (char *)opts + o->offset;
+
+	switch (o->kind) {
+	case OPT_STRING:
+		*(const char **)(void *)field = value;
+		return 0;
+	case OPT_FD:
+		return parse_fd(arg, value, (int *)(void *)field);
+	case OPT_BOOL:
+		*(bool *)(void *)field = true;
+		return 0;
+	case OPT_VERBOSITY:
+		opts->verbosity = (enum verbosity)o->level;
+		return 0;
+	case OPT_HELP:
+		opts->command = COMMAND_HELP;
+		return 0;
+	case OPT_VERSION:
+		opts->command = COMMAND_VERSION;
 		return 0;
 	}
-	if (spec->short_name == 'h')
-		opts->command = COMMAND_HELP;
-	else if (spec->short_name == 'V')
-		opts->command = COMMAND_VERSION;
-	else
-		opts->verbosity = (enum verbosity)spec->verbosity;
-	return 0;
+	return -1;
 }
 
-static int unexpected(const char *arg)
+/* Takes argv[*i] as an option (and its value); -1 after printing why not. */
+static int take_option(int argc, char **argv, int *i, struct options *opts)
 {
-	out_error("unexpected argument '%s' (try 'ovpn-token --help')", arg);
-	return -1;
+	const char *arg = argv[*i], *value;
+	const struct option_spec *o = find_option(arg, &value);
+
+	if (o == NULL) {
+		out_error("unknown option '%s' (try 'ovpn-token --help')", arg);
+		return -1;
+	}
+	if ((o->kind == OPT_STRING || o->kind == OPT_FD) && value == NULL) {
+		if (*i + 1 >= argc) {
+			out_error("option '%s' needs a value", arg);
+			return -1;
+		}
+		value = argv[++*i];
+	}
+	return apply_option(o, arg, value, opts);
 }
 
 int options_parse(int argc, char **argv, struct options *opts)
 {
+	const struct command_spec *cmd = NULL;
+	const char *operands[2];
+	int noperands = 0;
 	bool only_operands = false;
-	enum command asked = COMMAND_NONE;
 
 	memset(opts, 0, sizeof *opts);
+	opts->pin_fd = -1;
 	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i], *value;
-		const struct option_spec *spec;
+		const char *arg = argv[i];
 
-		if (only_operands || arg[0] != '-' || arg[1] == '\0') {
-			if (opts->command == COMMAND_NONE || opts->command == COMMAND_HELP ||
-			    opts->command == COMMAND_VERSION) {
-				if (asked != COMMAND_NONE)
-					return unexpected(arg);
-				if (parse_command(arg, opts) != 0)
-					return -1;
-				asked = opts->command;
-			} else if (opts->target == NULL) {
-				opts->target = arg;
-			} else {
-				return unexpected(arg);
-			}
-			continue;
-		}
-		if (strcmp(arg, "--") == 0) {
+		if (!only_operands && strcmp(arg, "--") == 0) {
 			only_operands = true;
-			continue;
-		}
-		spec = find_spec(arg, &value);
-		if (spec == NULL) {
-			out_error("unknown option '%s' (try 'ovpn-token --help')", arg);
-			return -1;
-		}
-		if (spec->takes_value && value == NULL) {
-			if (i + 1 >= argc) {
-				out_error("option '%s' needs a value", arg);
+		} else if (!only_operands && arg[0] == '-' && arg[1] != '\0') {
+			if (take_option(argc, argv, &i, opts) != 0)
+				return -1;
+		} else if (cmd == NULL) {
+			cmd = find_command(arg);
+			if (cmd == NULL) {
+				out_error("unknown command '%s' (try 'ovpn-token --help')", arg);
 				return -1;
 			}
-			value = argv[++i];
+		} else if (noperands < 2) {
+			operands[noperands++] = arg;
+		} else {
+			out_error("unexpected argument '%s' (try 'ovpn-token --help')", arg);
+			return -1;
 		}
-		apply_option(spec, value, opts);
 	}
-	/* -h and -V win wherever they stand; otherwise a command needs its one operand. */
+	/* -h and -V win wherever they stand. */
 	if (opts->command == COMMAND_HELP || opts->command == COMMAND_VERSION)
 		return 0;
-	if (asked != COMMAND_NONE)
-		opts->command = asked;
-	if (opts->command == COMMAND_NONE) {
+	if (cmd == NULL) {
 		out_error("no command given (try 'ovpn-token --help')");
 		return -1;
 	}
-	if (opts->target == NULL) {
-		out_error("'%s' needs %s", opts->command == COMMAND_START ? "start" : "attach",
-		          opts->command == COMMAND_START ? "a CONFIG file" : "an ADDRESS");
+	opts->command = cmd->command;
+	if (noperands < cmd->min_operands || noperands > cmd->max_operands) {
+		if (cmd->max_operands == 0)
+			out_error("'%s' takes no arguments", cmd->name);
+		else
+			out_error("'%s' needs %s", cmd->name, cmd->operand);
 		return -1;
 	}
+	opts->target = noperands > 0 ? operands[0] : NULL;
 	return 0;
 }
-
 void options_print_help(void)
 {
 	fputs(

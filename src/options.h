@@ -6,15 +6,31 @@
 
 enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_VERBOSE = 1 };
 
-enum command { COMMAND_NONE, COMMAND_START, COMMAND_ATTACH, COMMAND_HELP, COMMAND_VERSION };
+enum command {
+	COMMAND_NONE,
+	COMMAND_START,
+	COMMAND_ATTACH,
+	COMMAND_LIST,
+	COMMAND_DOCTOR,
+	COMMAND_HELP,
+	COMMAND_VERSION,
+};
 
 struct options {
 	enum command command;
-	const char *target;         /* CONFIG for start, ADDRESS for attach */
+	const char *target;         /* CONFIG for start and doctor, ADDRESS for attach */
 	const char *openvpn;        /* --openvpn */
 	const char *cert_pattern;   /* --cert */
 	const char *mgmt_password_file;
 	const char *log_file;       /* --log */
+	const char *provider;       /* --provider: the PKCS#11 module to read tokens with */
+	const char *pin_file;       /* --pin-file */
+	int pin_fd;                 /* --pin-fd, -1 when not given */
+	const char *status_file;    /* --status-file */
+	bool batch;                 /* --batch: never prompt */
+	bool no_cache;              /* --no-cache: ask again after every restart */
+	bool restart;               /* --restart: start openvpn again after a failure */
+	bool json;                  /* --json (list) */
 	enum verbosity verbosity;
 };
 

@@ -35,6 +35,17 @@ struct plat_sock *plat_connect(const char *host, const char *port, char *err, si
 long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t errsz);
 int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n);
 void plat_sock_close(struct plat_sock *s);
+/*
+ * For a socket we made for our own child: 0 when the peer is that process (or at least runs as
+ * our user, where the system cannot tell the process); -1 with err filled when it is someone else.
+ */
+int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size_t errsz);
+/* Whether start can put the management interface on a unix socket (else: TCP + password). */
+bool plat_has_unix_sockets(void);
+/* A TCP port on 127.0.0.1 that is free right now, as text. */
+int plat_free_local_port(char *port, size_t portsz);
+/* Cryptographically random bytes. */
+int plat_random_bytes(void *buf, size_t n);
 
 enum plat_wait_result {
 	PLAT_WAIT_READABLE = 1,
@@ -70,6 +81,13 @@ bool plat_interactive(void);
 
 /* Reads a whole small file (secrets: into secure memory by the caller's buffer). -1 on error. */
 long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz);
+/* Reads from an inherited descriptor (--pin-fd) until EOF or bufsz-1 bytes.  -1 on error. */
+long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz);
+/* 0 when only the user can read path (no group/other access); -1 with the reason otherwise. */
+int plat_file_is_private(const char *path, char *err, size_t errsz);
+/* Writes a file only the user can read (a generated management password). */
+int plat_write_private_file(const char *path, const void *data, size_t n, char *err,
+                            size_t errsz);
 /* Creates a fresh directory only the user can enter. */
 int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz);
 void plat_remove_private_dir(const char *dir, const char *leftover_file);
@@ -77,6 +95,18 @@ void plat_remove_private_dir(const char *dir, const char *leftover_file);
 int plat_default_log_path(const char *config_name, char *out, size_t outsz);
 /* Prints the last lines of a file to stderr, each prefixed. */
 void plat_print_file_tail(const char *path, int lines, const char *prefix);
+
+/* ---- finding things ----------------------------------------------------------------------- */
+
+/* The openvpn program when --openvpn is not given (PATH; on Windows also the registry). */
+int plat_find_openvpn(char *out, size_t outsz);
+/*
+ * A config named on the command line: a path that exists is used as it is; a bare name
+ * ("office") is looked up where OpenVPN keeps configs on this system.  -1 when not found.
+ */
+int plat_resolve_config(const char *name, char *out, size_t outsz);
+/* Where the PKCS#11 provider usually is (OpenSC, then p11-kit's proxy): NULL-terminated. */
+const char *const *plat_default_pkcs11_providers(void);
 
 /* ---- the openvpn child -------------------------------------------------------------------- */
 
@@ -89,6 +119,7 @@ bool plat_child_exited(struct plat_child *c, int *status);
 /* Waits up to timeout_ms for the child to end; then terminates and finally kills it. */
 int plat_child_stop(struct plat_child *c, int timeout_ms);
 void plat_child_free(struct plat_child *c);
+long plat_child_pid(const struct plat_child *c);
 void plat_sleep_ms(int ms);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);

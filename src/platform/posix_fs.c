@@ -161,3 +161,89 @@ void plat_print_file_tail(const char *path, int lines, const char *prefix)
 	}
 	free(text);
 }
+
+long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	size_t len = 0;
+
+	while (len < bufsz - 1) {
+		ssize_t got = read(fd, buf + len, bufsz - 1 - len);
+
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			snprintf(err, errsz, "descriptor %d: %s", fd, strerror(errno));
+			plat_wipe(buf, bufsz);
+			return -1;
+		}
+		if (got == 0)
+			break;
+		len += (size_t)got;
+		/* One line is all a PIN source holds: do not wait for EOF after it. */
+		if (memchr(buf, '\n', len) != NULL)
+			break;
+	}
+	buf[len] = '\0';
+	return (long)len;
+}
+
+int plat_file_is_private(const char *path, char *err, size_t errsz)
+{
+	struct stat st;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		snprintf(err, errsz, "%s can be read by other users (mode %03o); chmod 600 it", path,
+		         (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	if (st.st_uid != getuid()) {
+		snprintf(err, errsz, "%s belongs to another user", path);
+		return -1;
+	}
+	return 0;
+}
+
+int plat_write_private_file(const char *path, const void *data, size_t n, char *err,
+                            size_t errsz)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	ssize_t put;
+
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	put = write(fd, data, n);
+	close(fd);
+	if (put != (ssize_t)n) {
+		snprintf(err, errsz, "%s: short write", path);
+		unlink(path);
+		return -1;
+	}
+	return 0;
+}
+
+int plat_resolve_config(const char *name, char *out, size_t outsz)
+{
+	static const char *const dirs[] = {"/etc/openvpn/client", "/etc/openvpn"};
+	static const char *const exts[] = {".conf", ".ovpn"};
+	struct stat st;
+
+	if (stat(name, &st) == 0 || strchr(name, '/') != NULL) {
+		snprintf(out, outsz, "%s", name);
+		return 0;
+	}
+	for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++)
+		for (size_t e = 0; e < sizeof exts / sizeof exts[0]; e++) {
+			int n = snprintf(out, outsz, "%s/%s%s", dirs[d], name, exts[e]);
+
+			if (n > 0 && (size_t)n < outsz && stat(out, &st) == 0)
+				return 0;
+		}
+	snprintf(out, outsz, "%s", name);
+	return -1;
+}

@@ -1,6 +1,8 @@
 /* POSIX: the management connection (TCP or unix socket) and waiting on it. */
 #include <errno.h>
+#include <arpa/inet.h>
 #include <netdb.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,4 +146,29 @@ enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms)
 	if (rc < 0)
 		return errno == EINTR ? PLAT_WAIT_TIMEOUT : PLAT_WAIT_ERROR;
 	return PLAT_WAIT_READABLE;
+}
+
+bool plat_has_unix_sockets(void)
+{
+	return true;
+}
+
+int plat_free_local_port(char *port, size_t portsz)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), rc = -1;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	/* Port 0: the kernel picks one that is free now. */
+	if (fd != -1 && bind(fd, (struct sockaddr *)&sin, sizeof sin) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0) {
+		snprintf(port, portsz, "%u", (unsigned)ntohs(sin.sin_port));
+		rc = 0;
+	}
+	if (fd != -1)
+		close(fd);
+	return rc;
 }

@@ -128,3 +128,33 @@ void plat_child_free(struct plat_child *c)
 {
 	free(c);
 }
+
+int plat_find_openvpn(char *out, size_t outsz)
+{
+	/* execvp searches PATH; openvpn often lives in /usr/sbin, which a user's PATH may lack. */
+	static const char *const usual[] = {"/usr/sbin/openvpn", "/usr/local/sbin/openvpn"};
+	const char *path = getenv("PATH");
+
+	if (path != NULL) {
+		for (const char *p = path; *p != '\0';) {
+			size_t n = strcspn(p, ":");
+			int len = snprintf(out, outsz, "%.*s/openvpn", (int)n, p);
+
+			if (n > 0 && len > 0 && (size_t)len < outsz && access(out, X_OK) == 0)
+				return 0;
+			p += n + (p[n] == ':');
+		}
+	}
+	for (size_t i = 0; i < sizeof usual / sizeof usual[0]; i++)
+		if (access(usual[i], X_OK) == 0) {
+			snprintf(out, outsz, "%s", usual[i]);
+			return 0;
+		}
+	snprintf(out, outsz, "openvpn");
+	return -1;
+}
+
+long plat_child_pid(const struct plat_child *c)
+{
+	return (long)c->pid;
+}

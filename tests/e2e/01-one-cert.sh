@@ -2,6 +2,7 @@
 # 01-one-cert: a token with one certificate. ovpn-token picks it without asking, asks the PIN (typed
 # into a real pty, never echoed), connects, and Ctrl-C stops OpenVPN with exit status 0.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token

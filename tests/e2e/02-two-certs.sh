@@ -4,6 +4,7 @@
 #   b) without --cert: a menu lists both; choosing client2's number connects as client2.
 #   c) --cert matching nothing: clear error, exit 7, no PIN asked.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token
@@ -13,13 +14,15 @@ bed_up "Test Token" "$PIN" client1 client2
 exp1=$(cert_expiry "$T" client1)
 exp2=$(cert_expiry "$T" client2)
 
+# shellcheck disable=SC2317  # called through wait_until
+server_saw() { server_log_since "$T" | grep -q "VERIFY OK: depth=0, CN=$1\$"; }
+
 # connect_and_stop: PIN, connected as client2 (per the server log since the mark), Ctrl-C, exit 0.
 connect_and_stop() {
     pty_expect_text "PIN for token 'Test Token':" 20
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
-    wait_until 5 eval 'server_log_since "$T" | grep -q "VERIFY OK: depth=0, CN=client2"' \
-        || fail "the server did not see CN=client2"
+    wait_until 5 server_saw client2 || fail "the server did not see CN=client2"
     if server_log_since "$T" | grep -q "CN=client1"; then fail "the server saw client1"; fi
     pty_send_keys C-c
     pty_expect_text "OpenVPN stopped." 20
@@ -35,6 +38,7 @@ if pty_screen | grep -Fq "Certificates on the token:"; then fail "menu shown alt
 connect_and_stop
 
 log "b) menu"
+wait_listening "$PORT"
 server_log_mark "$T"
 pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
 pty_expect_text "Certificates on the token:" 20

@@ -3,6 +3,7 @@
 # second prompt; it connects. Seen from outside with pkcs11-spy between OpenVPN and SoftHSM2: the wrong
 # PIN reached C_Login exactly once (never resent: a real card locks after a few wrong PINs).
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token

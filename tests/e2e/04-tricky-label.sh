@@ -3,6 +3,7 @@
 # travels through OpenVPN's quoting twice (the serialized id and the "password" command); the prompt
 # must show it as it is, and the PIN must reach the token.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token

@@ -4,6 +4,7 @@
 #   b) a wrong password file: exit 8 with a clear message, promptly (OpenVPN just asks again, it
 #      never says "wrong"; ovpn-token must not loop or hang).
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token

@@ -2,6 +2,7 @@
 # 06-ctrl-c: Ctrl-C while connected. Checked from outside: the openvpn process ovpn-token started is
 # gone, its private management socket (and directory) is gone, exit 0, and nothing is left running.
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token
@@ -43,5 +44,5 @@ for p in $(descendants "$pane"); do
 done
 [ -z "$stray" ] || fail "stray processes:$stray"
 left=$(pgrep -f -- "$T/client.conf" || true)
-[ -z "$left" ] || fail "processes still running with the config: $(ps -o pid,args -p "$(echo $left | tr ' ' ,)")"
+[ -z "$left" ] || fail "processes still running with the config: $(echo "$left" | xargs ps -o pid,args -p)"
 pass

@@ -6,6 +6,7 @@
 #   c) a FATAL after the hold: a CA file that exists but holds no certificate
 #      (OpenVPN: ">FATAL:Cannot load CA certificate file ..." right after the pkcs11-id is chosen)
 set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
 require_ovpn_token

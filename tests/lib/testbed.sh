@@ -151,8 +151,8 @@ port_in_use() {
 # free_port: a random free TCP port on 127.0.0.1. Random (not sequential) so that two runs at the same
 # time do not race for the same numbers.
 free_port() {
-    local p i
-    for i in $(seq 1 200); do
+    local p _
+    for _ in $(seq 1 200); do
         p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
         # Remembered in a file, not a variable: free_port runs in $(...).
         grep -qx "$p" "$T/ports" 2>/dev/null && continue
@@ -261,11 +261,21 @@ verb 3
 EOF
     openvpn --config "$dir/server.conf" >"$dir/server.log" 2>&1 &
     TB_PIDS+=("$!")
+    # shellcheck disable=SC2034  # for tests that want to stop or inspect the server
     SERVER_PID=$!
     wait_for "$dir/server.log" "Listening for incoming TCP connection|TCPv4_SERVER link local.*:$port" 15 \
         || fail "openvpn server did not start listening on $port"
-    wait_until 5 port_in_use "$port" || fail "openvpn server port $port not open"
+    wait_listening "$port" 5
 }
+
+# wait_listening PORT [TIMEOUT]: wait until something listens on 127.0.0.1:PORT. After a client goes
+# away the server restarts with a 1 s "Restart pause" during which connections are refused; a client
+# started then fails, restarts, and OpenVPN asks for the pkcs11-id again. Tests that run a second client
+# against the same server call this first.
+wait_listening() {
+    wait_until "${2:-15}" port_listening "$1" || fail "nothing listens on port $1"
+}
+port_listening() { [ -n "$(ss -Hltn "( sport = :$1 )" 2>/dev/null)" ]; }
 
 # write_client_config DIR PORT [PROVIDER] [FILE]: the client config a user would have: no management
 # options (ovpn-token start adds them). Default provider: SoftHSM2. Default file: DIR/client.conf.
@@ -347,6 +357,7 @@ spy_pin_count() {
 # The environment that matters (token, spy, sanitizers) is written into the script explicitly.
 pty_start() {
     local script="$T/pty-cmd.sh" v
+    # shellcheck disable=SC2016  # the single-quoted lines are for the script, expanded when it runs
     {
         echo '#!/bin/bash'
         for v in SOFTHSM2_CONF PKCS11SPY PKCS11SPY_OUTPUT ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS PATH HOME; do

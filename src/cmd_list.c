@@ -1,0 +1,11 @@
+/* ovpn-token list: placeholder until the PKCS#11 provider layer lands. */
+#include "commands.h"
+#include "exit_codes.h"
+#include "ui/output.h"
+
+int cmd_list(const struct options *opts)
+{
+	(void)opts;
+	out_error("'list' is not available yet");
+	return EXIT_USAGE;
+}
