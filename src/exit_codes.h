@@ -12,6 +12,8 @@ enum exit_code {
 	EXIT_PIN_REJECTED = 6,     /* the token refused the PIN and no other PIN could be asked */
 	EXIT_NO_CERTIFICATE = 7,   /* no certificate could be chosen (none, or --cert not unique) */
 	EXIT_MGMT_PASSWORD = 8,    /* the management password was refused */
+	EXIT_NEEDS_INPUT = 9,      /* --batch, and OpenVPN asks for something no source can give */
+	EXIT_TOKEN_LOCKED = 10,    /* the token is locked, or (--batch) one wrong PIN from locking */
 };
 
 #endif

@@ -28,6 +28,7 @@ static const struct option_spec specs[] = {
 	STRING("provider", provider),
 	STRING("pin-file", pin_file),
 	{"pin-fd", 0, OPT_FD, offsetof(struct options, pin_fd), 0},
+	{"management-password-fd", 0, OPT_FD, offsetof(struct options, mgmt_password_fd), 0},
 	STRING("status-file", status_file),
 	BOOL("batch", batch),
 	BOOL("no-cache", no_cache),
@@ -156,6 +157,7 @@ int options_parse(int argc, char **argv, struct options *opts)
 
 	memset(opts, 0, sizeof *opts);
 	opts->pin_fd = -1;
+	opts->mgmt_password_fd = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 

@@ -26,6 +26,7 @@ struct options {
 	const char *provider;       /* --provider: the PKCS#11 module to read tokens with */
 	const char *pin_file;       /* --pin-file */
 	int pin_fd;                 /* --pin-fd, -1 when not given */
+	int mgmt_password_fd;       /* --management-password-fd, -1 when not given */
 	const char *status_file;    /* --status-file */
 	bool batch;                 /* --batch: never prompt */
 	bool no_cache;              /* --no-cache: ask again after every restart */

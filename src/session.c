@@ -54,6 +54,15 @@ bool session_send(struct session *s, enum reply_kind kind, int tag, const char *
 	return false;
 }
 
+bool session_may_ask(struct session *s, const char *what)
+{
+	if (!s->opts->batch)
+		return true;
+	out_error("OpenVPN asks for %s, and --batch forbids asking", what);
+	session_finish(s, EXIT_NEEDS_INPUT);
+	return false;
+}
+
 void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what)
 {
 	switch (r) {
@@ -79,6 +88,8 @@ static void on_need_ok(struct session *s, const struct mgmt_event *ev)
 	char answer[64];
 	enum plat_read_result r;
 
+	if (!session_may_ask(s, "a confirmation"))
+		return;
 	r = prompt_text(s->conn->sock, answer, sizeof answer,
 	                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
 	if (r == PLAT_READ_PEER_GONE)
@@ -98,6 +109,8 @@ static void on_need_str(struct session *s, const struct mgmt_event *ev)
 		session_on_id_request(s);
 		return;
 	}
+	if (!session_may_ask(s, "a string"))
+		return;
 	r = prompt_text(s->conn->sock, answer, sizeof answer, "%s: ", ev->u.need.msg);
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the answer");
@@ -110,6 +123,9 @@ static void on_greeting(struct session *s)
 {
 	const char *on[] = {"on", NULL};
 
+	if (s->conn->is_tcp && s->mgmt_password_tries == 0)
+		out_error("warning: this management port has no password: any local user can "
+		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
 	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
@@ -218,6 +234,7 @@ static void on_connection_closed(struct session *s)
 
 static void on_interrupt(struct session *s)
 {
+	s->user_stop = true;
 	if (!s->owns_openvpn) {
 		out_status("Detached; OpenVPN keeps running.");
 		s->finished = true;
@@ -281,22 +298,91 @@ static void run_loop(struct session *s)
 	}
 }
 
-int session_run(struct mgmt_conn *conn, const struct options *opts, bool owns_openvpn)
+struct session *session_new(const struct options *opts, bool owns_openvpn)
 {
-	struct session s;
+	struct session *s = calloc(1, sizeof *s);
 
-	memset(&s, 0, sizeof s);
-	s.conn = conn;
-	s.opts = opts;
-	s.owns_openvpn = owns_openvpn;
-	s.result = EXIT_OK;
-	if (secret_init(&s.secret) != 0) {
+	if (s == NULL || secret_init(&s->scratch) != 0 || secret_init(&s->pin) != 0 ||
+	    secret_init(&s->mgmt_password) != 0) {
 		out_error("cannot allocate memory for secrets");
-		return EXIT_INTERNAL;
+		session_free(s);
+		return NULL;
 	}
-	run_loop(&s);
-	secret_free(&s.secret);
-	session_free_certs(&s);
-	free(s.chosen_id);
-	return s.result;
+	s->opts = opts;
+	s->owns_openvpn = owns_openvpn;
+	s->pin_source = (struct secret_source){
+	    .what = "PIN", .file = opts->pin_file, .file_must_be_private = true,
+	    .fd = opts->pin_fd, .credential = "pin"};
+	s->mgmt_password_source = (struct secret_source){
+	    .what = "management password", .file = opts->mgmt_password_file,
+	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	return s;
+}
+
+int session_set_mgmt_password(struct session *s, const char *password)
+{
+	size_t n = strlen(password);
+
+	if (n > SECRET_MAX)
+		return -1;
+	memcpy(s->mgmt_password.data, password, n + 1);
+	s->mgmt_password.len = n;
+	return 0;
+}
+
+int session_check_sources(struct session *s)
+{
+	return secret_source_check(&s->pin_source) == 0 &&
+	               secret_source_check(&s->mgmt_password_source) == 0
+	           ? 0
+	           : -1;
+}
+
+/* Everything that belongs to one connection starts afresh. */
+static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
+{
+	session_free_certs(s);
+	s->conn = conn;
+	s->mgmt_password_tries = 0;
+	s->listing = false;
+	s->certs_expected = s->certs_received = 0;
+	s->pin_answered = false;
+	s->connected = false;
+	s->stop_requested = false;
+	s->user_stop = false;
+	s->finished = false;
+	s->result = EXIT_OK;
+	s->last_fatal[0] = '\0';
+}
+
+int session_run(struct session *s, struct mgmt_conn *conn)
+{
+	reset_connection_state(s, conn);
+	run_loop(s);
+	session_free_certs(s);
+	secret_clear(&s->scratch);
+	session_write_status(s, "EXITED", -1, "", "");
+	return s->result;
+}
+
+bool session_was_connected(const struct session *s)
+{
+	return s->connected;
+}
+
+bool session_stop_was_asked(const struct session *s)
+{
+	return s->user_stop;
+}
+
+void session_free(struct session *s)
+{
+	if (s == NULL)
+		return;
+	session_free_certs(s);
+	secret_free(&s->scratch);
+	secret_free(&s->pin);
+	secret_free(&s->mgmt_password);
+	free(s->chosen_id);
+	free(s);
 }

@@ -1,4 +1,4 @@
-/* One management session: reacts to OpenVPN's events until the connection ends. */
+/* The management session: reacts to OpenVPN's events, remembers what survives a restart. */
 #ifndef OVPN_TOKEN_SESSION_H
 #define OVPN_TOKEN_SESSION_H
 
@@ -11,8 +11,22 @@ struct session;
 
 /*
  * owns_openvpn: we started it (start), so Ctrl-C and cancelling stop it; otherwise (attach)
- * they only detach.  Returns an exit code (exit_codes.h).
+ * they only detach.  NULL when out of memory (said why).
  */
-int session_run(struct mgmt_conn *conn, const struct options *opts, bool owns_openvpn);
+struct session *session_new(const struct options *opts, bool owns_openvpn);
+/* A management password we chose ourselves (start on systems without unix sockets). */
+int session_set_mgmt_password(struct session *s, const char *password);
+/* Checks the secret sources before anything is sent.  -1 after saying why. */
+int session_check_sources(struct session *s);
+/*
+ * Manages one connection until it ends; returns an exit code (exit_codes.h).  The chosen
+ * certificate and the confirmed PIN stay for the next run, after openvpn was started again.
+ */
+int session_run(struct session *s, struct mgmt_conn *conn);
+/* Whether the last run saw the tunnel up. */
+bool session_was_connected(const struct session *s);
+/* Whether the user asked to stop (Ctrl-C, SIGTERM) during the last run. */
+bool session_stop_was_asked(const struct session *s);
+void session_free(struct session *s);
 
 #endif

@@ -70,6 +70,8 @@ static void answer_with(struct session *s, size_t index)
 
 static bool choose_remembered(struct session *s)
 {
+	if (s->opts->no_cache)
+		return false;
 	for (size_t i = 0; s->chosen_id != NULL && i < s->ncerts; i++)
 		if (strcmp(s->certs[i].id, s->chosen_id) == 0) {
 			answer_with(s, i);

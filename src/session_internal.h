@@ -10,6 +10,7 @@
 #include "pkcs11/cert_info.h"
 #include "platform/platform.h"
 #include "secret.h"
+#include "secret_source.h"
 
 /* What a reply is for: how session_on_reply() continues. */
 enum command_tag {
@@ -30,23 +31,30 @@ struct cert_entry {
 };
 
 struct session {
-	struct mgmt_conn *conn;
 	const struct options *opts;
 	bool owns_openvpn;
-	struct secret secret;
+	struct secret scratch;          /* a secret on its way from a prompt or source to OpenVPN */
 
+	/* What outlives one connection. */
+	char *chosen_id;                /* OpenVPN asks for the certificate after every restart */
+	struct secret pin;              /* the PIN we sent last, kept unless --no-cache */
+	char pin_type[SECRET_MAX + 1];  /* the PASSWORD type it answered */
+	bool pin_cached, pin_verified;  /* verified: the tunnel came up after we sent it */
+	bool pin_from_source;           /* it came from pin_source, not from a person */
+	struct secret_source pin_source, mgmt_password_source;
+	struct secret mgmt_password;    /* chosen by start, when set */
+
+	/* One connection. */
+	struct mgmt_conn *conn;
 	int mgmt_password_tries;
-
-	bool listing;             /* pkcs11-id-count/get under way */
+	bool listing;                   /* pkcs11-id-count/get under way */
 	long certs_expected, certs_received;
 	struct cert_entry certs[SESSION_MAX_CERTS];
 	size_t ncerts;
-	char *chosen_id;          /* kept across restarts: OpenVPN asks again each time */
-
-	char pin_type[SECRET_MAX + 1]; /* the PASSWORD type we last answered */
-	bool pin_answered;        /* and no restart since: a new request means "rejected" */
-
-	bool stop_requested;      /* "signal SIGTERM" sent */
+	bool pin_answered;              /* and no restart since: a new request means "rejected" */
+	bool connected;
+	bool stop_requested;            /* "signal SIGTERM" sent */
+	bool user_stop;                 /* ... because the user asked */
 	long long stop_deadline;
 	bool finished;
 	int result;
@@ -58,6 +66,8 @@ void session_finish(struct session *s, int code);
 /* Sends a command and reports a refusal to build it. false on failure (session finished). */
 bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
                   const char *const *args);
+/* false (and the session ends with EXIT_NEEDS_INPUT) when --batch forbids asking for what. */
+bool session_may_ask(struct session *s, const char *what);
 /* A prompt came back without an answer: decide what that means. */
 void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what);
 
@@ -70,5 +80,9 @@ void session_on_mgmt_password_prompt(struct session *s);
 void session_note_restart(struct session *s);
 
 void session_on_state(struct session *s, const struct mgmt_event *ev);
+/* The tunnel came up (or is about to): a PIN sent since then is known to be right. */
+void session_note_login_confirmed(struct session *s);
+void session_write_status(struct session *s, const char *state, long long when,
+                          const char *tun_ip, const char *remote);
 
 #endif

@@ -1,4 +1,12 @@
-/* Answering PASSWORD requests: the token PIN, username/password, and the management password. */
+/*
+ * Answering PASSWORD requests: the token PIN (from the cache, a source or a person), other
+ * username/password requests, and the management password.
+ *
+ * A PIN request for the same token again, with no restart between, means the token refused
+ * what we sent (OpenVPN says nothing else).  A refused PIN is dropped at once and never sent
+ * again.  A PIN counts as confirmed once the tunnel comes up after it; only a confirmed PIN is
+ * sent again by itself after a restart when a person is there to ask instead.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -30,32 +38,106 @@ void session_note_restart(struct session *s)
 	s->pin_answered = false;
 }
 
-static void send_password(struct session *s, const char *type)
+void session_note_login_confirmed(struct session *s)
 {
-	const char *args[] = {type, s->secret.data, NULL};
+	if (s->pin_cached)
+		s->pin_verified = true;
+	s->pin_answered = false;
+}
 
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "password", args);
-	out_verbose("Sent the password for '%s'", type);
-	secret_clear(&s->secret);
+static void drop_cached_pin(struct session *s)
+{
+	secret_clear(&s->pin);
+	s->pin_cached = s->pin_verified = false;
+}
+
+static bool send_secret(struct session *s, const char *type, const struct secret *value)
+{
+	const char *args[] = {type, value->data, NULL};
+
+	return session_send(s, REPLY_STATUS, TAG_PLAIN, "password", args);
+}
+
+/* Sends s->scratch as the PIN for type and keeps it for later restarts. */
+static void send_pin(struct session *s, const char *type, bool from_source)
+{
+	bool sent = send_secret(s, type, &s->scratch);
+
+	if (sent) {
+		snprintf(s->pin_type, sizeof s->pin_type, "%s", type);
+		s->pin_answered = true;
+		s->pin_from_source = from_source;
+		if (!s->opts->no_cache) {
+			memcpy(s->pin.data, s->scratch.data, s->scratch.len + 1);
+			s->pin.len = s->scratch.len;
+			s->pin_cached = true;
+			s->pin_verified = false;
+		}
+	}
+	secret_clear(&s->scratch);
+}
+
+static void on_rejected(struct session *s, const char *label)
+{
+	out_error("The PIN was rejected by token '%s'.", label);
+	drop_cached_pin(s);
+	if (s->pin_from_source)
+		s->pin_source.disabled = true;
+	if (s->opts->batch) {
+		out_error("not trying another PIN (--batch)");
+		session_finish(s, EXIT_PIN_REJECTED);
+	}
+}
+
+/* The cached PIN, when it may be sent without asking. */
+static bool may_reuse_cache(const struct session *s, const char *type)
+{
+	if (!s->pin_cached || strcmp(s->pin_type, type) != 0)
+		return false;
+	/*
+	 * An unconfirmed PIN followed by a restart (not a repeat) may be one the token gave up on:
+	 * a person is asked rather than risking a try; a script made only this one attempt.
+	 */
+	return s->pin_verified || s->opts->batch;
 }
 
 static void on_pin_request(struct session *s, const char *type, const char *label)
 {
 	enum plat_read_result r;
+	int got;
 
-	/* The same request again with no restart between: the token refused what we sent. */
-	if (s->pin_answered && strcmp(s->pin_type, type) == 0)
-		out_error("The PIN was rejected by token '%s'.", label);
+	if (s->pin_answered && strcmp(s->pin_type, type) == 0) {
+		on_rejected(s, label);
+		if (s->finished || s->stop_requested)
+			return;
+	}
 	s->pin_answered = false;
-	r = prompt_secret(s->conn->sock, &s->secret, "PIN for token '%s': ", label);
-	if (r != PLAT_READ_OK || secret_empty(&s->secret)) {
-		secret_clear(&s->secret);
+	if (may_reuse_cache(s, type)) {
+		memcpy(s->scratch.data, s->pin.data, s->pin.len + 1);
+		s->scratch.len = s->pin.len;
+		out_verbose("Sending the remembered PIN for token '%s'", label);
+		send_pin(s, type, s->pin_from_source);
+		return;
+	}
+	got = secret_source_read(&s->pin_source, &s->scratch);
+	if (got < 0) {
+		session_finish(s, EXIT_USAGE);
+		return;
+	}
+	if (got > 0) {
+		out_verbose("Sending the PIN for token '%s' from its source", label);
+		send_pin(s, type, true);
+		return;
+	}
+	if (!session_may_ask(s, "the token PIN"))
+		return;
+	r = prompt_secret(s->conn->sock, &s->scratch, "PIN for token '%s': ", label);
+	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
+		secret_clear(&s->scratch);
 		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
 		return;
 	}
-	snprintf(s->pin_type, sizeof s->pin_type, "%s", type);
-	s->pin_answered = true;
-	send_password(s, type);
+	send_pin(s, type, false);
 }
 
 static void on_user_password(struct session *s, const struct mgmt_event *ev)
@@ -65,6 +147,9 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 	const char *args[] = {type, user, NULL};
 	enum plat_read_result r;
 
+	if (!session_may_ask(s, ev->u.password_need.need_username ? "a username and password"
+	                                                         : "a password"))
+		return;
 	if (ev->u.password_need.need_username) {
 		r = prompt_text(s->conn->sock, user, sizeof user, "Username (%s): ", type);
 		if (r != PLAT_READ_OK) {
@@ -74,12 +159,13 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 		if (!session_send(s, REPLY_STATUS, TAG_PLAIN, "username", args))
 			return;
 	}
-	r = prompt_secret(s->conn->sock, &s->secret, "Password (%s): ", type);
+	r = prompt_secret(s->conn->sock, &s->scratch, "Password (%s): ", type);
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the password");
 		return;
 	}
-	send_password(s, type);
+	send_secret(s, type, &s->scratch);
+	secret_clear(&s->scratch);
 }
 
 void session_on_password_need(struct session *s, const struct mgmt_event *ev)
@@ -92,22 +178,26 @@ void session_on_password_need(struct session *s, const struct mgmt_event *ev)
 		on_user_password(s, ev);
 }
 
+/* Into s->scratch: the password start chose, a source's, or a person's.  -1: session over. */
 static int load_mgmt_password(struct session *s)
 {
-	char err[300];
 	enum plat_read_result r;
+	int got;
 
-	if (s->opts->mgmt_password_file != NULL) {
-		if (plat_read_file(s->opts->mgmt_password_file, s->secret.data, SECRET_MAX + 1, err,
-		                   sizeof err) < 0) {
-			out_error("cannot read the management password: %s", err);
-			session_finish(s, EXIT_USAGE);
-			return -1;
-		}
-		secret_trim_newline(&s->secret);
+	if (!secret_empty(&s->mgmt_password)) {
+		memcpy(s->scratch.data, s->mgmt_password.data, s->mgmt_password.len + 1);
+		s->scratch.len = s->mgmt_password.len;
 		return 0;
 	}
-	r = prompt_secret(s->conn->sock, &s->secret, "Management password: ");
+	got = secret_source_read(&s->mgmt_password_source, &s->scratch);
+	if (got != 0) {
+		if (got < 0)
+			session_finish(s, EXIT_USAGE);
+		return got > 0 ? 0 : -1;
+	}
+	if (!session_may_ask(s, "the management password"))
+		return -1;
+	r = prompt_secret(s->conn->sock, &s->scratch, "Management password: ");
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the management password");
 		return -1;
@@ -115,13 +205,20 @@ static int load_mgmt_password(struct session *s)
 	return 0;
 }
 
+static bool from_person(const struct session *s)
+{
+	const struct secret_source *src = &s->mgmt_password_source;
+
+	return secret_empty(&s->mgmt_password) && src->file == NULL && src->fd < 0 &&
+	       plat_interactive() && !s->opts->batch;
+}
+
 void session_on_mgmt_password_prompt(struct session *s)
 {
 	if (s->mgmt_password_tries > 0) {
 		out_error("The management password was rejected.");
 		/* A file will not get any better; a person may have mistyped. */
-		if (s->opts->mgmt_password_file != NULL || s->mgmt_password_tries >= MGMT_PASSWORD_TRIES ||
-		    !plat_interactive()) {
+		if (!from_person(s) || s->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
 			s->result = EXIT_MGMT_PASSWORD;
 			s->finished = true;
 			return;
@@ -130,10 +227,10 @@ void session_on_mgmt_password_prompt(struct session *s)
 	s->mgmt_password_tries++;
 	if (load_mgmt_password(s) != 0)
 		return;
-	if (mgmt_conn_send_password_line(s->conn, s->secret.data, TAG_MGMT_PASSWORD) != 0) {
+	if (mgmt_conn_send_password_line(s->conn, s->scratch.data, TAG_MGMT_PASSWORD) != 0) {
 		out_error("cannot send the management password (it must be one line)");
 		s->result = EXIT_MGMT_PASSWORD;
 		s->finished = true;
 	}
-	secret_clear(&s->secret);
+	secret_clear(&s->scratch);
 }

@@ -13,6 +13,7 @@ struct plat_sock;
 
 struct mgmt_conn {
 	struct plat_sock *sock;
+	bool is_tcp;
 	struct line_reader reader;
 	struct reply_queue replies;
 };

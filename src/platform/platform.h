@@ -53,7 +53,7 @@ enum plat_wait_result {
 	PLAT_WAIT_INTERRUPT = 3,
 	PLAT_WAIT_ERROR = 4,
 };
-/* Waits for bytes on s, an interrupt, or timeout_ms (-1: forever). */
+/* Waits for bytes on s (NULL: no socket), an interrupt, or timeout_ms (-1: forever). */
 enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms);
 
 /* ---- the user's terminal ------------------------------------------------------------------ */
@@ -88,6 +88,8 @@ int plat_file_is_private(const char *path, char *err, size_t errsz);
 /* Writes a file only the user can read (a generated management password). */
 int plat_write_private_file(const char *path, const void *data, size_t n, char *err,
                             size_t errsz);
+/* Replaces path's content in one step (readers never see half a file). */
+int plat_replace_file(const char *path, const void *data, size_t n, char *err, size_t errsz);
 /* Creates a fresh directory only the user can enter. */
 int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz);
 void plat_remove_private_dir(const char *dir, const char *leftover_file);

@@ -247,3 +247,27 @@ int plat_resolve_config(const char *name, char *out, size_t outsz)
 	snprintf(out, outsz, "%s", name);
 	return -1;
 }
+
+int plat_replace_file(const char *path, const void *data, size_t n, char *err, size_t errsz)
+{
+	char tmp[600];
+	int fd;
+	ssize_t put;
+
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return -1;
+	}
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	put = write(fd, data, n);
+	if (close(fd) != 0 || put != (ssize_t)n || rename(tmp, path) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

@@ -131,7 +131,7 @@ void plat_sock_close(struct plat_sock *s)
 enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms)
 {
 	struct pollfd fds[2] = {
-		{.fd = s->fd, .events = POLLIN},
+		{.fd = s != NULL ? s->fd : -1, .events = POLLIN},
 		{.fd = posix_wake_fd(), .events = POLLIN},
 	};
 	int rc;

@@ -382,47 +382,46 @@ pty_screen() {
     tmux -L "$TB_TMUX" capture-pane -p -J -S -2000 -t main 2>/dev/null
 }
 
-# pty_wait_screen PATTERN TIMEOUT: wait until the screen matches the extended regex PATTERN.
-pty_wait_screen() {
-    local pattern=$1 timeout=$2
-    local deadline=$((SECONDS + timeout))
+# pty_poll TIMEOUT CMD...: poll CMD until it succeeds. Gives up early once the command in the pty has
+# ended (its screen cannot change any more), so a crash fails a test at once, not after the timeout.
+pty_poll() {
+    local deadline=$((SECONDS + $1)); shift
     while [ "$SECONDS" -le "$deadline" ]; do
-        if pty_screen | grep -Eq -- "$pattern"; then return 0; fi
+        if "$@"; then return 0; fi
+        if [ -f "$T/pty.rc" ]; then
+            sleep 0.2   # let the last output reach the screen
+            "$@" && return 0
+            return 1
+        fi
         sleep 0.1
     done
     return 1
 }
+pty_matches() { pty_screen | grep -Eq -- "$1"; }
+pty_has_text() { pty_screen | grep -Fq -- "$1"; }
+pty_count_ge() { [ "$(pty_count "$1")" -ge "$2" ]; }
+
+# pty_ended_note: " (ovpn-token exited with status N)" once it has, for failure messages.
+pty_ended_note() { [ -f "$T/pty.rc" ] && printf ' (ovpn-token exited with status %s)' "$(cat "$T/pty.rc")"; return 0; }
+
+# pty_wait_screen PATTERN TIMEOUT: wait until the screen matches the extended regex PATTERN.
+pty_wait_screen() { pty_poll "$2" pty_matches "$1"; }
 
 # pty_expect PATTERN TIMEOUT [WHAT]: pty_wait_screen or fail.
 pty_expect() {
-    pty_wait_screen "$1" "$2" || fail "${3:-screen does not show /$1/} (after $2 s)"
+    pty_wait_screen "$1" "$2" || fail "${3:-screen does not show /$1/} (after $2 s)$(pty_ended_note)"
 }
 
 # pty_wait_text TEXT TIMEOUT / pty_expect_text TEXT TIMEOUT: the same for a fixed string (for texts
 # full of regex characters, like a token label with quotes and a backslash).
-pty_wait_text() {
-    local text=$1 timeout=$2
-    local deadline=$((SECONDS + timeout))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        if pty_screen | grep -Fq -- "$text"; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
+pty_wait_text() { pty_poll "$2" pty_has_text "$1"; }
 pty_expect_text() {
-    pty_wait_text "$1" "$2" || fail "${3:-screen does not show \"$1\"} (after $2 s)"
+    pty_wait_text "$1" "$2" || fail "${3:-screen does not show \"$1\"} (after $2 s)$(pty_ended_note)"
 }
 
 # pty_wait_count PATTERN N TIMEOUT: wait until at least N screen lines match PATTERN (e.g. the second
 # PIN prompt).
-pty_wait_count() {
-    local deadline=$((SECONDS + $3))
-    while [ "$SECONDS" -le "$deadline" ]; do
-        if [ "$(pty_count "$1")" -ge "$2" ]; then return 0; fi
-        sleep 0.1
-    done
-    return 1
-}
+pty_wait_count() { pty_poll "$3" pty_count_ge "$1" "$2"; }
 
 # pty_count PATTERN: how many screen lines match.
 pty_count() { pty_screen | grep -Ec -- "$1" || true; }
