@@ -12,6 +12,10 @@
 
 /* How long openvpn gets to end after "signal SIGTERM" before we stop waiting for it. */
 #define STOP_GRACE_MS 10000
+/* OpenVPN's own connect-retry-max default; a larger hold time is not believed. */
+#define HOLD_WAIT_MAX_S 300
+/* Shorter pauses are routine and not worth a line. */
+#define HOLD_WAIT_SHOWN_S 5
 
 static void request_stop(struct session *s)
 {
@@ -131,6 +135,49 @@ static void on_greeting(struct session *s)
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
 }
 
+/*
+ * The number in ">HOLD" is the pause OpenVPN would itself make before trying again (its
+ * connect-retry back-off).  Releasing at once would turn a server outage into a busy loop.
+ */
+static void on_hold(struct session *s, long wait_s)
+{
+	session_note_restart(s);
+	if (wait_s <= 0) {
+		s->hold_release_at = 0;
+		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		return;
+	}
+	if (wait_s > HOLD_WAIT_MAX_S)
+		wait_s = HOLD_WAIT_MAX_S;
+	if (wait_s >= HOLD_WAIT_SHOWN_S)
+		out_status("Trying again in %ld s", wait_s);
+	else
+		out_verbose("Trying again in %ld s", wait_s);
+	s->hold_release_at = plat_now_ms() + 1000LL * wait_s;
+}
+
+static void release_hold_when_due(struct session *s)
+{
+	if (s->hold_release_at == 0 || plat_now_ms() < s->hold_release_at)
+		return;
+	s->hold_release_at = 0;
+	session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+}
+
+/* How long the loop may sleep: until the hold is due or the stop grace ends; -1 forever. */
+static int next_timeout(const struct session *s)
+{
+	long long next = 0, now = plat_now_ms();
+
+	if (s->stop_requested)
+		next = s->stop_deadline;
+	else if (s->hold_release_at != 0)
+		next = s->hold_release_at;
+	if (next == 0)
+		return -1;
+	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
+}
+
 static void on_notification(struct session *s, const struct mgmt_event *ev)
 {
 	/* Once we asked openvpn to stop, its remaining requests go unanswered. */
@@ -146,8 +193,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 			on_greeting(s);
 		break;
 	case MGMT_EV_HOLD:
-		session_note_restart(s);
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		on_hold(s, ev->u.hold.count);
 		break;
 	case MGMT_EV_NEED_STR:
 		on_need_str(s, ev);
@@ -268,18 +314,14 @@ static void run_loop(struct session *s)
 	char err[256];
 
 	while (drain_lines(s)) {
-		int timeout = -1;
 		enum plat_wait_result w;
 		long got;
 
-		if (s->stop_requested) {
-			long long left = s->stop_deadline - plat_now_ms();
-
-			if (left <= 0)
-				break;
-			timeout = (int)left;
-		}
-		w = plat_wait(s->conn->sock, timeout);
+		if (s->stop_requested && plat_now_ms() >= s->stop_deadline)
+			break;
+		if (!s->stop_requested)
+			release_hold_when_due(s);
+		w = plat_wait(s->conn->sock, next_timeout(s));
 		if (w == PLAT_WAIT_INTERRUPT) {
 			plat_take_interrupt();
 			on_interrupt(s);
@@ -350,6 +392,8 @@ static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
 	s->connected = false;
 	s->stop_requested = false;
 	s->user_stop = false;
+	s->hold_release_at = 0;
+	s->last_reconnect[0] = '\0';
 	s->finished = false;
 	s->result = EXIT_OK;
 	s->last_fatal[0] = '\0';

@@ -53,6 +53,8 @@ struct session {
 	size_t ncerts;
 	bool pin_answered;              /* and no restart since: a new request means "rejected" */
 	bool connected;
+	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
+	char last_reconnect[64];        /* the reason last shown, so a storm shows once */
 	bool stop_requested;            /* "signal SIGTERM" sent */
 	bool user_stop;                 /* ... because the user asked */
 	long long stop_deadline;

@@ -113,12 +113,16 @@ void session_on_state(struct session *s, const struct mgmt_event *ev)
 		session_note_login_confirmed(s);
 	if (strcmp(name, "CONNECTED") == 0) {
 		s->connected = true;
+		s->last_reconnect[0] = '\0';
 		on_connected(ev);
 		return;
 	}
 	if (strcmp(name, "RECONNECTING") == 0) {
 		session_note_restart(s);
-		out_status("Reconnecting (%s)", ev->u.state.desc);
+		/* A server that is down makes OpenVPN restart again and again: say it once. */
+		if (strcmp(s->last_reconnect, ev->u.state.desc) != 0)
+			out_status("Reconnecting (%s)", ev->u.state.desc);
+		snprintf(s->last_reconnect, sizeof s->last_reconnect, "%s", ev->u.state.desc);
 		return;
 	}
 	if (strcmp(name, "EXITING") == 0) {

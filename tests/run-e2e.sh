@@ -33,15 +33,18 @@ for t in "$here"/e2e/*.sh; do
     fi
     out=$(mktemp)
     start=$SECONDS
+    # A long test (a soak) names its own limit in a "# e2e-timeout: N" line.
+    limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+    limit=${limit:-$timeout_s}
     # -k: if the test ignores SIGTERM (it should not), KILL it 10 s later.
-    timeout -k 10 "$timeout_s" bash "$t" >"$out" 2>&1
+    timeout -k 10 "$limit" bash "$t" >"$out" 2>&1
     rc=$?
     dur=$((SECONDS - start))
     if [ "$rc" = 0 ]; then
         echo "PASS $name (${dur}s)"
         passed=$((passed + 1))
     else
-        [ "$rc" = 124 ] && why="timed out after ${timeout_s}s" || why="exit $rc"
+        [ "$rc" = 124 ] && why="timed out after ${limit}s" || why="exit $rc"
         echo "FAIL $name ($why, ${dur}s)"
         sed 's/^/    | /' "$out"
         failed=$((failed + 1))

@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include <sddl.h>
-
 #include "platform/platform.h"
 #include "platform/win32_internal.h"
+
+#include <sddl.h>
 
 /* The current user's SID as text ("S-1-5-21-..."); LocalFree() it.  NULL on failure. */
 static wchar_t *user_sid_string(void)

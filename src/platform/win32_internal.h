@@ -25,6 +25,7 @@ bool win32_interrupt_pending(void);
 
 /* ---- the management connection (win32_net.c) ---- */
 
+SOCKET win32_sock_handle(const struct plat_sock *s);
 /* Event signalled on FD_READ / FD_CLOSE for s (WSAEventSelect); NULL for s == NULL. */
 HANDLE win32_sock_event(const struct plat_sock *s);
 /* After win32_sock_event fired: true when the peer has closed or the connection broke. */

@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora in tests/fuzz/corpus/ from the management lines PROTOCOL.md records.
+
+Run it again after adding a line below; the files are checked in, so the fuzzers do not need it.
+"""
+import hashlib
+import os
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# Lines as OpenVPN 2.6 sends them (see PROTOCOL.md), plus the documented forms.
+LINES = [
+    ">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info",
+    ">HOLD:Waiting for hold release:0",
+    ">HOLD:Waiting for hold release:12",
+    "SUCCESS: hold release succeeded",
+    ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use",
+    ">PKCS11ID-COUNT:1",
+    ">PKCS11ID-COUNT:0",
+    ">PKCS11ID-ENTRY:'0', ID:'SoftHSM\\x20project/SoftHSM\\x20v2/4c910ae4992abbe9/Test\\x20Token/45', BLOB:'MIIBhTCCASugAwIBAgIUQ'",
+    ">PKCS11ID-ENTRY:'3'",
+    "SUCCESS: 'pkcs11-id-request' needstr-string entered, but not yet verified",
+    ">NEED-OK:Need 'token-insertion-request' confirmation MSG:Please insert Test Token token",
+    ">PASSWORD:Need 'Test Token token' password",
+    ">PASSWORD:Need 'It's a \"t\\oken\" token' password",
+    "SUCCESS: 'Test Token token' password entered, but not yet verified",
+    ">STATE:1795412007,CONNECTED,SUCCESS,,127.0.0.1,11940,,",
+    ">STATE:1795412007,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,,fd00::6",
+    ">STATE:1795412000,WAIT,,,,,,",
+    ">LOG:1795412007,I,Initialization Sequence Completed",
+    ">LOG:1795412007,W,a, text, with commas",
+    ">FATAL:Cannot load inline certificate file",
+    ">INFOMSG:WEB_AUTH::https://example.org",
+    ">BYTECOUNT:1234,5678",
+    ">PASSWORD:Need 'Auth' username/password",
+    ">PASSWORD:Need 'Private Key' password",
+    ">PASSWORD:Verification Failed: 'Auth'",
+    ">PASSWORD:Need 'Auth' username/password SC:1,Please enter token PIN",
+    ">PASSWORD:Verification Failed: 'Auth' ['CRV1:R,E:Om01u7Fh4LrGBS7uh0SWmzwabUiGiW6l:Y3Ix:Please enter token PIN']",
+    "ERROR: signal 'SIGUSR1' is currently ignored",
+    "ERROR: Options warning: Bad backslash ('\\') usage",
+    "SUCCESS: signal SIGTERM thrown",
+    "OpenVPN Version: OpenVPN 2.6.14 x86_64-pc-linux-gnu",
+    "Management Version: 5",
+    "END",
+    ">NEED-CERTIFICATE:macosx-keychain:subject:o=OpenVPN-TEST",
+    ">PK_SIGN:AAAA,RSA_PKCS1_PADDING",
+    ">UNKNOWN-THING:whatever",
+]
+
+# The password prompt, which has no line end, and a whole login as OpenVPN sends it.
+SESSION = ["ENTER PASSWORD:", "SUCCESS: password is correct\r\n"] + [l + "\r\n" for l in LINES]
+
+
+def write(target, name, data):
+    d = os.path.join(HERE, "corpus", target)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, name), "wb") as f:
+        f.write(data)
+
+
+def lines_corpus():
+    # 8 bytes that seed the read sizes, then the stream.
+    for i, l in enumerate(LINES):
+        write("fuzz_lines", "line-%02d" % i, b"seed%04d" % i + l.encode() + b"\r\n")
+    write("fuzz_lines", "session", b"seedSESS" + "".join(SESSION).encode())
+    write("fuzz_lines", "prompt-only", b"\x01\x02\x03\x04\x05\x06\x07\x08ENTER PASSWORD:")
+    write("fuzz_lines", "bare-lf", b"seedLF00" + "\n".join(LINES).encode() + b"\n")
+
+
+def replies_corpus():
+    # op & 3 == 0: push kind (op >> 2) % 4; == 1: canned line (op >> 2) % N; else raw line.
+    def push(kind):
+        return bytes([(kind << 2) | 0])
+
+    def raw(line):
+        return b"\x02" + line.encode() + b"\n"
+
+    write("fuzz_replies", "hold-then-count",
+          push(0) + raw("SUCCESS: hold release succeeded") + push(2) +
+          raw(">PASSWORD:Need 'Test Token token' password") + raw(">PKCS11ID-COUNT:1") +
+          push(3) + raw(">PKCS11ID-ENTRY:'0', ID:'a/b/c/d/45', BLOB:'MII'") + push(0) +
+          raw("SUCCESS: 'pkcs11-id-request' needstr-string entered, but not yet verified"))
+    write("fuzz_replies", "version-multiline",
+          push(1) + raw("OpenVPN Version: OpenVPN 2.6.14") + raw(">LOG:1,I,x") +
+          raw("Management Version: 5") + raw("END") + raw("END") + raw("SUCCESS: stray"))
+    write("fuzz_replies", "errors", push(2) + raw("ERROR: no") + push(3) + raw("ERROR: no") +
+          push(1) + raw("ERROR: no"))
+    write("fuzz_replies", "full", push(0) * 40 + raw("SUCCESS: x") * 40)
+
+
+def command_corpus():
+    # byte 0: verb index; byte 1: odd = full buffer, even = small; then NUL-separated args.
+    write("fuzz_command", "password", b"\x00\x01Test Token token\x00123456")
+    write("fuzz_command", "password-tricky", b"\x00\x01It's a \"t\\oken\" token\x00#;'\"\\ x")
+    write("fuzz_command", "needstr", b"\x02\x01pkcs11-id-request\x00SoftHSM\\x20project/SoftHSM\\x20v2/4c910ae4992abbe9/Test\\x20Token/45")
+    write("fuzz_command", "hold", b"\x06\x01")
+    write("fuzz_command", "newline", b"\x00\x01Test\x00pin\nwith newline")
+    write("fuzz_command", "long", b"\x00\x01T\x00" + b"9" * 300)
+    write("fuzz_command", "small-buffer", b"\x00\x10Test Token token\x00123456")
+
+
+def escape(word):
+    """libFuzzer dictionaries take printable ASCII, with \\, \" and \\xHH for the rest."""
+    out = ""
+    for ch in word:
+        if ch in '\\"' or not (32 <= ord(ch) < 127):
+            out += "\\x%02X" % ord(ch)
+        else:
+            out += ch
+    return out
+
+
+def dictionary():
+    words = ["\r\n", ">PASSWORD:", "Need '", "' password", "' username/password", " SC:",
+             "Verification Failed: '", "' ['CRV1:", "']", ">NEED-STR:", ">NEED-OK:",
+             "' string", "' confirmation", " MSG:", ">PKCS11ID-COUNT:", ">PKCS11ID-ENTRY:'",
+             "', ID:'", "', BLOB:'", ">STATE:", ">LOG:", ">HOLD:", ">INFO:", ">FATAL:",
+             ">INFOMSG:", ">BYTECOUNT:", "SUCCESS:", "ERROR:", "END", "ENTER PASSWORD:",
+             " token", "\\", '"', "'", "\0", "\\\\", '\\"']
+    with open(os.path.join(HERE, "mgmt.dict"), "w") as f:
+        f.write("# libFuzzer dictionary: pieces of OpenVPN management lines (make_corpus.py)\n")
+        for w in words:
+            f.write('"%s"\n' % escape(w))
+
+
+if __name__ == "__main__":
+    lines_corpus()
+    replies_corpus()
+    command_corpus()
+    dictionary()
