@@ -72,8 +72,16 @@ demo: ovpn-token
 deps:
 	tools/install-deps
 
-install: ovpn-token
+SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
+
+build/ovpn-token@.service: conf/ovpn-token@.service.in
+	@mkdir -p build
+	sed 's|@BINDIR@|$(PREFIX)/bin|g' $< > $@
+
+install: ovpn-token build/ovpn-token@.service
 	install -D -m 0755 ovpn-token $(DESTDIR)$(PREFIX)/bin/ovpn-token
+	install -D -m 0644 build/ovpn-token@.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/ovpn-token@.service
+	install -D -m 0644 conf/smartcard-client.ovpn $(DESTDIR)$(PREFIX)/share/doc/ovpn-token/smartcard-client.ovpn
 
 clean:
 	rm -rf build ovpn-token

@@ -17,7 +17,8 @@ WIN         := build/windows$(if $(WITH_P11),-p11)
 # Windows 10 and later: the console, AF_INET and job-object calls used are all there.
 WIN_CFLAGS  := -std=c11 $(WARN) -Isrc -O2 -g -D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 \
                -DWIN32_LEAN_AND_MEAN -DUNICODE -D_UNICODE \
-               -D__USE_MINGW_ANSI_STDIO=1 -DOVPN_TOKEN_VERSION='"$(VERSION)"'
+               -D__USE_MINGW_ANSI_STDIO=1 -DPRINTF_ARCHETYPE=gnu_printf \
+               -DOVPN_TOKEN_VERSION='"$(VERSION)"'
 WIN_LIBS    := -lws2_32 -liphlpapi -lcrypt32 -lbcrypt -ladvapi32
 # -municode: the C runtime starts at wmain() (src/platform/win32_main.c), for UTF-8 arguments.
 WIN_LDFLAGS := -municode -static -static-libgcc

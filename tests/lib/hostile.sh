@@ -45,8 +45,11 @@ _fake_launch() {
         mkdir -p "$dir"; chmod 0777 "$dir"; chmod 0711 "$T"
         cp "$FAKE_MGMT" "$dir/fake_mgmt.py"; chmod 0644 "$dir/fake_mgmt.py"
         FAKE_REC="$dir/$name.rec"
+        # The system's python3: a per-user one (pyenv under /root) is not reachable for $as.
+        local py=/usr/bin/python3
+        [ -x "$py" ] || py=$(command -v python3)
         cmd=(setpriv --reuid="$as" --regid="$(id -g "$as")" --clear-groups --
-             python3 "$dir/fake_mgmt.py" serve --listen "$listen" --scenario "$scenario"
+             "$py" "$dir/fake_mgmt.py" serve --listen "$listen" --scenario "$scenario"
              --record "$FAKE_REC" --ready "$dir/$name.ready" "$@")
     fi
     "${cmd[@]}" >"$T/$name.fake.err" 2>&1 &
