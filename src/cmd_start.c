@@ -320,6 +320,8 @@ int cmd_start(const struct options *opts)
 		session_free(s);
 		return EXIT_USAGE;
 	}
+	if (opts->provider == NULL)
+		session_set_provider(s, facts.pkcs11_providers);
 	if (plat_make_private_dir(l.dir, sizeof l.dir, err, sizeof err) != 0) {
 		out_error("%s", err);
 		session_free(s);

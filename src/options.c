@@ -151,7 +151,7 @@ static int take_option(int argc, char **argv, int *i, struct options *opts)
 int options_parse(int argc, char **argv, struct options *opts)
 {
 	const struct command_spec *cmd = NULL;
-	const char *operands[2];
+	const char *operands[2], *surplus = NULL;
 	int noperands = 0;
 	bool only_operands = false;
 
@@ -174,9 +174,8 @@ int options_parse(int argc, char **argv, struct options *opts)
 			}
 		} else if (noperands < 2) {
 			operands[noperands++] = arg;
-		} else {
-			out_error("unexpected argument '%s' (try 'ovpn-token --help')", arg);
-			return -1;
+		} else if (surplus == NULL) {
+			surplus = arg;
 		}
 	}
 	/* -h and -V win wherever they stand. */
@@ -187,6 +186,10 @@ int options_parse(int argc, char **argv, struct options *opts)
 		return -1;
 	}
 	opts->command = cmd->command;
+	if (surplus != NULL) {
+		out_error("unexpected argument '%s' (try 'ovpn-token --help')", surplus);
+		return -1;
+	}
 	if (noperands < cmd->min_operands || noperands > cmd->max_operands) {
 		if (cmd->max_operands == 0)
 			out_error("'%s' takes no arguments", cmd->name);

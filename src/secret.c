@@ -16,7 +16,7 @@ int secret_init(struct secret *s)
 void secret_clear(struct secret *s)
 {
 	if (s->data != NULL)
-		plat_wipe(s->data, SECRET_MAX + 1);
+		plat_wipe(s->data, SECRET_BUF);
 	s->len = 0;
 }
 

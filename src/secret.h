@@ -7,9 +7,11 @@
 
 /* OpenVPN takes at most 256 bytes per parameter. */
 #define SECRET_MAX 256
+/* What a reader may put into data: a longest secret, a "\r\n" still to be trimmed, the NUL. */
+#define SECRET_BUF (SECRET_MAX + 3)
 
 struct secret {
-	char *data; /* NUL-terminated, SECRET_MAX + 1 bytes of secure memory */
+	char *data; /* NUL-terminated, SECRET_BUF bytes of secure memory */
 	size_t len;
 };
 

@@ -43,7 +43,7 @@ static int from_file(const struct secret_source *src, const char *path, struct s
 {
 	char err[600];
 
-	if (plat_read_file(path, out->data, SECRET_MAX + 1, err, sizeof err) < 0) {
+	if (plat_read_file(path, out->data, SECRET_BUF, err, sizeof err) < 0) {
 		out_error("cannot read the %s: %s", src->what, err);
 		return -1;
 	}
@@ -63,6 +63,11 @@ static int take(const struct secret_source *src, struct secret *out)
 		out_error("the %s source is empty", src->what);
 		return -1;
 	}
+	if (out->len > SECRET_MAX) {
+		out_error("the %s source holds more than %d bytes", src->what, SECRET_MAX);
+		secret_clear(out);
+		return -1;
+	}
 	return 1;
 }
 
@@ -78,7 +83,7 @@ int secret_source_read(struct secret_source *src, struct secret *out)
 		rc = secret_source_check(src) == 0 ? from_file(src, src->file, out) : -1;
 	} else if (src->fd >= 0 && !src->fd_consumed) {
 		src->fd_consumed = true;
-		rc = plat_read_fd(src->fd, out->data, SECRET_MAX + 1, err, sizeof err) < 0 ? -1 : 1;
+		rc = plat_read_fd(src->fd, out->data, SECRET_BUF, err, sizeof err) < 0 ? -1 : 1;
 		if (rc < 0)
 			out_error("cannot read the %s: %s", src->what, err);
 	} else if (credential_path(src, path, sizeof path) && exists(path)) {

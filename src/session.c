@@ -358,6 +358,7 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	s->mgmt_password_source = (struct secret_source){
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	session_set_provider(s, opts->provider);
 	return s;
 }
 
@@ -370,6 +371,11 @@ int session_set_mgmt_password(struct session *s, const char *password)
 	memcpy(s->mgmt_password.data, password, n + 1);
 	s->mgmt_password.len = n;
 	return 0;
+}
+
+void session_set_provider(struct session *s, const char *path)
+{
+	snprintf(s->provider, sizeof s->provider, "%s", path != NULL ? path : "");
 }
 
 int session_check_sources(struct session *s)

@@ -16,6 +16,8 @@ struct session;
 struct session *session_new(const struct options *opts, bool owns_openvpn);
 /* A management password we chose ourselves (start on systems without unix sockets). */
 int session_set_mgmt_password(struct session *s, const char *password);
+/* The PKCS#11 module to read token state with (lockout protection); NULL or "" for none. */
+void session_set_provider(struct session *s, const char *path);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 /*

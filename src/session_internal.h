@@ -43,6 +43,7 @@ struct session {
 	bool pin_from_source;           /* it came from pin_source, not from a person */
 	struct secret_source pin_source, mgmt_password_source;
 	struct secret mgmt_password;    /* chosen by start, when set */
+	char provider[512];             /* the PKCS#11 module to read token state with, or "" */
 
 	/* One connection. */
 	struct mgmt_conn *conn;
@@ -82,6 +83,8 @@ void session_on_mgmt_password_prompt(struct session *s);
 void session_note_restart(struct session *s);
 
 void session_on_state(struct session *s, const struct mgmt_event *ev);
+/* Lockout protection: false (session finishing) when no PIN may go to this token now. */
+bool session_token_allows_pin(struct session *s, const char *label);
 /* The tunnel came up (or is about to): a PIN sent since then is known to be right. */
 void session_note_login_confirmed(struct session *s);
 void session_write_status(struct session *s, const char *state, long long when,

@@ -112,6 +112,8 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 			return;
 	}
 	s->pin_answered = false;
+	if (!session_token_allows_pin(s, label))
+		return;
 	if (may_reuse_cache(s, type)) {
 		memcpy(s->scratch.data, s->pin.data, s->pin.len + 1);
 		s->scratch.len = s->pin.len;

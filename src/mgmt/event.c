@@ -151,7 +151,8 @@ static bool parse_password_failed(char *rest, struct mgmt_event *ev, struct cutt
 
 	ev->u.password_failed.type = rest;
 	ev->u.password_failed.crv1 = "";
-	if (crv != NULL && ends_with(rest, "']")) {
+	/* The closing "']" must come after the opening "' ['", not share its quote. */
+	if (crv != NULL && ends_with(rest, "']") && (size_t)(crv - rest) + 4 <= len - 2) {
 		ev->u.password_failed.crv1 = crv + 4;
 		return cut(c, crv) && cut(c, rest + len - 2);
 	}

@@ -28,6 +28,15 @@ struct cert_info {
 int cert_info_from_base64(const char *blob, struct cert_info *out);
 
 /*
+ * The same for len bytes that must be exactly one DER X.509 certificate (what a token's
+ * CKA_VALUE holds), with the same rules: -1 for NULL or empty input, bad DER, bytes after the
+ * certificate, or an unreadable notAfter; *out always fully written, zeroed on failure.
+ * Implemented by the crypto backend (cert_info.c: OpenSSL, cert_info_wincrypt.c: CryptoAPI);
+ * everything else here is shared, in cert_text.c.
+ */
+int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out);
+
+/*
  * "<subject CN> (issuer <issuer CN>, expires YYYY-MM-DD)"; the one-line subject stands in for a
  * missing subject CN, and " (expires ...)" alone is used without an issuer CN.  Always
  * NUL-terminates when bufsz > 0, cutting at a character boundary; sanitizes again so that a

@@ -1,13 +1,16 @@
 /*
- * cert_info.h on Windows without OpenSSL: the CryptoAPI (crypt32) parses the certificate.
+ * cert_info_from_der() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
+ * certificate.  The base64, sanitising, summary and matching are cert_text.c's, shared with
+ * the OpenSSL backend.
  *
  * It must describe a certificate exactly as cert_info.c does with OpenSSL (same fields, same
- * summary, same sanitising), so the text helpers below are the same code, and the subject line
- * is formatted here the way OpenSSL's RFC 2253 printer does it.  Names are decoded with
- * X509_UNICODE_NAME rather than read with CertGetNameStringW: that one returns the *first* CN
- * and stops at an embedded NUL, where the user needs the last CN and a visible '?'.
+ * text), so the subject line is formatted here the way OpenSSL's RFC 2253 printer does it.
+ * Names are decoded with X509_UNICODE_NAME rather than read with CertGetNameStringW: that one
+ * returns the *first* CN and stops at an embedded NUL, where the user needs the last CN and a
+ * visible '?'.
  */
 #include "pkcs11/cert_info.h"
+#include "pkcs11/cert_text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,82 +18,6 @@
 
 #include <windows.h>
 #include <wincrypt.h>
-
-/* OpenVPN hands us one management line, so a real BLOB is a few kilobytes. */
-#define BLOB_MAX (1024 * 1024)
-
-/* ---- printable UTF-8 (the same rules as cert_info.c) --------------------------------------- */
-
-/*
- * Length of the UTF-8 sequence at s (1 for a byte that starts none); *ok tells whether it is a
- * character we are willing to send to a terminal.
- */
-static size_t utf8_char(const unsigned char *s, size_t avail, bool *ok)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	unsigned long cp;
-	size_t n;
-
-	*ok = false;
-	if (c < 0x80) {
-		*ok = c >= 0x20 && c != 0x7F;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		if (c == 0xF4)
-			hi = 0x8F; /* past U+10FFFF */
-	} else {
-		return 1;
-	}
-	if (avail < n)
-		return 1;
-	for (size_t k = 1; k < n; k++) {
-		unsigned char b = s[k];
-		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-			return 1;
-		cp = cp << 6 | (b & 0x3F);
-	}
-	/* C1 controls, line separators and the bidi controls that can disguise a name. */
-	*ok = !(cp < 0xA0 || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
-	        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
-	return n;
-}
-
-/* Copies len bytes as printable UTF-8, one '?' per rejected sequence, never a cut character. */
-static void sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len)
-{
-	size_t o = 0;
-
-	if (dstsz == 0)
-		return;
-	for (size_t i = 0; i < len;) {
-		bool ok;
-		size_t n = utf8_char(src + i, len - i, &ok);
-		const unsigned char *from = ok ? src + i : (const unsigned char *)"?";
-		size_t cnt = ok ? n : 1;
-
-		if (cnt > dstsz - 1 - o)
-			break;
-		memcpy(dst + o, from, cnt);
-		o += cnt;
-		i += n;
-	}
-	dst[o] = '\0';
-}
 
 /* ---- a growing byte string ------------------------------------------------------------------ */
 
@@ -126,7 +53,8 @@ static void put_str(struct text *t, const char *s)
 
 /*
  * UTF-16 -> UTF-8 by hand: a lone surrogate becomes the byte 0xFF (never valid UTF-8) so that
- * sanitize() shows it as '?', and an embedded NUL stays in the byte string for the same reason.
+ * cert_text_sanitize() shows it as '?', and an embedded NUL stays in the byte string for the
+ * same reason.
  */
 static void put_utf16(struct text *t, const WCHAR *w, size_t units)
 {
@@ -166,43 +94,7 @@ static void put_utf16(struct text *t, const WCHAR *w, size_t units)
 	}
 }
 
-/* ---- base64 and DER framing ----------------------------------------------------------------- */
-
-static bool is_b64(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
-
-/* CryptStringToBinaryA skips whitespace and more: the input is checked strictly first. */
-static unsigned char *b64_decode(const char *in, size_t *outlen)
-{
-	size_t len = strlen(in), pad = 0;
-	unsigned char *buf;
-	DWORD n;
-
-	if (len == 0 || len % 4 != 0 || len > BLOB_MAX)
-		return NULL;
-	if (in[len - 1] == '=') {
-		pad++;
-		if (in[len - 2] == '=')
-			pad++;
-	}
-	for (size_t i = 0; i < len - pad; i++)
-		if (!is_b64((unsigned char)in[i]))
-			return NULL;
-	n = (DWORD)(len / 4 * 3);
-	buf = malloc(n);
-	if (buf == NULL)
-		return NULL;
-	if (!CryptStringToBinaryA(in, (DWORD)len, CRYPT_STRING_BASE64, buf, &n, NULL, NULL) ||
-	    n != len / 4 * 3 - pad) {
-		free(buf);
-		return NULL;
-	}
-	*outlen = n;
-	return buf;
-}
+/* ---- DER framing ---------------------------------------------------------------------------- */
 
 /*
  * True when der is exactly one DER SEQUENCE: the CryptoAPI decodes a certificate and ignores
@@ -278,7 +170,7 @@ static void name_cn(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return;
 	put_value(&t, last);
 	if (!t.failed)
-		sanitize(dst, dstsz, t.p, t.len);
+		cert_text_sanitize(dst, dstsz, t.p, t.len);
 	free(t.p);
 }
 
@@ -370,7 +262,7 @@ static int name_oneline(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return -1;
 	}
 	if (t.len > 0)
-		sanitize(dst, dstsz, t.p, t.len);
+		cert_text_sanitize(dst, dstsz, t.p, t.len);
 	free(t.p);
 	return 0;
 }
@@ -378,13 +270,12 @@ static int name_oneline(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 /* ---- serial and dates ------------------------------------------------------------------------ */
 
 /*
- * Same text as `openssl x509 -serial`: the magnitude in hex, without leading zero bytes, with
- * '-' before a negative one.  The CryptoAPI stores the two's-complement integer little-endian.
+ * The CryptoAPI stores the two's-complement integer little-endian; the shared printer wants
+ * the big-endian magnitude without leading zero bytes and the sign apart.
  */
 static void serial_hex(const CRYPT_INTEGER_BLOB *sn, char *dst, size_t dstsz)
 {
-	static const char hex[] = "0123456789ABCDEF";
-	size_t n = sn->cbData, o = 0, start;
+	size_t n = sn->cbData, start;
 	unsigned char *mag = malloc(n > 0 ? n : 1);
 	bool negative = n > 0 && (sn->pbData[n - 1] & 0x80);
 	unsigned carry = 1;
@@ -406,17 +297,7 @@ static void serial_hex(const CRYPT_INTEGER_BLOB *sn, char *dst, size_t dstsz)
 	}
 	for (start = 0; start < n && mag[start] == 0; start++)
 		;
-	if (negative && dstsz - o > 1)
-		dst[o++] = '-';
-	if (start == n && dstsz - o > 2) {
-		dst[o++] = '0';
-		dst[o++] = '0';
-	}
-	for (size_t i = start; i < n && dstsz - o > 2; i++) {
-		dst[o++] = hex[mag[i] >> 4];
-		dst[o++] = hex[mag[i] & 0x0F];
-	}
-	dst[o] = '\0';
+	cert_text_serial_hex(mag + start, n - start, negative, dst, dstsz);
 	free(mag);
 }
 
@@ -439,10 +320,8 @@ static int not_after(const FILETIME *ft, struct cert_info *out)
 
 /* ---- cert_info.h ----------------------------------------------------------------------------- */
 
-int cert_info_from_base64(const char *blob, struct cert_info *out)
+int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
 {
-	unsigned char *der = NULL;
-	size_t derlen = 0;
 	PCCERT_CONTEXT cert = NULL;
 	CERT_NAME_INFO *subject = NULL, *issuer = NULL;
 	int rc = -1;
@@ -450,12 +329,10 @@ int cert_info_from_base64(const char *blob, struct cert_info *out)
 	if (!out)
 		return -1;
 	memset(out, 0, sizeof *out);
-	if (!blob)
+	/* The cap keeps the DWORD that CertCreateCertificateContext takes from being truncated. */
+	if (!der || len == 0 || len > CERT_TEXT_MAX || !one_sequence(der, len))
 		return -1;
-	der = b64_decode(blob, &derlen);
-	if (!der || derlen == 0 || !one_sequence(der, derlen))
-		goto done;
-	cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, (DWORD)derlen);
+	cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, (DWORD)len);
 	if (!cert)
 		goto done;
 	subject = decode_name(&cert->pCertInfo->Subject);
@@ -477,78 +354,5 @@ done:
 	LocalFree(issuer);
 	if (cert)
 		CertFreeCertificateContext(cert);
-	free(der);
 	return rc;
-}
-
-/* Bounded by the array so a struct filled by hand without a NUL cannot be over-read. */
-static size_t field_len(const char *s, size_t max)
-{
-	const char *nul = memchr(s, '\0', max);
-	return nul ? (size_t)(nul - s) : max;
-}
-
-void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
-{
-	char tmp[1024];
-	const char *who;
-	int wholen, isslen, datelen;
-
-	if (!buf || bufsz == 0)
-		return;
-	if (!ci) {
-		buf[0] = '\0';
-		return;
-	}
-	if (ci->subject_cn[0]) {
-		who = ci->subject_cn;
-		wholen = (int)field_len(ci->subject_cn, sizeof ci->subject_cn);
-	} else {
-		who = ci->subject;
-		wholen = (int)field_len(ci->subject, sizeof ci->subject);
-	}
-	if (wholen == 0) {
-		who = "?";
-		wholen = 1;
-	}
-	isslen = (int)field_len(ci->issuer_cn, sizeof ci->issuer_cn);
-	datelen = (int)field_len(ci->not_after, sizeof ci->not_after);
-	if (isslen > 0)
-		snprintf(tmp, sizeof tmp, "%.*s (issuer %.*s, expires %.*s)", wholen, who, isslen,
-		         ci->issuer_cn, datelen, ci->not_after);
-	else
-		snprintf(tmp, sizeof tmp, "%.*s (expires %.*s)", wholen, who, datelen, ci->not_after);
-	sanitize(buf, bufsz, (const unsigned char *)tmp, strlen(tmp));
-}
-
-static unsigned char ascii_lower(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
-}
-
-static bool contains_nocase(const char *hay, size_t len, const char *needle)
-{
-	size_t n = strlen(needle);
-
-	for (size_t i = 0; i + n <= len; i++) {
-		size_t k = 0;
-		while (k < n && ascii_lower((unsigned char)hay[i + k]) == ascii_lower((unsigned char)needle[k]))
-			k++;
-		if (k == n)
-			return true;
-	}
-	return false;
-}
-
-bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern)
-{
-	if (!pattern || !pattern[0])
-		return true;
-	if (pkcs11_id && contains_nocase(pkcs11_id, strlen(pkcs11_id), pattern))
-		return true;
-	if (!ci)
-		return false;
-	return contains_nocase(ci->subject_cn, field_len(ci->subject_cn, sizeof ci->subject_cn),
-	                       pattern) ||
-	       contains_nocase(ci->subject, field_len(ci->subject, sizeof ci->subject), pattern);
 }

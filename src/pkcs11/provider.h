@@ -87,6 +87,12 @@ bool p11_available(void);
 /* Loads and initializes the module at path.  NULL with the reason in err. */
 struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz);
 void p11_provider_close(struct p11_provider *p);
+/*
+ * Finalizes and initializes the module again (C_Finalize, C_Initialize): the only way to see
+ * a token added since with modules like SoftHSM2.  -1 with err filled; p must then only be
+ * closed.
+ */
+int p11_provider_reload(struct p11_provider *p, char *err, size_t errsz);
 
 /*
  * Every token present now, into out[0..max) in slot order.  Returns the number found (may be
@@ -122,8 +128,10 @@ typedef bool (*p11_interrupted_fn)(void *arg);
 
 /*
  * Waits until a token with this label (NULL: any token) is present (present=true) or gone
- * (present=false).  Looks about once a second and sleeps in between (plat_wait, which an
- * interrupt also ends); timeout_ms < 0 waits forever.  interrupted may be NULL.
+ * (present=false).  libp11 does not offer C_WaitForSlotEvent, so this looks about once a
+ * second, reloading the module between looks (see p11_provider_reload), and sleeps in
+ * between with plat_wait(), which Ctrl-C also ends (P11_WAIT_INTERRUPTED; the interrupt is
+ * taken).  timeout_ms < 0 waits forever.  interrupted (may be NULL) is asked between looks.
  */
 enum p11_wait_result p11_wait_for_token(struct p11_provider *p, const char *label, bool present,
                                         int timeout_ms, p11_interrupted_fn interrupted,

@@ -183,6 +183,12 @@ long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
 		if (memchr(buf, '\n', len) != NULL)
 			break;
 	}
+	/* A full buffer without a line end: the secret is longer than we take; never cut it. */
+	if (len == bufsz - 1 && memchr(buf, '\n', len) == NULL) {
+		snprintf(err, errsz, "descriptor %d: too long", fd);
+		plat_wipe(buf, bufsz);
+		return -1;
+	}
 	buf[len] = '\0';
 	return (long)len;
 }

@@ -97,6 +97,12 @@ long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
 	}
 	/* One line is all a PIN source holds: do not wait for EOF after it. */
 	len = read_handle(h, buf, bufsz, true, &too_large);
+	/* A full buffer without a line end: the secret is longer than we take; never cut it. */
+	if (len >= 0 && (size_t)len == bufsz - 1 && memchr(buf, '\n', (size_t)len) == NULL) {
+		snprintf(err, errsz, "descriptor %d: too long", fd);
+		plat_wipe(buf, bufsz);
+		return -1;
+	}
 	if (len < 0) {
 		char text[256];
 

@@ -11,7 +11,7 @@ void out_set_verbosity(enum verbosity v)
 	level = v;
 }
 
-static void emit(FILE *f, const char *prefix, const char *fmt, va_list ap)
+static VPRINTF_LIKE(3) void emit(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
 	char line[2048];
 	int n = vsnprintf(line, sizeof line, fmt, ap);

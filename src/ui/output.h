@@ -4,11 +4,18 @@
 
 #include "options.h"
 
+/* mk/windows.mk sets gnu_printf: mingw's "printf" checks Microsoft's rules (no %zu). */
+#ifndef PRINTF_ARCHETYPE
+#define PRINTF_ARCHETYPE printf
+#endif
+
 #if defined(__GNUC__)
-#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define PRINTF_LIKE(f, a) __attribute__((format(PRINTF_ARCHETYPE, f, a)))
 #else
 #define PRINTF_LIKE(f, a)
 #endif
+/* For functions that take a va_list: the format is checked where the arguments are. */
+#define VPRINTF_LIKE(f) PRINTF_LIKE(f, 0)
 
 void out_set_verbosity(enum verbosity v);
 /* Progress and state lines on stdout; silent with -q. */

@@ -6,7 +6,7 @@
 #include "ui/prompt.h"
 
 /* Prompt text may carry a token label from the peer: no control bytes reach the terminal. */
-static void format_prompt(char *buf, size_t bufsz, const char *fmt, va_list ap)
+static VPRINTF_LIKE(3) void format_prompt(char *buf, size_t bufsz, const char *fmt, va_list ap)
 {
 	if (vsnprintf(buf, bufsz, fmt, ap) < 0)
 		buf[0] = '\0';

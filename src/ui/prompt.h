@@ -5,8 +5,10 @@
 #include "platform/platform.h"
 #include "secret.h"
 
+#include "ui/output.h"
+
 #if defined(__GNUC__)
-#define PROMPT_FORMAT(f) __attribute__((format(printf, f, f + 1)))
+#define PROMPT_FORMAT(f) __attribute__((format(PRINTF_ARCHETYPE, f, f + 1)))
 #else
 #define PROMPT_FORMAT(f)
 #endif

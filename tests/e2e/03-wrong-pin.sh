@@ -14,7 +14,9 @@ use_spy "$T"
 CLIENT_PROVIDER=$SPY_LIB
 bed_up "Test Token" "$PIN" client1
 
-pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+# --provider: ovpn-token reads the token's PIN flags through the real module, so the spy log is
+# OpenVPN's logins alone.
+pty_start "$OVPN_TOKEN" start --provider "$SOFTHSM_LIB" --log "$T/client.log" "$T/client.conf"
 pty_expect_text "PIN for token 'Test Token':" 20
 pty_type "$WRONG"
 pty_expect_text "The PIN was rejected by token 'Test Token'." 20

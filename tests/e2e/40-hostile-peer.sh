@@ -8,6 +8,8 @@
 # each `password` command read by OpenVPN's lexer gives exactly the type and the PIN, and the
 # PIN appears nowhere else.
 # e2e-timeout: 300
+# The scenario functions are called through `scenario NAME FUNCTION`.
+# shellcheck disable=SC2317
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -12,6 +12,8 @@
 # The planted listener is tests/lib/fake_mgmt.py: it asks for the PIN at once and records
 # every byte it receives.  a) needs root (to run it as nobody); without root it is skipped,
 # saying so.
+# The scenario functions are called through `scenario NAME FUNCTION`.
+# shellcheck disable=SC2317
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -14,7 +14,13 @@ require_ovpn_token
 PIN=734921
 bed_up "Test Token" "$PIN" client1
 
-pty_start "$OVPN_TOKEN" start -v --log "$T/client.log" "$T/client.conf"
+# As root, ovpn-token runs without capabilities (same uid, no CAP_SYS_PTRACE), like a user's
+# process: then only "not dumpable" can keep a capability-less process of the same uid out.
+NOCAP=()
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    NOCAP=(setpriv --inh-caps=-all --bounding-set=-all --)
+fi
+pty_start "${NOCAP[@]}" "$OVPN_TOKEN" start -v --log "$T/client.log" "$T/client.conf"
 pty_expect_text "PIN for token 'Test Token':" 20
 pty_type "$PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
@@ -60,11 +66,21 @@ grep -Eq '^Max core file size +0 +0 ' "/proc/$otp/limits" \
     || fail "core dumps not disabled: $(grep 'Max core' "/proc/$otp/limits")"
 
 # Not dumpable: without CAP_SYS_PTRACE, a process of the same uid may read a dumpable process's
-# environ (control: the pane's shell) but not ovpn-token's.
+# environ (control: a capability-less sleep) but not ovpn-token's.
 if command -v setpriv >/dev/null; then
-    nocap() { setpriv --inh-caps=-all --bounding-set=-all -- "$@"; }
-    nocap cat "/proc/$(pty_pid)/environ" >/dev/null 2>&1 \
+    nocap() { if [ "$(id -u)" = 0 ]; then setpriv --inh-caps=-all --bounding-set=-all -- "$@"; else "$@"; fi; }
+    # Not through the function: $! must be the sleep itself, not a subshell.
+    if [ "$(id -u)" = 0 ]; then
+        setpriv --inh-caps=-all --bounding-set=-all -- sleep 30 &
+    else
+        sleep 30 &
+    fi
+    ctl=$!
+    TB_PIDS+=("$ctl")
+    sleep 0.2
+    nocap cat "/proc/$ctl/environ" >/dev/null 2>&1 \
         || fail "control: a same-uid process cannot read a dumpable process (check broken)"
+    kill "$ctl" 2>/dev/null || true
     if nocap cat "/proc/$otp/environ" >/dev/null 2>&1; then
         fail "ovpn-token is dumpable: a same-uid process read its /proc/PID/environ"
     fi

@@ -271,6 +271,7 @@ def sc_log_flood(p, a):
     """a.count >LOG lines as fast as the socket takes them, then FLOOD-END and a PIN request."""
     p.send(GREETING)
     p.wait_for("log ", 10)
+    t0 = time.monotonic()
     chunk = []
     for i in range(a.count):
         chunk.append(">LOG:1795412007,I,flood line %d\r\n" % i)
@@ -280,7 +281,10 @@ def sc_log_flood(p, a):
     p.send("".join(chunk), end=None)
     p.send(">LOG:1795412007,I,FLOOD-END")
     p.send(need_password(a.type))
-    p.wait_for("password ", 60)
+    # The answer comes after the client has read (and shown) every line before the request.
+    if p.wait_for("password ", 60) is not None:
+        with open(a.record + ".flood", "w") as f:
+            f.write("%.6f\n" % (time.monotonic() - t0))
     p.send(connected())
     time.sleep(0.5)
 
@@ -294,7 +298,7 @@ def sc_bench_pin(p, a):
     p.send(GREETING)
     out = []
     for i in range(a.count):
-        p.send(">HOLD:Waiting for hold release:%d" % i)
+        p.send(">HOLD:Waiting for hold release:0")  # the number is a wait in seconds
         p.wait_for("hold ", 10)
         t0 = time.monotonic()
         p.send(need_password(a.type))
@@ -320,7 +324,7 @@ def sc_bench_needstr(p, a):
     out = []
     i = 0
     while len(out) < a.count:
-        p.send(">HOLD:Waiting for hold release:%d" % i)
+        p.send(">HOLD:Waiting for hold release:0")  # the number is a wait in seconds
         i += 1
         t0 = time.monotonic()
         p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
@@ -472,6 +476,8 @@ def serve(a):
         print("fake_mgmt: nobody connected", file=sys.stderr)
         return 2
     conn.settimeout(None)
+    if kind == "tcp" and a.nodelay:
+        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     peer = Peer(conn, a.record, deadline)
     try:
         SCENARIOS[a.scenario](peer, a)
@@ -491,6 +497,8 @@ def main():
     s.add_argument("--type", default=TOKEN_TYPE)
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--time-limit", type=float, default=60)
+    s.add_argument("--nodelay", action="store_true",
+                   help="TCP_NODELAY on our side, so only the client's own delays remain")
     c = sub.add_parser("check")
     c.add_argument("--record", required=True)
     c.add_argument("--pin", action="append", required=True, help="in the order sent")

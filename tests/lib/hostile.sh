@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034  # FAKE_ADDR, FAKE_PID, RUN_SECS are for the tests that source this
 # Helpers for tests that put ovpn-token in front of the scripted fake management server
 # (tests/lib/fake_mgmt.py) instead of a real OpenVPN.  Source after testbed.sh and tb_init.
 #
@@ -68,7 +69,7 @@ run_bounded() {
     RUN_RC=$?
     set -e
     RUN_SECS=$((SECONDS - start))
-    [ "$RUN_RC" != 124 ] && [ "$RUN_RC" != 137 ] || fail "$name: still running after $secs s (hang)"
+    case $RUN_RC in 124 | 137) fail "$name: still running after $secs s (hang)" ;; esac
     expect_no_sanitizer "$name"
 }
 

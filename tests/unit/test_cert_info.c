@@ -262,6 +262,57 @@ static void bad_der(void **state)
 	OPENSSL_free(der);
 }
 
+/* cert_info_from_der: the failure contract, with garbage in *out beforehand. */
+static void assert_der_rejected(const unsigned char *der, size_t len)
+{
+	struct cert_info ci;
+
+	memset(&ci, 'x', sizeof ci);
+	assert_int_equal(cert_info_from_der(der, len, &ci), -1);
+	assert_string_equal(ci.subject_cn, "");
+	assert_string_equal(ci.subject, "");
+	assert_string_equal(ci.issuer_cn, "");
+	assert_string_equal(ci.serial_hex, "");
+	assert_string_equal(ci.not_after, "");
+	assert_int_equal(ci.not_after_epoch, 0);
+}
+
+/* The DER entry point gives what the BLOB path gives and applies the same framing rules. */
+static void from_der(void **state)
+{
+	int len;
+	unsigned char *der = make_der(client1, ca_name, 0x0102A0FF, "20310506120000Z", &len);
+	unsigned char *longer = malloc((size_t)len + 1);
+	char *blob = b64(der, len);
+	struct cert_info ci, via_b64;
+
+	(void)state;
+	memset(&ci, 'x', sizeof ci);
+	assert_int_equal(cert_info_from_der(der, (size_t)len, &ci), 0);
+	assert_string_equal(ci.subject_cn, "client1");
+	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
+	assert_string_equal(ci.issuer_cn, "Test CA");
+	assert_string_equal(ci.serial_hex, "0102A0FF");
+	assert_string_equal(ci.not_after, "2031-05-06");
+	assert_int_equal(ci.not_after_epoch, 1935835200LL);
+	assert_int_equal(cert_info_from_base64(blob, &via_b64), 0);
+	assert_memory_equal(&ci, &via_b64, sizeof ci);
+
+	assert_der_rejected(der, (size_t)len - 1);   /* truncated */
+	assert_der_rejected(der, (size_t)len - 10);
+	assert_der_rejected(der, 1);
+	assert_non_null(longer);
+	memcpy(longer, der, (size_t)len);
+	longer[len] = 0;                             /* a valid certificate, then one junk byte */
+	assert_der_rejected(longer, (size_t)len + 1);
+	assert_der_rejected(der, 0);
+	assert_der_rejected(NULL, (size_t)len);
+	assert_int_equal(cert_info_from_der(der, (size_t)len, NULL), -1);
+	free(longer);
+	free(blob);
+	OPENSSL_free(der);
+}
+
 static void hostile_names_are_sanitized(void **state)
 {
 	/* Stored with V_ASN1_UTF8STRING so OpenSSL keeps the bytes exactly as written. */
@@ -401,6 +452,7 @@ int main(void)
 		cmocka_unit_test(every_padding_length),
 		cmocka_unit_test(bad_base64),
 		cmocka_unit_test(bad_der),
+		cmocka_unit_test(from_der),
 		cmocka_unit_test(hostile_names_are_sanitized),
 		cmocka_unit_test(unicode_names_survive),
 		cmocka_unit_test(summary_format),

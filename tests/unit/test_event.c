@@ -130,6 +130,8 @@ static void test_password_malformed(void **state)
 	expect_malformed(">PASSWORD:Need 'Auth' username/password SC:x,text");
 	expect_malformed(">PASSWORD:Need 'Auth' username/password SC:1");
 	expect_malformed(">PASSWORD:Verification Failed: 'Auth");
+	/* Found by fuzzing: the "']" must not share its quote with the opening "' ['". */
+	expect_malformed(">PASSWORD:Verification Failed: 'Auth' [']");
 	expect_malformed(">PASSWORD:Auth-Token:abc");
 	expect_malformed(">PASSWORD:");
 }

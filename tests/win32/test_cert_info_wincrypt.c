@@ -13,6 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <windows.h>
+#include <wincrypt.h>
+
 #include "pkcs11/cert_info.h"
 #include "cert_fixtures.h"
 
@@ -114,6 +117,68 @@ static void bad_der(void **state)
 	assert_rejected(FIX_TRUNCATED);
 	assert_rejected(FIX_ONE_BYTE);
 	assert_rejected(FIX_TRAILING_JUNK);
+}
+
+/* cert_info_from_der: the failure contract, with garbage in *out beforehand. */
+static void assert_der_rejected(const unsigned char *der, size_t len)
+{
+	struct cert_info ci;
+
+	memset(&ci, 'x', sizeof ci);
+	assert_int_equal(cert_info_from_der(der, len, &ci), -1);
+	assert_string_equal(ci.subject_cn, "");
+	assert_string_equal(ci.subject, "");
+	assert_string_equal(ci.issuer_cn, "");
+	assert_string_equal(ci.serial_hex, "");
+	assert_string_equal(ci.not_after, "");
+	assert_int_equal(ci.not_after_epoch, 0);
+}
+
+/*
+ * The fixtures are BLOBs; crypt32 turns one back into DER here, so this test does not lean on
+ * the base64 decoder it is checking against.  One spare byte is left for the trailing junk.
+ */
+static unsigned char *fixture_der(const char *blob, size_t *len)
+{
+	DWORD n = 0;
+	unsigned char *der;
+
+	assert_true(CryptStringToBinaryA(blob, 0, CRYPT_STRING_BASE64, NULL, &n, NULL, NULL));
+	der = malloc((size_t)n + 1);
+	assert_non_null(der);
+	assert_true(CryptStringToBinaryA(blob, 0, CRYPT_STRING_BASE64, der, &n, NULL, NULL));
+	*len = n;
+	return der;
+}
+
+/* The DER entry point gives what the BLOB path gives and applies the same framing rules. */
+static void from_der(void **state)
+{
+	size_t len;
+	unsigned char *der = fixture_der(FIX_CLIENT1, &len);
+	struct cert_info ci, via_b64;
+
+	(void)state;
+	memset(&ci, 'x', sizeof ci);
+	assert_int_equal(cert_info_from_der(der, len, &ci), 0);
+	assert_string_equal(ci.subject_cn, "client1");
+	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
+	assert_string_equal(ci.issuer_cn, "Test CA");
+	assert_string_equal(ci.serial_hex, "0102A0FF");
+	assert_string_equal(ci.not_after, "2031-05-06");
+	assert_int_equal(ci.not_after_epoch, 1935835200LL);
+	assert_int_equal(cert_info_from_base64(FIX_CLIENT1, &via_b64), 0);
+	assert_memory_equal(&ci, &via_b64, sizeof ci);
+
+	assert_der_rejected(der, len - 1);   /* truncated */
+	assert_der_rejected(der, len - 10);
+	assert_der_rejected(der, 1);
+	der[len] = 0;                        /* a valid certificate, then one junk byte */
+	assert_der_rejected(der, len + 1);
+	assert_der_rejected(der, 0);
+	assert_der_rejected(NULL, len);
+	assert_int_equal(cert_info_from_der(der, len, NULL), -1);
+	free(der);
 }
 
 static void hostile_names_are_sanitized(void **state)
@@ -218,6 +283,7 @@ int main(void)
 		cmocka_unit_test(every_padding_length),
 		cmocka_unit_test(bad_base64),
 		cmocka_unit_test(bad_der),
+		cmocka_unit_test(from_der),
 		cmocka_unit_test(hostile_names_are_sanitized),
 		cmocka_unit_test(unicode_names_survive),
 		cmocka_unit_test(summary_format),

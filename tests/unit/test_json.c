@@ -1,0 +1,60 @@
+/* json_put_string: whatever a token holds, the output is valid JSON. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "ui/json.h"
+
+static void assert_json(const char *in, const char *want)
+{
+	char buf[512] = "";
+	FILE *f = tmpfile();
+	size_t n;
+
+	assert_non_null(f);
+	json_put_string(f, in);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, want);
+}
+
+static void test_plain_and_escapes(void **state)
+{
+	(void)state;
+	assert_json(NULL, "null");
+	assert_json("", "\"\"");
+	assert_json("Test Token", "\"Test Token\"");
+	assert_json("My \"Card\" O'Neil\\x", "\"My \\\"Card\\\" O'Neil\\\\x\"");
+	assert_json("a/b%#", "\"a/b%#\"");
+	assert_json("\n\r\t\x01\x1f\x7f", "\"\\n\\r\\t\\u0001\\u001f\\u007f\"");
+	assert_json("SoftHSM\\x20project/45", "\"SoftHSM\\\\x20project/45\"");
+}
+
+static void test_utf8(void **state)
+{
+	(void)state;
+	assert_json("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", "\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91\"");
+	/* Invalid: lone continuation, overlong, surrogate, past U+10FFFF, cut sequence. */
+	assert_json("\x80", "\"\\ufffd\"");
+	assert_json("\xc0\xaf", "\"\\ufffd\\ufffd\"");
+	assert_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
+	assert_json("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
+	assert_json("x\xe2\x82", "\"x\\ufffd\\ufffd\"");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_and_escapes),
+		cmocka_unit_test(test_utf8),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,429 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ovpn_config.h"
+
+/* Scans text as a config file; the facts start as garbage so the scan must set each one. */
+static void scan(const char *text, struct ovpn_config_facts *facts)
+{
+	/* tmpfile, not fmemopen: the same test runs on Windows. */
+	FILE *f = tmpfile();
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, strlen(text), f), strlen(text));
+	rewind(f);
+	memset(facts, 0x5a, sizeof *facts);
+	assert_int_equal(ovpn_config_scan(f, facts), 0);
+	fclose(f);
+}
+
+static void assert_nothing(const struct ovpn_config_facts *facts)
+{
+	assert_false(facts->pkcs11_id);
+	assert_false(facts->pkcs11_id_management);
+	assert_false(facts->management);
+	assert_string_equal(facts->pkcs11_providers, "");
+}
+
+static void test_empty(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("", &facts);
+	assert_nothing(&facts);
+	scan("\n\n   \n\t\n", &facts);
+	assert_nothing(&facts);
+}
+
+static void test_plain_client(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\ndev tun\nproto udp\nremote vpn.example.org 1194\nnobind\n", &facts);
+	assert_nothing(&facts);
+}
+
+static void test_pkcs11_id(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\npkcs11-id 'pkcs11:token=X;id=%01'\n", &facts);
+	assert_true(facts.pkcs11_id);
+	assert_false(facts.pkcs11_id_management);
+	assert_false(facts.management);
+	assert_string_equal(facts.pkcs11_providers, "");
+}
+
+static void test_pkcs11_id_management(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\npkcs11-id-management\n", &facts);
+	assert_false(facts.pkcs11_id);
+	assert_true(facts.pkcs11_id_management);
+	assert_false(facts.management);
+}
+
+static void test_both_ids(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-id-management\npkcs11-id abc\n", &facts);
+	assert_true(facts.pkcs11_id);
+	assert_true(facts.pkcs11_id_management);
+}
+
+static void test_providers_plain(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so");
+	assert_false(facts.pkcs11_id);
+	/* Several on one line: the first. */
+	scan("pkcs11-providers /a.so /b.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+	/* Tabs and several blanks before it. */
+	scan("pkcs11-providers \t  /a.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+	/* No newline at the end of the file. */
+	scan("pkcs11-providers /a.so", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+}
+
+static void test_providers_quoted(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers \"/opt/My Token/lib p11.so\" /b.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/opt/My Token/lib p11.so");
+	scan("pkcs11-providers '/opt/My Token/lib p11.so'\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/opt/My Token/lib p11.so");
+	/* The other quote is an ordinary character inside. */
+	scan("pkcs11-providers \"/opt/it's/p11.so\"\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/opt/it's/p11.so");
+}
+
+static void test_later_providers_ignored(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers /first.so\npkcs11-providers /second.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/first.so");
+}
+
+static void test_providers_without_value(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "");
+	/* An empty one does not hide a later real one. */
+	scan("pkcs11-providers\npkcs11-providers /real.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/real.so");
+}
+
+static void test_provider_too_long(void **state)
+{
+	struct ovpn_config_facts facts;
+	char text[1200];
+	char path[700];
+
+	(void)state;
+	/* 511 bytes fit. */
+	path[0] = '/';
+	memset(path + 1, 'p', 510);
+	path[511] = '\0';
+	snprintf(text, sizeof text, "pkcs11-providers %s\n", path);
+	scan(text, &facts);
+	assert_string_equal(facts.pkcs11_providers, path);
+	/* 512 do not: nothing rather than a cut path. */
+	memset(path + 1, 'p', 511);
+	path[512] = '\0';
+	snprintf(text, sizeof text, "pkcs11-providers %s\n", path);
+	scan(text, &facts);
+	assert_string_equal(facts.pkcs11_providers, "");
+}
+
+static void test_management(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("management 127.0.0.1 7505\n", &facts);
+	assert_true(facts.management);
+	assert_false(facts.pkcs11_id);
+	scan("management /run/openvpn.sock unix\n", &facts);
+	assert_true(facts.management);
+}
+
+static void test_similar_names(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("management-hold\nmanagement-query-passwords\nmanagement-client-auth\n"
+	     "pkcs11-id-type 1\npkcs11-idx\npkcs11-cert-private 1\npkcs11-pin-cache 300\n"
+	     "pkcs11-providersx /x.so\npkcs11-provider /y.so\nmanagements x\nmanage x\n",
+	     &facts);
+	assert_nothing(&facts);
+}
+
+static void test_comments(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("# management 127.0.0.1 7505\n"
+	     "; pkcs11-id abc\n"
+	     "#pkcs11-id-management\n"
+	     ";pkcs11-providers /x.so\n"
+	     "   # indented comment: management x\n"
+	     "\t; pkcs11-id x\n",
+	     &facts);
+	assert_nothing(&facts);
+}
+
+static void test_trailing_comment_keeps_option(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("management localhost 7505 # ours\npkcs11-providers /a.so # the card\n", &facts);
+	assert_true(facts.management);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+}
+
+static void test_leading_whitespace(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("   pkcs11-id x\n\t\tmanagement h 1\n \t pkcs11-providers\t/a.so\n", &facts);
+	assert_true(facts.pkcs11_id);
+	assert_true(facts.management);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+}
+
+static void test_command_line_style(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("--pkcs11-id x\n--management 127.0.0.1 7505\n  --pkcs11-providers /a.so\n", &facts);
+	assert_true(facts.pkcs11_id);
+	assert_true(facts.management);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+	scan("--pkcs11-id-management\n", &facts);
+	assert_true(facts.pkcs11_id_management);
+	assert_false(facts.pkcs11_id);
+	/* One dash is not an option prefix. */
+	scan("-pkcs11-id x\n-management h 1\n", &facts);
+	assert_nothing(&facts);
+}
+
+static void test_inline_blocks_ignored(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("<ca>\n"
+	     "management 127.0.0.1 7505\n"
+	     "pkcs11-id x\n"
+	     "</ca>\n"
+	     "<tls-crypt>\n"
+	     "pkcs11-providers /inside.so\n"
+	     "pkcs11-id-management\n"
+	     "</tls-crypt>\n",
+	     &facts);
+	assert_nothing(&facts);
+}
+
+static void test_options_after_block_count(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\n"
+	     "<ca>\n"
+	     "-----BEGIN CERTIFICATE-----\n"
+	     "MIIBszCCAVmgAwIBAgIUmanagementpkcs11\n"
+	     "-----END CERTIFICATE-----\n"
+	     "</ca>\n"
+	     "pkcs11-providers /after.so\n"
+	     "  <key>\n"
+	     "management x 1\n"
+	     "  </key>\n"
+	     "pkcs11-id-management\n",
+	     &facts);
+	assert_string_equal(facts.pkcs11_providers, "/after.so");
+	assert_false(facts.management);
+	assert_true(facts.pkcs11_id_management);
+	assert_false(facts.pkcs11_id);
+}
+
+static void test_crlf(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\r\npkcs11-id-management\r\nmanagement 127.0.0.1 7505\r\n"
+	     "pkcs11-providers /a.so\r\npkcs11-id\r\n",
+	     &facts);
+	assert_true(facts.pkcs11_id_management);
+	assert_true(facts.management);
+	assert_true(facts.pkcs11_id);
+	assert_string_equal(facts.pkcs11_providers, "/a.so");
+	/* The path ends before the CR, quoted or not. */
+	scan("pkcs11-providers \"/q.so\"\r\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/q.so");
+	scan("<ca>\r\nmanagement x 1\r\n</ca>\r\npkcs11-id x\r\n", &facts);
+	assert_false(facts.management);
+	assert_true(facts.pkcs11_id);
+}
+
+static void test_unterminated_quote(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers \"/a b.so\nmanagement h 1\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/a b.so");
+	assert_true(facts.management);
+}
+
+/* A long line that is an ordinary option does not hide what follows it. */
+static void test_long_line_then_options(void **state)
+{
+	struct ovpn_config_facts facts;
+	static char text[20000 + 100];
+	size_t n = 20000;
+
+	(void)state;
+	memcpy(text, "remote ", 7);
+	memset(text + 7, 'a', n - 7);
+	strcpy(text + n, "\nmanagement h 1\npkcs11-id x\n");
+	scan(text, &facts);
+	assert_true(facts.management);
+	assert_true(facts.pkcs11_id);
+}
+
+/*
+ * BUG (src/ovpn_config.c:85, ovpn_config_scan: fgets into line[4096]): the rest of a line longer
+ * than 4095 bytes is scanned as if it were a line of its own.  Here a comment that runs on
+ * past 4095 bytes ends in "management ..." and counts as a management line.
+ */
+static void test_long_comment_tail_not_an_option(void **state)
+{
+	struct ovpn_config_facts facts;
+	static char text[4095 + 200];
+
+	(void)state;
+	text[0] = '#';
+	memset(text + 1, 'c', 4094);
+	strcpy(text + 4095, "management 127.0.0.1 7505\n");
+	scan(text, &facts);
+	assert_false(facts.management);
+
+	text[0] = ';';
+	strcpy(text + 4095, " pkcs11-providers /tail.so\n");
+	scan(text, &facts);
+	assert_string_equal(facts.pkcs11_providers, "");
+}
+
+/* Same bug: the tail of an over-long option line must not open an inline block either. */
+static void test_long_line_tail_no_block(void **state)
+{
+	struct ovpn_config_facts facts;
+	static char text[4095 + 200];
+
+	(void)state;
+	memcpy(text, "setenv X ", 9);
+	memset(text + 9, 'v', 4095 - 9);
+	strcpy(text + 4095, "<x\nmanagement h 1\n");
+	scan(text, &facts);
+	assert_true(facts.management);
+}
+
+static void __attribute__((unused)) test_read_error(void **state)
+{
+	struct ovpn_config_facts facts;
+	/* Reading a write-only stream sets its error flag. */
+	FILE *f = fopen("/dev/null", "w");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(ovpn_config_scan(f, &facts), -1);
+	fclose(f);
+}
+
+static void test_real_file(void **state)
+{
+	struct ovpn_config_facts facts;
+	FILE *f = tmpfile();
+
+	(void)state;
+	assert_non_null(f);
+	fputs("client\ndev tun\npkcs11-providers '/usr/lib/p11-kit-proxy.so'\n"
+	      "pkcs11-id-management\n<ca>\npkcs11-id no\n</ca>\n",
+	      f);
+	rewind(f);
+	memset(&facts, 0x5a, sizeof facts);
+	assert_int_equal(ovpn_config_scan(f, &facts), 0);
+	assert_string_equal(facts.pkcs11_providers, "/usr/lib/p11-kit-proxy.so");
+	assert_true(facts.pkcs11_id_management);
+	assert_false(facts.pkcs11_id);
+	assert_false(facts.management);
+	fclose(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_empty),
+		cmocka_unit_test(test_plain_client),
+		cmocka_unit_test(test_pkcs11_id),
+		cmocka_unit_test(test_pkcs11_id_management),
+		cmocka_unit_test(test_both_ids),
+		cmocka_unit_test(test_providers_plain),
+		cmocka_unit_test(test_providers_quoted),
+		cmocka_unit_test(test_later_providers_ignored),
+		cmocka_unit_test(test_providers_without_value),
+		cmocka_unit_test(test_provider_too_long),
+		cmocka_unit_test(test_management),
+		cmocka_unit_test(test_similar_names),
+		cmocka_unit_test(test_comments),
+		cmocka_unit_test(test_trailing_comment_keeps_option),
+		cmocka_unit_test(test_leading_whitespace),
+		cmocka_unit_test(test_command_line_style),
+		cmocka_unit_test(test_inline_blocks_ignored),
+		cmocka_unit_test(test_options_after_block_count),
+		cmocka_unit_test(test_crlf),
+		cmocka_unit_test(test_unterminated_quote),
+		cmocka_unit_test(test_long_line_then_options),
+		cmocka_unit_test(test_long_comment_tail_not_an_option),
+		cmocka_unit_test(test_long_line_tail_no_block),
+#ifndef _WIN32 /* Microsoft's C runtime sets no error flag for a read from a write-only stream. */
+		cmocka_unit_test(test_read_error),
+#endif
+		cmocka_unit_test(test_real_file),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,541 @@
+/* ovpn-token: posix-only test (file modes, pipes, mkdtemp): not in the Windows run. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "secret.h"
+#include "secret_source.h"
+
+/* Per test: a private scratch directory, a secret buffer, no credentials directory. */
+struct fixture {
+	char dir[256];
+	struct secret s;
+	int fds[4];
+	int nfds;
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = calloc(1, sizeof *fx);
+
+	if (fx == NULL)
+		return -1;
+	snprintf(fx->dir, sizeof fx->dir, "/tmp/test_secret_source.XXXXXX");
+	if (mkdtemp(fx->dir) == NULL || secret_init(&fx->s) != 0) {
+		free(fx);
+		return -1;
+	}
+	unsetenv("CREDENTIALS_DIRECTORY");
+	*state = fx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	char cmd[300];
+
+	for (int i = 0; i < fx->nfds; i++)
+		close(fx->fds[i]);
+	secret_free(&fx->s);
+	unsetenv("CREDENTIALS_DIRECTORY");
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", fx->dir);
+	free(fx);
+	return 0;
+}
+
+/* Writes n bytes to DIR/name with the given mode; returns the path (static per call slot). */
+static const char *write_file(struct fixture *fx, const char *name, const void *data, size_t n,
+                              mode_t mode)
+{
+	static char paths[4][512];
+	static int slot;
+	char *path = paths[slot++ % 4];
+	int fd;
+
+	snprintf(path, 512, "%s/%s", fx->dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static const char *write_text(struct fixture *fx, const char *name, const char *text,
+                              mode_t mode)
+{
+	return write_file(fx, name, text, strlen(text), mode);
+}
+
+/* A pipe holding data, write end closed: the read end is returned (closed in teardown). */
+static int pipe_with(struct fixture *fx, const void *data, size_t n)
+{
+	int p[2];
+
+	assert_int_equal(pipe(p), 0);
+	assert_int_equal(write(p[1], data, n), (ssize_t)n);
+	close(p[1]);
+	assert_true(fx->nfds < 4);
+	fx->fds[fx->nfds++] = p[0];
+	return p[0];
+}
+
+static struct secret_source no_source(void)
+{
+	struct secret_source src = {.what = "PIN", .fd = -1};
+
+	return src;
+}
+
+static void assert_secret(const struct secret *s, const char *expected)
+{
+	assert_string_equal(s->data, expected);
+	assert_int_equal(s->len, strlen(expected));
+}
+
+static void assert_wiped(const struct secret *s)
+{
+	assert_int_equal(s->len, 0);
+	assert_true(secret_empty(s));
+}
+
+static void test_nothing_configured(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_wiped(&fx->s);
+}
+
+static void test_file_plain(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "pin", "123456", 0600);
+	src.file_must_be_private = true;
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "123456");
+}
+
+static void test_file_newline_trimmed(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "pin", "123456\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "123456");
+
+	src.file = write_text(fx, "pin2", "s3cr3t pass\r\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "s3cr3t pass");
+}
+
+static void test_file_read_again(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	/* A file, unlike a descriptor, gives its secret every time. */
+	src.file = write_text(fx, "pin", "4711\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "4711");
+}
+
+static void test_file_two_lines(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "pin", "1234\n5678\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file = write_text(fx, "pin2", "1234\n5678", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file = write_text(fx, "pin3", "1234\r5678\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	/* A blank line after the secret is a second line too. */
+	src.file = write_text(fx, "pin4", "1234\n\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+static void test_file_empty(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "pin", "", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file = write_text(fx, "pin2", "\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file = write_text(fx, "pin3", "\r\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+static void test_file_missing(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char path[512];
+
+	snprintf(path, sizeof path, "%s/does-not-exist", fx->dir);
+	src.file = path;
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file_must_be_private = true;
+	assert_int_equal(secret_source_check(&src), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+static void test_file_not_private(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	/* Mode bits, not access: this holds for root as well. */
+	src.file = write_text(fx, "pin", "123456\n", 0644);
+	src.file_must_be_private = true;
+	assert_int_equal(secret_source_check(&src), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+
+	src.file = write_text(fx, "pin2", "123456\n", 0640);
+	assert_int_equal(secret_source_check(&src), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+
+	src.file = write_text(fx, "pin3", "123456\n", 0604);
+	assert_int_equal(secret_source_check(&src), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+
+	src.file = write_text(fx, "pin4", "123456\n", 0610);
+	assert_int_equal(secret_source_check(&src), -1);
+}
+
+static void test_file_private_modes_accepted(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file_must_be_private = true;
+	src.file = write_text(fx, "pin", "123456\n", 0600);
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "123456");
+	src.file = write_text(fx, "pin2", "654321\n", 0400);
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "654321");
+}
+
+static void test_file_mode_ignored_when_not_required(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "password", "hunter2\n", 0644);
+	src.file_must_be_private = false;
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "hunter2");
+}
+
+static void test_fd_read_once(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.fd = pipe_with(fx, "2468\n", 5);
+	assert_int_equal(secret_source_check(&src), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "2468");
+	assert_true(src.fd_consumed);
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_wiped(&fx->s);
+}
+
+static void test_fd_crlf_and_no_newline(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.fd = pipe_with(fx, "pw one\r\n", 8);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "pw one");
+
+	src = no_source();
+	src.fd = pipe_with(fx, "1357", 4);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "1357");
+}
+
+static void test_fd_empty_and_two_lines(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.fd = pipe_with(fx, "", 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	assert_true(src.fd_consumed);
+
+	src = no_source();
+	src.fd = pipe_with(fx, "1234\n5678\n", 10);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+static void test_fd_bad(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	int fd = open("/dev/null", O_RDONLY);
+
+	assert_true(fd >= 0);
+	close(fd); /* now certainly not open */
+	src.fd = fd;
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	assert_true(src.fd_consumed);
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+}
+
+static void test_credential(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	write_text(fx, "pin", "112233\n", 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "pin";
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "112233");
+	/* A credential, like a file, may be read again. */
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "112233");
+}
+
+static void test_credential_absent(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.credential = "pin";
+	/* No CREDENTIALS_DIRECTORY. */
+	write_text(fx, "pin", "112233\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	/* Empty CREDENTIALS_DIRECTORY. */
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", "", 1), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	/* A directory without that credential. */
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "management-password";
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_wiped(&fx->s);
+	/* No credential name. */
+	src.credential = NULL;
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+}
+
+static void test_credential_bad_content(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	write_text(fx, "pin", "1\n2\n", 0600);
+	write_text(fx, "empty", "", 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "pin";
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.credential = "empty";
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+static void test_disabled(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "pin", "123456\n", 0600);
+	src.fd = pipe_with(fx, "999\n", 4);
+	write_text(fx, "cred", "777\n", 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "cred";
+	src.disabled = true;
+	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_wiped(&fx->s);
+	assert_false(src.fd_consumed);
+}
+
+static void test_precedence(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	write_text(fx, "cred", "from-credential\n", 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "cred";
+	src.fd = pipe_with(fx, "from-fd\n", 8);
+	src.file = write_text(fx, "file", "from-file\n", 0600);
+
+	/* The file first, and the descriptor stays unread. */
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "from-file");
+	assert_false(src.fd_consumed);
+
+	/* Without the file: the descriptor, once. */
+	src.file = NULL;
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "from-fd");
+	assert_true(src.fd_consumed);
+
+	/* After that: the credential. */
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, "from-credential");
+}
+
+static void test_failing_file_does_not_fall_back(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.fd = pipe_with(fx, "from-fd\n", 8);
+	src.file = write_text(fx, "file", "from-file\n", 0644);
+	src.file_must_be_private = true;
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	assert_false(src.fd_consumed);
+}
+
+static void test_longest_secret(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char data[SECRET_MAX + 1];
+
+	memset(data, 'k', SECRET_MAX);
+	data[SECRET_MAX] = '\0';
+	src.file = write_file(fx, "pin", data, SECRET_MAX, 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, data);
+
+	src = no_source();
+	src.fd = pipe_with(fx, data, SECRET_MAX);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_secret(&fx->s, data);
+}
+
+/*
+ * BUG (src/secret_source.c:46 from_file, reading at most SECRET_MAX bytes, with
+ * src/platform/posix_fs.c:35-44): a SECRET_MAX-byte secret followed by the newline the
+ * module promises to trim is 257 bytes and refused as "too large".
+ */
+static void test_longest_secret_with_newline(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char data[SECRET_MAX + 2];
+
+	memset(data, 'k', SECRET_MAX);
+	data[SECRET_MAX] = '\n';
+	data[SECRET_MAX + 1] = '\0';
+	src.file = write_file(fx, "pin", data, SECRET_MAX + 1, 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	data[SECRET_MAX] = '\0';
+	assert_secret(&fx->s, data);
+}
+
+static void test_too_long_file(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char data[300];
+
+	memset(data, 'x', sizeof data);
+	src.file = write_file(fx, "pin", data, sizeof data, 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+
+	write_file(fx, "cred", data, sizeof data, 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src = no_source();
+	src.credential = "cred";
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+/*
+ * BUG (src/platform/posix_fs.c:169-187 plat_read_fd, used by src/secret_source.c:81): a
+ * descriptor that holds more than SECRET_MAX bytes without a newline is cut to SECRET_MAX
+ * bytes and the head is taken as the secret.  A wrong PIN sent that way costs a try on the
+ * token; it must be refused like an over-long file.
+ */
+static void test_too_long_fd(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char data[300];
+
+	memset(data, 'x', sizeof data);
+	src.fd = pipe_with(fx, data, sizeof data);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_nothing_configured, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_plain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_newline_trimmed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_read_again, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_two_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_empty, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_missing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_not_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_private_modes_accepted, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_file_mode_ignored_when_not_required, setup,
+		                                teardown),
+		cmocka_unit_test_setup_teardown(test_fd_read_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_crlf_and_no_newline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_empty_and_two_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fd_bad, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credential, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credential_absent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_credential_bad_content, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_disabled, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_precedence, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_failing_file_does_not_fall_back, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_secret, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longest_secret_with_newline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_long_file, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_too_long_fd, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
