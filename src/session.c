@@ -94,11 +94,14 @@ static void on_need_ok(struct session *s, const struct mgmt_event *ev)
 
 	if (!session_may_ask(s, "a confirmation"))
 		return;
-	r = prompt_text(s->conn->sock, answer, sizeof answer,
-	                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
+	if (strcmp(ev->u.need.name, "token-insertion-request") == 0)
+		r = session_ask_insertion(s, ev->u.need.msg, answer, sizeof answer);
+	else
+		r = prompt_text(s->conn->sock, answer, sizeof answer,
+		                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
 	if (r == PLAT_READ_PEER_GONE)
 		return;
-	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG)
+	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG && r != PLAT_READ_SETTLED)
 		args[1] = "cancel";
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "needok", args);
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "exit_codes.h"
+#include "platform/platform.h"
 #include "session_internal.h"
 #include "ui/output.h"
 #include "ui/prompt.h"
@@ -38,20 +39,55 @@ void session_on_id_request(struct session *s)
 		ask_count(s);
 }
 
+static void choose(struct session *s);
+
+/* Nobody to ask: wait for the provider to show a certificate, still noticing Ctrl-C. */
+static void wait_for_certificate(struct session *s)
+{
+	struct plat_prompt_watch watch;
+	char err[256];
+
+	session_watch_for_certs(s, &watch);
+	out_status("No certificate found; waiting for a token (Ctrl-C to quit)...");
+	while (!watch.settled(watch.arg)) {
+		enum plat_wait_result w = plat_wait(s->conn->sock, watch.interval_ms);
+
+		if (w == PLAT_WAIT_INTERRUPT) {
+			plat_take_interrupt();
+			session_finish(s, EXIT_CANCELLED);
+			return;
+		}
+		/* Buffer what arrives meanwhile; a closed connection is the main loop's to report. */
+		if (w == PLAT_WAIT_READABLE && mgmt_conn_fill(s->conn, err, sizeof err) <= 0)
+			return;
+	}
+	choose(s);
+}
+
 static void no_certificate(struct session *s)
 {
+	struct plat_prompt_watch watch;
+	bool watching = session_can_see_tokens(s);
 	char answer[64];
 	enum plat_read_result r;
 
 	if (!plat_interactive()) {
+		if (watching) {
+			wait_for_certificate(s);
+			return;
+		}
 		out_error("OpenVPN finds no certificate on any token");
 		session_finish(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
-	r = prompt_text(s->conn->sock, answer, sizeof answer,
-	                "No certificate found. Insert the token and press Enter to look again "
-	                "(Ctrl-C to quit): ");
-	if (r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG)
+	session_watch_for_certs(s, &watch);
+	r = prompt_text_watched(s->conn->sock, watching ? &watch : NULL, answer, sizeof answer,
+	                        "No certificate found. Insert the token%s (Enter: look again, "
+	                        "Ctrl-C: quit): ",
+	                        watching ? "; ovpn-token watches for it" : "");
+	if (r == PLAT_READ_SETTLED)
+		choose(s);
+	else if (r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG)
 		ask_count(s);
 	else
 		session_prompt_failed(s, r, "the answer");

@@ -74,6 +74,14 @@ bool session_may_ask(struct session *s, const char *what);
 /* A prompt came back without an answer: decide what that means. */
 void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what);
 
+/* Looking at the tokens ourselves (session_token.c); only when a provider is known and loadable. */
+bool session_can_see_tokens(const struct session *s);
+/* A prompt watch that ends the prompt once the provider lists certificates (now in s->certs). */
+void session_watch_for_certs(struct session *s, struct plat_prompt_watch *watch);
+/* NEED-OK token-insertion-request: Enter, Ctrl-C, or (PLAT_READ_SETTLED) the token arriving. */
+enum plat_read_result session_ask_insertion(struct session *s, const char *msg, char *answer,
+                                            size_t answersz);
+
 void session_on_id_request(struct session *s);
 void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag);
 void session_free_certs(struct session *s);

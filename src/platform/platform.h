@@ -65,6 +65,14 @@ enum plat_read_result {
 	PLAT_READ_PEER_GONE, /* the watched management connection closed meanwhile */
 	PLAT_READ_TOO_LONG,
 	PLAT_READ_ERROR,
+	PLAT_READ_SETTLED,   /* the watch said the question was answered another way */
+};
+
+/* Asked about every interval_ms while a prompt waits; true ends the prompt (PLAT_READ_SETTLED). */
+struct plat_prompt_watch {
+	int interval_ms;
+	bool (*settled)(void *arg);
+	void *arg;
 };
 /*
  * Shows prompt and reads one line from the user into buf (NUL-terminated, no line end), while
@@ -74,6 +82,10 @@ enum plat_read_result {
  */
 enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
                                      char *buf, size_t bufsz);
+/* The same, while watch (may be NULL) looks for an answer from elsewhere (consoles only). */
+enum plat_read_result plat_read_line_watched(const char *prompt, bool echo, struct plat_sock *s,
+                                             char *buf, size_t bufsz,
+                                             const struct plat_prompt_watch *watch);
 /* True when the user can be asked (stdin is a terminal). */
 bool plat_interactive(void);
 

@@ -16,15 +16,18 @@
 #define POLLRDHUP 0
 #endif
 
-enum input_wait { INPUT_READY, INPUT_INTERRUPT, INPUT_PEER_GONE, INPUT_ERROR };
+enum input_wait { INPUT_READY, INPUT_INTERRUPT, INPUT_PEER_GONE, INPUT_SETTLED, INPUT_ERROR };
 
 bool plat_interactive(void)
 {
 	return isatty(STDIN_FILENO) != 0;
 }
 
-/* Waits until stdin has a byte, while noticing Ctrl-C and the management peer closing. */
-static enum input_wait wait_for_input(struct plat_sock *s)
+/*
+ * Waits until stdin has a byte, while noticing Ctrl-C, the management peer closing and (watch,
+ * may be NULL) an answer from elsewhere.
+ */
+static enum input_wait wait_for_input(struct plat_sock *s, const struct plat_prompt_watch *watch)
 {
 	for (;;) {
 		struct pollfd fds[3] = {
@@ -37,9 +40,11 @@ static enum input_wait wait_for_input(struct plat_sock *s)
 
 		if (posix_interrupt_pending())
 			return INPUT_INTERRUPT;
-		rc = poll(fds, 3, -1);
+		rc = poll(fds, 3, watch != NULL ? watch->interval_ms : -1);
 		if (posix_interrupt_pending())
 			return INPUT_INTERRUPT;
+		if (rc == 0 && watch != NULL && watch->settled(watch->arg))
+			return INPUT_SETTLED;
 		if (rc < 0 && errno != EINTR)
 			return INPUT_ERROR;
 		if (rc <= 0)
@@ -59,19 +64,22 @@ static enum plat_read_result map_wait(enum input_wait w)
 		return PLAT_READ_INTERRUPT;
 	case INPUT_PEER_GONE:
 		return PLAT_READ_PEER_GONE;
+	case INPUT_SETTLED:
+		return PLAT_READ_SETTLED;
 	default:
 		return PLAT_READ_ERROR;
 	}
 }
 
 /* Byte by byte straight into buf: no stdio buffer ever holds a copy of a secret. */
-static enum plat_read_result read_raw_line(struct plat_sock *s, char *buf, size_t bufsz)
+static enum plat_read_result read_raw_line(struct plat_sock *s, char *buf, size_t bufsz,
+                                           const struct plat_prompt_watch *watch)
 {
 	size_t len = 0;
 	bool too_long = false;
 
 	for (;;) {
-		enum input_wait w = wait_for_input(s);
+		enum input_wait w = wait_for_input(s, watch);
 		char c;
 		ssize_t got;
 
@@ -109,7 +117,7 @@ static void show_prompt(const char *prompt)
 }
 
 static enum plat_read_result read_secret(const char *prompt, struct plat_sock *s, char *buf,
-                                         size_t bufsz)
+                                         size_t bufsz, const struct plat_prompt_watch *watch)
 {
 	struct termios saved, quiet;
 	bool tty = tcgetattr(STDIN_FILENO, &saved) == 0;
@@ -121,7 +129,7 @@ static enum plat_read_result read_secret(const char *prompt, struct plat_sock *s
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK | ECHONL);
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
 	}
-	r = read_raw_line(s, buf, bufsz);
+	r = read_raw_line(s, buf, bufsz, watch);
 	if (tty) {
 		tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
 		/* The user's Enter was not echoed either. */
@@ -142,7 +150,7 @@ static void on_readline_line(char *line)
 
 /* readline's callback mode, so the same poll() that watches Ctrl-C and the peer drives it. */
 static enum plat_read_result read_visible(const char *prompt, struct plat_sock *s, char *buf,
-                                          size_t bufsz)
+                                          size_t bufsz, const struct plat_prompt_watch *watch)
 {
 	enum plat_read_result r = PLAT_READ_OK;
 
@@ -153,7 +161,7 @@ static enum plat_read_result read_visible(const char *prompt, struct plat_sock *
 	rl_line_done = false;
 	rl_callback_handler_install(prompt, on_readline_line);
 	while (!rl_line_done) {
-		enum input_wait w = wait_for_input(s);
+		enum input_wait w = wait_for_input(s, watch);
 
 		if (w != INPUT_READY) {
 			rl_callback_handler_remove();
@@ -174,16 +182,23 @@ static enum plat_read_result read_visible(const char *prompt, struct plat_sock *
 	return r;
 }
 
-enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
-                                     char *buf, size_t bufsz)
+enum plat_read_result plat_read_line_watched(const char *prompt, bool echo, struct plat_sock *s,
+                                             char *buf, size_t bufsz,
+                                             const struct plat_prompt_watch *watch)
 {
 	if (bufsz == 0)
 		return PLAT_READ_TOO_LONG;
 	buf[0] = '\0';
 	if (!echo)
-		return read_secret(prompt, s, buf, bufsz);
+		return read_secret(prompt, s, buf, bufsz, watch);
 	if (plat_interactive())
-		return read_visible(prompt, s, buf, bufsz);
+		return read_visible(prompt, s, buf, bufsz, watch);
 	show_prompt(prompt);
-	return read_raw_line(s, buf, bufsz);
+	return read_raw_line(s, buf, bufsz, watch);
+}
+
+enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
+                                     char *buf, size_t bufsz)
+{
+	return plat_read_line_watched(prompt, echo, s, buf, bufsz, NULL);
 }

@@ -182,7 +182,7 @@ static enum key_result read_keys(HANDLE in, struct wide_line *line, bool echo)
 }
 
 static enum plat_read_result read_console(HANDLE in, bool echo, struct plat_sock *s, char *buf,
-                                          size_t bufsz)
+                                          size_t bufsz, const struct plat_prompt_watch *watch)
 {
 	struct wide_line line = {plat_secure_alloc((WIDE_MAX + 1) * sizeof(wchar_t)), 0, false};
 	enum plat_read_result r = PLAT_READ_OK;
@@ -196,8 +196,15 @@ static enum plat_read_result read_console(HANDLE in, bool echo, struct plat_sock
 	/* No line mode, no echo; processed input keeps Ctrl-C a console event (our interrupt). */
 	SetConsoleMode(in, ENABLE_PROCESSED_INPUT);
 	while (k == KEY_MORE) {
-		enum input_wait w = wait_for_input(in, s, INFINITE);
+		enum input_wait w = wait_for_input(in, s, watch != NULL ? (DWORD)watch->interval_ms
+		                                                         : INFINITE);
 
+		if (w == INPUT_TIMEOUT && watch != NULL) {
+			if (!watch->settled(watch->arg))
+				continue;
+			r = PLAT_READ_SETTLED;
+			break;
+		}
 		if (w != INPUT_READY) {
 			r = map_wait(w);
 			break;
@@ -296,6 +303,13 @@ static enum plat_read_result read_bytes(HANDLE in, struct plat_sock *s, char *bu
 enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
                                      char *buf, size_t bufsz)
 {
+	return plat_read_line_watched(prompt, echo, s, buf, bufsz, NULL);
+}
+
+enum plat_read_result plat_read_line_watched(const char *prompt, bool echo, struct plat_sock *s,
+                                             char *buf, size_t bufsz,
+                                             const struct plat_prompt_watch *watch)
+{
 	HANDLE in = std_in();
 
 	if (bufsz == 0)
@@ -303,7 +317,7 @@ enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_
 	buf[0] = '\0';
 	show_prompt(prompt);
 	if (is_console(in))
-		return read_console(in, echo, s, buf, bufsz);
+		return read_console(in, echo, s, buf, bufsz, watch);
 	if (in == NULL || in == INVALID_HANDLE_VALUE)
 		return PLAT_READ_EOF;
 	return read_bytes(in, s, buf, bufsz);

@@ -46,6 +46,19 @@ enum plat_read_result prompt_text(struct plat_sock *watch, char *buf, size_t buf
 	return plat_read_line(prompt, true, watch, buf, bufsz);
 }
 
+enum plat_read_result prompt_text_watched(struct plat_sock *watch_sock,
+                                          const struct plat_prompt_watch *watch, char *buf,
+                                          size_t bufsz, const char *fmt, ...)
+{
+	char prompt[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	format_prompt(prompt, sizeof prompt, fmt, ap);
+	va_end(ap);
+	return plat_read_line_watched(prompt, true, watch_sock, buf, bufsz, watch);
+}
+
 enum plat_read_result prompt_number(struct plat_sock *watch, int max, int *choice,
                                     const char *fmt, ...)
 {

@@ -19,6 +19,10 @@ enum plat_read_result prompt_secret(struct plat_sock *watch, struct secret *out,
 /* A visible answer. */
 enum plat_read_result prompt_text(struct plat_sock *watch, char *buf, size_t bufsz,
                                   const char *fmt, ...) PROMPT_FORMAT(4);
+/* A visible answer, while watch (may be NULL) looks for an answer from elsewhere. */
+enum plat_read_result prompt_text_watched(struct plat_sock *watch_sock,
+                                          const struct plat_prompt_watch *watch, char *buf,
+                                          size_t bufsz, const char *fmt, ...) PROMPT_FORMAT(5);
 /* Asks for a number in 1..max until one is given; *choice gets it. */
 enum plat_read_result prompt_number(struct plat_sock *watch, int max, int *choice,
                                     const char *fmt, ...) PROMPT_FORMAT(4);
