@@ -41,7 +41,7 @@ else
 # OpenSSL and libp11 for Windows: the real cert_info.c and providers replace the stand-ins.
 WIN_PKGS     := openssl libp11
 WIN_CFLAGS   += $(shell $(WIN_PKG_CONFIG) --cflags $(WIN_PKGS))
-WIN_LIBS     := $(shell $(WIN_PKG_CONFIG) --libs $(WIN_PKGS)) $(WIN_LIBS)
+WIN_LIBS     := $(shell $(WIN_PKG_CONFIG) --libs $(WIN_PKGS)) $(WIN_LIBS) -lwinscard
 WIN_CORE_SRC := $(filter-out $(WIN_NEEDS_RL) src/pkcs11/cert_info_wincrypt.c \
                   $(wildcard src/pkcs11/*_none.c),$(WIN_ALL_SRC))
 endif

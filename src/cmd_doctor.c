@@ -23,6 +23,7 @@
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
+#include "ui/output.h"
 
 #define SOON_SECONDS (30LL * 24 * 3600)
 #define MAX_TOKENS 16
@@ -35,6 +36,7 @@ struct doctor {
 };
 
 /* Token labels, reader names and DNs come from the card: no control byte is printed. */
+static void report(struct doctor *d, enum level lv, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void report(struct doctor *d, enum level lv, const char *fmt, ...)
 {
 	static const char *const tags[] = {"OK   ", "WARN ", "FAIL "};
@@ -127,21 +129,18 @@ static const char *pin_words(enum p11_pin_state s)
 	}
 }
 
-/* Returns how many tokens are present. */
-static int check_tokens(struct doctor *d, struct p11_provider *p, const char *provider)
+/* tokens[0..n) as p11_list_tokens() gave them (n < 0: it failed with err). */
+static void check_tokens(struct doctor *d, const struct p11_token *tokens, int n,
+                         const char *err, const char *provider)
 {
-	struct p11_token tokens[MAX_TOKENS];
-	char err[512];
-	int n = p11_list_tokens(p, tokens, MAX_TOKENS, err, sizeof err);
-
 	if (n < 0) {
 		report(d, LEVEL_FAIL, "%s", err);
-		return 0;
+		return;
 	}
 	if (n == 0) {
 		report(d, LEVEL_FAIL, "no token found through %s -- hint: insert the card or token; "
 		       "for a smartcard check the reader and pcscd lines", provider);
-		return 0;
+		return;
 	}
 	for (int i = 0; i < n && i < MAX_TOKENS; i++) {
 		const struct p11_token *t = &tokens[i];
@@ -158,7 +157,6 @@ static int check_tokens(struct doctor *d, struct p11_provider *p, const char *pr
 		       : lv == LEVEL_WARN ? " -- hint: take care typing the PIN"
 		                          : "");
 	}
-	return n;
 }
 
 static void check_pcsc(struct doctor *d, bool have_token)
@@ -190,7 +188,7 @@ static void check_pcsc(struct doctor *d, bool have_token)
 		snprintf(names + used, sizeof names - used, "%s'%s'", i > 0 ? ", " : "",
 		         st.readers[i].name);
 	}
-	report(d, LEVEL_OK, "%zu reader(s): %s", st.nreaders, names);
+	report(d, LEVEL_OK, "%lu reader(s): %s", (unsigned long)st.nreaders, names);
 	if (st.ncards == 0) {
 		report(d, bad, "no card in any reader -- hint: insert the card");
 		return;
@@ -294,17 +292,18 @@ int cmd_doctor(const struct options *opts)
 		       "provider with --provider LIB", err);
 		check_pcsc(&d, false);
 	} else {
-		struct p11_token first;
+		struct p11_token tokens[MAX_TOKENS];
 
 		report(&d, LEVEL_OK, "PKCS#11 provider %s loads (from %s)", used,
 		       p11_provider_source_name(source));
 		/* The PC/SC lines come first but their level depends on whether a token is there. */
-		ntokens = p11_list_tokens(p, &first, 1, err, sizeof err);
+		ntokens = p11_list_tokens(p, tokens, MAX_TOKENS, err, sizeof err);
 		check_pcsc(&d, ntokens > 0);
-		if (check_tokens(&d, p, used) > 0)
+		check_tokens(&d, tokens, ntokens, err, used);
+		if (ntokens > 0)
 			check_certs(&d, p, &facts);
 		p11_provider_close(p);
 	}
 	printf("%d check(s) failed, %d warning(s)\n", d.fails, d.warns);
-	return d.fails > 0 ? EXIT_INTERNAL : EXIT_OK;
+	return d.fails > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
 }

@@ -14,6 +14,7 @@ enum exit_code {
 	EXIT_MGMT_PASSWORD = 8,    /* the management password was refused */
 	EXIT_NEEDS_INPUT = 9,      /* --batch, and OpenVPN asks for something no source can give */
 	EXIT_TOKEN_LOCKED = 10,    /* the token is locked, or (--batch) one wrong PIN from locking */
+	EXIT_CHECK_FAILED = 11,    /* doctor: at least one check failed */
 };
 
 #endif

@@ -253,6 +253,7 @@ void options_print_help(void)
 	    "  7  no certificate could be chosen\n"
 	    "  8  management password rejected\n"
 	    "  9  --batch, and OpenVPN asked for something no source gives\n"
-	    " 10  token locked, or (--batch) one wrong PIN away from locking\n",
+	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
+	    " 11  doctor: at least one check failed\n",
 	    stdout);
 }

@@ -67,8 +67,9 @@ rc=0; "$OVPN_TOKEN" list --provider "$T/no-such-provider.so" >/dev/null 2>&1 || 
 # ---- every id logs in as `pkcs11-id '...'`
 PORT=$(free_port)
 start_server "$T" "$PORT"
+n=0
 while IFS= read -r id; do
-    n=$(grep -nxF -- "$id" "$T/openvpn.ids" | cut -d: -f1)
+    n=$((n + 1))
     # The label of this id: the token whose JSON entry has it.
     label=$(python3 -c 'import json,sys
 for c in json.load(open(sys.argv[1], encoding="utf-8"))["certificates"]:

@@ -1,6 +1,6 @@
 #!/bin/bash
 # 21-doctor: `ovpn-token doctor` on a good config (exit 0, OK lines, WARN for a certificate that
-# expires soon), on broken ones (the right lines turn FAIL, exit 1), after a wrong PIN (WARN: PIN
+# expires soon), on broken ones (the right lines turn FAIL, exit 11), after a wrong PIN (WARN: PIN
 # count low), and with pcscd and vsmartcard-vpcd's virtual readers: not running, running without a
 # card, running with a card.
 # e2e-timeout: 180
@@ -60,13 +60,13 @@ has rightpin OK "token 'Test Token' in SoftHSM slot"
 # ---- broken: a provider that does not exist, start-breaking management options, a foreign id
 sed "s|^pkcs11-providers .*|pkcs11-providers $T/missing-provider.so|" "$T/client.conf" >"$T/noprov.conf"
 doctor_run noprov "$T/noprov.conf"
-[ "$DOCTOR_RC" = 1 ] || fail "missing provider: exit $DOCTOR_RC, expected 1"
+[ "$DOCTOR_RC" = 11 ] || fail "missing provider: exit $DOCTOR_RC, expected 11"
 has noprov FAIL "PKCS#11 provider $T/missing-provider.so: no such file"
 
 { cat "$T/client.conf"; echo "management-client"; echo "management 127.0.0.1 7505"
-  echo "pkcs11-id 'SoftHSM\\x20project/SoftHSM\\x20v2/0000000000000000/Other/45'"; } >"$T/bad.conf"
+  printf '%s\n' "pkcs11-id 'SoftHSM\\x20project/SoftHSM\\x20v2/0000000000000000/Other/45'"; } >"$T/bad.conf"
 doctor_run bad "$T/bad.conf"
-[ "$DOCTOR_RC" = 1 ] || fail "bad config: exit $DOCTOR_RC, expected 1"
+[ "$DOCTOR_RC" = 11 ] || fail "bad config: exit $DOCTOR_RC, expected 11"
 has bad FAIL "config has management-client"
 has bad WARN "config has its own 'management' line"
 has bad FAIL "config's pkcs11-id names no certificate on the tokens present"
@@ -107,12 +107,12 @@ if grep -q "Virtual PCD" "$T/pcscd.out"; then
     if [ "$PCSCD_OURS" = 1 ]; then
         has pcscd FAIL "no card in any reader"
         if vcard_insert; then
-            wait_until 10 bash -c "'$OVPN_TOKEN' doctor --provider '$OPENSC' | grep -q '^OK   card present'" \
-                || { "$OVPN_TOKEN" doctor --provider "$OPENSC" >&2 || true; fail "the virtual card is not seen"; }
-            doctor_run card --provider "$OPENSC"
+            # SoftHSM2 as the provider: OpenSC would spend ~15 s probing this unknown card.
+            wait_until 10 bash -c "'$OVPN_TOKEN' doctor --provider '$SOFTHSM_LIB' | grep -q '^OK   card present'" \
+                || { "$OVPN_TOKEN" doctor --provider "$SOFTHSM_LIB" >&2 || true; fail "the virtual card is not seen"; }
+            doctor_run card --provider "$SOFTHSM_LIB"
             has card OK "card present in 'Virtual PCD 00 00'"
-            # OpenSC does not know this card: still no token, and doctor says so.
-            has card FAIL "no token found"
+            has card OK "reader(s): 'Virtual PCD 00 00', 'Virtual PCD 00 01'"
             vcard_remove
         else
             log "SKIP card part: $PCSC_SKIP"

@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # PCSC_SKIP, PCSCD_OURS: read by the tests
 # PC/SC helpers for the PKCS#11 end-to-end tests (source after testbed.sh):
 #   pcscd_start     a pcscd in the foreground with the readers of vsmartcard-vpcd ("Virtual PCD 00 00",
 #                   "Virtual PCD 00 01"); returns 1 (with $PCSC_SKIP saying why) when it cannot run here.
