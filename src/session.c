@@ -92,14 +92,15 @@ static void on_need_ok(struct session *s, const struct mgmt_event *ev)
 	char answer[64];
 	enum plat_read_result r;
 
-	if (!session_may_ask(s, "a confirmation"))
-		return;
-	if (strcmp(ev->u.need.name, "token-insertion-request") == 0)
+	if (strcmp(ev->u.need.name, "token-insertion-request") == 0) {
 		r = session_ask_insertion(s, ev->u.need.msg, answer, sizeof answer);
-	else
+	} else {
+		if (!session_may_ask(s, "a confirmation"))
+			return;
 		r = prompt_text(s->conn->sock, answer, sizeof answer,
 		                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
-	if (r == PLAT_READ_PEER_GONE)
+	}
+	if (r == PLAT_READ_PEER_GONE || s->finished || s->stop_requested)
 		return;
 	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG && r != PLAT_READ_SETTLED)
 		args[1] = "cancel";
@@ -130,7 +131,7 @@ static void on_greeting(struct session *s)
 {
 	const char *on[] = {"on", NULL};
 
-	if (s->conn->is_tcp && s->mgmt_password_tries == 0)
+	if (s->conn->is_tcp && !s->mgmt_password_used)
 		out_error("warning: this management port has no password: any local user can "
 		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
@@ -224,6 +225,12 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_MALFORMED:
+		/* A broken answer to our listing would leave us waiting for it forever. */
+		if (s->listing && strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0) {
+			out_error("OpenVPN sent a malformed certificate list line: %.80s", ev->u.text.text);
+			session_finish(s, EXIT_MGMT_FAILED);
+			break;
+		}
 		out_verbose("ignoring a malformed line from OpenVPN: %.80s", ev->u.text.text);
 		break;
 	default:
@@ -395,6 +402,7 @@ static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
 	session_free_certs(s);
 	s->conn = conn;
 	s->mgmt_password_tries = 0;
+	s->mgmt_password_used = false;
 	s->listing = false;
 	s->certs_expected = s->certs_received = 0;
 	s->pin_answered = false;

@@ -45,23 +45,19 @@ static void choose(struct session *s);
 static void wait_for_certificate(struct session *s)
 {
 	struct plat_prompt_watch watch;
-	char err[256];
 
 	session_watch_for_certs(s, &watch);
 	out_status("No certificate found; waiting for a token (Ctrl-C to quit)...");
-	while (!watch.settled(watch.arg)) {
-		enum plat_wait_result w = plat_wait(s->conn->sock, watch.interval_ms);
-
-		if (w == PLAT_WAIT_INTERRUPT) {
-			plat_take_interrupt();
-			session_finish(s, EXIT_CANCELLED);
-			return;
-		}
-		/* Buffer what arrives meanwhile; a closed connection is the main loop's to report. */
-		if (w == PLAT_WAIT_READABLE && mgmt_conn_fill(s->conn, err, sizeof err) <= 0)
-			return;
+	switch (session_wait_quietly(s, &watch)) {
+	case WAIT_SETTLED:
+		choose(s);
+		break;
+	case WAIT_INTERRUPTED:
+		session_finish(s, EXIT_CANCELLED);
+		break;
+	case WAIT_CLOSED:
+		break;
 	}
-	choose(s);
 }
 
 static void no_certificate(struct session *s)

@@ -47,7 +47,8 @@ struct session {
 
 	/* One connection. */
 	struct mgmt_conn *conn;
-	int mgmt_password_tries;
+	int mgmt_password_tries;        /* since the last success */
+	bool mgmt_password_used;        /* the interface asked for one at all */
 	bool listing;                   /* pkcs11-id-count/get under way */
 	long certs_expected, certs_received;
 	struct cert_entry certs[SESSION_MAX_CERTS];
@@ -78,6 +79,9 @@ void session_prompt_failed(struct session *s, enum plat_read_result r, const cha
 bool session_can_see_tokens(const struct session *s);
 /* A prompt watch that ends the prompt once the provider lists certificates (now in s->certs). */
 void session_watch_for_certs(struct session *s, struct plat_prompt_watch *watch);
+enum wait_outcome { WAIT_SETTLED, WAIT_INTERRUPTED, WAIT_CLOSED };
+/* No prompt: waits until watch settles, still noticing Ctrl-C and a closed connection. */
+enum wait_outcome session_wait_quietly(struct session *s, const struct plat_prompt_watch *watch);
 /* NEED-OK token-insertion-request: Enter, Ctrl-C, or (PLAT_READ_SETTLED) the token arriving. */
 enum plat_read_result session_ask_insertion(struct session *s, const char *msg, char *answer,
                                             size_t answersz);

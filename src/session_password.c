@@ -227,6 +227,7 @@ void session_on_mgmt_password_prompt(struct session *s)
 		}
 	}
 	s->mgmt_password_tries++;
+	s->mgmt_password_used = true;
 	if (load_mgmt_password(s) != 0)
 		return;
 	if (mgmt_conn_send_password_line(s->conn, s->scratch.data, TAG_MGMT_PASSWORD) != 0) {

@@ -96,6 +96,24 @@ static bool token_inserted(void *arg)
 	return present == 1 && w->seen_absent;
 }
 
+enum wait_outcome session_wait_quietly(struct session *s, const struct plat_prompt_watch *watch)
+{
+	char err[256];
+
+	while (!watch->settled(watch->arg)) {
+		enum plat_wait_result w = plat_wait(s->conn->sock, watch->interval_ms);
+
+		if (w == PLAT_WAIT_INTERRUPT) {
+			plat_take_interrupt();
+			return WAIT_INTERRUPTED;
+		}
+		/* Buffer what arrives meanwhile; a closed connection is the main loop's to report. */
+		if (w == PLAT_WAIT_READABLE && mgmt_conn_fill(s->conn, err, sizeof err) <= 0)
+			return WAIT_CLOSED;
+	}
+	return WAIT_SETTLED;
+}
+
 /* "Please insert Test Token token" -> "Test Token" */
 static bool label_from_request(const char *msg, char *label, size_t labelsz)
 {
@@ -118,6 +136,24 @@ enum plat_read_result session_ask_insertion(struct session *s, const char *msg, 
 	struct plat_prompt_watch watch = {TOKEN_LOOK_MS, token_inserted, &w};
 	bool watching = session_can_see_tokens(s) && label_from_request(msg, label, sizeof label);
 	enum plat_read_result r;
+
+	if (s->opts->batch) {
+		/* Nobody to press Enter: the token arriving is the only answer there can be. */
+		if (!watching) {
+			session_may_ask(s, "a confirmation"); /* ends the session: --batch */
+			return PLAT_READ_ERROR;
+		}
+		out_status("%s; waiting for it (Ctrl-C to quit)...", msg);
+		switch (session_wait_quietly(s, &watch)) {
+		case WAIT_SETTLED:
+			out_status("Token '%s' is there now.", label);
+			return PLAT_READ_SETTLED;
+		case WAIT_CLOSED:
+			return PLAT_READ_PEER_GONE;
+		default:
+			return PLAT_READ_INTERRUPT;
+		}
+	}
 
 	if (watching && token_present(s, label) == 1)
 		out_status("ovpn-token sees token '%s', but OpenVPN does not: take it out and put it "

@@ -35,6 +35,7 @@ pty_type "$PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
 if pty_screen | grep -Eq "s3cret-Pw|$PIN"; then fail "a secret is visible on screen"; fi
 if pty_screen | grep -Fq "Management password:"; then fail "asked for the management password despite the file"; fi
+if pty_screen | grep -Fq "no password"; then fail "warned about a missing password on a protected port"; fi
 grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "server did not verify client1"
 pty_send_keys C-c
 pty_expect_exit 0 20

@@ -3,7 +3,8 @@
 #   a) pkcs11-id-management: OpenVPN lists no certificate; ovpn-token watches through the provider
 #      and, once the token is inserted, answers with the id `openvpn --show-pkcs11-ids` gives.
 #   b) a fixed pkcs11-id: OpenVPN asks to insert the token (NEED-OK); ovpn-token answers "ok" by
-#      itself the moment the token appears, and only then (once per insertion).
+#      itself the moment the token appears, and only then (once per insertion);
+#   c) the same unattended (--batch): it waits for the token instead of giving up.
 # SoftHSM2 reads its token directory once, so "inserting" is moving the token's directory back,
 # and the OpenVPN that started without it never sees it: each case checks what ovpn-token sends.
 # e2e-timeout: 120
@@ -52,4 +53,19 @@ wait_until 10 eval '[ "$(oks)" -ge 1 ]' || fail "b: no 'ok' after the token came
 pty_expect_text "ovpn-token sees token 'Late Token', but OpenVPN does not" 10
 sleep 3
 [ "$(oks)" -eq 1 ] || fail "b: 'ok' was sent $(oks) times"
+pty_stop
+pkill -f -- "$T/client.conf" 2>/dev/null || true
+wait_listening "$PORT" || true
+
+log "c) --batch waits for the token"
+remove_token
+pty_start "$OVPN_TOKEN" start --batch --log "$T/c.log" "$T/client.conf"
+pty_expect_text "Please insert Late Token token; waiting for it" 20
+sleep 2
+coks() { grep -c "CMD 'needok \"token-insertion-request\" \"ok\"'" "$T/c.log" || true; }
+[ "$(coks)" -eq 0 ] || fail "c: 'ok' was sent before the token came"
+if pty_screen | grep -q "EXIT="; then fail "c: ovpn-token gave up instead of waiting"; fi
+insert_token
+pty_expect_text "Token 'Late Token' is there now." 10
+wait_until 10 eval '[ "$(coks)" -ge 1 ]' || fail "c: no 'ok' after the token came"
 pass
