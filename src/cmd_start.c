@@ -155,9 +155,12 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 
 static void report_exit(const struct launch *l, int status, const char *when)
 {
+	static char tail[8192];
+
 	out_error("openvpn exited with status %d%s; the end of its log (%s):", status, when,
 	          l->log_path);
-	plat_print_file_tail(l->log_path, LOG_TAIL_LINES, "  | ");
+	if (plat_read_file_tail(l->log_path, tail, sizeof tail) >= 0)
+		out_tail(tail, LOG_TAIL_LINES, "  | ");
 }
 
 enum connect_outcome { CONNECTED, OPENVPN_ENDED, INTERRUPTED, TIMED_OUT };

@@ -107,8 +107,8 @@ int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz);
 void plat_remove_private_dir(const char *dir, const char *leftover_file);
 /* Default place for openvpn's log: a per-user state directory, created if needed. */
 int plat_default_log_path(const char *config_name, char *out, size_t outsz);
-/* Prints the last lines of a file to stderr, each prefixed. */
-void plat_print_file_tail(const char *path, int lines, const char *prefix);
+/* The last bufsz-1 bytes of a file (all of a smaller one), NUL-terminated.  -1 on error. */
+long plat_read_file_tail(const char *path, char *buf, size_t bufsz);
 
 /* ---- finding things ----------------------------------------------------------------------- */
 

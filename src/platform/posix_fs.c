@@ -124,42 +124,26 @@ int plat_default_log_path(const char *config_name, char *out, size_t outsz)
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
-void plat_print_file_tail(const char *path, int lines, const char *prefix)
+long plat_read_file_tail(const char *path, char *buf, size_t bufsz)
 {
-	FILE *f = fopen(path, "r");
-	char *text = NULL;
-	size_t len = 0;
-	long size;
-	const char *start;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	off_t from;
+	ssize_t got;
 
-	if (f == NULL)
-		return;
-	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) > 0) {
-		long from = size > 8192 ? size - 8192 : 0;
-
-		text = malloc((size_t)(size - from) + 1);
-		if (text != NULL && fseek(f, from, SEEK_SET) == 0) {
-			len = fread(text, 1, (size_t)(size - from), f);
-			text[len] = '\0';
-		}
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) != 0) {
+		close(fd);
+		return -1;
 	}
-	fclose(f);
-	if (text == NULL)
-		return;
-	while (len > 0 && text[len - 1] == '\n')
-		text[--len] = '\0';
-	start = text + len;
-	for (int seen = 0; start > text; start--)
-		if (start[-1] == '\n' && ++seen == lines)
-			break;
-	for (const char *line = start; *line != '\0';) {
-		const char *end = strchr(line, '\n');
-		int n = end != NULL ? (int)(end - line) : (int)strlen(line);
-
-		fprintf(stderr, "%s%.*s\n", prefix, n, line);
-		line += n + (end != NULL);
-	}
-	free(text);
+	from = st.st_size > (off_t)(bufsz - 1) ? st.st_size - (off_t)(bufsz - 1) : 0;
+	got = pread(fd, buf, bufsz - 1, from);
+	close(fd);
+	if (got < 0)
+		return -1;
+	buf[got] = '\0';
+	return (long)got;
 }
 
 long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)

@@ -271,41 +271,23 @@ int plat_default_log_path(const char *config_name, char *out, size_t outsz)
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
-void plat_print_file_tail(const char *path, int lines, const char *prefix)
+long plat_read_file_tail(const char *path, char *buf, size_t bufsz)
 {
 	HANDLE h = open_path(path, GENERIC_READ, OPEN_EXISTING, NULL);
 	LARGE_INTEGER size, from;
-	char text[8193];
 	DWORD got = 0;
-	size_t len;
-	const char *start;
 
 	if (h == INVALID_HANDLE_VALUE)
-		return;
-	if (!GetFileSizeEx(h, &size) || size.QuadPart == 0) {
+		return -1;
+	if (!GetFileSizeEx(h, &size)) {
 		CloseHandle(h);
-		return;
+		return -1;
 	}
-	from.QuadPart = size.QuadPart > 8192 ? size.QuadPart - 8192 : 0;
+	from.QuadPart = size.QuadPart > (LONGLONG)(bufsz - 1) ? size.QuadPart - (LONGLONG)(bufsz - 1) : 0;
 	if (!SetFilePointerEx(h, from, NULL, FILE_BEGIN) ||
-	    !ReadFile(h, text, sizeof text - 1, &got, NULL))
+	    !ReadFile(h, buf, (DWORD)(bufsz - 1), &got, NULL))
 		got = 0;
 	CloseHandle(h);
-	len = got;
-	text[len] = '\0';
-	/* openvpn.exe writes "\r\n"; the prefix goes before each line's text either way. */
-	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
-		text[--len] = '\0';
-	start = text + len;
-	for (int seen = 0; start > text; start--)
-		if (start[-1] == '\n' && ++seen == lines)
-			break;
-	for (const char *line = start; *line != '\0';) {
-		const char *end = strchr(line, '\n');
-		int n = end != NULL ? (int)(end - line) : (int)strlen(line);
-		int shown = n > 0 && line[n - 1] == '\r' ? n - 1 : n;
-
-		fprintf(stderr, "%s%.*s\n", prefix, shown, line);
-		line += n + (end != NULL);
-	}
+	buf[got] = '\0';
+	return (long)got;
 }

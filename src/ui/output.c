@@ -1,6 +1,7 @@
 /* Output with verbosity levels; control bytes from untrusted text never reach the terminal. */
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "ui/output.h"
 
@@ -57,4 +58,27 @@ void out_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(stderr, "ovpn-token: ", fmt, ap);
 	va_end(ap);
+}
+
+void out_tail(const char *text, int lines, const char *prefix)
+{
+	size_t len = strlen(text);
+	const char *start;
+
+	/* openvpn.exe writes "\r\n": the line ends are dropped either way. */
+	while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+		len--;
+	start = text + len;
+	for (int seen = 0; start > text; start--)
+		if (start[-1] == '\n' && ++seen == lines)
+			break;
+	fflush(stdout);
+	while (start < text + len) {
+		const char *end = memchr(start, '\n', (size_t)(text + len - start));
+		size_t n = end != NULL ? (size_t)(end - start) : (size_t)(text + len - start);
+		size_t shown = n > 0 && start[n - 1] == '\r' ? n - 1 : n;
+
+		fprintf(stderr, "%s%.*s\n", prefix, (int)shown, start);
+		start += n + (end != NULL);
+	}
 }

@@ -25,6 +25,9 @@ void out_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "ovpn-token: ..." on stderr, always. */
 void out_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
+/* The last lines of text (LF or CRLF lines) on stderr, each after prefix. */
+void out_tail(const char *text, int lines, const char *prefix);
+
 /*
  * Text that came from the peer or a certificate may hold terminal escapes: every output
  * function prints control bytes as '?'.
