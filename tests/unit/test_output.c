@@ -1,3 +1,4 @@
+/* ovpn-token: posix-only test (it swaps the stderr stream, which Microsoft's C runtime forbids). */
 /* out_tail (the end of openvpn's log after a failure) and the control-byte filter of out_error. */
 #include <setjmp.h>
 #include <stdarg.h>
