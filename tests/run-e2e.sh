@@ -2,7 +2,8 @@
 # Run every end-to-end test (tests/e2e/*.sh) against the ovpn-token binary in $OVPN_TOKEN.
 #   OVPN_TOKEN=/abs/path/ovpn-token tests/run-e2e.sh [PATTERN...]
 # PATTERN: run only the tests whose file name contains it (e.g. 03 or wrong-pin).
-# Prints PASS/FAIL per test (with the test's output on failure) and ends with "N passed, M failed".
+# Prints PASS, FAIL or SKIP (exit 77) per test, the output of a failing one, and ends with
+# "N passed, M failed, K skipped".
 # Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120), so the run never hangs.
 set -u
 
@@ -23,7 +24,7 @@ for tool in openvpn softhsm2-util pkcs11-tool openssl tmux ss; do
     command -v "$tool" >/dev/null || { echo "run-e2e.sh: $tool not found (make deps)" >&2; exit 2; }
 done
 
-passed=0 failed=0 failed_names=
+passed=0 failed=0 skipped=0 failed_names=
 for t in "$here"/e2e/*.sh; do
     name=$(basename "$t" .sh)
     if [ $# -gt 0 ]; then
@@ -42,7 +43,12 @@ for t in "$here"/e2e/*.sh; do
     dur=$((SECONDS - start))
     if [ "$rc" = 0 ]; then
         echo "PASS $name (${dur}s)"
+        # A part a test could not run here is said, not hidden.
+        grep -h 'SKIP' "$out" | sed 's/^/    | /' || true
         passed=$((passed + 1))
+    elif [ "$rc" = 77 ]; then
+        echo "SKIP $name ($(grep -h -m1 'SKIP' "$out" | sed 's/.*SKIP:* *//'))"
+        skipped=$((skipped + 1))
     else
         [ "$rc" = 124 ] && why="timed out after ${limit}s" || why="exit $rc"
         echo "FAIL $name ($why, ${dur}s)"
@@ -54,5 +60,5 @@ for t in "$here"/e2e/*.sh; do
 done
 
 [ "$failed" = 0 ] || echo "failed:$failed_names"
-echo "$passed passed, $failed failed"
+echo "$passed passed, $failed failed, $skipped skipped"
 [ "$failed" = 0 ]

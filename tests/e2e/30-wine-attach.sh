@@ -6,15 +6,16 @@
 #   a) --pin-file: the only certificate is chosen (CryptoAPI parsed its BLOB), the PIN sent,
 #      "Connected to"; Ctrl-C detaches with status 0 and leaves openvpn running.
 #   b) the PIN typed at the console (no echo): it is not on the screen, the tunnel comes up.
-# Run by `make windows-test`, which sets OVPN_TOKEN_EXE; without it, or without wine: SKIP.
+# Run by `make windows-test`, which sets OVPN_TOKEN_EXE; without it, or without wine: SKIP (exit 77).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 # shellcheck source=../win32/wine-env.sh
 . "$(dirname "$0")/../win32/wine-env.sh"
 
-if [ -z "${OVPN_TOKEN_EXE:-}" ]; then echo "SKIP: OVPN_TOKEN_EXE not set (make windows-test runs this)"; exit 0; fi
-if ! command -v wine >/dev/null; then echo "SKIP: wine not installed"; exit 0; fi
+# 77: the runner reports SKIP, not PASS.
+if [ -z "${OVPN_TOKEN_EXE:-}" ]; then echo "SKIP: OVPN_TOKEN_EXE not set (make windows-test runs this)"; exit 77; fi
+if ! command -v wine >/dev/null; then echo "SKIP: wine not installed"; exit 77; fi
 [ -f "$OVPN_TOKEN_EXE" ] || { echo "OVPN_TOKEN_EXE=$OVPN_TOKEN_EXE does not exist" >&2; exit 1; }
 
 tb_init
