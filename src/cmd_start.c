@@ -163,7 +163,7 @@ static void report_exit(const struct launch *l, int status, const char *when)
 		out_tail(tail, LOG_TAIL_LINES, "  | ");
 }
 
-enum connect_outcome { CONNECTED, OPENVPN_ENDED, INTERRUPTED, TIMED_OUT };
+enum connect_outcome { CONNECTED, OPENVPN_ENDED, INTERRUPTED, TIMED_OUT, FOREIGN_PEER };
 
 /* Connects once openvpn listens; gives up when it ends first or the user interrupts. */
 static enum connect_outcome connect_when_ready(struct launch *l, struct mgmt_conn *conn)
@@ -191,7 +191,7 @@ static enum connect_outcome connect_when_ready(struct launch *l, struct mgmt_con
 	if (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, sizeof err) != 0) {
 		out_error("%s; refusing", err);
 		mgmt_conn_close(conn);
-		return TIMED_OUT;
+		return FOREIGN_PEER;
 	}
 	return CONNECTED;
 }
@@ -225,6 +225,10 @@ static struct run_result run_once(const struct options *opts,
 		break;
 	case TIMED_OUT:
 		plat_child_stop(l->child, 0);
+		break;
+	case FOREIGN_PEER:
+		plat_child_stop(l->child, 0);
+		r.code = EXIT_MGMT_FAILED;
 		break;
 	case CONNECTED:
 		r.reached_management = true;

@@ -101,12 +101,31 @@ static bool may_reuse_cache(const struct session *s, const char *type)
 	return s->pin_verified || s->opts->batch;
 }
 
+/* A type we could not quote back (a line break in it) cannot be answered: ask for nothing. */
+static bool answerable(struct session *s, const char *type)
+{
+	char probe[MGMT_COMMAND_MAX + 1];
+	const char *args[] = {type, "x", NULL};
+	size_t n;
+	enum command_status st = mgmt_command_build(probe, sizeof probe, &n, "password", args);
+
+	if (st == COMMAND_OK)
+		return true;
+	out_error("OpenVPN asks for a password of a type that cannot be answered (%s)",
+	          mgmt_command_status_text(st));
+	session_finish(s, EXIT_MGMT_FAILED);
+	return false;
+}
+
 static void on_pin_request(struct session *s, const char *type, const char *label)
 {
 	enum plat_read_result r;
+	bool rejected = s->pin_answered && strcmp(s->pin_type, type) == 0;
 	int got;
 
-	if (s->pin_answered && strcmp(s->pin_type, type) == 0) {
+	if (!answerable(s, type))
+		return;
+	if (rejected) {
 		on_rejected(s, label);
 		if (s->finished || s->stop_requested)
 			return;
@@ -134,6 +153,11 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	if (!session_may_ask(s, "the token PIN"))
 		return;
 	r = prompt_secret(s->conn->sock, &s->scratch, "PIN for token '%s': ", label);
+	if (rejected && r == PLAT_READ_EOF) {
+		out_error("no other PIN can be asked for");
+		session_finish(s, EXIT_PIN_REJECTED);
+		return;
+	}
 	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
 		secret_clear(&s->scratch);
 		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
@@ -149,8 +173,9 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 	const char *args[] = {type, user, NULL};
 	enum plat_read_result r;
 
-	if (!session_may_ask(s, ev->u.password_need.need_username ? "a username and password"
-	                                                         : "a password"))
+	if (!answerable(s, type) ||
+	    !session_may_ask(s, ev->u.password_need.need_username ? "a username and password"
+	                                                          : "a password"))
 		return;
 	if (ev->u.password_need.need_username) {
 		r = prompt_text(s->conn->sock, user, sizeof user, "Username (%s): ", type);

@@ -209,11 +209,11 @@ scenario stray-replies stray_replies
 scenario mgmt-password-file mgmt_password_file
 scenario mgmt-password-typed mgmt_password_typed
 scenario pin-forever-batch pin_forever_batch
-scenario_xfail pin-forever-no-tty "reported: exits 5 after prompting on a non-terminal stdin, README says 6" pin_forever_no_tty
+scenario pin-forever-no-tty pin_forever_no_tty
 scenario pin-forever-typed pin_forever_typed
 scenario tricky-typed tricky_typed
 scenario tricky-file tricky_file
 scenario cr-in-type-file cr_in_type_file
-scenario_xfail cr-in-type-typed "reported: asks for the PIN, then cannot send it" cr_in_type_typed
+scenario cr-in-type-typed cr_in_type_typed
 scenario log-flood log_flood
 scenarios_done

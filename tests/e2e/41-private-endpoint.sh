@@ -122,9 +122,7 @@ scenario foreign-unix foreign_unix
 scenario own-unix own_unix
 scenario tcp-no-password tcp_no_password
 scenario tcp-password tcp_password
-scenario_xfail tcp-password-no-warning "reported: the no-password warning shows after a password login" \
-    tcp_password_no_warning
+scenario tcp-password-no-warning tcp_password_no_warning
 scenario planted-start planted_start
-scenario_xfail planted-start-exit-code "reported: start exits 3, not 4, when it refuses the socket" \
-    planted_start_exit_code
+scenario planted-start-exit-code planted_start_exit_code
 scenarios_done
