@@ -46,6 +46,7 @@ int cmd_attach(const struct options *opts)
 		rc = session_run(s, &conn);
 		mgmt_conn_close(&conn);
 	}
+	session_report_status(s, "EXITED");
 	session_free(s);
 	return rc;
 }

@@ -104,8 +104,8 @@ static int check_config(struct doctor *d, const char *name, struct ovpn_config_f
 		report(d, LEVEL_OK, "config names its PKCS#11 provider: %s", facts->pkcs11_providers);
 	else
 		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
-		       "'pkcs11-providers /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so' (or your "
-		       "token's provider)");
+		       "'pkcs11-providers %s' (or your token's provider)",
+		       plat_default_pkcs11_providers()[0]);
 	if (facts->management)
 		report(d, LEVEL_WARN, "config has its own 'management' line; start puts its own on "
 		       "the command line -- hint: remove it from the config");
@@ -172,8 +172,8 @@ static void check_pcsc(struct doctor *d, bool have_token)
 		return;
 	}
 	if (!st.service) {
-		report(d, bad, "pcscd not reachable (%s) -- hint: start it: "
-		       "sudo systemctl start pcscd.socket", st.error);
+		report(d, bad, "pcscd not reachable (%s) -- hint: %s", st.error,
+		       plat_pcsc_service_hint());
 		return;
 	}
 	report(d, LEVEL_OK, "pcscd reachable");

@@ -13,6 +13,7 @@
 #include "exit_codes.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
+#include "platform/platform.h"
 #include "ui/json.h"
 #include "ui/output.h"
 
@@ -134,8 +135,8 @@ int cmd_list(const struct options *opts)
 	if (p == NULL) {
 		out_error("%s", err);
 		if (p11_available())
-			out_error("name the PKCS#11 provider with --provider LIB "
-			          "(e.g. /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so)");
+			out_error("name the PKCS#11 provider with --provider LIB (e.g. %s)",
+			          plat_default_pkcs11_providers()[0]);
 		return EXIT_USAGE;
 	}
 	if (p11_list_certs(p, &list, err, sizeof err) != 0) {

@@ -249,10 +249,13 @@ static struct run_result run_once(const struct options *opts,
 	return r;
 }
 
-/* Failures a new openvpn may get past; never what the user or the token decided. */
-static bool worth_retrying(const struct run_result *r)
+/*
+ * Failures a new openvpn may get past; never what the user or the token decided, and not a
+ * setup that never once brought the tunnel up (a retry would fail the same way).
+ */
+static bool worth_retrying(const struct run_result *r, bool ever_connected)
 {
-	if (r->user_stop || !r->reached_management)
+	if (r->user_stop || !r->reached_management || !ever_connected)
 		return false;
 	return r->code == EXIT_OPENVPN_FAILED || r->code == EXIT_MGMT_FAILED;
 }
@@ -278,13 +281,16 @@ static int run(const struct options *opts, const struct ovpn_config_facts *facts
                struct launch *l, struct session *s)
 {
 	int delay_s = 1;
+	bool ever_connected = false;
 
 	for (;;) {
 		long long started = plat_now_ms();
 		struct run_result r = run_once(opts, facts, l, s);
 
-		if (!opts->restart || !worth_retrying(&r))
+		ever_connected = ever_connected || r.was_connected;
+		if (!opts->restart || !worth_retrying(&r, ever_connected))
 			return r.code;
+		session_report_status(s, "RESTARTING");
 		if (r.was_connected && plat_now_ms() - started > RESTART_RESET_S * 1000LL)
 			delay_s = 1;
 		out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)", delay_s);
@@ -336,6 +342,7 @@ int cmd_start(const struct options *opts)
 	}
 	out_status("OpenVPN log: %s", l.log_path);
 	rc = prepare_endpoint(&l, s) == 0 ? run(opts, &facts, &l, s) : EXIT_INTERNAL;
+	session_report_status(s, "EXITED");
 	session_free(s);
 	plat_remove_private_dir(l.dir, l.addr.is_unix ? SOCKET_NAME : PASSWORD_NAME);
 	return rc;

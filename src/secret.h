@@ -5,8 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* OpenVPN takes at most 256 bytes per parameter. */
-#define SECRET_MAX 256
+/* OpenVPN keeps a parameter in 256 bytes with its NUL (MGMT_PARAM_MAX): 255 bytes of secret. */
+#define SECRET_MAX 255
 /* What a reader may put into data: a longest secret, a "\r\n" still to be trimmed, the NUL. */
 #define SECRET_BUF (SECRET_MAX + 3)
 

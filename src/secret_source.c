@@ -84,6 +84,7 @@ int secret_source_read(struct secret_source *src, struct secret *out)
 	} else if (src->fd >= 0 && !src->fd_consumed) {
 		src->fd_consumed = true;
 		rc = plat_read_fd(src->fd, out->data, SECRET_BUF, err, sizeof err) < 0 ? -1 : 1;
+		plat_close_fd(src->fd);
 		if (rc < 0)
 			out_error("cannot read the %s: %s", src->what, err);
 	} else if (credential_path(src, path, sizeof path) && exists(path)) {

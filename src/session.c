@@ -248,6 +248,8 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 		s->mgmt_password_tries = 0;
 		return;
 	}
+	if (tag == TAG_PIN && ev->type == MGMT_EV_ERROR)
+		session_on_pin_refused(s);
 	if (ev->type == MGMT_EV_ERROR)
 		out_error("OpenVPN refused a command: %s", ev->u.text.text);
 }
@@ -288,7 +290,7 @@ static void on_connection_closed(struct session *s)
 	s->result = EXIT_MGMT_FAILED;
 }
 
-static void on_interrupt(struct session *s)
+void session_on_interrupt(struct session *s)
 {
 	s->user_stop = true;
 	if (!s->owns_openvpn) {
@@ -334,7 +336,7 @@ static void run_loop(struct session *s)
 		w = plat_wait(s->conn->sock, next_timeout(s));
 		if (w == PLAT_WAIT_INTERRUPT) {
 			plat_take_interrupt();
-			on_interrupt(s);
+			session_on_interrupt(s);
 			continue;
 		}
 		if (w == PLAT_WAIT_TIMEOUT)
@@ -369,6 +371,10 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
 	session_set_provider(s, opts->provider);
+	if (opts->pin_fd >= 0)
+		plat_keep_from_children(opts->pin_fd);
+	if (opts->mgmt_password_fd >= 0)
+		plat_keep_from_children(opts->mgmt_password_fd);
 	return s;
 }
 
@@ -388,8 +394,23 @@ void session_set_provider(struct session *s, const char *path)
 	snprintf(s->provider, sizeof s->provider, "%s", path != NULL ? path : "");
 }
 
+static int check_one_way(const struct secret_source *src)
+{
+	if (src->file == NULL || src->fd < 0)
+		return 0;
+	out_error("give the %s one way: a file or a descriptor, not both", src->what);
+	return -1;
+}
+
 int session_check_sources(struct session *s)
 {
+	if ((s->pin_source.fd == 0 || s->mgmt_password_source.fd == 0) && plat_interactive()) {
+		out_error("descriptor 0 is the terminal: leave out --pin-fd 0 and type at the prompt, "
+		          "which does not echo");
+		return -1;
+	}
+	if (check_one_way(&s->pin_source) != 0 || check_one_way(&s->mgmt_password_source) != 0)
+		return -1;
 	return secret_source_check(&s->pin_source) == 0 &&
 	               secret_source_check(&s->mgmt_password_source) == 0
 	           ? 0
@@ -422,8 +443,12 @@ int session_run(struct session *s, struct mgmt_conn *conn)
 	run_loop(s);
 	session_free_certs(s);
 	secret_clear(&s->scratch);
-	session_write_status(s, "EXITED", -1, "", "");
 	return s->result;
+}
+
+void session_report_status(struct session *s, const char *state)
+{
+	session_write_status(s, state, -1, "", "");
 }
 
 bool session_was_connected(const struct session *s)

@@ -25,6 +25,8 @@ int session_check_sources(struct session *s);
  * certificate and the confirmed PIN stay for the next run, after openvpn was started again.
  */
 int session_run(struct session *s, struct mgmt_conn *conn);
+/* Writes state (with no time, IP or remote) to the --status-file, if there is one. */
+void session_report_status(struct session *s, const char *state);
 /* Whether the last run saw the tunnel up. */
 bool session_was_connected(const struct session *s);
 /* Whether the user asked to stop (Ctrl-C, SIGTERM) during the last run. */

@@ -53,7 +53,7 @@ static void wait_for_certificate(struct session *s)
 		choose(s);
 		break;
 	case WAIT_INTERRUPTED:
-		session_finish(s, EXIT_CANCELLED);
+		session_on_interrupt(s);
 		break;
 	case WAIT_CLOSED:
 		break;
@@ -67,7 +67,7 @@ static void no_certificate(struct session *s)
 	char answer[64];
 	enum plat_read_result r;
 
-	if (!plat_interactive()) {
+	if (!plat_interactive() || s->opts->batch) {
 		if (watching) {
 			wait_for_certificate(s);
 			return;
@@ -145,7 +145,7 @@ static void choose_from_menu(struct session *s)
 	int choice;
 	enum plat_read_result r;
 
-	if (!plat_interactive()) {
+	if (!plat_interactive() || s->opts->batch) {
 		out_error("the token holds %zu certificates: choose one with --cert", s->ncerts);
 		session_finish(s, EXIT_NO_CERTIFICATE);
 		return;

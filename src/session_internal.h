@@ -19,6 +19,7 @@ enum command_tag {
 	TAG_ID_COUNT,
 	TAG_ID_GET,
 	TAG_SIGNAL,
+	TAG_PIN,            /* an ERROR means our PIN was not taken, not that it was wrong */
 };
 
 /* A token holds a handful of certificates; a peer claiming more is not believed. */
@@ -48,6 +49,7 @@ struct session {
 	/* One connection. */
 	struct mgmt_conn *conn;
 	int mgmt_password_tries;        /* since the last success */
+	bool mgmt_password_typed;       /* the last one came from a person, who may retype it */
 	bool mgmt_password_used;        /* the interface asked for one at all */
 	bool listing;                   /* pkcs11-id-count/get under way */
 	long certs_expected, certs_received;
@@ -65,6 +67,8 @@ struct session {
 	char last_fatal[512];
 };
 
+/* Ctrl-C or SIGTERM outside a prompt: stop openvpn if it is ours (exit 0), else detach. */
+void session_on_interrupt(struct session *s);
 /* Ends the session with code: stops openvpn if it is ours, else just leaves. */
 void session_finish(struct session *s, int code);
 /* Sends a command and reports a refusal to build it. false on failure (session finished). */
@@ -92,7 +96,13 @@ void session_free_certs(struct session *s);
 
 void session_on_password_need(struct session *s, const struct mgmt_event *ev);
 void session_on_mgmt_password_prompt(struct session *s);
+/*
+ * pkcs11-helper names a token "<label> token" in its requests ("Please insert <label> token").
+ * Takes text after prefix up to that suffix into label; false when text is not of that form.
+ */
+bool session_token_label(const char *text, const char *prefix, char *label, size_t labelsz);
 void session_note_restart(struct session *s);
+void session_on_pin_refused(struct session *s);
 
 void session_on_state(struct session *s, const struct mgmt_event *ev);
 /* Lockout protection: false (session finishing) when no PIN may go to this token now. */

@@ -19,17 +19,16 @@
 /* OpenVPN closes the management connection after three wrong passwords. */
 #define MGMT_PASSWORD_TRIES 3
 
-static const char TOKEN_SUFFIX[] = " token";
-
-/* pkcs11-helper names a PIN request "<token label> token". */
-static bool is_token_pin(const char *type, char *label, size_t labelsz)
+bool session_token_label(const char *text, const char *prefix, char *label, size_t labelsz)
 {
-	size_t n = strlen(type), suffix = sizeof TOKEN_SUFFIX - 1;
+	static const char suffix[] = " token";
+	size_t n = strlen(text), p = strlen(prefix), t = sizeof suffix - 1;
 
-	if (n <= suffix || strcmp(type + n - suffix, TOKEN_SUFFIX) != 0 || n - suffix >= labelsz)
+	if (n <= p + t || strncmp(text, prefix, p) != 0 || strcmp(text + n - t, suffix) != 0 ||
+	    n - p - t >= labelsz)
 		return false;
-	memcpy(label, type, n - suffix);
-	label[n - suffix] = '\0';
+	memcpy(label, text + p, n - p - t);
+	label[n - p - t] = '\0';
 	return true;
 }
 
@@ -51,23 +50,26 @@ static void drop_cached_pin(struct session *s)
 	s->pin_cached = s->pin_verified = false;
 }
 
-static bool send_secret(struct session *s, const char *type, const struct secret *value)
+static bool send_secret(struct session *s, const char *type, const struct secret *value, int tag)
 {
 	const char *args[] = {type, value->data, NULL};
 
-	return session_send(s, REPLY_STATUS, TAG_PLAIN, "password", args);
+	return session_send(s, REPLY_STATUS, tag, "password", args);
 }
 
-/* Sends s->scratch as the PIN for type and keeps it for later restarts. */
-static void send_pin(struct session *s, const char *type, bool from_source)
+/*
+ * Sends s->scratch as the PIN for type and keeps it for later restarts.  A PIN sent again from
+ * the cache keeps its confirmation; a new one has none yet.
+ */
+static void send_pin(struct session *s, const char *type, bool from_source, bool from_cache)
 {
-	bool sent = send_secret(s, type, &s->scratch);
+	bool sent = send_secret(s, type, &s->scratch, TAG_PIN);
 
 	if (sent) {
 		snprintf(s->pin_type, sizeof s->pin_type, "%s", type);
 		s->pin_answered = true;
 		s->pin_from_source = from_source;
-		if (!s->opts->no_cache) {
+		if (!s->opts->no_cache && !from_cache) {
 			memcpy(s->pin.data, s->scratch.data, s->scratch.len + 1);
 			s->pin.len = s->scratch.len;
 			s->pin_cached = true;
@@ -137,7 +139,7 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 		memcpy(s->scratch.data, s->pin.data, s->pin.len + 1);
 		s->scratch.len = s->pin.len;
 		out_verbose("Sending the remembered PIN for token '%s'", label);
-		send_pin(s, type, s->pin_from_source);
+		send_pin(s, type, s->pin_from_source, true);
 		return;
 	}
 	got = secret_source_read(&s->pin_source, &s->scratch);
@@ -147,7 +149,7 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	}
 	if (got > 0) {
 		out_verbose("Sending the PIN for token '%s' from its source", label);
-		send_pin(s, type, true);
+		send_pin(s, type, true, false);
 		return;
 	}
 	if (!session_may_ask(s, "the token PIN"))
@@ -163,7 +165,13 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
 		return;
 	}
-	send_pin(s, type, false);
+	send_pin(s, type, false, false);
+}
+
+void session_on_pin_refused(struct session *s)
+{
+	/* OpenVPN did not take the command; the next request is not about a wrong PIN. */
+	s->pin_answered = false;
 }
 
 static void on_user_password(struct session *s, const struct mgmt_event *ev)
@@ -191,7 +199,7 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 		session_prompt_failed(s, r, "the password");
 		return;
 	}
-	send_secret(s, type, &s->scratch);
+	send_secret(s, type, &s->scratch, TAG_PLAIN);
 	secret_clear(&s->scratch);
 }
 
@@ -199,7 +207,7 @@ void session_on_password_need(struct session *s, const struct mgmt_event *ev)
 {
 	char label[SECRET_MAX + 1];
 
-	if (is_token_pin(ev->u.password_need.type, label, sizeof label))
+	if (session_token_label(ev->u.password_need.type, "", label, sizeof label))
 		on_pin_request(s, ev->u.password_need.type, label);
 	else
 		on_user_password(s, ev);
@@ -211,6 +219,7 @@ static int load_mgmt_password(struct session *s)
 	enum plat_read_result r;
 	int got;
 
+	s->mgmt_password_typed = false;
 	if (!secret_empty(&s->mgmt_password)) {
 		memcpy(s->scratch.data, s->mgmt_password.data, s->mgmt_password.len + 1);
 		s->scratch.len = s->mgmt_password.len;
@@ -229,23 +238,17 @@ static int load_mgmt_password(struct session *s)
 		session_prompt_failed(s, r, "the management password");
 		return -1;
 	}
+	s->mgmt_password_typed = true;
 	return 0;
 }
 
-static bool from_person(const struct session *s)
-{
-	const struct secret_source *src = &s->mgmt_password_source;
-
-	return secret_empty(&s->mgmt_password) && src->file == NULL && src->fd < 0 &&
-	       plat_interactive() && !s->opts->batch;
-}
 
 void session_on_mgmt_password_prompt(struct session *s)
 {
 	if (s->mgmt_password_tries > 0) {
 		out_error("The management password was rejected.");
 		/* A file will not get any better; a person may have mistyped. */
-		if (!from_person(s) || s->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
+		if (!s->mgmt_password_typed || s->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
 			s->result = EXIT_MGMT_PASSWORD;
 			s->finished = true;
 			return;

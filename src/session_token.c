@@ -114,27 +114,13 @@ enum wait_outcome session_wait_quietly(struct session *s, const struct plat_prom
 	return WAIT_SETTLED;
 }
 
-/* "Please insert Test Token token" -> "Test Token" */
-static bool label_from_request(const char *msg, char *label, size_t labelsz)
-{
-	static const char head[] = "Please insert ", tail[] = " token";
-	size_t n = strlen(msg), h = sizeof head - 1, t = sizeof tail - 1;
-
-	if (n <= h + t || strncmp(msg, head, h) != 0 || strcmp(msg + n - t, tail) != 0 ||
-	    n - h - t >= labelsz)
-		return false;
-	memcpy(label, msg + h, n - h - t);
-	label[n - h - t] = '\0';
-	return true;
-}
-
 enum plat_read_result session_ask_insertion(struct session *s, const char *msg, char *answer,
                                             size_t answersz)
 {
 	char label[SECRET_MAX + 1];
 	struct insertion_watch w = {s, label, false};
 	struct plat_prompt_watch watch = {TOKEN_LOOK_MS, token_inserted, &w};
-	bool watching = session_can_see_tokens(s) && label_from_request(msg, label, sizeof label);
+	bool watching = session_can_see_tokens(s) && session_token_label(msg, "Please insert ", label, sizeof label);
 	enum plat_read_result r;
 
 	if (s->opts->batch) {
@@ -151,6 +137,8 @@ enum plat_read_result session_ask_insertion(struct session *s, const char *msg, 
 		case WAIT_CLOSED:
 			return PLAT_READ_PEER_GONE;
 		default:
+			/* A signal while nobody is asked anything: stop, as in the main loop. */
+			session_on_interrupt(s);
 			return PLAT_READ_INTERRUPT;
 		}
 	}

@@ -6,17 +6,8 @@
 #include <string.h>
 
 #include "pkcs11/pcsc_check.h"
+#include "platform/pcsc_names.h"
 
-/* Windows builds with UNICODE: ask for the narrow (char) variants by name. */
-#ifdef _WIN32
-#define LIST_READERS SCardListReadersA
-#define GET_STATUS_CHANGE SCardGetStatusChangeA
-typedef SCARD_READERSTATEA reader_state;
-#else
-#define LIST_READERS SCardListReaders
-#define GET_STATUS_CHANGE SCardGetStatusChange
-typedef SCARD_READERSTATE reader_state;
-#endif
 
 static const char *pcsc_reason(LONG rv)
 {

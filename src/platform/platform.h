@@ -93,6 +93,9 @@ bool plat_interactive(void);
 
 /* Reads a whole small file (secrets: into secure memory by the caller's buffer). -1 on error. */
 long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz);
+/* A descriptor that carries a secret: openvpn and its scripts must not inherit it. */
+void plat_keep_from_children(int fd);
+void plat_close_fd(int fd);
 /* Reads from an inherited descriptor (--pin-fd) until EOF or bufsz-1 bytes.  -1 on error. */
 long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz);
 /* 0 when only the user can read path (no group/other access); -1 with the reason otherwise. */
@@ -121,6 +124,8 @@ int plat_find_openvpn(char *out, size_t outsz);
 int plat_resolve_config(const char *name, char *out, size_t outsz);
 /* Where the PKCS#11 provider usually is (OpenSC, then p11-kit's proxy): NULL-terminated. */
 const char *const *plat_default_pkcs11_providers(void);
+/* How the user starts this system's smartcard service, for a hint. */
+const char *plat_pcsc_service_hint(void);
 
 /* ---- the openvpn child -------------------------------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "platform/platform.h"
+#include "platform/posix_internal.h"
 
 long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
@@ -153,7 +154,8 @@ long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
 	while (len < bufsz - 1) {
 		ssize_t got = read(fd, buf + len, bufsz - 1 - len);
 
-		if (got < 0 && errno == EINTR)
+		/* A pipe that never delivers must not make Ctrl-C useless. */
+		if (got < 0 && errno == EINTR && !posix_interrupt_pending())
 			continue;
 		if (got < 0) {
 			snprintf(err, errsz, "descriptor %d: %s", fd, strerror(errno));
@@ -260,4 +262,17 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 		return -1;
 	}
 	return 0;
+}
+
+void plat_keep_from_children(int fd)
+{
+	int flags = fcntl(fd, F_GETFD);
+
+	if (flags != -1)
+		fcntl(fd, F_SETFD, flags | FD_CLOEXEC);
+}
+
+void plat_close_fd(int fd)
+{
+	close(fd);
 }

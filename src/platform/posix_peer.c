@@ -1,5 +1,6 @@
 /* POSIX: who is at the other end of a unix socket. */
 #define _GNU_SOURCE /* struct ucred */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -16,8 +17,9 @@ int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size
 	socklen_t len = sizeof cred;
 
 	if (getsockopt(posix_sock_fd(s), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
-		/* Not a unix socket (TCP): the management password is what protects it. */
-		return 0;
+		snprintf(err, errsz, "cannot tell who serves the management socket (%s)",
+		         strerror(errno));
+		return -1;
 	}
 	if (cred.uid != getuid()) {
 		snprintf(err, errsz, "the management socket belongs to uid %ld, not to you",

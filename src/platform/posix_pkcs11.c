@@ -47,3 +47,8 @@ const char *const *plat_default_pkcs11_providers(void)
 
 	return providers;
 }
+
+const char *plat_pcsc_service_hint(void)
+{
+	return "start pcscd (on systemd: sudo systemctl start pcscd.socket)";
+}

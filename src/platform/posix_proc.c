@@ -44,6 +44,8 @@ static void exec_child(const char *const *argv, const char *log_path, int report
 		(void)!write(report_fd, &e, sizeof e);
 		_exit(127);
 	}
+	/* Our secrets' credentials directory is not openvpn's (nor its scripts') business. */
+	unsetenv("CREDENTIALS_DIRECTORY");
 	execvp(argv[0], (char *const *)argv);
 	e = errno;
 	(void)!write(report_fd, &e, sizeof e);

@@ -77,29 +77,34 @@ static enum plat_read_result read_raw_line(struct plat_sock *s, char *buf, size_
 {
 	size_t len = 0;
 	bool too_long = false;
+	char c = 0;
 
 	for (;;) {
 		enum input_wait w = wait_for_input(s, watch);
-		char c;
 		ssize_t got;
 
-		if (w != INPUT_READY)
+		if (w != INPUT_READY) {
+			plat_wipe(&c, 1);
 			return map_wait(w);
+		}
 		got = read(STDIN_FILENO, &c, 1);
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got < 0)
 			return PLAT_READ_ERROR;
-		if (got == 0)
-			return len == 0 ? PLAT_READ_EOF : PLAT_READ_OK;
+		if (got == 0) {
+			if (len == 0)
+				return PLAT_READ_EOF;
+			break;
+		}
 		if (c == '\n')
 			break;
 		if (len + 1 < bufsz)
 			buf[len++] = c;
 		else
 			too_long = true;
-		c = 0;
 	}
+	plat_wipe(&c, 1);
 	if (len > 0 && buf[len - 1] == '\r')
 		len--;
 	buf[len] = '\0';

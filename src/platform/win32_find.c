@@ -152,3 +152,8 @@ const char *const *plat_default_pkcs11_providers(void)
 
 	return providers;
 }
+
+const char *plat_pcsc_service_hint(void)
+{
+	return "start the Smart Card service (services.msc, \"Smart Card\", or: sc start SCardSvr)";
+}

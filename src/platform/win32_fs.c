@@ -291,3 +291,16 @@ long plat_read_file_tail(const char *path, char *buf, size_t bufsz)
 	buf[got] = '\0';
 	return (long)got;
 }
+
+void plat_keep_from_children(int fd)
+{
+	HANDLE h = (HANDLE)_get_osfhandle(fd);
+
+	if (h != INVALID_HANDLE_VALUE)
+		SetHandleInformation(h, HANDLE_FLAG_INHERIT, 0);
+}
+
+void plat_close_fd(int fd)
+{
+	_close(fd);
+}

@@ -66,9 +66,21 @@ grep -Eq '^Max core file size +0 +0 ' "/proc/$otp/limits" \
     || fail "core dumps not disabled: $(grep 'Max core' "/proc/$otp/limits")"
 
 # Not dumpable: without CAP_SYS_PTRACE, a process of the same uid may read a dumpable process's
-# environ (control: a capability-less sleep) but not ovpn-token's.
+# environ and memory (control: a capability-less sleep) but not ovpn-token's.
 if command -v setpriv >/dev/null; then
     nocap() { if [ "$(id -u)" = 0 ]; then setpriv --inh-caps=-all --bounding-set=-all -- "$@"; else "$@"; fi; }
+    # first_rw PID: start address (hex) of PID's first writable private mapping, as this shell
+    # reads /proc/PID/maps (as root it may; as a user it may not for a non-dumpable process).
+    first_rw() { awk '$2 ~ /^rw.p/ { split($1, a, "-"); print a[1]; exit }' "/proc/$1/maps" 2>/dev/null; }
+    # mem_probe PID: a capability-less process of our uid reads 16 bytes of PID's memory at a
+    # mapped address. Prints "readable", "unreadable", or "no-maps" (the address is not known).
+    mem_probe() {
+        local addr n
+        addr=$(first_rw "$1")
+        [ -n "$addr" ] || { echo no-maps; return 0; }
+        n=$(nocap dd if="/proc/$1/mem" bs=16 count=1 iflag=skip_bytes skip=$((16#$addr)) 2>/dev/null | wc -c)
+        if [ "$n" -eq 16 ]; then echo readable; else echo unreadable; fi
+    }
     # Not through the function: $! must be the sleep itself, not a subshell.
     if [ "$(id -u)" = 0 ]; then
         setpriv --inh-caps=-all --bounding-set=-all -- sleep 30 &
@@ -80,13 +92,22 @@ if command -v setpriv >/dev/null; then
     sleep 0.2
     nocap cat "/proc/$ctl/environ" >/dev/null 2>&1 \
         || fail "control: a same-uid process cannot read a dumpable process (check broken)"
+    ctl_mem=$(mem_probe "$ctl")
+    [ "$ctl_mem" = readable ] \
+        || fail "control: a same-uid process cannot read a dumpable process's memory ($ctl_mem; check broken)"
     kill "$ctl" 2>/dev/null || true
     if nocap cat "/proc/$otp/environ" >/dev/null 2>&1; then
         fail "ovpn-token is dumpable: a same-uid process read its /proc/PID/environ"
     fi
-    if nocap dd if="/proc/$otp/mem" bs=1 count=1 skip=4096 >/dev/null 2>&1; then
-        fail "a same-uid process could open ovpn-token's memory"
-    fi
+    otp_mem=$(mem_probe "$otp")
+    case $otp_mem in
+        readable) fail "a same-uid process read ovpn-token's memory (/proc/$otp/mem)" ;;
+        no-maps)
+            # Only as a user: this shell is itself a same-uid process without CAP_SYS_PTRACE.
+            [ "$(id -u)" != 0 ] || fail "cannot read /proc/$otp/maps as root"
+            log "(ovpn-token's maps are not readable by its own uid: not dumpable)" ;;
+    esac
+    pid_alive "$otp" || fail "ovpn-token ended during the memory check (nothing was checked)"
 else
     log "(setpriv missing: the dumpable check is skipped)"
 fi

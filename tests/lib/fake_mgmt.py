@@ -249,6 +249,30 @@ def sc_pin_forever(p, a):
             return
 
 
+def sc_pin_restarts(p, a):
+    """HOLD, PIN, CONNECTED, then two restarts (HOLD, PIN) with no CONNECTED between them.
+
+    For 43-cache-confirmed: the PIN was confirmed by the tunnel coming up once; a restart that
+    does not reach CONNECTED must not take that away, so every request is answered by itself.
+    """
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    if p.wait_for("hold release") is None:
+        return
+    p.send(need_password(a.type))
+    if p.wait_for("password ") is None:
+        return
+    p.send(connected())
+    for _ in range(2):
+        p.send(">HOLD:Waiting for hold release:0")
+        if p.wait_for("hold release") is None:
+            return
+        p.send(need_password(a.type))
+        if p.wait_for("password ") is None:
+            return
+    time.sleep(0.3)
+
+
 def sc_tricky_type(p, a):
     """A request type split by a newline, then one of --type (quotes and backslashes)."""
     p.send(GREETING)

@@ -248,9 +248,8 @@ static void test_help_wins_anywhere(void **state)
 }
 
 /*
- * BUG (src/options.c:175-179, options_parse: the "unexpected argument" branch): a third surplus operand
- * is refused inside the loop, before "-h/-V win wherever they stand" is applied, while one or
- * two surplus operands are not.  Same mistake, different answer.
+ * -h/-V win wherever they stand, however many surplus operands there are (a third one was once
+ * refused before that rule applied, while one or two were not).
  */
 static void test_help_wins_over_third_operand(void **state)
 {

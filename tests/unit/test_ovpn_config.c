@@ -325,9 +325,8 @@ static void test_long_line_then_options(void **state)
 }
 
 /*
- * BUG (src/ovpn_config.c:85, ovpn_config_scan: fgets into line[4096]): the rest of a line longer
- * than 4095 bytes is scanned as if it were a line of its own.  Here a comment that runs on
- * past 4095 bytes ends in "management ..." and counts as a management line.
+ * The rest of a line longer than the scanner's 4095-byte buffer is not a line of its own: a
+ * comment that runs on past it and ends in "management ..." must not count as one (it once did).
  */
 static void test_long_comment_tail_not_an_option(void **state)
 {

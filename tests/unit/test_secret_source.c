@@ -44,8 +44,10 @@ static int teardown(void **state)
 	struct fixture *fx = *state;
 	char cmd[300];
 
+	/* The module closes a descriptor once it read it; close only what is still open. */
 	for (int i = 0; i < fx->nfds; i++)
-		close(fx->fds[i]);
+		if (fcntl(fx->fds[i], F_GETFD) != -1)
+			close(fx->fds[i]);
 	secret_free(&fx->s);
 	unsetenv("CREDENTIALS_DIRECTORY");
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
@@ -105,10 +107,16 @@ static void assert_secret(const struct secret *s, const char *expected)
 	assert_int_equal(s->len, strlen(expected));
 }
 
+/* Nothing of a secret is left: not only the first byte, the whole buffer a reader may fill. */
 static void assert_wiped(const struct secret *s)
 {
 	assert_int_equal(s->len, 0);
-	assert_true(secret_empty(s));
+	assert_non_null(s->data);
+	for (size_t i = 0; i < SECRET_BUF; i++) {
+		if (s->data[i] != '\0')
+			fail_msg("byte %zu of %d in the secret buffer is 0x%02x: not wiped", i, SECRET_BUF,
+			         (unsigned)(unsigned char)s->data[i]);
+	}
 }
 
 static void test_nothing_configured(void **state)
@@ -273,6 +281,8 @@ static void test_fd_read_once(void **state)
 	assert_int_equal(secret_source_read(&src, &fx->s), 1);
 	assert_secret(&fx->s, "2468");
 	assert_true(src.fd_consumed);
+	/* Closed once read: nothing started later can hold the PIN's descriptor. */
+	assert_int_equal(fcntl(src.fd, F_GETFD), -1);
 	assert_int_equal(secret_source_read(&src, &fx->s), 0);
 	assert_wiped(&fx->s);
 }
@@ -451,9 +461,8 @@ static void test_longest_secret(void **state)
 }
 
 /*
- * BUG (src/secret_source.c:46 from_file, reading at most SECRET_MAX bytes, with
- * src/platform/posix_fs.c:35-44): a SECRET_MAX-byte secret followed by the newline the
- * module promises to trim is 257 bytes and refused as "too large".
+ * A SECRET_MAX-byte secret followed by the newline the module trims is taken (it was once
+ * refused as "too large", the newline counted against the limit).
  */
 static void test_longest_secret_with_newline(void **state)
 {
@@ -468,6 +477,28 @@ static void test_longest_secret_with_newline(void **state)
 	assert_int_equal(secret_source_read(&src, &fx->s), 1);
 	data[SECRET_MAX] = '\0';
 	assert_secret(&fx->s, data);
+}
+
+/* One byte over the limit, with or without a newline after it, is refused, not cut. */
+static void test_one_over_longest(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char data[SECRET_MAX + 2];
+
+	memset(data, 'k', SECRET_MAX + 1);
+	data[SECRET_MAX + 1] = '\n';
+	src.file = write_file(fx, "pin", data, SECRET_MAX + 1, 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+	src.file = write_file(fx, "pin2", data, SECRET_MAX + 2, 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
+
+	src = no_source();
+	src.fd = pipe_with(fx, data, SECRET_MAX + 1);
+	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_wiped(&fx->s);
 }
 
 static void test_too_long_file(void **state)
@@ -490,10 +521,8 @@ static void test_too_long_file(void **state)
 }
 
 /*
- * BUG (src/platform/posix_fs.c:169-187 plat_read_fd, used by src/secret_source.c:81): a
- * descriptor that holds more than SECRET_MAX bytes without a newline is cut to SECRET_MAX
- * bytes and the head is taken as the secret.  A wrong PIN sent that way costs a try on the
- * token; it must be refused like an over-long file.
+ * A descriptor that holds more than SECRET_MAX bytes without a newline is refused like an
+ * over-long file, not cut to its head (a wrong PIN sent that way would cost a try on the token).
  */
 static void test_too_long_fd(void **state)
 {
@@ -533,6 +562,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_failing_file_does_not_fall_back, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_secret, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_longest_secret_with_newline, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_one_over_longest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_long_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_long_fd, setup, teardown),
 	};
