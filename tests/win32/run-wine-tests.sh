@@ -29,5 +29,5 @@ done
 echo "windows unit tests: $passed passed, $failed failed"
 
 echo "== wine end-to-end"
-"$here/../run-e2e.sh" 30-wine || failed=$((failed + 1))
+"$here/../run-e2e.sh" -wine- || failed=$((failed + 1))
 [ "$failed" = 0 ]
