@@ -19,7 +19,7 @@ FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -
 
 .PHONY: fuzz fuzz-short fuzz-build fuzz-regressions
 
-$(FUZZ_DIR)/%: tests/fuzz/%.c $(FUZZ_LIB_SRC) $(wildcard src/mgmt/*.h)
+$(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRC) $(wildcard src/mgmt/*.h)
 	@mkdir -p $(FUZZ_DIR)
 	@echo "  FUZZCC  $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_LIB_SRC)

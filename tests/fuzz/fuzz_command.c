@@ -17,14 +17,7 @@
 
 #include "mgmt/command.h"
 
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, \
-			        #cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_common.h"
 
 #define MAX_ARGS 20
 

@@ -18,14 +18,7 @@
 #include "mgmt/event.h"
 #include "mgmt/line_reader.h"
 
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, \
-			        #cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_common.h"
 
 static const char PROMPT[] = "ENTER PASSWORD:";
 #define PROMPT_LEN (sizeof PROMPT - 1)

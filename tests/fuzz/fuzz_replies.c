@@ -17,14 +17,7 @@
 #include "mgmt/event.h"
 #include "mgmt/reply_queue.h"
 
-#define CHECK(cond)                                                                       \
-	do {                                                                              \
-		if (!(cond)) {                                                            \
-			fprintf(stderr, "invariant failed at %s:%d: %s\n", __FILE__, __LINE__, \
-			        #cond);                                                   \
-			abort();                                                          \
-		}                                                                         \
-	} while (0)
+#include "fuzz_common.h"
 
 static const char *const canned[] = {
 	"SUCCESS: hold release succeeded",

@@ -1,18 +1,12 @@
-/* cert_info: certificates are made here with OpenSSL so no fixture file can go stale. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <setjmp.h>
-#include <stdbool.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <cmocka.h>
-
+/*
+ * cert_info with the OpenSSL backend: the cases are in cert_info_cases.h (shared with the
+ * CryptoAPI test under wine); the certificates they ask for are made here with OpenSSL, so no
+ * fixture file can go stale.
+ */
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
-#include "pkcs11/cert_info.h"
+#include "cert_info_cases.h"
 
 /* One key for every test: P-256 keygen is cheap but there is no reason to repeat it. */
 static EVP_PKEY *test_key;
@@ -74,24 +68,13 @@ static unsigned char *make_der(const struct name_part *subject, const struct nam
 }
 
 /* Same one-line form OpenVPN uses: EVP_EncodeBlock never inserts newlines. */
-static char *b64(const unsigned char *der, int len)
+static char *b64(const unsigned char *der, size_t len)
 {
-	char *out = malloc((size_t)(len + 2) / 3 * 4 + 1);
+	char *out = malloc((len + 2) / 3 * 4 + 1);
 
 	assert_non_null(out);
-	EVP_EncodeBlock((unsigned char *)out, der, len);
+	EVP_EncodeBlock((unsigned char *)out, der, (int)len);
 	return out;
-}
-
-static char *make_blob(const struct name_part *subject, const struct name_part *issuer,
-                       long serial, const char *not_after)
-{
-	int len;
-	unsigned char *der = make_der(subject, issuer, serial, not_after, &len);
-	char *blob = b64(der, len);
-
-	OPENSSL_free(der);
-	return blob;
 }
 
 static const struct name_part ca_name[] = { UTF8(NID_commonName, "Test CA"), END };
@@ -101,6 +84,99 @@ static const struct name_part client1[] = {
 	UTF8(NID_commonName, "client1"),
 	END,
 };
+
+/* The certificates of enum cert_id, as cert_info_cases.h describes them. */
+static unsigned char *cert_der(enum cert_id id, size_t *len)
+{
+	/* Stored with V_ASN1_UTF8STRING so OpenSSL keeps the bytes exactly as written. */
+	static const char esc[] = "evil\x1b[31mred";
+	static const char c1[] = "c1\xc2\x9b" "2J";           /* U+009B, CSI in 8-bit terminals */
+	static const char bidi[] = "abc\xe2\x80\xae" "fdp.exe"; /* U+202E RIGHT-TO-LEFT OVERRIDE */
+	static const char nul[] = "good\0evil";
+	static const char muller[] = "M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x94\x91"; /* Müller € 🔑 */
+	static const unsigned char bmp[] = { 0x00, 'b', 0x00, 'm', 0x00, 0xfc };  /* BMPString "bmü" */
+	static const struct name_part esc_cn[] = { { NID_commonName, V_ASN1_UTF8STRING, esc, -1 }, END };
+	static const struct name_part c1_cn[] = { { NID_commonName, V_ASN1_UTF8STRING, c1, -1 }, END };
+	static const struct name_part bidi_cn[] = { { NID_commonName, V_ASN1_UTF8STRING, bidi, -1 }, END };
+	static const struct name_part nul_cn[] = {
+		{ NID_commonName, V_ASN1_UTF8STRING, nul, (int)sizeof nul - 1 }, END
+	};
+	static const struct name_part muller_cn[] = { UTF8(NID_commonName, muller), END };
+	static const struct name_part bmp_cn[] = {
+		{ NID_commonName, V_ASN1_BMPSTRING, (const char *)bmp, (int)sizeof bmp }, END
+	};
+	static const struct name_part no_cn[] = { UTF8(NID_organizationName, "Org, Inc."), END };
+	static const struct name_part two_cn[] = {
+		UTF8(NID_commonName, "outer"), UTF8(NID_commonName, "inner"), END
+	};
+	const struct name_part *subject = client1, *issuer = ca_name;
+	long serial = 1;
+	const char *not_after = "20310506120000Z";
+	unsigned char *der, *out;
+	int n;
+
+	switch (id) {
+	case CERT_CLIENT1: serial = 0x0102A0FF; break;
+	case CERT_2051: not_after = "20510101000000Z"; break;
+	case CERT_PRE_EPOCH: not_after = "19691231235959Z"; break;
+	case CERT_NEG_SERIAL: serial = -0x1234; break;
+	case CERT_ESC_C1: subject = esc_cn; issuer = c1_cn; break;
+	case CERT_BIDI_NUL: subject = bidi_cn; issuer = nul_cn; break;
+	case CERT_UNICODE: subject = muller_cn; issuer = bmp_cn; break;
+	case CERT_NO_CN: subject = no_cn; issuer = no_cn; break;
+	case CERT_TWO_CN: subject = two_cn; break;
+	case CERT_TRUNCATED: case CERT_ONE_BYTE: case CERT_TRAILING_JUNK: break;
+	}
+	der = make_der(subject, issuer, serial, not_after, &n);
+	*len = (size_t)n;
+	if (id == CERT_TRUNCATED)
+		*len -= 10;
+	else if (id == CERT_ONE_BYTE)
+		*len = 1;
+	else if (id == CERT_TRAILING_JUNK)
+		*len += 3;
+	out = malloc(*len + 1);
+	assert_non_null(out);
+	memcpy(out, der, *len <= (size_t)n ? *len : (size_t)n);
+	if (*len > (size_t)n)
+		memset(out + n, 0, *len - (size_t)n); /* a valid certificate, then junk */
+	OPENSSL_free(der);
+	return out;
+}
+
+static char *cert_blob(enum cert_id id)
+{
+	size_t len;
+	unsigned char *der = cert_der(id, &len);
+	char *blob = b64(der, len);
+
+	free(der);
+	return blob;
+}
+
+/*
+ * Growing the CN one byte at a time walks the DER length through the residues mod 3 (ECDSA
+ * signatures vary in length too, hence a series rather than three fixed names).
+ */
+static char *cert_pad_blob(size_t i, char *cn, size_t cnsz)
+{
+	char name[33];
+	struct name_part subj[] = { UTF8(NID_commonName, name), END };
+	int len;
+	unsigned char *der;
+	char *blob;
+
+	if (i >= sizeof name - 1 || i >= cnsz - 1)
+		return NULL;
+	for (size_t k = 0; k <= i; k++)
+		name[k] = (char)('a' + k % 26);
+	name[i + 1] = '\0';
+	der = make_der(subj, ca_name, 7, "20310506120000Z", &len);
+	blob = b64(der, (size_t)len);
+	OPENSSL_free(der);
+	memcpy(cn, name, i + 2);
+	return blob;
+}
 
 static int setup(void **state)
 {
@@ -116,349 +192,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-static void all_fields(void **state)
-{
-	struct cert_info ci;
-	char *blob = make_blob(client1, ca_name, 0x0102A0FF, "20310506120000Z");
-
-	(void)state;
-	assert_null(strchr(blob, '\n'));
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.subject_cn, "client1");
-	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
-	assert_string_equal(ci.issuer_cn, "Test CA");
-	assert_string_equal(ci.serial_hex, "0102A0FF");
-	assert_string_equal(ci.not_after, "2031-05-06");
-	assert_int_equal(ci.not_after_epoch, 1935835200LL);
-	free(blob);
-}
-
-static void generalized_and_pre_epoch_times(void **state)
-{
-	struct cert_info ci;
-	char *blob = make_blob(client1, ca_name, 1, "20510101000000Z"); /* GeneralizedTime */
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.not_after, "2051-01-01");
-	assert_int_equal(ci.not_after_epoch, 2556144000LL);
-	free(blob);
-
-	blob = make_blob(client1, ca_name, 1, "19691231235959Z");
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.not_after, "1969-12-31");
-	assert_int_equal(ci.not_after_epoch, -1LL);
-	free(blob);
-}
-
-static void negative_serial(void **state)
-{
-	struct cert_info ci;
-	char *blob = make_blob(client1, ca_name, -0x1234, "20310506120000Z");
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.serial_hex, "-1234");
-	free(blob);
-}
-
-/*
- * Growing the CN one byte at a time walks the DER length through the residues mod 3 (ECDSA
- * signatures vary in length too, hence a loop rather than three fixed names).
- */
-static void every_padding_length(void **state)
-{
-	char cn[33] = "";
-	bool seen[3] = { false, false, false };
-
-	(void)state;
-	for (size_t i = 0; i < sizeof cn - 1 && !(seen[0] && seen[1] && seen[2]); i++) {
-		struct name_part subj[] = { UTF8(NID_commonName, cn), END };
-		struct cert_info ci;
-		int len;
-		unsigned char *der;
-		char *blob;
-
-		cn[i] = (char)('a' + i % 26);
-		der = make_der(subj, ca_name, 7, "20310506120000Z", &len);
-		blob = b64(der, len);
-		seen[len % 3] = true;
-		assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-		assert_string_equal(ci.subject_cn, cn);
-		free(blob);
-		OPENSSL_free(der);
-	}
-	assert_true(seen[0] && seen[1] && seen[2]);
-}
-
-static void assert_rejected(const char *blob)
-{
-	struct cert_info ci;
-
-	memset(&ci, 'x', sizeof ci);
-	assert_int_equal(cert_info_from_base64(blob, &ci), -1);
-	assert_string_equal(ci.subject_cn, "");
-	assert_string_equal(ci.subject, "");
-	assert_string_equal(ci.issuer_cn, "");
-	assert_string_equal(ci.serial_hex, "");
-	assert_string_equal(ci.not_after, "");
-	assert_int_equal(ci.not_after_epoch, 0);
-}
-
-static void bad_base64(void **state)
-{
-	char *good = make_blob(client1, ca_name, 1, "20310506120000Z");
-	size_t len = strlen(good);
-	char *bad = malloc(len + 3);
-
-	(void)state;
-	assert_non_null(bad);
-	assert_rejected("");
-	assert_rejected(NULL);
-	assert_rejected("!!!!");
-	assert_rejected("MII");       /* not a multiple of 4 */
-	assert_rejected("A=B=");      /* padding in the middle */
-	assert_rejected("A===");
-	assert_rejected("====");
-	assert_rejected("aGVsbG8=");  /* fine base64, not DER */
-
-	memcpy(bad, good, len + 1);
-	bad[len / 2] = '*';
-	assert_rejected(bad);
-
-	snprintf(bad, len + 3, " %s", good); /* EVP_DecodeBlock alone would take this */
-	assert_rejected(bad);
-	snprintf(bad, len + 3, "%s\n", good);
-	assert_rejected(bad);
-
-	assert_rejected(NULL);
-	assert_int_equal(cert_info_from_base64(good, NULL), -1);
-	free(bad);
-	free(good);
-}
-
-static void bad_der(void **state)
-{
-	int len;
-	unsigned char *der = make_der(client1, ca_name, 1, "20310506120000Z", &len);
-	unsigned char *longer = malloc((size_t)len + 3);
-	char *blob;
-
-	(void)state;
-	blob = b64(der, len - 10);          /* truncated */
-	assert_rejected(blob);
-	free(blob);
-	blob = b64(der, 1);
-	assert_rejected(blob);
-	free(blob);
-
-	assert_non_null(longer);
-	memcpy(longer, der, (size_t)len);
-	memcpy(longer + len, "\0\0\0", 3);  /* a valid certificate, then junk */
-	blob = b64(longer, len + 3);
-	assert_rejected(blob);
-	free(blob);
-	free(longer);
-	OPENSSL_free(der);
-}
-
-/* cert_info_from_der: the failure contract, with garbage in *out beforehand. */
-static void assert_der_rejected(const unsigned char *der, size_t len)
-{
-	struct cert_info ci;
-
-	memset(&ci, 'x', sizeof ci);
-	assert_int_equal(cert_info_from_der(der, len, &ci), -1);
-	assert_string_equal(ci.subject_cn, "");
-	assert_string_equal(ci.subject, "");
-	assert_string_equal(ci.issuer_cn, "");
-	assert_string_equal(ci.serial_hex, "");
-	assert_string_equal(ci.not_after, "");
-	assert_int_equal(ci.not_after_epoch, 0);
-}
-
-/* The DER entry point gives what the BLOB path gives and applies the same framing rules. */
-static void from_der(void **state)
-{
-	int len;
-	unsigned char *der = make_der(client1, ca_name, 0x0102A0FF, "20310506120000Z", &len);
-	unsigned char *longer = malloc((size_t)len + 1);
-	char *blob = b64(der, len);
-	struct cert_info ci, via_b64;
-
-	(void)state;
-	memset(&ci, 'x', sizeof ci);
-	assert_int_equal(cert_info_from_der(der, (size_t)len, &ci), 0);
-	assert_string_equal(ci.subject_cn, "client1");
-	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
-	assert_string_equal(ci.issuer_cn, "Test CA");
-	assert_string_equal(ci.serial_hex, "0102A0FF");
-	assert_string_equal(ci.not_after, "2031-05-06");
-	assert_int_equal(ci.not_after_epoch, 1935835200LL);
-	assert_int_equal(cert_info_from_base64(blob, &via_b64), 0);
-	assert_memory_equal(&ci, &via_b64, sizeof ci);
-
-	assert_der_rejected(der, (size_t)len - 1);   /* truncated */
-	assert_der_rejected(der, (size_t)len - 10);
-	assert_der_rejected(der, 1);
-	assert_non_null(longer);
-	memcpy(longer, der, (size_t)len);
-	longer[len] = 0;                             /* a valid certificate, then one junk byte */
-	assert_der_rejected(longer, (size_t)len + 1);
-	assert_der_rejected(der, 0);
-	assert_der_rejected(NULL, (size_t)len);
-	assert_int_equal(cert_info_from_der(der, (size_t)len, NULL), -1);
-	free(longer);
-	free(blob);
-	OPENSSL_free(der);
-}
-
-static void hostile_names_are_sanitized(void **state)
-{
-	/* Stored with V_ASN1_UTF8STRING so OpenSSL keeps the bytes exactly as written. */
-	static const char esc[] = "evil\x1b[31mred";
-	static const char c1[] = "c1\xc2\x9b" "2J";           /* U+009B, CSI in 8-bit terminals */
-	static const char bidi[] = "abc\xe2\x80\xae" "fdp.exe"; /* U+202E RIGHT-TO-LEFT OVERRIDE */
-	static const char nul[] = "good\0evil";
-	struct name_part subj[] = { { NID_commonName, V_ASN1_UTF8STRING, esc, -1 }, END };
-	struct name_part iss[] = { { NID_commonName, V_ASN1_UTF8STRING, c1, -1 }, END };
-	struct cert_info ci;
-	char sum[256];
-	char *blob = make_blob(subj, iss, 1, "20310506120000Z");
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	cert_info_summary(&ci, sum, sizeof sum);
-	assert_null(strchr(sum, 0x1b));
-	assert_null(strstr(sum, "\xc2\x9b"));
-	assert_string_equal(sum, "evil?[31mred (issuer c1?2J, expires 2031-05-06)");
-	assert_null(strchr(ci.subject, 0x1b));
-
-	subj[0].bytes = bidi;
-	iss[0].bytes = nul;
-	iss[0].len = (int)sizeof nul - 1;
-	blob = make_blob(subj, iss, 1, "20310506120000Z");
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	assert_string_equal(ci.subject_cn, "abc?fdp.exe");
-	assert_string_equal(ci.issuer_cn, "good?evil");
-
-	/* A struct filled by hand is cleaned on the way out too. */
-	memset(&ci, 0, sizeof ci);
-	strcpy(ci.subject_cn, "x\x1b]0;pwned\x07y");
-	strcpy(ci.not_after, "2031-05-06");
-	cert_info_summary(&ci, sum, sizeof sum);
-	assert_string_equal(sum, "x?]0;pwned?y (expires 2031-05-06)");
-}
-
-static void unicode_names_survive(void **state)
-{
-	static const char muller[] = "M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x94\x91"; /* Müller € 🔑 */
-	static const unsigned char bmp[] = { 0x00, 'b', 0x00, 'm', 0x00, 0xfc };  /* BMPString "bmü" */
-	struct name_part subj[] = { UTF8(NID_commonName, muller), END };
-	struct name_part iss[] = { { NID_commonName, V_ASN1_BMPSTRING, (const char *)bmp, 6 }, END };
-	struct cert_info ci;
-	char *blob = make_blob(subj, iss, 1, "20310506120000Z");
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	assert_string_equal(ci.subject_cn, muller);
-	assert_string_equal(ci.subject, "CN=M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x94\x91");
-	assert_string_equal(ci.issuer_cn, "bm\xc3\xbc");
-}
-
-static void summary_format(void **state)
-{
-	struct name_part no_cn[] = { UTF8(NID_organizationName, "Org, Inc."), END };
-	struct name_part two_cn[] = { UTF8(NID_commonName, "outer"), UTF8(NID_commonName, "inner"), END };
-	struct cert_info ci;
-	char sum[128];
-	char *blob = make_blob(client1, ca_name, 1, "20310506120000Z");
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	cert_info_summary(&ci, sum, sizeof sum);
-	assert_string_equal(sum, "client1 (issuer Test CA, expires 2031-05-06)");
-
-	cert_info_summary(&ci, sum, 8);
-	assert_string_equal(sum, "client1");
-	memset(sum, 'z', sizeof sum);
-	cert_info_summary(&ci, sum, 0);
-	assert_int_equal(sum[0], 'z');
-	cert_info_summary(NULL, sum, sizeof sum);
-	assert_string_equal(sum, "");
-
-	blob = make_blob(no_cn, no_cn, 1, "20310506120000Z");
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	assert_string_equal(ci.subject_cn, "");
-	assert_string_equal(ci.issuer_cn, "");
-	cert_info_summary(&ci, sum, sizeof sum);
-	assert_string_equal(sum, "O=Org\\, Inc. (expires 2031-05-06)");
-
-	blob = make_blob(two_cn, ca_name, 1, "20310506120000Z");
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	assert_string_equal(ci.subject_cn, "inner");
-}
-
-/* A cut must not leave half a UTF-8 character for the terminal to choke on. */
-static void summary_cuts_on_character_boundary(void **state)
-{
-	struct cert_info ci;
-	char sum[4];
-
-	(void)state;
-	memset(&ci, 0, sizeof ci);
-	strcpy(ci.subject_cn, "a\xe2\x82\xac");
-	cert_info_summary(&ci, sum, sizeof sum);
-	assert_string_equal(sum, "a");
-}
-
-static void matching(void **state)
-{
-	static const char id[] = "pkcs11:model=PKCS%2315;serial=ABC123DEF;id=%01";
-	struct cert_info ci;
-	char *blob = make_blob(client1, ca_name, 1, "20310506120000Z");
-
-	(void)state;
-	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	free(blob);
-	assert_true(cert_info_matches(&ci, id, "CLIENT1"));
-	assert_true(cert_info_matches(&ci, id, "Client"));
-	assert_true(cert_info_matches(&ci, id, "abc123def"));
-	assert_true(cert_info_matches(&ci, id, "example ORG"));
-	assert_true(cert_info_matches(&ci, id, "o=example"));
-	assert_true(cert_info_matches(&ci, id, ""));
-	assert_true(cert_info_matches(&ci, id, NULL));
-	assert_false(cert_info_matches(&ci, id, "client2"));
-	assert_false(cert_info_matches(&ci, id, "test ca")); /* the issuer is not the user's name */
-	assert_false(cert_info_matches(&ci, id, "client1 and more text than any field holds"));
-	assert_true(cert_info_matches(NULL, id, "SERIAL=abc"));
-	assert_false(cert_info_matches(NULL, id, "client1"));
-	assert_true(cert_info_matches(&ci, NULL, "client1"));
-	assert_false(cert_info_matches(&ci, NULL, "abc123"));
-}
-
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(all_fields),
-		cmocka_unit_test(generalized_and_pre_epoch_times),
-		cmocka_unit_test(negative_serial),
-		cmocka_unit_test(every_padding_length),
-		cmocka_unit_test(bad_base64),
-		cmocka_unit_test(bad_der),
-		cmocka_unit_test(from_der),
-		cmocka_unit_test(hostile_names_are_sanitized),
-		cmocka_unit_test(unicode_names_survive),
-		cmocka_unit_test(summary_format),
-		cmocka_unit_test(summary_cuts_on_character_boundary),
-		cmocka_unit_test(matching),
-	};
-
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return run_cert_info_cases(setup, teardown);
 }

@@ -1,6 +1,6 @@
 /*
- * Writes cert_fixtures.h for test_cert_info_wincrypt.c: the certificates of
- * tests/unit/test_cert_info.c, made with OpenSSL on the build machine (the Windows test has no
+ * Writes cert_fixtures.h for test_cert_info_wincrypt.c: the certificates described in
+ * tests/unit/cert_info_cases.h, made with OpenSSL on the build machine (the Windows test has no
  * OpenSSL) and printed as the one-line base64 BLOBs OpenVPN would send.  Made at test time, so
  * nothing checked in can go stale.
  */
