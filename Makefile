@@ -5,22 +5,26 @@
 #   make deps       install the Debian packages everything here needs (as root)
 
 CC      ?= cc
-PKGS    := openssl readline
+# OpenSSL (certificates), libp11 and pcsc-lite (tokens and readers), readline (visible prompts).
+PKGS    := openssl readline libp11 libpcsclite
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?= -O2 -g
-BASE_CFLAGS := -std=c11 $(WARN) -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS)
+# src/platform/posix on the include path: the platform's own variants of shared headers.
+BASE_CFLAGS := -std=c11 $(WARN) -Isrc -Isrc/platform/posix -D_POSIX_C_SOURCE=200809L \
+               -D_DEFAULT_SOURCE $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 PREFIX  ?= /usr/local
 VERSION := $(shell cat VERSION)
 
-# Everything but the entry point goes into a library the unit tests link against.
-CORE_SRC := $(wildcard src/*.c src/mgmt/*.c src/pkcs11/*.c src/ui/*.c) $(wildcard src/platform/posix_*.c)
-CORE_SRC := $(filter-out src/main.c,$(CORE_SRC))
-UNIT_SRC := $(wildcard tests/unit/test_*.c)
+include mk/sources.mk
+
+# Everything but the entry point: the program and every unit test link these objects.
+CORE_SRC := $(PORTABLE_SRC) $(P11_SRC) $(POSIX_SRC)
+UNIT_SRC := $(UNIT_PORTABLE) $(UNIT_NATIVE_ONLY)
 
 REL := build/release
 TST := build/test
@@ -30,7 +34,7 @@ all: ovpn-token
 
 # mk/*.mk add their own targets (windows, fuzz, ...) and append to TEST_TARGETS.
 TEST_TARGETS := unit
--include $(sort $(wildcard mk/*.mk))
+-include $(sort $(filter-out mk/sources.mk,$(wildcard mk/*.mk)))
 TEST_TARGETS += e2e
 
 ovpn-token: $(REL)/ovpn-token
@@ -46,10 +50,10 @@ $(TST)/%.o: %.c
 	@echo "  CC+SAN  $<"
 	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
-$(REL)/ovpn-token: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/src/main.o
+$(REL)/ovpn-token: $(CORE_SRC:%.c=$(REL)/%.o) $(MAIN_SRC:%.c=$(REL)/%.o)
 	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(TST)/ovpn-token: $(CORE_SRC:%.c=$(TST)/%.o) $(TST)/src/main.o
+$(TST)/ovpn-token: $(CORE_SRC:%.c=$(TST)/%.o) $(MAIN_SRC:%.c=$(TST)/%.o)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
 
 $(TST)/unit/%: $(TST)/tests/unit/%.o $(CORE_SRC:%.c=$(TST)/%.o)

@@ -12,7 +12,7 @@ FUZZ_SHORT_SECONDS ?= 20
 FUZZ_DIR     := build/fuzz
 FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command
 # Only the protocol code: it has no dependencies, so the targets build without OpenSSL.
-FUZZ_LIB_SRC := src/mgmt/line_reader.c src/mgmt/event.c src/mgmt/command.c src/mgmt/reply_queue.c
+FUZZ_LIB_SRC := $(MGMT_SRC)
 FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
                 -g -O1 -fno-omit-frame-pointer \
                 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -17,40 +17,25 @@ WIN         := build/windows$(if $(WITH_P11),-p11)
 # Windows 10 and later: the console, AF_INET and job-object calls used are all there.
 # PRINTF_ARCHETYPE: the format checking of our printf-like functions.  mingw's "printf" means
 # Microsoft's rules (no %zu); with __USE_MINGW_ANSI_STDIO the C99 ones hold, i.e. gnu_printf.
-WIN_CFLAGS  := -std=c11 $(WARN) -Isrc -O2 -g -D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 \
+WIN_CFLAGS  := -std=c11 $(WARN) -Isrc -Isrc/platform/win32 -O2 -g -D_WIN32_WINNT=0x0A00 -DWINVER=0x0A00 \
                -DWIN32_LEAN_AND_MEAN -DUNICODE -D_UNICODE \
                -D__USE_MINGW_ANSI_STDIO=1 -DPRINTF_ARCHETYPE=gnu_printf \
                -DOVPN_TOKEN_VERSION='"$(VERSION)"'
 WIN_LIBS    := -lws2_32 -liphlpapi -lcrypt32 -lbcrypt -ladvapi32
-# -municode: the C runtime starts at wmain() (src/platform/win32_main.c), for UTF-8 arguments.
+# -municode: the C runtime starts at wmain() (src/platform/win32/main.c), for UTF-8 arguments.
 WIN_LDFLAGS := -municode -static -static-libgcc
 
-# Sources.  Chosen by pattern, not by list, so files other people add keep working: every
-# portable source, the win32_* platform, and nothing that includes a header of a library the
-# plain Windows build does not link (OpenSSL, libp11, readline, PC/SC, p11-kit).  A source with
-# such an #include needs a stand-in without it (src/pkcs11/*_none.c) for this build.
-WIN_ALL_SRC   := $(wildcard src/*.c src/mgmt/*.c src/pkcs11/*.c src/ui/*.c)
-WIN_LIB_HDRS  := openssl|libp11|readline|PCSC|pcsclite|winscard|p11-kit
-WIN_NEEDS_LIB := $(shell grep -lE '^[[:space:]]*\#[[:space:]]*include[[:space:]]*<($(WIN_LIB_HDRS))' \
-                   $(WIN_ALL_SRC) /dev/null 2>/dev/null | grep -v '^/dev/null$$')
-WIN_NEEDS_RL  := $(shell grep -lE '^[[:space:]]*\#[[:space:]]*include[[:space:]]*<readline' \
-                   $(WIN_ALL_SRC) /dev/null 2>/dev/null | grep -v '^/dev/null$$')
+# Sources: the lists of mk/sources.mk.  The plain build takes the stand-ins for OpenSSL, libp11
+# and PC/SC (certificates through the CryptoAPI); WITH_P11=1 takes the real ones.
 ifeq ($(WITH_P11),)
-WIN_CORE_SRC := $(filter-out $(WIN_NEEDS_LIB),$(WIN_ALL_SRC))
+WIN_CORE_SRC := $(PORTABLE_SRC) $(NO_P11_SRC) $(WIN32_SRC)
 else
-# OpenSSL and libp11 for Windows: the real cert_info.c and providers replace the stand-ins.
 WIN_PKGS     := openssl libp11
 WIN_CFLAGS   += $(shell $(WIN_PKG_CONFIG) --cflags $(WIN_PKGS))
 WIN_LIBS     := $(shell $(WIN_PKG_CONFIG) --libs $(WIN_PKGS)) $(WIN_LIBS) -lwinscard
-WIN_CORE_SRC := $(filter-out $(WIN_NEEDS_RL) src/pkcs11/cert_info_wincrypt.c \
-                  $(wildcard src/pkcs11/*_none.c),$(WIN_ALL_SRC))
+WIN_CORE_SRC := $(PORTABLE_SRC) $(P11_SRC) $(WIN32_SRC)
 endif
-WIN_CORE_SRC := $(filter-out src/main.c,$(WIN_CORE_SRC)) \
-                $(filter-out src/platform/win32_main.c,$(wildcard src/platform/win32_*.c))
 WIN_CORE_OBJ := $(WIN_CORE_SRC:%.c=$(WIN)/%.o)
-
-# The native build must not try to compile the Windows-only sources it globs in.
-CORE_SRC := $(filter-out src/pkcs11/cert_info_wincrypt.c,$(CORE_SRC))
 
 .PHONY: windows windows-test windows-unit windows-e2e
 
@@ -73,7 +58,7 @@ $(WIN)/ovpn-token.res.o: win32/ovpn-token.rc win32/ovpn-token.manifest VERSION
 	@$(WIN_WINDRES) -I win32 -DOVPN_TOKEN_VERSION_NUM=$(subst .,$(comma),$(VERSION)),0 \
 		-DOVPN_TOKEN_VERSION_STR='\"$(VERSION)\"' -O coff -i $< -o $@
 
-$(WIN)/ovpn-token.exe: $(WIN_CORE_OBJ) $(WIN)/src/main.o $(WIN)/src/platform/win32_main.o \
+$(WIN)/ovpn-token.exe: $(WIN_CORE_OBJ) $(WIN)/$(MAIN_SRC:.c=.o) $(WIN)/$(WIN32_MAIN_SRC:.c=.o) \
 		$(WIN)/ovpn-token.res.o
 	@echo "  WINLD   $@"
 	@$(WIN_CC) $(WIN_LDFLAGS) -o $@ $^ $(WIN_LIBS)
@@ -86,13 +71,8 @@ WIN_CMOCKA := build/windows/cmocka
 $(WIN_CMOCKA)/lib/libcmocka-static.a: tests/win32/build-cmocka.sh
 	tests/win32/build-cmocka.sh $(WIN_CMOCKA) $(WIN_CC)
 
-# Portable unit tests (no OpenSSL & co., not marked "ovpn-token: posix-only") plus the
-# Windows-only ones in tests/win32/.
-WIN_UNIT_SRC := $(filter-out $(shell grep -lE '^[[:space:]]*\#[[:space:]]*include[[:space:]]*<($(WIN_LIB_HDRS))' \
-                   $(wildcard tests/unit/test_*.c) /dev/null 2>/dev/null) \
-                   $(shell grep -l 'ovpn-token: posix-only' $(wildcard tests/unit/test_*.c) /dev/null 2>/dev/null),\
-                   $(wildcard tests/unit/test_*.c)) \
-                $(wildcard tests/win32/test_*.c)
+# The portable unit tests plus the Windows-only ones.
+WIN_UNIT_SRC := $(UNIT_PORTABLE) $(UNIT_WIN32_ONLY)
 WIN_UNIT_EXE := $(patsubst %.c,$(WIN)/unit/%.exe,$(notdir $(WIN_UNIT_SRC)))
 WIN_TEST_CFLAGS := -isystem $(WIN_CMOCKA)/include -I$(WIN)/tests/win32
 

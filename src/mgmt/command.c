@@ -16,19 +16,19 @@ static void wipe(char *out, size_t outsz)
 		p[i] = '\0';
 }
 
-static enum command_status check_bytes(const char *s)
+static enum mgmt_cmd_status check_bytes(const char *s)
 {
 	const unsigned char *p;
 
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p == '\r' || *p == '\n')
-			return COMMAND_NEWLINE;
+			return MGMT_CMD_NEWLINE;
 	}
 	for (p = (const unsigned char *)s; *p != '\0'; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			return COMMAND_BAD_BYTE;
+			return MGMT_CMD_BAD_BYTE;
 	}
-	return COMMAND_OK;
+	return MGMT_CMD_OK;
 }
 
 static size_t count_words(const char *s)
@@ -47,23 +47,23 @@ static size_t count_words(const char *s)
 }
 
 /* Content errors first, so a value with a newline is reported as such even when long. */
-static enum command_status check_args(const char *verb, const char *const *argv)
+static enum mgmt_cmd_status check_args(const char *verb, const char *const *argv)
 {
-	enum command_status st = check_bytes(verb);
+	enum mgmt_cmd_status st = check_bytes(verb);
 	size_t words = count_words(verb);
 	size_t i;
 
-	for (i = 0; st == COMMAND_OK && argv != NULL && argv[i] != NULL; i++)
+	for (i = 0; st == MGMT_CMD_OK && argv != NULL && argv[i] != NULL; i++)
 		st = check_bytes(argv[i]);
-	if (st != COMMAND_OK)
+	if (st != MGMT_CMD_OK)
 		return st;
 	for (i = 0; argv != NULL && argv[i] != NULL; i++) {
 		/* OpenVPN keeps 256 bytes per parameter, its NUL included. */
 		if (strlen(argv[i]) >= MGMT_PARAM_MAX)
-			return COMMAND_TOO_LONG;
+			return MGMT_CMD_TOO_LONG;
 		words++;
 	}
-	return words > MGMT_MAX_PARAMS ? COMMAND_TOO_LONG : COMMAND_OK;
+	return words > MGMT_MAX_PARAMS ? MGMT_CMD_TOO_LONG : MGMT_CMD_OK;
 }
 
 struct writer {
@@ -99,8 +99,8 @@ static void put_quoted(struct writer *w, const char *s)
 	put(w, '"');
 }
 
-static enum command_status fail(char *out, size_t outsz, size_t *outlen,
-                                enum command_status st)
+static enum mgmt_cmd_status fail(char *out, size_t outsz, size_t *outlen,
+                                enum mgmt_cmd_status st)
 {
 	if (out != NULL)
 		wipe(out, outsz);
@@ -109,17 +109,17 @@ static enum command_status fail(char *out, size_t outsz, size_t *outlen,
 	return st;
 }
 
-enum command_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
+enum mgmt_cmd_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
                                        const char *verb, const char *const *argv)
 {
 	struct writer w;
-	enum command_status st;
+	enum mgmt_cmd_status st;
 	size_t i;
 
 	if (out == NULL || outsz == 0)
-		return fail(NULL, 0, outlen, COMMAND_TOO_LONG);
+		return fail(NULL, 0, outlen, MGMT_CMD_TOO_LONG);
 	st = check_args(verb, argv);
-	if (st != COMMAND_OK)
+	if (st != MGMT_CMD_OK)
 		return fail(out, outsz, outlen, st);
 	/* The line, "\n" included, must fit OpenVPN's 1024-byte buffer with its NUL. */
 	w.out = out;
@@ -133,11 +133,11 @@ enum command_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
 	}
 	put(&w, '\n');
 	if (w.full)
-		return fail(out, outsz, outlen, COMMAND_TOO_LONG);
+		return fail(out, outsz, outlen, MGMT_CMD_TOO_LONG);
 	out[w.len] = '\0';
 	if (outlen != NULL)
 		*outlen = w.len;
-	return COMMAND_OK;
+	return MGMT_CMD_OK;
 }
 
 static bool is_space(char ch)
@@ -223,13 +223,13 @@ int mgmt_unquote_param(const char *in, char *out, size_t outsz)
 	return end;
 }
 
-const char *mgmt_command_status_text(enum command_status st)
+const char *mgmt_command_status_text(enum mgmt_cmd_status st)
 {
 	switch (st) {
-	case COMMAND_OK: return "ok";
-	case COMMAND_NEWLINE: return "the value contains a line break, which cannot be sent";
-	case COMMAND_TOO_LONG: return "the value or the command is too long for OpenVPN";
-	case COMMAND_BAD_BYTE: return "the value contains a control character";
+	case MGMT_CMD_OK: return "ok";
+	case MGMT_CMD_NEWLINE: return "the value contains a line break, which cannot be sent";
+	case MGMT_CMD_TOO_LONG: return "the value or the command is too long for OpenVPN";
+	case MGMT_CMD_BAD_BYTE: return "the value contains a control character";
 	}
 	return "unknown error";
 }

@@ -8,11 +8,11 @@
 #define MGMT_COMMAND_MAX 1024
 #define MGMT_PARAM_MAX 256
 
-enum command_status {
-	COMMAND_OK,
-	COMMAND_NEWLINE,  /* an argument holds CR or LF: it cannot be sent */
-	COMMAND_TOO_LONG, /* an argument or the whole line is over OpenVPN's limits */
-	COMMAND_BAD_BYTE, /* an argument holds a NUL or another control byte OpenVPN would drop */
+enum mgmt_cmd_status {
+	MGMT_CMD_OK,
+	MGMT_CMD_NEWLINE,  /* an argument holds CR or LF: it cannot be sent */
+	MGMT_CMD_TOO_LONG, /* an argument or the whole line is over OpenVPN's limits */
+	MGMT_CMD_BAD_BYTE, /* an argument holds a NUL or another control byte OpenVPN would drop */
 };
 
 /*
@@ -20,12 +20,12 @@ enum command_status {
  * double quotes and '\' and '"' escaped.  argv is NULL-terminated.  On any error out is wiped
  * and left "".  *outlen gets the length without the NUL.
  */
-enum command_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
+enum mgmt_cmd_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
                                        const char *verb, const char *const *argv);
 
 /* Parses one quoted parameter as OpenVPN does (for tests): returns bytes read, -1 on error. */
 int mgmt_unquote_param(const char *in, char *out, size_t outsz);
 
-const char *mgmt_command_status_text(enum command_status st);
+const char *mgmt_command_status_text(enum mgmt_cmd_status st);
 
 #endif

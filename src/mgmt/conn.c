@@ -6,8 +6,8 @@
 int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
                    size_t errsz)
 {
-	line_reader_init(&c->reader);
-	reply_queue_init(&c->replies);
+	mgmt_line_reader_init(&c->reader);
+	mgmt_reply_queue_init(&c->replies);
 	c->is_tcp = !addr->is_unix;
 	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->port, err, errsz);
 	return c->sock == NULL ? -1 : 0;
@@ -22,7 +22,7 @@ void mgmt_conn_close(struct mgmt_conn *c)
 long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 {
 	size_t room;
-	char *space = line_reader_space(&c->reader, &room);
+	char *space = mgmt_line_reader_space(&c->reader, &room);
 	long got;
 
 	if (room == 0) {
@@ -31,7 +31,7 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 	}
 	got = plat_sock_read(c->sock, space, room, err, errsz);
 	if (got > 0)
-		line_reader_commit(&c->reader, (size_t)got);
+		mgmt_line_reader_commit(&c->reader, (size_t)got);
 	return got;
 }
 
@@ -40,11 +40,11 @@ int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const cha
 {
 	char line[MGMT_COMMAND_MAX + 1];
 	size_t len;
-	enum command_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
+	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
 	int rc = (int)st;
 
-	if (st == COMMAND_OK) {
-		if (!reply_queue_push(&c->replies, kind, tag) ||
+	if (st == MGMT_CMD_OK) {
+		if (!mgmt_reply_queue_push(&c->replies, kind, tag) ||
 		    plat_sock_write_all(c->sock, line, len) != 0)
 			rc = -1;
 	}
@@ -63,8 +63,8 @@ int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int 
 	memcpy(line, password, len);
 	line[len] = '\n';
 	/* Nothing else can be outstanding before the password is accepted. */
-	reply_queue_init(&c->replies);
-	if (!reply_queue_push(&c->replies, REPLY_STATUS, tag) ||
+	mgmt_reply_queue_init(&c->replies);
+	if (!mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag) ||
 	    plat_sock_write_all(c->sock, line, len + 1) != 0)
 		rc = -1;
 	plat_wipe(line, sizeof line);

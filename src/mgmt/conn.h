@@ -14,8 +14,8 @@ struct plat_sock;
 struct mgmt_conn {
 	struct plat_sock *sock;
 	bool is_tcp;
-	struct line_reader reader;
-	struct reply_queue replies;
+	struct mgmt_line_reader reader;
+	struct mgmt_reply_queue replies;
 };
 
 int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
@@ -25,7 +25,7 @@ void mgmt_conn_close(struct mgmt_conn *c);
 long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz);
 /*
  * Sends "verb args..." quoted and records that a reply of this kind is due.  The line buffer
- * is wiped afterwards because args may hold a PIN.  Returns COMMAND_OK, a refusal, or -1 when
+ * is wiped afterwards because args may hold a PIN.  Returns MGMT_CMD_OK, a refusal, or -1 when
  * the socket write failed.
  */
 int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,

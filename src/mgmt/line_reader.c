@@ -6,56 +6,56 @@
 static const char prompt[] = "ENTER PASSWORD:";
 #define PROMPT_LEN (sizeof prompt - 1)
 
-void line_reader_init(struct line_reader *lr)
+void mgmt_line_reader_init(struct mgmt_line_reader *lr)
 {
 	lr->len = 0;
 	lr->start = 0;
 	lr->buf[0] = '\0';
 }
 
-char *line_reader_space(struct line_reader *lr, size_t *room)
+char *mgmt_line_reader_space(struct mgmt_line_reader *lr, size_t *room)
 {
 	if (lr->start > 0) {
 		memmove(lr->buf, lr->buf + lr->start, lr->len - lr->start);
 		lr->len -= lr->start;
 		lr->start = 0;
 	}
-	*room = LINE_READER_MAX - lr->len;
+	*room = MGMT_LINE_MAX - lr->len;
 	return lr->buf + lr->len;
 }
 
-void line_reader_commit(struct line_reader *lr, size_t n)
+void mgmt_line_reader_commit(struct mgmt_line_reader *lr, size_t n)
 {
 	/* Never trust n beyond the room we handed out. */
-	if (n > LINE_READER_MAX - lr->len)
-		n = LINE_READER_MAX - lr->len;
+	if (n > MGMT_LINE_MAX - lr->len)
+		n = MGMT_LINE_MAX - lr->len;
 	lr->len += n;
 }
 
-size_t line_reader_feed(struct line_reader *lr, const char *data, size_t n)
+size_t mgmt_line_reader_feed(struct mgmt_line_reader *lr, const char *data, size_t n)
 {
 	size_t room;
-	char *dst = line_reader_space(lr, &room);
+	char *dst = mgmt_line_reader_space(lr, &room);
 
 	if (n > room)
 		n = room;
 	if (n > 0)
 		memcpy(dst, data, n);
-	line_reader_commit(lr, n);
+	mgmt_line_reader_commit(lr, n);
 	return n;
 }
 
-static enum line_status take(struct line_reader *lr, size_t end, size_t next,
+static enum mgmt_line_status take(struct mgmt_line_reader *lr, size_t end, size_t next,
                              char **line, size_t *len)
 {
 	lr->buf[end] = '\0';
 	*line = lr->buf + lr->start;
 	*len = end - lr->start;
 	lr->start = next;
-	return LINE_OK;
+	return MGMT_LINE_OK;
 }
 
-enum line_status line_reader_next(struct line_reader *lr, char **line, size_t *len)
+enum mgmt_line_status mgmt_line_reader_next(struct mgmt_line_reader *lr, char **line, size_t *len)
 {
 	size_t avail = lr->len - lr->start;
 	char *base = lr->buf + lr->start;
@@ -75,7 +75,7 @@ enum line_status line_reader_next(struct line_reader *lr, char **line, size_t *l
 	 * A full buffer without a line end stays full (nothing is consumed), so the state is
 	 * sticky: the caller must drop the connection.
 	 */
-	if (avail >= LINE_READER_MAX)
-		return LINE_TOO_LONG;
-	return LINE_NONE;
+	if (avail >= MGMT_LINE_MAX)
+		return MGMT_LINE_TOO_LONG;
+	return MGMT_LINE_NONE;
 }

@@ -5,28 +5,28 @@
 #include <stddef.h>
 
 /* A certificate BLOB line is a few KB; anything past this is a broken or hostile peer. */
-#define LINE_READER_MAX 16384
+#define MGMT_LINE_MAX 16384
 
-enum line_status {
-	LINE_NONE,      /* no complete line buffered yet */
-	LINE_OK,        /* *line holds one NUL-terminated line, without its "\r\n" */
-	LINE_TOO_LONG,  /* LINE_READER_MAX bytes without a line end: the stream is unusable */
+enum mgmt_line_status {
+	MGMT_LINE_NONE,      /* no complete line buffered yet */
+	MGMT_LINE_OK,        /* *line holds one NUL-terminated line, without its "\r\n" */
+	MGMT_LINE_TOO_LONG,  /* MGMT_LINE_MAX bytes without a line end: the stream is unusable */
 };
 
-struct line_reader {
-	char buf[LINE_READER_MAX + 1];
+struct mgmt_line_reader {
+	char buf[MGMT_LINE_MAX + 1];
 	size_t len;   /* bytes held */
 	size_t start; /* first byte not yet returned as a line */
 };
 
-void line_reader_init(struct line_reader *lr);
+void mgmt_line_reader_init(struct mgmt_line_reader *lr);
 
 /* Where the caller may read() new bytes into, and how many fit.  Compacts the buffer first. */
-char *line_reader_space(struct line_reader *lr, size_t *room);
-/* The caller put n bytes at line_reader_space(). */
-void line_reader_commit(struct line_reader *lr, size_t n);
+char *mgmt_line_reader_space(struct mgmt_line_reader *lr, size_t *room);
+/* The caller put n bytes at mgmt_line_reader_space(). */
+void mgmt_line_reader_commit(struct mgmt_line_reader *lr, size_t n);
 /* Copies bytes in (for tests and fuzzers); returns how many were taken (less than n when full). */
-size_t line_reader_feed(struct line_reader *lr, const char *data, size_t n);
+size_t mgmt_line_reader_feed(struct mgmt_line_reader *lr, const char *data, size_t n);
 
 /*
  * Takes the next line.  A line ends at "\n"; a "\r" before it is dropped, NUL bytes inside a
@@ -34,6 +34,6 @@ size_t line_reader_feed(struct line_reader *lr, const char *data, size_t n);
  * prompt "ENTER PASSWORD:" comes without a line end: it is returned as a line of its own once
  * those 15 bytes are all that is buffered.  The returned pointer is valid until the next call.
  */
-enum line_status line_reader_next(struct line_reader *lr, char **line, size_t *len);
+enum mgmt_line_status mgmt_line_reader_next(struct mgmt_line_reader *lr, char **line, size_t *len);
 
 #endif

@@ -2,41 +2,41 @@
 
 #include <stddef.h>
 
-void reply_queue_init(struct reply_queue *q)
+void mgmt_reply_queue_init(struct mgmt_reply_queue *q)
 {
 	q->head = 0;
 	q->count = 0;
 }
 
-bool reply_queue_push(struct reply_queue *q, enum reply_kind kind, int tag)
+bool mgmt_reply_queue_push(struct mgmt_reply_queue *q, enum reply_kind kind, int tag)
 {
 	unsigned slot;
 
-	if (q->count >= REPLY_QUEUE_MAX)
+	if (q->count >= MGMT_REPLY_QUEUE_MAX)
 		return false;
-	slot = (q->head + q->count) % REPLY_QUEUE_MAX;
+	slot = (q->head + q->count) % MGMT_REPLY_QUEUE_MAX;
 	q->items[slot].kind = kind;
 	q->items[slot].tag = tag;
 	q->count++;
 	return true;
 }
 
-bool reply_queue_empty(const struct reply_queue *q)
+bool mgmt_reply_queue_empty(const struct mgmt_reply_queue *q)
 {
 	return q->count == 0;
 }
 
-static enum reply_match pop(struct reply_queue *q, struct pending_command *done)
+static enum reply_match pop(struct mgmt_reply_queue *q, struct pending_command *done)
 {
 	if (done != NULL)
 		*done = q->items[q->head];
-	q->head = (q->head + 1) % REPLY_QUEUE_MAX;
+	q->head = (q->head + 1) % MGMT_REPLY_QUEUE_MAX;
 	q->count--;
 	return REPLY_DONE;
 }
 
 /* PKCS11ID answers look like notifications: they are replies only when asked for. */
-static enum reply_match match_pkcs11(struct reply_queue *q, enum reply_kind want,
+static enum reply_match match_pkcs11(struct mgmt_reply_queue *q, enum reply_kind want,
                                      struct pending_command *done)
 {
 	if (q->count == 0 || q->items[q->head].kind != want)
@@ -44,7 +44,7 @@ static enum reply_match match_pkcs11(struct reply_queue *q, enum reply_kind want
 	return pop(q, done);
 }
 
-enum reply_match reply_queue_match(struct reply_queue *q, const struct mgmt_event *ev,
+enum reply_match mgmt_reply_queue_match(struct mgmt_reply_queue *q, const struct mgmt_event *ev,
                                    struct pending_command *done)
 {
 	enum reply_kind head;

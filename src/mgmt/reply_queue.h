@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include "mgmt/event.h"
 
-#define REPLY_QUEUE_MAX 32
+#define MGMT_REPLY_QUEUE_MAX 32
 
 enum reply_kind {
 	REPLY_STATUS,          /* one SUCCESS: or ERROR: line */
@@ -19,8 +19,8 @@ struct pending_command {
 	int tag; /* the caller's own meaning */
 };
 
-struct reply_queue {
-	struct pending_command items[REPLY_QUEUE_MAX];
+struct mgmt_reply_queue {
+	struct pending_command items[MGMT_REPLY_QUEUE_MAX];
 	unsigned head, count;
 };
 
@@ -31,12 +31,12 @@ enum reply_match {
 	REPLY_UNEXPECTED,/* looks like a reply but no command waits for it (or the wrong form) */
 };
 
-void reply_queue_init(struct reply_queue *q);
+void mgmt_reply_queue_init(struct mgmt_reply_queue *q);
 /* Returns false when full. */
-bool reply_queue_push(struct reply_queue *q, enum reply_kind kind, int tag);
-bool reply_queue_empty(const struct reply_queue *q);
+bool mgmt_reply_queue_push(struct mgmt_reply_queue *q, enum reply_kind kind, int tag);
+bool mgmt_reply_queue_empty(const struct mgmt_reply_queue *q);
 /* Classifies ev against the oldest outstanding command. */
-enum reply_match reply_queue_match(struct reply_queue *q, const struct mgmt_event *ev,
+enum reply_match mgmt_reply_queue_match(struct mgmt_reply_queue *q, const struct mgmt_event *ev,
                                    struct pending_command *done);
 
 #endif

@@ -2,7 +2,7 @@
 #ifndef OVPN_TOKEN_OUTPUT_H
 #define OVPN_TOKEN_OUTPUT_H
 
-#include "options.h"
+#include "cli/options.h"
 
 /* mk/windows.mk sets gnu_printf: mingw's "printf" checks Microsoft's rules (no %zu). */
 #ifndef PRINTF_ARCHETYPE

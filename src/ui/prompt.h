@@ -3,7 +3,7 @@
 #define OVPN_TOKEN_PROMPT_H
 
 #include "platform/platform.h"
-#include "secret.h"
+#include "secret/secret.h"
 
 #include "ui/output.h"
 

@@ -130,7 +130,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *verb;
 	char out[MGMT_COMMAND_MAX + 64];
 	size_t outsz, outlen = 12345, nargs = 0, i;
-	enum command_status st;
+	enum mgmt_cmd_status st;
 	bool any_nl = false, any_ctl = false, any_long = false;
 
 	if (size < 2)
@@ -160,15 +160,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(out, 'X', sizeof out);
 	st = mgmt_command_build(out, outsz, &outlen, verb, argv);
-	if (st != COMMAND_OK) {
+	if (st != MGMT_CMD_OK) {
 		/*
 		 * Content before length: a line break or a control byte is reported as such even in a
 		 * long value (which of the two when different arguments hold each is not specified).
 		 */
 		if (any_nl || any_ctl)
-			CHECK((st == COMMAND_NEWLINE && any_nl) || (st == COMMAND_BAD_BYTE && any_ctl));
+			CHECK((st == MGMT_CMD_NEWLINE && any_nl) || (st == MGMT_CMD_BAD_BYTE && any_ctl));
 		else
-			CHECK(st == COMMAND_TOO_LONG);
+			CHECK(st == MGMT_CMD_TOO_LONG);
 		CHECK(outlen == 0);
 		for (i = 0; i < outsz; i++)
 			CHECK(out[i] == '\0');

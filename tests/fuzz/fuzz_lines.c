@@ -276,7 +276,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static struct line_reader lr; /* 16 KB: not on the stack */
+	static struct mgmt_line_reader lr; /* 16 KB: not on the stack */
 	uint64_t seed = 0x9e3779b97f4a7c15ULL;
 	size_t i, pos = 0, model = 0; /* model: stream offset of the next line the reader owes */
 	const char *stream;
@@ -290,29 +290,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	stream = (const char *)data + (size > 8 ? 8 : size);
 	size -= (size_t)(stream - (const char *)data);
 
-	line_reader_init(&lr);
+	mgmt_line_reader_init(&lr);
 	while (pos < size) {
 		/* Mostly small reads, sometimes as much as fits. */
 		size_t want = (next_rand(&seed) % 4 == 0) ? size - pos : 1 + next_rand(&seed) % 64;
 		size_t took;
 		char *line;
 		size_t len;
-		enum line_status st;
+		enum mgmt_line_status st;
 
 		if (want > size - pos)
 			want = size - pos;
 		if (mode == 0) {
-			took = line_reader_feed(&lr, stream + pos, want);
+			took = mgmt_line_reader_feed(&lr, stream + pos, want);
 		} else {
 			/* The path the connection uses: space + commit, with a fill that may be short. */
 			size_t room;
-			char *dst = line_reader_space(&lr, &room);
+			char *dst = mgmt_line_reader_space(&lr, &room);
 			took = want < room ? want : room;
 			memcpy(dst, stream + pos, took);
-			line_reader_commit(&lr, took);
+			mgmt_line_reader_commit(&lr, took);
 		}
 		pos += took;
-		while ((st = line_reader_next(&lr, &line, &len)) == LINE_OK) {
+		while ((st = mgmt_line_reader_next(&lr, &line, &len)) == MGMT_LINE_OK) {
 			const char *nl = memchr(stream + model, '\n', pos - model);
 
 			CHECK(line[len] == '\0');
@@ -332,13 +332,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			parse_and_check(line, len);
 		}
-		if (st == LINE_TOO_LONG) {
+		if (st == MGMT_LINE_TOO_LONG) {
 			/* Only when a whole buffer holds no line end; the caller then drops the peer. */
-			CHECK(pos - model >= LINE_READER_MAX);
-			CHECK(memchr(stream + model, '\n', LINE_READER_MAX) == NULL);
+			CHECK(pos - model >= MGMT_LINE_MAX);
+			CHECK(memchr(stream + model, '\n', MGMT_LINE_MAX) == NULL);
 			return 0;
 		}
-		CHECK(st == LINE_NONE);
+		CHECK(st == MGMT_LINE_NONE);
 		/* Nothing complete is left behind unread. */
 		CHECK(memchr(stream + model, '\n', pos - model) == NULL);
 		if (took == 0)

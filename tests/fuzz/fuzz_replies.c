@@ -3,10 +3,10 @@
  *
  * The input is a program: each step either pushes a command (a reply kind and a tag), or feeds a
  * management line (one of a table of real shapes, or raw bytes from the input) through the
- * parser and reply_queue_match().  A plain array models the FIFO the queue must be; every step
+ * parser and mgmt_reply_queue_match().  A plain array models the FIFO the queue must be; every step
  * checks the queue against it: what match() answers, which command it pops (kind and tag, in
  * order), that notifications never consume a command, that a full queue refuses a push and that
- * the count never leaves 0..REPLY_QUEUE_MAX.  A hostile peer's stray SUCCESS/END/ERROR must
+ * the count never leaves 0..MGMT_REPLY_QUEUE_MAX.  A hostile peer's stray SUCCESS/END/ERROR must
  * not pop a command whose reply has another form.
  */
 #include <stdint.h>
@@ -46,7 +46,7 @@ static const char *const canned[] = {
 #define NCANNED (sizeof canned / sizeof canned[0])
 
 struct model {
-	struct pending_command items[REPLY_QUEUE_MAX];
+	struct pending_command items[MGMT_REPLY_QUEUE_MAX];
 	unsigned count;
 };
 
@@ -82,7 +82,7 @@ static enum reply_match expected(const struct model *m, const struct mgmt_event 
 	}
 }
 
-static void feed(struct reply_queue *q, struct model *m, const char *line, size_t n)
+static void feed(struct mgmt_reply_queue *q, struct model *m, const char *line, size_t n)
 {
 	char *buf = malloc(n + 1);
 	struct mgmt_event ev;
@@ -95,7 +95,7 @@ static void feed(struct reply_queue *q, struct model *m, const char *line, size_
 	buf[n] = '\0';
 	mgmt_parse_line(buf, &ev);
 	want = expected(m, &ev);
-	got = reply_queue_match(q, &ev, &done);
+	got = mgmt_reply_queue_match(q, &ev, &done);
 	CHECK(got == want);
 	if (got == REPLY_DONE)
 		model_pop(m, &done);
@@ -108,21 +108,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct reply_queue q;
+	struct mgmt_reply_queue q;
 	struct model m = {.count = 0};
 	size_t i = 0;
 	int tag = 0;
 
-	reply_queue_init(&q);
+	mgmt_reply_queue_init(&q);
 	while (i < size) {
 		uint8_t op = data[i++];
 
 		switch (op & 3) {
 		case 0: { /* push */
 			enum reply_kind kind = (enum reply_kind)((op >> 2) % 4);
-			bool ok = reply_queue_push(&q, kind, tag);
+			bool ok = mgmt_reply_queue_push(&q, kind, tag);
 
-			CHECK(ok == (m.count < REPLY_QUEUE_MAX));
+			CHECK(ok == (m.count < MGMT_REPLY_QUEUE_MAX));
 			if (ok) {
 				m.items[m.count].kind = kind;
 				m.items[m.count].tag = tag;
@@ -146,8 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		}
 		CHECK(q.count == m.count);
-		CHECK(q.count <= REPLY_QUEUE_MAX && q.head < REPLY_QUEUE_MAX);
-		CHECK(reply_queue_empty(&q) == (m.count == 0));
+		CHECK(q.count <= MGMT_REPLY_QUEUE_MAX && q.head < MGMT_REPLY_QUEUE_MAX);
+		CHECK(mgmt_reply_queue_empty(&q) == (m.count == 0));
 	}
 	return 0;
 }

@@ -167,12 +167,23 @@ free_port() {
 
 # ---------------------------------------------------------------- PKI
 
+# scratch_dir_only DIR: private keys and tokens are made only in a temporary directory (the test's
+# $T or another mktemp dir), never in the current folder, where they could end up committed.
+scratch_dir_only() {
+    local tmp=${TMPDIR:-/tmp}
+    case $1 in
+        "$tmp"/*) ;;
+        *) fail "refusing to write keys or tokens into '$1': use a directory under $tmp (mktemp -d)" ;;
+    esac
+}
+
 # make_pki DIR [CLIENT_CN...]: DIR/pki/ with ca.crt, server.crt/key and for each client CN
 # CN.crt (PEM), CN.der, CN.key (PEM) and CN.p8 (unencrypted PKCS#8, for softhsm2-util --import).
 # EC P-256: fast to make and supported by SoftHSM2 and OpenVPN. Client CN default: client1.
 # Set PKI_DAYS to change the validity (default 30 days).
 make_pki() {
     local dir=$1; shift
+    scratch_dir_only "$dir"
     local pki="$dir/pki" days=${PKI_DAYS:-30}
     mkdir -p "$pki"
     if [ ! -f "$pki/ca.crt" ]; then
@@ -218,6 +229,7 @@ cert_expiry() {
 # it is only ever passed as one argument, never through a shell or a config file.
 make_token() {
     local dir=$1 label=$2 pin=$3; shift 3
+    scratch_dir_only "$dir"
     mkdir -p "$dir/tokens"
     export SOFTHSM2_CONF="$dir/softhsm2.conf"
     printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \

@@ -1,7 +1,7 @@
 /*
  * The cases of the cert_info API (src/pkcs11/cert_info.h), shared by both crypto backends:
- *   tests/unit/test_cert_info.c               OpenSSL (cert_info.c), certificates made in the test
- *   tests/win32/test_cert_info_wincrypt.c     CryptoAPI (cert_info_wincrypt.c) under wine,
+ *   tests/unit/test_cert_openssl.c               OpenSSL (cert_openssl.c), certificates made in the test
+ *   tests/win32/test_cert_wincrypt.c     CryptoAPI (cert_wincrypt.c) under wine,
  *                                             certificates from tests/win32/gen_cert_fixtures.c
  * so both must give exactly the same fields and summaries for the same certificates.
  *
@@ -29,7 +29,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "pkcs11/cert_info.h"
+#include "cert/cert_info.h"
 
 /*
  * The certificates.  Unless said otherwise: subject C=DE, O=Example Org, CN=client1 (in that

@@ -11,7 +11,7 @@
 static char out[MGMT_COMMAND_MAX];
 static size_t outlen;
 
-static enum command_status build2(const char *verb, const char *a, const char *b)
+static enum mgmt_cmd_status build2(const char *verb, const char *a, const char *b)
 {
 	const char *argv[] = { a, b, NULL };
 
@@ -24,22 +24,22 @@ static void test_basic(void **state)
 	const char *none[] = { NULL };
 
 	(void)state;
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "password", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "password", argv), MGMT_CMD_OK);
 	assert_string_equal(out, "password \"Test Token token\" \"123456\"\n");
 	assert_int_equal(outlen, strlen(out));
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "hold release", none), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "hold release", none), MGMT_CMD_OK);
 	assert_string_equal(out, "hold release\n");
 	assert_int_equal(outlen, 13);
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "pkcs11-id-count", NULL), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "pkcs11-id-count", NULL), MGMT_CMD_OK);
 	assert_string_equal(out, "pkcs11-id-count\n");
 }
 
 static void test_escapes(void **state)
 {
 	(void)state;
-	assert_int_equal(build2("needstr", "pkcs11-id-request", "a\\x20b\"c"), COMMAND_OK);
+	assert_int_equal(build2("needstr", "pkcs11-id-request", "a\\x20b\"c"), MGMT_CMD_OK);
 	assert_string_equal(out, "needstr \"pkcs11-id-request\" \"a\\\\x20b\\\"c\"\n");
-	assert_int_equal(build2("password", "Auth", ""), COMMAND_OK);
+	assert_int_equal(build2("password", "Auth", ""), MGMT_CMD_OK);
 	assert_string_equal(out, "password \"Auth\" \"\"\n");
 }
 
@@ -51,7 +51,7 @@ static void round_trip(const char *value)
 	int used;
 	size_t verb_len = strlen("password ");
 
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "password", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "password", argv), MGMT_CMD_OK);
 	assert_memory_equal(out, "password ", verb_len);
 	used = mgmt_unquote_param(out + verb_len, back, sizeof back);
 	assert_true(used > 0);
@@ -112,7 +112,7 @@ static void assert_wiped(void)
 }
 
 /* A refused value must not stay in the buffer: it may be a PIN. */
-static void expect_refused(const char *value, enum command_status want)
+static void expect_refused(const char *value, enum mgmt_cmd_status want)
 {
 	const char *argv[] = { "Test Token token", value, NULL };
 
@@ -125,21 +125,21 @@ static void expect_refused(const char *value, enum command_status want)
 static void test_refuse_newlines(void **state)
 {
 	(void)state;
-	expect_refused("12\n34", COMMAND_NEWLINE);
-	expect_refused("12\r34", COMMAND_NEWLINE);
-	expect_refused("\n", COMMAND_NEWLINE);
+	expect_refused("12\n34", MGMT_CMD_NEWLINE);
+	expect_refused("12\r34", MGMT_CMD_NEWLINE);
+	expect_refused("\n", MGMT_CMD_NEWLINE);
 	/* A line break wins over another bad byte: the message is the useful one. */
-	expect_refused("\t\n", COMMAND_NEWLINE);
+	expect_refused("\t\n", MGMT_CMD_NEWLINE);
 }
 
 static void test_refuse_control_bytes(void **state)
 {
 	(void)state;
-	expect_refused("a\tb", COMMAND_BAD_BYTE);
-	expect_refused("\x01", COMMAND_BAD_BYTE);
-	expect_refused("\x1f", COMMAND_BAD_BYTE);
-	expect_refused("del\x7f", COMMAND_BAD_BYTE);
-	expect_refused("esc\x1b[0m", COMMAND_BAD_BYTE);
+	expect_refused("a\tb", MGMT_CMD_BAD_BYTE);
+	expect_refused("\x01", MGMT_CMD_BAD_BYTE);
+	expect_refused("\x1f", MGMT_CMD_BAD_BYTE);
+	expect_refused("del\x7f", MGMT_CMD_BAD_BYTE);
+	expect_refused("esc\x1b[0m", MGMT_CMD_BAD_BYTE);
 }
 
 static void test_refuse_bad_verb(void **state)
@@ -147,7 +147,7 @@ static void test_refuse_bad_verb(void **state)
 	(void)state;
 	memset(out, 'P', sizeof out);
 	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "echo\nsignal", NULL),
-	                 COMMAND_NEWLINE);
+	                 MGMT_CMD_NEWLINE);
 	assert_wiped();
 }
 
@@ -159,18 +159,18 @@ static void test_param_length(void **state)
 	(void)state;
 	memset(value, 'a', MGMT_PARAM_MAX - 1);
 	value[MGMT_PARAM_MAX - 1] = '\0';
-	assert_int_equal(build2("password", "x", value), COMMAND_OK);
+	assert_int_equal(build2("password", "x", value), MGMT_CMD_OK);
 	assert_true(mgmt_unquote_param(out + strlen("password \"x\" "), back, sizeof back) > 0);
 	assert_string_equal(back, value);
 	/* The limit is on the value, not on its escaped form. */
 	memset(value, '"', MGMT_PARAM_MAX - 1);
-	assert_int_equal(build2("password", "x", value), COMMAND_OK);
+	assert_int_equal(build2("password", "x", value), MGMT_CMD_OK);
 	assert_int_equal(outlen, strlen("password \"x\" \"\"\n") + 2 * (MGMT_PARAM_MAX - 1));
 
 	memset(value, 'a', MGMT_PARAM_MAX);
 	value[MGMT_PARAM_MAX] = '\0';
 	memset(out, 'P', sizeof out);
-	assert_int_equal(build2("password", "x", value), COMMAND_TOO_LONG);
+	assert_int_equal(build2("password", "x", value), MGMT_CMD_TOO_LONG);
 	assert_wiped();
 }
 
@@ -188,16 +188,16 @@ static void test_line_length(void **state)
 	argv[6] = NULL;
 	/* 4 + 5 * (1 + 201) + 1 = 1015 bytes: fits. */
 	argv[5] = NULL;
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), MGMT_CMD_OK);
 	assert_int_equal(outlen, 1015);
 	/* Seven more bytes make 1022 + "\n" = 1023: the most OpenVPN takes. */
 	argv[5] = "12345";
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), MGMT_CMD_OK);
 	assert_int_equal(outlen, 1023);
 	assert_int_equal(out[1022], '\n');
 	argv[5] = "123456";
 	memset(out, 'P', sizeof out);
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), COMMAND_TOO_LONG);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "verb", argv), MGMT_CMD_TOO_LONG);
 	assert_wiped();
 }
 
@@ -210,11 +210,11 @@ static void test_small_buffer(void **state)
 	(void)state;
 	memset(small, 'P', sizeof small);
 	assert_int_equal(mgmt_command_build(small, sizeof small, &len, "signal", argv),
-	                 COMMAND_TOO_LONG);
+	                 MGMT_CMD_TOO_LONG);
 	assert_int_equal(len, 0);
 	assert_int_equal(small[0], '\0');
 	assert_int_equal(small[sizeof small - 1], '\0');
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "signal", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "signal", argv), MGMT_CMD_OK);
 	assert_string_equal(out, "signal \"SIGTERM\"\n");
 }
 
@@ -228,19 +228,19 @@ static void test_too_many_params(void **state)
 		argv[i] = "p";
 	argv[15] = NULL;
 	/* The verb counts as one of OpenVPN's 16 words. */
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "v", argv), COMMAND_OK);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "v", argv), MGMT_CMD_OK);
 	argv[15] = "p";
 	argv[16] = NULL;
-	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "v", argv), COMMAND_TOO_LONG);
+	assert_int_equal(mgmt_command_build(out, sizeof out, &outlen, "v", argv), MGMT_CMD_TOO_LONG);
 }
 
 static void test_status_text(void **state)
 {
 	(void)state;
-	assert_non_null(strstr(mgmt_command_status_text(COMMAND_NEWLINE), "line break"));
-	assert_non_null(strstr(mgmt_command_status_text(COMMAND_TOO_LONG), "too long"));
-	assert_non_null(strstr(mgmt_command_status_text(COMMAND_BAD_BYTE), "control"));
-	assert_string_equal(mgmt_command_status_text(COMMAND_OK), "ok");
+	assert_non_null(strstr(mgmt_command_status_text(MGMT_CMD_NEWLINE), "line break"));
+	assert_non_null(strstr(mgmt_command_status_text(MGMT_CMD_TOO_LONG), "too long"));
+	assert_non_null(strstr(mgmt_command_status_text(MGMT_CMD_BAD_BYTE), "control"));
+	assert_string_equal(mgmt_command_status_text(MGMT_CMD_OK), "ok");
 }
 
 int main(void)

@@ -62,25 +62,25 @@ static void build_stream(void)
 }
 
 /* Takes every complete line, checking it against the next expected one. */
-static void drain(struct line_reader *lr, size_t *seen)
+static void drain(struct mgmt_line_reader *lr, size_t *seen)
 {
 	char *line;
 	size_t len;
-	enum line_status st;
+	enum mgmt_line_status st;
 
-	while ((st = line_reader_next(lr, &line, &len)) == LINE_OK) {
+	while ((st = mgmt_line_reader_next(lr, &line, &len)) == MGMT_LINE_OK) {
 		assert_true(*seen < n_expected);
 		assert_int_equal(len, strlen(expected[*seen]));
 		assert_string_equal(line, expected[*seen]);
 		(*seen)++;
 	}
-	assert_int_equal(st, LINE_NONE);
+	assert_int_equal(st, MGMT_LINE_NONE);
 }
 
-static void feed_all(struct line_reader *lr, const char *data, size_t n, size_t *seen)
+static void feed_all(struct mgmt_line_reader *lr, const char *data, size_t n, size_t *seen)
 {
 	while (n > 0) {
-		size_t took = line_reader_feed(lr, data, n);
+		size_t took = mgmt_line_reader_feed(lr, data, n);
 
 		assert_true(took > 0);
 		data += took;
@@ -92,12 +92,12 @@ static void feed_all(struct line_reader *lr, const char *data, size_t n, size_t 
 
 static void test_whole(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	size_t seen = 0;
 
 	(void)state;
 	build_stream();
-	line_reader_init(&lr);
+	mgmt_line_reader_init(&lr);
 	feed_all(&lr, stream, PROMPT_LEN, &seen);
 	assert_int_equal(seen, 1);
 	feed_all(&lr, stream + PROMPT_LEN, stream_len - PROMPT_LEN, &seen);
@@ -107,7 +107,7 @@ static void test_whole(void **state)
 
 static void test_every_split(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	size_t cut;
 
 	(void)state;
@@ -115,7 +115,7 @@ static void test_every_split(void **state)
 	for (cut = PROMPT_LEN; cut <= stream_len; cut++) {
 		size_t seen = 0;
 
-		line_reader_init(&lr);
+		mgmt_line_reader_init(&lr);
 		feed_all(&lr, stream, PROMPT_LEN, &seen);
 		feed_all(&lr, stream + PROMPT_LEN, cut - PROMPT_LEN, &seen);
 		feed_all(&lr, stream + cut, stream_len - cut, &seen);
@@ -126,19 +126,19 @@ static void test_every_split(void **state)
 
 static void test_byte_by_byte_via_space(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	size_t i, seen = 0;
 
 	(void)state;
 	build_stream();
-	line_reader_init(&lr);
+	mgmt_line_reader_init(&lr);
 	for (i = 0; i < stream_len; i++) {
 		size_t room;
-		char *dst = line_reader_space(&lr, &room);
+		char *dst = mgmt_line_reader_space(&lr, &room);
 
 		assert_true(room >= 1);
 		*dst = stream[i];
-		line_reader_commit(&lr, 1);
+		mgmt_line_reader_commit(&lr, 1);
 		drain(&lr, &seen);
 	}
 	assert_int_equal(seen, n_expected);
@@ -146,121 +146,121 @@ static void test_byte_by_byte_via_space(void **state)
 
 static void test_prompt_needs_exact_rest(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	char *line;
 	size_t len;
 
 	(void)state;
-	line_reader_init(&lr);
-	line_reader_feed(&lr, "ENTER PASSWORD", 14);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
+	mgmt_line_reader_init(&lr);
+	mgmt_line_reader_feed(&lr, "ENTER PASSWORD", 14);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
 	/* 16 bytes without a line end is not the bare prompt: wait for the line end. */
-	line_reader_feed(&lr, ":x", 2);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
-	line_reader_feed(&lr, "\n", 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	mgmt_line_reader_feed(&lr, ":x", 2);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
+	mgmt_line_reader_feed(&lr, "\n", 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_string_equal(line, "ENTER PASSWORD:x");
 	assert_int_equal(len, 16);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
 }
 
 static void test_prompt_after_line_in_one_read(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	static const char data[] = "ENTER PASSWORD:ENTER PASSWORD:";
 	char *line;
 	size_t len;
 
 	(void)state;
-	line_reader_init(&lr);
+	mgmt_line_reader_init(&lr);
 	/* Two prompts in one read: 30 bytes are not "exactly the prompt", so wait. */
-	line_reader_feed(&lr, data, sizeof data - 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
+	mgmt_line_reader_feed(&lr, data, sizeof data - 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
 
-	line_reader_init(&lr);
-	line_reader_feed(&lr, "SUCCESS: x\r\nENTER PASSWORD:", 27);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	mgmt_line_reader_init(&lr);
+	mgmt_line_reader_feed(&lr, "SUCCESS: x\r\nENTER PASSWORD:", 27);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_string_equal(line, "SUCCESS: x");
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_string_equal(line, "ENTER PASSWORD:");
 	assert_int_equal(len, 15);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
 }
 
 static void test_too_long(void **state)
 {
-	static struct line_reader lr;
-	static char data[LINE_READER_MAX + 10];
+	static struct mgmt_line_reader lr;
+	static char data[MGMT_LINE_MAX + 10];
 	char *line;
 	size_t len, room;
 
 	(void)state;
 	memset(data, 'x', sizeof data);
-	line_reader_init(&lr);
-	assert_int_equal(line_reader_feed(&lr, data, LINE_READER_MAX - 1), LINE_READER_MAX - 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
-	assert_int_equal(line_reader_feed(&lr, data, 10), 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_TOO_LONG);
+	mgmt_line_reader_init(&lr);
+	assert_int_equal(mgmt_line_reader_feed(&lr, data, MGMT_LINE_MAX - 1), MGMT_LINE_MAX - 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
+	assert_int_equal(mgmt_line_reader_feed(&lr, data, 10), 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_TOO_LONG);
 	/* Sticky: nothing more fits and the state does not go away. */
-	assert_int_equal(line_reader_feed(&lr, "\n", 1), 0);
-	line_reader_space(&lr, &room);
+	assert_int_equal(mgmt_line_reader_feed(&lr, "\n", 1), 0);
+	mgmt_line_reader_space(&lr, &room);
 	assert_int_equal(room, 0);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_TOO_LONG);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_TOO_LONG);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_TOO_LONG);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_TOO_LONG);
 }
 
 static void test_longest_line_fits(void **state)
 {
-	static struct line_reader lr;
-	static char data[LINE_READER_MAX];
+	static struct mgmt_line_reader lr;
+	static char data[MGMT_LINE_MAX];
 	char *line;
 	size_t len;
 
 	(void)state;
 	memset(data, 'y', sizeof data);
-	data[LINE_READER_MAX - 1] = '\n';
-	line_reader_init(&lr);
-	line_reader_feed(&lr, "z\n", 2);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	data[MGMT_LINE_MAX - 1] = '\n';
+	mgmt_line_reader_init(&lr);
+	mgmt_line_reader_feed(&lr, "z\n", 2);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	/* The consumed line is compacted away, so the full capacity is free again. */
-	assert_int_equal(line_reader_feed(&lr, data, sizeof data), sizeof data);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
-	assert_int_equal(len, LINE_READER_MAX - 1);
-	assert_int_equal(strlen(line), LINE_READER_MAX - 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
+	assert_int_equal(mgmt_line_reader_feed(&lr, data, sizeof data), sizeof data);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
+	assert_int_equal(len, MGMT_LINE_MAX - 1);
+	assert_int_equal(strlen(line), MGMT_LINE_MAX - 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
 }
 
 static void test_nul_inside_line(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	static const char data[] = "ab\0cd\r\nEND\n";
 	char *line;
 	size_t len;
 
 	(void)state;
-	line_reader_init(&lr);
-	line_reader_feed(&lr, data, sizeof data - 1);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	mgmt_line_reader_init(&lr);
+	mgmt_line_reader_feed(&lr, data, sizeof data - 1);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_int_equal(len, 5);
 	assert_memory_equal(line, "ab\0cd", 5);
 	assert_string_equal(line, "ab");
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_string_equal(line, "END");
 	assert_int_equal(len, 3);
 }
 
 static void test_lone_cr_kept(void **state)
 {
-	static struct line_reader lr;
+	static struct mgmt_line_reader lr;
 	char *line;
 	size_t len;
 
 	(void)state;
-	line_reader_init(&lr);
-	line_reader_feed(&lr, "a\r", 2);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_NONE);
-	line_reader_feed(&lr, "\r\n", 2);
-	assert_int_equal(line_reader_next(&lr, &line, &len), LINE_OK);
+	mgmt_line_reader_init(&lr);
+	mgmt_line_reader_feed(&lr, "a\r", 2);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_NONE);
+	mgmt_line_reader_feed(&lr, "\r\n", 2);
+	assert_int_equal(mgmt_line_reader_next(&lr, &line, &len), MGMT_LINE_OK);
 	assert_string_equal(line, "a\r");
 	assert_int_equal(len, 2);
 }

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ovpn_config.h"
+#include "openvpn/config.h"
 
 /* Scans text as a config file; the facts start as garbage so the scan must set each one. */
 static void scan(const char *text, struct ovpn_config_facts *facts)

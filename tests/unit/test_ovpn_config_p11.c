@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "ovpn_config.h"
+#include "openvpn/config.h"
 
 static void scan(const char *text, struct ovpn_config_facts *facts)
 {

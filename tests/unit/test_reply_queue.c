@@ -9,7 +9,7 @@
 
 #include "mgmt/reply_queue.h"
 
-static struct reply_queue q;
+static struct mgmt_reply_queue q;
 static struct pending_command done;
 
 /* Runs one wire line through the real parser, as the client will. */
@@ -22,7 +22,7 @@ static enum reply_match feed(const char *line)
 	mgmt_parse_line(buf, &ev);
 	done.kind = (enum reply_kind)-1;
 	done.tag = -1;
-	return reply_queue_match(&q, &ev, &done);
+	return mgmt_reply_queue_match(&q, &ev, &done);
 }
 
 static void assert_done(const char *line, enum reply_kind kind, int tag)
@@ -35,33 +35,33 @@ static void assert_done(const char *line, enum reply_kind kind, int tag)
 static int setup(void **state)
 {
 	(void)state;
-	reply_queue_init(&q);
+	mgmt_reply_queue_init(&q);
 	return 0;
 }
 
 static void test_status_fifo(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_empty(&q));
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 1));
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 2));
-	assert_false(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2));
+	assert_false(mgmt_reply_queue_empty(&q));
 	assert_done("SUCCESS: hold release succeeded", REPLY_STATUS, 1);
 	assert_done("ERROR: signal 'SIGUSR1' is currently ignored", REPLY_STATUS, 2);
-	assert_true(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_empty(&q));
 }
 
 static void test_notifications_between(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 7));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 7));
 	assert_int_equal(feed(">HOLD:Waiting for hold release:0"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">PASSWORD:Need 'Test Token token' password"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">STATE:1,WAIT,,,,,,"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">FOO:bar"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">PKCS11ID-COUNT:x"), REPLY_NOT_REPLY);
 	assert_int_equal(feed("ENTER PASSWORD:"), REPLY_NOT_REPLY);
-	assert_false(reply_queue_empty(&q));
+	assert_false(mgmt_reply_queue_empty(&q));
 	assert_done("SUCCESS: 'Test Token token' password entered, but not yet verified", REPLY_STATUS, 7);
 }
 
@@ -69,24 +69,24 @@ static void test_notifications_between(void **state)
 static void test_password_before_count(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 10));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 10));
 	assert_int_equal(feed(">PASSWORD:Need 'Test Token token' password"), REPLY_NOT_REPLY);
 	/* Our answer to the PIN request is queued behind the count. */
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 11));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 11));
 	assert_done(">PKCS11ID-COUNT:1", REPLY_PKCS11ID_COUNT, 10);
 	assert_done("SUCCESS: 'Test Token token' password entered, but not yet verified", REPLY_STATUS, 11);
-	assert_true(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_empty(&q));
 }
 
 static void test_entry_replies(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 0));
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 0));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 1));
 	assert_int_equal(feed(">NEED-STR:Need 'pkcs11-id-request' string MSG:x"), REPLY_NOT_REPLY);
 	assert_done(">PKCS11ID-ENTRY:'0', ID:'a/45', BLOB:'MIIC'", REPLY_PKCS11ID_ENTRY, 0);
 	assert_done(">PKCS11ID-ENTRY:'1'", REPLY_PKCS11ID_ENTRY, 1);
-	assert_true(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_empty(&q));
 }
 
 static void test_pkcs11_not_waited_for(void **state)
@@ -94,11 +94,11 @@ static void test_pkcs11_not_waited_for(void **state)
 	(void)state;
 	assert_int_equal(feed(">PKCS11ID-COUNT:1"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">PKCS11ID-ENTRY:'0'"), REPLY_NOT_REPLY);
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
 	assert_int_equal(feed(">PKCS11ID-ENTRY:'0'"), REPLY_NOT_REPLY);
-	assert_false(reply_queue_empty(&q));
-	reply_queue_init(&q);
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 3));
+	assert_false(mgmt_reply_queue_empty(&q));
+	mgmt_reply_queue_init(&q);
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3));
 	assert_int_equal(feed(">PKCS11ID-COUNT:1"), REPLY_NOT_REPLY);
 	assert_done("SUCCESS: x", REPLY_STATUS, 3);
 }
@@ -106,22 +106,22 @@ static void test_pkcs11_not_waited_for(void **state)
 static void test_multiline_version(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_push(&q, REPLY_MULTILINE, 5));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 5));
 	assert_int_equal(feed("OpenVPN Version: OpenVPN 2.6.14 x86_64-pc-linux-gnu"), REPLY_PART);
 	assert_int_equal(feed(">LOG:1,I,in between"), REPLY_NOT_REPLY);
 	assert_int_equal(feed("Management Interface Version: 5"), REPLY_PART);
 	assert_done("END", REPLY_MULTILINE, 5);
-	assert_true(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_empty(&q));
 }
 
 static void test_multiline_error(void **state)
 {
 	(void)state;
-	assert_true(reply_queue_push(&q, REPLY_MULTILINE, 6));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 6));
 	assert_done("ERROR: unknown command, enter 'help' for more options", REPLY_MULTILINE, 6);
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 8));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 8));
 	assert_done("ERROR: command not allowed", REPLY_PKCS11ID_COUNT, 8);
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 9));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 9));
 	assert_done("ERROR: command not allowed", REPLY_PKCS11ID_ENTRY, 9);
 }
 
@@ -133,20 +133,20 @@ static void test_unexpected(void **state)
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("stray text"), REPLY_UNEXPECTED);
 
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("stray text"), REPLY_UNEXPECTED);
 	/* Unexpected lines leave the waiting command in place. */
 	assert_done("SUCCESS: ok", REPLY_STATUS, 1);
 
-	assert_true(reply_queue_push(&q, REPLY_MULTILINE, 2));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 2));
 	assert_int_equal(feed("SUCCESS: x"), REPLY_UNEXPECTED);
-	reply_queue_init(&q);
-	assert_true(reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
+	mgmt_reply_queue_init(&q);
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
 	assert_int_equal(feed("SUCCESS: x"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("text"), REPLY_UNEXPECTED);
-	assert_false(reply_queue_empty(&q));
+	assert_false(mgmt_reply_queue_empty(&q));
 }
 
 static void test_full_and_wrap(void **state)
@@ -155,13 +155,13 @@ static void test_full_and_wrap(void **state)
 
 	(void)state;
 	for (round = 0; round < 3; round++) {
-		for (i = 0; i < REPLY_QUEUE_MAX; i++)
-			assert_true(reply_queue_push(&q, REPLY_STATUS, round * 100 + i));
-		assert_false(reply_queue_push(&q, REPLY_STATUS, -5));
+		for (i = 0; i < MGMT_REPLY_QUEUE_MAX; i++)
+			assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, round * 100 + i));
+		assert_false(mgmt_reply_queue_push(&q, REPLY_STATUS, -5));
 		/* Pop half so the ring's head moves past the end on the next round. */
-		for (i = 0; i < REPLY_QUEUE_MAX / 2 + round; i++)
+		for (i = 0; i < MGMT_REPLY_QUEUE_MAX / 2 + round; i++)
 			assert_done("SUCCESS: x", REPLY_STATUS, round * 100 + i);
-		while (!reply_queue_empty(&q))
+		while (!mgmt_reply_queue_empty(&q))
 			assert_int_equal(feed("ERROR: x"), REPLY_DONE);
 	}
 }
@@ -173,9 +173,9 @@ static void test_null_done(void **state)
 
 	(void)state;
 	mgmt_parse_line(line, &ev);
-	assert_true(reply_queue_push(&q, REPLY_STATUS, 1));
-	assert_int_equal(reply_queue_match(&q, &ev, NULL), REPLY_DONE);
-	assert_true(reply_queue_empty(&q));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
+	assert_int_equal(mgmt_reply_queue_match(&q, &ev, NULL), REPLY_DONE);
+	assert_true(mgmt_reply_queue_empty(&q));
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)

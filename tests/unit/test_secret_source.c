@@ -12,8 +12,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "secret.h"
-#include "secret_source.h"
+#include "secret/secret.h"
+#include "secret/source.h"
 
 /* Per test: a private scratch directory, a secret buffer, no credentials directory. */
 struct fixture {

@@ -1,6 +1,6 @@
 /*
- * cert_info_wincrypt.c under wine: the cases of tests/unit/cert_info_cases.h, shared with the
- * OpenSSL test tests/unit/test_cert_info.c, with the same certificates (made by OpenSSL on the
+ * cert_wincrypt.c under wine: the cases of tests/unit/cert_info_cases.h, shared with the
+ * OpenSSL test tests/unit/test_cert_openssl.c, with the same certificates (made by OpenSSL on the
  * build machine, see gen_cert_fixtures.c), must give exactly the fields and summaries the
  * OpenSSL implementation gives.
  */

@@ -1,0 +1,157 @@
+/*
+ * cert_info_from_der() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
+ * needs OpenSSL is here; the base64, sanitising, summary and matching are cert/text.c's.
+ */
+#include "cert/cert_info.h"
+#include "cert/text.h"
+
+#include <string.h>
+#include <time.h>
+
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/objects.h>
+#include <openssl/x509.h>
+
+/*
+ * The last CN, because names list the most general part first.  ASN1_STRING_to_UTF8 rather
+ * than X509_NAME_get_text_by_NID: the latter hands back BMPString/UniversalString bytes raw
+ * and lets an embedded NUL hide the rest of the name.
+ */
+static void name_cn(const X509_NAME *name, char *dst, size_t dstsz)
+{
+	int idx = -1, last = -1, n;
+	const ASN1_STRING *s;
+	unsigned char *utf8 = NULL;
+
+	dst[0] = '\0';
+	while ((idx = X509_NAME_get_index_by_NID(name, NID_commonName, idx)) >= 0)
+		last = idx;
+	if (last < 0)
+		return;
+	s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last));
+	if (!s)
+		return;
+	n = ASN1_STRING_to_UTF8(&utf8, s);
+	if (n >= 0) {
+		cert_text_sanitize(dst, dstsz, utf8, (size_t)n);
+		OPENSSL_free(utf8);
+	} else {
+		/* A malformed wide string still shows something the user may recognise. */
+		cert_text_sanitize(dst, dstsz, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+	}
+}
+
+/*
+ * Dropping ESC_MSB keeps non-ASCII names readable as UTF-8 instead of "\C3\BC"; sanitizing
+ * then deals with what RFC 2253 escaping leaves alone (C1 controls, bidi overrides).
+ */
+static int name_oneline(const X509_NAME *name, char *dst, size_t dstsz)
+{
+	BIO *bio = BIO_new(BIO_s_mem());
+	char *data = NULL;
+	long len;
+	int rc = -1;
+
+	dst[0] = '\0';
+	if (!bio)
+		return -1;
+	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
+		len = BIO_get_mem_data(bio, &data);
+		if (len > 0 && data)
+			cert_text_sanitize(dst, dstsz, (const unsigned char *)data, (size_t)len);
+		rc = 0;
+	}
+	BIO_free(bio);
+	return rc;
+}
+
+/* OpenSSL keeps the magnitude big-endian and the sign in the type, as the printer wants it. */
+static void serial_hex(const ASN1_INTEGER *sn, char *dst, size_t dstsz)
+{
+	int len = ASN1_STRING_length(sn);
+
+	cert_text_serial_hex(ASN1_STRING_get0_data(sn), len > 0 ? (size_t)len : 0,
+	                     ASN1_STRING_type(sn) == V_ASN1_NEG_INTEGER, dst, dstsz);
+}
+
+/*
+ * Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm):
+ * timegm() is not in C11 and mingw spells it differently, and mktime() would apply the
+ * local time zone.
+ */
+static long long days_from_civil(long long y, unsigned m, unsigned d)
+{
+	long long era;
+	unsigned yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = (unsigned)(y - era * 400);
+	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (long long)doe - 719468;
+}
+
+static int not_after(const ASN1_TIME *t, struct cert_info *out)
+{
+	struct tm tm;
+	unsigned y, m, d;
+
+	memset(&tm, 0, sizeof tm);
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return -1;
+	/* ASN1_TIME_to_tm has validated the fields; the checks bound them for the formatting. */
+	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31)
+		return -1;
+	y = (unsigned)(tm.tm_year + 1900);
+	m = (unsigned)tm.tm_mon + 1;
+	d = (unsigned)tm.tm_mday;
+	out->not_after[0] = (char)('0' + y / 1000);
+	out->not_after[1] = (char)('0' + y / 100 % 10);
+	out->not_after[2] = (char)('0' + y / 10 % 10);
+	out->not_after[3] = (char)('0' + y % 10);
+	out->not_after[4] = '-';
+	out->not_after[5] = (char)('0' + m / 10);
+	out->not_after[6] = (char)('0' + m % 10);
+	out->not_after[7] = '-';
+	out->not_after[8] = (char)('0' + d / 10);
+	out->not_after[9] = (char)('0' + d % 10);
+	out->not_after[10] = '\0';
+	out->not_after_epoch = days_from_civil(y, m, d) * 86400LL + tm.tm_hour * 3600LL +
+	                       tm.tm_min * 60LL + tm.tm_sec;
+	return 0;
+}
+
+int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+{
+	const unsigned char *p = der;
+	X509 *x = NULL;
+	int rc = -1;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof *out);
+	/* The cap keeps the long that d2i_X509 takes from being truncated. */
+	if (!der || len == 0 || len > CERT_TEXT_MAX)
+		return -1;
+	x = d2i_X509(NULL, &p, (long)len);
+	/* Bytes after the certificate mean the BLOB is not what OpenVPN would have sent. */
+	if (!x || p != der + len)
+		goto done;
+
+	name_cn(X509_get_subject_name(x), out->subject_cn, sizeof out->subject_cn);
+	name_cn(X509_get_issuer_name(x), out->issuer_cn, sizeof out->issuer_cn);
+	if (name_oneline(X509_get_subject_name(x), out->subject, sizeof out->subject) < 0)
+		goto done;
+	serial_hex(X509_get0_serialNumber(x), out->serial_hex, sizeof out->serial_hex);
+	if (not_after(X509_get0_notAfter(x), out) < 0)
+		goto done;
+	rc = 0;
+done:
+	if (rc < 0)
+		memset(out, 0, sizeof *out);
+	X509_free(x);
+	return rc;
+}

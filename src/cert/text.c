@@ -1,0 +1,264 @@
+/*
+ * The part of cert_info.h that needs no crypto library: base64, sanitising, the summary and the
+ * matching.  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
+ * the CryptoAPI) link the very same code, and a certificate reads the same on every platform.
+ */
+#include "cert/cert_info.h"
+#include "cert/text.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- printable UTF-8 ------------------------------------------------------------------------ */
+
+/*
+ * Length of the UTF-8 sequence at s (1 for a byte that starts none); *ok tells whether it is a
+ * character we are willing to send to a terminal.  Hand-written rather than left to the
+ * locale so the answer is the same on every platform.
+ */
+static size_t utf8_char(const unsigned char *s, size_t avail, bool *ok)
+{
+	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+	unsigned long cp;
+	size_t n;
+
+	*ok = false;
+	if (c < 0x80) {
+		*ok = c >= 0x20 && c != 0x7F;
+		return 1;
+	}
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+		cp = c & 0x1F;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		cp = c & 0x0F;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		if (c == 0xED)
+			hi = 0x9F; /* surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		cp = c & 0x07;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		if (c == 0xF4)
+			hi = 0x8F; /* past U+10FFFF */
+	} else {
+		return 1;
+	}
+	if (avail < n)
+		return 1;
+	for (size_t k = 1; k < n; k++) {
+		unsigned char b = s[k];
+		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
+			return 1;
+		cp = cp << 6 | (b & 0x3F);
+	}
+	/*
+	 * C1 controls (U+009B is CSI for many terminals), line separators and the bidi
+	 * controls that can make a name read differently from what it is.
+	 */
+	*ok = !(cp < 0xA0 || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
+	        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
+	return n;
+}
+
+void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len)
+{
+	size_t o = 0;
+
+	if (dstsz == 0)
+		return;
+	for (size_t i = 0; i < len;) {
+		bool ok;
+		size_t n = utf8_char(src + i, len - i, &ok);
+		const unsigned char *from = ok ? src + i : (const unsigned char *)"?";
+		size_t cnt = ok ? n : 1;
+
+		if (cnt > dstsz - 1 - o)
+			break;
+		memcpy(dst + o, from, cnt);
+		o += cnt;
+		i += n;
+	}
+	dst[o] = '\0';
+}
+
+void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
+                          size_t dstsz)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t o = 0;
+
+	if (negative && dstsz - o > 1)
+		dst[o++] = '-';
+	if (len == 0 && dstsz - o > 2) {
+		dst[o++] = '0';
+		dst[o++] = '0';
+	}
+	for (size_t i = 0; i < len && dstsz - o > 2; i++) {
+		dst[o++] = hex[mag[i] >> 4];
+		dst[o++] = hex[mag[i] & 0x0F];
+	}
+	dst[o] = '\0';
+}
+
+/* ---- base64 --------------------------------------------------------------------------------- */
+
+static bool is_b64(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+	       c == '+' || c == '/';
+}
+
+/* The 6 bits of a character b64_decode() has already checked; padding counts as zero bits. */
+static unsigned sextet(unsigned char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return (unsigned)(c - 'A');
+	if (c >= 'a' && c <= 'z')
+		return (unsigned)(c - 'a' + 26);
+	if (c >= '0' && c <= '9')
+		return (unsigned)(c - '0' + 52);
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return 0;
+}
+
+/*
+ * Strict on purpose: OpenVPN sends the BLOB as one line with padding, so whitespace, missing
+ * padding or '=' anywhere but at the end mean it is not a BLOB (the decoders of OpenSSL and
+ * crypt32 would skip some of that).  As with OpenSSL's decoder, the unused low bits of a padded
+ * last group are not checked.
+ */
+static unsigned char *b64_decode(const char *in, size_t *outlen)
+{
+	size_t len = strlen(in), pad = 0, o = 0;
+	unsigned char *buf;
+
+	if (len == 0 || len % 4 != 0 || len > CERT_TEXT_MAX)
+		return NULL;
+	if (in[len - 1] == '=') {
+		pad++;
+		if (in[len - 2] == '=')
+			pad++;
+	}
+	for (size_t i = 0; i < len - pad; i++)
+		if (!is_b64((unsigned char)in[i]))
+			return NULL;
+	buf = malloc(len / 4 * 3);
+	if (!buf)
+		return NULL;
+	for (size_t i = 0; i < len; i += 4) {
+		unsigned long v = 0;
+
+		for (size_t k = 0; k < 4; k++)
+			v = v << 6 | sextet((unsigned char)in[i + k]);
+		buf[o++] = (unsigned char)(v >> 16);
+		buf[o++] = (unsigned char)(v >> 8);
+		buf[o++] = (unsigned char)v;
+	}
+	/* The padding decoded as zero bytes that are not part of the DER. */
+	*outlen = o - pad;
+	return buf;
+}
+
+/* ---- cert_info.h ---------------------------------------------------------------------------- */
+
+int cert_info_from_base64(const char *blob, struct cert_info *out)
+{
+	unsigned char *der;
+	size_t derlen = 0;
+	int rc;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof *out);
+	if (!blob)
+		return -1;
+	der = b64_decode(blob, &derlen);
+	if (!der)
+		return -1;
+	/* The backend checks the DER framing (trailing bytes included) and zeroes out on failure. */
+	rc = cert_info_from_der(der, derlen, out);
+	free(der);
+	return rc;
+}
+
+/* Bounded by the array so a struct filled by hand without a NUL cannot be over-read. */
+static size_t field_len(const char *s, size_t max)
+{
+	const char *nul = memchr(s, '\0', max);
+	return nul ? (size_t)(nul - s) : max;
+}
+
+void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
+{
+	char tmp[1024];
+	const char *who;
+	int wholen, isslen, datelen;
+
+	if (!buf || bufsz == 0)
+		return;
+	if (!ci) {
+		buf[0] = '\0';
+		return;
+	}
+	if (ci->subject_cn[0]) {
+		who = ci->subject_cn;
+		wholen = (int)field_len(ci->subject_cn, sizeof ci->subject_cn);
+	} else {
+		who = ci->subject;
+		wholen = (int)field_len(ci->subject, sizeof ci->subject);
+	}
+	if (wholen == 0) {
+		who = "?";
+		wholen = 1;
+	}
+	isslen = (int)field_len(ci->issuer_cn, sizeof ci->issuer_cn);
+	datelen = (int)field_len(ci->not_after, sizeof ci->not_after);
+	if (isslen > 0)
+		snprintf(tmp, sizeof tmp, "%.*s (issuer %.*s, expires %.*s)", wholen, who, isslen,
+		         ci->issuer_cn, datelen, ci->not_after);
+	else
+		snprintf(tmp, sizeof tmp, "%.*s (expires %.*s)", wholen, who, datelen, ci->not_after);
+	/* Again, so that a struct filled by hand cannot carry escapes to the terminal either. */
+	cert_text_sanitize(buf, bufsz, (const unsigned char *)tmp, strlen(tmp));
+}
+
+static unsigned char ascii_lower(unsigned char c)
+{
+	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
+}
+
+/* strcasestr is a GNU/BSD extension (missing on mingw) and tolower() follows the locale. */
+static bool contains_nocase(const char *hay, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = 0; i + n <= len; i++) {
+		size_t k = 0;
+		while (k < n && ascii_lower((unsigned char)hay[i + k]) == ascii_lower((unsigned char)needle[k]))
+			k++;
+		if (k == n)
+			return true;
+	}
+	return false;
+}
+
+bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern)
+{
+	if (!pattern || !pattern[0])
+		return true;
+	if (pkcs11_id && contains_nocase(pkcs11_id, strlen(pkcs11_id), pattern))
+		return true;
+	if (!ci)
+		return false;
+	return contains_nocase(ci->subject_cn, field_len(ci->subject_cn, sizeof ci->subject_cn),
+	                       pattern) ||
+	       contains_nocase(ci->subject, field_len(ci->subject, sizeof ci->subject), pattern);
+}

@@ -1,0 +1,35 @@
+/*
+ * What the two cert_info.h backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with the
+ * CryptoAPI) share with the portable part in cert/text.c.  Only for those three files: having
+ * one copy of these rules is what keeps both backends showing a certificate the same way.
+ */
+#ifndef OVPN_TOKEN_CERT_TEXT_H
+#define OVPN_TOKEN_CERT_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/*
+ * Upper bound for a BLOB's base64 text and for the DER handed to cert_info_from_der().  A real
+ * certificate is a few kilobytes; the cap keeps the backends' int/long/DWORD lengths far from
+ * overflowing.
+ */
+#define CERT_TEXT_MAX (1024 * 1024)
+
+/*
+ * Copies len bytes (which may hold NULs) into dst as printable UTF-8: control characters (C0,
+ * DEL, C1), line separators, bidi controls and invalid UTF-8 become one '?' each.  Stops before
+ * a character that would not fit, so the result is never a broken sequence.  Always
+ * NUL-terminates when dstsz > 0.
+ */
+void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len);
+
+/*
+ * The serial number as `openssl x509 -serial` prints it: '-' when negative, then the big-endian
+ * magnitude mag[0..len) in upper-case hex, "00" when len is 0.  Cut at a whole byte, always
+ * NUL-terminated (dstsz must be > 0).
+ */
+void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
+                          size_t dstsz);
+
+#endif

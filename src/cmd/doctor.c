@@ -1,0 +1,309 @@
+/*
+ * ovpn-token doctor [CONFIG]: checks everything a smartcard login needs, one line per check:
+ *   "OK   ..."  fine
+ *   "WARN ..."  works, but worth knowing (a PIN count low, a certificate expiring soon, ...)
+ *   "FAIL ..."  `start` will not get through; a "-- hint:" says what to do
+ * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_INTERNAL (1) when something did.
+ *
+ * PC/SC is only needed by smartcard providers (OpenSC): its lines are FAIL when the provider
+ * found no token (PC/SC is then the likely cause) and WARN when a token was found anyway
+ * (a software token such as SoftHSM2 needs no PC/SC).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "cmd/cmd.h"
+#include "cli/exit_codes.h"
+#include "openvpn/probe.h"
+#include "openvpn/config.h"
+#include "pkcs11/id_codec.h"
+#include "pcsc/check.h"
+#include "pkcs11/provider.h"
+#include "pkcs11/provider_select.h"
+#include "platform/platform.h"
+#include "ui/output.h"
+
+#define SOON_SECONDS (30LL * 24 * 3600)
+#define MAX_TOKENS 16
+
+enum level { LEVEL_OK, LEVEL_WARN, LEVEL_FAIL };
+
+struct doctor {
+	int fails;
+	int warns;
+};
+
+/* Token labels, reader names and DNs come from the card: no control byte is printed. */
+static void report(struct doctor *d, enum level lv, const char *fmt, ...) PRINTF_LIKE(3, 4);
+static void report(struct doctor *d, enum level lv, const char *fmt, ...)
+{
+	static const char *const tags[] = {"OK   ", "WARN ", "FAIL "};
+	char line[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	for (char *p = line; *p != '\0'; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	printf("%s%s\n", tags[lv], line);
+	fflush(stdout);
+	if (lv == LEVEL_FAIL)
+		d->fails++;
+	else if (lv == LEVEL_WARN)
+		d->warns++;
+}
+
+static void check_openvpn(struct doctor *d, const char *given)
+{
+	char program[512], err[512];
+	struct openvpn_probe probe;
+
+	if (given != NULL)
+		snprintf(program, sizeof program, "%s", given);
+	else if (plat_find_openvpn(program, sizeof program) != 0) {
+		report(d, LEVEL_FAIL, "openvpn not found -- hint: install OpenVPN, or give --openvpn PATH");
+		return;
+	}
+	if (openvpn_probe(program, &probe, err, sizeof err) != 0) {
+		report(d, LEVEL_FAIL, "openvpn %s does not run: %s -- hint: give a working one with "
+		       "--openvpn PATH", program, err);
+		return;
+	}
+	report(d, LEVEL_OK, "openvpn %s: %s", program, probe.version);
+	if (probe.pkcs11)
+		report(d, LEVEL_OK, "openvpn is built with PKCS#11 support ([PKCS11])");
+	else
+		report(d, LEVEL_FAIL, "openvpn is built without PKCS#11 support (no [PKCS11] in "
+		       "--version) -- hint: install an OpenVPN built with pkcs11-helper");
+}
+
+/* -1 when the config cannot be read (then its checks are skipped). */
+static int check_config(struct doctor *d, const char *name, struct ovpn_config_facts *facts)
+{
+	char path[1024];
+	FILE *f;
+	int rc;
+
+	memset(facts, 0, sizeof *facts);
+	if (plat_resolve_config(name, path, sizeof path) != 0 || (f = fopen(path, "r")) == NULL) {
+		report(d, LEVEL_FAIL, "config %s: not found or not readable", name);
+		return -1;
+	}
+	rc = ovpn_config_scan(f, facts);
+	fclose(f);
+	if (rc != 0) {
+		report(d, LEVEL_FAIL, "config %s: read error", path);
+		return -1;
+	}
+	report(d, LEVEL_OK, "config %s read", path);
+	if (facts->pkcs11_providers[0] != '\0')
+		report(d, LEVEL_OK, "config names its PKCS#11 provider: %s", facts->pkcs11_providers);
+	else
+		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
+		       "'pkcs11-providers %s' (or your token's provider)",
+		       plat_default_pkcs11_providers()[0]);
+	if (facts->management)
+		report(d, LEVEL_WARN, "config has its own 'management' line; start puts its own on "
+		       "the command line -- hint: remove it from the config");
+	if (facts->management_conflicts[0] != '\0')
+		report(d, LEVEL_FAIL, "config has %s, which start cannot work with -- hint: remove it "
+		       "from the config", facts->management_conflicts);
+	return 0;
+}
+
+static const char *pin_words(enum p11_pin_state s)
+{
+	switch (s) {
+	case P11_PIN_COUNT_LOW:
+		return "a wrong PIN was entered since the last right one (PIN count low)";
+	case P11_PIN_FINAL_TRY:
+		return "one more wrong PIN locks it (final try)";
+	case P11_PIN_LOCKED:
+		return "its PIN is locked";
+	default:
+		return "PIN ok";
+	}
+}
+
+/* tokens[0..n) as p11_list_tokens() gave them (n < 0: it failed with err). */
+static void check_tokens(struct doctor *d, const struct p11_token *tokens, int n,
+                         const char *err, const char *provider)
+{
+	if (n < 0) {
+		report(d, LEVEL_FAIL, "%s", err);
+		return;
+	}
+	if (n == 0) {
+		report(d, LEVEL_FAIL, "no token found through %s -- hint: insert the card or token; "
+		       "for a smartcard check the reader and pcscd lines", provider);
+		return;
+	}
+	for (int i = 0; i < n && i < MAX_TOKENS; i++) {
+		const struct p11_token *t = &tokens[i];
+		enum level lv = t->pin_state == P11_PIN_LOCKED     ? LEVEL_FAIL
+		                : t->pin_state == P11_PIN_COUNT_LOW ||
+		                          t->pin_state == P11_PIN_FINAL_TRY
+		                        ? LEVEL_WARN
+		                        : LEVEL_OK;
+
+		report(d, lv, "token '%s' in %s: %s%s", t->label, t->slot_description,
+		       pin_words(t->pin_state),
+		       lv == LEVEL_FAIL ? " -- hint: unblock it with the PUK (e.g. pkcs11-tool "
+		                          "--unlock-pin --login --login-type so)"
+		       : lv == LEVEL_WARN ? " -- hint: take care typing the PIN"
+		                          : "");
+	}
+}
+
+static void check_pcsc(struct doctor *d, bool have_token)
+{
+	/* A found token means this provider gets by without PC/SC (or PC/SC is fine). */
+	enum level bad = have_token ? LEVEL_WARN : LEVEL_FAIL;
+	struct pcsc_status st;
+	char names[1024] = "";
+
+	pcsc_check(&st);
+	if (!st.built_in) {
+		report(d, LEVEL_WARN, "%s", st.error);
+		return;
+	}
+	if (!st.service) {
+		report(d, bad, "pcscd not reachable (%s) -- hint: %s", st.error,
+		       plat_pcsc_service_hint());
+		return;
+	}
+	report(d, LEVEL_OK, "pcscd reachable");
+	if (st.nreaders == 0) {
+		report(d, bad, "no smartcard reader connected%s%s -- hint: plug in the reader",
+		       st.error[0] != '\0' ? ": " : "", st.error);
+		return;
+	}
+	for (size_t i = 0; i < st.nreaders && i < PCSC_MAX_READERS; i++) {
+		size_t used = strlen(names);
+
+		snprintf(names + used, sizeof names - used, "%s'%s'", i > 0 ? ", " : "",
+		         st.readers[i].name);
+	}
+	report(d, LEVEL_OK, "%lu reader(s): %s", (unsigned long)st.nreaders, names);
+	if (st.ncards == 0) {
+		report(d, bad, "no card in any reader -- hint: insert the card");
+		return;
+	}
+	for (size_t i = 0; i < st.nreaders && i < PCSC_MAX_READERS; i++)
+		if (st.readers[i].card_present)
+			report(d, LEVEL_OK, "card present in '%s'", st.readers[i].name);
+}
+
+static bool usable(const struct p11_cert *c, long long now)
+{
+	return c->described && now >= c->not_before_epoch && now <= c->not_after_epoch;
+}
+
+static void report_cert(struct doctor *d, const struct p11_cert *c, long long now, bool matters)
+{
+	const char *who = c->subject_cn[0] != '\0' ? c->subject_cn : c->subject;
+
+	if (!c->described)
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate %s on token '%s' cannot "
+		       "be read", c->serialized_id, c->token.label);
+	else if (now > c->not_after_epoch)
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
+		       "on %s UTC -- hint: get it renewed", who, c->token.label, c->not_after);
+	else if (now < c->not_before_epoch)
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' is not "
+		       "valid before %s UTC -- hint: check the computer's clock", who,
+		       c->token.label, c->not_before);
+	else if (c->not_after_epoch - now < SOON_SECONDS)
+		report(d, LEVEL_WARN, "certificate '%s' on token '%s' EXPIRES SOON (%s UTC) -- hint: "
+		       "get it renewed", who, c->token.label, c->not_after);
+	else
+		report(d, LEVEL_OK, "certificate '%s' on token '%s' valid until %s UTC", who,
+		       c->token.label, c->not_after);
+}
+
+static void check_certs(struct doctor *d, struct p11_provider *p,
+                        const struct ovpn_config_facts *facts)
+{
+	struct p11_cert_list list;
+	struct p11_id_fields idf;
+	long long now = (long long)time(NULL);
+	const struct p11_cert *chosen = NULL;
+	size_t nusable = 0;
+	char err[512];
+
+	if (p11_list_certs(p, &list, err, sizeof err) != 0) {
+		report(d, LEVEL_FAIL, "%s", err);
+		return;
+	}
+	if (list.count == 0) {
+		report(d, LEVEL_FAIL, "no certificate on the tokens%s%s -- hint: the token needs a "
+		       "certificate with a CKA_ID beside its key", err[0] ? ": " : "", err);
+		return;
+	}
+	if (facts->pkcs11_id) {
+		for (size_t i = 0; i < list.count && chosen == NULL; i++)
+			if (p11_id_equal(list.items[i].serialized_id, facts->pkcs11_id_value))
+				chosen = &list.items[i];
+	}
+	for (size_t i = 0; i < list.count; i++)
+		nusable += usable(&list.items[i], now);
+	for (size_t i = 0; i < list.count; i++) {
+		const struct p11_cert *c = &list.items[i];
+		/* Only the configured certificate matters, or, without one, the last usable one. */
+		bool matters = chosen != NULL ? c == chosen : nusable == 0;
+
+		report_cert(d, c, now, matters);
+	}
+	if (facts->pkcs11_id) {
+		if (p11_id_decode(facts->pkcs11_id_value, &idf, err, sizeof err) != 0)
+			report(d, LEVEL_FAIL, "config's pkcs11-id '%s' is malformed (%s) -- hint: copy an "
+			       "id from `ovpn-token list`", facts->pkcs11_id_value, err);
+		else if (chosen == NULL)
+			report(d, LEVEL_FAIL, "config's pkcs11-id names no certificate on the tokens "
+			       "present -- hint: insert that token, or copy an id from `ovpn-token list`");
+		else
+			report(d, LEVEL_OK, "config's pkcs11-id names certificate '%s' on token '%s'",
+			       chosen->subject_cn, chosen->token.label);
+	}
+	p11_cert_list_free(&list);
+}
+
+int cmd_doctor(const struct options *opts)
+{
+	struct doctor d = {0, 0};
+	struct ovpn_config_facts facts;
+	struct p11_provider *p;
+	enum p11_provider_source source;
+	char used[512], err[768];
+	int ntokens = 0;
+
+	memset(&facts, 0, sizeof facts);
+	check_openvpn(&d, opts->openvpn);
+	if (opts->target != NULL)
+		check_config(&d, opts->target, &facts);
+	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used,
+	                        &source, err, sizeof err);
+	if (p == NULL) {
+		report(&d, LEVEL_FAIL, "%s -- hint: install OpenSC (opensc-pkcs11) or name the "
+		       "provider with --provider LIB", err);
+		check_pcsc(&d, false);
+	} else {
+		struct p11_token tokens[MAX_TOKENS];
+
+		report(&d, LEVEL_OK, "PKCS#11 provider %s loads (from %s)", used,
+		       p11_provider_source_name(source));
+		/* The PC/SC lines come first but their level depends on whether a token is there. */
+		ntokens = p11_list_tokens(p, tokens, MAX_TOKENS, err, sizeof err);
+		check_pcsc(&d, ntokens > 0);
+		check_tokens(&d, tokens, ntokens, err, used);
+		if (ntokens > 0)
+			check_certs(&d, p, &facts);
+		p11_provider_close(p);
+	}
+	printf("%d check(s) failed, %d warning(s)\n", d.fails, d.warns);
+	return d.fails > 0 ? EXIT_CHECK_FAILED : EXIT_OK;
+}

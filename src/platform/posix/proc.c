@@ -1,0 +1,137 @@
+/* POSIX: running openvpn as our child. */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+
+struct plat_child {
+	pid_t pid;
+	bool reaped;
+	int status;
+};
+
+static int decode_status(int raw)
+{
+	if (WIFEXITED(raw))
+		return WEXITSTATUS(raw);
+	if (WIFSIGNALED(raw))
+		return 128 + WTERMSIG(raw);
+	return 255;
+}
+
+/* In the child: never returns.  exec failure travels back through report_fd. */
+static void exec_child(const char *const *argv, const char *log_path, int report_fd)
+{
+	int log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int e;
+
+	/* Its own process group: the terminal's Ctrl-C is ours to turn into a clean stop. */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	if (log_fd == -1 || null_fd == -1 || dup2(null_fd, 0) == -1 || dup2(log_fd, 1) == -1 ||
+	    dup2(log_fd, 2) == -1) {
+		e = errno;
+		(void)!write(report_fd, &e, sizeof e);
+		_exit(127);
+	}
+	/* Our secrets' credentials directory is not openvpn's (nor its scripts') business. */
+	unsetenv("CREDENTIALS_DIRECTORY");
+	execvp(argv[0], (char *const *)argv);
+	e = errno;
+	(void)!write(report_fd, &e, sizeof e);
+	_exit(127);
+}
+
+struct plat_child *plat_spawn(const char *const *argv, const char *log_path, char *err,
+                              size_t errsz)
+{
+	struct plat_child *c = calloc(1, sizeof *c);
+	int report[2], child_errno = 0;
+	ssize_t got;
+
+	if (c == NULL || pipe(report) != 0) {
+		snprintf(err, errsz, "cannot start %s: %s", argv[0], strerror(errno));
+		free(c);
+		return NULL;
+	}
+	fcntl(report[0], F_SETFD, FD_CLOEXEC);
+	fcntl(report[1], F_SETFD, FD_CLOEXEC);
+	c->pid = fork();
+	if (c->pid == 0)
+		exec_child(argv, log_path, report[1]);
+	close(report[1]);
+	if (c->pid == -1) {
+		snprintf(err, errsz, "cannot start %s: %s", argv[0], strerror(errno));
+		close(report[0]);
+		free(c);
+		return NULL;
+	}
+	do
+		got = read(report[0], &child_errno, sizeof child_errno);
+	while (got == -1 && errno == EINTR);
+	close(report[0]);
+	if (got > 0) {
+		snprintf(err, errsz, "cannot run %s: %s", argv[0], strerror(child_errno));
+		waitpid(c->pid, NULL, 0);
+		free(c);
+		return NULL;
+	}
+	return c;
+}
+
+bool plat_child_exited(struct plat_child *c, int *status)
+{
+	int raw;
+
+	if (!c->reaped && waitpid(c->pid, &raw, WNOHANG) == c->pid) {
+		c->reaped = true;
+		c->status = decode_status(raw);
+	}
+	if (c->reaped && status != NULL)
+		*status = c->status;
+	return c->reaped;
+}
+
+static bool wait_exit(struct plat_child *c, int timeout_ms)
+{
+	for (int waited = 0; waited < timeout_ms; waited += 20) {
+		if (plat_child_exited(c, NULL))
+			return true;
+		plat_sleep_ms(20);
+	}
+	return plat_child_exited(c, NULL);
+}
+
+int plat_child_stop(struct plat_child *c, int timeout_ms)
+{
+	if (wait_exit(c, timeout_ms))
+		return c->status;
+	kill(c->pid, SIGTERM);
+	if (wait_exit(c, 3000))
+		return c->status;
+	kill(c->pid, SIGKILL);
+	waitpid(c->pid, NULL, 0);
+	c->reaped = true;
+	c->status = 128 + SIGKILL;
+	return c->status;
+}
+
+void plat_child_free(struct plat_child *c)
+{
+	free(c);
+}
+
+long plat_child_pid(const struct plat_child *c)
+{
+	return (long)c->pid;
+}

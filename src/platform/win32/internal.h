@@ -1,0 +1,64 @@
+/*
+ * What the Win32 platform files share among themselves.
+ *
+ * Text convention: everything above platform.h is UTF-8.  The Win32 files turn it into UTF-16 at
+ * the system boundary and call only the W functions, so names with non-ASCII characters (a user
+ * profile "C:\Users\Jürgen", a token label, a PIN) work whatever the console's ANSI code page is.
+ */
+#ifndef OVPN_TOKEN_WIN32_INTERNAL_H
+#define OVPN_TOKEN_WIN32_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <wchar.h>
+
+#include <winsock2.h>
+#include <windows.h>
+
+struct plat_sock;
+
+/* ---- interrupts (sys.c) ---- */
+
+/* Manual-reset event the console control handler sets; plat_take_interrupt() resets it. */
+HANDLE win32_wake_event(void);
+bool win32_interrupt_pending(void);
+
+/* ---- the management connection (net.c) ---- */
+
+SOCKET win32_sock_handle(const struct plat_sock *s);
+/* Event signalled on FD_READ / FD_CLOSE for s (WSAEventSelect); NULL for s == NULL. */
+HANDLE win32_sock_event(const struct plat_sock *s);
+/* After win32_sock_event fired: true when the peer has closed or the connection broke. */
+bool win32_sock_peer_gone(struct plat_sock *s);
+
+/* ---- text and paths (text.c) ---- */
+
+/* UTF-8 -> newly allocated UTF-16 (free()).  NULL for invalid UTF-8 or out of memory. */
+wchar_t *win32_widen(const char *utf8);
+/* UTF-16 (len units, or -1: up to the NUL) -> UTF-8 in out.  -1 when it does not fit. */
+int win32_narrow(const wchar_t *w, int len, char *out, size_t outsz);
+/* A Win32 error code as one line of text (no trailing period or line end). */
+void win32_error_text(DWORD code, char *buf, size_t bufsz);
+/* An environment variable as UTF-8; -1 when unset or too long. */
+int win32_getenv(const wchar_t *name, char *out, size_t outsz);
+bool win32_file_exists(const char *path);
+bool win32_dir_exists(const char *path);
+/* Creates path and its missing parents (with the default, inherited ACL). */
+int win32_make_dirs(const char *path);
+/*
+ * The command line CreateProcess needs for argv, quoted so that the child's C runtime
+ * (CommandLineToArgvW rules) gets exactly argv back.  NULL when out of memory.
+ */
+wchar_t *win32_build_cmdline(const char *const *argv);
+/* Searches %PATH% for name (".exe" added when it has no extension).  -1 when not found. */
+int win32_search_path(const char *name, char *out, size_t outsz);
+
+/* ---- security (acl.c) ---- */
+
+/*
+ * A security descriptor whose DACL (protected: nothing inherited) grants full access to the
+ * current user and SYSTEM only, inheritable to what a directory will hold.  LocalFree() it.
+ */
+PSECURITY_DESCRIPTOR win32_owner_only_sd(void);
+
+#endif

@@ -1,0 +1,27 @@
+/*
+ * Where a secret can come from without a person: a file, an inherited descriptor, or a systemd
+ * credential ($CREDENTIALS_DIRECTORY/NAME).  Never the command line or the environment.
+ */
+#ifndef OVPN_TOKEN_SECRET_SOURCE_H
+#define OVPN_TOKEN_SECRET_SOURCE_H
+
+#include <stdbool.h>
+
+#include "secret/secret.h"
+
+struct secret_source {
+	const char *what;       /* "PIN", "management password": for messages */
+	const char *file;       /* NULL: none */
+	bool file_must_be_private;
+	int fd;                 /* -1: none; read once */
+	bool fd_consumed;
+	const char *credential; /* the credential's name, NULL: none */
+	bool disabled;          /* it gave a secret that was rejected: never ask it again */
+};
+
+/* What can be checked before anything is sent: refuses a PIN file others can read. */
+int secret_source_check(const struct secret_source *src);
+/* 1: out holds the secret; 0: no source has one; -1: a source failed (said why). */
+int secret_source_read(struct secret_source *src, struct secret *out);
+
+#endif

@@ -1,0 +1,81 @@
+/*
+ * Lockout protection: before a PIN goes to the token, look at what the token itself says about
+ * its PIN (through the same PKCS#11 provider OpenVPN uses).  A locked token gets no attempt; on
+ * the final try a person must confirm, and --batch never risks it.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "pkcs11/provider.h"
+#include "session/internal.h"
+#include "ui/output.h"
+#include "ui/prompt.h"
+
+/*
+ * A fresh look each time: some modules (SoftHSM2) read their state once at load, and the
+ * flags change with every wrong PIN.
+ */
+static enum p11_pin_state read_pin_state(const struct session *s, const char *label)
+{
+	struct p11_provider *p;
+	enum p11_pin_state state;
+	char err[300];
+
+	if (s->provider[0] == '\0' || !p11_available())
+		return P11_PIN_UNKNOWN;
+	p = p11_provider_open(s->provider, err, sizeof err);
+	if (p == NULL) {
+		out_verbose("cannot look at the token's PIN state: %s", err);
+		return P11_PIN_UNKNOWN;
+	}
+	state = p11_token_pin_state(p, label);
+	p11_provider_close(p);
+	return state;
+}
+
+static bool confirm_final_try(struct session *s, const char *label)
+{
+	char answer[16];
+	enum plat_read_result r;
+
+	r = prompt_text(s->conn->sock, answer, sizeof answer,
+	                "Final try: one more wrong PIN locks token '%s'. Continue? [y/N] ", label);
+	if (r == PLAT_READ_OK && (strcmp(answer, "y") == 0 || strcmp(answer, "yes") == 0))
+		return true;
+	if (r == PLAT_READ_PEER_GONE)
+		return false;
+	out_status("Cancelled: no PIN sent.");
+	session_finish(s, EXIT_CANCELLED);
+	return false;
+}
+
+bool session_token_allows_pin(struct session *s, const char *label)
+{
+	switch (read_pin_state(s, label)) {
+	case P11_PIN_LOCKED:
+		out_error("token '%s' is locked: it accepts no PIN until it is unblocked (with its "
+		          "PUK or security officer PIN); nothing was sent",
+		          label);
+		session_finish(s, EXIT_TOKEN_LOCKED);
+		return false;
+	case P11_PIN_FINAL_TRY:
+		if (s->opts->batch) {
+			out_error("token '%s' is on its final PIN try; not risking it in --batch", label);
+			session_finish(s, EXIT_TOKEN_LOCKED);
+			return false;
+		}
+		if (!plat_interactive()) {
+			out_error("token '%s' is on its final PIN try and nobody can confirm", label);
+			session_finish(s, EXIT_TOKEN_LOCKED);
+			return false;
+		}
+		return confirm_final_try(s, label);
+	case P11_PIN_COUNT_LOW:
+		out_status("Token '%s' saw a wrong PIN since the last good one: few tries are left.",
+		           label);
+		return true;
+	default:
+		return true;
+	}
+}
