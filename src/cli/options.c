@@ -176,6 +176,11 @@ int options_parse(int argc, char **argv, struct options *opts)
 		return -1;
 	}
 	opts->target = noperands > 0 ? operands[0] : NULL;
+	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
+	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0') {
+		out_error("--cert needs a non-empty PATTERN (part of the certificate's subject or id)");
+		return -1;
+	}
 	return 0;
 }
 void options_print_help(void)
