@@ -239,6 +239,8 @@ void options_print_help(void)
 	    "  8  management password rejected\n"
 	    "  9  --batch, and OpenVPN asked for something no source gives\n"
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
-	    " 11  doctor: at least one check failed\n",
+	    " 11  doctor: at least one check failed\n"
+	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
+	    " 13  start: another ovpn-token already runs this config\n",
 	    stdout);
 }
