@@ -7,7 +7,7 @@ PORTABLE_SRC := \
 	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/start.c src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/reply_queue.c \
-	src/openvpn/config.c src/openvpn/probe.c \
+	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/cert.c src/session/lockout.c src/session/password.c src/session/session.c \
 	src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
@@ -28,8 +28,8 @@ NO_P11_SRC := \
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
-POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c net.c peer.c proc.c sys.c tty.c)
-WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c net.c peer.c proc.c sys.c text.c tty.c)
+POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c sys.c tty.c)
+WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c sys.c text.c tty.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 

@@ -176,6 +176,11 @@ int options_parse(int argc, char **argv, struct options *opts)
 		return -1;
 	}
 	opts->target = noperands > 0 ? operands[0] : NULL;
+	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
+	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0') {
+		out_error("--cert needs a non-empty PATTERN (part of the certificate's subject or id)");
+		return -1;
+	}
 	return 0;
 }
 void options_print_help(void)
@@ -234,6 +239,8 @@ void options_print_help(void)
 	    "  8  management password rejected\n"
 	    "  9  --batch, and OpenVPN asked for something no source gives\n"
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
-	    " 11  doctor: at least one check failed\n",
+	    " 11  doctor: at least one check failed\n"
+	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
+	    " 13  start: another ovpn-token already runs this config\n",
 	    stdout);
 }

@@ -100,8 +100,18 @@ static void test_value_may_start_with_dash(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "list", "--cert", "-x-"), 0);
 	assert_string_equal(o.cert_pattern, "-x-");
-	assert_int_equal(PARSE(&o, "list", "--cert="), 0);
-	assert_string_equal(o.cert_pattern, "");
+	assert_int_equal(PARSE(&o, "list", "--cert=-"), 0);
+	assert_string_equal(o.cert_pattern, "-");
+}
+
+/* An empty pattern is in every subject: refused rather than choosing whatever comes first. */
+static void test_empty_cert_pattern_refused(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "start", "--cert=", "x.conf"), -1);
+	assert_int_equal(PARSE(&o, "start", "--cert", "", "x.conf"), -1);
 }
 
 static void test_fd_options(void **state)
@@ -440,6 +450,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_string_options),
 		cmocka_unit_test(test_value_may_start_with_dash),
+		cmocka_unit_test(test_empty_cert_pattern_refused),
 		cmocka_unit_test(test_fd_options),
 		cmocka_unit_test(test_fd_validation),
 		cmocka_unit_test(test_bool_options),

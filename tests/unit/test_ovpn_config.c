@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "openvpn/config.h"
+#include "openvpn/config_check.h"
 
 /* Scans text as a config file; the facts start as garbage so the scan must set each one. */
 static void scan(const char *text, struct ovpn_config_facts *facts)
@@ -392,9 +393,73 @@ static void test_real_file(void **state)
 	fclose(f);
 }
 
+/* The lines that fight a managed start, with their line numbers. */
+static void test_lines_that_fight_start(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\n# daemon\ndaemon myname\nlog-append 'logs/x.log'\naskpass\ncd /etc/vpn\n", &facts);
+	assert_int_equal(facts.daemon_line, 3);
+	assert_int_equal(facts.log_line, 4);
+	assert_string_equal(facts.log_file, "logs/x.log");
+	assert_int_equal(facts.askpass_line, 5);
+	assert_false(facts.askpass_has_file);
+	assert_int_equal(facts.cd_line, 6);
+	assert_string_equal(facts.cd_dir, "/etc/vpn");
+	scan("askpass pass.txt\n<ca>\ndaemon\n</ca>\n", &facts);
+	assert_true(facts.askpass_has_file);
+	assert_int_equal(facts.daemon_line, 0);
+}
+
+/* The files doctor checks: as written, with their option and line; inline ones are not files. */
+static void test_files_named(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("ca ca.crt\ntls-auth \"ta key.bin\" 1\nauth-user-pass\nauth-user-pass creds\n"
+	     "cert [inline]\nup \"/etc/openvpn/up.sh arg\"\n", &facts);
+	assert_int_equal(facts.nfiles, 4);
+	assert_string_equal(facts.files[0].option, "ca");
+	assert_string_equal(facts.files[0].path, "ca.crt");
+	assert_int_equal(facts.files[0].line, 1);
+	assert_string_equal(facts.files[1].path, "ta key.bin");
+	assert_string_equal(facts.files[2].option, "auth-user-pass");
+	assert_string_equal(facts.files[2].path, "creds");
+	assert_true(facts.files[3].is_script);
+	assert_string_equal(facts.files[3].path, "/etc/openvpn/up.sh arg");
+}
+
+/* start and doctor judge alike: a FAIL for daemon and for pkcs11-id with --cert. */
+static void test_config_check(void **state)
+{
+	struct ovpn_config_facts facts;
+	struct config_finding f[CONFIG_MAX_FINDINGS];
+	size_t n;
+
+	(void)state;
+	scan("daemon\npkcs11-id 'x/y/z/w/45'\naskpass\n", &facts);
+	n = config_check(&facts, false, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 2);
+	assert_int_equal(f[0].severity, CONFIG_FAIL);
+	assert_int_equal(f[0].line, 1);
+	assert_int_equal(f[1].severity, CONFIG_WARN);
+	assert_int_equal(f[1].line, 3);
+	n = config_check(&facts, true, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 3);
+	assert_int_equal(f[1].severity, CONFIG_FAIL);
+	assert_int_equal(f[1].line, 2);
+	scan("client\n", &facts);
+	assert_int_equal(config_check(&facts, true, f, CONFIG_MAX_FINDINGS), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines_that_fight_start),
+		cmocka_unit_test(test_files_named),
+		cmocka_unit_test(test_config_check),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_plain_client),
 		cmocka_unit_test(test_pkcs11_id),
