@@ -18,12 +18,12 @@ PORTABLE_SRC := \
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
 	src/cert/cert_openssl.c src/cert/details_openssl.c \
-	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c \
+	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
 	src/pcsc/check.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
 NO_P11_SRC := \
 	src/cert/cert_wincrypt.c \
-	src/pkcs11/provider_none.c \
+	src/pkcs11/provider_none.c src/pkcs11/signer_none.c \
 	src/pcsc/check_none.c
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
@@ -44,6 +44,6 @@ UNIT_PORTABLE := \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reply_queue.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c \
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c
