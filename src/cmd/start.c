@@ -120,7 +120,7 @@ static int prepare_endpoint(struct launch *l, struct session *s)
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
-	const char *argv[14];
+	const char *argv[20];
 	char program[512], err[512];
 	int argc = 0;
 
@@ -142,8 +142,18 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	}
 	argv[argc++] = "--management-query-passwords";
 	argv[argc++] = "--management-hold";
-	if (!facts->pkcs11_id && !facts->pkcs11_id_management)
+	if (opts->external_key) {
+		/* OpenVPN asks us for the certificate and every signature (PROTOCOL.md). */
+		argv[argc++] = "--management-external-key";
+		argv[argc++] = "nopadding";
+		argv[argc++] = "pkcs1";
+		argv[argc++] = "pss";
+		argv[argc++] = "digest";
+		argv[argc++] = "--management-external-cert";
+		argv[argc++] = "ovpn-token";
+	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
 		argv[argc++] = "--pkcs11-id-management";
+	}
 	argv[argc] = NULL;
 	l->child = plat_spawn(argv, l->log_path, err, sizeof err);
 	if (l->child == NULL) {
@@ -310,6 +320,17 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 	}
 	if (read_config(l->config, facts) != 0)
 		return -1;
+	/*
+	 * OpenVPN 2.6.14 refuses --management-external-key next to --pkcs11-providers, and a
+	 * pkcs11-providers line alone makes it demand pkcs11-id or pkcs11-id-management.  The
+	 * config reaches openvpn unchanged, so every pkcs11-* line has to go.
+	 */
+	if (opts->external_key && facts->pkcs11_options[0] != '\0') {
+		out_error("%s: --external-key cannot be used with the config's %s: OpenVPN rejects "
+		          "PKCS#11 options together with --management-external-key. Remove them; "
+		          "give the module with --provider LIB", l->config, facts->pkcs11_options);
+		return -1;
+	}
 	if (facts->management)
 		out_verbose("The config's own 'management' line is replaced by a private one");
 	return choose_log_path(opts, l);

@@ -16,6 +16,11 @@ struct ovpn_config_facts {
 	 * "management-client management-query-proxy"; "" if none.
 	 */
 	char management_conflicts[256];
+	/*
+	 * Every pkcs11-* option the config has (pkcs11-providers included), space-separated, ""
+	 * if none: OpenVPN refuses them together with --management-external-key.
+	 */
+	char pkcs11_options[256];
 };
 
 /* Reads the options' names line by line (comments, inline <blocks> skipped).  -1 on I/O error. */
