@@ -29,6 +29,7 @@
 static char dir[256];
 static char rsa_id[P11_ID_MAX], ec_id[P11_ID_MAX];
 
+__attribute__((format(printf, 1, 2)))
 static void run(const char *fmt, ...)
 {
 	char cmd[2048];
