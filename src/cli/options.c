@@ -33,6 +33,7 @@ static const struct option_spec specs[] = {
 	STRING("status-file", status_file),
 	BOOL("batch", batch),
 	BOOL("no-cache", no_cache),
+	BOOL("external-key", external_key),
 	BOOL("restart", restart),
 	BOOL("json", json),
 	{"verbose", 'v', OPT_VERBOSITY, 0, VERBOSITY_VERBOSE},
@@ -204,6 +205,8 @@ void options_print_help(void)
 	    "                        ~/.local/state/ovpn-token/CONFIG.log)\n"
 	    "  --provider LIB        the PKCS#11 module (default: the config's pkcs11-providers,\n"
 	    "                        else OpenSC's, else p11-kit's proxy)\n"
+	    "  --external-key        sign on the token ourselves, not through OpenVPN's PKCS#11\n"
+	    "                        support (start; the config must have no pkcs11-* lines)\n"
 	    "Unattended use:\n"
 	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read it)\n"
 	    "  --pin-fd N            read the PIN from file descriptor N\n"

@@ -30,6 +30,7 @@ struct options {
 	const char *status_file;    /* --status-file */
 	bool batch;                 /* --batch: never prompt */
 	bool no_cache;              /* --no-cache: ask again after every restart */
+	bool external_key;          /* --external-key: ovpn-token signs on the token (start) */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
 	enum verbosity verbosity;

@@ -115,7 +115,7 @@ static void check_config_files(struct doctor *d, const char *path,
 }
 
 /* -1 when the config cannot be read (then its checks are skipped). */
-static int check_config(struct doctor *d, const char *name, bool cert_pattern_given,
+static int check_config(struct doctor *d, const char *name, const struct config_check_mode *mode,
                         struct ovpn_config_facts *facts)
 {
 	static const enum level levels[] = {LEVEL_OK, LEVEL_WARN, LEVEL_FAIL};
@@ -139,7 +139,7 @@ static int check_config(struct doctor *d, const char *name, bool cert_pattern_gi
 		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
 		       "'pkcs11-providers %s' (or your token's provider)",
 		       plat_default_pkcs11_providers()[0]);
-	n = config_check(facts, cert_pattern_given, found, CONFIG_MAX_FINDINGS);
+	n = config_check(facts, mode, found, CONFIG_MAX_FINDINGS);
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].line > 0)
 			report(d, levels[found[i].severity], "config line %d: %s", found[i].line,
@@ -320,7 +320,9 @@ int cmd_doctor(const struct options *opts)
 	memset(&facts, 0, sizeof facts);
 	check_openvpn(&d, opts->openvpn);
 	if (opts->target != NULL)
-		check_config(&d, opts->target, opts->cert_pattern != NULL, &facts);
+		check_config(&d, opts->target,
+		             &(struct config_check_mode){opts->cert_pattern != NULL, opts->external_key},
+		             &facts);
 	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used,
 	                        &source, err, sizeof err);
 	if (p == NULL) {

@@ -168,7 +168,7 @@ static int prepare_endpoint(struct launch *l, struct session *s)
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
-	const char *argv[16];
+	const char *argv[22];
 	char program[512], err[512];
 	int argc = 0;
 
@@ -192,8 +192,18 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	}
 	argv[argc++] = "--management-query-passwords";
 	argv[argc++] = "--management-hold";
-	if (!facts->pkcs11_id && !facts->pkcs11_id_management)
+	if (opts->external_key) {
+		/* OpenVPN asks us for the certificate and every signature (PROTOCOL.md). */
+		argv[argc++] = "--management-external-key";
+		argv[argc++] = "nopadding";
+		argv[argc++] = "pkcs1";
+		argv[argc++] = "pss";
+		argv[argc++] = "digest";
+		argv[argc++] = "--management-external-cert";
+		argv[argc++] = "ovpn-token";
+	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
 		argv[argc++] = "--pkcs11-id-management";
+	}
 	/* The user's --log wins over the config's log line, which would leave ours empty. */
 	if (opts->log_file != NULL && facts->log_line != 0) {
 		argv[argc++] = "--log-append";
@@ -361,7 +371,8 @@ static int refuse_conflicts(const struct options *opts, const struct ovpn_config
                             const char *config)
 {
 	struct config_finding found[CONFIG_MAX_FINDINGS];
-	size_t n = config_check(facts, opts->cert_pattern != NULL, found, CONFIG_MAX_FINDINGS);
+	struct config_check_mode mode = {opts->cert_pattern != NULL, opts->external_key};
+	size_t n = config_check(facts, &mode, found, CONFIG_MAX_FINDINGS);
 	int fails = 0;
 	char where[600];
 

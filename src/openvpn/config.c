@@ -176,6 +176,8 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 		if (in_block)
 			continue;
 		note_line(facts, name, n, lineno);
+		if (n > 7 && strncmp(name, "pkcs11-", 7) == 0)
+			add_word(facts->pkcs11_options, sizeof facts->pkcs11_options, name, n);
 		if (is(name, n, "pkcs11-id") && !facts->pkcs11_id) {
 			first_param(name + n, facts->pkcs11_id_value, sizeof facts->pkcs11_id_value);
 			facts->pkcs11_id_line = lineno;

@@ -43,6 +43,11 @@ struct ovpn_config_facts {
 
 	struct ovpn_config_file files[OVPN_CONFIG_MAX_FILES];
 	size_t nfiles;
+	/*
+	 * Every pkcs11-* option the config has (pkcs11-providers included), space-separated, ""
+	 * if none: OpenVPN refuses them together with --management-external-key.
+	 */
+	char pkcs11_options[256];
 };
 
 /* Reads the options' names line by line (comments, inline <blocks> skipped).  -1 on I/O error. */

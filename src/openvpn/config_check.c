@@ -26,7 +26,7 @@ static void add(struct findings *f, enum config_severity sev, int line, const ch
 	f->n++;
 }
 
-size_t config_check(const struct ovpn_config_facts *facts, bool cert_pattern_given,
+size_t config_check(const struct ovpn_config_facts *facts, const struct config_check_mode *mode,
                     struct config_finding *out, size_t max)
 {
 	struct findings f = {out, 0, max};
@@ -39,10 +39,16 @@ size_t config_check(const struct ovpn_config_facts *facts, bool cert_pattern_giv
 		add(&f, CONFIG_FAIL, 0,
 		    "%s cannot be used with ovpn-token start, which drives the management interface "
 		    "itself -- remove it", facts->management_conflicts);
-	if (cert_pattern_given && facts->pkcs11_id)
+	if (mode->cert_pattern && facts->pkcs11_id)
 		add(&f, CONFIG_FAIL, facts->pkcs11_id_line,
 		    "'pkcs11-id' fixes the certificate, so --cert cannot choose one -- remove the line "
 		    "or leave out --cert");
+	/* OpenVPN refuses --management-external-key next to any PKCS#11 option. */
+	if (mode->external_key && facts->pkcs11_options[0] != '\0')
+		add(&f, CONFIG_FAIL, 0,
+		    "--external-key cannot be used with the config's %s: OpenVPN rejects PKCS#11 "
+		    "options together with --management-external-key -- remove them and give the "
+		    "module with --provider LIB", facts->pkcs11_options);
 	if (facts->askpass_line != 0 && !facts->askpass_has_file)
 		add(&f, CONFIG_WARN, facts->askpass_line,
 		    "'askpass' makes OpenVPN ask for a private key passphrase; a key on a token needs "

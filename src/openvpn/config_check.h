@@ -20,8 +20,14 @@ struct config_finding {
 
 #define CONFIG_MAX_FINDINGS 8
 
-/* cert_pattern_given: --cert is on the command line.  Returns the number of findings. */
-size_t config_check(const struct ovpn_config_facts *facts, bool cert_pattern_given,
+/* What the command line adds to the judgment. */
+struct config_check_mode {
+	bool cert_pattern;  /* --cert */
+	bool external_key;  /* --external-key */
+};
+
+/* Returns the number of findings put in out. */
+size_t config_check(const struct ovpn_config_facts *facts, const struct config_check_mode *mode,
                     struct config_finding *out, size_t max);
 
 #endif

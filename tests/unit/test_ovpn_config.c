@@ -105,6 +105,24 @@ static void test_providers_plain(void **state)
 	assert_string_equal(facts.pkcs11_providers, "/a.so");
 }
 
+/* For --external-key: every pkcs11-* option by name, outside comments and inline blocks. */
+static void test_pkcs11_options_listed(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\nremote x 1194\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "");
+	scan("pkcs11-providers /a.so\npkcs11-id 'x/45'\n# pkcs11-pin-cache 1\n"
+	     "<ca>\npkcs11-private-mode 1\n</ca>\n  pkcs11-cert-private 1\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "pkcs11-providers pkcs11-id pkcs11-cert-private");
+	scan("pkcs11-id-management\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "pkcs11-id-management");
+	/* Not a pkcs11 option, only a similar name. */
+	scan("pkcs11\npkcs11x-foo 1\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "");
+}
+
 static void test_providers_quoted(void **state)
 {
 	struct ovpn_config_facts facts;
@@ -440,18 +458,23 @@ static void test_config_check(void **state)
 
 	(void)state;
 	scan("daemon\npkcs11-id 'x/y/z/w/45'\naskpass\n", &facts);
-	n = config_check(&facts, false, f, CONFIG_MAX_FINDINGS);
+	n = config_check(&facts, &(struct config_check_mode){false, false}, f, CONFIG_MAX_FINDINGS);
 	assert_int_equal(n, 2);
 	assert_int_equal(f[0].severity, CONFIG_FAIL);
 	assert_int_equal(f[0].line, 1);
 	assert_int_equal(f[1].severity, CONFIG_WARN);
 	assert_int_equal(f[1].line, 3);
-	n = config_check(&facts, true, f, CONFIG_MAX_FINDINGS);
+	n = config_check(&facts, &(struct config_check_mode){true, false}, f, CONFIG_MAX_FINDINGS);
 	assert_int_equal(n, 3);
 	assert_int_equal(f[1].severity, CONFIG_FAIL);
 	assert_int_equal(f[1].line, 2);
 	scan("client\n", &facts);
-	assert_int_equal(config_check(&facts, true, f, CONFIG_MAX_FINDINGS), 0);
+	assert_int_equal(config_check(&facts, &(struct config_check_mode){true, true}, f,
+	                              CONFIG_MAX_FINDINGS), 0);
+	scan("client\npkcs11-providers /x.so\n", &facts);
+	n = config_check(&facts, &(struct config_check_mode){false, true}, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 1);
+	assert_int_equal(f[0].severity, CONFIG_FAIL);
 }
 
 int main(void)
@@ -485,6 +508,7 @@ int main(void)
 		cmocka_unit_test(test_long_line_tail_no_block),
 #ifndef _WIN32 /* Microsoft's C runtime sets no error flag for a read from a write-only stream. */
 		cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_pkcs11_options_listed),
 #endif
 		cmocka_unit_test(test_real_file),
 	};
