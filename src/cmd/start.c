@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
@@ -19,6 +20,8 @@
 
 #define SOCKET_NAME "management.sock"
 #define PASSWORD_NAME "management.pw"
+/* --external-key: the config as openvpn gets it, without its pkcs11-* lines. */
+#define CONFIG_COPY_NAME "config.ovpn"
 /* openvpn opens its management socket early; a slow start is a broken start. */
 #define SOCKET_WAIT_MS 30000
 #define LOG_TAIL_LINES 8
@@ -29,6 +32,7 @@
 
 struct launch {
 	char config[512];               /* absolute: openvpn runs in the config's folder */
+	char openvpn_config[512];       /* what openvpn's --config gets: config, or our copy */
 	char workdir[512];
 	char dir[256];
 	struct mgmt_address addr;       /* where we connect */
@@ -180,7 +184,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 		snprintf(program, sizeof program, "%s", opts->openvpn);
 	argv[argc++] = program;
 	argv[argc++] = "--config";
-	argv[argc++] = l->config;
+	argv[argc++] = l->openvpn_config;
 	/* After --config, so these win over anything the config says. */
 	argv[argc++] = "--management";
 	argv[argc++] = l->management_arg;
@@ -440,6 +444,29 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
+/* --external-key and a config with pkcs11-* lines: openvpn gets a copy without them. */
+static int prepare_config_copy(const struct options *opts, const struct ovpn_config_facts *facts,
+                               struct launch *l)
+{
+	char err[600], *text;
+	size_t len;
+	int rc;
+
+	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
+	if (!opts->external_key || facts->pkcs11_options[0] == '\0')
+		return 0;
+	if (ovpn_config_without_pkcs11(l->config, &text, &len, err, sizeof err) != 0) {
+		out_error("%s", err);
+		return -1;
+	}
+	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
+	rc = plat_write_private_file(l->openvpn_config, text, len, err, sizeof err);
+	free(text);
+	if (rc != 0)
+		out_error("%s", err);
+	return rc;
+}
+
 /* The config is read and ours alone: run openvpn under a session until it is over. */
 static int start_session(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
@@ -462,9 +489,13 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 		return EXIT_INTERNAL;
 	}
 	out_status("OpenVPN log: %s", l->log_path);
-	rc = prepare_endpoint(l, s) == 0 ? run(opts, facts, l, s) : EXIT_INTERNAL;
+	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, facts, l) == 0
+	         ? run(opts, facts, l, s)
+	         : EXIT_INTERNAL;
 	session_report_status(s, "EXITED");
 	session_free(s);
+	if (strcmp(l->openvpn_config, l->config) != 0)
+		remove(l->openvpn_config);
 	plat_remove_private_dir(l->dir, l->addr.is_unix ? SOCKET_NAME : PASSWORD_NAME);
 	return rc;
 }

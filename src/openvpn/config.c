@@ -1,6 +1,7 @@
 /* Scanning the user's OpenVPN config for what start and doctor must know before openvpn runs. */
 #include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -230,4 +231,60 @@ int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *er
 	if (rc != 0)
 		snprintf(err, errsz, "cannot read %s", path);
 	return rc;
+}
+
+/* Whether a raw config line is a pkcs11-* option (the option name, as the scanner reads it). */
+static bool is_pkcs11_line(const char *line)
+{
+	const char *name;
+	size_t n = option_name(line, &name);
+
+	return n > 7 && strncmp(name, "pkcs11-", 7) == 0;
+}
+
+int ovpn_config_without_pkcs11(const char *path, char **out, size_t *outlen, char *err,
+                               size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	char *text = malloc(OVPN_CONFIG_MAX_BYTES + 1), line[4096];
+	size_t len = 0;
+	bool in_block = false, keep_line = true, at_line_start = true;
+
+	if (f == NULL || text == NULL) {
+		snprintf(err, errsz, "cannot read %s: %s", path, f == NULL ? strerror(errno) : "out of memory");
+		if (f != NULL)
+			fclose(f);
+		free(text);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		size_t n = strlen(line);
+		const char *name;
+
+		/* A long line's later pieces go the way its first piece went. */
+		if (at_line_start) {
+			option_name(line, &name);
+			if (name[0] == '<')
+				in_block = name[1] != '/';
+			keep_line = in_block || name[0] == '<' || !is_pkcs11_line(line);
+		}
+		if (keep_line) {
+			if (len + n > OVPN_CONFIG_MAX_BYTES)
+				break;
+			memcpy(text + len, line, n);
+			len += n;
+		}
+		at_line_start = n > 0 && line[n - 1] == '\n';
+	}
+	if (ferror(f) || len >= OVPN_CONFIG_MAX_BYTES) {
+		snprintf(err, errsz, "cannot read %s", path);
+		fclose(f);
+		free(text);
+		return -1;
+	}
+	fclose(f);
+	text[len] = '\0';
+	*out = text;
+	*outlen = len;
+	return 0;
 }

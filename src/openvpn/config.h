@@ -57,5 +57,12 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
  * (a device such as /dev/zero, a FIFO or a directory is refused).  -1 with err filled.
  */
 int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz);
+/*
+ * The config at path without its pkcs11-* option lines (inline blocks kept as they are), as a
+ * malloc'd text in *out (*outlen bytes): what openvpn reads with --external-key, which it
+ * refuses next to PKCS#11 options.  -1 with err filled.
+ */
+int ovpn_config_without_pkcs11(const char *path, char **out, size_t *outlen, char *err,
+                               size_t errsz);
 
 #endif

@@ -43,12 +43,14 @@ size_t config_check(const struct ovpn_config_facts *facts, const struct config_c
 		add(&f, CONFIG_FAIL, facts->pkcs11_id_line,
 		    "'pkcs11-id' fixes the certificate, so --cert cannot choose one -- remove the line "
 		    "or leave out --cert");
-	/* OpenVPN refuses --management-external-key next to any PKCS#11 option. */
+	/*
+	 * OpenVPN refuses --management-external-key next to any PKCS#11 option: start hands it a
+	 * copy of the config without them, and loads the config's provider itself.
+	 */
 	if (mode->external_key && facts->pkcs11_options[0] != '\0')
-		add(&f, CONFIG_FAIL, 0,
-		    "--external-key cannot be used with the config's %s: OpenVPN rejects PKCS#11 "
-		    "options together with --management-external-key -- remove them and give the "
-		    "module with --provider LIB", facts->pkcs11_options);
+		add(&f, CONFIG_NOTE, 0,
+		    "with --external-key openvpn reads the config without its %s lines; ovpn-token "
+		    "loads the provider itself", facts->pkcs11_options);
 	if (facts->askpass_line != 0 && !facts->askpass_has_file)
 		add(&f, CONFIG_WARN, facts->askpass_line,
 		    "'askpass' makes OpenVPN ask for a private key passphrase; a key on a token needs "

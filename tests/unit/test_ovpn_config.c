@@ -411,6 +411,28 @@ static void test_real_file(void **state)
 	fclose(f);
 }
 
+/* What openvpn reads with --external-key: the config less its pkcs11-* lines, blocks intact. */
+static void test_without_pkcs11(void **state)
+{
+	const char *path = "ovpn-token-unit-without-pkcs11.conf";
+	char err[256], *text;
+	size_t len;
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("client\n  pkcs11-providers /x.so\n--pkcs11-id-management\n<ca>\npkcs11-id kept\n</ca>\n"
+	      "remote a 1\n", f);
+	fclose(f);
+	assert_int_equal(ovpn_config_without_pkcs11(path, &text, &len, err, sizeof err), 0);
+	assert_string_equal(text, "client\n<ca>\npkcs11-id kept\n</ca>\nremote a 1\n");
+	assert_int_equal(len, strlen(text));
+	free(text);
+	remove(path);
+	assert_int_equal(ovpn_config_without_pkcs11("ovpn-token-unit-no-such.conf", &text, &len, err,
+	                                            sizeof err), -1);
+}
+
 /* The lines that fight a managed start, with their line numbers. */
 static void test_lines_that_fight_start(void **state)
 {
@@ -474,7 +496,7 @@ static void test_config_check(void **state)
 	scan("client\npkcs11-providers /x.so\n", &facts);
 	n = config_check(&facts, &(struct config_check_mode){false, true}, f, CONFIG_MAX_FINDINGS);
 	assert_int_equal(n, 1);
-	assert_int_equal(f[0].severity, CONFIG_FAIL);
+	assert_int_equal(f[0].severity, CONFIG_NOTE);
 }
 
 int main(void)
@@ -511,6 +533,7 @@ int main(void)
 		cmocka_unit_test(test_pkcs11_options_listed),
 #endif
 		cmocka_unit_test(test_real_file),
+		cmocka_unit_test(test_without_pkcs11),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
