@@ -8,6 +8,7 @@ factor the way a company VPN would and logs exactly what the client answered.
 
 Scenarios (what happens after a CONNECT with username U):
   plain     password must be P
+  useronly  any password (a client with 2.7's `auth-user-pass username-only`)
   static    password must be "SCRV1:<b64 P>:<b64 CODE>" or P+CODE (static-challenge on the client)
   crv1      password P -> client-deny with "CRV1:R,E:<state>:<b64 U>:<text>"; the next CONNECT
             must carry password "CRV1::<state>::CODE"
@@ -96,6 +97,8 @@ class Server:
             return self.deny(cid, kid, "unknown user", "wrong username")
         if sc == "plain":
             ok = pw == a.password
+        elif sc == "useronly":
+            ok = True
         elif sc == "static":
             ok = pw in (f"SCRV1:{b64(a.password)}:{b64(a.otp)}", a.password + a.otp)
         elif sc == "crv1":

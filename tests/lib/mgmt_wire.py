@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """Drive an openvpn client's management interface by rules, and record the wire.
 
-    mgmt_wire.py SOCKET OUT [--rule REGEX COMMAND]... [--until REGEX] [--seconds N]
+    mgmt_wire.py SOCKET OUT [--rule|--then REGEX COMMAND]... [--until REGEX] [--seconds N]
 
 Every line received is written to OUT as "<< line", every command sent as ">> command".
 A rule fires on each received line matching REGEX (Python re.search) and sends COMMAND, once per
-rule unless REGEX ends with "(*)" stripped off meaning "every time".  In COMMAND, {b64:TEXT}
+rule unless REGEX ends with "(*)" stripped off meaning "every time".  A --then rule is
+armed only once the rule before it has fired (for sequences such as a CRV1 retry).  In COMMAND, {b64:TEXT}
 becomes base64(TEXT).  Stops at a line matching --until, after --seconds, or at EOF.
 Used to learn what openvpn says (tests/lib/challenge.sh's server on the other side).
 """
@@ -26,11 +27,12 @@ def main():
     rules, until, seconds = [], None, 60.0
     i = 2
     while i < len(args):
-        if args[i] == "--rule":
+        if args[i] in ("--rule", "--then"):
             rx, every = args[i + 1], False
             if rx.endswith("(*)"):
                 rx, every = rx[:-3], True
-            rules.append([re.compile(rx), args[i + 2], every, False])
+            after = rules[-1] if args[i] == "--then" else None
+            rules.append([re.compile(rx), args[i + 2], every, False, after])
             i += 3
         elif args[i] == "--until":
             until = re.compile(args[i + 1]); i += 2
@@ -60,7 +62,8 @@ def main():
             line = raw.rstrip(b"\r").decode("utf-8", "replace")
             log.write("<< " + line + "\n")
             for r in rules:
-                if r[0].search(line) and (r[2] or not r[3]):
+                armed = r[4] is None or r[4][3]
+                if armed and r[0].search(line) and (r[2] or not r[3]):
                     r[3] = True
                     cmd = expand(r[1])
                     log.write(">> " + cmd + "\n")

@@ -3,7 +3,7 @@
 # and run a real openvpn client against it, driven by tests/lib/mgmt_wire.py, to record exactly what
 # the client's management interface says for each kind of challenge. Prints the recording and the
 # server's log. Needs root. The client uses a key file (the token is not what is studied here).
-#   SCENARIO: static-echo static-noecho static-concat crv1 crv1-wrong crtext crtext-wrong webauth
+#   SCENARIO: static-echo static-noecho static-wrong static-concat crv1 crv1-wrong crtext crtext-wrong webauth
 #             openurl user-only (2.7)
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +22,7 @@ case $sc in
     static-*) server=static ;;
     crv1*) server=crv1 ;;
     crtext*) server=crtext ;;
-    user-only) server=plain ;;
+    user-only) server=useronly ;;
     *) server=$sc ;;
 esac
 challenge_bed_up "$server" --otp "$OTP" --approve-file "$T/approve"
@@ -39,20 +39,24 @@ case $sc in
     static-noecho) client_conf_add 'static-challenge "Enter OTP" 0'
         pw_rule=(--rule "Need 'Auth' username/password" "username \"Auth\" \"$U\"" \
                  --rule "SUCCESS: 'Auth' username entered" "password \"Auth\" \"SCRV1:{b64:$P}:{b64:$OTP}\"") ;;
-    static-concat) client_conf_add 'static-challenge "Enter OTP" 3'
+    static-wrong) client_conf_add 'static-challenge "Enter OTP" 1'
+        pw_rule=(--rule "Need 'Auth' username/password" "username \"Auth\" \"$U\"" \
+                 --rule "SUCCESS: 'Auth' username entered" "password \"Auth\" \"SCRV1:{b64:$P}:{b64:000000}\"") ;;
+    static-concat) client_conf_add 'static-challenge "Enter OTP" 1 concat'
         pw_rule=(--rule "Need 'Auth' username/password" "username \"Auth\" \"$U\"" \
                  --rule "SUCCESS: 'Auth' username entered" "password \"Auth\" \"$P$OTP\"") ;;
     crv1|crv1-wrong) client_conf_add "auth-retry interact"
         resp=$OTP; [ "$sc" = crv1-wrong ] && resp=000000
-        extra=(--rule "Verification Failed: 'Auth' \['CRV1" "echo on" \
-               --rule "Need 'Auth' username/password" "username \"Auth\" \"$U\"" \
-               --rule "SUCCESS: 'Auth' username entered" "password \"Auth\" \"CRV1::st4te-1d::$resp\"") ;;
+        extra=(--then "Verification Failed: 'Auth' \['CRV1" "echo on" \
+               --then "Need 'Auth' username/password" "username \"Auth\" \"$U\"" \
+               --then "SUCCESS: 'Auth' username entered" "password \"Auth\" \"CRV1::st4te-1d::$resp\"") ;;
     crtext|crtext-wrong) client_conf_add "setenv IV_SSO crtext"
         resp=$OTP; [ "$sc" = crtext-wrong ] && resp=000000
         extra=(--rule "INFOMSG:CR_TEXT" "cr-response {b64:$resp}") ;;
     webauth|openurl) client_conf_add "setenv IV_SSO crtext,openurl,webauth"
         extra=(--rule "INFOMSG:(WEB_AUTH|OPEN_URL)" "echo on") ;;
-    user-only) client_conf_add "auth-user-pass-optional"  ;;
+    user-only) sed -i 's/^auth-user-pass$/auth-user-pass username-only/' "$T/client.conf"
+        pw_rule=(--rule "Need 'Auth' username" "username \"Auth\" \"$U\"") ;;
 esac
 "$ovpn" --config "$T/client.conf" --log "$T/client.log" &
 TB_PIDS+=("$!")
