@@ -10,7 +10,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 20
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign
+FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign fuzz_challenge
 # Only the protocol code: it has no dependencies, so the targets build without OpenSSL.
 FUZZ_LIB_SRC := $(MGMT_SRC)
 FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

@@ -28,6 +28,7 @@ static const struct option_spec specs[] = {
 	STRING("log", log_file),
 	STRING("provider", provider),
 	STRING("pin-file", pin_file),
+	STRING("auth-user-pass-file", auth_user_pass_file),
 	{"pin-fd", 0, OPT_FD, offsetof(struct options, pin_fd), 0},
 	{"management-password-fd", 0, OPT_FD, offsetof(struct options, mgmt_password_fd), 0},
 	STRING("status-file", status_file),
@@ -211,6 +212,10 @@ void options_print_help(void)
 	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read it)\n"
 	    "  --pin-fd N            read the PIN from file descriptor N\n"
 	    "                        (also: a systemd credential named 'pin')\n"
+	    "  --auth-user-pass-file FILE\n"
+	    "                        username (line 1) and password (line 2) for servers that\n"
+	    "                        ask for them; private like --pin-file. Challenges (OTP\n"
+	    "                        codes) are never answered from a file\n"
 	    "  --management-password-file FILE, --management-password-fd N\n"
 	    "                        the management interface password (also: a credential\n"
 	    "                        named 'management-password'; default: ask when needed)\n"
