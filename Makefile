@@ -14,7 +14,6 @@ CFLAGS  ?= -O2 -g
 BASE_CFLAGS := -std=c11 $(WARN) -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-PREFIX  ?= /usr/local
 VERSION := $(shell cat VERSION)
 
 # Everything but the entry point goes into a library the unit tests link against.
@@ -25,7 +24,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 REL := build/release
 TST := build/test
 
-.PHONY: all test unit e2e demo deps clean install
+.PHONY: all test unit e2e demo deps clean
 all: ovpn-token
 
 # mk/*.mk add their own targets (windows, fuzz, ...) and append to TEST_TARGETS.
@@ -71,17 +70,6 @@ demo: ovpn-token
 
 deps:
 	tools/install-deps
-
-SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
-
-build/ovpn-token@.service: conf/ovpn-token@.service.in
-	@mkdir -p build
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' $< > $@
-
-install: ovpn-token build/ovpn-token@.service
-	install -D -m 0755 ovpn-token $(DESTDIR)$(PREFIX)/bin/ovpn-token
-	install -D -m 0644 build/ovpn-token@.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/ovpn-token@.service
-	install -D -m 0644 conf/smartcard-client.ovpn $(DESTDIR)$(PREFIX)/share/doc/ovpn-token/smartcard-client.ovpn
 
 clean:
 	rm -rf build ovpn-token
