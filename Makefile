@@ -38,7 +38,7 @@ ovpn-token: $(REL)/ovpn-token
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(TST)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -46,7 +46,7 @@ $(TST)/%.o: %.c
 	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(REL)/ovpn-token: $(CORE_SRC:%.c=$(REL)/%.o) $(REL)/src/main.o
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(TST)/ovpn-token: $(CORE_SRC:%.c=$(TST)/%.o) $(TST)/src/main.o
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
