@@ -31,7 +31,7 @@ echo "check-dist: $(basename "$tarball"): $(grep -vc '/$' "$tmp/list") files"
 
 tar -xzf "$tarball" -C "$tmp"
 cd "$tmp/$name"
-# GIT_DIR pointing nowhere: nothing may quietly come from the checkout around /tmp.
+# No git repository above the unpacked tree may be found: it must build without one.
 export GIT_CEILING_DIRECTORIES=$tmp
 make -j"$(nproc)" >"$tmp/make.out" 2>&1 || { tail -n 30 "$tmp/make.out"; fail "make in the unpacked tree"; }
 [ "$(./ovpn-token --version)" = "ovpn-token $version" ] || fail "--version: $(./ovpn-token --version)"
