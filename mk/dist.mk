@@ -45,6 +45,10 @@ deb:
 dist-check:
 	tests/dist/check-dist.sh
 
+# The exe is built by this make (not by the one the test starts), so `make -j test` builds it once.
+ifneq ($(shell command -v $(or $(WIN_CC),x86_64-w64-mingw32-gcc) 2>/dev/null),)
+windows-dist-check: ovpn-token.exe
+endif
 windows-dist-check:
 	tests/dist/check-windows-dist.sh
 
