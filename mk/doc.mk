@@ -6,8 +6,9 @@
 #   make completion-check  drives the bash completion as TAB would; part of `make test`
 
 MAN_PAGE := build/man/ovpn-token.1
-# The file that holds the option table, wherever the sources are moved to.
+# The files that hold the option table and the command table.
 OPTIONS_SRC ?= src/cli/options.c
+COMMANDS_SRC ?= src/cmd/table.c
 
 .PHONY: man man-check completion-check
 
@@ -18,7 +19,7 @@ $(MAN_PAGE): doc/ovpn-token.1 VERSION
 	sed 's/@VERSION@/$(VERSION)/g' $< > $@
 
 man-check: $(MAN_PAGE) ovpn-token
-	tests/dist/check-man.sh ./ovpn-token $(MAN_PAGE) $(OPTIONS_SRC)
+	tests/dist/check-man.sh ./ovpn-token $(MAN_PAGE) $(OPTIONS_SRC) $(COMMANDS_SRC)
 
 completion-check: ovpn-token
 	tests/dist/check-completion.sh ./ovpn-token

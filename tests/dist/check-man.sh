@@ -1,11 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# check-man.sh BINARY MANPAGE OPTIONS_SOURCE: the man page is clean for `mandoc -Tlint` (warnings
+# check-man.sh BINARY MANPAGE OPTIONS_SOURCE COMMANDS_SOURCE: the man page is clean for `mandoc -Tlint` (warnings
 # and worse; its style notes are not errors) and carries the version from VERSION, and every
-# long option of the option table in OPTIONS_SOURCE and every command of its command table
+# long option of the option table in OPTIONS_SOURCE and every command of the command table in
+# COMMANDS_SOURCE
 # appears both in `BINARY --help` and in the man page as a reader sees it (rendered by mandoc).
 set -eu
-bin=$1 page=$2 src=$3
+bin=$1 page=$2 src=$3 cmd_src=$4
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -20,15 +21,15 @@ version=$(cat "$top/VERSION")
 tail -n 1 "$tmp/man.txt" | grep -qF "ovpn-token $version" || fail "the page's footer does not say ovpn-token $version"
 "$bin" --help >"$tmp/help.txt" 2>&1 || fail "$bin --help exited with $?"
 
-# The tables: the first quoted string of each entry of specs[] and commands[].
+# The tables: the first quoted string of each entry (the flag-only entries have none).
 table() {
 	awk -v t="$1" '$0 ~ "struct " t "[^;]*\\[\\] *= *\\{" {on = 1; next}
 		on && /^\};/ {on = 0}
-		on && match($0, /"[^"]+"/) {print substr($0, RSTART + 1, RLENGTH - 2)}' "$src"
+		on && match($0, /"[^"]+"/) {print substr($0, RSTART + 1, RLENGTH - 2)}' "$2"
 }
-options=$(table option_spec) commands=$(table command_spec)
+options=$(table option_spec "$src") commands=$(table cmd_entry "$cmd_src")
 [ "$(echo "$options" | wc -w)" -ge 10 ] || fail "found only '$options' as options in $src"
-[ "$(echo "$commands" | wc -w)" -ge 4 ] || fail "found only '$commands' as commands in $src"
+[ "$(echo "$commands" | wc -w)" -ge 4 ] || fail "found only '$commands' as commands in $cmd_src"
 
 missing=
 for o in $options; do
