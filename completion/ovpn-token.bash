@@ -34,7 +34,7 @@ _ovpn_token() {
 			# A word after an option that takes a value is that value, not the command.
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
-				--log | --provider | --pin-file | --pin-fd | --status-file) ;;
+				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;
@@ -70,7 +70,8 @@ _ovpn_token() {
 		_filedir '@(so|dll|dylib)'
 		return
 		;;
-	--openvpn | --log | --pin-file | --management-password-file | --status-file)
+	--openvpn | --log | --pin-file | --management-password-file | --status-file | \
+		--auth-user-pass-file)
 		_filedir
 		return
 		;;
@@ -82,9 +83,10 @@ _ovpn_token() {
 	list) opts='--provider --json' ;;
 	doctor) opts='--openvpn --provider' ;;
 	attach) opts='--cert --management-password-file --management-password-fd --provider
-		--pin-file --pin-fd --batch --no-cache --status-file' ;;
+		--pin-file --pin-fd --auth-user-pass-file --batch --no-cache --status-file' ;;
 	*) opts='--openvpn --cert --management-password-file --management-password-fd --log
-		--provider --pin-file --pin-fd --batch --no-cache --restart --status-file' ;;
+		--provider --pin-file --pin-fd --auth-user-pass-file --external-key --batch --no-cache
+		--restart --status-file' ;;
 	esac
 	opts="$opts --verbose --quiet --help --version"
 
