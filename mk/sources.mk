@@ -13,7 +13,8 @@ PORTABLE_SRC := \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/prompt.c \
 	src/cert/text.c \
-	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/provider_select.c
+	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c \
+	src/pkcs11/provider_select.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \

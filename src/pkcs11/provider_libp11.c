@@ -71,7 +71,6 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		free(p);
 		return NULL;
 	}
-	p->loaded = true;
 	return p;
 }
 
@@ -88,8 +87,7 @@ void p11_provider_close(struct p11_provider *p)
 	if (p == NULL)
 		return;
 	release_slots(p);
-	if (p->loaded)
-		PKCS11_CTX_unload(p->ctx);
+	PKCS11_CTX_unload(p->ctx);
 	PKCS11_CTX_free(p->ctx);
 	free(p->path);
 	free(p);
@@ -97,10 +95,6 @@ void p11_provider_close(struct p11_provider *p)
 
 int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz)
 {
-	if (!p->loaded) {
-		snprintf(err, errsz, "PKCS#11 provider %s is not loaded", p->path);
-		return -1;
-	}
 	/*
 	 * A fresh enumeration rather than PKCS11_update_slots(): it calls C_GetTokenInfo for
 	 * every slot again on all libp11 versions, which the PIN flags need.
@@ -206,20 +200,4 @@ enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label
 		return P11_PIN_UNKNOWN;
 	slot = find_labelled(p, label);
 	return slot != NULL ? pin_state_of(slot->token) : P11_PIN_UNKNOWN;
-}
-
-int p11_provider_reload(struct p11_provider *p, char *err, size_t errsz)
-{
-	release_slots(p);
-	if (p->loaded)
-		PKCS11_CTX_unload(p->ctx);
-	p->loaded = PKCS11_CTX_load(p->ctx, p->path) == 0;
-	if (!p->loaded) {
-		char what[600];
-
-		snprintf(what, sizeof what, "cannot load PKCS#11 provider %s again", p->path);
-		p11_last_error(err, errsz, what, "its C_Initialize failed");
-		return -1;
-	}
-	return 0;
 }

@@ -9,7 +9,6 @@
 struct p11_provider {
 	PKCS11_CTX *ctx;
 	char *path;
-	bool loaded;                /* C_Initialize done, C_Finalize not yet */
 	/* The slot list of the last look; released and read anew by every call. */
 	PKCS11_SLOT *slots;
 	unsigned int nslots;
