@@ -43,6 +43,6 @@ UNIT_PORTABLE := \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_reply_queue.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c \
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_secret_source.c
-UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c
+UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

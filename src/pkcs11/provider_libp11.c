@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
 #include "pkcs11/provider_libp11_internal.h"
 
 bool p11_available(void)
@@ -32,7 +33,7 @@ static bool path_missing(const char *path)
 {
 	FILE *f;
 
-	if (strchr(path, '/') == NULL && strchr(path, '\\') == NULL)
+	if (plat_path_base(path) == path)
 		return false;
 	f = fopen(path, "rb");
 	if (f == NULL)
