@@ -3,7 +3,7 @@
  *   "OK   ..."  fine
  *   "WARN ..."  works, but worth knowing (a PIN count low, a certificate expiring soon, ...)
  *   "FAIL ..."  `start` will not get through; a "-- hint:" says what to do
- * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_INTERNAL (1) when something did.
+ * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_CHECK_FAILED (11) when something did.
  *
  * PC/SC is only needed by smartcard providers (OpenSC): its lines are FAIL when the provider
  * found no token (PC/SC is then the likely cause) and WARN when a token was found anyway
