@@ -11,7 +11,7 @@ PORTABLE_SRC := \
 	src/session/cert.c src/session/lockout.c src/session/password.c src/session/session.c \
 	src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
-	src/ui/json.c src/ui/output.c src/ui/prompt.c \
+	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
 	src/cert/text.c \
 	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c \
 	src/pkcs11/provider_select.c
@@ -42,7 +42,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_address.c tests/unit/test_command.c tests/unit/test_event.c \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
-	tests/unit/test_reply_queue.c
+	tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

@@ -1,9 +1,11 @@
 /*
  * cert_info_from_der() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
- * needs OpenSSL is here; the base64, sanitising, summary and matching are cert/text.c's.
+ * needs OpenSSL is here; the base64, summary and matching are cert/text.c's, the sanitising
+ * ui/sanitize.c's.
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "ui/sanitize.h"
 
 #include <string.h>
 #include <time.h>
@@ -34,11 +36,11 @@ static void name_cn(const X509_NAME *name, char *dst, size_t dstsz)
 		return;
 	n = ASN1_STRING_to_UTF8(&utf8, s);
 	if (n >= 0) {
-		cert_text_sanitize(dst, dstsz, utf8, (size_t)n);
+		sanitize_text(dst, dstsz, utf8, (size_t)n);
 		OPENSSL_free(utf8);
 	} else {
 		/* A malformed wide string still shows something the user may recognise. */
-		cert_text_sanitize(dst, dstsz, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+		sanitize_text(dst, dstsz, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
 	}
 }
 
@@ -59,7 +61,7 @@ static int name_oneline(const X509_NAME *name, char *dst, size_t dstsz)
 	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		len = BIO_get_mem_data(bio, &data);
 		if (len > 0 && data)
-			cert_text_sanitize(dst, dstsz, (const unsigned char *)data, (size_t)len);
+			sanitize_text(dst, dstsz, data, (size_t)len);
 		rc = 0;
 	}
 	BIO_free(bio);

@@ -11,6 +11,7 @@
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "ui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static void put_str(struct text *t, const char *s)
 
 /*
  * UTF-16 -> UTF-8 by hand: a lone surrogate becomes the byte 0xFF (never valid UTF-8) so that
- * cert_text_sanitize() shows it as '?', and an embedded NUL stays in the byte string for the
+ * sanitize_text() shows it as '?', and an embedded NUL stays in the byte string for the
  * same reason.
  */
 static void put_utf16(struct text *t, const WCHAR *w, size_t units)
@@ -170,7 +171,7 @@ static void name_cn(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return;
 	put_value(&t, last);
 	if (!t.failed)
-		cert_text_sanitize(dst, dstsz, t.p, t.len);
+		sanitize_text(dst, dstsz, t.p, t.len);
 	free(t.p);
 }
 
@@ -262,7 +263,7 @@ static int name_oneline(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return -1;
 	}
 	if (t.len > 0)
-		cert_text_sanitize(dst, dstsz, t.p, t.len);
+		sanitize_text(dst, dstsz, t.p, t.len);
 	free(t.p);
 	return 0;
 }

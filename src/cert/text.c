@@ -1,90 +1,17 @@
 /*
- * The part of cert_info.h that needs no crypto library: base64, sanitising, the summary and the
- * matching.  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
+ * The part of cert_info.h that needs no crypto library: base64, the serial, the summary and the
+ * matching (sanitising is ui/sanitize.c's, the one rule for everything shown).  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
  * the CryptoAPI) link the very same code, and a certificate reads the same on every platform.
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "ui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- printable UTF-8 ------------------------------------------------------------------------ */
-
-/*
- * Length of the UTF-8 sequence at s (1 for a byte that starts none); *ok tells whether it is a
- * character we are willing to send to a terminal.  Hand-written rather than left to the
- * locale so the answer is the same on every platform.
- */
-static size_t utf8_char(const unsigned char *s, size_t avail, bool *ok)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	unsigned long cp;
-	size_t n;
-
-	*ok = false;
-	if (c < 0x80) {
-		*ok = c >= 0x20 && c != 0x7F;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		if (c == 0xF4)
-			hi = 0x8F; /* past U+10FFFF */
-	} else {
-		return 1;
-	}
-	if (avail < n)
-		return 1;
-	for (size_t k = 1; k < n; k++) {
-		unsigned char b = s[k];
-		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-			return 1;
-		cp = cp << 6 | (b & 0x3F);
-	}
-	/*
-	 * C1 controls (U+009B is CSI for many terminals), line separators and the bidi
-	 * controls that can make a name read differently from what it is.
-	 */
-	*ok = !(cp < 0xA0 || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
-	        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
-	return n;
-}
-
-void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len)
-{
-	size_t o = 0;
-
-	if (dstsz == 0)
-		return;
-	for (size_t i = 0; i < len;) {
-		bool ok;
-		size_t n = utf8_char(src + i, len - i, &ok);
-		const unsigned char *from = ok ? src + i : (const unsigned char *)"?";
-		size_t cnt = ok ? n : 1;
-
-		if (cnt > dstsz - 1 - o)
-			break;
-		memcpy(dst + o, from, cnt);
-		o += cnt;
-		i += n;
-	}
-	dst[o] = '\0';
-}
+/* ---- serial numbers ----------------------------------------------------------------------- */
 
 void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
                           size_t dstsz)
@@ -227,7 +154,7 @@ void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
 	else
 		snprintf(tmp, sizeof tmp, "%.*s (expires %.*s)", wholen, who, datelen, ci->not_after);
 	/* Again, so that a struct filled by hand cannot carry escapes to the terminal either. */
-	cert_text_sanitize(buf, bufsz, (const unsigned char *)tmp, strlen(tmp));
+	sanitize_str(buf, bufsz, tmp);
 }
 
 static unsigned char ascii_lower(unsigned char c)

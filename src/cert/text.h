@@ -17,14 +17,6 @@
 #define CERT_TEXT_MAX (1024 * 1024)
 
 /*
- * Copies len bytes (which may hold NULs) into dst as printable UTF-8: control characters (C0,
- * DEL, C1), line separators, bidi controls and invalid UTF-8 become one '?' each.  Stops before
- * a character that would not fit, so the result is never a broken sequence.  Always
- * NUL-terminates when dstsz > 0.
- */
-void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len);
-
-/*
  * The serial number as `openssl x509 -serial` prints it: '-' when negative, then the big-endian
  * magnitude mag[0..len) in upper-case hex, "00" when len is 0.  Cut at a whole byte, always
  * NUL-terminated (dstsz must be > 0).

@@ -24,6 +24,7 @@
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
 #include "ui/output.h"
+#include "ui/sanitize.h"
 
 #define SOON_SECONDS (30LL * 24 * 3600)
 #define MAX_TOKENS 16
@@ -35,21 +36,19 @@ struct doctor {
 	int warns;
 };
 
-/* Token labels, reader names and DNs come from the card: no control byte is printed. */
+/* Token labels, reader names and DNs come from the card: each line goes through ui/sanitize.h. */
 static void report(struct doctor *d, enum level lv, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void report(struct doctor *d, enum level lv, const char *fmt, ...)
 {
 	static const char *const tags[] = {"OK   ", "WARN ", "FAIL "};
-	char line[2048];
+	char line[2048], shown[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	for (char *p = line; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	printf("%s%s\n", tags[lv], line);
+	sanitize_str(shown, sizeof shown, line);
+	printf("%s%s\n", tags[lv], shown);
 	fflush(stdout);
 	if (lv == LEVEL_FAIL)
 		d->fails++;

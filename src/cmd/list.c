@@ -16,6 +16,7 @@
 #include "platform/platform.h"
 #include "ui/json.h"
 #include "ui/output.h"
+#include "ui/sanitize.h"
 
 #define SOON_SECONDS (30LL * 24 * 3600)
 
@@ -48,13 +49,13 @@ static const char *validity_flag(enum validity v)
 	}
 }
 
-/* Token strings are whatever the card holds: no control byte reaches the terminal. */
+/* Token strings are whatever the card holds: they go through ui/sanitize.h. */
 static void put_field(const char *name, const char *value)
 {
-	printf("  %-15s", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-	putchar('\n');
+	char shown[1024];
+
+	sanitize_str(shown, sizeof shown, value);
+	printf("  %-15s%s\n", name, shown);
 }
 
 static void print_text(const struct p11_cert_list *list, long long now)

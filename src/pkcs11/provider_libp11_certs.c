@@ -13,16 +13,7 @@
 
 #include "pkcs11/id_codec.h"
 #include "pkcs11/provider_libp11_internal.h"
-
-static void sanitize_label(char *dst, size_t dstsz, const char *src)
-{
-	size_t i = 0;
-
-	for (; src != NULL && src[i] != '\0' && i + 1 < dstsz; i++)
-		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
-	if (dstsz > 0)
-		dst[i] = '\0';
-}
+#include "ui/sanitize.h"
 
 /* Fills c from one libp11 certificate; -1 when it has no CKA_ID or no readable value. */
 static int cert_from_libp11(const PKCS11_SLOT *slot, const PKCS11_CERT *pc, struct p11_cert *c)
@@ -52,7 +43,7 @@ static int cert_from_libp11(const PKCS11_SLOT *slot, const PKCS11_CERT *pc, stru
 	c->der_len = (size_t)n;
 	OPENSSL_free(der);
 	p11_token_from_slot(slot, &c->token);
-	sanitize_label(c->object_label, sizeof c->object_label, pc->label);
+	sanitize_str(c->object_label, sizeof c->object_label, pc->label);
 	p11_describe_cert(c);
 	return 0;
 }
