@@ -18,7 +18,7 @@ PORTABLE_SRC := \
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
-	src/cert/cert_openssl.c src/cert/details_openssl.c \
+	src/cert/cert_openssl.c \
 	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c \
 	src/pcsc/check.c
 # Their stand-ins for a build without those libraries (the plain Windows build).

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cert/cert_info.h"
 #include "cli/exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
@@ -26,7 +27,6 @@
 #include "ui/output.h"
 #include "ui/sanitize.h"
 
-#define SOON_SECONDS (30LL * 24 * 3600)
 #define MAX_TOKENS 16
 
 enum level { LEVEL_OK, LEVEL_WARN, LEVEL_FAIL };
@@ -199,29 +199,51 @@ static void check_pcsc(struct doctor *d, bool have_token)
 
 static bool usable(const struct p11_cert *c, long long now)
 {
-	return c->described && now >= c->not_before_epoch && now <= c->not_after_epoch;
+	if (!c->described)
+		return false;
+	switch (cert_info_validity(&c->info, now)) {
+	case CERT_VALID:
+	case CERT_EXPIRES_SOON:
+		return true;
+	case CERT_EXPIRED:
+	case CERT_NOT_YET_VALID:
+		break;
+	}
+	return false;
 }
 
 static void report_cert(struct doctor *d, const struct p11_cert *c, long long now, bool matters)
 {
-	const char *who = c->subject_cn[0] != '\0' ? c->subject_cn : c->subject;
+	const struct cert_info *ci = &c->info;
+	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
+	char from[20], to[20];
 
-	if (!c->described)
+	if (!c->described) {
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate %s on token '%s' cannot "
 		       "be read", c->serialized_id, c->token.label);
-	else if (now > c->not_after_epoch)
+		return;
+	}
+	cert_time_text(ci->not_before_epoch, true, from, sizeof from);
+	cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+	switch (cert_info_validity(ci, now)) {
+	case CERT_EXPIRED:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
-		       "on %s UTC -- hint: get it renewed", who, c->token.label, c->not_after);
-	else if (now < c->not_before_epoch)
+		       "on %s UTC -- hint: get it renewed", who, c->token.label, to);
+		break;
+	case CERT_NOT_YET_VALID:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' is not "
 		       "valid before %s UTC -- hint: check the computer's clock", who,
-		       c->token.label, c->not_before);
-	else if (c->not_after_epoch - now < SOON_SECONDS)
+		       c->token.label, from);
+		break;
+	case CERT_EXPIRES_SOON:
 		report(d, LEVEL_WARN, "certificate '%s' on token '%s' EXPIRES SOON (%s UTC) -- hint: "
-		       "get it renewed", who, c->token.label, c->not_after);
-	else
+		       "get it renewed", who, c->token.label, to);
+		break;
+	case CERT_VALID:
 		report(d, LEVEL_OK, "certificate '%s' on token '%s' valid until %s UTC", who,
-		       c->token.label, c->not_after);
+		       c->token.label, to);
+		break;
+	}
 }
 
 static void check_certs(struct doctor *d, struct p11_provider *p,
@@ -266,7 +288,7 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 			       "present -- hint: insert that token, or copy an id from `ovpn-token list`");
 		else
 			report(d, LEVEL_OK, "config's pkcs11-id names certificate '%s' on token '%s'",
-			       chosen->subject_cn, chosen->token.label);
+			       chosen->info.subject_cn, chosen->token.label);
 	}
 	p11_cert_list_free(&list);
 }

@@ -32,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cert/cert_info.h"
 #include "pkcs11/id_codec.h"
 
 struct p11_provider;
@@ -58,23 +59,15 @@ struct p11_token {
 	enum p11_pin_state pin_state;
 };
 
-/* One certificate object on a token.  Display strings are safe to print (no control bytes). */
+/* One certificate object on a token, described by the one certificate model (cert_info.h). */
 struct p11_cert {
 	struct p11_token token;
 	char serialized_id[P11_ID_MAX];       /* byte for byte what --show-pkcs11-ids prints */
-	char object_label[65];                 /* CKA_LABEL, sanitized */
+	char object_label[65];                 /* CKA_LABEL, through ui/sanitize.h */
 	unsigned char *der;                    /* the certificate (CKA_VALUE) */
 	size_t der_len;
-	bool described;                        /* false: the DER did not parse; fields below "" */
-	char subject[512];                     /* RFC 2253 one-line */
-	char subject_cn[256];
-	char issuer[512];
-	char serial_hex[80];                   /* as `openssl x509 -serial` */
-	char not_before[20];                   /* "YYYY-MM-DD HH:MM:SS" UTC */
-	char not_after[20];
-	long long not_before_epoch;
-	long long not_after_epoch;
-	char key_type[32];                     /* "RSA 2048", "EC P-256", "Ed25519", "?" */
+	bool described;                        /* false: the DER did not parse; info zeroed */
+	struct cert_info info;
 };
 
 struct p11_cert_list {
