@@ -83,17 +83,15 @@ static void check_openvpn(struct doctor *d, const char *given)
 /* -1 when the config cannot be read (then its checks are skipped). */
 static int check_config(struct doctor *d, const char *name, struct ovpn_config_facts *facts)
 {
-	char path[1024];
-	FILE *f;
-	int rc;
+	char path[1024], err[1200];
+	int rc = -1;
 
 	memset(facts, 0, sizeof *facts);
-	if (plat_resolve_config(name, path, sizeof path) != 0 || (f = fopen(path, "r")) == NULL) {
+	if (plat_resolve_config(name, path, sizeof path) != 0 ||
+	    (rc = openvpn_config_read(path, facts, err, sizeof err)) == OPENVPN_CONFIG_CANNOT_OPEN) {
 		report(d, LEVEL_FAIL, "config %s: not found or not readable", name);
 		return -1;
 	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
 	if (rc != 0) {
 		report(d, LEVEL_FAIL, "config %s: read error", path);
 		return -1;

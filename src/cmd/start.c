@@ -38,18 +38,13 @@ struct launch {
 
 static int read_config(const char *path, struct ovpn_config_facts *facts)
 {
-	FILE *f = fopen(path, "r");
-	int rc;
+	char err[600];
 
-	if (f == NULL) {
-		out_error("cannot read %s: %s", path, strerror(errno));
+	if (openvpn_config_read(path, facts, err, sizeof err) != 0) {
+		out_error("%s", err);
 		return -1;
 	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
-	if (rc != 0)
-		out_error("cannot read %s", path);
-	return rc;
+	return 0;
 }
 
 /* "~/vpn/office.ovpn" -> "office"; on Windows also "C:\\Users\\anna\\office.ovpn" -> "office" */

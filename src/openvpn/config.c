@@ -1,4 +1,5 @@
 #include <ctype.h>
+#include <errno.h>
 #include <string.h>
 
 #include "openvpn/config.h"
@@ -122,4 +123,24 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 			add_word(facts->management_conflicts, sizeof facts->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+int openvpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err,
+                        size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	int rc;
+
+	memset(facts, 0, sizeof *facts);
+	if (f == NULL) {
+		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		return OPENVPN_CONFIG_CANNOT_OPEN;
+	}
+	rc = ovpn_config_scan(f, facts);
+	fclose(f);
+	if (rc != 0) {
+		snprintf(err, errsz, "cannot read %s", path);
+		return OPENVPN_CONFIG_READ_ERROR;
+	}
+	return 0;
 }

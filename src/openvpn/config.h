@@ -3,6 +3,7 @@
 #define OVPN_TOKEN_OVPN_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 struct ovpn_config_facts {
@@ -20,5 +21,16 @@ struct ovpn_config_facts {
 
 /* Reads the options' names line by line (comments, inline <blocks> skipped).  -1 on I/O error. */
 int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
+
+/* openvpn_config_read's failures; both come with "cannot read PATH..." in err. */
+#define OPENVPN_CONFIG_CANNOT_OPEN (-1)
+#define OPENVPN_CONFIG_READ_ERROR (-2)
+
+/*
+ * Opens path and scans it into facts (zeroed first): the one way both start and doctor read a
+ * config.  0, or one of the two codes above with the reason in err.
+ */
+int openvpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err,
+                        size_t errsz);
 
 #endif

@@ -392,9 +392,36 @@ static void test_real_file(void **state)
 	fclose(f);
 }
 
+/* openvpn_config_read: open + scan, the one way start and doctor read a config. */
+static void test_read_by_path(void **state)
+{
+	struct ovpn_config_facts facts;
+	char path[] = "test_ovpn_config_read.conf", err[600];
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("client\npkcs11-providers /usr/lib/opensc-pkcs11.so\nmanagement-client\n", f);
+	fclose(f);
+	memset(&facts, 0x5a, sizeof facts);
+	assert_int_equal(openvpn_config_read(path, &facts, err, sizeof err), 0);
+	assert_string_equal(facts.pkcs11_providers, "/usr/lib/opensc-pkcs11.so");
+	assert_string_equal(facts.management_conflicts, "management-client");
+	assert_false(facts.pkcs11_id);
+	remove(path);
+
+	memset(&facts, 0x5a, sizeof facts);
+	assert_int_equal(openvpn_config_read(path, &facts, err, sizeof err),
+	                 OPENVPN_CONFIG_CANNOT_OPEN);
+	assert_non_null(strstr(err, "cannot read test_ovpn_config_read.conf: "));
+	assert_string_equal(facts.pkcs11_providers, "");
+	assert_false(facts.pkcs11_id);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_read_by_path),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_plain_client),
 		cmocka_unit_test(test_pkcs11_id),
