@@ -1,5 +1,5 @@
 /*
- * cert_info_from_der() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
+ * cert_backend_describe() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
  * needs OpenSSL is here; the base64, summary and matching are cert/text.c's, the sanitising
  * ui/sanitize.c's.
  */
@@ -160,18 +160,13 @@ static void key_type(X509 *x, char *dst, size_t dstsz)
 	}
 }
 
-int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	const unsigned char *p = der;
 	X509 *x = NULL;
 	int rc = -1;
 
-	if (!out)
-		return -1;
-	memset(out, 0, sizeof *out);
-	/* The cap keeps the long that d2i_X509 takes from being truncated. */
-	if (!der || len == 0 || len > CERT_TEXT_MAX)
-		return -1;
+	/* len <= CERT_TEXT_MAX keeps the long that d2i_X509 takes from being truncated. */
 	x = d2i_X509(NULL, &p, (long)len);
 	/* Bytes after the certificate mean the BLOB is not what OpenVPN would have sent. */
 	if (!x || p != der + len)
@@ -189,8 +184,6 @@ int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *o
 		goto done;
 	rc = 0;
 done:
-	if (rc < 0)
-		memset(out, 0, sizeof *out);
 	X509_free(x);
 	return rc;
 }

@@ -1,5 +1,5 @@
 /*
- * cert_info_from_der() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
+ * cert_backend_describe() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
  * certificate.  The base64, dates, summary and matching are cert/text.c's, shared with the
  * OpenSSL backend; the sanitising is ui/sanitize.c's.
  *
@@ -396,17 +396,14 @@ static void key_type(const CERT_PUBLIC_KEY_INFO *pk, char *dst, size_t dstsz)
 
 /* ---- cert_info.h ----------------------------------------------------------------------------- */
 
-int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	PCCERT_CONTEXT cert = NULL;
 	CERT_NAME_INFO *subject = NULL, *issuer = NULL;
 	int rc = -1;
 
-	if (!out)
-		return -1;
-	memset(out, 0, sizeof *out);
-	/* The cap keeps the DWORD that CertCreateCertificateContext takes from being truncated. */
-	if (!der || len == 0 || len > CERT_TEXT_MAX || !one_sequence(der, len))
+	/* len <= CERT_TEXT_MAX keeps the DWORD CertCreateCertificateContext takes from truncating. */
+	if (!one_sequence(der, len))
 		return -1;
 	cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, (DWORD)len);
 	if (!cert)
@@ -427,8 +424,6 @@ int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *o
 		goto done;
 	rc = 0;
 done:
-	if (rc < 0)
-		memset(out, 0, sizeof *out);
 	LocalFree(subject);
 	LocalFree(issuer);
 	if (cert)

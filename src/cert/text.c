@@ -149,6 +149,21 @@ enum cert_validity cert_info_validity(const struct cert_info *ci, long long now)
 
 /* ---- cert_info.h ---------------------------------------------------------------------------- */
 
+int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+{
+	int rc;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof *out);
+	if (!der || len == 0 || len > CERT_TEXT_MAX)
+		return -1;
+	rc = cert_backend_describe(der, len, out);
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
+
 int cert_info_from_base64(const char *blob, struct cert_info *out)
 {
 	unsigned char *der;

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cert/cert_info.h"
+
 /*
  * Upper bound for a BLOB's base64 text and for the DER handed to cert_info_from_der().  A real
  * certificate is a few kilobytes; the cap keeps the backends' int/long/DWORD lengths far from
@@ -23,5 +25,11 @@
  */
 void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
                           size_t dstsz);
+
+/*
+ * The crypto backend's part of cert_info_from_der(): der is non-NULL, 0 < len <= CERT_TEXT_MAX
+ * and *out is zeroed; fills out and returns 0, or -1 (out is zeroed again by the caller).
+ */
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out);
 
 #endif
