@@ -55,10 +55,8 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		return NULL;
 	}
 	p = calloc(1, sizeof *p);
-	if (p == NULL || (p->path = strdup(path)) == NULL || (p->ctx = PKCS11_CTX_new()) == NULL) {
+	if (p == NULL || (p->ctx = PKCS11_CTX_new()) == NULL) {
 		snprintf(err, errsz, "out of memory");
-		if (p != NULL)
-			free(p->path);
 		free(p);
 		return NULL;
 	}
@@ -68,7 +66,6 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		snprintf(what, sizeof what, "cannot load PKCS#11 provider %s", path);
 		p11_last_error(err, errsz, what, "not a PKCS#11 module, or its C_Initialize failed");
 		PKCS11_CTX_free(p->ctx);
-		free(p->path);
 		free(p);
 		return NULL;
 	}
@@ -90,7 +87,6 @@ void p11_provider_close(struct p11_provider *p)
 	release_slots(p);
 	PKCS11_CTX_unload(p->ctx);
 	PKCS11_CTX_free(p->ctx);
-	free(p->path);
 	free(p);
 }
 

@@ -8,7 +8,6 @@
 
 struct p11_provider {
 	PKCS11_CTX *ctx;
-	char *path;
 	/* The slot list of the last look; released and read anew by every call. */
 	PKCS11_SLOT *slots;
 	unsigned int nslots;
