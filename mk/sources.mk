@@ -12,13 +12,14 @@ PORTABLE_SRC := \
 	src/session/cert.c src/session/lockout.c src/session/password.c src/session/session.c \
 	src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
-	src/ui/json.c src/ui/output.c src/ui/prompt.c \
+	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
 	src/cert/text.c \
-	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/provider_select.c
+	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c \
+	src/pkcs11/provider_select.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
-	src/cert/cert_openssl.c src/cert/details_openssl.c \
+	src/cert/cert_openssl.c \
 	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
 	src/pcsc/check.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
@@ -44,7 +45,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
-	tests/unit/test_reply_queue.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_signer.c \
+	tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
+	tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
-UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c
+UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

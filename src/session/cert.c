@@ -133,8 +133,10 @@ static void choose_by_pattern(struct session *s)
 		out_error("'%s' matches %zu certificates", pattern, found);
 	for (size_t i = 0; i < s->ncerts; i++) {
 		describe(&s->certs[i], text, sizeof text);
-		if (found == 0 || cert_info_matches(&s->certs[i].info, s->certs[i].id, pattern))
-			fprintf(stderr, "  %s\n      %s\n", text, s->certs[i].id);
+		if (found == 0 || cert_info_matches(&s->certs[i].info, s->certs[i].id, pattern)) {
+			out_menu("  %s", text);
+			out_menu("      %s", s->certs[i].id);
+		}
 	}
 	session_finish(s, EXIT_NO_CERTIFICATE);
 }
@@ -150,10 +152,10 @@ static void choose_from_menu(struct session *s)
 		session_finish(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
-	fprintf(stderr, "Certificates on the token:\n");
+	out_menu("Certificates on the token:");
 	for (size_t i = 0; i < s->ncerts; i++) {
 		describe(&s->certs[i], text, sizeof text);
-		fprintf(stderr, "  %zu) %s\n", i + 1, text);
+		out_menu("  %zu) %s", i + 1, text);
 	}
 	r = prompt_number(s->conn->sock, (int)s->ncerts, &choice, "Choose a certificate [1-%zu]: ",
 	                  s->ncerts);

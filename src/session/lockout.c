@@ -18,19 +18,14 @@
  */
 static enum p11_pin_state read_pin_state(const struct session *s, const char *label)
 {
-	struct p11_provider *p;
 	enum p11_pin_state state;
-	char err[300];
+	char err[300] = "";
 
 	if (s->provider[0] == '\0' || !p11_available())
 		return P11_PIN_UNKNOWN;
-	p = p11_provider_open(s->provider, err, sizeof err);
-	if (p == NULL) {
+	state = p11_look_pin_state(s->provider, label, err, sizeof err);
+	if (err[0] != '\0')
 		out_verbose("cannot look at the token's PIN state: %s", err);
-		return P11_PIN_UNKNOWN;
-	}
-	state = p11_token_pin_state(p, label);
-	p11_provider_close(p);
 	return state;
 }
 

@@ -70,8 +70,7 @@ static void send_pin(struct session *s, const char *type, bool from_source, bool
 		s->pin_answered = true;
 		s->pin_from_source = from_source;
 		if (!s->opts->no_cache && !from_cache) {
-			memcpy(s->pin.data, s->scratch.data, s->scratch.len + 1);
-			s->pin.len = s->scratch.len;
+			secret_copy(&s->pin, &s->scratch);
 			s->pin_cached = true;
 			s->pin_verified = false;
 		}
@@ -136,8 +135,7 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	if (!session_token_allows_pin(s, label))
 		return;
 	if (may_reuse_cache(s, type)) {
-		memcpy(s->scratch.data, s->pin.data, s->pin.len + 1);
-		s->scratch.len = s->pin.len;
+		secret_copy(&s->scratch, &s->pin);
 		out_verbose("Sending the remembered PIN for token '%s'", label);
 		send_pin(s, type, s->pin_from_source, true);
 		return;
@@ -221,8 +219,7 @@ static int load_mgmt_password(struct session *s)
 
 	s->mgmt_password_typed = false;
 	if (!secret_empty(&s->mgmt_password)) {
-		memcpy(s->scratch.data, s->mgmt_password.data, s->mgmt_password.len + 1);
-		s->scratch.len = s->mgmt_password.len;
+		secret_copy(&s->scratch, &s->mgmt_password);
 		return 0;
 	}
 	got = secret_source_read(&s->mgmt_password_source, &s->scratch);

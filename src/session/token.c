@@ -26,17 +26,10 @@ bool session_can_see_tokens(const struct session *s)
 /* The certificates the provider sees now, as the session's list.  Their number, or -1. */
 static int look_for_certs(struct session *s)
 {
-	struct p11_provider *p;
 	struct p11_cert_list list = {NULL, 0};
 	char err[300];
-	int rc;
 
-	p = p11_provider_open(s->provider, err, sizeof err);
-	if (p == NULL)
-		return -1;
-	rc = p11_list_certs(p, &list, err, sizeof err);
-	p11_provider_close(p);
-	if (rc != 0)
+	if (p11_look_certs(s->provider, &list, err, sizeof err) != 0)
 		return -1;
 	session_free_certs(s);
 	for (size_t i = 0; i < list.count && s->ncerts < SESSION_MAX_CERTS; i++) {
@@ -66,16 +59,7 @@ void session_watch_for_certs(struct session *s, struct plat_prompt_watch *watch)
 /* 1 present, 0 absent, -1 cannot tell. */
 static int token_present(const struct session *s, const char *label)
 {
-	struct p11_provider *p;
-	char err[300];
-	int rc;
-
-	p = p11_provider_open(s->provider, err, sizeof err);
-	if (p == NULL)
-		return -1;
-	rc = p11_token_present(p, label);
-	p11_provider_close(p);
-	return rc;
+	return p11_look_token_present(s->provider, label);
 }
 
 struct insertion_watch {
