@@ -6,7 +6,7 @@ PORTABLE_SRC := \
 	src/cli/options.c \
 	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/start.c src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
-	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/mgmt/base64.c \
+	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/cert.c src/session/lockout.c src/session/password.c src/session/session.c \
@@ -37,7 +37,7 @@ WIN32_MAIN_SRC := src/platform/win32/main.c
 
 # The protocol code alone: no dependencies, what the fuzz targets link.
 MGMT_SRC := src/mgmt/line_reader.c src/mgmt/event.c src/mgmt/command.c src/mgmt/reply_queue.c \
-	src/mgmt/pk_sign.c src/mgmt/base64.c src/mgmt/challenge.c
+	src/mgmt/pk_sign.c src/codec/base64.c src/mgmt/challenge.c
 
 # Unit tests: the portable ones run on both systems; the others need OpenSSL or POSIX.
 UNIT_PORTABLE := \

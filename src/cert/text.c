@@ -5,6 +5,7 @@
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "codec/base64.h"
 #include "ui/sanitize.h"
 
 #include <stdio.h>
@@ -34,63 +35,25 @@ void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, c
 
 /* ---- base64 --------------------------------------------------------------------------------- */
 
-static bool is_b64(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
-
-/* The 6 bits of a character b64_decode() has already checked; padding counts as zero bits. */
-static unsigned sextet(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned)(c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (unsigned)(c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0' + 52);
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return 0;
-}
-
 /*
- * Strict on purpose: OpenVPN sends the BLOB as one line with padding, so whitespace, missing
- * padding or '=' anywhere but at the end mean it is not a BLOB (the decoders of OpenSSL and
- * crypt32 would skip some of that).  As with OpenSSL's decoder, the unused low bits of a padded
- * last group are not checked.
+ * OpenVPN sends the BLOB as one line with padding: the codec's strict decoding refuses
+ * whitespace, missing padding or '=' in the middle, which the decoders of OpenSSL and crypt32
+ * would skip.
  */
-static unsigned char *b64_decode(const char *in, size_t *outlen)
+static unsigned char *blob_decode(const char *in, size_t *outlen)
 {
-	size_t len = strlen(in), pad = 0, o = 0;
+	size_t len = strlen(in), size = len / 4 * 3 + 1;
 	unsigned char *buf;
 
-	if (len == 0 || len % 4 != 0 || len > CERT_TEXT_MAX)
+	if (len == 0 || len > CERT_TEXT_MAX)
 		return NULL;
-	if (in[len - 1] == '=') {
-		pad++;
-		if (in[len - 2] == '=')
-			pad++;
-	}
-	for (size_t i = 0; i < len - pad; i++)
-		if (!is_b64((unsigned char)in[i]))
-			return NULL;
-	buf = malloc(len / 4 * 3);
-	if (!buf)
+	buf = malloc(size);
+	if (buf == NULL)
 		return NULL;
-	for (size_t i = 0; i < len; i += 4) {
-		unsigned long v = 0;
-
-		for (size_t k = 0; k < 4; k++)
-			v = v << 6 | sextet((unsigned char)in[i + k]);
-		buf[o++] = (unsigned char)(v >> 16);
-		buf[o++] = (unsigned char)(v >> 8);
-		buf[o++] = (unsigned char)v;
+	if (b64_decode(in, len, buf, size, outlen) != 0) {
+		free(buf);
+		return NULL;
 	}
-	/* The padding decoded as zero bytes that are not part of the DER. */
-	*outlen = o - pad;
 	return buf;
 }
 
@@ -175,7 +138,7 @@ int cert_info_from_base64(const char *blob, struct cert_info *out)
 	memset(out, 0, sizeof *out);
 	if (!blob)
 		return -1;
-	der = b64_decode(blob, &derlen);
+	der = blob_decode(blob, &derlen);
 	if (!der)
 		return -1;
 	/* The backend checks the DER framing (trailing bytes included) and zeroes out on failure. */

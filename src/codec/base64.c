@@ -1,8 +1,9 @@
 /*
- * Base64 of our own: the one in cert/text.c decodes certificates into malloc'd memory, while
- * these answers are secrets that must land only in the caller's (locked) buffer.
+ * The one base64 codec: certificate BLOBs, PK_SIGN data and signatures, challenge answers.
+ * Output goes only into the caller's buffer (a secret's locked memory, for answers), and
+ * decoding is strict and canonical, so one text is one value.
  */
-#include "mgmt/base64.h"
+#include "codec/base64.h"
 
 #include <string.h>
 
@@ -80,6 +81,9 @@ int b64_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz, s
 				goto bad;
 			v = v << 6 | (unsigned long)s;
 		}
+		/* The bits a pad leaves over must be zero: "Zh==" is not another spelling of "Zg==". */
+		if (i + 4 == inlen && ((pad == 1 && (v & 0xff) != 0) || (pad == 2 && (v & 0xffff) != 0)))
+			goto bad;
 		out[o++] = (unsigned char)(v >> 16);
 		out[o++] = (unsigned char)(v >> 8);
 		out[o++] = (unsigned char)v;

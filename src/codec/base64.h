@@ -1,4 +1,4 @@
-/* Base64 (RFC 4648, with padding) for the challenge answers and the CRV1 username. */
+/* Base64 (RFC 4648, with padding): the one codec of the program. */
 #ifndef OVPN_TOKEN_BASE64_H
 #define OVPN_TOKEN_BASE64_H
 
@@ -14,7 +14,8 @@ size_t b64_encoded_len(size_t n);
 int b64_encode(const unsigned char *in, size_t n, char *out, size_t outsz);
 
 /*
- * Strict decoding of in[0..inlen): padding required, no whitespace, '=' only at the end.
+ * Strict decoding of in[0..inlen): padding required, no whitespace, '=' only at the end, the
+ * bits a padded group leaves over zero.
  * Writes the bytes and a NUL (so text can be used as a string; check *outlen for embedded
  * NULs) into out.  Returns 0, or -1 (out wiped) for bad base64 or when it does not fit.
  */
