@@ -13,7 +13,6 @@
 #include "mgmt/conn.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
-#include "pkcs11/provider.h"
 #include "platform/platform.h"
 #include "session/session.h"
 #include "ui/output.h"
@@ -402,19 +401,14 @@ static int refuse_conflicts(const struct options *opts, const struct ovpn_config
  */
 static int check_provider(const struct ovpn_config_facts *facts, const char *config)
 {
-	struct p11_provider *p;
 	char err[512];
 
-	if (!p11_available() || facts->pkcs11_providers[0] == '\0')
+	if (facts->pkcs11_providers[0] == '\0' ||
+	    plat_check_pkcs11_module(facts->pkcs11_providers, err, sizeof err) == 0)
 		return 0;
-	p = p11_provider_open(facts->pkcs11_providers, err, sizeof err);
-	if (p == NULL) {
-		out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s",
-		          config, facts->pkcs11_providers, err);
-		return -1;
-	}
-	p11_provider_close(p);
-	return 0;
+	out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s", config,
+	          facts->pkcs11_providers, err);
+	return -1;
 }
 
 static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
