@@ -77,7 +77,6 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
                            struct launch *l)
 {
 	char name[128];
-	FILE *f;
 
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
@@ -94,8 +93,14 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 			return -1;
 		}
 	}
-	/* Found out now, not as a baffling "cannot run openvpn" from the child. */
-	f = fopen(l->log_path, "a");
+	return 0;
+}
+
+/* Found out before openvpn starts, not as a baffling "cannot run openvpn" from the child. */
+static int check_log_writable(const struct launch *l)
+{
+	FILE *f = fopen(l->log_path, "a");
+
 	if (f == NULL) {
 		out_error("cannot write the log file %s: %s", l->log_path, strerror(errno));
 		return -1;
@@ -470,7 +475,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 
 	if (s == NULL)
 		return EXIT_INTERNAL;
-	if (session_check_sources(s) != 0) {
+	if (session_check_sources(s) != 0 || check_log_writable(l) != 0) {
 		session_free(s);
 		return EXIT_USAGE;
 	}
