@@ -64,7 +64,7 @@ run_suite() {
             echo "FAIL $name $tag ($why, ${dur}s)"
             sed 's/^/    | /' "$out"
             failed=$((failed + 1))
-            failed_names="$failed_names $name[$OPENVPN_VERSION]"
+            failed_names="$failed_names ${name}[$OPENVPN_VERSION]"
         fi
         rm -f "$out"
     done
