@@ -208,7 +208,8 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 		argv[argc++] = "digest";
 		argv[argc++] = "--management-external-cert";
 		argv[argc++] = "ovpn-token";
-	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
+	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management && !facts->own_cert_or_key) {
+		/* (With cert/key of its own, OpenVPN refuses pkcs11-id-management: 2.7 URIs.) */
 		argv[argc++] = "--pkcs11-id-management";
 	}
 	/* The user's --log wins over the config's log line, which would leave ours empty. */
