@@ -52,12 +52,17 @@ static int read_config(const char *path, struct ovpn_config_facts *facts)
 	return rc;
 }
 
-/* "~/vpn/office.ovpn" -> "office" */
+/*
+ * "~/vpn/office.ovpn" -> "office"; "C:\vpn\office.ovpn" -> "office".  A backslash ends a
+ * folder name too: on Windows it is the separator, and on POSIX a name is only a log file name.
+ */
 static void config_name(const char *path, char *out, size_t outsz)
 {
-	const char *base = strrchr(path, '/'), *dot;
+	const char *base = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *dot;
 	size_t n;
 
+	if (backslash != NULL && (base == NULL || backslash > base))
+		base = backslash;
 	base = base != NULL ? base + 1 : path;
 	dot = strrchr(base, '.');
 	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
