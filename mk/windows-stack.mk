@@ -1,0 +1,16 @@
+# A real Windows OpenVPN stack for the tests under wine (tools/build-windows-stack):
+#   make windows-stack     openssl 3.0.22, pkcs11-helper 1.29.0, openvpn.exe/openvpnserv.exe
+#                          2.7.6, softhsm2.dll 2.6.1, libp11 0.4.12, cross-built with mingw-w64
+#                          from $(OVPN_TOKEN_SOURCES) (default ../shared/vendor), cached in
+#                          ~/.cache/ovpn-token/windows-stack-<inputs>/, linked as build/windows-stack
+# Without the sources it says SKIP with the versions needed; the wine tests that need the stack
+# (tests/e2e/32-wine-start.sh) then say SKIP too.  Always run: the script itself decides, from
+# the checksums of its inputs, that there is nothing to do (about a second).
+WINDOWS_STACK := build/windows-stack
+
+.PHONY: windows-stack
+windows-stack:
+	tools/build-windows-stack $(WINDOWS_STACK)
+
+# The wine tests use the stack when it can be had (an order, not an input of their files).
+windows-test: | windows-stack
