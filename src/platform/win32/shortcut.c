@@ -55,31 +55,34 @@ static int check_args(const struct plat_shortcut *sc, char *err, size_t errsz)
 	return 0;
 }
 
-/* The command line for args, each quoted for the C runtime; with the exe first when given. */
-static wchar_t *command_line(const char *exe, const char *const *args)
+/* args as one command line, each quoted for the C runtime's rules. */
+static wchar_t *command_line(const char *const *args)
 {
 	const char *all[16];
 	size_t n = 0;
 	wchar_t *w;
 
-	all[n++] = exe != NULL ? exe : "x";
+	all[n++] = "x"; /* win32_build_cmdline's program name: a placeholder, dropped below */
 	for (size_t i = 0; args[i] != NULL && n < sizeof all / sizeof all[0] - 1; i++)
 		all[n++] = args[i];
 	all[n] = NULL;
 	w = win32_build_cmdline(all);
-	if (w != NULL && exe == NULL)
-		memmove(w, w + 2, (wcslen(w + 2) + 1) * sizeof *w); /* drop the placeholder "x " */
+	if (w != NULL)
+		memmove(w, w + 2, (wcslen(w + 2) + 1) * sizeof *w);
 	return w;
 }
 
-/* "<exe> args" -> /k ""<exe>" args": cmd.exe strips exactly the outer pair of quotes. */
-static wchar_t *cmd_k_arguments(const wchar_t *line)
+/*
+ * /k ""<exe>" args": with more than two quotes cmd.exe strips exactly the outer pair, so the
+ * rest arrives as written whatever the exe's path and the arguments hold.
+ */
+static wchar_t *cmd_k_arguments(const wchar_t *exe, const wchar_t *args)
 {
-	size_t n = wcslen(line) + 8;
+	size_t n = wcslen(exe) + wcslen(args) + 12;
 	wchar_t *w = malloc(n * sizeof *w);
 
 	if (w != NULL)
-		swprintf(w, n, L"/k \"%ls\"", line);
+		swprintf(w, n, L"/k \"\"%ls\" %ls\"", exe, args);
 	return w;
 }
 
@@ -87,12 +90,11 @@ static int describe_link(const struct plat_shortcut *sc, struct link_spec *s, ch
                          size_t errsz)
 {
 	wchar_t exe[MAX_PATH], dir[MAX_PATH], launcher[MAX_PATH], sysdir[MAX_PATH];
-	char exe8[MAX_PATH * 3];
 	wchar_t *slash, *line;
 	DWORD n = GetModuleFileNameW(NULL, exe, MAX_PATH);
 
 	memset(s, 0, sizeof *s);
-	if (n == 0 || n >= MAX_PATH || win32_narrow(exe, -1, exe8, sizeof exe8) != 0) {
+	if (n == 0 || n >= MAX_PATH) {
 		snprintf(err, errsz, "cannot tell where ovpn-token.exe is");
 		return -1;
 	}
@@ -106,7 +108,7 @@ static int describe_link(const struct plat_shortcut *sc, struct link_spec *s, ch
 	swprintf(launcher, MAX_PATH, L"%ls\\ovpn-token.cmd", dir);
 	if (GetFileAttributesW(launcher) != INVALID_FILE_ATTRIBUTES) {
 		s->target = _wcsdup(launcher);
-		s->args = command_line(NULL, sc->args);
+		s->args = command_line(sc->args);
 	} else {
 		UINT len = GetSystemDirectoryW(sysdir, MAX_PATH);
 
@@ -116,8 +118,8 @@ static int describe_link(const struct plat_shortcut *sc, struct link_spec *s, ch
 		}
 		wcscat(sysdir, L"\\cmd.exe");
 		s->target = _wcsdup(sysdir);
-		line = command_line(exe8, sc->args);
-		s->args = line != NULL ? cmd_k_arguments(line) : NULL;
+		line = command_line(sc->args);
+		s->args = line != NULL ? cmd_k_arguments(exe, line) : NULL;
 		free(line);
 	}
 	s->workdir = _wcsdup(dir);
