@@ -44,12 +44,17 @@ struct launch {
 	struct plat_child *child;
 };
 
-/* "~/vpn/office.ovpn" -> "office" */
+/*
+ * "~/vpn/office.ovpn" -> "office"; "C:\vpn\office.ovpn" -> "office".  A backslash ends a
+ * folder name too: on Windows it is the separator, and on POSIX a name is only a log file name.
+ */
 static void config_name(const char *path, char *out, size_t outsz)
 {
-	const char *base = strrchr(path, '/'), *dot;
+	const char *base = strrchr(path, '/'), *backslash = strrchr(path, '\\'), *dot;
 	size_t n;
 
+	if (backslash != NULL && (base == NULL || backslash > base))
+		base = backslash;
 	base = base != NULL ? base + 1 : path;
 	dot = strrchr(base, '.');
 	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
@@ -184,13 +189,10 @@ static int choose_service(const struct options *opts, const struct ovpn_config_f
 
 	if (opts->service_mode == SERVICE_NEVER)
 		return EXIT_OK;
-	if (opts->service_mode == SERVICE_AUTO) {
-		if (plat_user_is_admin() || plat_service_check(why, sizeof why) != 0)
-			return EXIT_OK;
-	} else if (plat_service_check(why, sizeof why) != 0) {
-		out_error("--service always: %s", why);
-		return EXIT_OPENVPN_FAILED;
-	}
+	/* always: whatever is wrong with the service is said when we ask it (spawn). */
+	if (opts->service_mode == SERVICE_AUTO &&
+	    (plat_user_is_admin() || plat_service_check(why, sizeof why) != 0))
+		return EXIT_OK;
 	if (opts->external_key) {
 		out_error("--external-key cannot go through OpenVPN's interactive service (it does not "
 		          "pass --management-external-key for you); use --service never as an "
@@ -217,11 +219,15 @@ static int spawn_through_service(struct launch *l)
 	int argc = 0;
 	size_t pwsz = 256;
 
-	args[argc++] = "--config";
-	args[argc++] = l->openvpn_config;
-	/* Appended, as our own start does: the log keeps what earlier runs said. */
+	/*
+	 * First: openvpn takes the first log option it meets and its stdout goes nowhere under
+	 * the service, so only a log opened before the config is read shows the config's errors.
+	 * Appended, as our own start does.
+	 */
 	args[argc++] = "--log-append";
 	args[argc++] = l->log_path;
+	args[argc++] = "--config";
+	args[argc++] = l->openvpn_config;
 	args[argc++] = "--management";
 	args[argc++] = l->management_arg;
 	args[argc++] = l->port;

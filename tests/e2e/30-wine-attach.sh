@@ -19,7 +19,8 @@ if ! command -v wine >/dev/null; then echo "SKIP: wine not installed"; exit 77; 
 [ -f "$OVPN_TOKEN_EXE" ] || { echo "OVPN_TOKEN_EXE=$OVPN_TOKEN_EXE does not exist" >&2; exit 1; }
 
 tb_init
-trap 'wine_prefix_down; tb_cleanup' EXIT
+# (exit $rc): tb_cleanup ends the test with the status it finds in $?, the test's own.
+trap 'rc=$?; wine_prefix_down; (exit $rc); tb_cleanup' EXIT
 wine_prefix_up "$T" || fail "cannot set up a wine prefix"
 
 PIN=123456

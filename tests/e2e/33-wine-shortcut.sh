@@ -20,7 +20,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 read_lnk=$top/tests/win32/read_lnk.py
 
 tb_init
-trap 'rm -f "$DESKTOP"/Connect*.lnk "$PROGRAMS"/Connect*.lnk 2>/dev/null; wine_prefix_down; tb_cleanup' EXIT
+# (exit $rc): tb_cleanup ends the test with the status it finds in $?, the test's own.
+trap 'rc=$?; rm -f "$DESKTOP"/Connect*.lnk "$PROGRAMS"/Connect*.lnk 2>/dev/null; wine_prefix_down; (exit $rc); tb_cleanup' EXIT
 wine_prefix_up "$T" || fail "cannot set up a wine prefix"
 # Wine hands a saved link to winemenubuilder, which writes .desktop files into $HOME: not here.
 export WINEDLLOVERRIDES="$WINEDLLOVERRIDES;winemenubuilder.exe=d"

@@ -119,6 +119,10 @@ static HANDLE open_service_pipe(char *err, size_t errsz)
 		if (h != INVALID_HANDLE_VALUE)
 			return h;
 		e = GetLastError();
+		if (e == ERROR_FILE_NOT_FOUND && service_pid(text, sizeof text) == 0) {
+			snprintf(err, errsz, "%s", text);
+			return INVALID_HANDLE_VALUE;
+		}
 		if (e != ERROR_PIPE_BUSY) {
 			win32_error_text(e, text, sizeof text);
 			snprintf(err, errsz, "cannot open OpenVPN's interactive service pipe "
@@ -194,7 +198,10 @@ struct reply {
 	char line2[512], line3[512];
 };
 
-/* "0x<code>\n<line2>\n<line3>" -> parts; -1 when it does not look like a reply. */
+/*
+ * "0x<code>\n<line2>\n<line3>" -> parts; -1 when it does not look like a reply.  Error replies
+ * come out of FormatMessage, which may turn each "\n" into "\r\n" (wine does).
+ */
 static int parse_reply(const wchar_t *w, DWORD units, struct reply *rep)
 {
 	char text[1100], *nl, *end;
@@ -202,11 +209,16 @@ static int parse_reply(const wchar_t *w, DWORD units, struct reply *rep)
 	if (win32_narrow(w, (int)units, text, sizeof text) != 0)
 		return -1;
 	rep->code = strtoul(text, &end, 16);
+	if (*end == '\r')
+		end++;
 	if (strncmp(text, "0x", 2) != 0 || *end != '\n')
 		return -1;
 	nl = strchr(end + 1, '\n');
-	if (nl != NULL)
+	if (nl != NULL) {
 		*nl = '\0';
+		if (nl > end + 1 && nl[-1] == '\r')
+			nl[-1] = '\0';
+	}
 	snprintf(rep->line2, sizeof rep->line2, "%s", end + 1);
 	snprintf(rep->line3, sizeof rep->line3, "%s", nl != NULL ? nl + 1 : "");
 	/* FormatMessage's system texts end in ".\r\n". */
