@@ -140,16 +140,15 @@ static HANDLE open_service_pipe(char *err, size_t errsz)
  * stopped) to collect what we send: the management password.  Refuse unless the process
  * serving our end of the pipe is the service.
  */
-static int check_pipe_server(HANDLE pipe, char *err, size_t errsz)
+static int check_pipe_server(HANDLE pipe, DWORD pid, const char *why, char *err, size_t errsz)
 {
-	char why[512];
+	char text[256];
 	ULONG server = 0;
-	DWORD pid = service_pid(why, sizeof why);
 
 	if (!GetNamedPipeServerProcessId(pipe, &server)) {
-		win32_error_text(GetLastError(), why, sizeof why);
+		win32_error_text(GetLastError(), text, sizeof text);
 		snprintf(err, errsz, "cannot tell which process serves \\\\.\\pipe\\openvpn\\service "
-		         "(%s); refusing to use it", why);
+		         "(%s); refusing to use it", text);
 		return -1;
 	}
 	if (pid != 0 && server == pid)
@@ -295,9 +294,17 @@ static int send_message(struct win32_service_run *r, const wchar_t *msg, DWORD b
 		snprintf(err, errsz, "cannot write to OpenVPN's interactive service: %s", text);
 		return -1;
 	}
-	if (WaitForSingleObject(r->ov.hEvent, PIPE_BUSY_WAIT_MS) != WAIT_OBJECT_0)
+	/*
+	 * A write the service does not take within its own startup window is lost (it has
+	 * given up on us); a cancelled write must not be waited for without end either.
+	 */
+	if (WaitForSingleObject(r->ov.hEvent, PIPE_BUSY_WAIT_MS) != WAIT_OBJECT_0) {
 		CancelIo(r->pipe);
-	if (!GetOverlappedResult(r->pipe, &r->ov, &done, TRUE) || done != bytes) {
+		WaitForSingleObject(r->ov.hEvent, PIPE_BUSY_WAIT_MS);
+		snprintf(err, errsz, "OpenVPN's interactive service did not take our request");
+		return -1;
+	}
+	if (!GetOverlappedResult(r->pipe, &r->ov, &done, FALSE) || done != bytes) {
 		snprintf(err, errsz, "cannot write to OpenVPN's interactive service");
 		return -1;
 	}
@@ -367,9 +374,9 @@ struct plat_child *plat_service_spawn(const char *const *args, const char *workd
 {
 	struct win32_service_run *r = calloc(1, sizeof *r);
 	wchar_t event_w[96], *options = NULL, *wdir = NULL, *msg = NULL;
-	char event_name[96];
+	char event_name[96], why[512] = "";
 	unsigned char rnd[8];
-	DWORD bytes = 0, pid;
+	DWORD bytes = 0, pid, svc_pid;
 	HANDLE process = NULL;
 	int rc = -1;
 
@@ -402,8 +409,14 @@ struct plat_child *plat_service_spawn(const char *const *args, const char *workd
 		         "(paths too long?)");
 		goto done;
 	}
+	/*
+	 * The service waits only 2 s for the startup message once we are connected, and asking
+	 * the service manager may take longer than that under load: ask it first.
+	 */
+	svc_pid = service_pid(why, sizeof why);
 	r->pipe = open_service_pipe(err, errsz);
-	if (r->pipe == INVALID_HANDLE_VALUE || check_pipe_server(r->pipe, err, errsz) != 0)
+	if (r->pipe == INVALID_HANDLE_VALUE ||
+	    check_pipe_server(r->pipe, svc_pid, why, err, errsz) != 0)
 		goto done;
 	{
 		DWORD mode = PIPE_READMODE_MESSAGE;
