@@ -4,7 +4,8 @@
 # Portable C: the C library and our platform interface only.
 PORTABLE_SRC := \
 	src/cli/options.c \
-	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/start.c src/cmd/table.c \
+	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/shortcut.c src/cmd/start.c \
+	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
@@ -30,8 +31,10 @@ NO_P11_SRC := \
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
-POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c sys.c tty.c)
-WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c sys.c text.c tty.c)
+POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c service.c \
+	shortcut.c sys.c tty.c)
+WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c \
+	service.c shortcut.c sys.c text.c tty.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 

@@ -21,7 +21,7 @@ WIN_CFLAGS  := -std=c11 $(WARN) -Isrc -Isrc/platform/win32 -O2 -g -D_WIN32_WINNT
                -DWIN32_LEAN_AND_MEAN -DUNICODE -D_UNICODE \
                -D__USE_MINGW_ANSI_STDIO=1 -DPRINTF_ARCHETYPE=gnu_printf \
                -DOVPN_TOKEN_VERSION='"$(VERSION)"'
-WIN_LIBS    := -lws2_32 -liphlpapi -lcrypt32 -lbcrypt -ladvapi32
+WIN_LIBS    := -lws2_32 -liphlpapi -lcrypt32 -lbcrypt -ladvapi32 -lole32 -luuid -lshell32
 # -municode: the C runtime starts at wmain() (src/platform/win32/main.c), for UTF-8 arguments.
 WIN_LDFLAGS := -municode -static -static-libgcc
 

@@ -37,6 +37,8 @@ static const struct option_spec specs[] = {
 	BOOL("external-key", external_key),
 	BOOL("restart", restart),
 	BOOL("json", json),
+	BOOL("start-menu", start_menu),
+	STRING("service", service),
 	{"verbose", 'v', OPT_VERBOSITY, 0, VERBOSITY_VERBOSE},
 	{"quiet", 'q', OPT_VERBOSITY, 0, VERBOSITY_QUIET},
 	{"help", 'h', OPT_HELP, 0, 0},
@@ -178,6 +180,16 @@ int options_parse(int argc, char **argv, struct options *opts)
 		return -1;
 	}
 	opts->target = noperands > 0 ? operands[0] : NULL;
+	if (opts->service == NULL || strcmp(opts->service, "auto") == 0) {
+		opts->service_mode = SERVICE_AUTO;
+	} else if (strcmp(opts->service, "always") == 0) {
+		opts->service_mode = SERVICE_ALWAYS;
+	} else if (strcmp(opts->service, "never") == 0) {
+		opts->service_mode = SERVICE_NEVER;
+	} else {
+		out_error("--service takes auto, always or never, not '%s'", opts->service);
+		return -1;
+	}
 	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
 	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0') {
 		out_error("--cert needs a non-empty PATTERN (part of the certificate's subject or id)");
@@ -194,6 +206,9 @@ void options_print_help(void)
 	    "                                             unix socket path\n"
 	    "       ovpn-token list   [--provider LIB] [--json] [CONFIG]   the certificates on the tokens\n"
 	    "       ovpn-token doctor [CONFIG]            check openvpn, the smartcard stack and CONFIG\n"
+	    "       ovpn-token shortcut [--cert PATTERN] [--start-menu] NAME\n"
+	    "                                             (Windows) a desktop shortcut \"Connect NAME\n"
+	    "                                             (token)\" that runs start NAME in a console\n"
 	    "\n"
 	    "Logs in to the smartcard or token that holds the VPN certificate: selects the\n"
 	    "certificate (by itself when there is only one), asks for the PIN without echo and\n"
@@ -208,6 +223,11 @@ void options_print_help(void)
 	    "                        else OpenSC's, else p11-kit's proxy)\n"
 	    "  --external-key        sign on the token ourselves, not through OpenVPN's PKCS#11\n"
 	    "                        support (start; the config must have no pkcs11-* lines)\n"
+	    "  --service auto|always|never\n"
+	    "                        (Windows, start) have OpenVPN's interactive service start\n"
+	    "                        openvpn, as OpenVPN GUI does; auto: when you are not an\n"
+	    "                        administrator and the service runs (default: auto)\n"
+	    "  --start-menu          (shortcut) also put the shortcut in the Start menu\n"
 	    "Unattended use:\n"
 	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read it)\n"
 	    "  --pin-fd N            read the PIN from file descriptor N\n"

@@ -6,12 +6,16 @@
 
 enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_VERBOSE = 1 };
 
+/* --service: whether start goes through OpenVPN's interactive service (Windows). */
+enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
+
 enum command {
 	COMMAND_NONE,
 	COMMAND_START,
 	COMMAND_ATTACH,
 	COMMAND_LIST,
 	COMMAND_DOCTOR,
+	COMMAND_SHORTCUT,
 	COMMAND_HELP,
 	COMMAND_VERSION,
 };
@@ -34,6 +38,9 @@ struct options {
 	bool external_key;          /* --external-key: ovpn-token signs on the token (start) */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
+	bool start_menu;            /* --start-menu (shortcut) */
+	const char *service;        /* --service as given */
+	enum service_mode service_mode;
 	enum verbosity verbosity;
 };
 

@@ -25,6 +25,7 @@ int cmd_start(const struct options *opts);
 int cmd_attach(const struct options *opts);
 int cmd_list(const struct options *opts);
 int cmd_doctor(const struct options *opts);
+int cmd_shortcut(const struct options *opts);
 int cmd_help(const struct options *opts);
 int cmd_version(const struct options *opts);
 

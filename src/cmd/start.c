@@ -39,6 +39,7 @@ struct launch {
 	char port[16];
 	char password_file[320];        /* TCP only: the random management password */
 	char log_path[512];
+	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
 };
 
@@ -172,6 +173,93 @@ static int prepare_endpoint(struct launch *l, struct session *s)
 	return rc;
 }
 
+/*
+ * ---- OpenVPN's interactive service (Windows; --service) ----
+ * A user who is not an administrator cannot create the adapter and routes, so (like OpenVPN
+ * GUI) we may ask the service to start openvpn instead.  It lets such a user pass only a short
+ * list of options: not --pkcs11-id-management and none of --external-key's, so the config must
+ * choose its certificate itself.  The management password goes to openvpn's stdin.
+ */
+static int choose_service(const struct options *opts, const struct ovpn_config_facts *facts,
+                          struct launch *l, const char *config)
+{
+	char why[512];
+
+	if (opts->service_mode == SERVICE_NEVER)
+		return EXIT_OK;
+	/* always: whatever is wrong with the service is said when we ask it (spawn). */
+	if (opts->service_mode == SERVICE_AUTO &&
+	    (plat_user_is_admin() || plat_service_check(why, sizeof why) != 0))
+		return EXIT_OK;
+	if (opts->external_key) {
+		out_error("--external-key cannot go through OpenVPN's interactive service (it does not "
+		          "pass --management-external-key for you); use --service never as an "
+		          "administrator");
+		return EXIT_USAGE;
+	}
+	if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
+		out_error("%s: through OpenVPN's interactive service the config must carry the line "
+		          "'pkcs11-id-management' itself (the service does not let ovpn-token add "
+		          "--pkcs11-id-management); add it to the config, or name a pkcs11-id",
+		          config);
+		return EXIT_USAGE;
+	}
+	out_verbose("openvpn is started by OpenVPN's interactive service");
+	l->via_service = true;
+	return EXIT_OK;
+}
+
+static int spawn_through_service(struct launch *l)
+{
+	const char *args[16];
+	char err[1200], *pw;
+	long n;
+	int argc = 0;
+	size_t pwsz = 256;
+
+	/*
+	 * First: openvpn takes the first log option it meets and its stdout goes nowhere under
+	 * the service, so only a log opened before the config is read shows the config's errors.
+	 * Appended, as our own start does.
+	 */
+	args[argc++] = "--log-append";
+	args[argc++] = l->log_path;
+	args[argc++] = "--config";
+	args[argc++] = l->openvpn_config;
+	args[argc++] = "--management";
+	args[argc++] = l->management_arg;
+	args[argc++] = l->port;
+	args[argc++] = "stdin";
+	args[argc++] = "--management-query-passwords";
+	args[argc++] = "--management-hold";
+	/*
+	 * Not our child: no job ends it if we are killed.  This at least takes the tunnel down
+	 * (openvpn restarts into the hold) when our management connection goes.
+	 */
+	args[argc++] = "--management-signal";
+	args[argc] = NULL;
+	pw = plat_secure_alloc(pwsz);
+	if (pw == NULL) {
+		out_error("out of memory");
+		return -1;
+	}
+	n = plat_read_file(l->password_file, pw, pwsz - 2, err, sizeof err);
+	if (n < 0) {
+		out_error("%s", err);
+		plat_secure_free(pw, pwsz);
+		return -1;
+	}
+	pw[n] = '\n';
+	pw[n + 1] = '\0';
+	l->child = plat_service_spawn(args, l->workdir, pw, err, sizeof err);
+	plat_secure_free(pw, pwsz);
+	if (l->child == NULL) {
+		out_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
@@ -179,6 +267,8 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	char program[512], err[512];
 	int argc = 0;
 
+	if (l->via_service)
+		return spawn_through_service(l);
 	/* openvpn runs in the config's folder: a relative --openvpn is ours, so make it absolute. */
 	if (opts->openvpn == NULL)
 		plat_find_openvpn(program, sizeof program);
@@ -229,9 +319,12 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 static void report_exit(const struct launch *l, int status, const char *when)
 {
 	static char tail[8192];
-	char how[64];
+	char how[64], note[1024];
 
 	plat_describe_exit(status, how, sizeof how);
+	plat_child_exit_note(l->child, note, sizeof note);
+	if (note[0] != '\0')
+		out_error("%s", note);
 	out_error("openvpn %s%s; the end of its log (%s):", how, when, l->log_path);
 	if (plat_read_file_tail(l->log_path, tail, sizeof tail) >= 0)
 		out_tail(tail, LOG_TAIL_LINES, "  | ");
@@ -421,6 +514,7 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
                    struct launch *l)
 {
 	char found[512], err[600];
+	int rc;
 
 	if (plat_resolve_config(opts->target, found, sizeof found) != 0) {
 		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)",
@@ -440,6 +534,9 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 		return EXIT_USAGE;
 	if (check_provider(facts, found) != 0)
 		return EXIT_PROVIDER;
+	rc = choose_service(opts, facts, l, found);
+	if (rc != EXIT_OK)
+		return rc;
 	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;
 }
 

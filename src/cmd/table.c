@@ -9,6 +9,7 @@ static const struct cmd_entry table[] = {
 	{"attach", COMMAND_ATTACH, 1, 1, "an ADDRESS", true, cmd_attach},
 	{"list", COMMAND_LIST, 0, 1, "at most one CONFIG file", true, cmd_list},
 	{"doctor", COMMAND_DOCTOR, 0, 1, "at most one CONFIG file", true, cmd_doctor},
+	{"shortcut", COMMAND_SHORTCUT, 1, 1, "a config NAME", false, cmd_shortcut},
 	{"help", COMMAND_HELP, 0, 0, "", false, cmd_help},
 	{NULL, COMMAND_VERSION, 0, 0, "", false, cmd_version},
 };

@@ -180,4 +180,42 @@ void plat_sleep_ms(int ms);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);
 
+/* ---- OpenVPN's interactive service (Windows only) ------------------------------------------ */
+
+/*
+ * 0 when OpenVPN's interactive service is installed and running here; -1 with the reason
+ * otherwise (on POSIX: there is none).
+ */
+int plat_service_check(char *err, size_t errsz);
+/* True when the user can create adapters and routes (Windows: an elevated administrator). */
+bool plat_user_is_admin(void);
+/*
+ * Has the interactive service start openvpn with args (its options, without the program name)
+ * in workdir, with stdin_data (the management password + "\n") on its standard input.  The
+ * pipe's server must be the service's own process, else nothing is sent.  The result behaves as
+ * plat_spawn's child (exited when the service reports openvpn's end).  NULL with err: our reason
+ * or the service's own error text.
+ */
+struct plat_child *plat_service_spawn(const char *const *args, const char *workdir,
+                                      const char *stdin_data, char *err, size_t errsz);
+/* What the service said when openvpn ended (its error reply), "" when nothing. */
+void plat_child_exit_note(struct plat_child *c, char *out, size_t outsz);
+
+/* ---- shortcuts (Windows only) -------------------------------------------------------------- */
+
+struct plat_shortcut {
+	const char *title;      /* the link's name, without ".lnk" */
+	const char *const *args; /* the arguments for ovpn-token (start NAME ...) */
+	const char *description;
+	bool start_menu;        /* also in the Start menu's Programs folder */
+};
+/*
+ * Shell links on the Desktop (and the Start menu) that open a console running ovpn-token with
+ * sc->args: through the ovpn-token.cmd launcher beside the program when it exists.  report is
+ * called with each link made.  -1 with err on failure; -2: not on this system; -3: the title
+ * or an argument cannot go into a shortcut unchanged (err says which).
+ */
+int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
+                         char *err, size_t errsz);
+
 #endif

@@ -64,4 +64,20 @@ int win32_app_dir(const char *sub, char *out, size_t outsz);
  */
 PSECURITY_DESCRIPTOR win32_owner_only_sd(void);
 
+/* ---- openvpn started by the interactive service (service.c, proc.c) ---- */
+
+struct win32_service_run;
+/* A child for plat_child_*: process (may be NULL) is the service's openvpn, run our pipe. */
+struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
+                                            struct win32_service_run *run);
+/* True once the service has closed the pipe (openvpn ended); waits up to timeout_ms. */
+bool win32_service_run_ended(struct win32_service_run *r, int timeout_ms);
+/* openvpn's exit code as the service reported it (0 when it reported none). */
+DWORD win32_service_run_exit_code(const struct win32_service_run *r);
+/* Sets openvpn's --service exit event: it exits as after SIGTERM. */
+void win32_service_run_ask_exit(struct win32_service_run *r);
+/* The service's error reply after openvpn ended, "" when none. */
+void win32_service_run_note(const struct win32_service_run *r, char *out, size_t outsz);
+void win32_service_run_free(struct win32_service_run *r);
+
 #endif

@@ -12,7 +12,65 @@ struct plat_child {
 	DWORD pid;
 	bool reaped;
 	int status;
+	/* Started by the interactive service (service.c): not ours, no job; process may be NULL. */
+	struct win32_service_run *service;
 };
+
+struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
+                                            struct win32_service_run *run)
+{
+	struct plat_child *c = calloc(1, sizeof *c);
+
+	if (c == NULL) {
+		if (process != NULL)
+			CloseHandle(process);
+		win32_service_run_free(run);
+		return NULL;
+	}
+	c->process = process;
+	c->pid = pid;
+	c->service = run;
+	return c;
+}
+
+/* The service's openvpn has ended when the service says so (it closes our pipe). */
+static bool service_child_exited(struct plat_child *c, int timeout_ms)
+{
+	DWORD code = 0;
+
+	if (c->reaped)
+		return true;
+	if (!win32_service_run_ended(c->service, timeout_ms))
+		return false;
+	c->reaped = true;
+	if (c->process == NULL || !GetExitCodeProcess(c->process, &code) || code == STILL_ACTIVE)
+		code = win32_service_run_exit_code(c->service);
+	c->status = code <= 255 ? (int)code : 255;
+	return true;
+}
+
+/* Asked to exit through its --service event, then terminated (the service allows us that). */
+static int service_child_stop(struct plat_child *c, int timeout_ms)
+{
+	if (service_child_exited(c, timeout_ms < 0 ? 0 : timeout_ms))
+		return c->status;
+	win32_service_run_ask_exit(c->service);
+	if (service_child_exited(c, 5000))
+		return c->status;
+	if (c->process != NULL)
+		TerminateProcess(c->process, 1);
+	service_child_exited(c, 5000);
+	c->reaped = true;
+	c->status = 128 + 9;
+	return c->status;
+}
+
+void plat_child_exit_note(struct plat_child *c, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (c != NULL && c->service != NULL)
+		win32_service_run_note(c->service, out, outsz);
+}
 
 /*
  * A job object that kills what it holds when its last handle closes: if we crash or are
@@ -172,6 +230,12 @@ bool plat_child_exited(struct plat_child *c, int *status)
 {
 	DWORD code;
 
+	if (c->service != NULL) {
+		service_child_exited(c, 0);
+		if (c->reaped && status != NULL)
+			*status = c->status;
+		return c->reaped;
+	}
 	if (!c->reaped && WaitForSingleObject(c->process, 0) == WAIT_OBJECT_0 &&
 	    GetExitCodeProcess(c->process, &code)) {
 		c->reaped = true;
@@ -191,6 +255,8 @@ static bool wait_exit(struct plat_child *c, int timeout_ms)
 
 int plat_child_stop(struct plat_child *c, int timeout_ms)
 {
+	if (c->service != NULL)
+		return service_child_stop(c, timeout_ms);
 	if (wait_exit(c, timeout_ms))
 		return c->status;
 	/*
@@ -210,7 +276,9 @@ void plat_child_free(struct plat_child *c)
 {
 	if (c == NULL)
 		return;
-	CloseHandle(c->process);
+	if (c->process != NULL)
+		CloseHandle(c->process);
+	win32_service_run_free(c->service);
 	/* Closing the job would kill a still-running openvpn; stop it first to end it cleanly. */
 	if (c->job != NULL)
 		CloseHandle(c->job);

@@ -1,0 +1,13 @@
+/* POSIX: desktop shortcuts (Shell links) are made only on Windows. */
+#include <stdio.h>
+
+#include "platform/platform.h"
+
+int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
+                         char *err, size_t errsz)
+{
+	(void)sc;
+	(void)report;
+	snprintf(err, errsz, "only on Windows");
+	return -2;
+}
