@@ -8,8 +8,8 @@ PORTABLE_SRC := \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/reply_queue.c \
 	src/openvpn/config.c src/openvpn/probe.c \
-	src/session/cert.c src/session/lockout.c src/session/password.c src/session/session.c \
-	src/session/state.c src/session/token.c \
+	src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
+	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/prompt.c \
 	src/cert/text.c \
@@ -42,6 +42,6 @@ UNIT_PORTABLE := \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_reply_queue.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c \
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_session.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c

@@ -130,7 +130,7 @@ typedef bool (*p11_interrupted_fn)(void *arg);
  * Waits until a token with this label (NULL: any token) is present (present=true) or gone
  * (present=false).  libp11 does not offer C_WaitForSlotEvent, so this looks about once a
  * second, reloading the module between looks (see p11_provider_reload), and sleeps in
- * between with plat_wait(), which Ctrl-C also ends (P11_WAIT_INTERRUPTED; the interrupt is
+ * between with plat_wait_until(), which Ctrl-C also ends (P11_WAIT_INTERRUPTED; the interrupt is
  * taken).  timeout_ms < 0 waits forever.  interrupted (may be NULL) is asked between looks.
  */
 enum p11_wait_result p11_wait_for_token(struct p11_provider *p, const char *label, bool present,

@@ -40,7 +40,7 @@ void p11_cert_list_free(struct p11_cert_list *list)
 typedef int (*look_fn)(struct p11_provider *p, void *state);
 
 /*
- * Looks, then sleeps until the next look; the sleep is plat_wait(), which a Ctrl-C ends at
+ * Looks, then sleeps until the next look; the sleep is plat_wait_until(), which a Ctrl-C ends at
  * once.  The module is reloaded before every look but the first, for modules that only see
  * tokens present at C_Initialize.
  */
@@ -66,7 +66,7 @@ static enum p11_wait_result poll_until(struct p11_provider *p, int timeout_ms, l
 		if (left <= 0)
 			return P11_WAIT_TIMEOUT;
 		nap = left < POLL_MS ? (int)left : POLL_MS;
-		if (plat_wait(NULL, nap) == PLAT_WAIT_INTERRUPT) {
+		if (plat_wait_until(NULL, plat_now_ms() + nap) == PLAT_WAIT_INTERRUPT) {
 			plat_take_interrupt();
 			return P11_WAIT_INTERRUPTED;
 		}
