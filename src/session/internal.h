@@ -97,12 +97,16 @@ bool session_send(struct session *s, enum reply_kind kind, int tag, const char *
 bool session_may_ask(struct session *s, const char *what);
 /* A prompt came back without an answer: decide what that means. */
 void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what);
-/* The questions, formatted here (the io gets the finished text). */
-enum plat_read_result session_ask_text(struct session *s, const struct plat_prompt_watch *watch,
-                                       char *buf, size_t bufsz, const char *fmt, ...)
-    PRINTF_LIKE(5, 6);
-enum plat_read_result session_ask_secret(struct session *s, struct secret *out,
-                                         const char *fmt, ...) PRINTF_LIKE(3, 4);
+/*
+ * A question, formatted here (the io gets the finished text): into secret without echo when
+ * secret is given, else a visible answer into buf while watch (may be NULL) looks elsewhere.
+ */
+enum plat_read_result session_ask(struct session *s, const struct plat_prompt_watch *watch,
+                                  struct secret *secret, char *buf, size_t bufsz,
+                                  const char *fmt, ...) PRINTF_LIKE(6, 7);
+#define session_ask_text(s, watch, buf, bufsz, ...) \
+	session_ask(s, watch, NULL, buf, bufsz, __VA_ARGS__)
+#define session_ask_secret(s, secret, ...) session_ask(s, NULL, secret, NULL, 0, __VA_ARGS__)
 
 /* ---- the token watch (token.c) ---- */
 bool session_can_see_tokens(const struct session *s);

@@ -120,30 +120,22 @@ void session_prompt_failed(struct session *s, enum plat_read_result r, const cha
 	session_end_error(s, EXIT_CANCELLED);
 }
 
-enum plat_read_result session_ask_text(struct session *s, const struct plat_prompt_watch *watch,
-                                       char *buf, size_t bufsz, const char *fmt, ...)
+enum plat_read_result session_ask(struct session *s, const struct plat_prompt_watch *watch,
+                                  struct secret *secret, char *buf, size_t bufsz,
+                                  const char *fmt, ...)
 {
 	char prompt[512];
 	va_list ap;
+	int n;
 
 	va_start(ap, fmt);
-	if (vsnprintf(prompt, sizeof prompt, fmt, ap) < 0)
-		prompt[0] = '\0';
+	n = vsnprintf(prompt, sizeof prompt, fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		prompt[0] = '\0';
+	if (secret != NULL)
+		return s->io->ask_secret(s->io->ctx, secret, prompt);
 	return s->io->ask_text(s->io->ctx, watch, buf, bufsz, prompt);
-}
-
-enum plat_read_result session_ask_secret(struct session *s, struct secret *out,
-                                         const char *fmt, ...)
-{
-	char prompt[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (vsnprintf(prompt, sizeof prompt, fmt, ap) < 0)
-		prompt[0] = '\0';
-	va_end(ap);
-	return s->io->ask_secret(s->io->ctx, out, prompt);
 }
 
 /* ---- the dispatch ------------------------------------------------------------------------- */

@@ -1,6 +1,6 @@
 /*
  * The whole session under libFuzzer: the input is one byte of options and the person's habits,
- * then what OpenVPN sends (with the script's step and Ctrl-C marks, see script_io.h).  The
+ * then what OpenVPN sends (with the step and Ctrl-C marks of tests/lib/session_io_script.h).  The
  * session runs twice over it (a restart of openvpn), through its io seam with a scripted
  * person and a stub token; no OpenSSL, no terminal, no sockets.
  *
@@ -17,7 +17,7 @@
 #include "platform/platform.h"
 #include "session/session.h"
 #include "fuzz_common.h"
-#include "../session/script_io.h"
+#include "../lib/session_io_script.h"
 
 /* ---- the few platform calls the session makes outside its io (secrets, status file) ---- */
 

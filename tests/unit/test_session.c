@@ -1,6 +1,6 @@
 /*
  * The session's decisions, driven through its io seam (src/session/io.h) by a script: events
- * in, commands and questions out (tests/session/script_io.h).
+ * in, commands and questions out (tests/lib/session_io_script.h).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,7 +20,7 @@
 #include "cli/options.h"
 #include "mgmt/conn.h"
 #include "session/session.h"
-#include "../session/script_io.h"
+#include "../lib/session_io_script.h"
 
 #define PIN_NEED ">PASSWORD:Need 'Anna token' password\n"
 #define PIN_TAKEN "SUCCESS: 'Anna token' password entered, but not yet verified\n"
