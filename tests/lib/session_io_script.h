@@ -180,9 +180,10 @@ static const char *script_answer(struct script *sc, const char *prompt)
 	return sc->answers[sc->next_answer++];
 }
 
+/* What a special answer means to a question without a watch; PLAT_READ_OK: a real answer. */
 static enum plat_read_result script_special(const char *a)
 {
-	if (a == NULL || strcmp(a, ANSWER_EOF) == 0)
+	if (a == NULL || strcmp(a, ANSWER_EOF) == 0 || strcmp(a, ANSWER_WATCH) == 0)
 		return PLAT_READ_EOF;
 	if (strcmp(a, ANSWER_CTRL_C) == 0)
 		return PLAT_READ_INTERRUPT;
@@ -217,7 +218,7 @@ static enum plat_read_result script_ask_secret(void *ctx, struct secret *out, co
 	const char *a = script_answer(sc, prompt);
 
 	secret_clear(out);
-	if (script_special(a) != PLAT_READ_OK || strcmp(a, ANSWER_WATCH) == 0)
+	if (script_special(a) != PLAT_READ_OK)
 		return script_special(a);
 	if (strlen(a) > SECRET_MAX)
 		return PLAT_READ_TOO_LONG;
@@ -235,7 +236,7 @@ static enum plat_read_result script_ask_number(void *ctx, int max, int *choice,
 		const char *a = script_answer(sc, prompt);
 		long n;
 
-		if (script_special(a) != PLAT_READ_OK || strcmp(a, ANSWER_WATCH) == 0)
+		if (script_special(a) != PLAT_READ_OK)
 			return script_special(a);
 		n = strtol(a, NULL, 10);
 		if (n >= 1 && n <= max) {
