@@ -39,7 +39,7 @@ int session_certs_from_token(struct session *s)
 	return (int)l->count;
 }
 
-bool session_listing_broken(struct session *s)
+bool session_certs_listing(struct session *s)
 {
 	return s->link.certs.listing;
 }

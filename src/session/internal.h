@@ -122,8 +122,8 @@ enum plat_read_result session_ask_insertion(struct session *s, const char *msg, 
 /* ---- the certificate choice (cert.c) ---- */
 void session_on_id_request(struct session *s);
 void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag);
-/* A malformed >PKCS11ID- line while listing would leave us waiting forever: true if so. */
-bool session_listing_broken(struct session *s);
+/* Whether a listing is under way (a malformed >PKCS11ID- line then leaves us waiting). */
+bool session_certs_listing(struct session *s);
 /* Replaces the list with what the provider sees; the number of certificates, or -1. */
 int session_certs_from_token(struct session *s);
 void session_certs_free(struct cert_list *l);

@@ -275,7 +275,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_MALFORMED:
-		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_listing_broken(s)) {
+		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_certs_listing(s)) {
 			out_error("OpenVPN sent a malformed certificate list line: %.80s", ev->u.text.text);
 			session_end_error(s, EXIT_MGMT_FAILED);
 			break;
