@@ -17,7 +17,6 @@ BASE_CFLAGS := -std=c11 $(WARN) -Isrc -Isrc/platform/posix -D_POSIX_C_SOURCE=200
                -D_DEFAULT_SOURCE $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
-PREFIX  ?= /usr/local
 VERSION := $(shell cat VERSION)
 
 include mk/sources.mk
@@ -29,7 +28,7 @@ UNIT_SRC := $(UNIT_PORTABLE) $(UNIT_NATIVE_ONLY)
 REL := build/release
 TST := build/test
 
-.PHONY: all test unit e2e demo deps clean install
+.PHONY: all test unit e2e demo deps clean
 all: ovpn-token
 
 # mk/*.mk add their own targets (windows, fuzz, ...) and append to TEST_TARGETS.
@@ -43,7 +42,7 @@ ovpn-token: $(REL)/ovpn-token
 $(REL)/%.o: %.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(BASE_CFLAGS) $(CFLAGS) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
+	@$(CC) $(BASE_CFLAGS) $(CPPFLAGS) $(CFLAGS) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(TST)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -51,7 +50,7 @@ $(TST)/%.o: %.c
 	@$(CC) $(BASE_CFLAGS) -O1 -g $(SAN) -DOVPN_TOKEN_VERSION='"$(VERSION)"' -MMD -MP -c $< -o $@
 
 $(REL)/ovpn-token: $(CORE_SRC:%.c=$(REL)/%.o) $(MAIN_SRC:%.c=$(REL)/%.o)
-	$(CC) $(CFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(TST)/ovpn-token: $(CORE_SRC:%.c=$(TST)/%.o) $(MAIN_SRC:%.c=$(TST)/%.o)
 	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
@@ -75,17 +74,6 @@ demo: ovpn-token
 
 deps:
 	tools/install-deps
-
-SYSTEMD_UNIT_DIR ?= $(PREFIX)/lib/systemd/system
-
-build/ovpn-token@.service: conf/ovpn-token@.service.in
-	@mkdir -p build
-	sed 's|@BINDIR@|$(PREFIX)/bin|g' $< > $@
-
-install: ovpn-token build/ovpn-token@.service
-	install -D -m 0755 ovpn-token $(DESTDIR)$(PREFIX)/bin/ovpn-token
-	install -D -m 0644 build/ovpn-token@.service $(DESTDIR)$(SYSTEMD_UNIT_DIR)/ovpn-token@.service
-	install -D -m 0644 conf/smartcard-client.ovpn $(DESTDIR)$(PREFIX)/share/doc/ovpn-token/smartcard-client.ovpn
 
 clean:
 	rm -rf build ovpn-token

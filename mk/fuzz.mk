@@ -10,7 +10,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 20
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_session
+FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign fuzz_challenge fuzz_session
 # Only the protocol code: it has no dependencies, so the targets build without OpenSSL.
 FUZZ_LIB_SRC := $(MGMT_SRC)
 FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -54,7 +54,7 @@ fuzz-regressions: fuzz-build
 define fuzz_run
 	@set -e; for t in $(FUZZ_TARGETS); do \
 		mkdir -p $(FUZZ_DIR)/corpus/$$t; \
-		case $$t in fuzz_lines) maxlen=40000 ;; *) maxlen=4096 ;; esac; \
+		case $$t in fuzz_lines|fuzz_pk_sign) maxlen=40000 ;; *) maxlen=4096 ;; esac; \
 		echo "== $$t: fuzzing $(1) s"; \
 		if ! $(FUZZ_DIR)/$$t -max_total_time=$(1) -timeout=10 -rss_limit_mb=2048 \
 			-max_len=$$maxlen -dict=tests/fuzz/mgmt.dict -print_final_stats=1 \

@@ -15,6 +15,8 @@ enum exit_code {
 	EXIT_NEEDS_INPUT = 9,      /* --batch, and OpenVPN asks for something no source can give */
 	EXIT_TOKEN_LOCKED = 10,    /* the token is locked, or (--batch) one wrong PIN from locking */
 	EXIT_CHECK_FAILED = 11,    /* doctor: at least one check failed */
+	EXIT_PROVIDER = 12,        /* the PKCS#11 provider is missing or is not a PKCS#11 module */
+	EXIT_ALREADY_RUNNING = 13, /* start: another ovpn-token already runs this config */
 };
 
 #endif

@@ -28,11 +28,13 @@ static const struct option_spec specs[] = {
 	STRING("log", log_file),
 	STRING("provider", provider),
 	STRING("pin-file", pin_file),
+	STRING("auth-user-pass-file", auth_user_pass_file),
 	{"pin-fd", 0, OPT_FD, offsetof(struct options, pin_fd), 0},
 	{"management-password-fd", 0, OPT_FD, offsetof(struct options, mgmt_password_fd), 0},
 	STRING("status-file", status_file),
 	BOOL("batch", batch),
 	BOOL("no-cache", no_cache),
+	BOOL("external-key", external_key),
 	BOOL("restart", restart),
 	BOOL("json", json),
 	{"verbose", 'v', OPT_VERBOSITY, 0, VERBOSITY_VERBOSE},
@@ -176,6 +178,11 @@ int options_parse(int argc, char **argv, struct options *opts)
 		return -1;
 	}
 	opts->target = noperands > 0 ? operands[0] : NULL;
+	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
+	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0') {
+		out_error("--cert needs a non-empty PATTERN (part of the certificate's subject or id)");
+		return -1;
+	}
 	return 0;
 }
 void options_print_help(void)
@@ -199,10 +206,16 @@ void options_print_help(void)
 	    "                        ~/.local/state/ovpn-token/CONFIG.log)\n"
 	    "  --provider LIB        the PKCS#11 module (default: the config's pkcs11-providers,\n"
 	    "                        else OpenSC's, else p11-kit's proxy)\n"
+	    "  --external-key        sign on the token ourselves, not through OpenVPN's PKCS#11\n"
+	    "                        support (start; the config must have no pkcs11-* lines)\n"
 	    "Unattended use:\n"
 	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read it)\n"
 	    "  --pin-fd N            read the PIN from file descriptor N\n"
 	    "                        (also: a systemd credential named 'pin')\n"
+	    "  --auth-user-pass-file FILE\n"
+	    "                        username (line 1) and password (line 2) for servers that\n"
+	    "                        ask for them; private like --pin-file. Challenges (OTP\n"
+	    "                        codes) are never answered from a file\n"
 	    "  --management-password-file FILE, --management-password-fd N\n"
 	    "                        the management interface password (also: a credential\n"
 	    "                        named 'management-password'; default: ask when needed)\n"
@@ -234,6 +247,8 @@ void options_print_help(void)
 	    "  8  management password rejected\n"
 	    "  9  --batch, and OpenVPN asked for something no source gives\n"
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
-	    " 11  doctor: at least one check failed\n",
+	    " 11  doctor: at least one check failed\n"
+	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
+	    " 13  start: another ovpn-token already runs this config\n",
 	    stdout);
 }

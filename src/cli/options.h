@@ -25,11 +25,13 @@ struct options {
 	const char *log_file;       /* --log */
 	const char *provider;       /* --provider: the PKCS#11 module to read tokens with */
 	const char *pin_file;       /* --pin-file */
+	const char *auth_user_pass_file; /* --auth-user-pass-file: username, password */
 	int pin_fd;                 /* --pin-fd, -1 when not given */
 	int mgmt_password_fd;       /* --management-password-fd, -1 when not given */
 	const char *status_file;    /* --status-file */
 	bool batch;                 /* --batch: never prompt */
 	bool no_cache;              /* --no-cache: ask again after every restart */
+	bool external_key;          /* --external-key: ovpn-token signs on the token (start) */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
 	enum verbosity verbosity;

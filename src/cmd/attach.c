@@ -11,7 +11,14 @@ static int connect_to(const char *target, struct mgmt_conn *conn)
 	struct mgmt_address addr;
 	char err[512];
 
-	if (mgmt_address_parse(target, &addr) != 0) {
+	switch (mgmt_address_parse(target, &addr)) {
+	case 0:
+		break;
+	case MGMT_ADDRESS_NO_PORT:
+		out_error("'%s' needs a port: HOST:PORT, e.g. %s:7505 (a socket in this folder: ./%s)",
+		          target, target, target);
+		return EXIT_USAGE;
+	default:
 		out_error("'%s' is not a management address (HOST:PORT, [IPv6]:PORT or a socket path)",
 		          target);
 		return EXIT_USAGE;

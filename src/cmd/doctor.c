@@ -3,13 +3,15 @@
  *   "OK   ..."  fine
  *   "WARN ..."  works, but worth knowing (a PIN count low, a certificate expiring soon, ...)
  *   "FAIL ..."  `start` will not get through; a "-- hint:" says what to do
- * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_INTERNAL (1) when something did.
+ * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_CHECK_FAILED (11) when something did.
  *
  * PC/SC is only needed by smartcard providers (OpenSC): its lines are FAIL when the provider
  * found no token (PC/SC is then the likely cause) and WARN when a token was found anyway
  * (a software token such as SoftHSM2 needs no PC/SC).
  */
+#include <errno.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -18,6 +20,7 @@
 #include "cli/exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
+#include "openvpn/config_check.h"
 #include "pkcs11/id_codec.h"
 #include "pcsc/check.h"
 #include "pkcs11/provider.h"
@@ -81,22 +84,52 @@ static void check_openvpn(struct doctor *d, const char *given)
 		       "--version) -- hint: install an OpenVPN built with pkcs11-helper");
 }
 
-/* -1 when the config cannot be read (then its checks are skipped). */
-static int check_config(struct doctor *d, const char *name, struct ovpn_config_facts *facts)
+/* Each file the config names, seen from where openvpn runs: the config's folder (or its "cd"). */
+static void check_config_files(struct doctor *d, const char *path,
+                               const struct ovpn_config_facts *facts)
 {
-	char path[1024];
+	char dir[1024], base[1024], file[1536];
 	FILE *f;
-	int rc;
+
+	plat_path_dir(path, dir, sizeof dir);
+	if (facts->cd_line == 0 || plat_path_join(dir, facts->cd_dir, base, sizeof base) != 0)
+		snprintf(base, sizeof base, "%s", dir);
+	for (size_t i = 0; i < facts->nfiles; i++) {
+		const struct ovpn_config_file *cf = &facts->files[i];
+		char name[512];
+
+		/* A script line is a command: its program is the first word. */
+		snprintf(name, sizeof name, "%.*s", (int)strcspn(cf->path, " \t"), cf->path);
+		if (plat_path_join(base, name, file, sizeof file) != 0)
+			continue;
+		f = fopen(file, "rb");
+		if (f != NULL) {
+			fclose(f);
+			report(d, LEVEL_OK, "line %d: %s %s is there", cf->line, cf->option, file);
+		} else {
+			report(d, LEVEL_FAIL, "line %d: %s %s cannot be read: %s -- hint: openvpn runs in "
+			       "%s, so a relative name is looked up there", cf->line, cf->option, file,
+			       strerror(errno), base);
+		}
+	}
+}
+
+/* -1 when the config cannot be read (then its checks are skipped). */
+static int check_config(struct doctor *d, const char *name, const struct config_check_mode *mode,
+                        struct ovpn_config_facts *facts)
+{
+	static const enum level levels[] = {LEVEL_OK, LEVEL_WARN, LEVEL_FAIL};
+	struct config_finding found[CONFIG_MAX_FINDINGS];
+	char path[1024], err[1200];
+	size_t n;
 
 	memset(facts, 0, sizeof *facts);
-	if (plat_resolve_config(name, path, sizeof path) != 0 || (f = fopen(path, "r")) == NULL) {
-		report(d, LEVEL_FAIL, "config %s: not found or not readable", name);
+	if (plat_resolve_config(name, path, sizeof path) != 0) {
+		report(d, LEVEL_FAIL, "config %s: not found", name);
 		return -1;
 	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
-	if (rc != 0) {
-		report(d, LEVEL_FAIL, "config %s: read error", path);
+	if (ovpn_config_read(path, facts, err, sizeof err) != 0) {
+		report(d, LEVEL_FAIL, "config: %s", err);
 		return -1;
 	}
 	report(d, LEVEL_OK, "config %s read", path);
@@ -106,12 +139,15 @@ static int check_config(struct doctor *d, const char *name, struct ovpn_config_f
 		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
 		       "'pkcs11-providers %s' (or your token's provider)",
 		       plat_default_pkcs11_providers()[0]);
-	if (facts->management)
-		report(d, LEVEL_WARN, "config has its own 'management' line; start puts its own on "
-		       "the command line -- hint: remove it from the config");
-	if (facts->management_conflicts[0] != '\0')
-		report(d, LEVEL_FAIL, "config has %s, which start cannot work with -- hint: remove it "
-		       "from the config", facts->management_conflicts);
+	n = config_check(facts, mode, found, CONFIG_MAX_FINDINGS);
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].line > 0)
+			report(d, levels[found[i].severity], "config line %d: %s", found[i].line,
+			       found[i].text);
+		else
+			report(d, levels[found[i].severity], "config: %s", found[i].text);
+	}
+	check_config_files(d, path, facts);
 	return 0;
 }
 
@@ -284,7 +320,9 @@ int cmd_doctor(const struct options *opts)
 	memset(&facts, 0, sizeof facts);
 	check_openvpn(&d, opts->openvpn);
 	if (opts->target != NULL)
-		check_config(&d, opts->target, &facts);
+		check_config(&d, opts->target,
+		             &(struct config_check_mode){opts->cert_pattern != NULL, opts->external_key},
+		             &facts);
 	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used,
 	                        &source, err, sizeof err);
 	if (p == NULL) {

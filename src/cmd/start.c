@@ -5,18 +5,23 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
 #include "openvpn/config.h"
+#include "openvpn/config_check.h"
+#include "pkcs11/provider.h"
 #include "platform/platform.h"
 #include "session/session.h"
 #include "ui/output.h"
 
 #define SOCKET_NAME "management.sock"
 #define PASSWORD_NAME "management.pw"
+/* --external-key: the config as openvpn gets it, without its pkcs11-* lines. */
+#define CONFIG_COPY_NAME "config.ovpn"
 /* openvpn opens its management socket early; a slow start is a broken start. */
 #define SOCKET_WAIT_MS 30000
 #define LOG_TAIL_LINES 8
@@ -26,7 +31,9 @@
 #define RESTART_RESET_S 300
 
 struct launch {
-	char config[512];
+	char config[512];               /* absolute: openvpn runs in the config's folder */
+	char openvpn_config[512];       /* what openvpn's --config gets: config, or our copy */
+	char workdir[512];
 	char dir[256];
 	struct mgmt_address addr;       /* where we connect */
 	char management_arg[512];       /* what openvpn's --management gets (path or host) */
@@ -35,22 +42,6 @@ struct launch {
 	char log_path[512];
 	struct plat_child *child;
 };
-
-static int read_config(const char *path, struct ovpn_config_facts *facts)
-{
-	FILE *f = fopen(path, "r");
-	int rc;
-
-	if (f == NULL) {
-		out_error("cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
-	if (rc != 0)
-		out_error("cannot read %s", path);
-	return rc;
-}
 
 /* "~/vpn/office.ovpn" -> "office" */
 static void config_name(const char *path, char *out, size_t outsz)
@@ -67,20 +58,81 @@ static void config_name(const char *path, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-static int choose_log_path(const struct options *opts, struct launch *l)
+/* A config file name as openvpn resolves it: from its working directory, after any "cd". */
+static int config_file_path(const struct launch *l, const struct ovpn_config_facts *facts,
+                            const char *name, char *out, size_t outsz)
+{
+	char dir[512];
+
+	if (facts->cd_line == 0)
+		return plat_path_join(l->workdir, name, out, outsz);
+	if (plat_path_join(l->workdir, facts->cd_dir, dir, sizeof dir) != 0)
+		return -1;
+	return plat_path_join(dir, name, out, outsz);
+}
+
+/*
+ * --log wins; else the config's own log line (openvpn writes there, so that is what to show
+ * and read); else a file of ours per config.
+ */
+static int choose_log_path(const struct options *opts, const struct ovpn_config_facts *facts,
+                           struct launch *l)
 {
 	char name[128];
+	FILE *f;
 
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
-		return 0;
+	} else if (facts->log_line != 0 && facts->log_file[0] != '\0') {
+		if (config_file_path(l, facts, facts->log_file, l->log_path, sizeof l->log_path) != 0) {
+			out_error("the config's log file name (line %d) is too long", facts->log_line);
+			return -1;
+		}
+		out_verbose("openvpn logs where the config's line %d says", facts->log_line);
+	} else {
+		config_name(l->config, name, sizeof name);
+		if (plat_default_log_path(name, l->log_path, sizeof l->log_path) != 0) {
+			out_error("cannot create a log file for openvpn; name one with --log FILE");
+			return -1;
+		}
 	}
-	config_name(l->config, name, sizeof name);
-	if (plat_default_log_path(name, l->log_path, sizeof l->log_path) != 0) {
-		out_error("cannot create a log file for openvpn; name one with --log FILE");
+	/* Found out now, not as a baffling "cannot run openvpn" from the child. */
+	f = fopen(l->log_path, "a");
+	if (f == NULL) {
+		out_error("cannot write the log file %s: %s", l->log_path, strerror(errno));
 		return -1;
 	}
+	fclose(f);
 	return 0;
+}
+
+/*
+ * One ovpn-token per config: a second would interleave the log and fight the first for the
+ * server.  The lock's name: the config's name and a hash of its absolute path.
+ */
+static struct plat_lock *take_instance_lock(const struct launch *l, int *code)
+{
+	char name[128], lock_name[160], err[600];
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+	struct plat_lock *lock;
+	long holder;
+
+	for (const unsigned char *p = (const unsigned char *)l->config; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	config_name(l->config, name, sizeof name);
+	snprintf(lock_name, sizeof lock_name, "%s-%016llx", name, h);
+	lock = plat_lock_take(lock_name, &holder, err, sizeof err);
+	if (lock != NULL)
+		return lock;
+	if (holder > 0) {
+		out_error("ovpn-token is already running for %s (pid %ld); stop that one first",
+		          l->config, holder);
+		*code = EXIT_ALREADY_RUNNING;
+	} else {
+		out_error("cannot take the instance lock: %s", err);
+		*code = EXIT_INTERNAL;
+	}
+	return NULL;
 }
 
 /* A unix socket in our private directory; else 127.0.0.1 with a random password. */
@@ -92,8 +144,8 @@ static int prepare_endpoint(struct launch *l, struct session *s)
 
 	if (plat_has_unix_sockets()) {
 		l->addr.is_unix = true;
-		snprintf(l->addr.port, sizeof l->addr.port, "%s/%s", l->dir, SOCKET_NAME);
-		snprintf(l->management_arg, sizeof l->management_arg, "%s", l->addr.port);
+		snprintf(l->addr.path, sizeof l->addr.path, "%s/%s", l->dir, SOCKET_NAME);
+		snprintf(l->management_arg, sizeof l->management_arg, "%s", l->addr.path);
 		return 0;
 	}
 	if (plat_free_local_port(l->port, sizeof l->port) != 0 ||
@@ -120,17 +172,19 @@ static int prepare_endpoint(struct launch *l, struct session *s)
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
-	const char *argv[14];
+	const char *argv[22];
 	char program[512], err[512];
 	int argc = 0;
 
-	if (opts->openvpn != NULL)
-		snprintf(program, sizeof program, "%s", opts->openvpn);
-	else
+	/* openvpn runs in the config's folder: a relative --openvpn is ours, so make it absolute. */
+	if (opts->openvpn == NULL)
 		plat_find_openvpn(program, sizeof program);
+	else if (strpbrk(opts->openvpn, "/\\") == NULL ||
+	         plat_absolute_path(opts->openvpn, program, sizeof program) != 0)
+		snprintf(program, sizeof program, "%s", opts->openvpn);
 	argv[argc++] = program;
 	argv[argc++] = "--config";
-	argv[argc++] = l->config;
+	argv[argc++] = l->openvpn_config;
 	/* After --config, so these win over anything the config says. */
 	argv[argc++] = "--management";
 	argv[argc++] = l->management_arg;
@@ -142,10 +196,25 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	}
 	argv[argc++] = "--management-query-passwords";
 	argv[argc++] = "--management-hold";
-	if (!facts->pkcs11_id && !facts->pkcs11_id_management)
+	if (opts->external_key) {
+		/* OpenVPN asks us for the certificate and every signature (PROTOCOL.md). */
+		argv[argc++] = "--management-external-key";
+		argv[argc++] = "nopadding";
+		argv[argc++] = "pkcs1";
+		argv[argc++] = "pss";
+		argv[argc++] = "digest";
+		argv[argc++] = "--management-external-cert";
+		argv[argc++] = "ovpn-token";
+	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
 		argv[argc++] = "--pkcs11-id-management";
+	}
+	/* The user's --log wins over the config's log line, which would leave ours empty. */
+	if (opts->log_file != NULL && facts->log_line != 0) {
+		argv[argc++] = "--log-append";
+		argv[argc++] = l->log_path;
+	}
 	argv[argc] = NULL;
-	l->child = plat_spawn(argv, l->log_path, err, sizeof err);
+	l->child = plat_spawn(argv, l->log_path, l->workdir, err, sizeof err);
 	if (l->child == NULL) {
 		out_error("%s", err);
 		return -1;
@@ -156,9 +225,10 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 static void report_exit(const struct launch *l, int status, const char *when)
 {
 	static char tail[8192];
+	char how[64];
 
-	out_error("openvpn exited with status %d%s; the end of its log (%s):", status, when,
-	          l->log_path);
+	plat_describe_exit(status, how, sizeof how);
+	out_error("openvpn %s%s; the end of its log (%s):", how, when, l->log_path);
 	if (plat_read_file_tail(l->log_path, tail, sizeof tail) >= 0)
 		out_tail(tail, LOG_TAIL_LINES, "  | ");
 }
@@ -297,33 +367,111 @@ static int run(const struct options *opts, const struct ovpn_config_facts *facts
 	}
 }
 
+/* Lines of the config that would defeat a managed start: refused with the line named. */
+static int refuse_conflicts(const struct options *opts, const struct ovpn_config_facts *facts,
+                            const char *config)
+{
+	struct config_finding found[CONFIG_MAX_FINDINGS];
+	struct config_check_mode mode = {opts->cert_pattern != NULL, opts->external_key};
+	size_t n = config_check(facts, &mode, found, CONFIG_MAX_FINDINGS);
+	int fails = 0;
+	char where[600];
+
+	for (size_t i = 0; i < n; i++) {
+		if (found[i].line > 0)
+			snprintf(where, sizeof where, "%s line %d", config, found[i].line);
+		else
+			snprintf(where, sizeof where, "%s", config);
+		if (found[i].severity == CONFIG_FAIL) {
+			out_error("%s: %s", where, found[i].text);
+			fails++;
+		} else if (found[i].severity == CONFIG_WARN) {
+			out_warning("%s: %s", where, found[i].text);
+		} else {
+			out_verbose("%s: %s", where, found[i].text);
+		}
+	}
+	return fails > 0 ? -1 : 0;
+}
+
+/*
+ * OpenVPN loads the config's provider only after the hold is released, and a broken one then
+ * looks like a missing token forever: load it once ourselves first.
+ */
+static int check_provider(const struct ovpn_config_facts *facts, const char *config)
+{
+	struct p11_provider *p;
+	char err[512];
+
+	if (!p11_available() || facts->pkcs11_providers[0] == '\0')
+		return 0;
+	p = p11_provider_open(facts->pkcs11_providers, err, sizeof err);
+	if (p == NULL) {
+		out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s",
+		          config, facts->pkcs11_providers, err);
+		return -1;
+	}
+	p11_provider_close(p);
+	return 0;
+}
+
 static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
                    struct launch *l)
 {
-	if (plat_resolve_config(opts->target, l->config, sizeof l->config) != 0) {
+	char found[512], err[600];
+
+	if (plat_resolve_config(opts->target, found, sizeof found) != 0) {
 		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)",
 		          opts->target);
-		return -1;
+		return EXIT_USAGE;
 	}
-	if (read_config(l->config, facts) != 0)
-		return -1;
-	if (facts->management)
-		out_verbose("The config's own 'management' line is replaced by a private one");
-	return choose_log_path(opts, l);
+	if (plat_absolute_path(found, l->config, sizeof l->config) != 0) {
+		out_error("the config's path is too long: %s", found);
+		return EXIT_USAGE;
+	}
+	plat_path_dir(l->config, l->workdir, sizeof l->workdir);
+	if (ovpn_config_read(l->config, facts, err, sizeof err) != 0) {
+		out_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (refuse_conflicts(opts, facts, found) != 0)
+		return EXIT_USAGE;
+	if (check_provider(facts, found) != 0)
+		return EXIT_PROVIDER;
+	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
-int cmd_start(const struct options *opts)
+/* --external-key and a config with pkcs11-* lines: openvpn gets a copy without them. */
+static int prepare_config_copy(const struct options *opts, const struct ovpn_config_facts *facts,
+                               struct launch *l)
 {
-	struct ovpn_config_facts facts;
-	struct launch l;
-	struct session *s;
+	char err[600], *text;
+	size_t len;
+	int rc;
+
+	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
+	if (!opts->external_key || facts->pkcs11_options[0] == '\0')
+		return 0;
+	if (ovpn_config_without_pkcs11(l->config, &text, &len, err, sizeof err) != 0) {
+		out_error("%s", err);
+		return -1;
+	}
+	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
+	rc = plat_write_private_file(l->openvpn_config, text, len, err, sizeof err);
+	free(text);
+	if (rc != 0)
+		out_error("%s", err);
+	return rc;
+}
+
+/* The config is read and ours alone: run openvpn under a session until it is over. */
+static int start_session(const struct options *opts, const struct ovpn_config_facts *facts,
+                         struct launch *l)
+{
+	struct session *s = session_new(opts, true);
 	char err[512];
 	int rc;
 
-	memset(&l, 0, sizeof l);
-	if (prepare(opts, &facts, &l) != 0)
-		return EXIT_USAGE;
-	s = session_new(opts, true);
 	if (s == NULL)
 		return EXIT_INTERNAL;
 	if (session_check_sources(s) != 0) {
@@ -331,16 +479,39 @@ int cmd_start(const struct options *opts)
 		return EXIT_USAGE;
 	}
 	if (opts->provider == NULL)
-		session_set_provider(s, facts.pkcs11_providers);
-	if (plat_make_private_dir(l.dir, sizeof l.dir, err, sizeof err) != 0) {
+		session_set_provider(s, facts->pkcs11_providers);
+	if (plat_make_private_dir(l->dir, sizeof l->dir, err, sizeof err) != 0) {
 		out_error("%s", err);
 		session_free(s);
 		return EXIT_INTERNAL;
 	}
-	out_status("OpenVPN log: %s", l.log_path);
-	rc = prepare_endpoint(&l, s) == 0 ? run(opts, &facts, &l, s) : EXIT_INTERNAL;
+	out_status("OpenVPN log: %s", l->log_path);
+	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, facts, l) == 0
+	         ? run(opts, facts, l, s)
+	         : EXIT_INTERNAL;
 	session_report_status(s, "EXITED");
 	session_free(s);
-	plat_remove_private_dir(l.dir, l.addr.is_unix ? SOCKET_NAME : PASSWORD_NAME);
+	if (strcmp(l->openvpn_config, l->config) != 0)
+		remove(l->openvpn_config);
+	plat_remove_private_dir(l->dir, l->addr.is_unix ? SOCKET_NAME : PASSWORD_NAME);
+	return rc;
+}
+
+int cmd_start(const struct options *opts)
+{
+	struct ovpn_config_facts facts;
+	struct launch l;
+	struct plat_lock *lock;
+	int rc;
+
+	memset(&l, 0, sizeof l);
+	rc = prepare(opts, &facts, &l);
+	if (rc != EXIT_OK)
+		return rc;
+	lock = take_instance_lock(&l, &rc);
+	if (lock == NULL)
+		return rc;
+	rc = start_session(opts, &facts, &l);
+	plat_lock_release(lock);
 	return rc;
 }

@@ -25,6 +25,22 @@ static int copy(char *dst, size_t dstsz, const char *src, size_t n)
 	return 0;
 }
 
+/* "127.0.0.1" or "localhost": a host someone forgot the port of, not a socket in the cwd. */
+static bool looks_like_host(const char *text)
+{
+	int dots = 0;
+
+	if (strcmp(text, "localhost") == 0)
+		return true;
+	for (const char *p = text; *p != '\0'; p++) {
+		if (*p == '.')
+			dots++;
+		else if (*p < '0' || *p > '9')
+			return false;
+	}
+	return dots == 3;
+}
+
 int mgmt_address_parse(const char *text, struct mgmt_address *out)
 {
 	const char *colon;
@@ -40,9 +56,11 @@ int mgmt_address_parse(const char *text, struct mgmt_address *out)
 		return copy(out->port, sizeof out->port, close + 2, strlen(close + 2));
 	}
 	colon = strrchr(text, ':');
+	if (strchr(text, '/') == NULL && colon == NULL && looks_like_host(text))
+		return MGMT_ADDRESS_NO_PORT;
 	if (strchr(text, '/') != NULL || colon == NULL) {
 		out->is_unix = true;
-		return copy(out->port, sizeof out->port, text, strlen(text));
+		return copy(out->path, sizeof out->path, text, strlen(text));
 	}
 	/* A bare IPv6 address without brackets is ambiguous: ask for the bracket form. */
 	if (strchr(text, ':') != colon || !valid_port(colon + 1))

@@ -10,7 +10,8 @@ int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *e
 	mgmt_line_reader_init(&c->reader);
 	mgmt_reply_queue_init(&c->replies);
 	c->is_tcp = !addr->is_unix;
-	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->port, err, errsz);
+	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->is_unix ? addr->path : addr->port,
+	                       err, errsz);
 	return c->sock == NULL ? -1 : 0;
 }
 

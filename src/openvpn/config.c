@@ -1,5 +1,9 @@
+/* Scanning the user's OpenVPN config for what start and doctor must know before openvpn runs. */
 #include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "openvpn/config.h"
 
@@ -76,6 +80,67 @@ static void add_word(char *list, size_t listsz, const char *word, size_t n)
 	list[used + n] = '\0';
 }
 
+/*
+ * Options whose first parameter is a file openvpn opens (relative to its working directory), and
+ * those whose first word is a program it runs.  "[inline]" and the inline <ca> blocks are not files.
+ */
+static const char *const file_options[] = {
+	"ca", "cert", "key", "dh", "pkcs12", "extra-certs", "tls-auth", "tls-crypt", "tls-crypt-v2",
+	"crl-verify", "secret", "auth-user-pass", "askpass", "http-proxy-user-pass", "capath",
+};
+static const char *const script_options[] = {
+	"up", "down", "route-up", "route-pre-down", "ipchange", "tls-verify", "learn-address",
+};
+
+static bool in_list(const char *name, size_t n, const char *const *list, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		if (is(name, n, list[i]))
+			return true;
+	return false;
+}
+
+static void note_file(struct ovpn_config_facts *facts, const char *name, size_t n,
+                      const char *value, int line, bool is_script)
+{
+	struct ovpn_config_file *f;
+
+	if (value[0] == '\0' || strcmp(value, "[inline]") == 0 || facts->nfiles >= OVPN_CONFIG_MAX_FILES)
+		return;
+	/* "auth-user-pass" alone asks; "stdin" is the console, not a file. */
+	if (strcmp(value, "stdin") == 0)
+		return;
+	f = &facts->files[facts->nfiles++];
+	snprintf(f->option, sizeof f->option, "%.*s", (int)n, name);
+	snprintf(f->path, sizeof f->path, "%s", value);
+	f->line = line;
+	f->is_script = is_script;
+}
+
+/* The lines that change how a managed openvpn behaves, and the files a config names. */
+static void note_line(struct ovpn_config_facts *facts, const char *name, size_t n, int line)
+{
+	char value[512];
+
+	first_param(name + n, value, sizeof value);
+	if (is(name, n, "daemon") && facts->daemon_line == 0) {
+		facts->daemon_line = line;
+	} else if ((is(name, n, "log") || is(name, n, "log-append")) && facts->log_line == 0) {
+		facts->log_line = line;
+		snprintf(facts->log_file, sizeof facts->log_file, "%s", value);
+	} else if (is(name, n, "askpass") && facts->askpass_line == 0) {
+		facts->askpass_line = line;
+		facts->askpass_has_file = value[0] != '\0' && strcmp(value, "stdin") != 0;
+	} else if (is(name, n, "cd") && facts->cd_line == 0) {
+		facts->cd_line = line;
+		snprintf(facts->cd_dir, sizeof facts->cd_dir, "%s", value);
+	}
+	if (in_list(name, n, file_options, sizeof file_options / sizeof file_options[0]))
+		note_file(facts, name, n, value, line, false);
+	else if (in_list(name, n, script_options, sizeof script_options / sizeof script_options[0]))
+		note_file(facts, name, n, value, line, true);
+}
+
 static void skip_rest_of_line(FILE *f)
 {
 	int c;
@@ -88,11 +153,14 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 {
 	char line[4096];
 	bool in_block = false;
+	int lineno = 0;
 
 	memset(facts, 0, sizeof *facts);
 	while (fgets(line, sizeof line, f) != NULL) {
 		const char *name;
 		size_t n;
+
+		lineno++;
 
 		/* The rest of a line longer than the buffer is not a line of its own. */
 		if (strchr(line, '\n') == NULL)
@@ -108,8 +176,13 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 		}
 		if (in_block)
 			continue;
-		if (is(name, n, "pkcs11-id") && !facts->pkcs11_id)
+		note_line(facts, name, n, lineno);
+		if (n > 7 && strncmp(name, "pkcs11-", 7) == 0)
+			add_word(facts->pkcs11_options, sizeof facts->pkcs11_options, name, n);
+		if (is(name, n, "pkcs11-id") && !facts->pkcs11_id) {
 			first_param(name + n, facts->pkcs11_id_value, sizeof facts->pkcs11_id_value);
+			facts->pkcs11_id_line = lineno;
+		}
 		if (is(name, n, "pkcs11-id"))
 			facts->pkcs11_id = true;
 		else if (is(name, n, "pkcs11-id-management"))
@@ -122,4 +195,96 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 			add_word(facts->management_conflicts, sizeof facts->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
+}
+
+int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz)
+{
+	struct stat st;
+	FILE *f;
+	int rc;
+
+	if (stat(path, &st) != 0) {
+		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		snprintf(err, errsz, "%s is a directory, not a config file", path);
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s is not a regular file (a device or a pipe?): not a config",
+		         path);
+		return -1;
+	}
+	if (st.st_size > OVPN_CONFIG_MAX_BYTES) {
+		snprintf(err, errsz, "%s is %lld bytes: larger than any OpenVPN config (%d at most)",
+		         path, (long long)st.st_size, OVPN_CONFIG_MAX_BYTES);
+		return -1;
+	}
+	f = fopen(path, "r");
+	if (f == NULL) {
+		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
+		return -1;
+	}
+	rc = ovpn_config_scan(f, facts);
+	fclose(f);
+	if (rc != 0)
+		snprintf(err, errsz, "cannot read %s", path);
+	return rc;
+}
+
+/* Whether a raw config line is a pkcs11-* option (the option name, as the scanner reads it). */
+static bool is_pkcs11_line(const char *line)
+{
+	const char *name;
+	size_t n = option_name(line, &name);
+
+	return n > 7 && strncmp(name, "pkcs11-", 7) == 0;
+}
+
+int ovpn_config_without_pkcs11(const char *path, char **out, size_t *outlen, char *err,
+                               size_t errsz)
+{
+	FILE *f = fopen(path, "r");
+	char *text = malloc(OVPN_CONFIG_MAX_BYTES + 1), line[4096];
+	size_t len = 0;
+	bool in_block = false, keep_line = true, at_line_start = true;
+
+	if (f == NULL || text == NULL) {
+		snprintf(err, errsz, "cannot read %s: %s", path, f == NULL ? strerror(errno) : "out of memory");
+		if (f != NULL)
+			fclose(f);
+		free(text);
+		return -1;
+	}
+	while (fgets(line, sizeof line, f) != NULL) {
+		size_t n = strlen(line);
+		const char *name;
+
+		/* A long line's later pieces go the way its first piece went. */
+		if (at_line_start) {
+			option_name(line, &name);
+			if (name[0] == '<')
+				in_block = name[1] != '/';
+			keep_line = in_block || name[0] == '<' || !is_pkcs11_line(line);
+		}
+		if (keep_line) {
+			if (len + n > OVPN_CONFIG_MAX_BYTES)
+				break;
+			memcpy(text + len, line, n);
+			len += n;
+		}
+		at_line_start = n > 0 && line[n - 1] == '\n';
+	}
+	if (ferror(f) || len >= OVPN_CONFIG_MAX_BYTES) {
+		snprintf(err, errsz, "cannot read %s", path);
+		fclose(f);
+		free(text);
+		return -1;
+	}
+	fclose(f);
+	text[len] = '\0';
+	*out = text;
+	*outlen = len;
+	return 0;
 }

@@ -3,7 +3,21 @@
 #define OVPN_TOKEN_OVPN_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
+
+/* No real config comes near this, even with every certificate inline. */
+#define OVPN_CONFIG_MAX_BYTES (1024 * 1024)
+/* Files one config names that `doctor` checks; more are not looked at. */
+#define OVPN_CONFIG_MAX_FILES 32
+
+/* A file the config names ("ca ca.crt"), as written: relative paths are openvpn's working dir's. */
+struct ovpn_config_file {
+	char option[24];
+	char path[512];
+	int line;
+	bool is_script; /* the first word of a command line openvpn runs (up, down, ...) */
+};
 
 struct ovpn_config_facts {
 	bool pkcs11_id;            /* a fixed "pkcs11-id" */
@@ -16,9 +30,39 @@ struct ovpn_config_facts {
 	 * "management-client management-query-proxy"; "" if none.
 	 */
 	char management_conflicts[256];
+
+	/* Lines that fight a managed start; 0 when absent, else the (first) line number. */
+	int daemon_line;           /* "daemon": openvpn would fork away from us */
+	int log_line;              /* "log" or "log-append": openvpn's output goes there, not to us */
+	char log_file[512];        /* ... that file, as written */
+	int askpass_line;          /* "askpass" */
+	bool askpass_has_file;     /* ... with a file: no question is asked */
+	int pkcs11_id_line;
+	int cd_line;               /* "cd DIR": openvpn changes its working directory itself */
+	char cd_dir[512];
+
+	struct ovpn_config_file files[OVPN_CONFIG_MAX_FILES];
+	size_t nfiles;
+	/*
+	 * Every pkcs11-* option the config has (pkcs11-providers included), space-separated, ""
+	 * if none: OpenVPN refuses them together with --management-external-key.
+	 */
+	char pkcs11_options[256];
 };
 
 /* Reads the options' names line by line (comments, inline <blocks> skipped).  -1 on I/O error. */
 int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
+/*
+ * Opens and scans the config at path: only a regular file of at most OVPN_CONFIG_MAX_BYTES
+ * (a device such as /dev/zero, a FIFO or a directory is refused).  -1 with err filled.
+ */
+int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz);
+/*
+ * The config at path without its pkcs11-* option lines (inline blocks kept as they are), as a
+ * malloc'd text in *out (*outlen bytes): what openvpn reads with --external-key, which it
+ * refuses next to PKCS#11 options.  -1 with err filled.
+ */
+int ovpn_config_without_pkcs11(const char *path, char **out, size_t *outlen, char *err,
+                               size_t errsz);
 
 #endif

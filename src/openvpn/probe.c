@@ -21,7 +21,7 @@ int openvpn_probe(const char *program, struct openvpn_probe *out, char *err, siz
 	if (plat_make_private_dir(dir, sizeof dir, err, errsz) != 0)
 		return -1;
 	snprintf(path, sizeof path, "%s/%s", dir, OUTPUT_FILE);
-	child = plat_spawn(argv, path, err, errsz);
+	child = plat_spawn(argv, path, NULL, err, errsz);
 	if (child == NULL) {
 		plat_remove_private_dir(dir, OUTPUT_FILE);
 		return -1;

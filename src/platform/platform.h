@@ -117,6 +117,26 @@ int plat_default_log_path(const char *config_name, char *out, size_t outsz);
 /* The last bufsz-1 bytes of a file (all of a smaller one), NUL-terminated.  -1 on error. */
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz);
 
+/* ---- paths -------------------------------------------------------------------------------- */
+
+/* path made absolute against our working directory (the file need not exist).  -1 if too long. */
+int plat_absolute_path(const char *path, char *out, size_t outsz);
+/* The directory part of path ("." when it has none). */
+void plat_path_dir(const char *path, char *out, size_t outsz);
+/* path as seen from dir: itself when absolute, else dir + separator + path.  -1 if too long. */
+int plat_path_join(const char *dir, const char *path, char *out, size_t outsz);
+
+/* ---- one instance per config ---------------------------------------------------------------- */
+
+struct plat_lock;
+/*
+ * Takes the lock called name (a file in the per-user state folder) for as long as this process
+ * lives or until released; the system drops it when the process dies, however it dies.  NULL
+ * when another process holds it (*holder: its pid, 0 if unknown; err says so) or on error.
+ */
+struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz);
+void plat_lock_release(struct plat_lock *l);
+
 /* ---- finding things ----------------------------------------------------------------------- */
 
 /* The openvpn program when --openvpn is not given (PATH; on Windows also the registry). */
@@ -134,14 +154,20 @@ const char *plat_pcsc_service_hint(void);
 /* ---- the openvpn child -------------------------------------------------------------------- */
 
 struct plat_child;
-/* Starts argv[0] (searched in PATH if it has no '/') with stdout+stderr appended to log_path. */
-struct plat_child *plat_spawn(const char *const *argv, const char *log_path, char *err,
-                              size_t errsz);
+/*
+ * Starts argv[0] (searched in PATH if it has no '/') in the directory workdir (NULL: ours), with
+ * stdout+stderr appended to log_path.  The child ends when we end, however we end (Linux: a
+ * parent-death signal; Windows: a kill-on-close job).
+ */
+struct plat_child *plat_spawn(const char *const *argv, const char *log_path, const char *workdir,
+                              char *err, size_t errsz);
 /* Non-blocking: true when the child has ended; *status gets its exit status (128+N on signal N). */
 bool plat_child_exited(struct plat_child *c, int *status);
 /* Waits up to timeout_ms for the child to end; then terminates and finally kills it. */
 int plat_child_stop(struct plat_child *c, int timeout_ms);
 void plat_child_free(struct plat_child *c);
+/* How a child ended, from its status: "exited with status 1", "was killed by SIGKILL". */
+void plat_describe_exit(int status, char *out, size_t outsz);
 long plat_child_pid(const struct plat_child *c);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);

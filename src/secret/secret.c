@@ -3,9 +3,6 @@
 #include "platform/platform.h"
 #include "secret/secret.h"
 
-/* One page: mlock works on pages anyway. */
-#define SECRET_ALLOC 4096
-
 int secret_init(struct secret *s)
 {
 	s->data = plat_secure_alloc(SECRET_ALLOC);

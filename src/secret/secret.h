@@ -9,6 +9,8 @@
 #define SECRET_MAX 255
 /* What a reader may put into data: a longest secret, a "\r\n" still to be trimmed, the NUL. */
 #define SECRET_BUF (SECRET_MAX + 3)
+/* What secret_init allocates (one page, mlock works on pages): data may be read this far. */
+#define SECRET_ALLOC 4096
 
 struct secret {
 	char *data; /* NUL-terminated, SECRET_BUF bytes of secure memory */

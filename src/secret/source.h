@@ -24,4 +24,13 @@ int secret_source_check(const struct secret_source *src);
 /* 1: out holds the secret; 0: no source has one; -1: a source failed (said why). */
 int secret_source_read(struct secret_source *src, struct secret *out);
 
+/*
+ * Two secrets from one source, like OpenVPN's auth-user-pass file: line 1 into first (the
+ * username, must not be empty), line 2 into second (the password; "" when the file has one
+ * line: 2.7's username-only logins).  Lines end in "\n" or "\r\n"; a third line is refused.
+ * Return values as secret_source_read(); on anything but 1 both are wiped.
+ */
+int secret_source_read_pair(struct secret_source *src, struct secret *first,
+                            struct secret *second);
+
 #endif

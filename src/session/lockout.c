@@ -54,7 +54,7 @@ bool session_token_allows_pin(struct session *s, const char *label)
 		}
 		return confirm_final_try(s, label);
 	case P11_PIN_COUNT_LOW:
-		out_status("Token '%s' saw a wrong PIN since the last good one: few tries are left.",
+		out_warning("token '%s' saw a wrong PIN since the last good one: few tries are left.",
 		           label);
 		return true;
 	default:

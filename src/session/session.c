@@ -186,7 +186,7 @@ static void on_greeting(struct session *s)
 	const char *on[] = {"on", NULL};
 
 	if (s->io->is_tcp && !s->link.mgmt_password_used)
-		out_error("warning: this management port has no password: any local user can "
+		out_warning("this management port has no password: any local user can "
 		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
 	if (s->opts->verbosity >= VERBOSITY_VERBOSE)

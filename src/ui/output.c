@@ -60,6 +60,16 @@ void out_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void out_warning(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	emit(stderr, "ovpn-token: warning: ", fmt, ap);
+	va_end(ap);
+}
+
 void out_tail(const char *text, int lines, const char *prefix)
 {
 	size_t len = strlen(text);

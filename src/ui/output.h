@@ -24,6 +24,8 @@ void out_status(const char *fmt, ...) PRINTF_LIKE(1, 2);
 void out_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "ovpn-token: ..." on stderr, always. */
 void out_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* "ovpn-token: warning: ..." on stderr, at every verbosity: -q never hides a warning. */
+void out_warning(const char *fmt, ...) PRINTF_LIKE(1, 2);
 
 /* The last lines of text (LF or CRLF lines) on stderr, each after prefix. */
 void out_tail(const char *text, int lines, const char *prefix);

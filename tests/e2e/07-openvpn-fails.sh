@@ -5,6 +5,7 @@
 #   b) --openvpn /nonexistent
 #   c) a FATAL after the hold: a CA file that exists but holds no certificate
 #      (OpenVPN: ">FATAL:Cannot load CA certificate file ..." right after the pkcs11-id is chosen)
+#   d) openvpn killed with SIGKILL while connected: said as "killed by SIGKILL", not "status 137"
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -42,4 +43,18 @@ sed "s|^ca .*|ca $T/pki/bad-ca.crt|" "$T/client.conf" > "$T/bad-ca.conf"
 run_case "c) FATAL: bad CA file" 3 "$OVPN_TOKEN" start --log "$T/bad-ca.log" "$T/bad-ca.conf"
 pty_expect "^ovpn-token: OpenVPN: Cannot load CA certificate file" 1 "no FATAL message"
 [ -z "$(pgrep -f -- "$T/bad-ca.conf" || true)" ] || fail "openvpn still running after FATAL"
+
+log "d) openvpn killed"
+pty_stop
+wait_listening "$PORT" || true
+printf '%s\n' "$PIN" > "$T/pin"
+chmod 600 "$T/pin"
+pty_start "$OVPN_TOKEN" start --pin-file "$T/pin" --log "$T/killed.log" "$T/client.conf"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "d: not connected"
+ovpn_pid=$(pty_openvpn_pid)
+[ -n "$ovpn_pid" ] || fail "d: no openvpn"
+kill -KILL "$ovpn_pid"
+pty_expect_exit 3 20
+pty_expect_text "openvpn was killed by SIGKILL" 2 "d: the signal is not named"
+if pty_screen | grep -q "status 137"; then fail "d: status 137 shown"; fi
 pass

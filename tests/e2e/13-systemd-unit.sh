@@ -21,6 +21,8 @@ grep -Eq '^RestartPreventExitStatus=.*\b6\b' "$unit" || fail "a rejected PIN (6)
 command -v systemd-analyze >/dev/null || fail "systemd-analyze missing (package systemd)"
 # An instance of the template, with ExecStart pointing at the installed binary so verify can find it.
 sed "s|/usr/local/bin/|$T/root/usr/local/bin/|" "$unit" > "$T/ovpn-token@office.service"
-systemd-analyze verify "$T/ovpn-token@office.service" >"$T/verify.out" 2>&1 || fail "verify failed: $(cat "$T/verify.out")"
+# The unit's Documentation= names our man page: verify runs man on it, which must find the
+# installed one (the trailing ':' keeps the system's pages, for openvpn(8)).
+MANPATH="$T/root/usr/local/share/man:" systemd-analyze verify "$T/ovpn-token@office.service" >"$T/verify.out" 2>&1 || fail "verify failed: $(cat "$T/verify.out")"
 [ ! -s "$T/verify.out" ] || fail "systemd-analyze complains: $(cat "$T/verify.out")"
 pass

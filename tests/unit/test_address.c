@@ -29,7 +29,7 @@ static void expect_unix(const char *text)
 	assert_int_equal(mgmt_address_parse(text, &a), 0);
 	assert_true(a.is_unix);
 	assert_string_equal(a.host, "");
-	assert_string_equal(a.port, text);
+	assert_string_equal(a.path, text);
 }
 
 static void expect_bad(const char *text)
@@ -86,7 +86,20 @@ static void test_unix_no_colon(void **state)
 {
 	(void)state;
 	expect_unix("mgmt.sock");
-	expect_unix("localhost"); /* no ":PORT" at all: a socket named so in the cwd */
+	expect_unix("vpnbox"); /* no ":PORT" at all: a socket named so in the cwd */
+}
+
+/* An address someone forgot the port of is not a socket in the current folder. */
+static void test_host_without_port(void **state)
+{
+	struct mgmt_address a;
+
+	(void)state;
+	assert_int_equal(mgmt_address_parse("127.0.0.1", &a), MGMT_ADDRESS_NO_PORT);
+	assert_int_equal(mgmt_address_parse("10.1.2.3", &a), MGMT_ADDRESS_NO_PORT);
+	assert_int_equal(mgmt_address_parse("localhost", &a), MGMT_ADDRESS_NO_PORT);
+	expect_unix("./localhost");
+	expect_unix("1.2.3"); /* not an IPv4 address */
 }
 
 static void test_bad_ports(void **state)
@@ -173,7 +186,7 @@ static void test_path_length(void **state)
 	struct mgmt_address a;
 
 	(void)state;
-	/* 511 bytes fit port[512]. */
+	/* 511 bytes fit path[512]. */
 	path[0] = '/';
 	memset(path + 1, 'p', 510);
 	path[511] = '\0';
@@ -209,6 +222,7 @@ int main(void)
 		cmocka_unit_test(test_unix_absolute),
 		cmocka_unit_test(test_unix_relative),
 		cmocka_unit_test(test_unix_no_colon),
+		cmocka_unit_test(test_host_without_port),
 		cmocka_unit_test(test_bad_ports),
 		cmocka_unit_test(test_port_bounds),
 		cmocka_unit_test(test_bare_ipv6_refused),

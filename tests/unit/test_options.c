@@ -40,6 +40,7 @@ static void assert_defaults_except_command(const struct options *o)
 	assert_null(o->log_file);
 	assert_null(o->provider);
 	assert_null(o->pin_file);
+	assert_null(o->auth_user_pass_file);
 	assert_int_equal(o->pin_fd, -1);
 	assert_int_equal(o->mgmt_password_fd, -1);
 	assert_null(o->status_file);
@@ -90,6 +91,7 @@ static void test_string_options(void **state)
 	check_string_option("--log", offsetof(struct options, log_file));
 	check_string_option("--provider", offsetof(struct options, provider));
 	check_string_option("--pin-file", offsetof(struct options, pin_file));
+	check_string_option("--auth-user-pass-file", offsetof(struct options, auth_user_pass_file));
 	check_string_option("--status-file", offsetof(struct options, status_file));
 }
 
@@ -100,8 +102,18 @@ static void test_value_may_start_with_dash(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "list", "--cert", "-x-"), 0);
 	assert_string_equal(o.cert_pattern, "-x-");
-	assert_int_equal(PARSE(&o, "list", "--cert="), 0);
-	assert_string_equal(o.cert_pattern, "");
+	assert_int_equal(PARSE(&o, "list", "--cert=-"), 0);
+	assert_string_equal(o.cert_pattern, "-");
+}
+
+/* An empty pattern is in every subject: refused rather than choosing whatever comes first. */
+static void test_empty_cert_pattern_refused(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "start", "--cert=", "x.conf"), -1);
+	assert_int_equal(PARSE(&o, "start", "--cert", "", "x.conf"), -1);
 }
 
 static void test_fd_options(void **state)
@@ -384,6 +396,7 @@ static void test_missing_value(void **state)
 	static const char *const names[] = {
 	    "--openvpn", "--cert", "--management-password-file", "--log", "--provider",
 	    "--pin-file", "--pin-fd", "--management-password-fd", "--status-file",
+	    "--auth-user-pass-file",
 	};
 	struct options o;
 
@@ -440,6 +453,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_string_options),
 		cmocka_unit_test(test_value_may_start_with_dash),
+		cmocka_unit_test(test_empty_cert_pattern_refused),
 		cmocka_unit_test(test_fd_options),
 		cmocka_unit_test(test_fd_validation),
 		cmocka_unit_test(test_bool_options),

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "openvpn/config.h"
+#include "openvpn/config_check.h"
 
 /* Scans text as a config file; the facts start as garbage so the scan must set each one. */
 static void scan(const char *text, struct ovpn_config_facts *facts)
@@ -102,6 +103,24 @@ static void test_providers_plain(void **state)
 	/* No newline at the end of the file. */
 	scan("pkcs11-providers /a.so", &facts);
 	assert_string_equal(facts.pkcs11_providers, "/a.so");
+}
+
+/* For --external-key: every pkcs11-* option by name, outside comments and inline blocks. */
+static void test_pkcs11_options_listed(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\nremote x 1194\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "");
+	scan("pkcs11-providers /a.so\npkcs11-id 'x/45'\n# pkcs11-pin-cache 1\n"
+	     "<ca>\npkcs11-private-mode 1\n</ca>\n  pkcs11-cert-private 1\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "pkcs11-providers pkcs11-id pkcs11-cert-private");
+	scan("pkcs11-id-management\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "pkcs11-id-management");
+	/* Not a pkcs11 option, only a similar name. */
+	scan("pkcs11\npkcs11x-foo 1\n", &facts);
+	assert_string_equal(facts.pkcs11_options, "");
 }
 
 static void test_providers_quoted(void **state)
@@ -392,9 +411,100 @@ static void test_real_file(void **state)
 	fclose(f);
 }
 
+/* What openvpn reads with --external-key: the config less its pkcs11-* lines, blocks intact. */
+static void test_without_pkcs11(void **state)
+{
+	const char *path = "ovpn-token-unit-without-pkcs11.conf";
+	char err[256], *text;
+	size_t len;
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("client\n  pkcs11-providers /x.so\n--pkcs11-id-management\n<ca>\npkcs11-id kept\n</ca>\n"
+	      "remote a 1\n", f);
+	fclose(f);
+	assert_int_equal(ovpn_config_without_pkcs11(path, &text, &len, err, sizeof err), 0);
+	assert_string_equal(text, "client\n<ca>\npkcs11-id kept\n</ca>\nremote a 1\n");
+	assert_int_equal(len, strlen(text));
+	free(text);
+	remove(path);
+	assert_int_equal(ovpn_config_without_pkcs11("ovpn-token-unit-no-such.conf", &text, &len, err,
+	                                            sizeof err), -1);
+}
+
+/* The lines that fight a managed start, with their line numbers. */
+static void test_lines_that_fight_start(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\n# daemon\ndaemon myname\nlog-append 'logs/x.log'\naskpass\ncd /etc/vpn\n", &facts);
+	assert_int_equal(facts.daemon_line, 3);
+	assert_int_equal(facts.log_line, 4);
+	assert_string_equal(facts.log_file, "logs/x.log");
+	assert_int_equal(facts.askpass_line, 5);
+	assert_false(facts.askpass_has_file);
+	assert_int_equal(facts.cd_line, 6);
+	assert_string_equal(facts.cd_dir, "/etc/vpn");
+	scan("askpass pass.txt\n<ca>\ndaemon\n</ca>\n", &facts);
+	assert_true(facts.askpass_has_file);
+	assert_int_equal(facts.daemon_line, 0);
+}
+
+/* The files doctor checks: as written, with their option and line; inline ones are not files. */
+static void test_files_named(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("ca ca.crt\ntls-auth \"ta key.bin\" 1\nauth-user-pass\nauth-user-pass creds\n"
+	     "cert [inline]\nup \"/etc/openvpn/up.sh arg\"\n", &facts);
+	assert_int_equal(facts.nfiles, 4);
+	assert_string_equal(facts.files[0].option, "ca");
+	assert_string_equal(facts.files[0].path, "ca.crt");
+	assert_int_equal(facts.files[0].line, 1);
+	assert_string_equal(facts.files[1].path, "ta key.bin");
+	assert_string_equal(facts.files[2].option, "auth-user-pass");
+	assert_string_equal(facts.files[2].path, "creds");
+	assert_true(facts.files[3].is_script);
+	assert_string_equal(facts.files[3].path, "/etc/openvpn/up.sh arg");
+}
+
+/* start and doctor judge alike: a FAIL for daemon and for pkcs11-id with --cert. */
+static void test_config_check(void **state)
+{
+	struct ovpn_config_facts facts;
+	struct config_finding f[CONFIG_MAX_FINDINGS];
+	size_t n;
+
+	(void)state;
+	scan("daemon\npkcs11-id 'x/y/z/w/45'\naskpass\n", &facts);
+	n = config_check(&facts, &(struct config_check_mode){false, false}, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 2);
+	assert_int_equal(f[0].severity, CONFIG_FAIL);
+	assert_int_equal(f[0].line, 1);
+	assert_int_equal(f[1].severity, CONFIG_WARN);
+	assert_int_equal(f[1].line, 3);
+	n = config_check(&facts, &(struct config_check_mode){true, false}, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 3);
+	assert_int_equal(f[1].severity, CONFIG_FAIL);
+	assert_int_equal(f[1].line, 2);
+	scan("client\n", &facts);
+	assert_int_equal(config_check(&facts, &(struct config_check_mode){true, true}, f,
+	                              CONFIG_MAX_FINDINGS), 0);
+	scan("client\npkcs11-providers /x.so\n", &facts);
+	n = config_check(&facts, &(struct config_check_mode){false, true}, f, CONFIG_MAX_FINDINGS);
+	assert_int_equal(n, 1);
+	assert_int_equal(f[0].severity, CONFIG_NOTE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lines_that_fight_start),
+		cmocka_unit_test(test_files_named),
+		cmocka_unit_test(test_config_check),
 		cmocka_unit_test(test_empty),
 		cmocka_unit_test(test_plain_client),
 		cmocka_unit_test(test_pkcs11_id),
@@ -420,8 +530,10 @@ int main(void)
 		cmocka_unit_test(test_long_line_tail_no_block),
 #ifndef _WIN32 /* Microsoft's C runtime sets no error flag for a read from a write-only stream. */
 		cmocka_unit_test(test_read_error),
+		cmocka_unit_test(test_pkcs11_options_listed),
 #endif
 		cmocka_unit_test(test_real_file),
+		cmocka_unit_test(test_without_pkcs11),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -536,6 +536,107 @@ static void test_too_long_fd(void **state)
 	assert_wiped(&fx->s);
 }
 
+/* ---- two secrets from one file: --auth-user-pass-file --------------------------------------- */
+
+static void read_pair_expect(struct fixture *fx, const char *content, size_t n, int rc,
+                             const char *user, const char *pass)
+{
+	struct secret_source src = {.what = "username/password", .fd = -1,
+	                            .file_must_be_private = true};
+	struct secret second;
+
+	assert_int_equal(secret_init(&second), 0);
+	src.file = write_file(fx, "up", content, n, 0600);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), rc);
+	if (rc == 1) {
+		assert_secret(&fx->s, user);
+		assert_secret(&second, pass);
+		/* nothing of the second line is left behind the first in its buffer */
+		for (size_t i = fx->s.len; i < 2 * SECRET_BUF; i++)
+			assert_int_equal(fx->s.data[i], 0);
+	} else {
+		assert_wiped(&fx->s);
+		for (size_t i = SECRET_BUF; i < 2 * SECRET_BUF; i++)
+			assert_int_equal(fx->s.data[i], 0);
+		assert_wiped(&second);
+	}
+	secret_free(&second);
+}
+
+static void test_pair_forms(void **state)
+{
+	struct fixture *fx = *state;
+
+	read_pair_expect(fx, "alice\ns3cret pass\n", 18, 1, "alice", "s3cret pass");
+	read_pair_expect(fx, "alice\ns3cret pass", 17, 1, "alice", "s3cret pass");
+	read_pair_expect(fx, "alice\r\np\"w\\#\r\n", 13, 1, "alice", "p\"w\\#");
+	read_pair_expect(fx, "alice\n", 6, 1, "alice", "");    /* username only */
+	read_pair_expect(fx, "alice", 5, 1, "alice", "");
+	read_pair_expect(fx, "alice\n\n", 7, 1, "alice", "");
+}
+
+static void test_pair_refused(void **state)
+{
+	struct fixture *fx = *state;
+	char big[2 * SECRET_MAX + 4];
+
+	read_pair_expect(fx, "", 0, -1, NULL, NULL);
+	read_pair_expect(fx, "\npass\n", 6, -1, NULL, NULL);
+	read_pair_expect(fx, "a\nb\nc\n", 6, -1, NULL, NULL);
+	read_pair_expect(fx, "a\nb\n\n", 5, -1, NULL, NULL);
+	read_pair_expect(fx, "a\0b\npass\n", 9, -1, NULL, NULL);
+	read_pair_expect(fx, "a\npa\rss\n", 9, -1, NULL, NULL);
+	/* each line at most SECRET_MAX bytes: the longest pair is taken, one more byte refused */
+	memset(big, 'u', SECRET_MAX);
+	big[SECRET_MAX] = '\n';
+	memset(big + SECRET_MAX + 1, 'p', SECRET_MAX);
+	big[2 * SECRET_MAX + 1] = '\n';
+	big[2 * SECRET_MAX + 2] = '\0';
+	{
+		struct secret_source src = {.what = "u/p", .fd = -1};
+		struct secret second;
+
+		assert_int_equal(secret_init(&second), 0);
+		src.file = write_file(fx, "big", big, 2 * SECRET_MAX + 2, 0600);
+		assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 1);
+		assert_int_equal(fx->s.len, SECRET_MAX);
+		assert_int_equal(second.len, SECRET_MAX);
+		secret_free(&second);
+	}
+	memset(big, 'u', SECRET_MAX + 1);
+	big[SECRET_MAX + 1] = '\n';
+	read_pair_expect(fx, big, SECRET_MAX + 2, -1, NULL, NULL);
+	memset(big, 'x', sizeof big);
+	read_pair_expect(fx, big, sizeof big, -1, NULL, NULL);
+}
+
+static void test_pair_private_and_credential(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = {.what = "u/p", .fd = -1, .file_must_be_private = true};
+	struct secret second;
+
+	assert_int_equal(secret_init(&second), 0);
+	src.file = write_text(fx, "open", "alice\npw\n", 0644);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), -1);
+	assert_wiped(&fx->s);
+	assert_wiped(&second);
+
+	src.file = NULL;
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 0);
+	write_text(fx, "auth-user-pass", "bob\npw2\n", 0600);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "auth-user-pass";
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 1);
+	assert_secret(&fx->s, "bob");
+	assert_secret(&second, "pw2");
+	src.disabled = true;
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 0);
+	assert_wiped(&fx->s);
+	assert_wiped(&second);
+	secret_free(&second);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -565,6 +666,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_one_over_longest, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_long_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_too_long_fd, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_forms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pair_private_and_credential, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

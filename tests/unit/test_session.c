@@ -422,8 +422,8 @@ static void a_full_line_buffer_is_an_error_not_a_busy_loop(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	snprintf(addr.port, sizeof addr.port, "%s/s", dir);
-	memcpy(sun.sun_path, addr.port, strlen(addr.port) + 1); /* about 30 bytes */
+	snprintf(addr.path, sizeof addr.path, "%s/s", dir);
+	memcpy(sun.sun_path, addr.path, strlen(addr.path) + 1); /* about 30 bytes */
 	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
 	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof sun), 0);
 	assert_int_equal(listen(lfd, 1), 0);
@@ -439,7 +439,7 @@ static void a_full_line_buffer_is_an_error_not_a_busy_loop(void **state)
 	mgmt_conn_close(&conn);
 	close(peer);
 	close(lfd);
-	unlink(addr.port);
+	unlink(addr.path);
 	rmdir(dir);
 }
 

@@ -107,19 +107,28 @@ static int make_dirs(char *path)
 	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
 }
 
-int plat_default_log_path(const char *config_name, char *out, size_t outsz)
+int posix_state_dir(char *out, size_t outsz)
 {
 	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	char dir[400];
 	int n;
 
 	if (state != NULL && state[0] == '/')
-		n = snprintf(dir, sizeof dir, "%s/ovpn-token", state);
+		n = snprintf(out, outsz, "%s/ovpn-token", state);
 	else if (home != NULL && home[0] == '/')
-		n = snprintf(dir, sizeof dir, "%s/.local/state/ovpn-token", home);
+		n = snprintf(out, outsz, "%s/.local/state/ovpn-token", home);
 	else
 		return -1;
-	if (n < 0 || (size_t)n >= sizeof dir || make_dirs(dir) != 0)
+	if (n < 0 || (size_t)n >= outsz)
+		return -1;
+	return make_dirs(out);
+}
+
+int plat_default_log_path(const char *config_name, char *out, size_t outsz)
+{
+	char dir[400];
+	int n;
+
+	if (posix_state_dir(dir, sizeof dir) != 0)
 		return -1;
 	n = snprintf(out, outsz, "%s/%s.log", dir, config_name);
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;

@@ -3,6 +3,7 @@
 #define OVPN_TOKEN_POSIX_INTERNAL_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Read end of the self-pipe the interrupt handler writes to. */
 int posix_wake_fd(void);
@@ -19,5 +20,8 @@ struct pollfd;
 /* Reaping a child has no descriptor to wait on: plat_child_stop() looks in short sleeps. */
 void posix_sleep_ms(int ms);
 enum plat_wait_result posix_wait_until(struct pollfd *fds, unsigned n, long long deadline_ms);
+
+/* The per-user state directory (~/.local/state/ovpn-token), created if needed.  -1 if none. */
+int posix_state_dir(char *out, size_t outsz);
 
 #endif

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 #include <unistd.h>
 
 #include "platform/platform.h"
@@ -27,7 +30,8 @@ static int decode_status(int raw)
 }
 
 /* In the child: never returns.  exec failure travels back through report_fd. */
-static void exec_child(const char *const *argv, const char *log_path, int report_fd)
+static void exec_child(const char *const *argv, const char *log_path, const char *workdir,
+                       pid_t parent, int report_fd)
 {
 	int log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
 	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
@@ -35,6 +39,21 @@ static void exec_child(const char *const *argv, const char *log_path, int report
 
 	/* Its own process group: the terminal's Ctrl-C is ours to turn into a clean stop. */
 	setpgid(0, 0);
+#ifdef __linux__
+	/*
+	 * An openvpn whose controller is gone (even by SIGKILL) would hold the tunnel with nobody
+	 * to answer it: it gets SIGTERM when we die.  The parent may already be gone by now.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
+	if (workdir != NULL && chdir(workdir) != 0) {
+		e = errno;
+		(void)!write(report_fd, &e, sizeof e);
+		_exit(127);
+	}
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
@@ -53,11 +72,12 @@ static void exec_child(const char *const *argv, const char *log_path, int report
 	_exit(127);
 }
 
-struct plat_child *plat_spawn(const char *const *argv, const char *log_path, char *err,
-                              size_t errsz)
+struct plat_child *plat_spawn(const char *const *argv, const char *log_path, const char *workdir,
+                              char *err, size_t errsz)
 {
 	struct plat_child *c = calloc(1, sizeof *c);
 	int report[2], child_errno = 0;
+	pid_t parent = getpid();
 	ssize_t got;
 
 	if (c == NULL || pipe(report) != 0) {
@@ -69,7 +89,7 @@ struct plat_child *plat_spawn(const char *const *argv, const char *log_path, cha
 	fcntl(report[1], F_SETFD, FD_CLOEXEC);
 	c->pid = fork();
 	if (c->pid == 0)
-		exec_child(argv, log_path, report[1]);
+		exec_child(argv, log_path, workdir, parent, report[1]);
 	close(report[1]);
 	if (c->pid == -1) {
 		snprintf(err, errsz, "cannot start %s: %s", argv[0], strerror(errno));
@@ -135,4 +155,28 @@ void plat_child_free(struct plat_child *c)
 long plat_child_pid(const struct plat_child *c)
 {
 	return (long)c->pid;
+}
+
+void plat_describe_exit(int status, char *out, size_t outsz)
+{
+	static const struct {
+		int sig;
+		const char *name;
+	} names[] = {
+		{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"}, {SIGILL, "SIGILL"},
+		{SIGABRT, "SIGABRT"}, {SIGBUS, "SIGBUS"},   {SIGFPE, "SIGFPE"},   {SIGKILL, "SIGKILL"},
+		{SIGSEGV, "SIGSEGV"}, {SIGPIPE, "SIGPIPE"}, {SIGTERM, "SIGTERM"}, {SIGUSR1, "SIGUSR1"},
+		{SIGUSR2, "SIGUSR2"},
+	};
+
+	if (status <= 128 || status >= 128 + 65) {
+		snprintf(out, outsz, "exited with status %d", status);
+		return;
+	}
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].sig == status - 128) {
+			snprintf(out, outsz, "was killed by %s", names[i].name);
+			return;
+		}
+	snprintf(out, outsz, "was killed by signal %d", status - 128);
 }

@@ -193,8 +193,7 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 	return ok ? 0 : -1;
 }
 
-/* %LOCALAPPDATA%\ovpn-token\<sub> (created), where per-user state lives. */
-static int app_dir(const char *sub, char *out, size_t outsz)
+int win32_app_dir(const char *sub, char *out, size_t outsz)
 {
 	char base[MAX_PATH * 3];
 	int n;
@@ -217,7 +216,7 @@ int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
 	BOOL ok;
 	int n;
 
-	if (app_dir("run", base, sizeof base) != 0 || plat_random_bytes(rnd, sizeof rnd) != 0) {
+	if (win32_app_dir("run", base, sizeof base) != 0 || plat_random_bytes(rnd, sizeof rnd) != 0) {
 		snprintf(err, errsz, "cannot create %%LOCALAPPDATA%%\\ovpn-token\\run");
 		return -1;
 	}
@@ -265,7 +264,7 @@ int plat_default_log_path(const char *config_name, char *out, size_t outsz)
 	char dir[MAX_PATH * 3];
 	int n;
 
-	if (app_dir("", dir, sizeof dir) != 0)
+	if (win32_app_dir("", dir, sizeof dir) != 0)
 		return -1;
 	n = snprintf(out, outsz, "%s\\%s.log", dir, config_name);
 	return n < 0 || (size_t)n >= outsz ? -1 : 0;

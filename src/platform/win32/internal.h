@@ -60,6 +60,9 @@ wchar_t *win32_build_cmdline(const char *const *argv);
 /* Searches %PATH% for name (".exe" added when it has no extension).  -1 when not found. */
 int win32_search_path(const char *name, char *out, size_t outsz);
 
+/* %LOCALAPPDATA%\ovpn-token\<sub> (created; sub "" for the folder itself): per-user state. */
+int win32_app_dir(const char *sub, char *out, size_t outsz);
+
 /* ---- security (acl.c) ---- */
 
 /*

@@ -68,8 +68,8 @@ static int program_path(const char *argv0, char *out, size_t outsz)
  * Only the three standard handles go to the child (PROC_THREAD_ATTRIBUTE_HANDLE_LIST), so
  * nothing else we hold open is inherited by openvpn.
  */
-static bool start_process(wchar_t *app, wchar_t *cmdline, HANDLE in, HANDLE out,
-                          PROCESS_INFORMATION *pi)
+static bool start_process(wchar_t *app, wchar_t *cmdline, const wchar_t *workdir, HANDLE in,
+                          HANDLE out, PROCESS_INFORMATION *pi)
 {
 	STARTUPINFOEXW si;
 	HANDLE inherit[2] = {in, out};
@@ -96,19 +96,19 @@ static bool start_process(wchar_t *app, wchar_t *cmdline, HANDLE in, HANDLE out,
 		ok = CreateProcessW(app, cmdline, NULL, NULL, TRUE,
 		                    CREATE_NEW_PROCESS_GROUP | CREATE_SUSPENDED |
 		                        EXTENDED_STARTUPINFO_PRESENT | CREATE_UNICODE_ENVIRONMENT,
-		                    NULL, NULL, &si.StartupInfo, pi);
+		                    NULL, workdir, &si.StartupInfo, pi);
 	DeleteProcThreadAttributeList(si.lpAttributeList);
 done:
 	free(si.lpAttributeList);
 	return ok;
 }
 
-struct plat_child *plat_spawn(const char *const *argv, const char *log_path, char *err,
-                              size_t errsz)
+struct plat_child *plat_spawn(const char *const *argv, const char *log_path, const char *workdir,
+                              char *err, size_t errsz)
 {
 	struct plat_child *c = calloc(1, sizeof *c);
 	char program[MAX_PATH * 3], text[256];
-	wchar_t *app = NULL, *cmdline = NULL;
+	wchar_t *app = NULL, *cmdline = NULL, *wdir = NULL;
 	HANDLE log = INVALID_HANDLE_VALUE, nul = INVALID_HANDLE_VALUE;
 	PROCESS_INFORMATION pi;
 
@@ -130,11 +130,12 @@ struct plat_child *plat_spawn(const char *const *argv, const char *log_path, cha
 	}
 	app = win32_widen(program);
 	cmdline = win32_build_cmdline(argv);
-	if (app == NULL || cmdline == NULL) {
+	wdir = workdir != NULL ? win32_widen(workdir) : NULL;
+	if (app == NULL || cmdline == NULL || (workdir != NULL && wdir == NULL)) {
 		snprintf(err, errsz, "cannot run %s: bad characters in its arguments", argv[0]);
 		goto fail;
 	}
-	if (!start_process(app, cmdline, nul, log, &pi)) {
+	if (!start_process(app, cmdline, wdir, nul, log, &pi)) {
 		win32_error_text(GetLastError(), text, sizeof text);
 		snprintf(err, errsz, "cannot run %s: %s", program, text);
 		goto fail;
@@ -153,6 +154,7 @@ struct plat_child *plat_spawn(const char *const *argv, const char *log_path, cha
 	CloseHandle(nul);
 	free(app);
 	free(cmdline);
+	free(wdir);
 	return c;
 fail:
 	if (log != INVALID_HANDLE_VALUE)
@@ -161,6 +163,7 @@ fail:
 		CloseHandle(nul);
 	free(app);
 	free(cmdline);
+	free(wdir);
 	free(c);
 	return NULL;
 }
@@ -217,4 +220,13 @@ void plat_child_free(struct plat_child *c)
 long plat_child_pid(const struct plat_child *c)
 {
 	return (long)c->pid;
+}
+
+void plat_describe_exit(int status, char *out, size_t outsz)
+{
+	/* Exception codes (0xC0000005 ...) read better in hex, as Windows itself shows them. */
+	if ((unsigned)status >= 0xC0000000u)
+		snprintf(out, outsz, "ended with exception 0x%08X", (unsigned)status);
+	else
+		snprintf(out, outsz, "exited with status %d", status);
 }

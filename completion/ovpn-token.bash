@@ -1,0 +1,122 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# bash completion for ovpn-token (needs the bash-completion package's helpers).
+# Installed as /usr/share/bash-completion/completions/ovpn-token, loaded on first use.
+
+# Client configs of the systemd unit: offered as full paths, since `start` takes a path.
+: "${OVPN_TOKEN_COMPLETION_CLIENT_DIR:=/etc/openvpn/client}"
+
+# What --cert can match, for the provider named on the line: each certificate's subject and its
+# CN alone (PATTERN is matched against the subject, so either selects it).  Run as the program
+# being completed (words[0]), so ./ovpn-token completes from itself.
+_ovpn_token_cert_patterns() {
+	local prog=$1 provider=$2
+	[[ $prog == */* && -x $prog ]] || prog=ovpn-token
+	command -v "$prog" >/dev/null 2>&1 || return 0
+	"$prog" list --json --provider "$provider" 2>/dev/null |
+		sed -n 's/^ *"subject\(_cn\)\{0,1\}": "\(.*\)",\{0,1\}$/\2/p' |
+		grep -v '\\u' | sed -e 's/\\"/"/g' -e 's/\\\\/\\/g' | sort -u
+}
+
+_ovpn_token() {
+	local cur prev words cword split
+	_init_completion -s || return
+
+	local i command= provider=
+	for ((i = 1; i < cword; i++)); do
+		case ${words[i]} in
+		--provider) provider=${words[i + 1]} ;;
+		--provider=*) provider=${words[i]#--provider=} ;;
+		esac
+		[[ -n $command ]] && continue
+		case ${words[i]} in
+		-*) ;;
+		*)
+			# A word after an option that takes a value is that value, not the command.
+			case ${words[i - 1]} in
+			--openvpn | --cert | --management-password-file | --management-password-fd | \
+				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file) ;;
+			*) command=${words[i]} ;;
+			esac
+			;;
+		esac
+	done
+	[[ -n $provider ]] && __expand_tilde_by_ref provider
+
+	case $prev in
+	--cert)
+		if [[ -n $provider ]]; then
+			local pattern typed
+			# cur as typed may carry quotes or backslashes: compare with it unquoted (by hand:
+			# eval would run whatever the line holds).
+			typed=${cur//\\/}
+			typed=${typed//\'/}
+			typed=${typed//\"/}
+			COMPREPLY=()
+			while IFS= read -r pattern; do
+				[[ $pattern == "$typed"* ]] && COMPREPLY+=("$(printf '%q' "$pattern")")
+			done < <(_ovpn_token_cert_patterns "${words[0]}" "$provider")
+			# readline replaces only what follows the last '=' of the word: drop what precedes it.
+			if [[ $cur == *=* && $COMP_WORDBREAKS == *=* ]]; then
+				local before=${cur%"${cur##*=}"}
+				COMPREPLY=("${COMPREPLY[@]#"$before"}")
+			fi
+		fi
+		return
+		;;
+	--pin-fd | --management-password-fd)
+		return
+		;;
+	--provider)
+		_filedir '@(so|dll|dylib)'
+		return
+		;;
+	--openvpn | --log | --pin-file | --management-password-file | --status-file | \
+		--auth-user-pass-file)
+		_filedir
+		return
+		;;
+	esac
+	$split && return
+
+	local opts
+	case $command in
+	list) opts='--provider --json' ;;
+	doctor) opts='--openvpn --provider' ;;
+	attach) opts='--cert --management-password-file --management-password-fd --provider
+		--pin-file --pin-fd --auth-user-pass-file --batch --no-cache --status-file' ;;
+	*) opts='--openvpn --cert --management-password-file --management-password-fd --log
+		--provider --pin-file --pin-fd --auth-user-pass-file --external-key --batch --no-cache
+		--restart --status-file' ;;
+	esac
+	opts="$opts --verbose --quiet --help --version"
+
+	if [[ $cur == -* ]]; then
+		COMPREPLY=($(compgen -W "$opts" -- "$cur"))
+		[[ ${COMPREPLY-} == *= ]] && compopt -o nospace
+		return
+	fi
+
+	case $command in
+	'')
+		COMPREPLY=($(compgen -W 'start attach list doctor help' -- "$cur"))
+		;;
+	start | doctor)
+		# Only one config: nothing more once it is there.
+		local n=0
+		for ((i = 1; i < cword; i++)); do
+			[[ ${words[i]} == *.ovpn || ${words[i]} == *.conf ]] && n=1
+		done
+		((n)) && return
+		_filedir '@(ovpn|conf)'
+		local f
+		for f in "$OVPN_TOKEN_COMPLETION_CLIENT_DIR"/*.conf; do
+			[[ -f $f && $f == "$cur"* ]] && COMPREPLY+=("$f")
+		done
+		;;
+	attach)
+		# HOST:PORT is typed; a unix socket is a path.
+		_filedir
+		;;
+	esac
+}
+complete -F _ovpn_token ovpn-token

@@ -1,0 +1,73 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# check-completion.sh BINARY: the bash completion (completion/ovpn-token.bash), loaded into a bash
+# with the bash-completion package's helpers, answers as a user pressing TAB would see: commands,
+# options per command, config files, and --cert from the subjects on a real SoftHSM2 token when
+# --provider is on the line.  COMP_WORDS/COMP_CWORD/COMP_LINE/COMP_POINT are set as readline
+# sets them, then the completion function runs and COMPREPLY is compared.
+set -eu
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+here=$(cd "$(dirname "$0")" && pwd)
+script=$here/../../completion/ovpn-token.bash
+bc=/usr/share/bash-completion/bash_completion
+# shellcheck source=../lib/testbed.sh
+. "$here/../lib/testbed.sh"
+tb_init
+[ -r "$bc" ] || fail "$bc missing (package bash-completion)"
+
+PIN=123456
+make_pki "$T" "Anna Example" "Bob Builder"
+make_token "$T" "Test Token" "$PIN" "Anna Example" "Bob Builder"
+
+mkdir -p "$T/work/sub" "$T/client"
+touch "$T/work/office.ovpn" "$T/work/home.conf" "$T/work/notes.txt" "$T/client/vpn1.conf"
+
+# answers WORD...: COMPREPLY, sorted, one per line, for the line WORD... with the cursor at the
+# end of the last WORD ('' = a new word just begun).
+answers() {
+	(cd "$T/work" && OVPN_TOKEN_COMPLETION_CLIENT_DIR="$T/client" bash --norc --noprofile -c '
+		. "$1"; . "$2"; shift 2
+		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
+		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
+		_ovpn_token "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' bash "$bc" "$script" "$@" 2>"$T/bash.err" | sed '/^$/d' | sort)
+}
+nfail=0
+expect() { # EXPECTED(lines joined by '|') WORD...
+	local want=$1 got; shift
+	got=$(answers "$@" | paste -sd '|')
+	if [ "$got" = "$want" ]; then
+		log "ok: [$*] -> $got"
+	else
+		log "FAIL: [$*]: expected '$want', got '$got'"
+		sed 's/^/    bash: /' "$T/bash.err" >&2
+		nfail=$((nfail + 1))
+	fi
+}
+
+expect 'attach|doctor|help|list|start' "$bin" ''
+expect 'start' "$bin" st
+expect '--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
+expect '--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
+expect '--pin-fd|--pin-file|--provider' "$bin" start --p
+expect '--restart' "$bin" start --res
+expect '' "$bin" attach --res
+# config files: *.ovpn, *.conf, directories, and the unit's client configs as full paths
+expect "$T/client/vpn1.conf|home.conf|office.ovpn|sub" "$bin" start ''
+expect 'office.ovpn' "$bin" doctor o
+expect 'office.ovpn' "$bin" --provider o start o
+expect '' "$bin" start office.ovpn ''
+# a value that is any file
+expect 'home.conf|notes.txt|office.ovpn|sub' "$bin" start --log ''
+expect '' "$bin" start --pin-fd ''
+# --cert: from `list --json` when the provider is known, nothing otherwise
+expect '' "$bin" start --cert ''
+expect 'Anna\ Example|Bob\ Builder|CN=Anna\ Example|CN=Bob\ Builder' \
+	"$bin" start --provider "$SOFTHSM_LIB" --cert ''
+expect 'Anna\ Example' "$bin" --provider "$SOFTHSM_LIB" start --cert An
+# readline replaces only what follows the '=' in the word, so the answer is the rest.
+expect 'Bob\ Builder' "$bin" start --provider "$SOFTHSM_LIB" --cert CN=B
+expect 'Bob\ Builder' "$bin" attach --provider "$SOFTHSM_LIB" --cert 'Bob\ '
+
+[ "$nfail" = 0 ] || fail "$nfail completion answer(s) wrong"
+pass

@@ -1,0 +1,72 @@
+#!/bin/bash
+# 50-external-key: `ovpn-token start --external-key` signs on the token itself. RSA 2048 and EC
+# P-256 tokens, each with TLS 1.3 and with tls-version-max 1.2: the tunnel comes up, the server
+# verified the token's certificate, openvpn was started with --management-external-key and no
+# PKCS#11 option, and the PIN was asked once. What 2.6.14 asks (tests/tools/xkey_wire.sh):
+# RSA: RSA_PKCS1_PSS_PADDING,hashalg=SHA256,saltlen=digest,data=message (TLS 1.3 and 1.2),
+# EC: ECDSA,hashalg=SHA256,data=message (both).
+set -eu
+# Phase 1: the session does not answer NEED-CERTIFICATE / PK_SIGN yet.
+echo "SKIP: waiting for the session wiring (issue 11, phase 2)"
+exit 77
+# shellcheck disable=SC2317  # reached once the skip above is removed
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
+. "$(dirname "$0")/../lib/testbed.sh"
+tb_init
+require_ovpn_token
+
+PIN=123456
+make_pki "$T" ecclient
+pki=$T/pki
+# An RSA 2048 client beside the EC one, signed by the same CA.
+openssl req -newkey rsa:2048 -nodes -sha256 -keyout "$pki/rsaclient.key" -out "$pki/rsaclient.csr" \
+    -subj "/CN=rsaclient" 2>>"$pki/openssl.err" || fail "openssl: RSA key"
+openssl x509 -req -in "$pki/rsaclient.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
+    -days 30 -sha256 -extfile "$pki/ecclient.ext" -out "$pki/rsaclient.crt" 2>>"$pki/openssl.err" \
+    || fail "openssl: RSA certificate"
+openssl x509 -in "$pki/rsaclient.crt" -outform DER -out "$pki/rsaclient.der"
+openssl pkcs8 -topk8 -nocrypt -in "$pki/rsaclient.key" -out "$pki/rsaclient.p8"
+PORT=$(free_port)
+start_server "$T" "$PORT"
+
+for cn in rsaclient ecclient; do
+    # One token per key type, each the only token: the certificate is chosen by itself.
+    rm -rf "$T/tokens"
+    make_token "$T" "Test Token" "$PIN" "$cn"
+    for tls in 1.3 1.2; do
+        conf=$T/$cn-$tls.conf
+        write_client_config "$T" "$PORT" x "$conf"
+        sed -i '/^pkcs11-providers/d' "$conf"
+        [ "$tls" = 1.2 ] && echo "tls-version-max 1.2" >> "$conf"
+        wait_listening "$PORT" 15
+        server_log_mark "$T"
+        printf '%s\n' "$PIN" > "$T/pin"; chmod 600 "$T/pin"
+        pty_start "$OVPN_TOKEN" start --external-key --provider "$SOFTHSM_LIB" \
+            --log "$T/$cn-$tls.log" "$conf"
+        pty_expect_text "PIN for token 'Test Token':" 20
+        pty_type "$PIN"
+        pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "$cn TLS $tls: not connected"
+        server_log_since "$T" | grep -q "VERIFY OK: depth=0, CN=$cn" \
+            || fail "$cn TLS $tls: the server did not verify $cn"
+        server_log_since "$T" | grep -q "Control Channel: TLSv$tls" \
+            || fail "$cn TLS $tls: not TLS $tls"
+        ovpn_pid=$(pty_openvpn_pid)
+        proc_args "$ovpn_pid" | grep -qx -- "--management-external-key" \
+            || fail "$cn TLS $tls: openvpn without --management-external-key"
+        if proc_args "$ovpn_pid" | grep -q -- "pkcs11"; then
+            fail "$cn TLS $tls: openvpn got a PKCS#11 option"
+        fi
+        grep -q "MANAGEMENT: CMD 'pk-sig'" "$T/$cn-$tls.log" || fail "$cn TLS $tls: no pk-sig sent"
+        [ "$(pty_count "PIN for token")" -eq 1 ] || fail "$cn TLS $tls: PIN asked more than once"
+        pty_send_keys C-c
+        pty_expect_exit 0 20
+        pty_stop
+    done
+done
+
+# A config with PKCS#11 options is refused before openvpn starts, with the reason.
+write_client_config "$T" "$PORT"
+pty_start "$OVPN_TOKEN" start --external-key --log "$T/refused.log" "$T/client.conf"
+pty_expect_text "OpenVPN rejects PKCS#11 options together with --management-external-key" 10
+pty_expect_exit 2 10
+pass

@@ -1,0 +1,32 @@
+#!/bin/bash
+# 65-challenge-wrong-otp: a wrong OTP (static challenge and CR_TEXT) ends with the server's reason
+# shown ("wrong OTP"), no second attempt sent by itself, and a non-zero exit.
+set -eu
+echo "SKIP: waiting for the session wiring"; exit 77
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
+. "$(dirname "$0")/../lib/testbed.sh"
+# shellcheck source=../lib/netns.sh
+. "$(dirname "$0")/../lib/netns.sh"
+# shellcheck source=../lib/challenge.sh
+. "$(dirname "$0")/../lib/challenge.sh"
+tb_init
+require_ovpn_token
+netns_require
+OTP=424242
+challenge_bed_up crtext --otp "$OTP"
+pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+# OpenVPN asks 'Auth' right after the hold release, before TLS; the PIN comes with the handshake.
+pty_expect "Username" 30
+pty_type "$CB_USER"
+pty_expect "Password" 20
+pty_type "$CB_PASSWORD"
+pty_expect_text "PIN for token '$CB_TOKEN':" 30
+pty_type "$CB_PIN"
+pty_expect_text "Your OTP code:" 30
+pty_type 000000
+pty_expect "wrong OTP" 30 "the server's reason is not shown"
+pty_wait_exit 30 || fail "ovpn-token keeps going after AUTH_FAILED"
+[ "$PTY_EXIT" != 0 ] || fail "exit 0 after a wrong OTP"
+[ "$(grep -c '^cr-response=' "$T/challenge.log")" = 1 ] || fail "the response was sent more than once"
+[ "$(grep -c '^connect ' "$T/challenge.log")" = 1 ] || fail "it logged in again by itself"
+pass
