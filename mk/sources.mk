@@ -6,19 +6,20 @@ PORTABLE_SRC := \
 	src/cli/options.c \
 	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/start.c src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
-	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/mgmt/base64.c \
+	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
-	src/ui/json.c src/ui/output.c src/ui/prompt.c \
+	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
 	src/cert/text.c \
-	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/provider_select.c
+	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c \
+	src/pkcs11/provider_select.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
-	src/cert/cert_openssl.c src/cert/details_openssl.c \
+	src/cert/cert_openssl.c \
 	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
 	src/pcsc/check.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
@@ -36,7 +37,7 @@ WIN32_MAIN_SRC := src/platform/win32/main.c
 
 # The protocol code alone: no dependencies, what the fuzz targets link.
 MGMT_SRC := src/mgmt/line_reader.c src/mgmt/event.c src/mgmt/command.c src/mgmt/reply_queue.c \
-	src/mgmt/pk_sign.c src/mgmt/base64.c src/mgmt/challenge.c
+	src/mgmt/pk_sign.c src/codec/base64.c src/mgmt/challenge.c
 
 # Unit tests: the portable ones run on both systems; the others need OpenSSL or POSIX.
 UNIT_PORTABLE := \
@@ -44,8 +45,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
-	tests/unit/test_reply_queue.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_signer.c \
-	tests/unit/test_session.c \
+	tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
+	tests/unit/test_session.c tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
-UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c
+UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

@@ -1,4 +1,7 @@
-/* What a user needs to recognise the certificate behind a ">PKCS11ID-ENTRY:" BLOB. */
+/*
+ * The one certificate model: what a user needs to recognise a certificate, whether it came as
+ * a ">PKCS11ID-ENTRY:" BLOB (the session) or from the token itself (list, doctor).
+ */
 #ifndef OVPN_TOKEN_CERT_INFO_H
 #define OVPN_TOKEN_CERT_INFO_H
 
@@ -15,24 +18,42 @@ struct cert_info {
 	char subject_cn[256];       /* last CN of the subject (the most specific), "" when none */
 	char subject[512];          /* whole subject, one line, RFC 2253 order and escaping */
 	char issuer_cn[256];        /* last CN of the issuer, "" when none */
+	char issuer[512];           /* whole issuer, the same way as subject */
 	char serial_hex[80];        /* as `openssl x509 -serial` prints it: "0102A0FF", "-" if negative */
-	char not_after[11];         /* "YYYY-MM-DD", UTC */
-	long long not_after_epoch;  /* seconds since 1970-01-01 UTC */
+	char key_type[32];          /* "RSA 2048", "EC P-256", "Ed25519", ...; "?" when unknown */
+	long long not_before_epoch; /* seconds since 1970-01-01 UTC; shown with cert_time_text() */
+	long long not_after_epoch;
 };
+
+/* Expiring within this much counts as soon (list marks it, doctor warns). */
+#define CERT_SOON_SECONDS (30LL * 24 * 3600)
+
+enum cert_validity { CERT_VALID, CERT_NOT_YET_VALID, CERT_EXPIRED, CERT_EXPIRES_SOON };
+
+/* Where now (seconds since 1970-01-01 UTC) stands in the certificate's validity. */
+enum cert_validity cert_info_validity(const struct cert_info *ci, long long now);
+
+/*
+ * The one date formatter: "YYYY-MM-DD", with with_time "YYYY-MM-DD HH:MM:SS", UTC, for
+ * seconds since 1970-01-01 (negative ones too).  "?" outside the years 0 to 9999.  Always
+ * NUL-terminates when bufsz > 0.
+ */
+void cert_time_text(long long epoch, bool with_time, char *buf, size_t bufsz);
 
 /*
  * Decodes one-line base64 (padding required, no whitespace) holding exactly one DER X.509
  * certificate.  Returns 0, or -1 for NULL/empty input, bad base64, bad or trailing DER, or an
- * unreadable notAfter.  *out is always fully written: zeroed on failure.
+ * unreadable notBefore or notAfter (or one outside the years 0 to 9999).  *out is always fully written: zeroed on failure.
  */
 int cert_info_from_base64(const char *blob, struct cert_info *out);
 
 /*
  * The same for len bytes that must be exactly one DER X.509 certificate (what a token's
  * CKA_VALUE holds), with the same rules: -1 for NULL or empty input, bad DER, bytes after the
- * certificate, or an unreadable notAfter; *out always fully written, zeroed on failure.
- * Implemented by the crypto backend (cert_openssl.c: OpenSSL, cert_wincrypt.c: CryptoAPI);
- * everything else here is shared, in cert/text.c.
+ * certificate, or an unreadable validity; *out always fully written, zeroed on failure.
+ * The parsing is the crypto backend's (cert_openssl.c: OpenSSL, cert_wincrypt.c: CryptoAPI,
+ * behind cert_backend_describe() of cert/text.h); everything else here is shared, in
+ * cert/text.c.
  */
 int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out);
 

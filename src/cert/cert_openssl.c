@@ -1,15 +1,20 @@
 /*
- * cert_info_from_der() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
- * needs OpenSSL is here; the base64, sanitising, summary and matching are cert/text.c's.
+ * cert_backend_describe() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
+ * needs OpenSSL is here; the base64, summary and matching are cert/text.c's, the sanitising
+ * ui/sanitize.c's.
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "ui/sanitize.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include <openssl/asn1.h>
 #include <openssl/bio.h>
+#include <openssl/ec.h>
+#include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
 
@@ -34,11 +39,11 @@ static void name_cn(const X509_NAME *name, char *dst, size_t dstsz)
 		return;
 	n = ASN1_STRING_to_UTF8(&utf8, s);
 	if (n >= 0) {
-		cert_text_sanitize(dst, dstsz, utf8, (size_t)n);
+		sanitize_text(dst, dstsz, utf8, (size_t)n);
 		OPENSSL_free(utf8);
 	} else {
 		/* A malformed wide string still shows something the user may recognise. */
-		cert_text_sanitize(dst, dstsz, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+		sanitize_text(dst, dstsz, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
 	}
 }
 
@@ -59,7 +64,7 @@ static int name_oneline(const X509_NAME *name, char *dst, size_t dstsz)
 	if (X509_NAME_print_ex(bio, name, 0, XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) >= 0) {
 		len = BIO_get_mem_data(bio, &data);
 		if (len > 0 && data)
-			cert_text_sanitize(dst, dstsz, (const unsigned char *)data, (size_t)len);
+			sanitize_text(dst, dstsz, data, (size_t)len);
 		rc = 0;
 	}
 	BIO_free(bio);
@@ -93,7 +98,8 @@ static long long days_from_civil(long long y, unsigned m, unsigned d)
 	return era * 146097 + (long long)doe - 719468;
 }
 
-static int not_after(const ASN1_TIME *t, struct cert_info *out)
+/* Seconds since 1970-01-01 UTC; -1 when unreadable or outside the years 0 to 9999. */
+static int time_epoch(const ASN1_TIME *t, long long *epoch)
 {
 	struct tm tm;
 	unsigned y, m, d;
@@ -101,41 +107,66 @@ static int not_after(const ASN1_TIME *t, struct cert_info *out)
 	memset(&tm, 0, sizeof tm);
 	if (!t || !ASN1_TIME_to_tm(t, &tm))
 		return -1;
-	/* ASN1_TIME_to_tm has validated the fields; the checks bound them for the formatting. */
+	/* ASN1_TIME_to_tm has validated the fields; the checks keep the range both backends take. */
 	if (tm.tm_year < -1900 || tm.tm_year > 9999 - 1900 || tm.tm_mon < 0 || tm.tm_mon > 11 ||
 	    tm.tm_mday < 1 || tm.tm_mday > 31)
 		return -1;
 	y = (unsigned)(tm.tm_year + 1900);
 	m = (unsigned)tm.tm_mon + 1;
 	d = (unsigned)tm.tm_mday;
-	out->not_after[0] = (char)('0' + y / 1000);
-	out->not_after[1] = (char)('0' + y / 100 % 10);
-	out->not_after[2] = (char)('0' + y / 10 % 10);
-	out->not_after[3] = (char)('0' + y % 10);
-	out->not_after[4] = '-';
-	out->not_after[5] = (char)('0' + m / 10);
-	out->not_after[6] = (char)('0' + m % 10);
-	out->not_after[7] = '-';
-	out->not_after[8] = (char)('0' + d / 10);
-	out->not_after[9] = (char)('0' + d % 10);
-	out->not_after[10] = '\0';
-	out->not_after_epoch = days_from_civil(y, m, d) * 86400LL + tm.tm_hour * 3600LL +
-	                       tm.tm_min * 60LL + tm.tm_sec;
+	*epoch = days_from_civil(y, m, d) * 86400LL + tm.tm_hour * 3600LL + tm.tm_min * 60LL +
+	         tm.tm_sec;
 	return 0;
 }
 
-int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+/* "RSA 2048", "EC P-256" (the NIST name where there is one), "Ed25519"; "?" without a key. */
+static void key_type(X509 *x, char *dst, size_t dstsz)
+{
+	EVP_PKEY *key = X509_get0_pubkey(x);
+	int bits;
+
+	snprintf(dst, dstsz, "?");
+	if (key == NULL)
+		return;
+	bits = EVP_PKEY_get_bits(key);
+	switch (EVP_PKEY_get_base_id(key)) {
+	case EVP_PKEY_RSA:
+	case EVP_PKEY_RSA_PSS:
+		snprintf(dst, dstsz, "RSA %d", bits);
+		break;
+	case EVP_PKEY_EC: {
+		char group[64] = "";
+		size_t glen = 0;
+
+		if (EVP_PKEY_get_group_name(key, group, sizeof group, &glen) == 1) {
+			int nid = OBJ_sn2nid(group);
+			const char *nist = nid != NID_undef ? EC_curve_nid2nist(nid) : NULL;
+
+			snprintf(dst, dstsz, "EC %.24s", nist != NULL ? nist : group);
+		} else {
+			snprintf(dst, dstsz, "EC %d", bits);
+		}
+		break;
+	}
+	case EVP_PKEY_ED25519:
+		snprintf(dst, dstsz, "Ed25519");
+		break;
+	case EVP_PKEY_ED448:
+		snprintf(dst, dstsz, "Ed448");
+		break;
+	default:
+		snprintf(dst, dstsz, "%s %d", OBJ_nid2sn(EVP_PKEY_get_base_id(key)), bits);
+		break;
+	}
+}
+
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	const unsigned char *p = der;
 	X509 *x = NULL;
 	int rc = -1;
 
-	if (!out)
-		return -1;
-	memset(out, 0, sizeof *out);
-	/* The cap keeps the long that d2i_X509 takes from being truncated. */
-	if (!der || len == 0 || len > CERT_TEXT_MAX)
-		return -1;
+	/* len <= CERT_TEXT_MAX keeps the long that d2i_X509 takes from being truncated. */
 	x = d2i_X509(NULL, &p, (long)len);
 	/* Bytes after the certificate mean the BLOB is not what OpenVPN would have sent. */
 	if (!x || p != der + len)
@@ -143,15 +174,16 @@ int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *o
 
 	name_cn(X509_get_subject_name(x), out->subject_cn, sizeof out->subject_cn);
 	name_cn(X509_get_issuer_name(x), out->issuer_cn, sizeof out->issuer_cn);
-	if (name_oneline(X509_get_subject_name(x), out->subject, sizeof out->subject) < 0)
+	if (name_oneline(X509_get_subject_name(x), out->subject, sizeof out->subject) < 0 ||
+	    name_oneline(X509_get_issuer_name(x), out->issuer, sizeof out->issuer) < 0)
 		goto done;
 	serial_hex(X509_get0_serialNumber(x), out->serial_hex, sizeof out->serial_hex);
-	if (not_after(X509_get0_notAfter(x), out) < 0)
+	key_type(x, out->key_type, sizeof out->key_type);
+	if (time_epoch(X509_get0_notBefore(x), &out->not_before_epoch) < 0 ||
+	    time_epoch(X509_get0_notAfter(x), &out->not_after_epoch) < 0)
 		goto done;
 	rc = 0;
 done:
-	if (rc < 0)
-		memset(out, 0, sizeof *out);
 	X509_free(x);
 	return rc;
 }

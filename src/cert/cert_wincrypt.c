@@ -1,7 +1,7 @@
 /*
- * cert_info_from_der() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
- * certificate.  The base64, sanitising, summary and matching are cert/text.c's, shared with
- * the OpenSSL backend.
+ * cert_backend_describe() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
+ * certificate.  The base64, dates, summary and matching are cert/text.c's, shared with the
+ * OpenSSL backend; the sanitising is ui/sanitize.c's.
  *
  * It must describe a certificate exactly as cert_openssl.c does with OpenSSL (same fields, same
  * text), so the subject line is formatted here the way OpenSSL's RFC 2253 printer does it.
@@ -11,6 +11,7 @@
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "ui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,7 +54,7 @@ static void put_str(struct text *t, const char *s)
 
 /*
  * UTF-16 -> UTF-8 by hand: a lone surrogate becomes the byte 0xFF (never valid UTF-8) so that
- * cert_text_sanitize() shows it as '?', and an embedded NUL stays in the byte string for the
+ * sanitize_text() shows it as '?', and an embedded NUL stays in the byte string for the
  * same reason.
  */
 static void put_utf16(struct text *t, const WCHAR *w, size_t units)
@@ -97,27 +98,39 @@ static void put_utf16(struct text *t, const WCHAR *w, size_t units)
 /* ---- DER framing ---------------------------------------------------------------------------- */
 
 /*
+ * The DER item at p (avail bytes there) when it has this tag and fits: its header and body
+ * lengths.  Definite lengths of up to 4 bytes only, which is all a certificate needs.
+ */
+static bool der_item(const unsigned char *p, size_t avail, unsigned char tag, size_t *hdr,
+                     size_t *body)
+{
+	*hdr = 2;
+	*body = 0;
+	if (avail < 2 || p[0] != tag)
+		return false;
+	if (p[1] < 0x80) {
+		*body = p[1];
+	} else {
+		size_t nlen = p[1] & 0x7F;
+
+		if (nlen == 0 || nlen > 4 || avail < 2 + nlen)
+			return false;
+		for (size_t i = 0; i < nlen; i++)
+			*body = *body << 8 | p[2 + i];
+		*hdr += nlen;
+	}
+	return *body <= avail - *hdr;
+}
+
+/*
  * True when der is exactly one DER SEQUENCE: the CryptoAPI decodes a certificate and ignores
  * what follows it, but bytes after it mean the BLOB is not what OpenVPN would have sent.
  */
 static bool one_sequence(const unsigned char *der, size_t len)
 {
-	size_t hdr = 2, body = 0;
+	size_t hdr, body;
 
-	if (len < 2 || der[0] != 0x30)
-		return false;
-	if (der[1] < 0x80) {
-		body = der[1];
-	} else {
-		size_t nlen = der[1] & 0x7F;
-
-		if (nlen == 0 || nlen > 4 || len < 2 + nlen)
-			return false;
-		for (size_t i = 0; i < nlen; i++)
-			body = body << 8 | der[2 + i];
-		hdr += nlen;
-	}
-	return hdr + body == len;
+	return der_item(der, len, 0x30, &hdr, &body) && hdr + body == len;
 }
 
 /* ---- names ---------------------------------------------------------------------------------- */
@@ -170,7 +183,7 @@ static void name_cn(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return;
 	put_value(&t, last);
 	if (!t.failed)
-		cert_text_sanitize(dst, dstsz, t.p, t.len);
+		sanitize_text(dst, dstsz, t.p, t.len);
 	free(t.p);
 }
 
@@ -262,7 +275,7 @@ static int name_oneline(const CERT_NAME_INFO *name, char *dst, size_t dstsz)
 		return -1;
 	}
 	if (t.len > 0)
-		cert_text_sanitize(dst, dstsz, t.p, t.len);
+		sanitize_text(dst, dstsz, t.p, t.len);
 	free(t.p);
 	return 0;
 }
@@ -301,7 +314,8 @@ static void serial_hex(const CRYPT_INTEGER_BLOB *sn, char *dst, size_t dstsz)
 	free(mag);
 }
 
-static int not_after(const FILETIME *ft, struct cert_info *out)
+/* Seconds since 1970-01-01 UTC; -1 outside the years 0 to 9999 (as cert_openssl.c). */
+static int time_epoch(const FILETIME *ft, long long *epoch)
 {
 	/* 100 ns ticks from 1601-01-01 to 1970-01-01. */
 	const long long epoch_ticks = 116444736000000000LL;
@@ -310,27 +324,86 @@ static int not_after(const FILETIME *ft, struct cert_info *out)
 
 	if (!FileTimeToSystemTime(ft, &st) || st.wYear > 9999)
 		return -1;
-	snprintf(out->not_after, sizeof out->not_after, "%04u-%02u-%02u", (unsigned)st.wYear,
-	         (unsigned)st.wMonth, (unsigned)st.wDay);
 	/* Floor division: 1969-12-31T23:59:59Z is -1, not 0. */
 	ticks -= epoch_ticks;
-	out->not_after_epoch = ticks >= 0 ? ticks / 10000000 : -((-ticks + 9999999) / 10000000);
+	*epoch = ticks >= 0 ? ticks / 10000000 : -((-ticks + 9999999) / 10000000);
 	return 0;
+}
+
+/* ---- the key ------------------------------------------------------------------------------ */
+
+/* Bits of an RSA modulus from the RSAPublicKey DER (SEQUENCE { INTEGER n, INTEGER e }). */
+static int rsa_bits(const CRYPT_BIT_BLOB *key)
+{
+	const unsigned char *p = key->pbData;
+	size_t avail = key->cbData, hdr, body;
+	int bits;
+
+	if (!der_item(p, avail, 0x30, &hdr, &body))
+		return 0;
+	p += hdr;
+	avail = body;
+	if (!der_item(p, avail, 0x02, &hdr, &body) || body == 0)
+		return 0;
+	p += hdr;
+	while (body > 1 && *p == 0) {
+		p++;
+		body--;
+	}
+	bits = (int)(body - 1) * 8;
+	for (unsigned char top = *p; top != 0; top >>= 1)
+		bits++;
+	return bits;
+}
+
+/* The curve OID (the algorithm's parameters, DER) by the name OpenSSL prints for it. */
+static const char *curve_name(const CRYPT_OBJID_BLOB *params)
+{
+	static const struct {
+		unsigned char der[12];
+		size_t len;
+		const char *name;
+	} curves[] = {
+		{{0x06, 0x08, 0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x03, 0x01, 0x07}, 10, "P-256"},
+		{{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x22}, 7, "P-384"},
+		{{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x23}, 7, "P-521"},
+		{{0x06, 0x05, 0x2B, 0x81, 0x04, 0x00, 0x0A}, 7, "secp256k1"},
+	};
+
+	for (size_t i = 0; i < sizeof curves / sizeof curves[0]; i++)
+		if (params->cbData == curves[i].len &&
+		    memcmp(params->pbData, curves[i].der, curves[i].len) == 0)
+			return curves[i].name;
+	return "?";
+}
+
+/* As cert_openssl.c's key_type(); key types it names by OpenSSL's short name show as "?". */
+static void key_type(const CERT_PUBLIC_KEY_INFO *pk, char *dst, size_t dstsz)
+{
+	const char *oid = pk->Algorithm.pszObjId != NULL ? pk->Algorithm.pszObjId : "";
+
+	if (strcmp(oid, szOID_RSA_RSA) == 0 || strcmp(oid, "1.2.840.113549.1.1.10") == 0)
+		snprintf(dst, dstsz, "RSA %d", rsa_bits(&pk->PublicKey));
+	else if (strcmp(oid, szOID_ECC_PUBLIC_KEY) == 0)
+		snprintf(dst, dstsz, "EC %s", curve_name(&pk->Algorithm.Parameters));
+	else if (strcmp(oid, "1.3.101.112") == 0)
+		snprintf(dst, dstsz, "Ed25519");
+	else if (strcmp(oid, "1.3.101.113") == 0)
+		snprintf(dst, dstsz, "Ed448");
+	else
+		snprintf(dst, dstsz, "?");
 }
 
 /* ---- cert_info.h ----------------------------------------------------------------------------- */
 
-int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	PCCERT_CONTEXT cert = NULL;
 	CERT_NAME_INFO *subject = NULL, *issuer = NULL;
 	int rc = -1;
 
-	if (!out)
-		return -1;
-	memset(out, 0, sizeof *out);
-	/* The cap keeps the DWORD that CertCreateCertificateContext takes from being truncated. */
-	if (!der || len == 0 || len > CERT_TEXT_MAX || !one_sequence(der, len))
+	/* len <= CERT_TEXT_MAX keeps the DWORD CertCreateCertificateContext takes from truncating. */
+	if (!one_sequence(der, len))
 		return -1;
 	cert = CertCreateCertificateContext(X509_ASN_ENCODING, der, (DWORD)len);
 	if (!cert)
@@ -341,15 +414,16 @@ int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *o
 		goto done;
 	name_cn(subject, out->subject_cn, sizeof out->subject_cn);
 	name_cn(issuer, out->issuer_cn, sizeof out->issuer_cn);
-	if (name_oneline(subject, out->subject, sizeof out->subject) < 0)
+	if (name_oneline(subject, out->subject, sizeof out->subject) < 0 ||
+	    (issuer != NULL && name_oneline(issuer, out->issuer, sizeof out->issuer) < 0))
 		goto done;
 	serial_hex(&cert->pCertInfo->SerialNumber, out->serial_hex, sizeof out->serial_hex);
-	if (not_after(&cert->pCertInfo->NotAfter, out) < 0)
+	key_type(&cert->pCertInfo->SubjectPublicKeyInfo, out->key_type, sizeof out->key_type);
+	if (time_epoch(&cert->pCertInfo->NotBefore, &out->not_before_epoch) < 0 ||
+	    time_epoch(&cert->pCertInfo->NotAfter, &out->not_after_epoch) < 0)
 		goto done;
 	rc = 0;
 done:
-	if (rc < 0)
-		memset(out, 0, sizeof *out);
 	LocalFree(subject);
 	LocalFree(issuer);
 	if (cert)

@@ -1,90 +1,18 @@
 /*
- * The part of cert_info.h that needs no crypto library: base64, sanitising, the summary and the
- * matching.  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
+ * The part of cert_info.h that needs no crypto library: base64, the serial, dates, the
+ * summary and the matching (sanitising is ui/sanitize.c's, the one rule for everything shown).  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
  * the CryptoAPI) link the very same code, and a certificate reads the same on every platform.
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "codec/base64.h"
+#include "ui/sanitize.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- printable UTF-8 ------------------------------------------------------------------------ */
-
-/*
- * Length of the UTF-8 sequence at s (1 for a byte that starts none); *ok tells whether it is a
- * character we are willing to send to a terminal.  Hand-written rather than left to the
- * locale so the answer is the same on every platform.
- */
-static size_t utf8_char(const unsigned char *s, size_t avail, bool *ok)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	unsigned long cp;
-	size_t n;
-
-	*ok = false;
-	if (c < 0x80) {
-		*ok = c >= 0x20 && c != 0x7F;
-		return 1;
-	}
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-		cp = c & 0x1F;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		cp = c & 0x0F;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		cp = c & 0x07;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		if (c == 0xF4)
-			hi = 0x8F; /* past U+10FFFF */
-	} else {
-		return 1;
-	}
-	if (avail < n)
-		return 1;
-	for (size_t k = 1; k < n; k++) {
-		unsigned char b = s[k];
-		if (b < (k == 1 ? lo : 0x80) || b > (k == 1 ? hi : 0xBF))
-			return 1;
-		cp = cp << 6 | (b & 0x3F);
-	}
-	/*
-	 * C1 controls (U+009B is CSI for many terminals), line separators and the bidi
-	 * controls that can make a name read differently from what it is.
-	 */
-	*ok = !(cp < 0xA0 || cp == 0x200E || cp == 0x200F || cp == 0x2028 || cp == 0x2029 ||
-	        (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069));
-	return n;
-}
-
-void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len)
-{
-	size_t o = 0;
-
-	if (dstsz == 0)
-		return;
-	for (size_t i = 0; i < len;) {
-		bool ok;
-		size_t n = utf8_char(src + i, len - i, &ok);
-		const unsigned char *from = ok ? src + i : (const unsigned char *)"?";
-		size_t cnt = ok ? n : 1;
-
-		if (cnt > dstsz - 1 - o)
-			break;
-		memcpy(dst + o, from, cnt);
-		o += cnt;
-		i += n;
-	}
-	dst[o] = '\0';
-}
+/* ---- serial numbers ----------------------------------------------------------------------- */
 
 void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
                           size_t dstsz)
@@ -107,67 +35,97 @@ void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, c
 
 /* ---- base64 --------------------------------------------------------------------------------- */
 
-static bool is_b64(unsigned char c)
-{
-	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-	       c == '+' || c == '/';
-}
-
-/* The 6 bits of a character b64_decode() has already checked; padding counts as zero bits. */
-static unsigned sextet(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return (unsigned)(c - 'A');
-	if (c >= 'a' && c <= 'z')
-		return (unsigned)(c - 'a' + 26);
-	if (c >= '0' && c <= '9')
-		return (unsigned)(c - '0' + 52);
-	if (c == '+')
-		return 62;
-	if (c == '/')
-		return 63;
-	return 0;
-}
-
 /*
- * Strict on purpose: OpenVPN sends the BLOB as one line with padding, so whitespace, missing
- * padding or '=' anywhere but at the end mean it is not a BLOB (the decoders of OpenSSL and
- * crypt32 would skip some of that).  As with OpenSSL's decoder, the unused low bits of a padded
- * last group are not checked.
+ * OpenVPN sends the BLOB as one line with padding: the codec's strict decoding refuses
+ * whitespace, missing padding or '=' in the middle, which the decoders of OpenSSL and crypt32
+ * would skip.
  */
-static unsigned char *b64_decode(const char *in, size_t *outlen)
+static unsigned char *blob_decode(const char *in, size_t *outlen)
 {
-	size_t len = strlen(in), pad = 0, o = 0;
+	size_t len = strlen(in), size = len / 4 * 3 + 1;
 	unsigned char *buf;
 
-	if (len == 0 || len % 4 != 0 || len > CERT_TEXT_MAX)
+	if (len == 0 || len > CERT_TEXT_MAX)
 		return NULL;
-	if (in[len - 1] == '=') {
-		pad++;
-		if (in[len - 2] == '=')
-			pad++;
-	}
-	for (size_t i = 0; i < len - pad; i++)
-		if (!is_b64((unsigned char)in[i]))
-			return NULL;
-	buf = malloc(len / 4 * 3);
-	if (!buf)
+	buf = malloc(size);
+	if (buf == NULL)
 		return NULL;
-	for (size_t i = 0; i < len; i += 4) {
-		unsigned long v = 0;
-
-		for (size_t k = 0; k < 4; k++)
-			v = v << 6 | sextet((unsigned char)in[i + k]);
-		buf[o++] = (unsigned char)(v >> 16);
-		buf[o++] = (unsigned char)(v >> 8);
-		buf[o++] = (unsigned char)v;
+	if (b64_decode(in, len, buf, size, outlen) != 0) {
+		free(buf);
+		return NULL;
 	}
-	/* The padding decoded as zero bytes that are not part of the DER. */
-	*outlen = o - pad;
 	return buf;
 }
 
+/* ---- dates and validity --------------------------------------------------------------------- */
+
+/* The inverse of days_from_civil (H. Hinnant's algorithm): no gmtime(), which is local-zone
+ * free only on some systems and does not take a long long. */
+static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
+{
+	long long era;
+	unsigned doe, yoe, doy, mp;
+
+	z += 719468;
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = (unsigned)(z - era * 146097);
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	*d = doy - (153 * mp + 2) / 5 + 1;
+	*m = mp < 10 ? mp + 3 : mp - 9;
+	*y = (long long)yoe + era * 400 + (*m <= 2);
+}
+
+void cert_time_text(long long epoch, bool with_time, char *buf, size_t bufsz)
+{
+	long long days, secs, y;
+	unsigned m, d;
+
+	if (!buf || bufsz == 0)
+		return;
+	/* Floor division: 1969-12-31T23:59:59Z is -1. */
+	days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
+	secs = epoch - days * 86400;
+	civil_from_days(days, &y, &m, &d);
+	if (y < 0 || y > 9999) {
+		snprintf(buf, bufsz, "?");
+		return;
+	}
+	if (with_time)
+		snprintf(buf, bufsz, "%04d-%02u-%02u %02d:%02d:%02d", (int)y, m, d,
+		         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
+	else
+		snprintf(buf, bufsz, "%04d-%02u-%02u", (int)y, m, d);
+}
+
+enum cert_validity cert_info_validity(const struct cert_info *ci, long long now)
+{
+	if (now < ci->not_before_epoch)
+		return CERT_NOT_YET_VALID;
+	if (now > ci->not_after_epoch)
+		return CERT_EXPIRED;
+	if (ci->not_after_epoch - now < CERT_SOON_SECONDS)
+		return CERT_EXPIRES_SOON;
+	return CERT_VALID;
+}
+
 /* ---- cert_info.h ---------------------------------------------------------------------------- */
+
+int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out)
+{
+	int rc;
+
+	if (!out)
+		return -1;
+	memset(out, 0, sizeof *out);
+	if (!der || len == 0 || len > CERT_TEXT_MAX)
+		return -1;
+	rc = cert_backend_describe(der, len, out);
+	if (rc != 0)
+		memset(out, 0, sizeof *out);
+	return rc;
+}
 
 int cert_info_from_base64(const char *blob, struct cert_info *out)
 {
@@ -180,7 +138,7 @@ int cert_info_from_base64(const char *blob, struct cert_info *out)
 	memset(out, 0, sizeof *out);
 	if (!blob)
 		return -1;
-	der = b64_decode(blob, &derlen);
+	der = blob_decode(blob, &derlen);
 	if (!der)
 		return -1;
 	/* The backend checks the DER framing (trailing bytes included) and zeroes out on failure. */
@@ -198,9 +156,9 @@ static size_t field_len(const char *s, size_t max)
 
 void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
 {
-	char tmp[1024];
+	char tmp[1024], date[11];
 	const char *who;
-	int wholen, isslen, datelen;
+	int wholen, isslen;
 
 	if (!buf || bufsz == 0)
 		return;
@@ -220,14 +178,14 @@ void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
 		wholen = 1;
 	}
 	isslen = (int)field_len(ci->issuer_cn, sizeof ci->issuer_cn);
-	datelen = (int)field_len(ci->not_after, sizeof ci->not_after);
+	cert_time_text(ci->not_after_epoch, false, date, sizeof date);
 	if (isslen > 0)
-		snprintf(tmp, sizeof tmp, "%.*s (issuer %.*s, expires %.*s)", wholen, who, isslen,
-		         ci->issuer_cn, datelen, ci->not_after);
+		snprintf(tmp, sizeof tmp, "%.*s (issuer %.*s, expires %s)", wholen, who, isslen,
+		         ci->issuer_cn, date);
 	else
-		snprintf(tmp, sizeof tmp, "%.*s (expires %.*s)", wholen, who, datelen, ci->not_after);
+		snprintf(tmp, sizeof tmp, "%.*s (expires %s)", wholen, who, date);
 	/* Again, so that a struct filled by hand cannot carry escapes to the terminal either. */
-	cert_text_sanitize(buf, bufsz, (const unsigned char *)tmp, strlen(tmp));
+	sanitize_str(buf, bufsz, tmp);
 }
 
 static unsigned char ascii_lower(unsigned char c)

@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cert/cert_info.h"
+
 /*
  * Upper bound for a BLOB's base64 text and for the DER handed to cert_info_from_der().  A real
  * certificate is a few kilobytes; the cap keeps the backends' int/long/DWORD lengths far from
@@ -17,19 +19,17 @@
 #define CERT_TEXT_MAX (1024 * 1024)
 
 /*
- * Copies len bytes (which may hold NULs) into dst as printable UTF-8: control characters (C0,
- * DEL, C1), line separators, bidi controls and invalid UTF-8 become one '?' each.  Stops before
- * a character that would not fit, so the result is never a broken sequence.  Always
- * NUL-terminates when dstsz > 0.
- */
-void cert_text_sanitize(char *dst, size_t dstsz, const unsigned char *src, size_t len);
-
-/*
  * The serial number as `openssl x509 -serial` prints it: '-' when negative, then the big-endian
  * magnitude mag[0..len) in upper-case hex, "00" when len is 0.  Cut at a whole byte, always
  * NUL-terminated (dstsz must be > 0).
  */
 void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
                           size_t dstsz);
+
+/*
+ * The crypto backend's part of cert_info_from_der(): der is non-NULL, 0 < len <= CERT_TEXT_MAX
+ * and *out is zeroed; fills out and returns 0, or -1 (out is zeroed again by the caller).
+ */
+int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out);
 
 #endif

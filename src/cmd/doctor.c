@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cert/cert_info.h"
 #include "cli/exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
@@ -27,8 +28,8 @@
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
 #include "ui/output.h"
+#include "ui/sanitize.h"
 
-#define SOON_SECONDS (30LL * 24 * 3600)
 #define MAX_TOKENS 16
 
 enum level { LEVEL_OK, LEVEL_WARN, LEVEL_FAIL };
@@ -38,21 +39,19 @@ struct doctor {
 	int warns;
 };
 
-/* Token labels, reader names and DNs come from the card: no control byte is printed. */
+/* Token labels, reader names and DNs come from the card: each line goes through ui/sanitize.h. */
 static void report(struct doctor *d, enum level lv, const char *fmt, ...) PRINTF_LIKE(3, 4);
 static void report(struct doctor *d, enum level lv, const char *fmt, ...)
 {
 	static const char *const tags[] = {"OK   ", "WARN ", "FAIL "};
-	char line[2048];
+	char line[2048], shown[2048];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	for (char *p = line; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
-	printf("%s%s\n", tags[lv], line);
+	sanitize_str(shown, sizeof shown, line);
+	printf("%s%s\n", tags[lv], shown);
 	fflush(stdout);
 	if (lv == LEVEL_FAIL)
 		d->fails++;
@@ -236,29 +235,51 @@ static void check_pcsc(struct doctor *d, bool have_token)
 
 static bool usable(const struct p11_cert *c, long long now)
 {
-	return c->described && now >= c->not_before_epoch && now <= c->not_after_epoch;
+	if (!c->described)
+		return false;
+	switch (cert_info_validity(&c->info, now)) {
+	case CERT_VALID:
+	case CERT_EXPIRES_SOON:
+		return true;
+	case CERT_EXPIRED:
+	case CERT_NOT_YET_VALID:
+		break;
+	}
+	return false;
 }
 
 static void report_cert(struct doctor *d, const struct p11_cert *c, long long now, bool matters)
 {
-	const char *who = c->subject_cn[0] != '\0' ? c->subject_cn : c->subject;
+	const struct cert_info *ci = &c->info;
+	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
+	char from[20], to[20];
 
-	if (!c->described)
+	if (!c->described) {
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate %s on token '%s' cannot "
 		       "be read", c->serialized_id, c->token.label);
-	else if (now > c->not_after_epoch)
+		return;
+	}
+	cert_time_text(ci->not_before_epoch, true, from, sizeof from);
+	cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+	switch (cert_info_validity(ci, now)) {
+	case CERT_EXPIRED:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
-		       "on %s UTC -- hint: get it renewed", who, c->token.label, c->not_after);
-	else if (now < c->not_before_epoch)
+		       "on %s UTC -- hint: get it renewed", who, c->token.label, to);
+		break;
+	case CERT_NOT_YET_VALID:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' is not "
 		       "valid before %s UTC -- hint: check the computer's clock", who,
-		       c->token.label, c->not_before);
-	else if (c->not_after_epoch - now < SOON_SECONDS)
+		       c->token.label, from);
+		break;
+	case CERT_EXPIRES_SOON:
 		report(d, LEVEL_WARN, "certificate '%s' on token '%s' EXPIRES SOON (%s UTC) -- hint: "
-		       "get it renewed", who, c->token.label, c->not_after);
-	else
+		       "get it renewed", who, c->token.label, to);
+		break;
+	case CERT_VALID:
 		report(d, LEVEL_OK, "certificate '%s' on token '%s' valid until %s UTC", who,
-		       c->token.label, c->not_after);
+		       c->token.label, to);
+		break;
+	}
 }
 
 static void check_certs(struct doctor *d, struct p11_provider *p,
@@ -303,7 +324,7 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 			       "present -- hint: insert that token, or copy an id from `ovpn-token list`");
 		else
 			report(d, LEVEL_OK, "config's pkcs11-id names certificate '%s' on token '%s'",
-			       chosen->subject_cn, chosen->token.label);
+			       chosen->info.subject_cn, chosen->token.label);
 	}
 	p11_cert_list_free(&list);
 }

@@ -10,58 +10,45 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cert/cert_info.h"
 #include "cli/exit_codes.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
 #include "ui/json.h"
 #include "ui/output.h"
+#include "ui/sanitize.h"
 
-#define SOON_SECONDS (30LL * 24 * 3600)
-
-enum validity { VALID, NOT_YET_VALID, EXPIRED, EXPIRES_SOON, VALIDITY_UNKNOWN };
-
-static enum validity validity_of(const struct p11_cert *c, long long now)
-{
-	if (!c->described)
-		return VALIDITY_UNKNOWN;
-	if (now < c->not_before_epoch)
-		return NOT_YET_VALID;
-	if (now > c->not_after_epoch)
-		return EXPIRED;
-	if (c->not_after_epoch - now < SOON_SECONDS)
-		return EXPIRES_SOON;
-	return VALID;
-}
-
-static const char *validity_flag(enum validity v)
+static const char *validity_flag(enum cert_validity v)
 {
 	switch (v) {
-	case NOT_YET_VALID:
+	case CERT_NOT_YET_VALID:
 		return "  NOT YET VALID";
-	case EXPIRED:
+	case CERT_EXPIRED:
 		return "  EXPIRED";
-	case EXPIRES_SOON:
+	case CERT_EXPIRES_SOON:
 		return "  EXPIRES SOON";
-	default:
-		return "";
+	case CERT_VALID:
+		break;
 	}
+	return "";
 }
 
-/* Token strings are whatever the card holds: no control byte reaches the terminal. */
+/* Token strings are whatever the card holds: they go through ui/sanitize.h. */
 static void put_field(const char *name, const char *value)
 {
-	printf("  %-15s", name);
-	for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++)
-		putchar(*p < 0x20 || *p == 0x7f ? '?' : *p);
-	putchar('\n');
+	char shown[1024];
+
+	sanitize_str(shown, sizeof shown, value);
+	printf("  %-15s%s\n", name, shown);
 }
 
 static void print_text(const struct p11_cert_list *list, long long now)
 {
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
-		char line[512];
+		const struct cert_info *ci = &c->info;
+		char line[512], from[20], to[20];
 
 		if (i > 0)
 			putchar('\n');
@@ -70,14 +57,16 @@ static void print_text(const struct p11_cert_list *list, long long now)
 		snprintf(line, sizeof line, "%s (slot %lu)", c->token.slot_description,
 		         c->token.slot_id);
 		put_field("Slot:", line);
-		put_field("Subject:", c->described ? c->subject : "(unreadable certificate)");
+		put_field("Subject:", c->described ? ci->subject : "(unreadable certificate)");
 		if (c->described) {
-			put_field("Issuer:", c->issuer);
-			put_field("Serial:", c->serial_hex);
-			snprintf(line, sizeof line, "%s to %s UTC%s", c->not_before, c->not_after,
-			         validity_flag(validity_of(c, now)));
+			put_field("Issuer:", ci->issuer);
+			put_field("Serial:", ci->serial_hex);
+			cert_time_text(ci->not_before_epoch, true, from, sizeof from);
+			cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+			snprintf(line, sizeof line, "%s to %s UTC%s", from, to,
+			         validity_flag(cert_info_validity(ci, now)));
 			put_field("Valid:", line);
-			put_field("Key:", c->key_type);
+			put_field("Key:", ci->key_type);
 		}
 		put_field("Serialized id:", c->serialized_id);
 	}
@@ -97,7 +86,15 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	fputs(",\n  \"certificates\": [", stdout);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
-		enum validity v = validity_of(c, now);
+		const struct cert_info *ci = &c->info;
+		/* An unreadable certificate is none of the three. */
+		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
+		char from[20] = "", to[20] = "";
+
+		if (c->described) {
+			cert_time_text(ci->not_before_epoch, true, from, sizeof from);
+			cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+		}
 
 		fputs(i > 0 ? ",\n    {\n" : "\n    {\n", stdout);
 		json_field("token_label", c->token.label, false);
@@ -105,16 +102,16 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		printf("      \"slot_id\": %lu,\n", c->token.slot_id);
 		json_field("pin_state", p11_pin_state_name(c->token.pin_state), false);
 		json_field("object_label", c->object_label, false);
-		json_field("subject", c->subject, false);
-		json_field("subject_cn", c->subject_cn, false);
-		json_field("issuer", c->issuer, false);
-		json_field("serial", c->serial_hex, false);
-		json_field("not_before", c->not_before, false);
-		json_field("not_after", c->not_after, false);
-		printf("      \"expired\": %s,\n", v == EXPIRED ? "true" : "false");
-		printf("      \"expires_soon\": %s,\n", v == EXPIRES_SOON ? "true" : "false");
-		printf("      \"not_yet_valid\": %s,\n", v == NOT_YET_VALID ? "true" : "false");
-		json_field("key_type", c->key_type, false);
+		json_field("subject", ci->subject, false);
+		json_field("subject_cn", ci->subject_cn, false);
+		json_field("issuer", ci->issuer, false);
+		json_field("serial", ci->serial_hex, false);
+		json_field("not_before", from, false);
+		json_field("not_after", to, false);
+		printf("      \"expired\": %s,\n", v == CERT_EXPIRED ? "true" : "false");
+		printf("      \"expires_soon\": %s,\n", v == CERT_EXPIRES_SOON ? "true" : "false");
+		printf("      \"not_yet_valid\": %s,\n", v == CERT_NOT_YET_VALID ? "true" : "false");
+		json_field("key_type", ci->key_type, false);
 		json_field("pkcs11_id", c->serialized_id, true);
 		fputs("    }", stdout);
 	}

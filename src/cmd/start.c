@@ -43,13 +43,12 @@ struct launch {
 	struct plat_child *child;
 };
 
-/* "~/vpn/office.ovpn" -> "office" */
+/* "~/vpn/office.ovpn" -> "office"; on Windows also "C:\\Users\\anna\\office.ovpn" -> "office" */
 static void config_name(const char *path, char *out, size_t outsz)
 {
-	const char *base = strrchr(path, '/'), *dot;
+	const char *base = plat_path_base(path), *dot;
 	size_t n;
 
-	base = base != NULL ? base + 1 : path;
 	dot = strrchr(base, '.');
 	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
 	if (n >= outsz)

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "mgmt/base64.h"
+#include "codec/base64.h"
 
 static bool starts_with(const char *s, const char *prefix)
 {

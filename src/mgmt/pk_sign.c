@@ -1,3 +1,4 @@
+#include "codec/base64.h"
 #include "mgmt/pk_sign.h"
 
 #include <stdio.h>
@@ -195,90 +196,12 @@ void pk_alg_describe(const struct pk_alg *alg, char *out, size_t outsz)
 	         alg->message && alg->padding != PK_PAD_EDDSA ? " (message)" : "");
 }
 
-/* ---------------------------------------------------------------- base64 */
-
-static const char b64_alphabet[] =
-	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-static int b64_value(unsigned char c)
-{
-	if (c >= 'A' && c <= 'Z') return c - 'A';
-	if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-	if (c >= '0' && c <= '9') return c - '0' + 52;
-	if (c == '+') return 62;
-	if (c == '/') return 63;
-	return -1;
-}
-
-long pk_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz)
-{
-	size_t i, n = 0;
-
-	if (inlen % 4 != 0)
-		return -1;
-	for (i = 0; i < inlen; i += 4) {
-		int v[4], k, pad = 0;
-		unsigned long triple;
-
-		for (k = 0; k < 4; k++) {
-			unsigned char c = (unsigned char)in[i + (size_t)k];
-
-			if (c == '=' && i + 4 == inlen && k >= 2) {
-				v[k] = 0;
-				pad++;
-				continue;
-			}
-			if (pad > 0)
-				return -1; /* data after '=' */
-			v[k] = b64_value(c);
-			if (v[k] < 0)
-				return -1;
-		}
-		triple = ((unsigned long)v[0] << 18) | ((unsigned long)v[1] << 12) |
-		         ((unsigned long)v[2] << 6) | (unsigned long)v[3];
-		/* Canonical only: the bits a pad leaves over must be 0, so one text is one value. */
-		if ((pad == 1 && (triple & 0xff) != 0) || (pad == 2 && (triple & 0xffff) != 0))
-			return -1;
-		if (n + (size_t)(3 - pad) > outsz)
-			return -1;
-		out[n++] = (unsigned char)(triple >> 16);
-		if (pad < 2)
-			out[n++] = (unsigned char)(triple >> 8);
-		if (pad < 1)
-			out[n++] = (unsigned char)triple;
-	}
-	return (long)n;
-}
-
-long pk_base64_encode(const unsigned char *in, size_t inlen, char *out, size_t outsz)
-{
-	size_t need = (inlen + 2) / 3 * 4, i, n = 0;
-
-	if (outsz < need + 1)
-		return -1;
-	for (i = 0; i < inlen; i += 3) {
-		unsigned long triple = (unsigned long)in[i] << 16;
-		size_t left = inlen - i;
-
-		if (left > 1)
-			triple |= (unsigned long)in[i + 1] << 8;
-		if (left > 2)
-			triple |= in[i + 2];
-		out[n++] = b64_alphabet[(triple >> 18) & 63];
-		out[n++] = b64_alphabet[(triple >> 12) & 63];
-		out[n++] = left > 1 ? b64_alphabet[(triple >> 6) & 63] : '=';
-		out[n++] = left > 2 ? b64_alphabet[triple & 63] : '=';
-	}
-	out[n] = '\0';
-	return (long)n;
-}
-
 /* ---------------------------------------------------------------- requests */
 
 void pk_request_parse_notification(const char *name, const char *text, struct pk_request *req)
 {
 	const char *comma;
-	size_t b64len;
+	size_t b64len, got;
 	long n;
 
 	req->type = PK_REQ_NONE;
@@ -302,7 +225,7 @@ void pk_request_parse_notification(const char *name, const char *text, struct pk
 	b64len = comma != NULL ? (size_t)(comma - text) : strlen(text);
 	if (b64len == 0 || (req->legacy_rsa && comma != NULL))
 		return;
-	n = pk_base64_decode(text, b64len, req->data, sizeof req->data);
+	n = b64_decode(text, b64len, req->data, sizeof req->data, &got) == 0 ? (long)got : -1;
 	if (n <= 0)
 		return;
 	req->data_len = (size_t)n;
@@ -429,7 +352,7 @@ enum pk_reply_status pk_reply_signature(const unsigned char *sig, size_t sig_len
 	/* 48 bytes give 64 base64 characters: whole lines need no padding in the middle. */
 	for (i = 0; i < sig_len; i += 48) {
 		size_t n = sig_len - i < 48 ? sig_len - i : 48;
-		long len = pk_base64_encode(sig + i, n, chunk, sizeof chunk);
+		long len = b64_encode(sig + i, n, chunk, sizeof chunk);
 
 		out_line(&o, chunk, (size_t)len);
 	}

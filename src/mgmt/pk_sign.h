@@ -86,7 +86,7 @@ struct pk_request {
 	const char *hint;     /* NEED_CERTIFICATE: the text after ':', points into the line */
 	const char *alg_text; /* SIGN: the algorithm as sent ("" if none), points into the line */
 	struct pk_alg alg;    /* SIGN: alg.padding = PK_PAD_UNSUPPORTED when not understood */
-	unsigned char data[PK_SIGN_DATA_MAX];
+	unsigned char data[PK_SIGN_DATA_MAX + 1]; /* + the NUL b64_decode() adds */
 	size_t data_len;
 };
 
@@ -104,11 +104,6 @@ void pk_request_parse(const char *line, struct pk_request *req);
  * hint and alg_text then point into text.
  */
 void pk_request_parse_notification(const char *name, const char *text, struct pk_request *req);
-
-/* Base64 (RFC 4648, padding required, no line breaks).  -1 on a bad input or no room. */
-long pk_base64_decode(const char *in, size_t inlen, unsigned char *out, size_t outsz);
-/* NUL-terminated; returns the length, or -1 when out is too small. */
-long pk_base64_encode(const unsigned char *in, size_t inlen, char *out, size_t outsz);
 
 /*
  * A multi-line reply: the verb line, body lines, "END", each ending in "\n".  The body lines

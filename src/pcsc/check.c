@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "pcsc/check.h"
+#include "ui/sanitize.h"
 #include "pcsc_names.h"
 
 
@@ -38,15 +39,6 @@ static void set_error(struct pcsc_status *st, const char *what, LONG rv)
 	else
 		snprintf(st->error, sizeof st->error, "%s: error 0x%08lX", what,
 		         (unsigned long)rv);
-}
-
-static void copy_name(char *dst, size_t dstsz, const char *src)
-{
-	size_t i = 0;
-
-	for (; src[i] != '\0' && i + 1 < dstsz; i++)
-		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
-	dst[i] = '\0';
 }
 
 /* Card presence of the filled readers, without waiting for any change. */
@@ -100,7 +92,7 @@ void pcsc_check(struct pcsc_status *st)
 		/* A "multi-string": names each ended by NUL, the list ended by an empty name. */
 		for (const char *name = multi; *name != '\0'; name += strlen(name) + 1) {
 			if (st->nreaders < PCSC_MAX_READERS)
-				copy_name(st->readers[st->nreaders].name,
+				sanitize_str(st->readers[st->nreaders].name,
 				          sizeof st->readers[st->nreaders].name, name);
 			st->nreaders++;
 		}

@@ -12,7 +12,7 @@
 #define PCSC_MAX_READERS 16
 
 struct pcsc_reader {
-	char name[128];            /* control bytes replaced by '?' */
+	char name[128];            /* through ui/sanitize.h */
 	bool card_present;
 };
 

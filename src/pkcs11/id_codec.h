@@ -7,7 +7,7 @@
  * The token fields are C_GetTokenInfo's fixed-length, blank-padded fields with the padding
  * stripped.  esc() writes a byte as \xHH (uppercase) when it is not a printable non-space
  * ASCII character or is one of \ / " ' % & # @ ! ? $ * < > { } [ ] ( ) ` | : ; , . + - and
- * space; everything else stays.  See /work/shared/PROTOCOL.md; checked against OpenVPN 2.6.
+ * space; everything else stays.  See doc/protocol.md; checked against OpenVPN 2.6.
  * No locale, no allocation: the same bytes on every platform.
  */
 #ifndef OVPN_TOKEN_ID_CODEC_H

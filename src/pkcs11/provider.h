@@ -7,19 +7,20 @@
  * libp11) whose p11_available() is false and whose calls all fail with "not available in this
  * build".
  *
- * Use from the session:
- *   struct p11_provider *p = p11_provider_open(path, err, sizeof err);
- *   (a) before a PIN prompt and before sending a cached PIN:
- *       switch (p11_token_pin_state(p, label)) { case P11_PIN_LOCKED: ... }
- *   (b) OpenVPN lists no certificate:
- *       p11_wait_for_cert(p, 60000, interrupted_cb, NULL, &list, err, sizeof err);
- *       then list.items[i].serialized_id is what `needstr pkcs11-id-request` takes
- *   (c) NEED-OK token-insertion-request:  p11_token_present(p, label) == 1
- *   p11_provider_close(p);
- *
- * Freshness: every call asks the module again (C_GetSlotList + C_GetTokenInfo); nothing is
- * cached between calls.  Some modules see only the tokens present when they were loaded
- * (SoftHSM2 reads its token directory once): for those, open a new p11_provider to look again.
+ * How the program uses it: every look is one p11_look_*() call, which loads the module,
+ * asks it once and unloads it again (see p11_look.c).  A fresh load per look is deliberate:
+ * some modules see only the tokens present when they were loaded (SoftHSM2 reads its token
+ * directory once), and the PIN flags change with every wrong PIN.
+ *   - the session, before a PIN prompt and before sending a kept PIN:
+ *       p11_look_pin_state(provider, label)  (P11_PIN_LOCKED: send nothing)
+ *   - the session, when OpenVPN lists no certificate: p11_look_certs() about once a second
+ *     while the user is asked to insert the token; list.items[i].serialized_id is what
+ *     `needstr pkcs11-id-request` takes
+ *   - the session, at NEED-OK token-insertion-request: p11_look_token_present(provider, label)
+ *     about once a second until it turns from 0 to 1
+ *   - list and doctor: p11_provider_select() (provider_select.h), then p11_list_tokens() and
+ *     p11_list_certs() on that one open provider, then p11_provider_close()
+ * Waiting between looks is the caller's (the session's prompt watch), not this module's.
  *
  * Not thread-safe; one p11_provider per thread.  Token labels are compared byte for byte with
  * the label as C_GetTokenInfo gives it, trailing blanks stripped (what OpenVPN puts in
@@ -31,6 +32,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "cert/cert_info.h"
 #include "pkcs11/id_codec.h"
 
 struct p11_provider;
@@ -57,23 +59,15 @@ struct p11_token {
 	enum p11_pin_state pin_state;
 };
 
-/* One certificate object on a token.  Display strings are safe to print (no control bytes). */
+/* One certificate object on a token, described by the one certificate model (cert_info.h). */
 struct p11_cert {
 	struct p11_token token;
 	char serialized_id[P11_ID_MAX];       /* byte for byte what --show-pkcs11-ids prints */
-	char object_label[65];                 /* CKA_LABEL, sanitized */
+	char object_label[65];                 /* CKA_LABEL, through ui/sanitize.h */
 	unsigned char *der;                    /* the certificate (CKA_VALUE) */
 	size_t der_len;
-	bool described;                        /* false: the DER did not parse; fields below "" */
-	char subject[512];                     /* RFC 2253 one-line */
-	char subject_cn[256];
-	char issuer[512];
-	char serial_hex[80];                   /* as `openssl x509 -serial` */
-	char not_before[20];                   /* "YYYY-MM-DD HH:MM:SS" UTC */
-	char not_after[20];
-	long long not_before_epoch;
-	long long not_after_epoch;
-	char key_type[32];                     /* "RSA 2048", "EC P-256", "Ed25519", "?" */
+	bool described;                        /* false: the DER did not parse; info zeroed */
+	struct cert_info info;
 };
 
 struct p11_cert_list {
@@ -87,12 +81,6 @@ bool p11_available(void);
 /* Loads and initializes the module at path.  NULL with the reason in err. */
 struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz);
 void p11_provider_close(struct p11_provider *p);
-/*
- * Finalizes and initializes the module again (C_Finalize, C_Initialize): the only way to see
- * a token added since with modules like SoftHSM2.  -1 with err filled; p must then only be
- * closed.
- */
-int p11_provider_reload(struct p11_provider *p, char *err, size_t errsz);
 
 /*
  * Every token present now, into out[0..max) in slot order.  Returns the number found (may be
@@ -116,30 +104,16 @@ int p11_token_present(struct p11_provider *p, const char *label);
 enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label);
 const char *p11_pin_state_name(enum p11_pin_state s);
 
-enum p11_wait_result {
-	P11_WAIT_OK,
-	P11_WAIT_TIMEOUT,
-	P11_WAIT_INTERRUPTED,
-	P11_WAIT_ERROR,
-};
-
-/* Polled between looks; true ends the wait (e.g. a wrapper around plat_take_interrupt()). */
-typedef bool (*p11_interrupted_fn)(void *arg);
-
 /*
- * Waits until a token with this label (NULL: any token) is present (present=true) or gone
- * (present=false).  libp11 does not offer C_WaitForSlotEvent, so this looks about once a
- * second, reloading the module between looks (see p11_provider_reload), and sleeps in
- * between with plat_wait_until(), which Ctrl-C also ends (P11_WAIT_INTERRUPTED; the interrupt is
- * taken).  timeout_ms < 0 waits forever.  interrupted (may be NULL) is asked between looks.
+ * One look each, with the module loaded for it alone (see the top of this file): open, ask,
+ * close.  The provider path must be non-empty.
  */
-enum p11_wait_result p11_wait_for_token(struct p11_provider *p, const char *label, bool present,
-                                        int timeout_ms, p11_interrupted_fn interrupted,
-                                        void *arg);
-
-/* Waits the same way until at least one certificate is present; fills out then. */
-enum p11_wait_result p11_wait_for_cert(struct p11_provider *p, int timeout_ms,
-                                       p11_interrupted_fn interrupted, void *arg,
-                                       struct p11_cert_list *out, char *err, size_t errsz);
+/* 1 present, 0 absent, -1 the module could not be loaded or asked. */
+int p11_look_token_present(const char *provider, const char *label);
+/* P11_PIN_UNKNOWN also when the module could not be loaded; why then in err. */
+enum p11_pin_state p11_look_pin_state(const char *provider, const char *label, char *err,
+                                      size_t errsz);
+/* p11_list_certs() of a freshly loaded module; -1 (out empty) when it cannot be loaded. */
+int p11_look_certs(const char *provider, struct p11_cert_list *out, char *err, size_t errsz);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
 #include "pkcs11/provider_libp11_internal.h"
 
 bool p11_available(void)
@@ -32,7 +33,7 @@ static bool path_missing(const char *path)
 {
 	FILE *f;
 
-	if (strchr(path, '/') == NULL && strchr(path, '\\') == NULL)
+	if (plat_path_base(path) == path)
 		return false;
 	f = fopen(path, "rb");
 	if (f == NULL)
@@ -54,10 +55,8 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		return NULL;
 	}
 	p = calloc(1, sizeof *p);
-	if (p == NULL || (p->path = strdup(path)) == NULL || (p->ctx = PKCS11_CTX_new()) == NULL) {
+	if (p == NULL || (p->ctx = PKCS11_CTX_new()) == NULL) {
 		snprintf(err, errsz, "out of memory");
-		if (p != NULL)
-			free(p->path);
 		free(p);
 		return NULL;
 	}
@@ -67,11 +66,9 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		snprintf(what, sizeof what, "cannot load PKCS#11 provider %s", path);
 		p11_last_error(err, errsz, what, "not a PKCS#11 module, or its C_Initialize failed");
 		PKCS11_CTX_free(p->ctx);
-		free(p->path);
 		free(p);
 		return NULL;
 	}
-	p->loaded = true;
 	return p;
 }
 
@@ -88,19 +85,13 @@ void p11_provider_close(struct p11_provider *p)
 	if (p == NULL)
 		return;
 	release_slots(p);
-	if (p->loaded)
-		PKCS11_CTX_unload(p->ctx);
+	PKCS11_CTX_unload(p->ctx);
 	PKCS11_CTX_free(p->ctx);
-	free(p->path);
 	free(p);
 }
 
 int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz)
 {
-	if (!p->loaded) {
-		snprintf(err, errsz, "PKCS#11 provider %s is not loaded", p->path);
-		return -1;
-	}
 	/*
 	 * A fresh enumeration rather than PKCS11_update_slots(): it calls C_GetTokenInfo for
 	 * every slot again on all libp11 versions, which the PIN flags need.
@@ -206,20 +197,4 @@ enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label
 		return P11_PIN_UNKNOWN;
 	slot = find_labelled(p, label);
 	return slot != NULL ? pin_state_of(slot->token) : P11_PIN_UNKNOWN;
-}
-
-int p11_provider_reload(struct p11_provider *p, char *err, size_t errsz)
-{
-	release_slots(p);
-	if (p->loaded)
-		PKCS11_CTX_unload(p->ctx);
-	p->loaded = PKCS11_CTX_load(p->ctx, p->path) == 0;
-	if (!p->loaded) {
-		char what[600];
-
-		snprintf(what, sizeof what, "cannot load PKCS#11 provider %s again", p->path);
-		p11_last_error(err, errsz, what, "its C_Initialize failed");
-		return -1;
-	}
-	return 0;
 }

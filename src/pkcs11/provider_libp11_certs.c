@@ -5,6 +5,7 @@
  * certificate stored beside the user's is not a login certificate).
  */
 #include <libp11.h>
+#include <openssl/evp.h>
 #include <openssl/x509.h>
 
 #include <stdio.h>
@@ -13,16 +14,7 @@
 
 #include "pkcs11/id_codec.h"
 #include "pkcs11/provider_libp11_internal.h"
-
-static void sanitize_label(char *dst, size_t dstsz, const char *src)
-{
-	size_t i = 0;
-
-	for (; src != NULL && src[i] != '\0' && i + 1 < dstsz; i++)
-		dst[i] = ((unsigned char)src[i] < 0x20 || src[i] == 0x7f) ? '?' : src[i];
-	if (dstsz > 0)
-		dst[i] = '\0';
-}
+#include "ui/sanitize.h"
 
 /* Fills c from one libp11 certificate; -1 when it has no CKA_ID or no readable value. */
 static int cert_from_libp11(const PKCS11_SLOT *slot, const PKCS11_CERT *pc, struct p11_cert *c)
@@ -52,8 +44,8 @@ static int cert_from_libp11(const PKCS11_SLOT *slot, const PKCS11_CERT *pc, stru
 	c->der_len = (size_t)n;
 	OPENSSL_free(der);
 	p11_token_from_slot(slot, &c->token);
-	sanitize_label(c->object_label, sizeof c->object_label, pc->label);
-	p11_describe_cert(c);
+	sanitize_str(c->object_label, sizeof c->object_label, pc->label);
+	c->described = cert_info_from_der(c->der, c->der_len, &c->info) == 0;
 	return 0;
 }
 
@@ -65,7 +57,7 @@ static int append(struct p11_cert_list *list, size_t *cap, struct p11_cert *c)
 
 		if (strcmp(old->serialized_id, c->serialized_id) != 0)
 			continue;
-		if (c->not_after_epoch > old->not_after_epoch) {
+		if (c->info.not_after_epoch > old->info.not_after_epoch) {
 			free(old->der);
 			*old = *c;
 		} else {
@@ -86,6 +78,23 @@ static int append(struct p11_cert_list *list, size_t *cap, struct p11_cert *c)
 	return 0;
 }
 
+/*
+ * Whether the certificate a signed another certificate b (b's signature verifies with a's
+ * key): pkcs11-helper, and so OpenVPN, lists such an issuer certificate not as a usable one.
+ */
+static bool cert_signed(const struct p11_cert *a, const struct p11_cert *b)
+{
+	const unsigned char *pa = a->der, *pb = b->der;
+	X509 *xa = d2i_X509(NULL, &pa, (long)a->der_len);
+	X509 *xb = d2i_X509(NULL, &pb, (long)b->der_len);
+	EVP_PKEY *key = xa != NULL ? X509_get0_pubkey(xa) : NULL;
+	bool signed_it = key != NULL && xb != NULL && X509_verify(xb, key) == 1;
+
+	X509_free(xa);
+	X509_free(xb);
+	return signed_it;
+}
+
 static void drop_issuers(struct p11_cert_list *list)
 {
 	bool *issuer = calloc(list->count ? list->count : 1, sizeof *issuer);
@@ -95,7 +104,7 @@ static void drop_issuers(struct p11_cert_list *list)
 		return;
 	for (size_t i = 0; i < list->count; i++)
 		for (size_t j = 0; j < list->count && !issuer[i]; j++)
-			issuer[i] = i != j && p11_cert_signed(&list->items[i], &list->items[j]);
+			issuer[i] = i != j && cert_signed(&list->items[i], &list->items[j]);
 	for (size_t i = 0; i < list->count; i++) {
 		if (issuer[i])
 			free(list->items[i].der);

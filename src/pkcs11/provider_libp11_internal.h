@@ -1,4 +1,4 @@
-/* What the libp11 provider files share.  Only for provider_libp11*.c and cert_details_openssl.c. */
+/* What the libp11 provider files share.  Only for provider_libp11*.c. */
 #ifndef OVPN_TOKEN_PROVIDER_LIBP11_INTERNAL_H
 #define OVPN_TOKEN_PROVIDER_LIBP11_INTERNAL_H
 
@@ -8,8 +8,6 @@
 
 struct p11_provider {
 	PKCS11_CTX *ctx;
-	char *path;
-	bool loaded;                /* C_Initialize done, C_Finalize not yet */
 	/* The slot list of the last look; released and read anew by every call. */
 	PKCS11_SLOT *slots;
 	unsigned int nslots;
@@ -22,15 +20,5 @@ void p11_token_from_slot(const PKCS11_SLOT *slot, struct p11_token *out);
 /* The reason of the last libp11/OpenSSL error, or fallback; clears the error queue. */
 void p11_last_error(char *err, size_t errsz, const char *what, const char *fallback);
 
-/*
- * Describes one DER certificate into c's display fields (subject, issuer, serial, validity,
- * key type); c->described tells whether it parsed.
- */
-void p11_describe_cert(struct p11_cert *c);
-/*
- * Whether the certificate a signed another certificate b (b's signature verifies with a's
- * key): pkcs11-helper, and so OpenVPN, lists such an issuer certificate not as a usable one.
- */
-bool p11_cert_signed(const struct p11_cert *a, const struct p11_cert *b);
 
 #endif

@@ -22,13 +22,6 @@ void p11_provider_close(struct p11_provider *p)
 	(void)p;
 }
 
-int p11_provider_reload(struct p11_provider *p, char *err, size_t errsz)
-{
-	(void)p;
-	snprintf(err, errsz, NOT_HERE);
-	return -1;
-}
-
 int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, char *err,
                     size_t errsz)
 {

@@ -116,6 +116,12 @@ void plat_remove_private_dir(const char *dir, const char *leftover_file);
 int plat_default_log_path(const char *config_name, char *out, size_t outsz);
 /* The last bufsz-1 bytes of a file (all of a smaller one), NUL-terminated.  -1 on error. */
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz);
+/*
+ * The last component of path (a pointer into it; "" when path ends in a separator).  The
+ * separators are this system's: '/' on POSIX; '\\' and '/' on Windows, where a drive prefix
+ * ("C:") is skipped too.  path itself when it has no directory part.
+ */
+const char *plat_path_base(const char *path);
 
 /* ---- paths -------------------------------------------------------------------------------- */
 

@@ -24,6 +24,30 @@ void secret_free(struct secret *s)
 	s->len = 0;
 }
 
+int secret_set(struct secret *dst, const char *text, size_t n)
+{
+	if (n > SECRET_MAX)
+		return -1;
+	/* Wiped first: no byte of an older, longer secret stays behind the NUL. */
+	secret_clear(dst);
+	memcpy(dst->data, text, n);
+	dst->data[n] = '\0';
+	dst->len = n;
+	return 0;
+}
+
+void secret_copy(struct secret *dst, const struct secret *src)
+{
+	size_t n = src->len < SECRET_BUF ? src->len : SECRET_BUF - 1;
+
+	if (dst == src)
+		return;
+	secret_clear(dst);
+	memcpy(dst->data, src->data, n);
+	dst->data[n] = '\0';
+	dst->len = n;
+}
+
 bool secret_empty(const struct secret *s)
 {
 	return s->data == NULL || s->data[0] == '\0';

@@ -21,6 +21,13 @@ int secret_init(struct secret *s);
 void secret_clear(struct secret *s);
 void secret_free(struct secret *s);
 bool secret_empty(const struct secret *s);
+/*
+ * Puts n bytes of text (at most SECRET_MAX; text need not be NUL-terminated) into dst, which
+ * must be initialized.  -1, dst untouched, when n is too long.
+ */
+int secret_set(struct secret *dst, const char *text, size_t n);
+/* dst becomes a copy of src (both initialized). */
+void secret_copy(struct secret *dst, const struct secret *src);
 /* Drops one trailing "\n" or "\r\n" (files written with echo). */
 void secret_trim_newline(struct secret *s);
 

@@ -164,8 +164,10 @@ static void choose_by_pattern(struct session *s)
 		out_error("'%s' matches %zu certificates", pattern, found);
 	for (size_t i = 0; i < s->link.certs.count; i++) {
 		describe(&s->link.certs.items[i], text, sizeof text);
-		if (found == 0 || cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id, pattern))
-			fprintf(stderr, "  %s\n      %s\n", text, s->link.certs.items[i].id);
+		if (found == 0 || cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id, pattern)) {
+			out_menu("  %s", text);
+			out_menu("      %s", s->link.certs.items[i].id);
+		}
 	}
 	session_end_error(s, EXIT_NO_CERTIFICATE);
 }
@@ -181,10 +183,10 @@ static void choose_from_menu(struct session *s)
 		session_end_error(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
-	fprintf(stderr, "Certificates on the token:\n");
+	out_menu("Certificates on the token:");
 	for (size_t i = 0; i < s->link.certs.count; i++) {
 		describe(&s->link.certs.items[i], text, sizeof text);
-		fprintf(stderr, "  %zu) %s\n", i + 1, text);
+		out_menu("  %zu) %s", i + 1, text);
 	}
 	snprintf(text, sizeof text, "Choose a certificate [1-%zu]: ", s->link.certs.count);
 	r = s->io->ask_number(s->io->ctx, (int)s->link.certs.count, &choice, text);

@@ -91,61 +91,41 @@ static bool can_see_tokens(void *ctx)
 }
 
 /*
- * Each look opens the provider afresh: some modules (SoftHSM2) read their tokens once at load,
- * and the PIN flags change with every wrong PIN.
+ * Each look loads the provider afresh (p11_look_*): some modules (SoftHSM2) read their tokens
+ * once at load, and the PIN flags change with every wrong PIN.
  */
-static struct p11_provider *open_provider(const struct program_io *p, bool say_why)
-{
-	char err[300];
-	struct p11_provider *prov = p11_provider_open(p->provider, err, sizeof err);
-
-	if (prov == NULL && say_why)
-		out_verbose("cannot look at the token's PIN state: %s", err);
-	return prov;
-}
-
 static enum p11_pin_state pin_state(void *ctx, const char *label)
 {
-	struct p11_provider *prov = open_provider(ctx, true);
-	enum p11_pin_state state;
+	struct program_io *p = ctx;
+	char err[300] = "";
+	enum p11_pin_state state = p11_look_pin_state(p->provider, label, err, sizeof err);
 
-	if (prov == NULL)
-		return P11_PIN_UNKNOWN;
-	state = p11_token_pin_state(prov, label);
-	p11_provider_close(prov);
+	if (err[0] != '\0')
+		out_verbose("cannot look at the token's PIN state: %s", err);
 	return state;
 }
 
 static int token_present(void *ctx, const char *label)
 {
-	struct p11_provider *prov = open_provider(ctx, false);
-	int rc;
+	struct program_io *p = ctx;
 
-	if (prov == NULL)
-		return -1;
-	rc = p11_token_present(prov, label);
-	p11_provider_close(prov);
-	return rc;
+	return p11_look_token_present(p->provider, label);
 }
 
 static int each_cert(void *ctx, session_take_cert *take, void *arg)
 {
-	struct p11_provider *prov = open_provider(ctx, false);
+	struct program_io *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
 	char err[300];
-	int rc;
+	int n;
 
-	if (prov == NULL)
-		return -1;
-	rc = p11_list_certs(prov, &list, err, sizeof err);
-	p11_provider_close(prov);
-	if (rc != 0)
+	if (p11_look_certs(p->provider, &list, err, sizeof err) != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++)
 		take(arg, list.items[i].serialized_id, list.items[i].der, list.items[i].der_len);
-	rc = (int)list.count;
+	n = (int)list.count;
 	p11_cert_list_free(&list);
-	return rc;
+	return n;
 }
 
 int session_run(struct session *s, struct mgmt_conn *conn)

@@ -165,8 +165,7 @@ static int load_mgmt_password(struct session *s)
 
 	s->link.mgmt_password_typed = false;
 	if (!secret_empty(&s->kept.mgmt_password)) {
-		memcpy(s->scratch.data, s->kept.mgmt_password.data, s->kept.mgmt_password.len + 1);
-		s->scratch.len = s->kept.mgmt_password.len;
+		secret_copy(&s->scratch, &s->kept.mgmt_password);
 		return 0;
 	}
 	got = secret_source_read(&s->kept.mgmt_password_source, &s->scratch);

@@ -23,8 +23,7 @@ void pin_cache_note_sent(struct pin_cache *c, const char *type, const struct sec
 	c->from_source = from_source;
 	if (!keep || value == &c->pin)
 		return;
-	memcpy(c->pin.data, value->data, value->len + 1);
-	c->pin.len = value->len;
+	secret_copy(&c->pin, value);
 	c->kept = true;
 	c->confirmed = false;
 }
@@ -61,6 +60,5 @@ bool pin_cache_may_resend(const struct pin_cache *c, const char *type, bool batc
 
 void pin_cache_copy(const struct pin_cache *c, struct secret *out)
 {
-	memcpy(out->data, c->pin.data, c->pin.len + 1);
-	out->len = c->pin.len;
+	secret_copy(out, &c->pin);
 }

@@ -433,13 +433,7 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 
 int session_set_mgmt_password(struct session *s, const char *password)
 {
-	size_t n = strlen(password);
-
-	if (n > SECRET_MAX)
-		return -1;
-	memcpy(s->kept.mgmt_password.data, password, n + 1);
-	s->kept.mgmt_password.len = n;
-	return 0;
+	return secret_set(&s->kept.mgmt_password, password, strlen(password));
 }
 
 void session_set_provider(struct session *s, const char *path)

@@ -1,59 +1,37 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <string.h>
+
 #include "ui/json.h"
-
-/* Length of the valid UTF-8 sequence at s, or 0 when there is none (RFC 3629 ranges). */
-static size_t utf8_len(const unsigned char *s)
-{
-	unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-	size_t n;
-
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		n = 2;
-	else if (c >= 0xE0 && c <= 0xEF)
-		n = 3;
-	else if (c >= 0xF0 && c <= 0xF4)
-		n = 4;
-	else
-		return 0;
-	if (c == 0xE0)
-		lo = 0xA0; /* overlong */
-	else if (c == 0xED)
-		hi = 0x9F; /* surrogates */
-	else if (c == 0xF0)
-		lo = 0x90; /* overlong */
-	else if (c == 0xF4)
-		hi = 0x8F; /* past U+10FFFF */
-	for (size_t k = 1; k < n; k++) {
-		/* A NUL ends the string early: the sequence is cut, so invalid. */
-		if (s[k] < (k == 1 ? lo : 0x80) || s[k] > (k == 1 ? hi : 0xBF))
-			return 0;
-	}
-	return n;
-}
+#include "ui/sanitize.h"
 
 void json_put_string(FILE *f, const char *s)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const unsigned char *p = (const unsigned char *)s, *end;
 
 	if (s == NULL) {
 		fputs("null", f);
 		return;
 	}
+	end = p + strlen(s);
 	fputc('"', f);
 	while (*p != '\0') {
-		size_t n = utf8_len(p);
+		enum sanitize_class cls;
+		unsigned long cp;
+		size_t n = sanitize_char(p, (size_t)(end - p), &cls, &cp);
 
-		if (n == 0) {
+		if (cls == SANITIZE_INVALID) {
 			fputs("\\ufffd", f);
 			p++;
 			continue;
 		}
 		if (n > 1) {
-			fwrite(p, 1, n, f);
+			/* C1 and bidi controls stay exact for a program, and inert on a terminal. */
+			if (cls == SANITIZE_UNSAFE)
+				fprintf(f, "\\u%04lx", cp);
+			else
+				fwrite(p, 1, n, f);
 			p += n;
 			continue;
 		}

@@ -1,9 +1,10 @@
-/* Output with verbosity levels; control bytes from untrusted text never reach the terminal. */
+/* Output with verbosity levels; every line goes through ui/sanitize.h on its way out. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "ui/output.h"
+#include "ui/sanitize.h"
 
 static enum verbosity level = VERBOSITY_NORMAL;
 
@@ -14,17 +15,13 @@ void out_set_verbosity(enum verbosity v)
 
 static VPRINTF_LIKE(3) void emit(FILE *f, const char *prefix, const char *fmt, va_list ap)
 {
-	char line[2048];
+	char line[2048], shown[2048];
 	int n = vsnprintf(line, sizeof line, fmt, ap);
 
 	if (n < 0)
 		return;
-	for (char *p = line; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n')
-			*p = '?';
-		else if ((unsigned char)*p == 0x7f)
-			*p = '?';
-	fprintf(f, "%s%s\n", prefix, line);
+	sanitize_str(shown, sizeof shown, line);
+	fprintf(f, "%s%s\n", prefix, shown);
 	fflush(f);
 }
 
@@ -47,6 +44,16 @@ void out_verbose(const char *fmt, ...)
 		return;
 	va_start(ap, fmt);
 	emit(stdout, "", fmt, ap);
+	va_end(ap);
+}
+
+void out_menu(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	va_start(ap, fmt);
+	emit(stderr, "", fmt, ap);
 	va_end(ap);
 }
 
@@ -86,9 +93,11 @@ void out_tail(const char *text, int lines, const char *prefix)
 	while (start < text + len) {
 		const char *end = memchr(start, '\n', (size_t)(text + len - start));
 		size_t n = end != NULL ? (size_t)(end - start) : (size_t)(text + len - start);
-		size_t shown = n > 0 && start[n - 1] == '\r' ? n - 1 : n;
+		char shown[1024];
 
-		fprintf(stderr, "%s%.*s\n", prefix, (int)shown, start);
+		/* openvpn's log holds what the peer and the token said: sanitized like the rest. */
+		sanitize_text(shown, sizeof shown, start, n > 0 && start[n - 1] == '\r' ? n - 1 : n);
+		fprintf(stderr, "%s%s\n", prefix, shown);
 		start += n + (end != NULL);
 	}
 }

@@ -22,6 +22,8 @@ void out_set_verbosity(enum verbosity v);
 void out_status(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* Only with -v. */
 void out_verbose(const char *fmt, ...) PRINTF_LIKE(1, 2);
+/* Lines that belong to a question (a menu, the candidates of --cert) on stderr, always. */
+void out_menu(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "ovpn-token: ..." on stderr, always. */
 void out_error(const char *fmt, ...) PRINTF_LIKE(1, 2);
 /* "ovpn-token: warning: ..." on stderr, at every verbosity: -q never hides a warning. */
@@ -32,7 +34,8 @@ void out_tail(const char *text, int lines, const char *prefix);
 
 /*
  * Text that came from the peer or a certificate may hold terminal escapes: every output
- * function prints control bytes as '?'.
+ * function passes what it prints through ui/sanitize.h (one line each: no format here may
+ * hold a line end).
  */
 
 #endif

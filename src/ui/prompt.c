@@ -4,15 +4,16 @@
 #include <string.h>
 
 #include "ui/prompt.h"
+#include "ui/sanitize.h"
 
-/* Prompt text may carry a token label from the peer: no control bytes reach the terminal. */
+/* Prompt text may carry a token label from the peer: it goes through ui/sanitize.h. */
 static VPRINTF_LIKE(3) void format_prompt(char *buf, size_t bufsz, const char *fmt, va_list ap)
 {
-	if (vsnprintf(buf, bufsz, fmt, ap) < 0)
-		buf[0] = '\0';
-	for (char *p = buf; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p == 0x7f)
-			*p = '?';
+	char raw[512];
+
+	if (vsnprintf(raw, sizeof raw, fmt, ap) < 0)
+		raw[0] = '\0';
+	sanitize_str(buf, bufsz, raw);
 }
 
 enum plat_read_result prompt_secret(struct plat_sock *watch, struct secret *out,

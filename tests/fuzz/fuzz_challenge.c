@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mgmt/base64.h"
+#include "codec/base64.h"
 #include "mgmt/challenge.h"
 
 #include "fuzz_common.h"

@@ -1,5 +1,5 @@
 /*
- * The cases of the cert_info API (src/pkcs11/cert_info.h), shared by both crypto backends:
+ * The cases of the cert_info API (src/cert/cert_info.h), shared by both crypto backends:
  *   tests/unit/test_cert_openssl.c               OpenSSL (cert_openssl.c), certificates made in the test
  *   tests/win32/test_cert_wincrypt.c     CryptoAPI (cert_wincrypt.c) under wine,
  *                                             certificates from tests/win32/gen_cert_fixtures.c
@@ -59,6 +59,16 @@ static char *cert_blob(enum cert_id id);
 static unsigned char *cert_der(enum cert_id id, size_t *len);
 static char *cert_pad_blob(size_t i, char *cn, size_t cnsz);
 
+/* The date as every output shows it (cert_time_text, the one formatter). */
+static void assert_time_text(long long epoch, bool with_time, const char *want)
+{
+	char buf[32];
+
+	memset(buf, 'z', sizeof buf);
+	cert_time_text(epoch, with_time, buf, sizeof buf);
+	assert_string_equal(buf, want);
+}
+
 static void all_fields(void **state)
 {
 	struct cert_info ci;
@@ -70,9 +80,14 @@ static void all_fields(void **state)
 	assert_string_equal(ci.subject_cn, "client1");
 	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
 	assert_string_equal(ci.issuer_cn, "Test CA");
+	assert_string_equal(ci.issuer, "CN=Test CA");
 	assert_string_equal(ci.serial_hex, "0102A0FF");
-	assert_string_equal(ci.not_after, "2031-05-06");
+	assert_string_equal(ci.key_type, "EC P-256");
+	assert_int_equal(ci.not_before_epoch, 1704067200LL);
 	assert_int_equal(ci.not_after_epoch, 1935835200LL);
+	assert_time_text(ci.not_before_epoch, true, "2024-01-01 00:00:00");
+	assert_time_text(ci.not_after_epoch, true, "2031-05-06 12:00:00");
+	assert_time_text(ci.not_after_epoch, false, "2031-05-06");
 	free(blob);
 }
 
@@ -83,15 +98,51 @@ static void generalized_and_pre_epoch_times(void **state)
 
 	(void)state;
 	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.not_after, "2051-01-01");
+	assert_time_text(ci.not_after_epoch, false, "2051-01-01");
 	assert_int_equal(ci.not_after_epoch, 2556144000LL);
 	free(blob);
 
 	blob = cert_blob(CERT_PRE_EPOCH);
 	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
-	assert_string_equal(ci.not_after, "1969-12-31");
+	assert_time_text(ci.not_after_epoch, true, "1969-12-31 23:59:59");
 	assert_int_equal(ci.not_after_epoch, -1LL);
 	free(blob);
+}
+
+/* The formatter alone, at the edges of its calendar. */
+static void time_text(void **state)
+{
+	char small[5];
+
+	(void)state;
+	assert_time_text(0, true, "1970-01-01 00:00:00");
+	assert_time_text(951782400LL, false, "2000-02-29");          /* a leap day */
+	assert_time_text(4107542399LL, true, "2100-02-28 23:59:59"); /* 2100 is no leap year */
+	assert_time_text(4107542400LL, false, "2100-03-01");
+	assert_time_text(-62167219200LL, true, "0000-01-01 00:00:00");
+	assert_time_text(253402300799LL, true, "9999-12-31 23:59:59");
+	assert_time_text(253402300800LL, true, "?");
+	assert_time_text(-62167219201LL, false, "?");
+	cert_time_text(0, false, small, sizeof small);
+	assert_string_equal(small, "1970");
+}
+
+static void validity(void **state)
+{
+	struct cert_info ci;
+
+	(void)state;
+	memset(&ci, 0, sizeof ci);
+	ci.not_before_epoch = 1000;
+	ci.not_after_epoch = 1000 + 60 * 86400LL;
+	assert_int_equal(cert_info_validity(&ci, 999), CERT_NOT_YET_VALID);
+	assert_int_equal(cert_info_validity(&ci, 1000), CERT_VALID);
+	assert_int_equal(cert_info_validity(&ci, ci.not_after_epoch - CERT_SOON_SECONDS),
+	                 CERT_VALID);
+	assert_int_equal(cert_info_validity(&ci, ci.not_after_epoch - CERT_SOON_SECONDS + 1),
+	                 CERT_EXPIRES_SOON);
+	assert_int_equal(cert_info_validity(&ci, ci.not_after_epoch), CERT_EXPIRES_SOON);
+	assert_int_equal(cert_info_validity(&ci, ci.not_after_epoch + 1), CERT_EXPIRED);
 }
 
 static void negative_serial(void **state)
@@ -138,8 +189,10 @@ static void assert_rejected(const char *blob)
 	assert_string_equal(ci.subject_cn, "");
 	assert_string_equal(ci.subject, "");
 	assert_string_equal(ci.issuer_cn, "");
+	assert_string_equal(ci.issuer, "");
 	assert_string_equal(ci.serial_hex, "");
-	assert_string_equal(ci.not_after, "");
+	assert_string_equal(ci.key_type, "");
+	assert_int_equal(ci.not_before_epoch, 0);
 	assert_int_equal(ci.not_after_epoch, 0);
 }
 
@@ -200,8 +253,10 @@ static void assert_der_rejected(const unsigned char *der, size_t len)
 	assert_string_equal(ci.subject_cn, "");
 	assert_string_equal(ci.subject, "");
 	assert_string_equal(ci.issuer_cn, "");
+	assert_string_equal(ci.issuer, "");
 	assert_string_equal(ci.serial_hex, "");
-	assert_string_equal(ci.not_after, "");
+	assert_string_equal(ci.key_type, "");
+	assert_int_equal(ci.not_before_epoch, 0);
 	assert_int_equal(ci.not_after_epoch, 0);
 }
 
@@ -220,7 +275,6 @@ static void from_der(void **state)
 	assert_string_equal(ci.subject, "CN=client1,O=Example Org,C=DE");
 	assert_string_equal(ci.issuer_cn, "Test CA");
 	assert_string_equal(ci.serial_hex, "0102A0FF");
-	assert_string_equal(ci.not_after, "2031-05-06");
 	assert_int_equal(ci.not_after_epoch, 1935835200LL);
 	assert_int_equal(cert_info_from_base64(blob, &via_b64), 0);
 	assert_memory_equal(&ci, &via_b64, sizeof ci);
@@ -252,6 +306,7 @@ static void hostile_names_are_sanitized(void **state)
 	assert_string_equal(sum, "evil?[31mred (issuer c1?2J, expires 2031-05-06)");
 	assert_null(strchr(ci.subject, 0x1b));
 	assert_string_equal(ci.subject, "CN=evil\\1B[31mred"); /* as OpenSSL's RFC 2253 printer */
+	assert_string_equal(ci.issuer, "CN=c1?2J");             /* the same rules as the subject */
 
 	blob = cert_blob(CERT_BIDI_NUL);
 	assert_int_equal(cert_info_from_base64(blob, &ci), 0);
@@ -262,7 +317,7 @@ static void hostile_names_are_sanitized(void **state)
 	/* A struct filled by hand is cleaned on the way out too. */
 	memset(&ci, 0, sizeof ci);
 	strcpy(ci.subject_cn, "x\x1b]0;pwned\x07y");
-	strcpy(ci.not_after, "2031-05-06");
+	ci.not_after_epoch = 1935835200LL;
 	cert_info_summary(&ci, sum, sizeof sum);
 	assert_string_equal(sum, "x?]0;pwned?y (expires 2031-05-06)");
 }
@@ -279,6 +334,8 @@ static void unicode_names_survive(void **state)
 	assert_string_equal(ci.subject_cn, muller);
 	assert_string_equal(ci.subject, "CN=M\xc3\xbcller \xe2\x82\xac \xf0\x9f\x94\x91");
 	assert_string_equal(ci.issuer_cn, "bm\xc3\xbc");
+	/* Issuer and subject alike: UTF-8 as it is (not OpenSSL's "\C3\BC"). */
+	assert_string_equal(ci.issuer, "CN=bm\xc3\xbc");
 }
 
 static void summary_format(void **state)
@@ -359,6 +416,8 @@ static int run_cert_info_cases(CMFixtureFunction setup, CMFixtureFunction teardo
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(all_fields),
 		cmocka_unit_test(generalized_and_pre_epoch_times),
+		cmocka_unit_test(time_text),
+		cmocka_unit_test(validity),
 		cmocka_unit_test(negative_serial),
 		cmocka_unit_test(every_padding_length),
 		cmocka_unit_test(bad_base64),

@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "mgmt/base64.h"
+#include "codec/base64.h"
 #include "mgmt/challenge.h"
 
 static void test_base64_round_trip(void **state)

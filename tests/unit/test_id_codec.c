@@ -56,7 +56,7 @@ static void assert_round_trip(const struct p11_id_fields *f)
 	assert_true(p11_id_equal(out, out));
 }
 
-/* The id of PROTOCOL.md, seen on the wire. */
+/* The id of doc/protocol.md, seen on the wire. */
 static void test_protocol_example(void **state)
 {
 	static const char id[] = "SoftHSM\\x20project/SoftHSM\\x20v2/4c910ae4992abbe9/Test\\x20Token/45";
@@ -76,7 +76,7 @@ static void test_protocol_example(void **state)
 	assert_memory_equal(back.label, "Test Token", 10);
 }
 
-/* Every character PROTOCOL.md names as escaped, one at a time and all together. */
+/* Every character doc/protocol.md names as escaped, one at a time and all together. */
 static void test_every_escaped_char(void **state)
 {
 	static const char escaped[] = "\\/\"'%&#@!?$* <>{}[]()`|:;,.+-";

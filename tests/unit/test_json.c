@@ -47,6 +47,10 @@ static void test_utf8(void **state)
 	assert_json("\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");
 	assert_json("\xf4\x90\x80\x80", "\"\\ufffd\\ufffd\\ufffd\\ufffd\"");
 	assert_json("x\xe2\x82", "\"x\\ufffd\\ufffd\"");
+	/* C1 (CSI) and bidi controls: exact as \u escapes, never raw on a terminal. */
+	assert_json("a\xc2\x9b" "31m", "\"a\\u009b31m\"");
+	assert_json("abc\xe2\x80\xae" "exe.pdf", "\"abc\\u202eexe.pdf\"");
+	assert_json("\xd8\x9c\xe2\x81\xa6", "\"\\u061c\\u2066\"");
 }
 
 int main(void)

@@ -1,5 +1,5 @@
 /* ovpn-token: posix-only test (it swaps the stderr stream, which Microsoft's C runtime forbids). */
-/* out_tail (the end of openvpn's log after a failure) and the control-byte filter of out_error. */
+/* out_tail (the end of openvpn's log after a failure) and the sanitizer on every output line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -90,6 +90,30 @@ static void test_error_filters_terminal_escapes(void **state)
 	assert_string_equal(captured, "ovpn-token: peer says ?]0;owned? hi?\n");
 }
 
+/* A token label in openvpn's log (C1 CSI, a bidi override) is shown as the rule says. */
+static void test_tail_is_sanitized(void **state)
+{
+	struct tail_case c = {"Need 'a\xc2\x9b" "2J' token\r\nCN=abc\xe2\x80\xae" "fdp.exe \x1b[0m B\xc3\xa4" "ckerei\n", 2};
+
+	(void)state;
+	capture_stderr(run_tail, &c);
+	assert_string_equal(captured, "| Need 'a?2J' token\n| CN=abc?fdp.exe ?[0m B\xc3\xa4" "ckerei\n");
+}
+
+static void run_menu(const void *arg)
+{
+	out_menu("  1) %s", (const char *)arg);
+}
+
+static void test_menu_and_error_share_the_rule(void **state)
+{
+	(void)state;
+	capture_stderr(run_menu, "id\xc2\x9b" "31m\xe2\x81\xa6x\xff");
+	assert_string_equal(captured, "  1) id?31m?x?\n");
+	capture_stderr(run_error, "O=B\xc3\xa4" "ckerei\t\xd8\x9c");
+	assert_string_equal(captured, "ovpn-token: peer says O=B\xc3\xa4" "ckerei??\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -98,6 +122,8 @@ int main(void)
 		cmocka_unit_test(test_tail_fewer_lines_than_asked),
 		cmocka_unit_test(test_tail_empty),
 		cmocka_unit_test(test_error_filters_terminal_escapes),
+		cmocka_unit_test(test_tail_is_sanitized),
+		cmocka_unit_test(test_menu_and_error_share_the_rule),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -433,6 +433,27 @@ static void test_without_pkcs11(void **state)
 	                                            sizeof err), -1);
 }
 
+/* ovpn_config_read: the one way start and doctor read a config. */
+static void test_read_by_path(void **state)
+{
+	struct ovpn_config_facts facts;
+	char path[] = "test_ovpn_config_read.conf", err[600];
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	assert_non_null(f);
+	fputs("client\npkcs11-providers /usr/lib/opensc-pkcs11.so\nmanagement-client\n", f);
+	fclose(f);
+	memset(&facts, 0x5a, sizeof facts);
+	assert_int_equal(ovpn_config_read(path, &facts, err, sizeof err), 0);
+	assert_string_equal(facts.pkcs11_providers, "/usr/lib/opensc-pkcs11.so");
+	assert_string_equal(facts.management_conflicts, "management-client");
+	assert_false(facts.pkcs11_id);
+	remove(path);
+	assert_int_equal(ovpn_config_read(path, &facts, err, sizeof err), -1);
+	assert_non_null(strstr(err, "cannot read test_ovpn_config_read.conf: "));
+}
+
 /* The lines that fight a managed start, with their line numbers. */
 static void test_lines_that_fight_start(void **state)
 {
@@ -534,6 +555,7 @@ int main(void)
 #endif
 		cmocka_unit_test(test_real_file),
 		cmocka_unit_test(test_without_pkcs11),
+		cmocka_unit_test(test_read_by_path),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

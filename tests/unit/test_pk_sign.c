@@ -7,7 +7,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "codec/base64.h"
 #include "mgmt/pk_sign.h"
+
+/* The codec's strict decoder, as a length (-1 on refusal). */
+static long decode(const char *in, size_t n, unsigned char *out, size_t outsz)
+{
+	size_t got;
+
+	return b64_decode(in, n, out, outsz, &got) == 0 ? (long)got : -1;
+}
 
 static struct pk_request req;
 
@@ -226,7 +235,7 @@ static void test_request_malformed(void **state)
 
 static void test_base64_round_trip(void **state)
 {
-	unsigned char in[300], back[300];
+	unsigned char in[300], back[300 + 3];
 	char enc[512];
 	size_t len, i;
 
@@ -234,14 +243,14 @@ static void test_base64_round_trip(void **state)
 	for (i = 0; i < sizeof in; i++)
 		in[i] = (unsigned char)(i * 37 + 11);
 	for (len = 0; len <= sizeof in; len += 1) {
-		long n = pk_base64_encode(in, len, enc, sizeof enc);
+		long n = b64_encode(in, len, enc, sizeof enc);
 
 		assert_int_equal(n, (long)((len + 2) / 3 * 4));
-		assert_int_equal(pk_base64_decode(enc, (size_t)n, back, sizeof back), (long)len);
+		assert_int_equal(decode(enc, (size_t)n, back, sizeof back), (long)len);
 		assert_memory_equal(in, back, len);
 	}
-	assert_int_equal(pk_base64_encode(in, 3, enc, 4), -1); /* no room for the NUL */
-	assert_int_equal(pk_base64_decode("aGVsbG8=", 8, back, 4), -1);
+	assert_int_equal(b64_encode(in, 3, enc, 4), -1); /* no room for the NUL */
+	assert_int_equal(decode("aGVsbG8=", 8, back, 4), -1);
 }
 
 static const char pem[] =
@@ -292,7 +301,7 @@ static void test_reply_certificate(void **state)
 
 static void test_reply_signature(void **state)
 {
-	unsigned char sig[256], back[256];
+	unsigned char sig[256], back[256 + 3];
 	char out[1024];
 	size_t len, total = 0;
 	char *line, *save = NULL;
@@ -313,7 +322,7 @@ static void test_reply_signature(void **state)
 		if (strcmp(line, "END") == 0)
 			break;
 		assert_true(strlen(line) <= 64);
-		n = pk_base64_decode(line, strlen(line), back + total, sizeof back - total);
+		n = decode(line, strlen(line), back + total, sizeof back - total);
 		assert_true(n > 0);
 		total += (size_t)n;
 		lines++;

@@ -119,6 +119,36 @@ static void assert_wiped(const struct secret *s)
 	}
 }
 
+/* secret_set and secret_copy: the one way a secret moves from one buffer to another. */
+static void test_secret_set_and_copy(void **state)
+{
+	struct secret a, b;
+	char longest[SECRET_MAX + 2];
+
+	(void)state;
+	assert_int_equal(secret_init(&a), 0);
+	assert_int_equal(secret_init(&b), 0);
+	assert_int_equal(secret_set(&a, "123456789", 9), 0);
+	assert_int_equal(secret_set(&a, "1234xx", 4), 0);
+	assert_string_equal(a.data, "1234");
+	assert_int_equal(a.len, 4);
+	/* The longer secret that was there before is wiped, not only cut by the NUL. */
+	assert_int_equal(a.data[5], '\0');
+	assert_int_equal(a.data[8], '\0');
+	secret_copy(&b, &a);
+	assert_string_equal(b.data, "1234");
+	assert_int_equal(b.len, 4);
+	memset(longest, 'p', sizeof longest);
+	assert_int_equal(secret_set(&a, longest, SECRET_MAX), 0);
+	assert_int_equal(a.len, SECRET_MAX);
+	assert_int_equal(secret_set(&a, longest, SECRET_MAX + 1), -1);
+	assert_int_equal(a.len, SECRET_MAX);
+	secret_copy(&a, &a);
+	assert_int_equal(a.len, SECRET_MAX);
+	secret_free(&a);
+	secret_free(&b);
+}
+
 static void test_nothing_configured(void **state)
 {
 	struct fixture *fx = *state;
@@ -640,6 +670,7 @@ static void test_pair_private_and_credential(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_secret_set_and_copy),
 		cmocka_unit_test_setup_teardown(test_nothing_configured, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_plain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_newline_trimmed, setup, teardown),

@@ -264,3 +264,10 @@ void plat_close_fd(int fd)
 {
 	close(fd);
 }
+
+const char *plat_path_base(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash != NULL ? slash + 1 : path;
+}

@@ -303,3 +303,17 @@ void plat_close_fd(int fd)
 {
 	_close(fd);
 }
+
+/* "C:\dir\office.ovpn", "C:office.ovpn", "\\server\share\office.ovpn" or "dir/office.ovpn". */
+const char *plat_path_base(const char *path)
+{
+	const char *base = path;
+
+	if (((path[0] >= 'A' && path[0] <= 'Z') || (path[0] >= 'a' && path[0] <= 'z')) &&
+	    path[1] == ':')
+		base = path + 2;
+	for (const char *p = base; *p != '\0'; p++)
+		if (*p == '\\' || *p == '/')
+			base = p + 1;
+	return base;
+}
