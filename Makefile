@@ -33,6 +33,9 @@ all: ovpn-token
 
 # mk/*.mk add their own targets (windows, fuzz, ...) and append to TEST_TARGETS.
 TEST_TARGETS := unit
+# The openvpn binaries the e2e suite runs against, one whole run each; mk/openvpn.mk adds 2.7.
+E2E_OPENVPNS := openvpn
+E2E_DEPS :=
 -include $(sort $(filter-out mk/sources.mk,$(wildcard mk/*.mk)))
 TEST_TARGETS += e2e
 
@@ -64,8 +67,8 @@ UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(TST)/ovpn-token
-	OVPN_TOKEN=$(CURDIR)/$(TST)/ovpn-token tests/run-e2e.sh
+e2e: $(TST)/ovpn-token $(E2E_DEPS)
+	OVPN_TOKEN=$(CURDIR)/$(TST)/ovpn-token OPENVPNS="$(E2E_OPENVPNS)" tests/run-e2e.sh
 
 test: $(TEST_TARGETS)
 

@@ -1,9 +1,15 @@
 #!/bin/bash
 # Run every end-to-end test (tests/e2e/*.sh) against the ovpn-token binary in $OVPN_TOKEN.
 #   OVPN_TOKEN=/abs/path/ovpn-token tests/run-e2e.sh [PATTERN...]
+#   OVPN_TOKEN=... OPENVPN=/path/to/openvpn tests/run-e2e.sh        one other openvpn
+#   OVPN_TOKEN=... OPENVPNS="openvpn build/openvpn-2.7/sbin/openvpn" tests/run-e2e.sh
 # PATTERN: run only the tests whose file name contains it (e.g. 03 or wrong-pin).
-# Prints PASS, FAIL or SKIP (exit 77) per test, the output of a failing one, and ends with
-# "N passed, M failed, K skipped".
+# OPENVPNS: the whole selection runs once per openvpn listed (default: $OPENVPN, else openvpn
+# from PATH); each test uses that openvpn for client and server (tests/lib/testbed.sh). One that
+# is not there is one SKIP line, with the reason from DIR.skip when its DIR/sbin/openvpn has one
+# (tools/build-openvpn writes it).
+# Prints PASS, FAIL or SKIP (exit 77) per test and openvpn version, the output of a failing one,
+# and ends with "N passed, M failed, K skipped" over all runs.
 # Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120), so the run never hangs.
 set -u
 
@@ -25,38 +31,70 @@ for tool in openvpn softhsm2-util pkcs11-tool openssl tmux ss; do
 done
 
 passed=0 failed=0 skipped=0 failed_names=
-for t in "$here"/e2e/*.sh; do
-    name=$(basename "$t" .sh)
-    if [ $# -gt 0 ]; then
-        sel=0
-        for p in "$@"; do case $name in *"$p"*) sel=1 ;; esac; done
-        [ "$sel" = 1 ] || continue
-    fi
-    out=$(mktemp)
-    start=$SECONDS
-    # A long test (a soak) names its own limit in a "# e2e-timeout: N" line.
-    limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
-    limit=${limit:-$timeout_s}
-    # -k: if the test ignores SIGTERM (it should not), KILL it 10 s later.
-    timeout -k 10 "$limit" bash "$t" >"$out" 2>&1
-    rc=$?
-    dur=$((SECONDS - start))
-    if [ "$rc" = 0 ]; then
-        echo "PASS $name (${dur}s)"
-        # A part a test could not run here is said, not hidden.
-        grep -hE '(XFAIL|XPASS|SKIP)' "$out" | sed 's/^/    | /' || true
-        passed=$((passed + 1))
-    elif [ "$rc" = 77 ]; then
-        echo "SKIP $name ($(grep -h -m1 'SKIP' "$out" | sed 's/.*SKIP:* *//'))"
+
+# run_suite: every selected test against $OPENVPN (version $OPENVPN_VERSION).
+run_suite() {
+    local t name sel p out start limit rc dur why tag="[openvpn $OPENVPN_VERSION]"
+    for t in "$here"/e2e/*.sh; do
+        name=$(basename "$t" .sh)
+        if [ $# -gt 0 ]; then
+            sel=0
+            for p in "$@"; do case $name in *"$p"*) sel=1 ;; esac; done
+            [ "$sel" = 1 ] || continue
+        fi
+        out=$(mktemp)
+        start=$SECONDS
+        # A long test (a soak) names its own limit in a "# e2e-timeout: N" line.
+        limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
+        limit=${limit:-$timeout_s}
+        # -k: if the test ignores SIGTERM (it should not), KILL it 10 s later.
+        timeout -k 10 "$limit" bash "$t" >"$out" 2>&1
+        rc=$?
+        dur=$((SECONDS - start))
+        if [ "$rc" = 0 ]; then
+            echo "PASS $name $tag (${dur}s)"
+            # A part a test could not run here is said, not hidden.
+            grep -hE '(XFAIL|XPASS|SKIP)' "$out" | sed 's/^/    | /' || true
+            passed=$((passed + 1))
+        elif [ "$rc" = 77 ]; then
+            echo "SKIP $name $tag ($(grep -h -m1 'SKIP' "$out" | sed 's/.*SKIP:* *//'))"
+            skipped=$((skipped + 1))
+        else
+            [ "$rc" = 124 ] && why="timed out after ${limit}s" || why="exit $rc"
+            echo "FAIL $name $tag ($why, ${dur}s)"
+            sed 's/^/    | /' "$out"
+            failed=$((failed + 1))
+            failed_names="$failed_names ${name}[$OPENVPN_VERSION]"
+        fi
+        rm -f "$out"
+    done
+}
+
+for OPENVPN in ${OPENVPNS:-${OPENVPN:-openvpn}}; do
+    case $OPENVPN in
+        /*) ;;
+        */*) OPENVPN=$PWD/$OPENVPN ;;
+        *) OPENVPN=$(command -v "$OPENVPN") || OPENVPN=/nonexistent/openvpn ;;
+    esac
+    label=$(basename "$(dirname "$(dirname "$OPENVPN")")")
+    case $label in openvpn-*) label="openvpn ${label#openvpn-}" ;; *) label="openvpn $OPENVPN" ;; esac
+    if [ ! -x "$OPENVPN" ]; then
+        reason="$OPENVPN not found"
+        skipfile=$(dirname "$(dirname "$OPENVPN")").skip
+        [ -f "$skipfile" ] && reason=$(head -n 1 "$skipfile")
+        echo "SKIP $label ($reason)"
         skipped=$((skipped + 1))
-    else
-        [ "$rc" = 124 ] && why="timed out after ${limit}s" || why="exit $rc"
-        echo "FAIL $name ($why, ${dur}s)"
-        sed 's/^/    | /' "$out"
-        failed=$((failed + 1))
-        failed_names="$failed_names $name"
+        continue
     fi
-    rm -f "$out"
+    OPENVPN_VERSION=$("$OPENVPN" --version 2>/dev/null | sed -n '1s/^OpenVPN \([^ ]*\) .*/\1/p')
+    if [ -z "$OPENVPN_VERSION" ]; then
+        echo "FAIL $label ($OPENVPN --version shows no version)"
+        failed=$((failed + 1))
+        failed_names="$failed_names $label"
+        continue
+    fi
+    export OPENVPN OPENVPN_VERSION
+    run_suite "$@"
 done
 
 [ "$failed" = 0 ] || echo "failed:$failed_names"

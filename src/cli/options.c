@@ -192,7 +192,7 @@ void options_print_help(void)
 	    "       ovpn-token attach [OPTIONS] ADDRESS   manage a running openvpn's management\n"
 	    "                                             interface: HOST:PORT, [IPv6]:PORT or a\n"
 	    "                                             unix socket path\n"
-	    "       ovpn-token list   [--provider LIB] [--json]   the certificates on the tokens\n"
+	    "       ovpn-token list   [--provider LIB] [--json] [CONFIG]   the certificates on the tokens\n"
 	    "       ovpn-token doctor [CONFIG]            check openvpn, the smartcard stack and CONFIG\n"
 	    "\n"
 	    "Logs in to the smartcard or token that holds the VPN certificate: selects the\n"

@@ -1,17 +1,20 @@
 /*
- * ovpn-token list: every certificate a login can use, with the serialized id OpenVPN's
- * pkcs11-id takes, byte for byte what `openvpn --show-pkcs11-ids` prints.
+ * ovpn-token list [CONFIG]: every certificate a login can use, with the serialized id OpenVPN's
+ * pkcs11-id takes, byte for byte what `openvpn --show-pkcs11-ids` prints.  The provider:
+ * --provider, else CONFIG's pkcs11-providers, else the usual places.
  *
  * Exit: 0 with at least one certificate; EXIT_NO_CERTIFICATE when none; EXIT_USAGE when no
  * provider could be loaded (a bad --provider, or none installed where we look); EXIT_INTERNAL
  * when the module failed while listing.
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "cmd/cmd.h"
 #include "cert/cert_info.h"
 #include "cli/exit_codes.h"
+#include "openvpn/config.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
@@ -118,8 +121,28 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	fputs(list->count > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
 }
 
+/* CONFIG's pkcs11-providers into facts (zeroed when there is no CONFIG).  -1 after saying why. */
+static int read_config_provider(const char *name, struct ovpn_config_facts *facts)
+{
+	char path[1024], err[1200];
+
+	memset(facts, 0, sizeof *facts);
+	if (name == NULL)
+		return 0;
+	if (plat_resolve_config(name, path, sizeof path) != 0) {
+		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)", name);
+		return -1;
+	}
+	if (ovpn_config_read(path, facts, err, sizeof err) != 0) {
+		out_error("%s", err);
+		return -1;
+	}
+	return 0;
+}
+
 int cmd_list(const struct options *opts)
 {
+	struct ovpn_config_facts facts;
 	struct p11_provider *p;
 	struct p11_cert_list list;
 	enum p11_provider_source source;
@@ -127,13 +150,16 @@ int cmd_list(const struct options *opts)
 	long long now = (long long)time(NULL);
 	int rc;
 
-	p = p11_provider_select(opts->provider, NULL, used, sizeof used, &source, err,
-	                        sizeof err);
+	if (read_config_provider(opts->target, &facts) != 0)
+		return EXIT_USAGE;
+	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used, &source,
+	                        err, sizeof err);
 	if (p == NULL) {
 		out_error("%s", err);
-		if (p11_available())
-			out_error("name the PKCS#11 provider with --provider LIB (e.g. %s)",
-			          plat_default_pkcs11_providers()[0]);
+		/* A hint to name one only when nobody did. */
+		if (p11_available() && opts->provider == NULL && facts.pkcs11_providers[0] == '\0')
+			out_error("name the PKCS#11 provider with --provider LIB (e.g. %s), or give the "
+			          "config that names it", plat_default_pkcs11_providers()[0]);
 		return EXIT_USAGE;
 	}
 	if (p11_list_certs(p, &list, err, sizeof err) != 0) {

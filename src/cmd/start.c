@@ -13,7 +13,6 @@
 #include "mgmt/conn.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
-#include "pkcs11/provider.h"
 #include "platform/platform.h"
 #include "session/session.h"
 #include "ui/output.h"
@@ -78,7 +77,6 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
                            struct launch *l)
 {
 	char name[128];
-	FILE *f;
 
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
@@ -95,8 +93,14 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 			return -1;
 		}
 	}
-	/* Found out now, not as a baffling "cannot run openvpn" from the child. */
-	f = fopen(l->log_path, "a");
+	return 0;
+}
+
+/* Found out before openvpn starts, not as a baffling "cannot run openvpn" from the child. */
+static int check_log_writable(const struct launch *l)
+{
+	FILE *f = fopen(l->log_path, "a");
+
 	if (f == NULL) {
 		out_error("cannot write the log file %s: %s", l->log_path, strerror(errno));
 		return -1;
@@ -204,7 +208,8 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 		argv[argc++] = "digest";
 		argv[argc++] = "--management-external-cert";
 		argv[argc++] = "ovpn-token";
-	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
+	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management && !facts->own_cert_or_key) {
+		/* (With cert/key of its own, OpenVPN refuses pkcs11-id-management: 2.7 URIs.) */
 		argv[argc++] = "--pkcs11-id-management";
 	}
 	/* The user's --log wins over the config's log line, which would leave ours empty. */
@@ -399,19 +404,14 @@ static int refuse_conflicts(const struct options *opts, const struct ovpn_config
  */
 static int check_provider(const struct ovpn_config_facts *facts, const char *config)
 {
-	struct p11_provider *p;
 	char err[512];
 
-	if (!p11_available() || facts->pkcs11_providers[0] == '\0')
+	if (facts->pkcs11_providers[0] == '\0' ||
+	    plat_check_pkcs11_module(facts->pkcs11_providers, err, sizeof err) == 0)
 		return 0;
-	p = p11_provider_open(facts->pkcs11_providers, err, sizeof err);
-	if (p == NULL) {
-		out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s",
-		          config, facts->pkcs11_providers, err);
-		return -1;
-	}
-	p11_provider_close(p);
-	return 0;
+	out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s", config,
+	          facts->pkcs11_providers, err);
+	return -1;
 }
 
 static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
@@ -473,7 +473,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 
 	if (s == NULL)
 		return EXIT_INTERNAL;
-	if (session_check_sources(s) != 0) {
+	if (session_check_sources(s) != 0 || check_log_writable(l) != 0) {
 		session_free(s);
 		return EXIT_USAGE;
 	}

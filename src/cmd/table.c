@@ -7,7 +7,7 @@
 static const struct cmd_entry table[] = {
 	{"start", COMMAND_START, 1, 1, "a CONFIG file", true, cmd_start},
 	{"attach", COMMAND_ATTACH, 1, 1, "an ADDRESS", true, cmd_attach},
-	{"list", COMMAND_LIST, 0, 0, "", true, cmd_list},
+	{"list", COMMAND_LIST, 0, 1, "at most one CONFIG file", true, cmd_list},
 	{"doctor", COMMAND_DOCTOR, 0, 1, "at most one CONFIG file", true, cmd_doctor},
 	{"help", COMMAND_HELP, 0, 0, "", false, cmd_help},
 	{NULL, COMMAND_VERSION, 0, 0, "", false, cmd_version},

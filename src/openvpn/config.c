@@ -131,6 +131,8 @@ static void note_line(struct ovpn_config_facts *facts, const char *name, size_t 
 	} else if (is(name, n, "askpass") && facts->askpass_line == 0) {
 		facts->askpass_line = line;
 		facts->askpass_has_file = value[0] != '\0' && strcmp(value, "stdin") != 0;
+	} else if (is(name, n, "cert") || is(name, n, "key") || is(name, n, "pkcs12")) {
+		facts->own_cert_or_key = true;
 	} else if (is(name, n, "cd") && facts->cd_line == 0) {
 		facts->cd_line = line;
 		snprintf(facts->cd_dir, sizeof facts->cd_dir, "%s", value);
@@ -172,6 +174,8 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 		/* Inline files (<ca> ... </ca>) hold PEM, not options. */
 		if (name[0] == '<') {
 			in_block = name[1] != '/';
+			if (is(name, n, "<cert>") || is(name, n, "<key>") || is(name, n, "<pkcs12>"))
+				facts->own_cert_or_key = true;
 			continue;
 		}
 		if (in_block)

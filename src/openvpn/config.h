@@ -39,6 +39,11 @@ struct ovpn_config_facts {
 	bool askpass_has_file;     /* ... with a file: no question is asked */
 	int pkcs11_id_line;
 	int cd_line;               /* "cd DIR": openvpn changes its working directory itself */
+	/*
+	 * "cert", "key" or "pkcs12" (a file, inline, or a pkcs11: URI through OpenSSL's
+	 * "providers"): the key does not come through pkcs11-helper, so no pkcs11-id is asked.
+	 */
+	bool own_cert_or_key;
 	char cd_dir[512];
 
 	struct ovpn_config_file files[OVPN_CONFIG_MAX_FILES];

@@ -60,7 +60,7 @@ size_t config_check(const struct ovpn_config_facts *facts, const struct config_c
 		    "openvpn writes its log to %s (the config's log line), not to ovpn-token's",
 		    facts->log_file);
 	if (facts->management)
-		add(&f, CONFIG_NOTE, 0,
-		    "the config's own 'management' line is replaced by a private one");
+		add(&f, CONFIG_WARN, 0,
+		    "the config's own 'management' line is replaced by a private one -- remove it");
 	return f.n;
 }

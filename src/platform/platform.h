@@ -154,6 +154,11 @@ int plat_find_openvpn(char *out, size_t outsz);
 int plat_resolve_config(const char *name, char *out, size_t outsz);
 /* Where the PKCS#11 provider usually is (OpenSC, then p11-kit's proxy): NULL-terminated. */
 const char *const *plat_default_pkcs11_providers(void);
+/*
+ * Whether path is a loadable PKCS#11 module (it exports C_GetFunctionList), without
+ * initializing it: no token is touched.  -1 with the loader's reason in err.
+ */
+int plat_check_pkcs11_module(const char *path, char *err, size_t errsz);
 /* How the user starts this system's smartcard service, for a hint. */
 const char *plat_pcsc_service_hint(void);
 

@@ -243,6 +243,8 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		session_on_mgmt_password_prompt(s);
 		break;
 	case MGMT_EV_INFO:
+		/* The greeting names the management version, which differs between releases. */
+		out_verbose("OpenVPN: %s", ev->u.text.text);
 		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0)
 			on_greeting(s);
 		break;

@@ -1,9 +1,12 @@
 #!/bin/bash
 # 10-reconnect-soak: the PIN is typed once; then OpenVPN is restarted (SIGUSR1) N times. Every restart
-# goes through the hold and asks for the certificate again; ovpn-token answers by itself. Checked:
+# goes through the hold; ovpn-token releases it and answers what OpenVPN asks by itself. Checked:
 # N further "Connected", no further prompt or menu, and from OpenVPN's own log (verb 4 logs each
-# management command, a PIN as "password [...]"): one certificate answer per hold release, and the
-# PIN sent exactly once — OpenVPN keeps the token logged in across restarts, so it asks only once.
+# management command, a PIN as "password [...]"): the certificate answers, and the PIN sent exactly
+# once — OpenVPN keeps the token logged in across restarts, so it asks only once.
+# What OpenVPN asks after a restart depends on its version: 2.6 asks for the certificate after
+# every hold release (one answer per release); 2.7 has persist-key by default, keeps the key over
+# a SIGUSR1 restart and asks for the certificate only at the start (one answer in all).
 # e2e-timeout: 600
 set -eu
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -41,7 +44,12 @@ id_answers=$(grep -c "MANAGEMENT: CMD 'needstr \"pkcs11-id-request\"" "$T/client
 pin_answers=$(grep -c "MANAGEMENT: CMD 'password \[...\]'" "$T/client.log" || true)
 log "restarts=$N hold releases=$releases certificate answers=$id_answers PIN answers=$pin_answers"
 [ "$releases" -ge $((N + 1)) ] || fail "only $releases hold releases for $N restarts"
-[ "$id_answers" -eq "$releases" ] || fail "$releases restarts but $id_answers certificate answers"
+if openvpn_at_least 2.7; then
+    [ "$id_answers" -eq 1 ] \
+        || fail "openvpn $OPENVPN_VERSION keeps the key over restarts, yet $id_answers certificate answers"
+else
+    [ "$id_answers" -eq "$releases" ] || fail "$releases restarts but $id_answers certificate answers"
+fi
 [ "$pin_answers" -eq 1 ] || fail "the PIN was sent $pin_answers times; OpenVPN asked once"
 if grep -Fq "$PIN" "$T/client.log"; then fail "the PIN is in OpenVPN's log"; fi
 

@@ -44,5 +44,5 @@ pty_type "$PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "b: not connected"
 kill -KILL "$(pty_openvpn_pid)"
 pty_expect_exit 3 20
-pty_expect_text "openvpn exited with status 137" 2
+pty_expect_text "openvpn was killed by SIGKILL" 2
 pass

@@ -90,4 +90,14 @@ for c in json.load(open(sys.argv[1], encoding="utf-8"))["certificates"]:
     pty_expect_exit 0 20
     pty_stop
 done <"$T/openvpn.ids"
+
+log "list CONFIG: the config's provider"
+write_client_config "$T" "$PORT" "$SOFTHSM_LIB" "$T/list.conf"
+(cd / && "$OVPN_TOKEN" list "$T/list.conf") > "$T/list-config.out" 2>&1 || { cat "$T/list-config.out" >&2; fail "list CONFIG failed"; }
+[ "$(grep -c '^  Serialized id:' "$T/list-config.out")" = "$(wc -l < "$T/openvpn.ids")" ] \
+    || { cat "$T/list-config.out" >&2; fail "list CONFIG does not list every certificate"; }
+log "a provider that was named gets no hint to name one"
+"$OVPN_TOKEN" list --provider "$T/nonexistent.so" > "$T/list-bad.out" 2>&1 && fail "list with a missing provider succeeded"
+grep -q "nonexistent.so" "$T/list-bad.out" || { cat "$T/list-bad.out" >&2; fail "the missing provider is not named"; }
+if grep -q "name the PKCS#11 provider with --provider" "$T/list-bad.out"; then fail "hint to name a provider that was named"; fi
 pass

@@ -67,8 +67,8 @@ has noprov FAIL "PKCS#11 provider $T/missing-provider.so: no such file"
   printf '%s\n' "pkcs11-id 'SoftHSM\\x20project/SoftHSM\\x20v2/0000000000000000/Other/45'"; } >"$T/bad.conf"
 doctor_run bad "$T/bad.conf"
 [ "$DOCTOR_RC" = 11 ] || fail "bad config: exit $DOCTOR_RC, expected 11"
-has bad FAIL "config has management-client"
-has bad WARN "config has its own 'management' line"
+has bad FAIL "config: management-client cannot be used with ovpn-token start"
+has bad WARN "config: the config's own 'management' line is replaced by a private one"
 has bad FAIL "config's pkcs11-id names no certificate on the tokens present"
 has bad OK "token 'Test Token'"
 
@@ -78,7 +78,7 @@ has noline FAIL "config has no pkcs11-providers line"
 has noline OK "loads (from --provider)"
 
 doctor_run noconf "$T/does-not-exist.conf"
-has noconf FAIL "config $T/does-not-exist.conf: not found"
+has noconf FAIL "config: cannot read $T/does-not-exist.conf: No such file or directory"
 
 # ---- PC/SC, through OpenSC (the provider that needs it)
 OPENSC=

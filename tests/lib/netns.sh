@@ -69,11 +69,11 @@ netns_exec() { ip netns exec "$NETNS" "$@"; }
 netns_down() {
     [ -n "$NETNS" ] || return 0
     local p
-    for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill "$p" 2>/dev/null; done
+    for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill "$p" 2>/dev/null || true; done
     sleep 0.3
-    for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$p" 2>/dev/null; done
-    ip netns del "$NETNS" 2>/dev/null
-    ip link del "${NETNS_VETH}a" 2>/dev/null
+    for p in $(ip netns pids "$NETNS" 2>/dev/null); do kill -9 "$p" 2>/dev/null || true; done
+    ip netns del "$NETNS" 2>/dev/null || true
+    ip link del "${NETNS_VETH}a" 2>/dev/null || true  # (gone with the namespace, usually)
     NETNS=
     return 0
 }

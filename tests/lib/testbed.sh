@@ -27,6 +27,19 @@ if [ -z "$SPY_LIB" ]; then
     done
 fi
 
+# The openvpn under test, for client and server alike: $OPENVPN (tests/run-e2e.sh sets it per run),
+# default openvpn from PATH. tb_init puts it first on PATH as "openvpn", so `ovpn-token start`,
+# doctor and the tests' own openvpn commands all run this one. $OPENVPN_VERSION (e.g. 2.6.14) is
+# for tests that assert what a version does.
+OPENVPN=${OPENVPN:-$(command -v openvpn || echo /nonexistent/openvpn)}
+OPENVPN_VERSION=${OPENVPN_VERSION:-$("$OPENVPN" --version 2>/dev/null | sed -n '1s/^OpenVPN \([^ ]*\) .*/\1/p')}
+export OPENVPN OPENVPN_VERSION
+
+# openvpn_at_least X.Y[.Z]: the openvpn under test is that version or newer.
+openvpn_at_least() {
+    [ "$(printf '%s\n%s\n' "$1" "$OPENVPN_VERSION" | sort -V | head -n 1)" = "$1" ]
+}
+
 TB_NAME=$(basename "$0" .sh)
 T=
 TB_PIDS=()          # background processes this test started (servers, hand-run clients)
@@ -103,6 +116,12 @@ tb_init() {
     # Keep the token config of the host out of the way: every test has its own.
     export SOFTHSM2_CONF="$T/softhsm2.conf"
     : > "$SOFTHSM2_CONF"
+    [ -x "$OPENVPN" ] || fail "openvpn under test not found: $OPENVPN"
+    [ -n "$OPENVPN_VERSION" ] || fail "$OPENVPN --version shows no version"
+    mkdir -p "$T/bin"
+    ln -s "$OPENVPN" "$T/bin/openvpn"
+    export PATH="$T/bin:$PATH"
+    log "openvpn $OPENVPN_VERSION ($OPENVPN)"
 }
 
 # require_ovpn_token: the binary under test must be given as an absolute path in $OVPN_TOKEN.
@@ -271,7 +290,7 @@ ping 1
 ping-restart 10
 verb 3
 EOF
-    openvpn --config "$dir/server.conf" >"$dir/server.log" 2>&1 &
+    "$OPENVPN" --config "$dir/server.conf" >"$dir/server.log" 2>&1 &
     TB_PIDS+=("$!")
     # shellcheck disable=SC2034  # for tests that want to stop or inspect the server
     SERVER_PID=$!
@@ -474,7 +493,7 @@ pty_stop() {
 openvpn_pid_for() {
     local p
     for p in $(pgrep -f -- "$1" 2>/dev/null); do
-        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$(command -v openvpn)")" ] && { echo "$p"; return; }
+        [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = "$(readlink -f "$OPENVPN")" ] && { echo "$p"; return; }
     done
     return 0
 }
@@ -483,7 +502,7 @@ openvpn_pid_for() {
 # shell), or failing that any openvpn with $T/client.conf on its command line. Empty if none.
 pty_openvpn_pid() {
     local p ovpn pane
-    ovpn=$(readlink -f "$(command -v openvpn)")
+    ovpn=$(readlink -f "$OPENVPN")
     pane=$(pty_pid) || true
     if [ -n "$pane" ]; then
         for p in $(descendants "$pane"); do

@@ -308,7 +308,10 @@ static void test_list(void **state)
 	assert_int_equal(o.command, COMMAND_LIST);
 	assert_null(o.target);
 	assert_defaults_except_command(&o);
-	assert_int_equal(PARSE(&o, "list", "x"), -1);
+	/* list CONFIG: the config's provider. */
+	assert_int_equal(PARSE(&o, "list", "office.ovpn"), 0);
+	assert_string_equal(o.target, "office.ovpn");
+	assert_int_equal(PARSE(&o, "list", "x", "y"), -1);
 }
 
 static void test_doctor(void **state)

@@ -473,6 +473,20 @@ static void test_lines_that_fight_start(void **state)
 	assert_int_equal(facts.daemon_line, 0);
 }
 
+/* A cert or key of the config's own: openvpn must not be told to ask for a pkcs11-id. */
+static void test_own_cert_or_key(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\npkcs11-providers /x.so\n", &facts);
+	assert_false(facts.own_cert_or_key);
+	scan("providers pkcs11 default\ncert \"pkcs11:token=T;object=c\"\n", &facts);
+	assert_true(facts.own_cert_or_key);
+	scan("client\n<key>\n-----BEGIN PRIVATE KEY-----\n</key>\n", &facts);
+	assert_true(facts.own_cert_or_key);
+}
+
 /* The files doctor checks: as written, with their option and line; inline ones are not files. */
 static void test_files_named(void **state)
 {
@@ -556,6 +570,7 @@ int main(void)
 		cmocka_unit_test(test_real_file),
 		cmocka_unit_test(test_without_pkcs11),
 		cmocka_unit_test(test_read_by_path),
+		cmocka_unit_test(test_own_cert_or_key),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
 /* Finding things on POSIX systems: the openvpn program, configs by name, PKCS#11 providers. */
+#include <dlfcn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,23 @@ int plat_resolve_config(const char *name, char *out, size_t outsz)
 		}
 	snprintf(out, outsz, "%s", name);
 	return -1;
+}
+
+int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
+{
+	void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	const char *why;
+
+	if (lib == NULL) {
+		why = dlerror();
+		snprintf(err, errsz, "%s", why != NULL ? why : "cannot be loaded");
+		return -1;
+	}
+	if (dlsym(lib, "C_GetFunctionList") == NULL) {
+		snprintf(err, errsz, "%s is not a PKCS#11 module (no C_GetFunctionList)", path);
+		dlclose(lib);
+		return -1;
+	}
+	dlclose(lib);
+	return 0;
 }

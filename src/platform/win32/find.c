@@ -157,3 +157,30 @@ const char *plat_pcsc_service_hint(void)
 {
 	return "start the Smart Card service (services.msc, \"Smart Card\", or: sc start SCardSvr)";
 }
+
+int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
+{
+	wchar_t *w = win32_widen(path);
+	HMODULE lib;
+	char text[256];
+
+	if (w == NULL) {
+		snprintf(err, errsz, "bad characters in the module's path");
+		return -1;
+	}
+	/* Resolve dependencies but run no DllMain of the module's own before we know it. */
+	lib = LoadLibraryExW(w, NULL, 0);
+	free(w);
+	if (lib == NULL) {
+		win32_error_text(GetLastError(), text, sizeof text);
+		snprintf(err, errsz, "%s", text);
+		return -1;
+	}
+	if (GetProcAddress(lib, "C_GetFunctionList") == NULL) {
+		snprintf(err, errsz, "%s is not a PKCS#11 module (no C_GetFunctionList)", path);
+		FreeLibrary(lib);
+		return -1;
+	}
+	FreeLibrary(lib);
+	return 0;
+}

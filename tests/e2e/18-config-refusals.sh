@@ -1,5 +1,5 @@
 #!/bin/bash
-# 16-config-refusals: configs and options that cannot work are refused before openvpn starts, with a
+# 18-config-refusals: configs and options that cannot work are refused before openvpn starts, with a
 # message that names the cause and a defined exit code; `doctor` names the same lines.
 #   a) `daemon` (openvpn would fork away and wait for a hold release forever)      -> 2, line named
 #   b) /dev/zero, a FIFO, a directory, a 2 MiB file (bounded, never read forever)  -> 2, quickly
