@@ -352,7 +352,11 @@ static enum connect_outcome connect_when_ready(struct launch *l, struct mgmt_con
 			out_error("openvpn did not open its management interface: %s", err);
 			return TIMED_OUT;
 		}
-		plat_sleep_ms(50);
+		/* Until openvpn listens: try again in 50 ms, or stop at once on Ctrl-C. */
+		if (plat_wait_until(NULL, plat_now_ms() + 50) == PLAT_WAIT_INTERRUPT) {
+			plat_take_interrupt();
+			return INTERRUPTED;
+		}
 	}
 	/* The 0700 directory keeps others out; this catches what got in anyway. */
 	if (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, sizeof err) != 0) {
@@ -430,18 +434,11 @@ static bool worth_retrying(const struct run_result *r, bool ever_connected)
 /* Sleeps delay_s unless interrupted; false when the user asked to stop meanwhile. */
 static bool wait_before_restart(int delay_s)
 {
-	long long until = plat_now_ms() + 1000LL * delay_s;
-
-	for (;;) {
-		long long left = until - plat_now_ms();
-
-		if (left <= 0)
-			return true;
-		if (plat_wait(NULL, (int)left) == PLAT_WAIT_INTERRUPT) {
-			plat_take_interrupt();
-			return false;
-		}
+	if (plat_wait_until(NULL, plat_now_ms() + 1000LL * delay_s) == PLAT_WAIT_INTERRUPT) {
+		plat_take_interrupt();
+		return false;
 	}
+	return true;
 }
 
 static int run(const struct options *opts, const struct ovpn_config_facts *facts,

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 
 #include "mgmt/conn.h"
@@ -27,8 +28,12 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 	long got;
 
 	if (room == 0) {
-		/* The reader reports the over-long line itself; nothing to read into. */
-		return 1;
+		/*
+		 * A full buffer holds an over-long line: reading is impossible, and claiming bytes
+		 * would make a caller that waits for more (a token watch) spin on a readable socket.
+		 */
+		snprintf(err, errsz, "OpenVPN sent a line longer than %d bytes", MGMT_LINE_MAX);
+		return -1;
 	}
 	got = plat_sock_read(c->sock, space, room, err, errsz);
 	if (got > 0)

@@ -21,7 +21,10 @@ struct mgmt_conn {
 int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
                    size_t errsz);
 void mgmt_conn_close(struct mgmt_conn *c);
-/* One read into the line buffer: >0 bytes, 0 when the peer closed, -1 on error. */
+/*
+ * One read into the line buffer: >0 bytes, 0 when the peer closed, -1 on error, and -1 when
+ * the buffer is full (an over-long line: nothing can be read).
+ */
 long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz);
 /*
  * Sends "verb args..." quoted and records that a reply of this kind is due.  The line buffer

@@ -423,3 +423,16 @@ const char *mgmt_event_type_name(enum mgmt_event_type type)
 	}
 	return "?";
 }
+
+bool mgmt_token_label(const char *text, const char *prefix, char *label, size_t labelsz)
+{
+	static const char suffix[] = " token";
+	size_t n = strlen(text), p = strlen(prefix), t = sizeof suffix - 1;
+
+	if (n <= p + t || strncmp(text, prefix, p) != 0 || strcmp(text + n - t, suffix) != 0 ||
+	    n - p - t >= labelsz)
+		return false;
+	memcpy(label, text + p, n - p - t);
+	label[n - p - t] = '\0';
+	return true;
+}

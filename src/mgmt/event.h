@@ -3,6 +3,7 @@
 #define OVPN_TOKEN_EVENT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 enum mgmt_event_type {
@@ -74,5 +75,12 @@ void mgmt_parse_line(char *line, struct mgmt_event *ev);
 
 /* Short fixed name of a type, for debug output ("PASSWORD_NEED"). */
 const char *mgmt_event_type_name(enum mgmt_event_type type);
+
+/*
+ * pkcs11-helper names a token "<label> token" in its requests (">PASSWORD:Need '<label> token'
+ * password", NEED-OK "Please insert <label> token").  Takes the text after prefix up to that
+ * suffix into label; false when text is not of that form or the label does not fit.
+ */
+bool mgmt_token_label(const char *text, const char *prefix, char *label, size_t labelsz);
 
 #endif

@@ -26,8 +26,13 @@ int openvpn_probe(const char *program, struct openvpn_probe *out, char *err, siz
 		plat_remove_private_dir(dir, OUTPUT_FILE);
 		return -1;
 	}
-	while (!plat_child_exited(child, &status) && plat_now_ms() < deadline)
-		plat_sleep_ms(20);
+	/* A child has no descriptor to wait on: look again every 20 ms, but a Ctrl-C ends it at once. */
+	while (!plat_child_exited(child, &status) && plat_now_ms() < deadline) {
+		long long next = plat_now_ms() + 20;
+
+		if (plat_wait_until(NULL, next < deadline ? next : deadline) == PLAT_WAIT_INTERRUPT)
+			break;
+	}
 	plat_child_stop(child, 0);
 	plat_child_free(child);
 	n = plat_read_file(path, text, sizeof text, err, errsz);

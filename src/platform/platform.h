@@ -13,7 +13,7 @@
 
 /* No core dumps, no ptrace by other processes of the user: a PIN may be in memory. */
 void plat_harden_process(void);
-/* Ctrl-C, SIGTERM (and console close on Windows) set a flag and wake plat_wait(). */
+/* Ctrl-C, SIGTERM (and console close on Windows) set a flag and wake plat_wait_until(). */
 int plat_signals_install(void);
 /* True once an interrupt arrived since the last call; clears it. */
 bool plat_take_interrupt(void);
@@ -53,8 +53,12 @@ enum plat_wait_result {
 	PLAT_WAIT_INTERRUPT = 3,
 	PLAT_WAIT_ERROR = 4,
 };
-/* Waits for bytes on s (NULL: no socket), an interrupt, or timeout_ms (-1: forever). */
-enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms);
+/*
+ * The one wait every loop uses: for bytes on s (NULL: no socket), an interrupt (Ctrl-C,
+ * SIGTERM: returned at once, before and after sleeping), or deadline_ms, a time on the
+ * plat_now_ms() clock (-1: no deadline).  A deadline already past returns TIMEOUT at once.
+ */
+enum plat_wait_result plat_wait_until(struct plat_sock *s, long long deadline_ms);
 
 /* ---- the user's terminal ------------------------------------------------------------------ */
 
@@ -176,7 +180,6 @@ void plat_child_free(struct plat_child *c);
 /* How a child ended, from its status: "exited with status 1", "was killed by SIGKILL". */
 void plat_describe_exit(int status, char *out, size_t outsz);
 long plat_child_pid(const struct plat_child *c);
-void plat_sleep_ms(int ms);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);
 

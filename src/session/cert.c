@@ -4,16 +4,44 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "platform/platform.h"
 #include "session/internal.h"
 #include "ui/output.h"
-#include "ui/prompt.h"
 
-void session_free_certs(struct session *s)
+void session_certs_free(struct cert_list *l)
 {
-	for (size_t i = 0; i < s->ncerts; i++)
-		free(s->certs[i].id);
-	s->ncerts = 0;
+	for (size_t i = 0; i < l->count; i++)
+		free(l->items[i].id);
+	l->count = 0;
+}
+
+static void add_from_token(void *arg, const char *id, const unsigned char *der, size_t der_len)
+{
+	struct cert_list *l = arg;
+	struct cert_entry *c;
+
+	if (l->count >= SESSION_MAX_CERTS)
+		return;
+	c = &l->items[l->count];
+	c->id = strdup(id);
+	if (c->id == NULL)
+		return;
+	c->described = cert_info_from_der(der, der_len, &c->info) == 0;
+	l->count++;
+}
+
+int session_certs_from_token(struct session *s)
+{
+	struct cert_list *l = &s->link.certs;
+
+	session_certs_free(l);
+	if (s->io->each_cert(s->io->ctx, add_from_token, l) < 0)
+		return -1;
+	return (int)l->count;
+}
+
+bool session_certs_listing(struct session *s)
+{
+	return s->link.certs.listing;
 }
 
 static void describe(const struct cert_entry *c, char *buf, size_t bufsz)
@@ -26,16 +54,18 @@ static void describe(const struct cert_entry *c, char *buf, size_t bufsz)
 
 static void ask_count(struct session *s)
 {
-	session_free_certs(s);
-	s->certs_expected = s->certs_received = 0;
-	s->listing = true;
+	struct cert_list *l = &s->link.certs;
+
+	session_certs_free(l);
+	l->expected = l->received = 0;
+	l->listing = true;
 	session_send(s, REPLY_PKCS11ID_COUNT, TAG_ID_COUNT, "pkcs11-id-count", NULL);
 }
 
 void session_on_id_request(struct session *s)
 {
 	/* OpenVPN repeats pending requests (e.g. after the greeting): one listing at a time. */
-	if (!s->listing)
+	if (!s->link.certs.listing)
 		ask_count(s);
 }
 
@@ -53,7 +83,7 @@ static void wait_for_certificate(struct session *s)
 		choose(s);
 		break;
 	case WAIT_INTERRUPTED:
-		session_on_interrupt(s);
+		session_end_stop(s);
 		break;
 	case WAIT_CLOSED:
 		break;
@@ -67,20 +97,20 @@ static void no_certificate(struct session *s)
 	char answer[64];
 	enum plat_read_result r;
 
-	if (!plat_interactive() || s->opts->batch) {
+	if (!s->io->interactive(s->io->ctx) || s->opts->batch) {
 		if (watching) {
 			wait_for_certificate(s);
 			return;
 		}
 		out_error("OpenVPN finds no certificate on any token");
-		session_finish(s, EXIT_NO_CERTIFICATE);
+		session_end_error(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
 	session_watch_for_certs(s, &watch);
-	r = prompt_text_watched(s->conn->sock, watching ? &watch : NULL, answer, sizeof answer,
-	                        "No certificate found. Insert the token%s (Enter: look again, "
-	                        "Ctrl-C: quit): ",
-	                        watching ? "; ovpn-token watches for it" : "");
+	r = session_ask_text(s, watching ? &watch : NULL, answer, sizeof answer,
+	                     "No certificate found. Insert the token%s (Enter: look again, "
+	                     "Ctrl-C: quit): ",
+	                     watching ? "; ovpn-token watches for it" : "");
 	if (r == PLAT_READ_SETTLED)
 		choose(s);
 	else if (r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG)
@@ -91,11 +121,12 @@ static void no_certificate(struct session *s)
 
 static void answer_with(struct session *s, size_t index)
 {
-	const char *args[] = {"pkcs11-id-request", s->certs[index].id, NULL};
+	const char *id = s->link.certs.items[index].id;
+	const char *args[] = {"pkcs11-id-request", id, NULL};
 
-	if (s->chosen_id == NULL || strcmp(s->chosen_id, s->certs[index].id) != 0) {
-		free(s->chosen_id);
-		s->chosen_id = strdup(s->certs[index].id);
+	if (s->kept.chosen_id == NULL || strcmp(s->kept.chosen_id, id) != 0) {
+		free(s->kept.chosen_id);
+		s->kept.chosen_id = strdup(id);
 	}
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "needstr", args);
 }
@@ -104,8 +135,8 @@ static bool choose_remembered(struct session *s)
 {
 	if (s->opts->no_cache)
 		return false;
-	for (size_t i = 0; s->chosen_id != NULL && i < s->ncerts; i++)
-		if (strcmp(s->certs[i].id, s->chosen_id) == 0) {
+	for (size_t i = 0; s->kept.chosen_id != NULL && i < s->link.certs.count; i++)
+		if (strcmp(s->link.certs.items[i].id, s->kept.chosen_id) == 0) {
 			answer_with(s, i);
 			return true;
 		}
@@ -118,11 +149,11 @@ static void choose_by_pattern(struct session *s)
 	size_t found = 0, first = 0;
 	char text[600];
 
-	for (size_t i = 0; i < s->ncerts; i++)
-		if (cert_info_matches(&s->certs[i].info, s->certs[i].id, pattern) && found++ == 0)
+	for (size_t i = 0; i < s->link.certs.count; i++)
+		if (cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id, pattern) && found++ == 0)
 			first = i;
 	if (found == 1) {
-		describe(&s->certs[first], text, sizeof text);
+		describe(&s->link.certs.items[first], text, sizeof text);
 		out_status("Using certificate %s", text);
 		answer_with(s, first);
 		return;
@@ -131,14 +162,14 @@ static void choose_by_pattern(struct session *s)
 		out_error("no certificate matches '%s'", pattern);
 	else
 		out_error("'%s' matches %zu certificates", pattern, found);
-	for (size_t i = 0; i < s->ncerts; i++) {
-		describe(&s->certs[i], text, sizeof text);
-		if (found == 0 || cert_info_matches(&s->certs[i].info, s->certs[i].id, pattern)) {
+	for (size_t i = 0; i < s->link.certs.count; i++) {
+		describe(&s->link.certs.items[i], text, sizeof text);
+		if (found == 0 || cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id, pattern)) {
 			out_menu("  %s", text);
-			out_menu("      %s", s->certs[i].id);
+			out_menu("      %s", s->link.certs.items[i].id);
 		}
 	}
-	session_finish(s, EXIT_NO_CERTIFICATE);
+	session_end_error(s, EXIT_NO_CERTIFICATE);
 }
 
 static void choose_from_menu(struct session *s)
@@ -147,18 +178,18 @@ static void choose_from_menu(struct session *s)
 	int choice;
 	enum plat_read_result r;
 
-	if (!plat_interactive() || s->opts->batch) {
-		out_error("the token holds %zu certificates: choose one with --cert", s->ncerts);
-		session_finish(s, EXIT_NO_CERTIFICATE);
+	if (!s->io->interactive(s->io->ctx) || s->opts->batch) {
+		out_error("the token holds %zu certificates: choose one with --cert", s->link.certs.count);
+		session_end_error(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
 	out_menu("Certificates on the token:");
-	for (size_t i = 0; i < s->ncerts; i++) {
-		describe(&s->certs[i], text, sizeof text);
+	for (size_t i = 0; i < s->link.certs.count; i++) {
+		describe(&s->link.certs.items[i], text, sizeof text);
 		out_menu("  %zu) %s", i + 1, text);
 	}
-	r = prompt_number(s->conn->sock, (int)s->ncerts, &choice, "Choose a certificate [1-%zu]: ",
-	                  s->ncerts);
+	snprintf(text, sizeof text, "Choose a certificate [1-%zu]: ", s->link.certs.count);
+	r = s->io->ask_number(s->io->ctx, (int)s->link.certs.count, &choice, text);
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the choice");
 		return;
@@ -170,15 +201,15 @@ static void choose(struct session *s)
 {
 	char text[600];
 
-	s->listing = false;
-	if (s->ncerts == 0) {
+	s->link.certs.listing = false;
+	if (s->link.certs.count == 0) {
 		no_certificate(s);
 	} else if (choose_remembered(s)) {
 		out_verbose("Using the certificate chosen before");
 	} else if (s->opts->cert_pattern != NULL) {
 		choose_by_pattern(s);
-	} else if (s->ncerts == 1) {
-		describe(&s->certs[0], text, sizeof text);
+	} else if (s->link.certs.count == 1) {
+		describe(&s->link.certs.items[0], text, sizeof text);
 		out_status("Using the only certificate: %s", text);
 		answer_with(s, 0);
 	} else {
@@ -193,7 +224,7 @@ static void on_count(struct session *s, long count)
 		          SESSION_MAX_CERTS);
 		count = SESSION_MAX_CERTS;
 	}
-	s->certs_expected = count;
+	s->link.certs.expected = count;
 	if (count == 0) {
 		choose(s);
 		return;
@@ -210,18 +241,19 @@ static void on_count(struct session *s, long count)
 
 static void on_entry(struct session *s, const struct mgmt_event *ev)
 {
+	struct cert_list *l = &s->link.certs;
 	struct cert_entry *c;
 
-	s->certs_received++;
-	if (ev->u.pkcs11id_entry.id[0] != '\0' && s->ncerts < SESSION_MAX_CERTS) {
-		c = &s->certs[s->ncerts];
+	l->received++;
+	if (ev->u.pkcs11id_entry.id[0] != '\0' && s->link.certs.count < SESSION_MAX_CERTS) {
+		c = &s->link.certs.items[s->link.certs.count];
 		c->id = strdup(ev->u.pkcs11id_entry.id);
 		if (c->id != NULL) {
 			c->described = cert_info_from_base64(ev->u.pkcs11id_entry.blob, &c->info) == 0;
-			s->ncerts++;
+			s->link.certs.count++;
 		}
 	}
-	if (s->certs_received == s->certs_expected)
+	if (l->received == l->expected)
 		choose(s);
 }
 
@@ -229,8 +261,8 @@ void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag
 {
 	if (ev->type == MGMT_EV_ERROR) {
 		out_error("OpenVPN cannot list certificates: %s", ev->u.text.text);
-		s->listing = false;
-		session_finish(s, EXIT_NO_CERTIFICATE);
+		s->link.certs.listing = false;
+		session_end_error(s, EXIT_NO_CERTIFICATE);
 		return;
 	}
 	if (tag == TAG_ID_COUNT)

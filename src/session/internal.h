@@ -1,18 +1,21 @@
-/* What the session's files share: the state and the few calls between them. */
+/* What the session's files share: the state, split by lifetime, and the calls between them. */
 #ifndef OVPN_TOKEN_SESSION_INTERNAL_H
 #define OVPN_TOKEN_SESSION_INTERNAL_H
 
 #include <stdbool.h>
 
-#include "mgmt/conn.h"
+#include "mgmt/command.h"
 #include "mgmt/event.h"
 #include "cli/options.h"
 #include "cert/cert_info.h"
 #include "platform/platform.h"
 #include "secret/secret.h"
 #include "secret/source.h"
+#include "session/io.h"
+#include "session/pin_cache.h"
+#include "ui/output.h"
 
-/* What a reply is for: how session_on_reply() continues. */
+/* What a reply is for: how the dispatch continues. */
 enum command_tag {
 	TAG_PLAIN,          /* only an ERROR is worth telling */
 	TAG_MGMT_PASSWORD,
@@ -28,34 +31,32 @@ enum command_tag {
 struct cert_entry {
 	char *id;
 	struct cert_info info;
-	bool described; /* the BLOB decoded */
+	bool described; /* the certificate decoded */
 };
 
-struct session {
-	const struct options *opts;
-	bool owns_openvpn;
-	struct secret scratch;          /* a secret on its way from a prompt or source to OpenVPN */
+/* The certificates of one listing (session/cert.c owns it). */
+struct cert_list {
+	bool listing;                   /* pkcs11-id-count/get under way */
+	long expected, received;
+	struct cert_entry items[SESSION_MAX_CERTS];
+	size_t count;
+};
 
-	/* What outlives one connection. */
+/* What survives a restart of openvpn. */
+struct session_kept {
 	char *chosen_id;                /* OpenVPN asks for the certificate after every restart */
-	struct secret pin;              /* the PIN we sent last, kept unless --no-cache */
-	char pin_type[SECRET_MAX + 1];  /* the PASSWORD type it answered */
-	bool pin_cached, pin_verified;  /* verified: the tunnel came up after we sent it */
-	bool pin_from_source;           /* it came from pin_source, not from a person */
+	struct pin_cache pin;
 	struct secret_source pin_source, mgmt_password_source;
 	struct secret mgmt_password;    /* chosen by start, when set */
 	char provider[512];             /* the PKCS#11 module to read token state with, or "" */
+};
 
-	/* One connection. */
-	struct mgmt_conn *conn;
+/* One management connection: starts afresh (one assignment) for every run. */
+struct session_link {
 	int mgmt_password_tries;        /* since the last success */
 	bool mgmt_password_typed;       /* the last one came from a person, who may retype it */
 	bool mgmt_password_used;        /* the interface asked for one at all */
-	bool listing;                   /* pkcs11-id-count/get under way */
-	long certs_expected, certs_received;
-	struct cert_entry certs[SESSION_MAX_CERTS];
-	size_t ncerts;
-	bool pin_answered;              /* and no restart since: a new request means "rejected" */
+	struct cert_list certs;
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
 	char last_reconnect[64];        /* the reason last shown, so a storm shows once */
@@ -67,21 +68,49 @@ struct session {
 	char last_fatal[512];
 };
 
-/* Ctrl-C or SIGTERM outside a prompt: stop openvpn if it is ours (exit 0), else detach. */
-void session_on_interrupt(struct session *s);
-/* Ends the session with code: stops openvpn if it is ours, else just leaves. */
-void session_finish(struct session *s, int code);
-/* Sends a command and reports a refusal to build it. false on failure (session finished). */
+struct session {
+	const struct options *opts;
+	bool owns_openvpn;
+	const struct session_io *io;    /* of the current run */
+	struct secret scratch;          /* a secret on its way from a prompt or source to OpenVPN */
+	struct session_kept kept;
+	struct session_link link;
+};
+
+/* ---- ending (session.c): the only ways a run ends ---- */
+/* The user asked to stop (Ctrl-C, SIGTERM): stop openvpn if it is ours, else detach. */
+void session_end_stop(struct session *s);
+/* Leave openvpn running and end the run. */
+void session_end_detach(struct session *s);
+/* A failure worth code: stops openvpn if it is ours (and waits for it), else leaves. */
+void session_end_error(struct session *s, int code);
+/* The connection cannot be used any more: the run ends now with code. */
+void session_end_lost(struct session *s, int code);
+/* Whether handlers should stop answering: ended or stopping. */
+bool session_ending(const struct session *s);
+
+/* ---- shared helpers (session.c) ---- */
+/* Sends a command and reports a refusal to build it.  false on failure (the run ends). */
 bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
                   const char *const *args);
-/* false (and the session ends with EXIT_NEEDS_INPUT) when --batch forbids asking for what. */
+/* false (and the run ends with EXIT_NEEDS_INPUT) when --batch forbids asking for what. */
 bool session_may_ask(struct session *s, const char *what);
 /* A prompt came back without an answer: decide what that means. */
 void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what);
+/*
+ * A question, formatted here (the io gets the finished text): into secret without echo when
+ * secret is given, else a visible answer into buf while watch (may be NULL) looks elsewhere.
+ */
+enum plat_read_result session_ask(struct session *s, const struct plat_prompt_watch *watch,
+                                  struct secret *secret, char *buf, size_t bufsz,
+                                  const char *fmt, ...) PRINTF_LIKE(6, 7);
+#define session_ask_text(s, watch, buf, bufsz, ...) \
+	session_ask(s, watch, NULL, buf, bufsz, __VA_ARGS__)
+#define session_ask_secret(s, secret, ...) session_ask(s, NULL, secret, NULL, 0, __VA_ARGS__)
 
-/* Looking at the tokens ourselves (session/token.c); only when a provider is known and loadable. */
+/* ---- the token watch (token.c) ---- */
 bool session_can_see_tokens(const struct session *s);
-/* A prompt watch that ends the prompt once the provider lists certificates (now in s->certs). */
+/* A prompt watch that ends the prompt once the provider lists certificates (given to cert.c). */
 void session_watch_for_certs(struct session *s, struct plat_prompt_watch *watch);
 enum wait_outcome { WAIT_SETTLED, WAIT_INTERRUPTED, WAIT_CLOSED };
 /* No prompt: waits until watch settles, still noticing Ctrl-C and a closed connection. */
@@ -90,26 +119,28 @@ enum wait_outcome session_wait_quietly(struct session *s, const struct plat_prom
 enum plat_read_result session_ask_insertion(struct session *s, const char *msg, char *answer,
                                             size_t answersz);
 
+/* ---- the certificate choice (cert.c) ---- */
 void session_on_id_request(struct session *s);
 void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag);
-void session_free_certs(struct session *s);
+/* Whether a listing is under way (a malformed >PKCS11ID- line then leaves us waiting). */
+bool session_certs_listing(struct session *s);
+/* Replaces the list with what the provider sees; the number of certificates, or -1. */
+int session_certs_from_token(struct session *s);
+void session_certs_free(struct cert_list *l);
 
+/* ---- PASSWORD requests (password.c) ---- */
 void session_on_password_need(struct session *s, const struct mgmt_event *ev);
 void session_on_mgmt_password_prompt(struct session *s);
-/*
- * pkcs11-helper names a token "<label> token" in its requests ("Please insert <label> token").
- * Takes text after prefix up to that suffix into label; false when text is not of that form.
- */
-bool session_token_label(const char *text, const char *prefix, char *label, size_t labelsz);
-void session_note_restart(struct session *s);
+void session_on_mgmt_password_accepted(struct session *s);
 void session_on_pin_refused(struct session *s);
 
+/* ---- states and the status file (state.c) ---- */
 void session_on_state(struct session *s, const struct mgmt_event *ev);
-/* Lockout protection: false (session finishing) when no PIN may go to this token now. */
-bool session_token_allows_pin(struct session *s, const char *label);
-/* The tunnel came up (or is about to): a PIN sent since then is known to be right. */
-void session_note_login_confirmed(struct session *s);
 void session_write_status(struct session *s, const char *state, long long when,
                           const char *tun_ip, const char *remote);
+
+/* ---- lockout (lockout.c) ---- */
+/* false (the run ending) when no PIN may go to this token now. */
+bool session_token_allows_pin(struct session *s, const char *label);
 
 #endif

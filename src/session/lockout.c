@@ -7,62 +7,49 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "pkcs11/provider.h"
 #include "session/internal.h"
 #include "ui/output.h"
-#include "ui/prompt.h"
-
-/*
- * A fresh look each time: some modules (SoftHSM2) read their state once at load, and the
- * flags change with every wrong PIN.
- */
-static enum p11_pin_state read_pin_state(const struct session *s, const char *label)
-{
-	enum p11_pin_state state;
-	char err[300] = "";
-
-	if (s->provider[0] == '\0' || !p11_available())
-		return P11_PIN_UNKNOWN;
-	state = p11_look_pin_state(s->provider, label, err, sizeof err);
-	if (err[0] != '\0')
-		out_verbose("cannot look at the token's PIN state: %s", err);
-	return state;
-}
 
 static bool confirm_final_try(struct session *s, const char *label)
 {
 	char answer[16];
 	enum plat_read_result r;
 
-	r = prompt_text(s->conn->sock, answer, sizeof answer,
-	                "Final try: one more wrong PIN locks token '%s'. Continue? [y/N] ", label);
+	r = session_ask_text(s, NULL, answer, sizeof answer,
+	                     "Final try: one more wrong PIN locks token '%s'. Continue? [y/N] ",
+	                     label);
 	if (r == PLAT_READ_OK && (strcmp(answer, "y") == 0 || strcmp(answer, "yes") == 0))
 		return true;
 	if (r == PLAT_READ_PEER_GONE)
 		return false;
 	out_status("Cancelled: no PIN sent.");
-	session_finish(s, EXIT_CANCELLED);
+	session_end_error(s, EXIT_CANCELLED);
 	return false;
 }
 
 bool session_token_allows_pin(struct session *s, const char *label)
 {
-	switch (read_pin_state(s, label)) {
+	/* A fresh look each time: the flags change with every wrong PIN. */
+	enum p11_pin_state state = session_can_see_tokens(s)
+	                               ? s->io->pin_state(s->io->ctx, label)
+	                               : P11_PIN_UNKNOWN;
+
+	switch (state) {
 	case P11_PIN_LOCKED:
 		out_error("token '%s' is locked: it accepts no PIN until it is unblocked (with its "
 		          "PUK or security officer PIN); nothing was sent",
 		          label);
-		session_finish(s, EXIT_TOKEN_LOCKED);
+		session_end_error(s, EXIT_TOKEN_LOCKED);
 		return false;
 	case P11_PIN_FINAL_TRY:
 		if (s->opts->batch) {
 			out_error("token '%s' is on its final PIN try; not risking it in --batch", label);
-			session_finish(s, EXIT_TOKEN_LOCKED);
+			session_end_error(s, EXIT_TOKEN_LOCKED);
 			return false;
 		}
-		if (!plat_interactive()) {
+		if (!s->io->interactive(s->io->ctx)) {
 			out_error("token '%s' is on its final PIN try and nobody can confirm", label);
-			session_finish(s, EXIT_TOKEN_LOCKED);
+			session_end_error(s, EXIT_TOKEN_LOCKED);
 			return false;
 		}
 		return confirm_final_try(s, label);

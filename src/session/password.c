@@ -11,44 +11,11 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "platform/platform.h"
 #include "session/internal.h"
 #include "ui/output.h"
-#include "ui/prompt.h"
 
 /* OpenVPN closes the management connection after three wrong passwords. */
 #define MGMT_PASSWORD_TRIES 3
-
-bool session_token_label(const char *text, const char *prefix, char *label, size_t labelsz)
-{
-	static const char suffix[] = " token";
-	size_t n = strlen(text), p = strlen(prefix), t = sizeof suffix - 1;
-
-	if (n <= p + t || strncmp(text, prefix, p) != 0 || strcmp(text + n - t, suffix) != 0 ||
-	    n - p - t >= labelsz)
-		return false;
-	memcpy(label, text + p, n - p - t);
-	label[n - p - t] = '\0';
-	return true;
-}
-
-void session_note_restart(struct session *s)
-{
-	s->pin_answered = false;
-}
-
-void session_note_login_confirmed(struct session *s)
-{
-	if (s->pin_cached)
-		s->pin_verified = true;
-	s->pin_answered = false;
-}
-
-static void drop_cached_pin(struct session *s)
-{
-	secret_clear(&s->pin);
-	s->pin_cached = s->pin_verified = false;
-}
 
 static bool send_secret(struct session *s, const char *type, const struct secret *value, int tag)
 {
@@ -63,43 +30,22 @@ static bool send_secret(struct session *s, const char *type, const struct secret
  */
 static void send_pin(struct session *s, const char *type, bool from_source, bool from_cache)
 {
-	bool sent = send_secret(s, type, &s->scratch, TAG_PIN);
-
-	if (sent) {
-		snprintf(s->pin_type, sizeof s->pin_type, "%s", type);
-		s->pin_answered = true;
-		s->pin_from_source = from_source;
-		if (!s->opts->no_cache && !from_cache) {
-			secret_copy(&s->pin, &s->scratch);
-			s->pin_cached = true;
-			s->pin_verified = false;
-		}
-	}
+	if (send_secret(s, type, &s->scratch, TAG_PIN))
+		pin_cache_note_sent(&s->kept.pin, type, &s->scratch, from_source,
+		                    !s->opts->no_cache && !from_cache);
 	secret_clear(&s->scratch);
 }
 
 static void on_rejected(struct session *s, const char *label)
 {
 	out_error("The PIN was rejected by token '%s'.", label);
-	drop_cached_pin(s);
-	if (s->pin_from_source)
-		s->pin_source.disabled = true;
+	if (s->kept.pin.from_source)
+		s->kept.pin_source.disabled = true;
+	pin_cache_drop(&s->kept.pin);
 	if (s->opts->batch) {
 		out_error("not trying another PIN (--batch)");
-		session_finish(s, EXIT_PIN_REJECTED);
+		session_end_error(s, EXIT_PIN_REJECTED);
 	}
-}
-
-/* The cached PIN, when it may be sent without asking. */
-static bool may_reuse_cache(const struct session *s, const char *type)
-{
-	if (!s->pin_cached || strcmp(s->pin_type, type) != 0)
-		return false;
-	/*
-	 * An unconfirmed PIN followed by a restart (not a repeat) may be one the token gave up on:
-	 * a person is asked rather than risking a try; a script made only this one attempt.
-	 */
-	return s->pin_verified || s->opts->batch;
 }
 
 /* A type we could not quote back (a line break in it) cannot be answered: ask for nothing. */
@@ -114,35 +60,35 @@ static bool answerable(struct session *s, const char *type)
 		return true;
 	out_error("OpenVPN asks for a password of a type that cannot be answered (%s)",
 	          mgmt_command_status_text(st));
-	session_finish(s, EXIT_MGMT_FAILED);
+	session_end_error(s, EXIT_MGMT_FAILED);
 	return false;
 }
 
 static void on_pin_request(struct session *s, const char *type, const char *label)
 {
 	enum plat_read_result r;
-	bool rejected = s->pin_answered && strcmp(s->pin_type, type) == 0;
+	bool rejected = pin_cache_was_answered(&s->kept.pin, type);
 	int got;
 
 	if (!answerable(s, type))
 		return;
 	if (rejected) {
 		on_rejected(s, label);
-		if (s->finished || s->stop_requested)
+		if (session_ending(s))
 			return;
 	}
-	s->pin_answered = false;
+	pin_cache_forget_answer(&s->kept.pin);
 	if (!session_token_allows_pin(s, label))
 		return;
-	if (may_reuse_cache(s, type)) {
-		secret_copy(&s->scratch, &s->pin);
+	if (pin_cache_may_resend(&s->kept.pin, type, s->opts->batch)) {
+		pin_cache_copy(&s->kept.pin, &s->scratch);
 		out_verbose("Sending the remembered PIN for token '%s'", label);
-		send_pin(s, type, s->pin_from_source, true);
+		send_pin(s, type, s->kept.pin.from_source, true);
 		return;
 	}
-	got = secret_source_read(&s->pin_source, &s->scratch);
+	got = secret_source_read(&s->kept.pin_source, &s->scratch);
 	if (got < 0) {
-		session_finish(s, EXIT_USAGE);
+		session_end_error(s, EXIT_USAGE);
 		return;
 	}
 	if (got > 0) {
@@ -152,10 +98,10 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	}
 	if (!session_may_ask(s, "the token PIN"))
 		return;
-	r = prompt_secret(s->conn->sock, &s->scratch, "PIN for token '%s': ", label);
+	r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
 	if (rejected && r == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
-		session_finish(s, EXIT_PIN_REJECTED);
+		session_end_error(s, EXIT_PIN_REJECTED);
 		return;
 	}
 	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
@@ -169,7 +115,7 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 void session_on_pin_refused(struct session *s)
 {
 	/* OpenVPN did not take the command; the next request is not about a wrong PIN. */
-	s->pin_answered = false;
+	pin_cache_forget_answer(&s->kept.pin);
 }
 
 static void on_user_password(struct session *s, const struct mgmt_event *ev)
@@ -184,7 +130,7 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 	                                                          : "a password"))
 		return;
 	if (ev->u.password_need.need_username) {
-		r = prompt_text(s->conn->sock, user, sizeof user, "Username (%s): ", type);
+		r = session_ask_text(s, NULL, user, sizeof user, "Username (%s): ", type);
 		if (r != PLAT_READ_OK) {
 			session_prompt_failed(s, r, "the username");
 			return;
@@ -192,7 +138,7 @@ static void on_user_password(struct session *s, const struct mgmt_event *ev)
 		if (!session_send(s, REPLY_STATUS, TAG_PLAIN, "username", args))
 			return;
 	}
-	r = prompt_secret(s->conn->sock, &s->scratch, "Password (%s): ", type);
+	r = session_ask_secret(s, &s->scratch, "Password (%s): ", type);
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the password");
 		return;
@@ -205,7 +151,7 @@ void session_on_password_need(struct session *s, const struct mgmt_event *ev)
 {
 	char label[SECRET_MAX + 1];
 
-	if (session_token_label(ev->u.password_need.type, "", label, sizeof label))
+	if (mgmt_token_label(ev->u.password_need.type, "", label, sizeof label))
 		on_pin_request(s, ev->u.password_need.type, label);
 	else
 		on_user_password(s, ev);
@@ -217,48 +163,52 @@ static int load_mgmt_password(struct session *s)
 	enum plat_read_result r;
 	int got;
 
-	s->mgmt_password_typed = false;
-	if (!secret_empty(&s->mgmt_password)) {
-		secret_copy(&s->scratch, &s->mgmt_password);
+	s->link.mgmt_password_typed = false;
+	if (!secret_empty(&s->kept.mgmt_password)) {
+		secret_copy(&s->scratch, &s->kept.mgmt_password);
 		return 0;
 	}
-	got = secret_source_read(&s->mgmt_password_source, &s->scratch);
+	got = secret_source_read(&s->kept.mgmt_password_source, &s->scratch);
 	if (got != 0) {
 		if (got < 0)
-			session_finish(s, EXIT_USAGE);
+			session_end_error(s, EXIT_USAGE);
 		return got > 0 ? 0 : -1;
 	}
 	if (!session_may_ask(s, "the management password"))
 		return -1;
-	r = prompt_secret(s->conn->sock, &s->scratch, "Management password: ");
+	r = session_ask_secret(s, &s->scratch, "Management password: ");
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the management password");
 		return -1;
 	}
-	s->mgmt_password_typed = true;
+	s->link.mgmt_password_typed = true;
 	return 0;
 }
 
-
 void session_on_mgmt_password_prompt(struct session *s)
 {
-	if (s->mgmt_password_tries > 0) {
+	struct session_link *l = &s->link;
+
+	if (l->mgmt_password_tries > 0) {
 		out_error("The management password was rejected.");
 		/* A file will not get any better; a person may have mistyped. */
-		if (!s->mgmt_password_typed || s->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
-			s->result = EXIT_MGMT_PASSWORD;
-			s->finished = true;
+		if (!l->mgmt_password_typed || l->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
+			session_end_lost(s, EXIT_MGMT_PASSWORD);
 			return;
 		}
 	}
-	s->mgmt_password_tries++;
-	s->mgmt_password_used = true;
+	l->mgmt_password_tries++;
+	l->mgmt_password_used = true;
 	if (load_mgmt_password(s) != 0)
 		return;
-	if (mgmt_conn_send_password_line(s->conn, s->scratch.data, TAG_MGMT_PASSWORD) != 0) {
+	if (s->io->send_password_line(s->io->ctx, s->scratch.data, TAG_MGMT_PASSWORD) != 0) {
 		out_error("cannot send the management password (it must be one line)");
-		s->result = EXIT_MGMT_PASSWORD;
-		s->finished = true;
+		session_end_lost(s, EXIT_MGMT_PASSWORD);
 	}
 	secret_clear(&s->scratch);
+}
+
+void session_on_mgmt_password_accepted(struct session *s)
+{
+	s->link.mgmt_password_tries = 0;
 }

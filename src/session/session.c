@@ -1,14 +1,16 @@
-/* The session's event loop and dispatch; the answers themselves live in session_*.c. */
+/*
+ * The session's event loop and the one dispatch of OpenVPN's events; the answers live in the
+ * files of their concern (cert.c, password.c, token.c, lockout.c, state.c).
+ */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "platform/platform.h"
 #include "session/session.h"
 #include "session/internal.h"
 #include "ui/output.h"
-#include "ui/prompt.h"
 
 /* How long openvpn gets to end after "signal SIGTERM" before we stop waiting for it. */
 #define STOP_GRACE_MS 10000
@@ -17,43 +19,75 @@
 /* Shorter pauses are routine and not worth a line. */
 #define HOLD_WAIT_SHOWN_S 5
 
+/* ---- ending ------------------------------------------------------------------------------ */
+
 static void request_stop(struct session *s)
 {
 	const char *args[] = {"SIGTERM", NULL};
 
-	if (s->stop_requested)
+	if (s->link.stop_requested)
 		return;
-	s->stop_requested = true;
-	s->stop_deadline = plat_now_ms() + STOP_GRACE_MS;
+	s->link.stop_requested = true;
+	s->link.stop_deadline = s->io->now(s->io->ctx) + STOP_GRACE_MS;
 	out_status("Stopping OpenVPN...");
-	if (mgmt_conn_send(s->conn, REPLY_STATUS, TAG_SIGNAL, "signal", args) != MGMT_CMD_OK)
-		s->finished = true;
+	if (s->io->send(s->io->ctx, REPLY_STATUS, TAG_SIGNAL, "signal", args) != MGMT_CMD_OK)
+		s->link.finished = true;
 }
 
-void session_finish(struct session *s, int code)
+void session_end_error(struct session *s, int code)
 {
-	s->result = code;
-	if (s->owns_openvpn && !s->finished)
+	s->link.result = code;
+	if (s->owns_openvpn && !s->link.finished)
 		request_stop(s);
 	else
-		s->finished = true;
+		s->link.finished = true;
 }
+
+void session_end_lost(struct session *s, int code)
+{
+	s->link.result = code;
+	s->link.finished = true;
+}
+
+void session_end_detach(struct session *s)
+{
+	out_status("Detached; OpenVPN keeps running.");
+	s->link.finished = true;
+}
+
+void session_end_stop(struct session *s)
+{
+	s->link.user_stop = true;
+	if (!s->owns_openvpn)
+		session_end_detach(s);
+	else if (s->link.stop_requested)
+		/* A second Ctrl-C: do not wait any longer; the caller ends the process. */
+		s->link.finished = true;
+	else
+		request_stop(s);
+}
+
+bool session_ending(const struct session *s)
+{
+	return s->link.finished || s->link.stop_requested;
+}
+
+/* ---- helpers for the handlers ------------------------------------------------------------- */
 
 bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
                   const char *const *args)
 {
-	int rc = mgmt_conn_send(s->conn, kind, tag, verb, args);
+	int rc = s->io->send(s->io->ctx, kind, tag, verb, args);
 
 	if (rc == MGMT_CMD_OK)
 		return true;
 	if (rc < 0) {
 		out_error("cannot write to the management interface");
-		s->result = EXIT_MGMT_FAILED;
-		s->finished = true;
+		session_end_lost(s, EXIT_MGMT_FAILED);
 	} else {
 		out_error("cannot send '%s': %s", verb,
 		          mgmt_command_status_text((enum mgmt_cmd_status)rc));
-		session_finish(s, EXIT_MGMT_FAILED);
+		session_end_error(s, EXIT_MGMT_FAILED);
 	}
 	return false;
 }
@@ -63,7 +97,7 @@ bool session_may_ask(struct session *s, const char *what)
 	if (!s->opts->batch)
 		return true;
 	out_error("OpenVPN asks for %s, and --batch forbids asking", what);
-	session_finish(s, EXIT_NEEDS_INPUT);
+	session_end_error(s, EXIT_NEEDS_INPUT);
 	return false;
 }
 
@@ -83,8 +117,28 @@ void session_prompt_failed(struct session *s, enum plat_read_result r, const cha
 		out_status("Cancelled.");
 		break;
 	}
-	session_finish(s, EXIT_CANCELLED);
+	session_end_error(s, EXIT_CANCELLED);
 }
+
+enum plat_read_result session_ask(struct session *s, const struct plat_prompt_watch *watch,
+                                  struct secret *secret, char *buf, size_t bufsz,
+                                  const char *fmt, ...)
+{
+	char prompt[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(prompt, sizeof prompt, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		prompt[0] = '\0';
+	if (secret != NULL)
+		return s->io->ask_secret(s->io->ctx, secret, prompt);
+	return s->io->ask_text(s->io->ctx, watch, buf, bufsz, prompt);
+}
+
+/* ---- the dispatch ------------------------------------------------------------------------- */
 
 static void on_need_ok(struct session *s, const struct mgmt_event *ev)
 {
@@ -97,10 +151,10 @@ static void on_need_ok(struct session *s, const struct mgmt_event *ev)
 	} else {
 		if (!session_may_ask(s, "a confirmation"))
 			return;
-		r = prompt_text(s->conn->sock, answer, sizeof answer,
-		                "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
+		r = session_ask_text(s, NULL, answer, sizeof answer,
+		                     "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
 	}
-	if (r == PLAT_READ_PEER_GONE || s->finished || s->stop_requested)
+	if (r == PLAT_READ_PEER_GONE || session_ending(s))
 		return;
 	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG && r != PLAT_READ_SETTLED)
 		args[1] = "cancel";
@@ -119,7 +173,7 @@ static void on_need_str(struct session *s, const struct mgmt_event *ev)
 	}
 	if (!session_may_ask(s, "a string"))
 		return;
-	r = prompt_text(s->conn->sock, answer, sizeof answer, "%s: ", ev->u.need.msg);
+	r = session_ask_text(s, NULL, answer, sizeof answer, "%s: ", ev->u.need.msg);
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the answer");
 		return;
@@ -131,7 +185,7 @@ static void on_greeting(struct session *s)
 {
 	const char *on[] = {"on", NULL};
 
-	if (s->conn->is_tcp && !s->mgmt_password_used)
+	if (s->io->is_tcp && !s->link.mgmt_password_used)
 		out_warning("this management port has no password: any local user can "
 		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
@@ -145,9 +199,9 @@ static void on_greeting(struct session *s)
  */
 static void on_hold(struct session *s, long wait_s)
 {
-	session_note_restart(s);
+	pin_cache_forget_answer(&s->kept.pin);
 	if (wait_s <= 0) {
-		s->hold_release_at = 0;
+		s->link.hold_release_at = 0;
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
 		return;
 	}
@@ -157,35 +211,31 @@ static void on_hold(struct session *s, long wait_s)
 		out_status("Trying again in %ld s", wait_s);
 	else
 		out_verbose("Trying again in %ld s", wait_s);
-	s->hold_release_at = plat_now_ms() + 1000LL * wait_s;
+	s->link.hold_release_at = s->io->now(s->io->ctx) + 1000LL * wait_s;
 }
 
 static void release_hold_when_due(struct session *s)
 {
-	if (s->hold_release_at == 0 || plat_now_ms() < s->hold_release_at)
+	if (s->link.hold_release_at == 0 || s->io->now(s->io->ctx) < s->link.hold_release_at)
 		return;
-	s->hold_release_at = 0;
+	s->link.hold_release_at = 0;
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
 }
 
-/* How long the loop may sleep: until the hold is due or the stop grace ends; -1 forever. */
-static int next_timeout(const struct session *s)
+/* Until when the loop may sleep: the hold is due or the stop grace ends; -1: no deadline. */
+static long long next_deadline(const struct session *s)
 {
-	long long next = 0, now = plat_now_ms();
-
-	if (s->stop_requested)
-		next = s->stop_deadline;
-	else if (s->hold_release_at != 0)
-		next = s->hold_release_at;
-	if (next == 0)
-		return -1;
-	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
+	if (s->link.stop_requested)
+		return s->link.stop_deadline;
+	if (s->link.hold_release_at != 0)
+		return s->link.hold_release_at;
+	return -1;
 }
 
 static void on_notification(struct session *s, const struct mgmt_event *ev)
 {
 	/* Once we asked openvpn to stop, its remaining requests go unanswered. */
-	if (s->stop_requested && ev->type != MGMT_EV_FATAL && ev->type != MGMT_EV_LOG &&
+	if (s->link.stop_requested && ev->type != MGMT_EV_FATAL && ev->type != MGMT_EV_LOG &&
 	    ev->type != MGMT_EV_STATE)
 		return;
 	switch (ev->type) {
@@ -220,17 +270,16 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_verbose("openvpn: %s", ev->u.log.text);
 		break;
 	case MGMT_EV_FATAL:
-		snprintf(s->last_fatal, sizeof s->last_fatal, "%s", ev->u.text.text);
+		snprintf(s->link.last_fatal, sizeof s->link.last_fatal, "%s", ev->u.text.text);
 		out_error("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
 		out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_MALFORMED:
-		/* A broken answer to our listing would leave us waiting for it forever. */
-		if (s->listing && strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0) {
+		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_certs_listing(s)) {
 			out_error("OpenVPN sent a malformed certificate list line: %.80s", ev->u.text.text);
-			session_finish(s, EXIT_MGMT_FAILED);
+			session_end_error(s, EXIT_MGMT_FAILED);
 			break;
 		}
 		out_verbose("ignoring a malformed line from OpenVPN: %.80s", ev->u.text.text);
@@ -247,7 +296,7 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 		return;
 	}
 	if (tag == TAG_MGMT_PASSWORD && ev->type == MGMT_EV_SUCCESS) {
-		s->mgmt_password_tries = 0;
+		session_on_mgmt_password_accepted(s);
 		return;
 	}
 	if (tag == TAG_PIN && ev->type == MGMT_EV_ERROR)
@@ -262,7 +311,7 @@ static void handle_line(struct session *s, char *line)
 	struct pending_command done;
 
 	mgmt_parse_line(line, &ev);
-	switch (mgmt_reply_queue_match(&s->conn->replies, &ev, &done)) {
+	switch (mgmt_reply_queue_match(s->io->replies, &ev, &done)) {
 	case REPLY_DONE:
 		on_reply(s, &ev, done.tag);
 		break;
@@ -277,99 +326,103 @@ static void handle_line(struct session *s, char *line)
 	}
 }
 
+/* ---- the loop ----------------------------------------------------------------------------- */
+
 static void on_connection_closed(struct session *s)
 {
-	s->finished = true;
-	if (s->stop_requested)
+	if (s->link.stop_requested || s->link.result != EXIT_OK) {
+		session_end_lost(s, s->link.result);
 		return;
-	if (s->result != EXIT_OK)
-		return;
-	if (s->last_fatal[0] != '\0' || s->owns_openvpn) {
-		s->result = EXIT_OPENVPN_FAILED;
+	}
+	if (s->link.last_fatal[0] != '\0' || s->owns_openvpn) {
+		session_end_lost(s, EXIT_OPENVPN_FAILED);
 		return;
 	}
 	out_error("OpenVPN closed the management connection");
-	s->result = EXIT_MGMT_FAILED;
+	session_end_lost(s, EXIT_MGMT_FAILED);
 }
 
-void session_on_interrupt(struct session *s)
-{
-	s->user_stop = true;
-	if (!s->owns_openvpn) {
-		out_status("Detached; OpenVPN keeps running.");
-		s->finished = true;
-	} else if (s->stop_requested) {
-		/* A second Ctrl-C: do not wait any longer; the caller ends the process. */
-		s->finished = true;
-	} else {
-		request_stop(s);
-	}
-}
-
-/* Takes every complete line; false once the session is over. */
+/* Takes every complete line; false once the run is over. */
 static bool drain_lines(struct session *s)
 {
 	char *line;
 	size_t len;
-	enum mgmt_line_status st;
+	enum mgmt_line_status st = MGMT_LINE_NONE;
 
-	while (!s->finished && (st = mgmt_line_reader_next(&s->conn->reader, &line, &len)) == MGMT_LINE_OK)
+	while (!s->link.finished &&
+	       (st = mgmt_line_reader_next(s->io->reader, &line, &len)) == MGMT_LINE_OK)
 		handle_line(s, line);
-	if (!s->finished && st == MGMT_LINE_TOO_LONG) {
+	if (!s->link.finished && st == MGMT_LINE_TOO_LONG) {
 		out_error("OpenVPN sent a line longer than %d bytes; giving up", MGMT_LINE_MAX);
-		s->result = EXIT_MGMT_FAILED;
-		s->finished = true;
+		session_end_lost(s, EXIT_MGMT_FAILED);
 	}
-	return !s->finished;
+	return !s->link.finished;
 }
 
 static void run_loop(struct session *s)
 {
+	const struct session_io *io = s->io;
 	char err[256];
 
 	while (drain_lines(s)) {
 		enum plat_wait_result w;
 		long got;
 
-		if (s->stop_requested && plat_now_ms() >= s->stop_deadline)
+		if (s->link.stop_requested && io->now(io->ctx) >= s->link.stop_deadline)
 			break;
-		if (!s->stop_requested)
+		if (!s->link.stop_requested) {
 			release_hold_when_due(s);
-		w = plat_wait(s->conn->sock, next_timeout(s));
+			if (s->link.finished)
+				break;
+		}
+		w = io->wait(io->ctx, true, next_deadline(s));
 		if (w == PLAT_WAIT_INTERRUPT) {
-			plat_take_interrupt();
-			session_on_interrupt(s);
+			session_end_stop(s);
 			continue;
 		}
 		if (w == PLAT_WAIT_TIMEOUT)
 			continue;
-		got = mgmt_conn_fill(s->conn, err, sizeof err);
+		got = io->fill(io->ctx, err, sizeof err);
 		if (got == 0) {
 			on_connection_closed(s);
 		} else if (got < 0) {
 			out_error("management connection: %s", err);
-			s->result = s->stop_requested ? s->result : EXIT_MGMT_FAILED;
-			s->finished = true;
+			session_end_lost(s, s->link.stop_requested ? s->link.result : EXIT_MGMT_FAILED);
 		}
 	}
 }
+
+int session_run_io(struct session *s, const struct session_io *io)
+{
+	session_certs_free(&s->link.certs);
+	s->link = (struct session_link){.result = EXIT_OK};
+	s->io = io;
+	pin_cache_forget_answer(&s->kept.pin);
+	run_loop(s);
+	session_certs_free(&s->link.certs);
+	secret_clear(&s->scratch);
+	s->io = NULL;
+	return s->link.result;
+}
+
+/* ---- setup and what survives -------------------------------------------------------------- */
 
 struct session *session_new(const struct options *opts, bool owns_openvpn)
 {
 	struct session *s = calloc(1, sizeof *s);
 
-	if (s == NULL || secret_init(&s->scratch) != 0 || secret_init(&s->pin) != 0 ||
-	    secret_init(&s->mgmt_password) != 0) {
+	if (s == NULL || secret_init(&s->scratch) != 0 || pin_cache_init(&s->kept.pin) != 0 ||
+	    secret_init(&s->kept.mgmt_password) != 0) {
 		out_error("cannot allocate memory for secrets");
 		session_free(s);
 		return NULL;
 	}
 	s->opts = opts;
 	s->owns_openvpn = owns_openvpn;
-	s->pin_source = (struct secret_source){
+	s->kept.pin_source = (struct secret_source){
 	    .what = "PIN", .file = opts->pin_file, .file_must_be_private = true,
 	    .fd = opts->pin_fd, .credential = "pin"};
-	s->mgmt_password_source = (struct secret_source){
+	s->kept.mgmt_password_source = (struct secret_source){
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
 	session_set_provider(s, opts->provider);
@@ -382,12 +435,12 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 
 int session_set_mgmt_password(struct session *s, const char *password)
 {
-	return secret_set(&s->mgmt_password, password, strlen(password));
+	return secret_set(&s->kept.mgmt_password, password, strlen(password));
 }
 
 void session_set_provider(struct session *s, const char *path)
 {
-	snprintf(s->provider, sizeof s->provider, "%s", path != NULL ? path : "");
+	snprintf(s->kept.provider, sizeof s->kept.provider, "%s", path != NULL ? path : "");
 }
 
 static int check_one_way(const struct secret_source *src)
@@ -400,46 +453,19 @@ static int check_one_way(const struct secret_source *src)
 
 int session_check_sources(struct session *s)
 {
-	if ((s->pin_source.fd == 0 || s->mgmt_password_source.fd == 0) && plat_interactive()) {
+	if ((s->kept.pin_source.fd == 0 || s->kept.mgmt_password_source.fd == 0) &&
+	    plat_interactive()) {
 		out_error("descriptor 0 is the terminal: leave out --pin-fd 0 and type at the prompt, "
 		          "which does not echo");
 		return -1;
 	}
-	if (check_one_way(&s->pin_source) != 0 || check_one_way(&s->mgmt_password_source) != 0)
+	if (check_one_way(&s->kept.pin_source) != 0 ||
+	    check_one_way(&s->kept.mgmt_password_source) != 0)
 		return -1;
-	return secret_source_check(&s->pin_source) == 0 &&
-	               secret_source_check(&s->mgmt_password_source) == 0
+	return secret_source_check(&s->kept.pin_source) == 0 &&
+	               secret_source_check(&s->kept.mgmt_password_source) == 0
 	           ? 0
 	           : -1;
-}
-
-/* Everything that belongs to one connection starts afresh. */
-static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
-{
-	session_free_certs(s);
-	s->conn = conn;
-	s->mgmt_password_tries = 0;
-	s->mgmt_password_used = false;
-	s->listing = false;
-	s->certs_expected = s->certs_received = 0;
-	s->pin_answered = false;
-	s->connected = false;
-	s->stop_requested = false;
-	s->user_stop = false;
-	s->hold_release_at = 0;
-	s->last_reconnect[0] = '\0';
-	s->finished = false;
-	s->result = EXIT_OK;
-	s->last_fatal[0] = '\0';
-}
-
-int session_run(struct session *s, struct mgmt_conn *conn)
-{
-	reset_connection_state(s, conn);
-	run_loop(s);
-	session_free_certs(s);
-	secret_clear(&s->scratch);
-	return s->result;
 }
 
 void session_report_status(struct session *s, const char *state)
@@ -449,22 +475,22 @@ void session_report_status(struct session *s, const char *state)
 
 bool session_was_connected(const struct session *s)
 {
-	return s->connected;
+	return s->link.connected;
 }
 
 bool session_stop_was_asked(const struct session *s)
 {
-	return s->user_stop;
+	return s->link.user_stop;
 }
 
 void session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
-	session_free_certs(s);
+	session_certs_free(&s->link.certs);
 	secret_free(&s->scratch);
-	secret_free(&s->pin);
-	secret_free(&s->mgmt_password);
-	free(s->chosen_id);
+	pin_cache_free(&s->kept.pin);
+	secret_free(&s->kept.mgmt_password);
+	free(s->kept.chosen_id);
 	free(s);
 }

@@ -25,6 +25,9 @@ int session_check_sources(struct session *s);
  * certificate and the confirmed PIN stay for the next run, after openvpn was started again.
  */
 int session_run(struct session *s, struct mgmt_conn *conn);
+/* The same through any io (session/io.h): what session_run does with the program's. */
+struct session_io;
+int session_run_io(struct session *s, const struct session_io *io);
 /* Writes state (with no time, IP or remote) to the --status-file, if there is one. */
 void session_report_status(struct session *s, const char *state);
 /* Whether the last run saw the tunnel up. */

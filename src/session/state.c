@@ -110,19 +110,19 @@ void session_on_state(struct session *s, const struct mgmt_event *ev)
 	format_remote(ev, remote, sizeof remote);
 	session_write_status(s, name, ev->u.state.time, tunnel_ip(ev), remote);
 	if (confirms_login(name))
-		session_note_login_confirmed(s);
+		pin_cache_confirm(&s->kept.pin);
 	if (strcmp(name, "CONNECTED") == 0) {
-		s->connected = true;
-		s->last_reconnect[0] = '\0';
+		s->link.connected = true;
+		s->link.last_reconnect[0] = '\0';
 		on_connected(ev);
 		return;
 	}
 	if (strcmp(name, "RECONNECTING") == 0) {
-		session_note_restart(s);
+		pin_cache_forget_answer(&s->kept.pin);
 		/* A server that is down makes OpenVPN restart again and again: say it once. */
-		if (strcmp(s->last_reconnect, ev->u.state.desc) != 0)
+		if (strcmp(s->link.last_reconnect, ev->u.state.desc) != 0)
 			out_status("Reconnecting (%s)", ev->u.state.desc);
-		snprintf(s->last_reconnect, sizeof s->last_reconnect, "%s", ev->u.state.desc);
+		snprintf(s->link.last_reconnect, sizeof s->link.last_reconnect, "%s", ev->u.state.desc);
 		return;
 	}
 	if (strcmp(name, "EXITING") == 0) {

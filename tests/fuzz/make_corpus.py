@@ -100,6 +100,38 @@ def command_corpus():
     write("fuzz_command", "small-buffer", b"\x00\x10Test Token token\x00123456")
 
 
+def session_corpus():
+    # byte 0: options (1 batch, 2 no-cache, 4 interactive, 8 owns openvpn, 16 provider,
+    # 32..64 PIN state, 128 --cert tok); byte 1: the person's and the token's habits; then
+    # what OpenVPN sends, \x01 between steps, \x02 a Ctrl-C.
+    need = ">PASSWORD:Need 'Anna token' password\n"
+    taken = "SUCCESS: 'Anna token' password entered, but not yet verified\n"
+    hold = ">HOLD:Waiting for hold release:0\n" "SUCCESS: hold release succeeded\n"
+    ids = (">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use\n"
+           ">PKCS11ID-COUNT:2\n>PKCS11ID-ENTRY:'0', ID:'tok/1', BLOB:'MII'\n"
+           ">PKCS11ID-ENTRY:'1', ID:'tok/2', BLOB:'MII'\n"
+           "SUCCESS: 'pkcs11-id-request' needstr-string entered, but not yet verified\n")
+    up = ">STATE:1795412007,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
+    seeds = {
+        "pin-rejected": (4, 0, need + taken + need + taken),
+        "pin-restart-batch": (1, 0, need + taken + hold + need + taken),
+        "pin-confirmed": (4, 0, need + taken + up + hold + need + taken),
+        "menu": (4, 1, ids),
+        "cert-pattern": (128, 0, ids),
+        "no-cert-watch": (1 | 16, 0x05, ids.replace("COUNT:2", "COUNT:0")),
+        "insertion": (4 | 16, 0x14, ">NEED-OK:Need 'token-insertion-request' confirmation "
+                      "MSG:Please insert Anna token\n" "SUCCESS: needok\n"),
+        "final-try": (4 | 16 | 64, 2, need + taken),
+        "locked": (4 | 16 | 96, 0, need),
+        "hold-ctrl-c": (8, 0, ">HOLD:Waiting for hold release:10\n\x02"),
+        "mgmt-password": (4, 0, "ENTER PASSWORD:\x01ENTER PASSWORD:\x01ENTER PASSWORD:\x01"),
+        "greeting": (4 | 8, 0, ">INFO:OpenVPN Management Interface Version 5 -- type 'help' "
+                     "for more info\nSUCCESS: real-time state notification set to ON\n" + hold),
+    }
+    for name, (flags, who, text) in seeds.items():
+        write("fuzz_session", name, bytes([flags, who]) + text.encode())
+
+
 def escape(word):
     """libFuzzer dictionaries take printable ASCII, with \\, \" and \\xHH for the rest."""
     out = ""
@@ -128,4 +160,5 @@ if __name__ == "__main__":
     lines_corpus()
     replies_corpus()
     command_corpus()
+    session_corpus()
     dictionary()

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "platform/platform.h"
+#include "platform/posix/internal.h"
 
 struct plat_child {
 	pid_t pid;
@@ -127,7 +128,7 @@ static bool wait_exit(struct plat_child *c, int timeout_ms)
 	for (int waited = 0; waited < timeout_ms; waited += 20) {
 		if (plat_child_exited(c, NULL))
 			return true;
-		plat_sleep_ms(20);
+		posix_sleep_ms(20);
 	}
 	return plat_child_exited(c, NULL);
 }

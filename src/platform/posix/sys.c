@@ -114,7 +114,7 @@ void plat_wipe(void *p, size_t n)
 		explicit_bzero(p, n);
 }
 
-void plat_sleep_ms(int ms)
+void posix_sleep_ms(int ms)
 {
 	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 

@@ -29,27 +29,30 @@ bool plat_interactive(void)
  */
 static enum input_wait wait_for_input(struct plat_sock *s, const struct plat_prompt_watch *watch)
 {
+	long long next_look = watch != NULL ? plat_now_ms() + watch->interval_ms : -1;
+
 	for (;;) {
-		struct pollfd fds[3] = {
+		struct pollfd fds[2] = {
 			{.fd = STDIN_FILENO, .events = POLLIN},
-			{.fd = posix_wake_fd(), .events = POLLIN},
 			/* Only hang-ups: notifications arriving meanwhile must not end the prompt. */
 			{.fd = posix_sock_fd(s), .events = POLLRDHUP},
 		};
-		int rc;
 
-		if (posix_interrupt_pending())
+		switch (posix_wait_until(fds, 2, next_look)) {
+		case PLAT_WAIT_INTERRUPT:
 			return INPUT_INTERRUPT;
-		rc = poll(fds, 3, watch != NULL ? watch->interval_ms : -1);
-		if (posix_interrupt_pending())
-			return INPUT_INTERRUPT;
-		if (rc == 0 && watch != NULL && watch->settled(watch->arg))
-			return INPUT_SETTLED;
-		if (rc < 0 && errno != EINTR)
+		case PLAT_WAIT_ERROR:
 			return INPUT_ERROR;
-		if (rc <= 0)
+		case PLAT_WAIT_TIMEOUT:
+			/* Only a due look asks the watch: its looks may be expensive (a provider load). */
+			if (watch->settled(watch->arg))
+				return INPUT_SETTLED;
+			next_look = plat_now_ms() + watch->interval_ms;
 			continue;
-		if (fds[2].revents & (POLLRDHUP | POLLHUP | POLLERR))
+		case PLAT_WAIT_READABLE:
+			break;
+		}
+		if (fds[1].revents & (POLLRDHUP | POLLHUP | POLLERR))
 			return INPUT_PEER_GONE;
 		if (fds[0].revents)
 			return INPUT_READY;

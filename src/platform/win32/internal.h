@@ -30,6 +30,13 @@ SOCKET win32_sock_handle(const struct plat_sock *s);
 HANDLE win32_sock_event(const struct plat_sock *s);
 /* After win32_sock_event fired: true when the peer has closed or the connection broke. */
 bool win32_sock_peer_gone(struct plat_sock *s);
+/*
+ * The one wait of the Win32 layer, behind plat_wait_until() and the prompts: until one of h
+ * (count of them, at most 3; the interrupt event is added here) is signalled (*which: its
+ * index), an interrupt, or deadline_ms (plat_now_ms(); -1: none).
+ */
+enum plat_wait_result win32_wait_until(const HANDLE *h, DWORD count, long long deadline_ms,
+                                       DWORD *which);
 
 /* ---- text and paths (text.c) ---- */
 

@@ -211,42 +211,66 @@ static bool read_would_return(struct plat_sock *s)
 	return got >= 0 || WSAGetLastError() != WSAEWOULDBLOCK;
 }
 
-enum plat_wait_result plat_wait(struct plat_sock *s, int timeout_ms)
+static DWORD wait_timeout(long long deadline_ms)
 {
-	HANDLE h[2];
-	DWORD count = 0, rc;
+	long long left;
 
-	if (win32_interrupt_pending())
-		return PLAT_WAIT_INTERRUPT;
-	if (s != NULL && read_would_return(s))
-		return PLAT_WAIT_READABLE;
+	if (deadline_ms < 0)
+		return INFINITE;
+	left = deadline_ms - plat_now_ms();
+	if (left <= 0)
+		return 0;
+	return left > 60000 ? 60000 : (DWORD)left;
+}
+
+enum plat_wait_result win32_wait_until(const HANDLE *h, DWORD count, long long deadline_ms,
+                                       DWORD *which)
+{
+	HANDLE all[4];
+	DWORD n = 0, rc;
+
+	if (count > 3)
+		return PLAT_WAIT_ERROR;
+	for (DWORD i = 0; i < count; i++)
+		all[n++] = h[i];
 	if (win32_wake_event() != NULL)
-		h[count++] = win32_wake_event();
-	if (s != NULL)
-		h[count++] = s->event;
-	if (count == 0) {
-		Sleep(timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
-		return PLAT_WAIT_TIMEOUT;
-	}
+		all[n++] = win32_wake_event();
 	for (;;) {
-		long long start = plat_now_ms();
-
-		rc = WaitForMultipleObjects(count, h, FALSE, timeout_ms < 0 ? INFINITE : (DWORD)timeout_ms);
 		if (win32_interrupt_pending())
 			return PLAT_WAIT_INTERRUPT;
-		if (rc == WAIT_TIMEOUT)
-			return PLAT_WAIT_TIMEOUT;
+		if (n == 0)
+			Sleep(wait_timeout(deadline_ms));
+		rc = n == 0 ? WAIT_TIMEOUT : WaitForMultipleObjects(n, all, FALSE, wait_timeout(deadline_ms));
+		if (win32_interrupt_pending())
+			return PLAT_WAIT_INTERRUPT;
 		if (rc == WAIT_FAILED)
 			return PLAT_WAIT_ERROR;
-		ResetEvent(s->event);
-		if (read_would_return(s))
+		if (rc != WAIT_TIMEOUT && rc - WAIT_OBJECT_0 < count) {
+			*which = rc - WAIT_OBJECT_0;
 			return PLAT_WAIT_READABLE;
-		/* Only FD_WRITE: wait on with what is left of the timeout. */
-		if (timeout_ms >= 0) {
-			timeout_ms -= (int)(plat_now_ms() - start);
-			if (timeout_ms <= 0)
-				return PLAT_WAIT_TIMEOUT;
 		}
+		if (deadline_ms >= 0 && plat_now_ms() >= deadline_ms)
+			return PLAT_WAIT_TIMEOUT;
+	}
+}
+
+enum plat_wait_result plat_wait_until(struct plat_sock *s, long long deadline_ms)
+{
+	DWORD which;
+
+	for (;;) {
+		enum plat_wait_result w;
+
+		if (win32_interrupt_pending())
+			return PLAT_WAIT_INTERRUPT;
+		if (s != NULL && read_would_return(s))
+			return PLAT_WAIT_READABLE;
+		w = win32_wait_until(s != NULL ? &s->event : NULL, s != NULL ? 1 : 0, deadline_ms,
+		                     &which);
+		if (w != PLAT_WAIT_READABLE)
+			return w;
+		ResetEvent(s->event);
+		/* Only FD_WRITE: wait on until the deadline. */
 	}
 }
 

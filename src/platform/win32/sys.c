@@ -103,11 +103,6 @@ void plat_wipe(void *p, size_t n)
 		SecureZeroMemory(p, n);
 }
 
-void plat_sleep_ms(int ms)
-{
-	Sleep(ms > 0 ? (DWORD)ms : 0);
-}
-
 long long plat_now_ms(void)
 {
 	return (long long)GetTickCount64();

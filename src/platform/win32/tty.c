@@ -37,18 +37,17 @@ bool plat_interactive(void)
 	return is_console(std_in());
 }
 
-/* Waits for input (in may be NULL: only the timeout), Ctrl-C or the management peer closing. */
-static enum input_wait wait_for_input(HANDLE in, struct plat_sock *s, DWORD timeout)
+/*
+ * Waits for input (in may be NULL), Ctrl-C or the management peer closing, until deadline_ms
+ * (plat_now_ms(); -1: none).
+ */
+static enum input_wait wait_for_input(HANDLE in, struct plat_sock *s, long long deadline_ms)
 {
 	for (;;) {
-		HANDLE h[3];
-		DWORD count = 0, rc;
+		HANDLE h[2];
+		DWORD count = 0, which = 0;
 		DWORD in_at = MAXDWORD, sock_at = MAXDWORD;
 
-		if (win32_interrupt_pending())
-			return INPUT_INTERRUPT;
-		if (win32_wake_event() != NULL)
-			h[count++] = win32_wake_event();
 		if (in != NULL) {
 			in_at = count;
 			h[count++] = in;
@@ -57,20 +56,23 @@ static enum input_wait wait_for_input(HANDLE in, struct plat_sock *s, DWORD time
 			sock_at = count;
 			h[count++] = win32_sock_event(s);
 		}
-		rc = WaitForMultipleObjects(count, h, FALSE, timeout);
-		if (win32_interrupt_pending())
+		switch (win32_wait_until(h, count, deadline_ms, &which)) {
+		case PLAT_WAIT_INTERRUPT:
 			return INPUT_INTERRUPT;
-		if (rc == WAIT_TIMEOUT)
+		case PLAT_WAIT_TIMEOUT:
 			return INPUT_TIMEOUT;
-		if (rc == WAIT_FAILED)
+		case PLAT_WAIT_ERROR:
 			return INPUT_ERROR;
+		case PLAT_WAIT_READABLE:
+			break;
+		}
 		/* Notifications arriving meanwhile must not end the prompt, only a closed peer. */
-		if (rc - WAIT_OBJECT_0 == sock_at) {
+		if (which == sock_at) {
 			if (win32_sock_peer_gone(s))
 				return INPUT_PEER_GONE;
 			continue;
 		}
-		if (rc - WAIT_OBJECT_0 == in_at)
+		if (which == in_at)
 			return INPUT_READY;
 	}
 }
@@ -195,11 +197,14 @@ static enum plat_read_result read_console(HANDLE in, bool echo, struct plat_sock
 	}
 	/* No line mode, no echo; processed input keeps Ctrl-C a console event (our interrupt). */
 	SetConsoleMode(in, ENABLE_PROCESSED_INPUT);
+	long long next_look = watch != NULL ? plat_now_ms() + watch->interval_ms : -1;
+
 	while (k == KEY_MORE) {
-		enum input_wait w = wait_for_input(in, s, watch != NULL ? (DWORD)watch->interval_ms
-		                                                         : INFINITE);
+		enum input_wait w = wait_for_input(in, s, next_look);
 
 		if (w == INPUT_TIMEOUT && watch != NULL) {
+			/* Only a due look asks the watch: its looks may be expensive (a provider load). */
+			next_look = plat_now_ms() + watch->interval_ms;
 			if (!watch->settled(watch->arg))
 				continue;
 			r = PLAT_READ_SETTLED;
@@ -250,7 +255,8 @@ static int read_pipe_byte(HANDLE in, struct plat_sock *s, char *c)
 				return GetLastError() == ERROR_BROKEN_PIPE ? 0 : -INPUT_ERROR;
 			return got == 1 ? 1 : 0;
 		}
-		w = wait_for_input(NULL, s, 50);
+		/* Pipes are not waitable: look at the fill level again in 50 ms. */
+		w = wait_for_input(NULL, s, plat_now_ms() + 50);
 		if (w != INPUT_TIMEOUT)
 			return -(int)w;
 	}

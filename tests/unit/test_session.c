@@ -1,0 +1,475 @@
+/*
+ * The session's decisions, driven through its io seam (src/session/io.h) by a script: events
+ * in, commands and questions out (tests/lib/session_io_script.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "cli/exit_codes.h"
+#include "cli/options.h"
+#include "mgmt/conn.h"
+#include "session/session.h"
+#include "../lib/session_io_script.h"
+
+#define PIN_NEED ">PASSWORD:Need 'Anna token' password\n"
+#define PIN_TAKEN "SUCCESS: 'Anna token' password entered, but not yet verified\n"
+#define HOLD0 ">HOLD:Waiting for hold release:0\n"
+#define HOLD_RELEASED "SUCCESS: hold release succeeded\n"
+#define CONNECTED ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
+#define ID_REQUEST ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify the id\n"
+#define NEEDSTR_OK "SUCCESS: needstr command succeeded\n"
+#define ENTRY(i, id) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'MIIC'\n"
+
+static struct options opts;
+static struct script sc;
+static struct session *s;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&opts, 0, sizeof opts);
+	opts.pin_fd = opts.mgmt_password_fd = -1;
+	opts.verbosity = VERBOSITY_QUIET;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	session_free(s);
+	s = NULL;
+	return 0;
+}
+
+static void new_session(bool owns_openvpn)
+{
+	s = session_new(&opts, owns_openvpn);
+	assert_non_null(s);
+}
+
+/* One run of s over input, with answers for the person (NULL-terminated). */
+static int run_with(const char *input, const char *const *answers)
+{
+	struct session_io io;
+	struct script keep = sc; /* the token and the person stay as the test set them */
+
+	script_init(&sc, input, strlen(input));
+	sc.interactive = keep.interactive;
+	sc.provider = keep.provider;
+	sc.pin_state = keep.pin_state;
+	sc.certs_from_look = keep.certs_from_look;
+	sc.certs_on_token = keep.certs_on_token;
+	sc.present_from_look = keep.present_from_look;
+	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
+		sc.answers[sc.nanswers++] = answers[i];
+	io = script_io(&sc);
+	return session_run_io(s, &io);
+}
+
+static int count(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = sc.log; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void assert_logged(const char *text, int times)
+{
+	if (count(text) != times)
+		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
+}
+
+/* ---- the certificate choice ---- */
+
+static const char two_certs[] = ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "tok/1")
+    ENTRY("1", "tok/2") NEEDSTR_OK;
+
+static void one_certificate_is_chosen_by_itself(void **state)
+{
+	(void)state;
+	new_session(false);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:1\n" ENTRY("0", "tok/1") NEEDSTR_OK,
+	                          NULL),
+	                 EXIT_MGMT_FAILED); /* the script then closes the connection */
+	assert_logged("> pkcs11-id-count\n", 1);
+	assert_logged("> pkcs11-id-get \"0\"\n", 1);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/1\"\n", 1);
+	assert_logged("? ", 0);
+}
+
+static void cert_option_picks_the_match(void **state)
+{
+	(void)state;
+	opts.cert_pattern = "tok/2";
+	new_session(false);
+	run_with(two_certs, NULL);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/2\"\n", 1);
+	assert_logged("? ", 0);
+}
+
+static void cert_option_matching_two_ends_with_7(void **state)
+{
+	(void)state;
+	opts.cert_pattern = "tok";
+	new_session(false);
+	assert_int_equal(run_with(two_certs, NULL), EXIT_NO_CERTIFICATE);
+	assert_logged("> needstr", 0);
+}
+
+static void several_certificates_show_a_menu(void **state)
+{
+	static const char *const answers[] = {"7", "2", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	run_with(two_certs, answers);
+	assert_logged("? Choose a certificate [1-2]: \n", 2); /* 7 is no choice: asked again */
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/2\"\n", 1);
+}
+
+static void batch_with_several_certificates_ends_with_7(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	opts.batch = true;
+	new_session(false);
+	assert_int_equal(run_with(two_certs, NULL), EXIT_NO_CERTIFICATE);
+	assert_logged("? ", 0);
+	assert_logged("> needstr", 0);
+}
+
+static void the_choice_survives_a_restart(void **state)
+{
+	static const char *const answers[] = {"2", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(two_certs, answers);
+	run_with(two_certs, NULL);
+	assert_logged("? Choose", 0);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/2\"\n", 1);
+}
+
+static void a_token_inserted_late_is_seen_without_spinning(void **state)
+{
+	/* OpenVPN lists nothing; meanwhile it floods log lines, each arriving on its own. */
+	static char input[8192];
+	size_t n;
+
+	(void)state;
+	opts.batch = true;
+	sc.provider = true;
+	sc.certs_from_look = 3;
+	sc.certs_on_token = 1;
+	n = (size_t)snprintf(input, sizeof input, "%s", ID_REQUEST ">PKCS11ID-COUNT:0\n");
+	for (int i = 0; i < 100; i++)
+		n += (size_t)snprintf(input + n, sizeof input - n, ">LOG:1,I,line %d\n" SCRIPT_NEXT, i);
+	new_session(false);
+	run_with(input, NULL);
+	assert_logged("> needstr \"pkcs11-id-request\" \"Token/Serial/1\"\n", 1);
+	/* One look per second of (scripted) time, not one per line that arrived. */
+	assert_int_equal(sc.looks, 3);
+	assert_int_equal(sc.clock, 2000);
+}
+
+static void an_over_long_line_during_a_token_wait_ends_the_run(void **state)
+{
+	static char input[MGMT_LINE_MAX + 200];
+	size_t n;
+
+	(void)state;
+	opts.batch = true;
+	sc.provider = true; /* the token never arrives */
+	n = (size_t)snprintf(input, sizeof input, "%s", ID_REQUEST ">PKCS11ID-COUNT:0\n");
+	memset(input + n, 'x', MGMT_LINE_MAX + 10);
+	input[n + MGMT_LINE_MAX + 10] = '\0';
+	new_session(false);
+	assert_int_equal(run_with(input, NULL), EXIT_MGMT_FAILED);
+	assert_true(sc.looks <= 2);
+}
+
+/* ---- the PIN: rejection, restart, the cache ---- */
+
+static void a_second_request_without_restart_means_rejected(void **state)
+{
+	static const char *const answers[] = {"1111", "2222", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN PIN_NEED PIN_TAKEN, answers);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+	assert_logged("> password \"Anna token\" \"2222\"\n", 1);
+}
+
+static void a_rejected_pin_in_batch_ends_with_6(void **state)
+{
+	static char path[] = "/tmp/test_session_pin_XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1111\n", 5), 5);
+	close(fd);
+	opts.batch = true;
+	opts.pin_file = path;
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED PIN_TAKEN PIN_NEED, NULL), EXIT_PIN_REJECTED);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+
+	/* A restart between the two: the same PIN again, from the cache (a script's one try). */
+	session_free(s);
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN HOLD0 HOLD_RELEASED PIN_NEED PIN_TAKEN, NULL);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 2);
+	unlink(path);
+}
+
+static void an_unconfirmed_pin_is_asked_again_after_a_restart(void **state)
+{
+	static const char *const answers[] = {"1111", "1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN HOLD0 HOLD_RELEASED PIN_NEED PIN_TAKEN, answers);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+}
+
+static void a_confirmed_pin_is_sent_again_by_itself(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+	static const char *const confirming[] = {
+		">STATE:1700000000,GET_CONFIG,,,,,,\n", CONNECTED,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < 2; i++) {
+		char input[1024];
+
+		snprintf(input, sizeof input, "%s%s%s%s%s%s", PIN_NEED, PIN_TAKEN, confirming[i],
+		         HOLD0 HOLD_RELEASED, PIN_NEED, PIN_TAKEN);
+		sc.interactive = true;
+		new_session(false);
+		run_with(input, answers);
+		assert_logged("? PIN for token 'Anna': \n", 1);
+		assert_logged("> password \"Anna token\" \"1111\"\n", 2);
+		session_free(s);
+		s = NULL;
+	}
+}
+
+static void the_cache_survives_a_new_openvpn_only_when_confirmed(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED, answers);
+	run_with(PIN_NEED PIN_TAKEN, NULL);
+	assert_logged("? PIN", 0);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+}
+
+static void no_cache_asks_every_time(void **state)
+{
+	static const char *const answers[] = {"1111", "1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	opts.no_cache = true;
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED HOLD0 HOLD_RELEASED PIN_NEED PIN_TAKEN, answers);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+}
+
+/* ---- lockout ---- */
+
+static void a_locked_token_gets_no_pin_and_ends_with_10(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.provider = true;
+	sc.pin_state = P11_PIN_LOCKED;
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_TOKEN_LOCKED);
+	assert_logged("? ", 0);
+	assert_logged("> password", 0);
+}
+
+static void the_final_try_needs_a_person(void **state)
+{
+	static const char *const yes[] = {"y", "1111", NULL};
+	static const char *const no[] = {"n", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.provider = true;
+	sc.pin_state = P11_PIN_FINAL_TRY;
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN, yes);
+	assert_logged("? Final try: one more wrong PIN locks token 'Anna'. Continue? [y/N] \n", 1);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+	session_free(s);
+
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, no), EXIT_CANCELLED);
+	assert_logged("> password", 0);
+	session_free(s);
+
+	opts.batch = true;
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_TOKEN_LOCKED);
+	assert_logged("? ", 0);
+	session_free(s);
+
+	opts.batch = false;
+	sc.interactive = false; /* nobody to confirm */
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_TOKEN_LOCKED);
+	assert_logged("> password", 0);
+}
+
+/* ---- the hold back-off ---- */
+
+static void the_hold_waits_as_long_as_openvpn_says(void **state)
+{
+	(void)state;
+	new_session(false);
+	run_with(">HOLD:Waiting for hold release:10\n", NULL);
+	assert_logged("> hold release\n", 1);
+	assert_int_equal(sc.clock, 10000);
+	session_free(s);
+
+	new_session(false);
+	run_with(">HOLD:Waiting for hold release:1000\n", NULL);
+	assert_logged("> hold release\n", 1);
+	assert_int_equal(sc.clock, 300000);
+	session_free(s);
+
+	new_session(false);
+	run_with(HOLD0, NULL);
+	assert_logged("> hold release\n", 1);
+	assert_int_equal(sc.clock, 0);
+}
+
+static void ctrl_c_during_the_hold_stops_openvpn(void **state)
+{
+	(void)state;
+	new_session(true);
+	assert_int_equal(run_with(">HOLD:Waiting for hold release:10\n" SCRIPT_CTRL_C, NULL),
+	                 EXIT_OK);
+	assert_logged("> signal \"SIGTERM\"\n", 1);
+	assert_logged("> hold release", 0);
+	assert_true(session_stop_was_asked(s));
+}
+
+/* ---- the management password ---- */
+
+#define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
+
+static void a_typed_management_password_gets_three_tries(void **state)
+{
+	static const char *const answers[] = {"a", "b", "c", "d", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	assert_int_equal(run_with(ENTER ENTER ENTER ENTER, answers), EXIT_MGMT_PASSWORD);
+	assert_logged("? Management password: \n", 3);
+	assert_logged("> c\n", 1);
+	assert_logged("> d\n", 0);
+}
+
+static void a_management_password_from_a_file_gets_one_try(void **state)
+{
+	(void)state;
+	new_session(false);
+	assert_int_equal(session_set_mgmt_password(s, "secret"), 0);
+	assert_int_equal(run_with(ENTER ENTER, NULL), EXIT_MGMT_PASSWORD);
+	assert_logged("> secret\n", 1);
+	assert_logged("? ", 0);
+}
+
+/* ---- the real connection: a full line buffer must not look readable forever ---- */
+
+static void a_full_line_buffer_is_an_error_not_a_busy_loop(void **state)
+{
+	char dir[] = "/tmp/test_session_XXXXXX", junk[4096], err[256];
+	struct mgmt_address addr = {.is_unix = true};
+	struct sockaddr_un sun = {.sun_family = AF_UNIX};
+	struct mgmt_conn conn;
+	int lfd, peer;
+	long got = 1;
+	int calls = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(addr.path, sizeof addr.path, "%s/s", dir);
+	memcpy(sun.sun_path, addr.path, strlen(addr.path) + 1); /* about 30 bytes */
+	lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_int_equal(bind(lfd, (struct sockaddr *)&sun, sizeof sun), 0);
+	assert_int_equal(listen(lfd, 1), 0);
+	assert_int_equal(mgmt_conn_open(&conn, &addr, err, sizeof err), 0);
+	peer = accept(lfd, NULL, NULL);
+	memset(junk, 'x', sizeof junk);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(write(peer, junk, sizeof junk), (ssize_t)sizeof junk);
+	while (got > 0 && calls++ < 100)
+		got = mgmt_conn_fill(&conn, err, sizeof err);
+	assert_int_equal(got, -1);
+	assert_true(calls < 100);
+	mgmt_conn_close(&conn);
+	close(peer);
+	close(lfd);
+	unlink(addr.path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(one_certificate_is_chosen_by_itself),
+		T(cert_option_picks_the_match),
+		T(cert_option_matching_two_ends_with_7),
+		T(several_certificates_show_a_menu),
+		T(batch_with_several_certificates_ends_with_7),
+		T(the_choice_survives_a_restart),
+		T(a_token_inserted_late_is_seen_without_spinning),
+		T(an_over_long_line_during_a_token_wait_ends_the_run),
+		T(a_second_request_without_restart_means_rejected),
+		T(a_rejected_pin_in_batch_ends_with_6),
+		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
+		T(a_confirmed_pin_is_sent_again_by_itself),
+		T(the_cache_survives_a_new_openvpn_only_when_confirmed),
+		T(no_cache_asks_every_time),
+		T(a_locked_token_gets_no_pin_and_ends_with_10),
+		T(the_final_try_needs_a_person),
+		T(the_hold_waits_as_long_as_openvpn_says),
+		T(ctrl_c_during_the_hold_stops_openvpn),
+		T(a_typed_management_password_gets_three_tries),
+		T(a_management_password_from_a_file_gets_one_try),
+		T(a_full_line_buffer_is_an_error_not_a_busy_loop),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
