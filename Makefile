@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # ovpn-token — build, test and demo.
 #   make            release build: ./ovpn-token
 #   make test       unit tests (cmocka) and end-to-end tests, built with ASan and UBSan

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # libFuzzer targets for the management protocol code (tests/fuzz/).
 #   make fuzz FUZZ_SECONDS=600   fuzz each target that long (default 60); new inputs go to
 #                                build/fuzz/corpus/TARGET, crashes to build/fuzz/crash-TARGET-*

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # OpenVPN 2.7 for the e2e test matrix (tools/build-openvpn) and OpenSSL's pkcs11-provider for its
 # `providers pkcs11` test (tools/build-pkcs11-provider): built once per machine into
 # ~/.cache/ovpn-token/, linked at build/openvpn-2.7 and build/pkcs11-provider. Without the

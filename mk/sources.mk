@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The source lists, by what they need.  Every build names its sources from these lists; no
 # build file edits another's variables.  A new source file goes into exactly one list here.
 

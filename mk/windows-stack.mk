@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # A real Windows OpenVPN stack for the tests under wine (tools/build-windows-stack):
 #   make windows-stack     openssl 3.0.22, pkcs11-helper 1.29.0, openvpn.exe/openvpnserv.exe
 #                          2.7.6, softhsm2.dll 2.6.1, libp11 0.4.12, cross-built with mingw-w64

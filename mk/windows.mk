@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Windows build (x86_64, mingw-w64 cross compiler) and its tests under wine.
 #   make windows               ./ovpn-token.exe: certificates through the Windows CryptoAPI,
 #                              no OpenSSL, no libp11 (openvpn.exe does the PKCS#11 work)

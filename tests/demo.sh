@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Demo of ovpn-token with nothing but this machine: a throwaway PKI, a SoftHSM2 token holding the
 # client key and certificate, and an OpenVPN server on 127.0.0.1 (no root, no tun device).
 #   tests/demo.sh /abs/path/to/ovpn-token       (make demo)

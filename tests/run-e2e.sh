@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Run every end-to-end test (tests/e2e/*.sh) against the ovpn-token binary in $OVPN_TOKEN.
 #   OVPN_TOKEN=/abs/path/ovpn-token tests/run-e2e.sh [PATTERN...]
 #   OVPN_TOKEN=... OPENVPN=/path/to/openvpn tests/run-e2e.sh        one other openvpn

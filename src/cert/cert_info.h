@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one certificate model: what a user needs to recognise a certificate, whether it came as
  * a ">PKCS11ID-ENTRY:" BLOB (the session) or from the token itself (list, doctor).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cert_backend_describe() with OpenSSL (the Linux build, and Windows with WITH_P11=1).  Only what
  * needs OpenSSL is here; the base64, summary and matching are cert/text.c's, the sanitising

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cert_backend_describe() on Windows without OpenSSL: the CryptoAPI (crypt32) parses the
  * certificate.  The base64, dates, summary and matching are cert/text.c's, shared with the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The part of cert_info.h that needs no crypto library: base64, the serial, dates, the
  * summary and the matching (sanitising is ui/sanitize.c's, the one rule for everything shown).  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What the two cert_info.h backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with the
  * CryptoAPI) share with the portable part in cert/text.c.  Only for those three files: having

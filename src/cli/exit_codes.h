@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The exit codes are part of the interface: scripts test them.  Keep README and --help in step. */
 #ifndef OVPN_TOKEN_EXIT_CODES_H
 #define OVPN_TOKEN_EXIT_CODES_H

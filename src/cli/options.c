@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Command line parsing: long and short options, "--opt=value" and "--opt value", no getopt. */
 #include <stddef.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The command line, parsed once into one struct. */
 #ifndef OVPN_TOKEN_OPTIONS_H
 #define OVPN_TOKEN_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token attach ADDRESS: manage an openvpn someone else started. */
 #include "cmd/cmd.h"
 #include "cli/exit_codes.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The commands, one file each, found through one table (table.c).  Each entry says how many
  * operands its command takes and runs it; exec returns an exit code (cli/exit_codes.h).

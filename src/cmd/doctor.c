@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ovpn-token doctor [CONFIG]: checks everything a smartcard login needs, one line per check:
  *   "OK   ..."  fine

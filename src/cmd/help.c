@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token help (also -h, --help) and --version. */
 #include <stdio.h>
 

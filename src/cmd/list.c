@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ovpn-token list [CONFIG]: every certificate a login can use, with the serialized id OpenVPN's
  * pkcs11-id takes, byte for byte what `openvpn --show-pkcs11-ids` prints.  The provider:

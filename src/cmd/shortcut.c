@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ovpn-token shortcut NAME [--cert PATTERN] [--start-menu]: a "Connect NAME (token)" shortcut
  * on the Desktop (and in the Start menu) that runs "start NAME" in a console window, where the

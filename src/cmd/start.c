@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ovpn-token start CONFIG: run openvpn on a management endpoint only we can reach, and manage
  * it until it ends; with --restart, start it again after failures a retry can fix.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The table of commands: what main() runs and what the command line accepts. */
 #include <stddef.h>
 #include <string.h>

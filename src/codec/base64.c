@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one base64 codec: certificate BLOBs, PK_SIGN data and signatures, challenge answers.
  * Output goes only into the caller's buffer (a secret's locked memory, for answers), and

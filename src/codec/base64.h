@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Base64 (RFC 4648, with padding): the one codec of the program. */
 #ifndef OVPN_TOKEN_BASE64_H
 #define OVPN_TOKEN_BASE64_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where the management interface is: HOST:PORT, [IPv6]:PORT, or a unix socket path. */
 #ifndef OVPN_TOKEN_ADDRESS_H
 #define OVPN_TOKEN_ADDRESS_H

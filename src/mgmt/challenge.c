@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Parsing what a two-factor server asks and building what we answer (challenge.h).  The peer is
  * hostile by assumption: every copy is bounded, texts shown to the user lose their control

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Two-factor challenges from the management interface, and the answers to them.  Formats as
  * seen on the wire with OpenVPN 2.6.14 and 2.7.6 (doc/protocol.md):

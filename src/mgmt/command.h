@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Building management commands: OpenVPN's lexer quoting, one line each. */
 #ifndef OVPN_TOKEN_COMMAND_H
 #define OVPN_TOKEN_COMMAND_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A management connection: socket, line framing and the queue of commands awaiting replies. */
 #ifndef OVPN_TOKEN_CONN_H
 #define OVPN_TOKEN_CONN_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One management line turned into a typed event. */
 #ifndef OVPN_TOKEN_EVENT_H
 #define OVPN_TOKEN_EVENT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Line framing for the OpenVPN management stream. */
 #ifndef OVPN_TOKEN_LINE_READER_H
 #define OVPN_TOKEN_LINE_READER_H

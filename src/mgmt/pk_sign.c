@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "codec/base64.h"
 #include "mgmt/pk_sign.h"
 

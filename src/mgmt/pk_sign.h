@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * External-key requests (--management-external-key / --management-external-cert) and the
  * multi-line replies that answer them.  Pure: no I/O, no allocation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Matching replies to commands in FIFO order while notifications arrive in between. */
 #ifndef OVPN_TOKEN_REPLY_QUEUE_H
 #define OVPN_TOKEN_REPLY_QUEUE_H

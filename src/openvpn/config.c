@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Scanning the user's OpenVPN config for what start and doctor must know before openvpn runs. */
 #include <ctype.h>
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What ovpn-token needs to know of the user's OpenVPN config before it starts openvpn. */
 #ifndef OVPN_TOKEN_OVPN_CONFIG_H
 #define OVPN_TOKEN_OVPN_CONFIG_H

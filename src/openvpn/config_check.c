@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The judgments of config_check.h. */
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What a config's lines mean for a managed start, judged once for both `start` (which refuses a
  * config with a FAIL and shows the warnings) and `doctor` (which lists them all).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What `openvpn --version` tells about an openvpn program, for `doctor`. */
 #ifndef OVPN_TOKEN_OPENVPN_PROBE_H
 #define OVPN_TOKEN_OPENVPN_PROBE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pcsc/check.h through the PC/SC API (pcsc-lite, or winscard.dll on Windows). */
 #include <winscard.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * What `doctor` asks the PC/SC service (pcscd on Linux and macOS, the Smart Card service on
  * Windows): is it there, which readers does it know, which hold a card.  pcsc/check.c talks to

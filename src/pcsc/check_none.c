@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* pcsc/check.h for a build without PC/SC. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pkcs11-helper's serialized certificate id, the string OpenVPN's `pkcs11-id` takes and
  * `openvpn --show-pkcs11-ids` prints:

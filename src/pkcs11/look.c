@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one-shot looks of provider.h: the module is loaded for one question and unloaded again,
  * so that modules which see only the tokens present at load time (SoftHSM2) answer for now.

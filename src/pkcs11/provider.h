@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Our own view of the tokens, through the same PKCS#11 provider OpenVPN uses.  OpenVPN does
  * the real login and signing; we only look: which certificates are there and under which

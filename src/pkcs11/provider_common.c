@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The parts of provider.h that need no PKCS#11 library: names and freeing. */
 #include <stdlib.h>
 #include <string.h>

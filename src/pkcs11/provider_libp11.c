@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The PKCS#11 module through libp11: loading, slots, tokens and their PIN flags. */
 #include <libp11.h>
 #include <openssl/err.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Certificates through libp11, listed the way `openvpn --show-pkcs11-ids` (pkcs11-helper)
  * lists them: one per token and CKA_ID, certificates without a CKA_ID left out (no id can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the libp11 provider files share.  Only for provider_libp11*.c. */
 #ifndef OVPN_TOKEN_PROVIDER_LIBP11_INTERNAL_H
 #define OVPN_TOKEN_PROVIDER_LIBP11_INTERNAL_H

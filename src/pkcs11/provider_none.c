@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* provider.h for a build without libp11: every look fails with one clear reason. */
 #include <stdio.h>
 

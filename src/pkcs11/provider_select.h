@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Which PKCS#11 provider to read the tokens with: the one named on the command line
  * (--provider), else the config's first pkcs11-providers (what OpenVPN will load), else the

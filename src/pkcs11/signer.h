@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Signing on the token for --external-key: ovpn-token, not OpenVPN, logs in and signs.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The token signs for --external-key, through libp11 0.4.12 and OpenSSL's low-level RSA and
  * EC calls on the key libp11 hands out (its RSA_METHOD / EC_KEY_METHOD turn them into

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The signer in a build without libp11 (the plain Windows build): --external-key cannot sign. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one interface between ovpn-token's logic and the operating system.  POSIX lives in
  * posix_*.c, Win32 in win32_*.c; nothing above this header knows which one it runs on.

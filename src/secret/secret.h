@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* A buffer for one secret (PIN, password): locked memory, wiped on clear and on free. */
 #ifndef OVPN_TOKEN_SECRET_H
 #define OVPN_TOKEN_SECRET_H

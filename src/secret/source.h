@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Where a secret can come from without a person: a file, an inherited descriptor, or a systemd
  * credential ($CREDENTIALS_DIRECTORY/NAME).  Never the command line or the environment.

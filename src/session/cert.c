@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Answering pkcs11-id-request: list the token's certificates through OpenVPN and choose one. */
 #include <stdio.h>
 #include <stdlib.h>

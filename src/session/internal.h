@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the session's files share: the state, split by lifetime, and the calls between them. */
 #ifndef OVPN_TOKEN_SESSION_INTERNAL_H
 #define OVPN_TOKEN_SESSION_INTERNAL_H

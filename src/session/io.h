@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Everything the session does to the world, as one table: the program wires the management
  * connection, the terminal prompts and the PKCS#11 provider (io_program.c); a unit test or a

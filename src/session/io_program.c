@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The session's io as the program wires it: the management connection, the terminal prompts
  * (which also watch the connection for the peer going away) and the PKCS#11 provider.

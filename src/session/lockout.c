@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Lockout protection: before a PIN goes to the token, look at what the token itself says about
  * its PIN (through the same PKCS#11 provider OpenVPN uses).  A locked token gets no attempt; on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Answering PASSWORD requests: the token PIN (from the cache, a source or a person), other
  * username/password requests, and the management password.

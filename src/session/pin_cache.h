@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The remembered PIN and what is known about it.  A PIN counts as confirmed once the tunnel
  * came up after it was sent.  A second request for the same type with no restart between

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The session's event loop and the one dispatch of OpenVPN's events; the answers live in the
  * files of their concern (cert.c, password.c, token.c, lockout.c, state.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The management session: reacts to OpenVPN's events, remembers what survives a restart. */
 #ifndef OVPN_TOKEN_SESSION_H
 #define OVPN_TOKEN_SESSION_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* One short line per state OpenVPN reports. */
 #include <stdio.h>
 #include <string.h>

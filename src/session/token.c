@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Looking at the token ourselves, through the PKCS#11 provider (the io's token view), for what
  * OpenVPN cannot tell: a token that arrives after OpenVPN loaded the provider (it lists no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Just enough JSON output for `list --json`: strings escaped, UTF-8 kept valid. */
 #ifndef OVPN_TOKEN_JSON_H
 #define OVPN_TOKEN_JSON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Output with verbosity levels; every line goes through ui/sanitize.h on its way out. */
 #include <stdarg.h>
 #include <stdio.h>

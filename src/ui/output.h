@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Everything ovpn-token tells the user goes through here. */
 #ifndef OVPN_TOKEN_OUTPUT_H
 #define OVPN_TOKEN_OUTPUT_H

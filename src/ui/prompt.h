@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The questions ovpn-token asks: secrets, plain answers, confirmations and menus. */
 #ifndef OVPN_TOKEN_PROMPT_H
 #define OVPN_TOKEN_PROMPT_H

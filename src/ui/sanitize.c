@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The terminal sanitizer of sanitize.h. */
 #include <string.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The one rule for text that came from OpenVPN, a token or a certificate on its way to a
  * terminal.  Valid, printable UTF-8 is shown as it is ("O=Bäckerei"); everything that could

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 01-one-cert: a token with one certificate. ovpn-token picks it without asking, asks the PIN (typed
 # into a real pty, never echoed), connects, and Ctrl-C stops OpenVPN with exit status 0.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 02-two-certs: a token with two certificates.
 #   a) --cert client2 picks client2 without a menu; the server sees CN client2.
 #   b) without --cert: a menu lists both; choosing client2's number connects as client2.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 03-wrong-pin: a wrong PIN, then the right one. The user sees exactly one "was rejected" line and a
 # second prompt; it connects. Seen from outside with pkcs11-spy between OpenVPN and SoftHSM2: the wrong
 # PIN reached C_Login exactly once (never resent: a real card locks after a few wrong PINs).

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 04-tricky-label: a token label with spaces, double and single quotes and a backslash. The label
 # travels through OpenVPN's quoting twice (the serialized id and the "password" command); the prompt
 # must show it as it is, and the PIN must reach the token.

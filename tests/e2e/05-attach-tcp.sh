@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 05-attach-tcp: OpenVPN started by someone else, management on 127.0.0.1:PORT with a password file.
 #   a) `ovpn-token attach --management-password-file` logs in, asks the PIN, connects.
 #   b) a wrong password file: exit 8 with a clear message, promptly (OpenVPN just asks again, it

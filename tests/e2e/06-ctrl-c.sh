@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 06-ctrl-c: Ctrl-C while connected. Checked from outside: the openvpn process ovpn-token started is
 # gone, its private management socket (and directory) is gone, exit 0, and nothing is left running.
 set -eu

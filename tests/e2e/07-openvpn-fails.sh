@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 07-openvpn-fails: OpenVPN cannot do its job; ovpn-token must say so and exit 3, quickly.
 #   a) a config with an unknown option (openvpn exits at once, before its log file is opened when
 #      --log comes after --config: the reason is on openvpn's stderr and must reach the user)

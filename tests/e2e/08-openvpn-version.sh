@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 08-openvpn-version: the openvpn under test is the one the user sees, on every side. Fails when
 # the test bed mixes versions up (a 2.7 run that really starts Debian's 2.6, or the other way):
 #   a) `ovpn-token doctor` names the openvpn it would start, with $OPENVPN_VERSION;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 09-provider-uri: certificate and key from the token through OpenSSL's pkcs11-provider instead of
 # pkcs11-helper (`providers pkcs11 default`, `cert pkcs11:...`, `key pkcs11:...`).
 #   2.7: OpenVPN asks `>PASSWORD:Need 'PKCS#11 token' password`, with no certificate question;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 10-reconnect-soak: the PIN is typed once; then OpenVPN is restarted (SIGUSR1) N times. Every restart
 # goes through the hold; ovpn-token releases it and answers what OpenVPN asks by itself. Checked:
 # N further "Connected", no further prompt or menu, and from OpenVPN's own log (verb 4 logs each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 11-pin-sources: unattended PINs. --pin-file, --pin-fd and a systemd credential connect under --batch
 # with no prompt; a wrong PIN from a file ends with exit 6 after exactly one attempt; a PIN file that
 # others can read is refused before anything starts; --batch with no PIN source exits 9 without

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 12-restart: with --restart, an openvpn that dies is started again after a back-off, and the PIN
 # typed once is answered from the cache (a new openvpn has a new token session, so it asks again).
 # Without --restart the same death ends ovpn-token with exit 3.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 13-systemd-unit: `make install` puts a template unit that systemd accepts without a single warning,
 # runs ovpn-token unattended (--batch, --restart) and gives it the PIN as a credential, not in argv
 # or the environment.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 14-lockout: ovpn-token reads the token's PIN flags before any PIN goes out.
 #   a) a real SoftHSM2 token after a wrong PIN (CKF_USER_PIN_COUNT_LOW): warned, then connects;
 #   b) locked: exit 10, nothing sent;  c) final try in --batch: exit 10, nothing sent;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 15-signals-and-cache: stopping by signal, --batch with a choice to make, and --no-cache.
 #   a) SIGTERM to ovpn-token while connected: it stops OpenVPN as Ctrl-C does ("Stopping
 #      OpenVPN...", "OpenVPN stopped."), exits 0, and no openvpn with our config is left;

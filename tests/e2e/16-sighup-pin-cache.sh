@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 16-sighup-pin-cache: restarts that make OpenVPN ask again, and how that differs between versions
 # (OpenVPN's own log at verb 4 is the witness of what it asked and what we sent).
 #   a) SIGHUP to openvpn while connected: it asks for the certificate again but not for the PIN;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 17-real-configs: an ordinary client config in its own folder, as users keep them.
 #   a) `ca ca.crt` and `log office-openvpn.log` (relative names) and ovpn-token started from another
 #      folder: openvpn runs in the config's folder, the config's log is the one announced, connects

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 18-config-refusals: configs and options that cannot work are refused before openvpn starts, with a
 # message that names the cause and a defined exit code; `doctor` names the same lines.
 #   a) `daemon` (openvpn would fork away and wait for a hold release forever)      -> 2, line named

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 20-list-ids: tokens with plain and tricky labels (spaces, '/', '\', quotes, '%', '#', UTF-8).
 # `ovpn-token list` must print exactly the ids `openvpn --show-pkcs11-ids` prints, its JSON must
 # parse and carry the same ids, and each id, put into a client config as `pkcs11-id '...'`, must

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 21-doctor: `ovpn-token doctor` on a good config (exit 0, OK lines, WARN for a certificate that
 # expires soon), on broken ones (the right lines turn FAIL, exit 11), after a wrong PIN (WARN: PIN
 # count low), and with pcscd and vsmartcard-vpcd's virtual readers: not running, running without a

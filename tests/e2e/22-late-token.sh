@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 22-late-token: the token is not there when OpenVPN starts.
 #   a) pkcs11-id-management: OpenVPN lists no certificate; ovpn-token watches through the provider
 #      and, once the token is inserted, answers with the id `openvpn --show-pkcs11-ids` gives.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 30-wine-attach: the Windows build (ovpn-token.exe under wine) manages a real Linux OpenVPN.
 # OpenVPN runs as an admin would start it for attach (management on 127.0.0.1:PORT with a
 # password file, management-query-passwords, management-hold, pkcs11-id-management, a SoftHSM2

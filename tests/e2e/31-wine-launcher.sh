@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 31-wine-launcher: win32/ovpn-token.cmd, the launcher a desktop shortcut runs, under wine's cmd:
 # it passes its arguments to ovpn-token.exe beside it and returns its exit status; after a
 # success the window may close at once, after a failure it says so and waits for a key.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 32-wine-start: `ovpn-token.exe start office` under wine, as a Windows user runs it, with the
 # real openvpn.exe 2.7.6 of the Windows stack (tools/build-windows-stack).
 #   - openvpn.exe is found through the registry entry the OpenVPN installer writes

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 33-wine-shortcut: `ovpn-token.exe shortcut NAME` under wine makes the "Connect NAME (token)"
 # Shell link through IShellLinkW, and the .lnk reads back (tests/win32/read_lnk.py parses its
 # binary format, independently of the Windows code that wrote it) with the right target,

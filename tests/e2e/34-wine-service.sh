@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 34-wine-service: `ovpn-token.exe start --service always office` under wine, through the real
 # OpenVPN interactive service (openvpnserv.exe 2.7.6 of the Windows stack, installed as a wine
 # service the way the OpenVPN installer sets it up: HKLM\SOFTWARE\OpenVPN values, -install,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 40-hostile-peer: ovpn-token attached to a scripted management server that does what no real
 # OpenVPN does (tests/lib/fake_mgmt.py): a 1 MiB line, NUL bytes, a line cut off by a close,
 # unknown and broken notifications, replies nobody asked for, `ENTER PASSWORD:` and the PIN

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 41-private-endpoint: no PIN goes to a management endpoint someone else controls.
 #   a) attach to a unix socket whose listener runs as another user (nobody): refused before
 #      anything is sent (exit 4, "the management socket belongs to uid N, not to you; refusing"),

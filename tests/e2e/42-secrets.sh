@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 42-secrets: while ovpn-token holds the PIN (start, PIN typed, tunnel up, -v), the PIN is in none
 # of the places another process or a later reader could find it: ovpn-token's and openvpn's
 # command lines and environments, the screen (prompt, -v output of OpenVPN's log lines), the

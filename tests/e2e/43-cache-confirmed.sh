@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 43-cache-confirmed: a PIN that the tunnel confirmed once (CONNECTED after it) stays confirmed
 # across restarts, also when a restart does not get as far as CONNECTED. The fake management server
 # (scenario pin-restarts) asks for the PIN, reports CONNECTED, then restarts twice (HOLD, PIN

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 50-external-key: `ovpn-token start --external-key` signs on the token itself. RSA 2048 and EC
 # P-256 tokens, each with TLS 1.3 and with tls-version-max 1.2: the tunnel comes up, the server
 # verified the token's certificate, openvpn was started with --management-external-key and no

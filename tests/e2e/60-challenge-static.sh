@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 60-challenge-static: a server with a static challenge (`static-challenge TEXT 1` and `... 0`):
 # ovpn-token asks username, password, then the challenge text, the OTP echoed or not as the
 # flag says, and sends SCRV1:<b64 password>:<b64 OTP>; the server got exactly that.

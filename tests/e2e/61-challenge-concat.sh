@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 61-challenge-concat: 2.7's `static-challenge TEXT 1 concat` (SC:3): password and OTP are sent
 # glued together. 2.6 refuses the concat keyword in its config: that is asserted instead.
 set -eu

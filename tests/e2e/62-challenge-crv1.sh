@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 62-challenge-crv1: the server answers the password with a dynamic challenge (client-deny with
 # CRV1:R,E:...). ovpn-token shows the text, asks the response (echoed: flag E), and at the next
 # request sends the username from the challenge and CRV1::<state>::<response>. start adds

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 63-challenge-crtext: pending auth with CR_TEXT (client-pending-auth ... "CR_TEXT:R,E:..."):
 # ovpn-token shows the question and the timeout, and answers cr-response <b64>. start announces
 # IV_SSO crtext,openurl,webauth.

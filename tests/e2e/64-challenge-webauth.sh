@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 64-challenge-webauth: pending auth with WEB_AUTH (and OPEN_URL): the URL is shown whole with the
 # timeout, no browser is started (no desktop session in the test), and the login completes when
 # the server approves.

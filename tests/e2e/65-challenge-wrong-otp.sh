@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 65-challenge-wrong-otp: a wrong OTP (static challenge and CR_TEXT) ends with the server's reason
 # shown ("wrong OTP"), no second attempt sent by itself, and a non-zero exit.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 66-challenge-batch: --batch with --auth-user-pass-file and --pin-file logs in, but a challenge
 # is never answered unattended: exit 9 with a message naming the challenge; nothing was sent.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 67-challenge-user-only: 2.7's `auth-user-pass username-only` (>PASSWORD:Need 'Auth' username):
 # only the username is asked and sent. Needs the 2.7 build; 2.6 refuses the option (asserted).
 set -eu

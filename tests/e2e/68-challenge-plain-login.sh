@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 68-challenge-plain-login: the two-factor bed without a second factor: a `mode server` in its own
 # namespace, a client with `auth-user-pass` and the certificate on a token. ovpn-token asks
 # username, password (OpenVPN asks them before the TLS handshake) and the PIN, connects, and the

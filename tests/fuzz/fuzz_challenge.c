@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libFuzzer target: the two-factor challenge parsers and answer builders (mgmt/challenge.h).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What every libFuzzer target in tests/fuzz/ shares. */
 #ifndef OVPN_TOKEN_FUZZ_COMMON_H
 #define OVPN_TOKEN_FUZZ_COMMON_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * libFuzzer target: the external-key requests and replies (src/mgmt/pk_sign.c).
  *

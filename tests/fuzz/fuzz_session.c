@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The whole session under libFuzzer: the input is one byte of options and the person's habits,
  * then what OpenVPN sends (with the step and Ctrl-C marks of tests/lib/session_io_script.h).  The

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Writes the seed corpora in tests/fuzz/corpus/ from the management lines PROTOCOL.md records.
 
 Run it again after adding a line below; the files are checked in, so the fuzzers do not need it.

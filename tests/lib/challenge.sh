@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # The two-factor test bed: a real OpenVPN in `mode server` (tun device, in a namespace of its own,
 # see netns.sh) whose logins are decided by tests/lib/challenge_server.py over the server's

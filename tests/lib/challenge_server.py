@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """The deciding half of the two-factor test server: an OpenVPN `mode server` with
 `management-client-auth` leaves every client's login to this script, which asks for a second
 factor the way a company VPN would and logs exactly what the client answered.

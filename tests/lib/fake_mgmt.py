@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """A scripted, hostile OpenVPN management server for the ovpn-token tests.
 
 It plays only what a real OpenVPN cannot be made to do (a 1 MiB line, NUL bytes, a line cut

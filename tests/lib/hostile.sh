@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # shellcheck disable=SC2034  # FAKE_ADDR, FAKE_PID, RUN_SECS are for the tests that source this
 # Helpers for tests that put ovpn-token in front of the scripted fake management server

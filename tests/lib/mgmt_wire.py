@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Drive an openvpn client's management interface by rules, and record the wire.
 
     mgmt_wire.py SOCKET OUT [--rule|--then REGEX COMMAND]... [--until REGEX] [--seconds N]

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # A network namespace for an OpenVPN server in `mode server` (which needs a tun device), reached from
 # the root namespace over a veth pair with a private /30. The tun device, its addresses and the

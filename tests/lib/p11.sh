@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash disable=SC2034  # PCSC_SKIP, PCSCD_OURS: read by the tests
 # PC/SC helpers for the PKCS#11 end-to-end tests (source after testbed.sh):
 #   pcscd_start     a pcscd in the foreground with the readers of vsmartcard-vpcd ("Virtual PCD 00 00",

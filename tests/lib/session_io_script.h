@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A scripted world for the session (src/session/io.h), for the unit tests and the fuzzer:
  * OpenVPN's side is a transcript, the person a list of answers, the token a few numbers, the

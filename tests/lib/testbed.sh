@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # Test bed for the ovpn-token end-to-end tests: a throwaway PKI, a SoftHSM2 token, a loopback OpenVPN
 # server (no root, no tun: `dev null` over TCP on 127.0.0.1) and a tmux pty to drive ovpn-token like a user.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # challenge_wire.sh SCENARIO [OPENVPN]: bring up the two-factor test bed (tests/lib/challenge.sh)
 # and run a real openvpn client against it, driven by tests/lib/mgmt_wire.py, to record exactly what
 # the client's management interface says for each kind of challenge. Prints the recording and the

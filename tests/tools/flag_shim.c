@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A PKCS#11 module for tests: forwards every call to a real module (FLAG_SHIM_MODULE, e.g.
  * SoftHSM2) and adds token flags read from FLAG_SHIM_FILE (one hexadecimal number) to what

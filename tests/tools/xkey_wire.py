@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Drive an openvpn started with --management-external-key/-cert by hand, to learn the wire.
 
 Usage: xkey_wire.py SOCKET CERT.pem KEY.pem

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # xkey_wire.sh: what a real openvpn asks an external-key management client, for RSA 2048 and
 # EC P-256 client keys under TLS 1.3 and tls-version-max 1.2.  A probe, not a test: prints the
 # dialogue of tests/tools/xkey_wire.py for each case.  Usage: tests/tools/xkey_wire.sh

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The cases of the cert_info API (src/cert/cert_info.h), shared by both crypto backends:
  *   tests/unit/test_cert_openssl.c               OpenSSL (cert_openssl.c), certificates made in the test

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cert_info with the OpenSSL backend: the cases are in cert_info_cases.h (shared with the
  * CryptoAPI test under wine); the certificates they ask for are made here with OpenSSL, so no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Two-factor challenges: the forms seen on the wire (doc/protocol.md), hostile variants, answers. */
 #include <setjmp.h>
 #include <stdarg.h>

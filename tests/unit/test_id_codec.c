@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The pkcs11-helper serialized id.  The expected strings were checked against
  * `openvpn --show-pkcs11-ids` (OpenVPN 2.6.14) with SoftHSM2 tokens carrying these labels.

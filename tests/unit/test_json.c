@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* json_put_string: whatever a token holds, the output is valid JSON. */
 #include <stdarg.h>
 #include <stddef.h>

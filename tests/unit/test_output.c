@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token: posix-only test (it swaps the stderr stream, which Microsoft's C runtime forbids). */
 /* out_tail (the end of openvpn's log after a failure) and the sanitizer on every output line. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The config facts doctor reads: the pkcs11-id value and the management options start cannot use. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* plat_path_base on POSIX: only '/' separates; a backslash is part of a name there. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ui/sanitize.h: the one rule for everything from OpenVPN or a token shown on a terminal. */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token: posix-only test (file modes, pipes, mkdtemp): not in the Windows run. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The session's decisions, driven through its io seam (src/session/io.h) by a script: events
  * in, commands and questions out (tests/lib/session_io_script.h).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The token signer against real SoftHSM2 tokens made here (softhsm2-util, pkcs11-tool,
  * openssl): an RSA 2048 and an EC P-256 key with their certificates.  Every signature is

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # Builds cmocka for Windows (static, x86_64 mingw-w64) into DEST, for the unit tests under wine.
 #   tests/win32/build-cmocka.sh DEST [CC]
 # Debian has no mingw package of cmocka, so its Debian source package is fetched with

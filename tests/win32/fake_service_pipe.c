@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * fake_service_pipe.exe: a program that is not OpenVPN's interactive service serving
  * \\.\pipe\openvpn\service, as a squatter would while the service is stopped.  Prints its pid,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Writes cert_fixtures.h for test_cert_info_wincrypt.c: the certificates described in
  * tests/unit/cert_info_cases.h, made with OpenSSL on the build machine (the Windows test has no

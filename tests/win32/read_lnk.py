@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-3.0-or-later
 """Prints the fields of a Windows Shell link (.lnk) as NAME=VALUE lines, read from its binary
 format ([MS-SHLLINK]) without any Windows code, so a test can check what the Shell wrote:
 target (LinkInfo's local base path), arguments, workdir, icon, icon_index, description,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # The Windows build's tests under wine (`make windows-test`):
 #   1. each cross-compiled unit test EXE given as an argument (cmocka; portable tests from
 #      tests/unit/ and Windows-only ones from tests/win32/),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * send_ctrl_break NAME.exe: press Ctrl-Break in the console of the running process NAME.exe.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * cert_wincrypt.c under wine: the cases of tests/unit/cert_info_cases.h, shared with the
  * OpenSSL test tests/unit/test_cert_openssl.c, with the same certificates (made by OpenSSL on the

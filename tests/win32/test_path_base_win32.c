@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * plat_path_base on Windows: '\' and '/' both separate and a drive prefix is no part of the
  * name, so "C:\Users\anna\OpenVPN\config\office.ovpn" gives its log file the name "office".

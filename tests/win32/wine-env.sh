@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
 # shellcheck shell=bash
 # A wine prefix for one test run: sourced by tests/win32/run-wine-tests.sh and by
 # tests/e2e/30-wine-attach.sh (which reuses the runner's prefix when WINEPREFIX is set).

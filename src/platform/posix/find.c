@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Finding things on POSIX systems: the openvpn program, configs by name, PKCS#11 providers. */
 #include <dlfcn.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: files and directories — secret files, the private socket directory, openvpn's log. */
 #include <errno.h>
 #include <fcntl.h>

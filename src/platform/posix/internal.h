@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* What the POSIX platform files share among themselves. */
 #ifndef OVPN_TOKEN_POSIX_INTERNAL_H
 #define OVPN_TOKEN_POSIX_INTERNAL_H

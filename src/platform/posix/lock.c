@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * POSIX: one instance per config through a record lock on a file in the state directory.  The
  * kernel drops the lock when the process dies, so a crashed ovpn-token never blocks the next.

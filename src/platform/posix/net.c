@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: the management connection (TCP or unix socket) and waiting on it. */
 #include <errno.h>
 #include <arpa/inet.h>

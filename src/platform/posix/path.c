@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX paths: '/' separates, a leading '/' makes a path absolute. */
 #include <stdio.h>
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The PC/SC calls by the names pcsc-lite gives them.  The build puts this folder (or win32/,
  * whose header names the narrow variants of a UNICODE Windows build) on the include path, so

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: who is at the other end of a unix socket. */
 #define _GNU_SOURCE /* struct ucred */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: running openvpn as our child. */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: OpenVPN's interactive service is a Windows thing; there is none here. */
 #include <stdio.h>
 #include <unistd.h>

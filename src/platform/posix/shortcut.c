@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: desktop shortcuts (Shell links) are made only on Windows. */
 #include <stdio.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: process hardening, interrupts and memory for secrets. */
 #include <errno.h>
 #include <fcntl.h>

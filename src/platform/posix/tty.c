@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX: asking the user — readline for visible answers, raw no-echo reads for secrets. */
 #include <errno.h>
 #include <poll.h>

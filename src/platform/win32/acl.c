@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: an owner-only access control list for the files and directories we create. */
 #include <stdio.h>
 #include <stdlib.h>

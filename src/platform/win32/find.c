@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32: where OpenVPN, its configs and the PKCS#11 provider are.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: files and directories — secret files, the private run directory, openvpn's log. */
 #include <io.h>
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Windows: one instance per config through a file in %LOCALAPPDATA%\ovpn-token held open for
  * writing without write sharing.  Windows closes it when the process ends, however it ends.

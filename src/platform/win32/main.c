@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32 entry point: the program's main() expects UTF-8 arguments and prints UTF-8, as on POSIX.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32: the management connection (TCP only) and waiting on it.
  *

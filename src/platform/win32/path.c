@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Windows paths: '\' and '/' both separate; "C:\...", "\\server\share" and "\..." (the current
  * drive's root) are absolute, "C:file" is not really, and is treated as relative.

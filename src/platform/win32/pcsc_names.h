@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The PC/SC calls by the names winscard.dll gives them: with UNICODE defined the plain names
  * are the wide variants, and the PC/SC code works with narrow strings, so ask for those.

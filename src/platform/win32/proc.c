@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: running openvpn as our child. */
 #include <stdio.h>
 #include <stdlib.h>

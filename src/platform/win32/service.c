@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32: openvpn started by OpenVPN's interactive service, as OpenVPN GUI does it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32: "Connect NAME (token)" Shell links, made through the Shell's own IShellLinkW and
  * saved with IPersistFile, so no PowerShell (often blocked by execution policy) is needed.

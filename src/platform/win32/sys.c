@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: process hardening, console interrupts, memory for secrets, clocks and randomness. */
 #include <stdlib.h>
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: UTF-8 <-> UTF-16, error messages, environment, paths and command lines. */
 #include <stdio.h>
 #include <stdlib.h>
