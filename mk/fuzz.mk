@@ -2,14 +2,14 @@
 # libFuzzer targets for the management protocol code (tests/fuzz/).
 #   make fuzz FUZZ_SECONDS=600   fuzz each target that long (default 60); new inputs go to
 #                                build/fuzz/corpus/TARGET, crashes to build/fuzz/crash-TARGET-*
-#   make fuzz-short              replay tests/fuzz/regressions/, then about 20 s per target;
+#   make fuzz-short              replay tests/fuzz/regressions/, then about 10 s per target;
 #                                part of `make test`
 # A crash found here: copy the crash file to tests/fuzz/regressions/TARGET/ so every later run
 # replays it.
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
-FUZZ_SHORT_SECONDS ?= 20
+FUZZ_SHORT_SECONDS ?= 10
 FUZZ_DIR     := build/fuzz
 FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign fuzz_challenge fuzz_session
 # Only the protocol code: it has no dependencies, so the targets build without OpenSSL.
