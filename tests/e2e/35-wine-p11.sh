@@ -129,3 +129,64 @@ has OK "token 'Test Token' in SoftHSM slot" doctor
 # wine's winscard.dll has no Smart Card service behind it: SCardEstablishContext fails.
 has WARN "cannot reach the PC/SC service" doctor
 [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC with only warnings"; }
+
+# start_office ARGS...: ovpn-token.exe start ARGS office in the pty (a wine console).
+start_office() {
+    pty_start env WINEPREFIX="$WINEPREFIX" WINEDEBUG=-all WINEDLLOVERRIDES="$WINEDLLOVERRIDES" \
+        SOFTHSM2_CONF="$SOFTHSM2_CONF" FLAG_SHIM_MODULE="${FLAG_SHIM_MODULE:-}" \
+        FLAG_SHIM_FILE="${FLAG_SHIM_FILE:-}" wine "$OVPN_TOKEN_EXE" start "$@" office
+}
+pin_answers() { grep -c "MANAGEMENT: CMD 'password \[...\]'" "$log_file" 2>/dev/null || true; }
+stop_office() {
+    pty_send_keys C-c
+    pty_expect_exit 0 30
+    pty_expect_text "OpenVPN stopped." 5
+    wait_until 20 no_wine_pids 'openvpn\.exe' || fail "openvpn.exe still runs after $1"
+    pty_stop
+    wait_listening "$PORT"
+}
+
+log "c) a wrong PIN, then the right one"
+start_office
+pty_expect_text "PIN for token 'Test Token':" 120
+pty_type "$WRONG"
+pty_expect_text "The PIN was rejected by token 'Test Token'." 60
+pty_wait_count "PIN for token 'Test Token':" 2 30 || fail "c: no second PIN prompt"
+# A SoftHSM2 token remembers the wrong PIN: the PIN flags, read through libp11, say so.
+pty_expect_text "saw a wrong PIN since the last good one" 5
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 60 "c: not connected after the right PIN"
+[ "$(pty_count "was rejected")" = 1 ] || fail "c: \"was rejected\" shown $(pty_count "was rejected") times"
+if pty_screen | grep -Eq "$WRONG|$PIN"; then fail "c: a PIN is visible on screen"; fi
+[ "$(pin_answers)" = 2 ] || fail "c: $(pin_answers) PIN answers in openvpn.exe's log, expected 2"
+stop_office "c"
+
+log "d) a locked token (the flag shim in front of softhsm2.dll, for ovpn-token.exe only)"
+x86_64-w64-mingw32-gcc -shared -std=c11 -Wall -Wextra -Werror -I/usr/include/p11-kit-1 \
+    "$top/tests/tools/flag_shim.c" -o "$T/flag_shim.dll" || fail "cannot cross-build the flag shim"
+FLAG_SHIM_MODULE=$SOFTHSM_DLL
+FLAG_SHIM_FILE=$(winpath "$T/flags")
+printf '40000\n' > "$T/flags"   # CKF_USER_PIN_LOCKED
+start_office --provider "$(winpath "$T/flag_shim.dll")"
+pty_expect_exit 10 120
+pty_expect_text "token 'Test Token' is locked" 2
+if pty_screen | grep -Fq "PIN for token"; then fail "d: a PIN was asked for a locked token"; fi
+[ "$(pin_answers)" = 0 ] || fail "d: a PIN was sent to a locked token"
+wait_until 20 no_wine_pids 'openvpn\.exe' || fail "d: openvpn.exe still runs after exit 10"
+pty_stop
+FLAG_SHIM_MODULE= FLAG_SHIM_FILE=
+
+log "e) a late token: openvpn.exe starts without it; ovpn-token.exe watches and supplies the id"
+token_dir=$(find "$T/tokens" -mindepth 1 -maxdepth 1 -type d | head -n 1)
+mv "$token_dir" "$T/away"
+start_office
+pty_expect_text "No certificate found. Insert the token; ovpn-token watches for it" 120
+grep -q "CMD 'needstr" "$log_file" && fail "e: an id was sent before the token came"
+mv "$T/away" "$token_dir"
+pty_expect_text "Using the only certificate: client1 (issuer Test CA" 60
+want_cmd="MANAGEMENT: CMD 'needstr \"pkcs11-id-request\" \"${want//\\/\\\\}\"'"
+wait_for "$log_file" "$(printf '%s' "$want_cmd" | sed 's/[][\\.*^$]/\\&/g')" 30 \
+    || fail "e: openvpn.exe did not get the id $want: $(grep "CMD 'needstr" "$log_file")"
+pty_stop
+wait_until 20 no_wine_pids 'openvpn\.exe' || fail "e: openvpn.exe outlived ovpn-token.exe"
+pass
