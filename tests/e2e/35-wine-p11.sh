@@ -132,6 +132,8 @@ has WARN "cannot reach the PC/SC service" doctor
 
 # start_office ARGS...: ovpn-token.exe start ARGS office in the pty (a wine console).
 start_office() {
+    # Each case counts what openvpn.exe's log says of its own start only.
+    : > "$log_file"
     pty_start env WINEPREFIX="$WINEPREFIX" WINEDEBUG=-all WINEDLLOVERRIDES="$WINEDLLOVERRIDES" \
         SOFTHSM2_CONF="$SOFTHSM2_CONF" FLAG_SHIM_MODULE="${FLAG_SHIM_MODULE:-}" \
         FLAG_SHIM_FILE="${FLAG_SHIM_FILE:-}" wine "$OVPN_TOKEN_EXE" start "$@" office
