@@ -2,8 +2,9 @@
 # Release archives and the Debian package, all named with the version from VERSION.
 #   make dist            build/dist/ovpn-token-VERSION.tar.gz: `git archive` of HEAD (committed
 #                        files only, no build output)
-#   make windows-dist    build/dist/ovpn-token-VERSION-win64.zip: ovpn-token.exe, the launcher,
-#                        New-TokenShortcut.ps1, README.txt, LICENSE.txt (text files with CRLF);
+#   make windows-dist    build/dist/ovpn-token-VERSION-win64.zip: ovpn-token.exe with every DLL
+#                        it needs (those `make windows` put beside it, build/windows-dlls.txt),
+#                        the launcher, README.txt, LICENSE.txt (text files with CRLF);
 #                        WIN_DIST_EXTRA="a.dll b.dll" adds more files (copied as they are)
 #   make deb             build/dist/ovpn-token_VERSION_ARCH.deb, built by dpkg-buildpackage in
 #                        a temporary copy of the tree (it writes into the parent directory)
@@ -15,7 +16,7 @@ DIST_TARBALL   := $(DIST_DIR)/$(DIST_NAME).tar.gz
 WIN_DIST_NAME  := $(DIST_NAME)-win64
 WIN_DIST_ZIP   := $(DIST_DIR)/$(WIN_DIST_NAME).zip
 WIN_DIST_EXTRA ?=
-WIN_DIST_TEXT  := win32/ovpn-token.cmd win32/New-TokenShortcut.ps1
+WIN_DIST_TEXT  := win32/ovpn-token.cmd
 
 .PHONY: dist windows-dist deb dist-check windows-dist-check deb-check version-check
 
@@ -32,6 +33,8 @@ windows-dist: ovpn-token.exe $(WIN_DIST_TEXT) doc/README-windows.txt LICENSE $(W
 	@rm -rf $(DIST_DIR)/$(WIN_DIST_NAME) $(WIN_DIST_ZIP)
 	@mkdir -p $(DIST_DIR)/$(WIN_DIST_NAME)
 	cp ovpn-token.exe $(DIST_DIR)/$(WIN_DIST_NAME)/
+	@# The DLLs of the exe's import table, found again here so a stale list cannot hide one.
+	tools/win-dlls ovpn-token.exe . | xargs -r -I{} cp {} $(DIST_DIR)/$(WIN_DIST_NAME)/
 	$(foreach f,$(WIN_DIST_TEXT),$(call to_crlf,$(f),$(DIST_DIR)/$(WIN_DIST_NAME)/$(notdir $(f)));)
 	sed 's/@VERSION@/$(VERSION)/g' doc/README-windows.txt | $(call to_crlf,,$(DIST_DIR)/$(WIN_DIST_NAME)/README.txt)
 	$(call to_crlf,LICENSE,$(DIST_DIR)/$(WIN_DIST_NAME)/LICENSE.txt)

@@ -61,6 +61,7 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		free(p);
 		return NULL;
 	}
+	plat_preload_pkcs11_module(path);
 	if (PKCS11_CTX_load(p->ctx, path) != 0) {
 		char what[600];
 

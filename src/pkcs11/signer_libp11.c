@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "platform/platform.h"
 #include "pkcs11/id_codec.h"
 #include "pkcs11/signer.h"
 
@@ -99,6 +100,7 @@ struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t 
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
+	plat_preload_pkcs11_module(provider_path);
 	if ((s->path = strdup(provider_path)) == NULL ||
 	    PKCS11_CTX_load(s->ctx, provider_path) != 0) {
 		last_ckr(err, errsz, provider_path);
@@ -138,6 +140,7 @@ int p11_signer_reload(struct p11_signer *s, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	plat_preload_pkcs11_module(s->path);
 	if (PKCS11_CTX_load(s->ctx, s->path) != 0) {
 		last_ckr(err, errsz, s->path);
 		return -1;

@@ -160,6 +160,13 @@ const char *const *plat_default_pkcs11_providers(void);
  * initializing it: no token is touched.  -1 with the loader's reason in err.
  */
 int plat_check_pkcs11_module(const char *path, char *err, size_t errsz);
+/*
+ * Makes the PKCS#11 module at path loadable by libp11 for the rest of the process.  Windows
+ * looks for a DLL's own dependencies beside the exe, not beside the DLL, so a provider that
+ * ships its DLLs in its folder (softhsm2.dll, OpenSC's) loads only when loaded first with its
+ * folder searched; elsewhere nothing to do.  Failure is left to the real load to report.
+ */
+void plat_preload_pkcs11_module(const char *path);
 /* How the user starts this system's smartcard service, for a hint. */
 const char *plat_pcsc_service_hint(void);
 

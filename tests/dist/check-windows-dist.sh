@@ -1,8 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # check-windows-dist.sh: `make windows-dist` makes ovpn-token-VERSION-win64.zip with exactly
-# ovpn-token.exe, ovpn-token.cmd, New-TokenShortcut.ps1, README.txt and LICENSE.txt in one
-# folder; the text files have CRLF line ends only, the exe is the PE32+ one `make windows`
+# ovpn-token.exe, every DLL it needs (its import table, recursively, less Windows' own),
+# ovpn-token.cmd, README.txt and LICENSE.txt in one folder; the text files have CRLF line ends only, the exe is the PE32+ one `make windows`
 # builds and carries VERSION in its version resource; WIN_DIST_EXTRA files are added as they
 # are.  SKIP without the mingw-w64 compiler.
 set -eu
@@ -26,12 +26,15 @@ zip=$top/build/dist/$name.zip
 [ -f "$zip" ] || fail "no $zip"
 unzip -q "$zip" -d "$tmp/x"
 (cd "$tmp/x" && find . -type f | sed 's|^\./||' | sort) >"$tmp/files"
-printf '%s\n' "$name/LICENSE.txt" "$name/New-TokenShortcut.ps1" "$name/README.txt" \
-	"$name/extra.dll" "$name/ovpn-token.cmd" "$name/ovpn-token.exe" | sort >"$tmp/want"
+# The DLLs: what the exe imports, and what those import, that Windows does not provide.
+dlls=$("$top/tools/win-dlls" "$top/ovpn-token.exe" "$top" | xargs -r -n1 basename) \
+	|| fail "ovpn-token.exe needs DLLs that are nowhere"
+{ printf '%s\n' "$name/LICENSE.txt" "$name/README.txt" "$name/extra.dll" "$name/ovpn-token.cmd" \
+	"$name/ovpn-token.exe"; for d in $dlls; do echo "$name/$d"; done; } | sort >"$tmp/want"
 diff -u "$tmp/want" "$tmp/files" >&2 || fail "the zip holds other files"
 
 d=$tmp/x/$name
-for f in ovpn-token.cmd New-TokenShortcut.ps1 README.txt LICENSE.txt; do
+for f in ovpn-token.cmd README.txt LICENSE.txt; do
 	lines=$(wc -l <"$d/$f")
 	crlf=$(grep -c $'\r$' "$d/$f" || true)
 	[ "$lines" -gt 0 ] && [ "$lines" = "$crlf" ] || fail "$f: $crlf of $lines lines end in CRLF"
@@ -44,6 +47,9 @@ head -n 1 "$d/README.txt" | grep -qF "ovpn-token $version for Windows" || fail "
 if grep -q '@[A-Z]*@' "$d/README.txt"; then fail "a placeholder left in README.txt"; fi
 cmp -s "$d/extra.dll" "$tmp/extra.dll" || fail "the extra file was changed"
 cmp -s "$d/ovpn-token.exe" "$top/ovpn-token.exe" || fail "ovpn-token.exe is not the one make windows built"
+# Nothing the zip's exe needs is missing from the zip itself.
+"$top/tools/win-dlls" "$d/ovpn-token.exe" "$d" >/dev/null || fail "the zip lacks a DLL the exe needs"
+for dl in $dlls; do cmp -s "$d/$dl" "$top/$dl" || fail "$dl differs from the one beside ovpn-token.exe"; done
 file -b "$d/ovpn-token.exe" | grep -q 'PE32+ executable (console) x86-64' || fail "ovpn-token.exe: $(file -b "$d/ovpn-token.exe")"
 # The version resource: "ProductVersion" and VERSION in UTF-16 in the exe.
 utf16() { printf '%s' "$1" | iconv -f ASCII -t UTF-16LE | od -An -tx1 | tr -d ' \n'; }

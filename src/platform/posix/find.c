@@ -125,3 +125,8 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
 	dlclose(lib);
 	return 0;
 }
+
+void plat_preload_pkcs11_module(const char *path)
+{
+	(void)path;	/* the dynamic loader finds a module's dependencies by their own rpath */
+}

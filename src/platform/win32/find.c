@@ -159,6 +159,25 @@ const char *plat_pcsc_service_hint(void)
 	return "start the Smart Card service (services.msc, \"Smart Card\", or: sc start SCardSvr)";
 }
 
+/* LOAD_WITH_ALTERED_SEARCH_PATH is defined for absolute paths only. */
+static DWORD module_load_flags(const char *path)
+{
+	int absolute = (path[0] != '\0' && path[1] == ':' && (path[2] == '\\' || path[2] == '/')) ||
+	               (path[0] == '\\' && path[1] == '\\');
+
+	return absolute ? LOAD_WITH_ALTERED_SEARCH_PATH : 0;
+}
+
+void plat_preload_pkcs11_module(const char *path)
+{
+	wchar_t *w = win32_widen(path);
+
+	/* Never freed: the reference keeps the module, which libp11 then gets by the same path. */
+	if (w != NULL && module_load_flags(path) != 0)
+		(void)LoadLibraryExW(w, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
+	free(w);
+}
+
 int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
 {
 	wchar_t *w = win32_widen(path);
@@ -170,7 +189,7 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
 		return -1;
 	}
 	/* Resolve dependencies but run no DllMain of the module's own before we know it. */
-	lib = LoadLibraryExW(w, NULL, 0);
+	lib = LoadLibraryExW(w, NULL, module_load_flags(path));
 	free(w);
 	if (lib == NULL) {
 		win32_error_text(GetLastError(), text, sizeof text);
