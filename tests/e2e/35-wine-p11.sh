@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
 # 35-wine-p11: the PKCS#11 features of ovpn-token.exe built with OpenSSL and libp11 (make windows
 # with the Windows stack), under wine with SoftHSM2 as softhsm2.dll and the real openvpn.exe 2.7.6:
 #   a) `list --provider softhsm2.dll`: the same serialized id as `openvpn.exe --show-pkcs11-ids`;
