@@ -31,20 +31,30 @@ static bool is(const char *name, size_t n, const char *option)
 /* The first parameter, without quotes (provider paths rarely need more). */
 static void first_param(const char *rest, char *out, size_t outsz)
 {
-	size_t n = 0;
+	size_t o = 0;
 	char quote = 0;
 
 	while (isspace((unsigned char)*rest))
 		rest++;
 	if (*rest == '"' || *rest == '\'')
 		quote = *rest++;
-	while (rest[n] != '\0' && rest[n] != '\n' && rest[n] != '\r' &&
-	       (quote ? rest[n] != quote : !isspace((unsigned char)rest[n])))
-		n++;
-	if (n >= outsz)
-		n = 0;
-	memcpy(out, rest, n);
-	out[n] = '\0';
+	for (; *rest != '\0' && *rest != '\n' && *rest != '\r'; rest++) {
+		if (quote ? *rest == quote : isspace((unsigned char)*rest))
+			break;
+		/*
+		 * OpenVPN's lexer: outside single quotes "\\", "\"" and "\ " stand for the character
+		 * ("C:\\vpn\\p11.dll" is C:\vpn\p11.dll); a backslash before anything else is kept.
+		 */
+		if (quote != '\'' && rest[0] == '\\' &&
+		    (rest[1] == '\\' || rest[1] == '"' || rest[1] == ' '))
+			rest++;
+		if (o + 1 >= outsz) {
+			o = 0;
+			break;
+		}
+		out[o++] = *rest;
+	}
+	out[o] = '\0';
 }
 
 /*

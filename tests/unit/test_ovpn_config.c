@@ -474,6 +474,20 @@ static void test_lines_that_fight_start(void **state)
 	assert_int_equal(facts.daemon_line, 0);
 }
 
+/* Values are unquoted as OpenVPN's lexer does: backslash escapes outside single quotes. */
+static void test_param_escapes(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("pkcs11-providers \"C:\\\\Program Files\\\\OpenSC\\\\p11.dll\"\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "C:\\Program Files\\OpenSC\\p11.dll");
+	scan("pkcs11-providers 'C:\\\\x.dll'\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "C:\\\\x.dll");
+	scan("pkcs11-providers /opt/my\\ lib/p11.so\n", &facts);
+	assert_string_equal(facts.pkcs11_providers, "/opt/my lib/p11.so");
+}
+
 /* A cert or key of the config's own: openvpn must not be told to ask for a pkcs11-id. */
 static void test_own_cert_or_key(void **state)
 {
@@ -572,6 +586,7 @@ int main(void)
 		cmocka_unit_test(test_without_pkcs11),
 		cmocka_unit_test(test_read_by_path),
 		cmocka_unit_test(test_own_cert_or_key),
+		cmocka_unit_test(test_param_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
