@@ -65,4 +65,20 @@ for cn in rsaclient ecclient; do
     done
 done
 
+# A wrong PIN: the token's own answer (CKR_PIN_INCORRECT) is shown and the PIN asked again.
+rm -rf "$T/tokens"
+make_token "$T" "Test Token" "$PIN" ecclient
+write_client_config "$T" "$PORT" "$SOFTHSM_LIB" "$T/client.conf"
+wait_listening "$PORT" 15
+pty_start "$OVPN_TOKEN" start --external-key --log "$T/wrong.log" "$T/client.conf"
+pty_expect_text "PIN for token 'Test Token':" 20
+pty_type "111111"
+pty_expect_text "The PIN was rejected by token 'Test Token' (CKR_PIN_INCORRECT)." 20
+pty_wait_count "PIN for token 'Test Token':" 2 20 || fail "the PIN was not asked again"
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected after the right PIN"
+pty_send_keys C-c
+pty_expect_exit 0 20
+pty_stop
+
 pass
