@@ -3,6 +3,7 @@
 # CKA_ALWAYS_AUTHENTICATE, over 20 SIGUSR1 restarts, gets a context-specific login (the kept
 # PIN) before every signature and never a prompt after the first; every handshake signs again.
 # Counted with OpenSC's pkcs11-spy between ovpn-token and SoftHSM2.
+# e2e-timeout: 240
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
