@@ -13,6 +13,7 @@ PORTABLE_SRC := \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
+	src/session/xkey.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
 	src/cert/text.c \
@@ -51,6 +52,6 @@ UNIT_PORTABLE := \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
-	tests/unit/test_session.c tests/unit/test_signer.c \
+	tests/unit/test_session.c tests/unit/test_session_xkey.c tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

@@ -59,6 +59,16 @@ int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const cha
 	return rc;
 }
 
+int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,
+                         int tag)
+{
+	if (len == 0 || text[len - 1] != '\n')
+		return -1;
+	if (reply_due && !mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag))
+		return -1;
+	return plat_sock_write_all(c->sock, text, len) != 0 ? -1 : 0;
+}
+
 int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int tag)
 {
 	char line[MGMT_COMMAND_MAX + 1];

@@ -34,6 +34,14 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz);
  */
 int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
                    const char *const *args);
+/*
+ * Sends text as it is: one or more lines, each ending in "\n" (the multi-line replies of the
+ * external key, "version 3").  Nothing is quoted: the caller checked the lines.  reply_due:
+ * a SUCCESS:/ERROR: line is expected for it (tag), else nothing is awaited.  -1 on a write
+ * error or a full queue.  The caller wipes text if it matters.
+ */
+int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,
+                         int tag);
 /* The management password goes as a bare line, not as a command.  -1 on CR/LF or write error. */
 int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int tag);
 

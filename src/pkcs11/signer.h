@@ -80,8 +80,9 @@ struct p11_login_report {
 /* Whether a C_Login is due (token requires login and this session is not logged in). */
 bool p11_signer_login_needed(struct p11_signer *s);
 /*
- * C_Login(CKU_USER, pin).  libp11 keeps a copy of the PIN for the context-specific logins of
- * CKA_ALWAYS_AUTHENTICATE keys (it wipes it on logout/close).  A NULL or "" pin is refused
+ * C_Login(CKU_USER, pin).  The signer keeps a copy of a PIN the token took, for the
+ * context-specific logins of CKA_ALWAYS_AUTHENTICATE keys (wiped on close, reload and a failed
+ * login).  A NULL or "" pin is refused
  * without calling C_Login (it would count as a wrong PIN on some cards).
  */
 enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
@@ -99,8 +100,9 @@ enum p11_sign_result {
 /*
  * Signs as alg says (see mgmt/pk_sign.h); data=message is hashed here first.  The signature is
  * what pk-sig sends: PKCS#1/PSS/raw RSA as the modulus-sized block, ECDSA as DER.  For a key
- * with CKA_ALWAYS_AUTHENTICATE libp11 does the context-specific login (C_Login
- * CKU_CONTEXT_SPECIFIC with the PIN of p11_signer_login) between C_SignInit and C_Sign.
+ * with CKA_ALWAYS_AUTHENTICATE libp11 0.4.12 does the context-specific login (C_Login
+ * CKU_CONTEXT_SPECIFIC) between C_SignInit and C_Sign, asking its OpenSSL UI for the PIN: the
+ * signer's UI method answers with the PIN of p11_signer_login and never prompts.
  */
 enum p11_sign_result p11_signer_sign(struct p11_signer *s, const struct pk_alg *alg,
                                      const unsigned char *data, size_t len, unsigned char *sig,

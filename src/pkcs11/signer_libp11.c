@@ -16,6 +16,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
+#include <openssl/ui.h>
 #include <openssl/x509.h>
 
 #include <stdio.h>
@@ -48,7 +49,48 @@ struct p11_signer {
 	PKCS11_CERT *cert;
 	PKCS11_KEY *key;
 	char key_type[32];
+	/*
+	 * The PIN of the last good C_Login, for the context-specific login of
+	 * CKA_ALWAYS_AUTHENTICATE keys: libp11 0.4.12 does that login between C_SignInit and C_Sign
+	 * but takes the PIN from its OpenSSL UI, which by default prompts on the terminal ("Enter
+	 * PKCS#11 key PIN for ..."), seen with SoftHSM2.  Our UI method answers from here instead,
+	 * and never prompts.  Wiped on close, reload and a failed login.
+	 */
+	char pin[256];
+	UI_METHOD *ui;
 };
+
+static void forget_pin(struct p11_signer *s)
+{
+	OPENSSL_cleanse(s->pin, sizeof s->pin);
+}
+
+/* libp11's question for the key PIN: the kept PIN, or no answer (the signature then fails). */
+static int ui_answer(UI *ui, UI_STRING *uis)
+{
+	struct p11_signer *s = UI_get0_user_data(ui);
+
+	switch (UI_get_string_type(uis)) {
+	case UIT_PROMPT:
+	case UIT_VERIFY:
+		if (s == NULL || s->pin[0] == '\0')
+			return -1;
+		return UI_set_result(ui, uis, s->pin) == 0 ? 1 : -1;
+	default:
+		return 1; /* info and error texts: shown to nobody */
+	}
+}
+
+static void set_ui(struct p11_signer *s)
+{
+	if (s->ui == NULL) {
+		s->ui = UI_create_method("ovpn-token kept PIN");
+		if (s->ui != NULL)
+			UI_method_set_reader(s->ui, ui_answer);
+	}
+	if (s->ui != NULL)
+		PKCS11_set_ui_method(s->ctx, s->ui, s);
+}
 
 bool p11_signer_available(void)
 {
@@ -110,6 +152,7 @@ struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t 
 		return NULL;
 	}
 	s->loaded = true;
+	set_ui(s);
 	return s;
 }
 
@@ -123,6 +166,9 @@ void p11_signer_close(struct p11_signer *s)
 			PKCS11_CTX_unload(s->ctx);
 		PKCS11_CTX_free(s->ctx);
 	}
+	forget_pin(s);
+	if (s->ui != NULL)
+		UI_destroy_method(s->ui);
 	free(s->path);
 	free(s);
 }
@@ -140,12 +186,14 @@ int p11_signer_reload(struct p11_signer *s, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return -1;
 	}
+	forget_pin(s);
 	plat_preload_pkcs11_module(s->path);
 	if (PKCS11_CTX_load(s->ctx, s->path) != 0) {
 		last_ckr(err, errsz, s->path);
 		return -1;
 	}
 	s->loaded = true;
+	set_ui(s);
 	return 0;
 }
 
@@ -362,6 +410,7 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		return r->result = P11_LOGIN_ERROR;
 	}
 	if (!p11_signer_login_needed(s)) {
+		snprintf(s->pin, sizeof s->pin, "%s", pin);
 		find_key(s);
 		r->pin_state = pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
@@ -372,10 +421,12 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		return r->result = P11_LOGIN_PIN_LOCKED;
 	}
 	if (PKCS11_login(s->slot, 0, pin) == 0) {
+		snprintf(s->pin, sizeof s->pin, "%s", pin);
 		find_key(s);
 		r->pin_state = pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
 	}
+	forget_pin(s);
 	r->ckr = last_ckr(r->err, sizeof r->err, "C_Login");
 	r->pin_state = flags_after_failure(s);
 	switch (r->ckr) {

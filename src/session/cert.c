@@ -114,6 +114,8 @@ static void no_certificate(struct session *s)
 	                     watching ? "; ovpn-token watches for it" : "");
 	if (r == PLAT_READ_SETTLED)
 		choose(s);
+	else if ((r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG) && s->link.xkey.cert_wanted)
+		session_on_certificate_request(s);
 	else if (r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG)
 		ask_count(s);
 	else
@@ -128,6 +130,11 @@ static void answer_with(struct session *s, size_t index)
 	if (s->kept.chosen_id == NULL || strcmp(s->kept.chosen_id, id) != 0) {
 		free(s->kept.chosen_id);
 		s->kept.chosen_id = strdup(id);
+	}
+	if (s->link.xkey.cert_wanted) {
+		s->link.xkey.cert_wanted = false;
+		session_xkey_answer_certificate(s, id);
+		return;
 	}
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "needstr", args);
 }
@@ -216,6 +223,18 @@ static void choose(struct session *s)
 	} else {
 		choose_from_menu(s);
 	}
+}
+
+void session_on_certificate_request(struct session *s)
+{
+	s->link.xkey.cert_wanted = true;
+	if (session_certs_from_token(s) < 0 && !session_can_see_tokens(s)) {
+		out_error("ovpn-token cannot list the token's certificates: --external-key needs the "
+		          "PKCS#11 provider (--provider, or pkcs11-providers in the config)");
+		session_end_error(s, EXIT_NO_CERTIFICATE);
+		return;
+	}
+	choose(s);
 }
 
 static void on_count(struct session *s, long count)

@@ -52,6 +52,13 @@ struct session_kept {
 	char provider[512];             /* the PKCS#11 module to read token state with, or "" */
 };
 
+/* The external key's state within one run (xkey.c). */
+struct xkey_link {
+	bool cert_wanted;               /* a NEED-CERTIFICATE is being answered: cert.c calls back */
+	bool selected;                  /* the signer holds kept.chosen_id's certificate and key */
+	bool version_sent;              /* "version 3": PK_SIGN then names the algorithm */
+};
+
 /* One management connection: starts afresh (one assignment) for every run. */
 struct session_link {
 	int mgmt_password_tries;        /* since the last success */
@@ -67,6 +74,7 @@ struct session_link {
 	bool finished;
 	int result;
 	char last_fatal[512];
+	struct xkey_link xkey;
 };
 
 struct session {
@@ -121,6 +129,8 @@ enum plat_read_result session_ask_insertion(struct session *s, const char *msg, 
                                             size_t answersz);
 
 /* ---- the certificate choice (cert.c) ---- */
+/* NEED-CERTIFICATE: the same choice from the provider's list; answered through xkey.c. */
+void session_on_certificate_request(struct session *s);
 void session_on_id_request(struct session *s);
 void session_on_id_reply(struct session *s, const struct mgmt_event *ev, int tag);
 /* Whether a listing is under way (a malformed >PKCS11ID- line then leaves us waiting). */
@@ -143,5 +153,18 @@ void session_write_status(struct session *s, const char *state, long long when,
 /* ---- lockout (lockout.c) ---- */
 /* false (the run ending) when no PIN may go to this token now. */
 bool session_token_allows_pin(struct session *s, const char *label);
+/* The same for flags already read (the external key's signer reads them itself). */
+bool session_pin_state_allows_pin(struct session *s, const char *label,
+                                  enum p11_pin_state state);
+
+/* ---- the external key (xkey.c): NEED-CERTIFICATE and PK_SIGN ---- */
+/* An ">NAME:text" the event parser does not know; false when it is not an external-key one. */
+bool session_on_external_key(struct session *s, const struct mgmt_event *ev);
+/* cert.c chose the certificate for a NEED-CERTIFICATE: select it and send its PEM. */
+void session_xkey_answer_certificate(struct session *s, const char *id);
+/* The run ends: forget the selection (the io closes the signer). */
+void session_xkey_reset(struct session *s);
+/* The greeting: with --external-key announce client version 3 (no reply is awaited). */
+void session_xkey_on_greeting(struct session *s);
 
 #endif

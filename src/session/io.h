@@ -13,6 +13,7 @@
 #include "mgmt/line_reader.h"
 #include "mgmt/reply_queue.h"
 #include "pkcs11/provider.h"
+#include "pkcs11/signer.h"
 #include "platform/platform.h"
 #include "secret/secret.h"
 
@@ -55,6 +56,25 @@ struct session_io {
 	int (*token_present)(void *ctx, const char *label);
 	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
 	int (*each_cert)(void *ctx, session_take_cert *take, void *arg);
+
+	/*
+	 * --external-key.  send_lines: text as it is (whole lines; reply_due: a SUCCESS/ERROR is
+	 * awaited with tag).  The signer (pkcs11/signer.h) of this run: opened by the first
+	 * signer_select on the session's provider (err says why not), closed when the run ends
+	 * and before each_cert looks at the tokens (a look finalizes the module): select again.
+	 */
+	int (*send_lines)(void *ctx, const char *text, size_t len, bool reply_due, int tag);
+	enum p11_select_result (*signer_select)(void *ctx, const char *id, char *err, size_t errsz);
+	int (*signer_reload)(void *ctx, char *err, size_t errsz);
+	int (*signer_cert_pem)(void *ctx, char *out, size_t outsz);
+	int (*signer_token)(void *ctx, struct p11_token *out);
+	bool (*signer_login_needed)(void *ctx);
+	enum p11_login_result (*signer_login)(void *ctx, const char *pin,
+	                                      struct p11_login_report *report);
+	enum p11_sign_result (*signer_sign)(void *ctx, const struct pk_alg *alg,
+	                                    const unsigned char *data, size_t len,
+	                                    unsigned char *sig, size_t sigsz, size_t *siglen,
+	                                    char *err, size_t errsz);
 };
 
 #endif

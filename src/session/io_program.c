@@ -16,6 +16,7 @@
 struct program_io {
 	struct mgmt_conn *conn;
 	const char *provider; /* "" for none */
+	struct p11_signer *signer; /* --external-key: opened on first use, closed with the run */
 };
 
 static int send_command(void *ctx, enum reply_kind kind, int tag, const char *verb,
@@ -120,6 +121,9 @@ static int each_cert(void *ctx, session_take_cert *take, void *arg)
 	char err[300];
 	int n;
 
+	/* A look loads and finalizes the module: that would end the signer's sessions too. */
+	p11_signer_close(p->signer);
+	p->signer = NULL;
 	if (p11_look_certs(p->provider, &list, err, sizeof err) != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++)
@@ -129,9 +133,86 @@ static int each_cert(void *ctx, session_take_cert *take, void *arg)
 	return n;
 }
 
+static int send_lines(void *ctx, const char *text, size_t len, bool reply_due, int tag)
+{
+	struct program_io *p = ctx;
+
+	return mgmt_conn_send_lines(p->conn, text, len, reply_due, tag);
+}
+
+static enum p11_select_result signer_select(void *ctx, const char *id, char *err, size_t errsz)
+{
+	struct program_io *p = ctx;
+
+	if (p->signer == NULL && (p->signer = p11_signer_open(p->provider, err, errsz)) == NULL)
+		return P11_SELECT_ERROR;
+	return p11_signer_select(p->signer, id, err, errsz);
+}
+
+static int signer_reload(void *ctx, char *err, size_t errsz)
+{
+	struct program_io *p = ctx;
+
+	if (p->signer == NULL)
+		return 0; /* the next select opens it afresh */
+	if (p11_signer_reload(p->signer, err, errsz) == 0)
+		return 0;
+	p11_signer_close(p->signer);
+	p->signer = NULL;
+	return -1;
+}
+
+static int signer_cert_pem(void *ctx, char *out, size_t outsz)
+{
+	struct program_io *p = ctx;
+
+	return p->signer != NULL ? p11_signer_cert_pem(p->signer, out, outsz) : -1;
+}
+
+static int signer_token(void *ctx, struct p11_token *out)
+{
+	struct program_io *p = ctx;
+
+	return p->signer != NULL ? p11_signer_token(p->signer, out) : -1;
+}
+
+static bool signer_login_needed(void *ctx)
+{
+	struct program_io *p = ctx;
+
+	return p->signer != NULL && p11_signer_login_needed(p->signer);
+}
+
+static enum p11_login_result signer_login(void *ctx, const char *pin,
+                                          struct p11_login_report *report)
+{
+	struct program_io *p = ctx;
+
+	if (p->signer == NULL) {
+		*report = (struct p11_login_report){.result = P11_LOGIN_TOKEN_ABSENT};
+		return P11_LOGIN_TOKEN_ABSENT;
+	}
+	return p11_signer_login(p->signer, pin, report);
+}
+
+static enum p11_sign_result signer_sign(void *ctx, const struct pk_alg *alg,
+                                        const unsigned char *data, size_t len,
+                                        unsigned char *sig, size_t sigsz, size_t *siglen,
+                                        char *err, size_t errsz)
+{
+	struct program_io *p = ctx;
+
+	if (p->signer == NULL) {
+		snprintf(err, errsz, "the token is not selected");
+		return P11_SIGN_TOKEN_ABSENT;
+	}
+	return p11_signer_sign(p->signer, alg, data, len, sig, sigsz, siglen, err, errsz);
+}
+
 int session_run(struct session *s, struct mgmt_conn *conn)
 {
-	struct program_io p = {conn, s->kept.provider};
+	struct program_io p = {conn, s->kept.provider, NULL};
+	int rc;
 	const struct session_io io = {
 		.ctx = &p,
 		.reader = &conn->reader,
@@ -150,7 +231,17 @@ int session_run(struct session *s, struct mgmt_conn *conn)
 		.pin_state = pin_state,
 		.token_present = token_present,
 		.each_cert = each_cert,
+		.send_lines = send_lines,
+		.signer_select = signer_select,
+		.signer_reload = signer_reload,
+		.signer_cert_pem = signer_cert_pem,
+		.signer_token = signer_token,
+		.signer_login_needed = signer_login_needed,
+		.signer_login = signer_login,
+		.signer_sign = signer_sign,
 	};
 
-	return session_run_io(s, &io);
+	rc = session_run_io(s, &io);
+	p11_signer_close(p.signer);
+	return rc;
 }

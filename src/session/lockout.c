@@ -35,6 +35,12 @@ bool session_token_allows_pin(struct session *s, const char *label)
 	                               ? s->io->pin_state(s->io->ctx, label)
 	                               : P11_PIN_UNKNOWN;
 
+	return session_pin_state_allows_pin(s, label, state);
+}
+
+bool session_pin_state_allows_pin(struct session *s, const char *label,
+                                  enum p11_pin_state state)
+{
 	switch (state) {
 	case P11_PIN_LOCKED:
 		out_error("token '%s' is locked: it accepts no PIN until it is unblocked (with its "

@@ -189,6 +189,7 @@ static void on_greeting(struct session *s)
 	if (s->io->is_tcp && !s->link.mgmt_password_used)
 		out_warning("this management port has no password: any local user can "
 		          "drive this OpenVPN");
+	session_xkey_on_greeting(s);
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
 	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
@@ -276,6 +277,9 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		break;
 	case MGMT_EV_INFOMSG:
 		out_verbose("OpenVPN: %s", ev->u.text.text);
+		break;
+	case MGMT_EV_UNKNOWN:
+		session_on_external_key(s, ev);
 		break;
 	case MGMT_EV_MALFORMED:
 		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_certs_listing(s)) {
@@ -400,6 +404,7 @@ int session_run_io(struct session *s, const struct session_io *io)
 	s->io = io;
 	pin_cache_forget_answer(&s->kept.pin);
 	run_loop(s);
+	session_xkey_reset(s);
 	session_certs_free(&s->link.certs);
 	secret_clear(&s->scratch);
 	s->io = NULL;

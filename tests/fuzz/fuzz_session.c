@@ -105,6 +105,14 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 	sc->certs_from_look = who & 3;
 	sc->certs_on_token = (who >> 2) & 3;
 	sc->present_from_look = (who >> 4) & 3;
+	/* The external key's signer: absent for a while, a PIN that may lock, a login that drops. */
+	sc->xkey_absent_selects = (who >> 4) & 3;
+	sc->xkey_pin = (who & 64) ? "4321" : "1234";
+	sc->xkey_wrong_locks = flags & 32;
+	sc->xkey_state = sc->pin_state;
+	sc->xkey_nsign = 0;
+	if (who & 128)
+		sc->xkey_sign[sc->xkey_nsign++] = (enum p11_sign_result)((who >> 2) % 6);
 	for (size_t i = 0; i < SCRIPT_MAX_ANSWERS; i++)
 		sc->answers[sc->nanswers++] = habits[(who + i * (1 + (who >> 6))) %
 		                                     (sizeof habits / sizeof habits[0])];
@@ -129,6 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	opts.batch = data[0] & 1;
 	opts.no_cache = data[0] & 2;
 	opts.cert_pattern = (data[0] & 128) ? "tok" : NULL;
+	opts.external_key = (data[1] & 3) == 3;
 	input = malloc(size - 2 + 1);
 	if (input == NULL)
 		return 0;

@@ -113,6 +113,8 @@ def session_corpus():
            ">PKCS11ID-ENTRY:'1', ID:'tok/2', BLOB:'MII'\n"
            "SUCCESS: 'pkcs11-id-request' needstr-string entered, but not yet verified\n")
     up = ">STATE:1795412007,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
+    xkey = (">NEED-CERTIFICATE:ovpn-token\nSUCCESS: certificate command succeeded\n"
+            ">PK_SIGN:AAAA,ECDSA,hashalg=SHA256,data=message\nSUCCESS: pk-sig command succeeded\n")
     seeds = {
         "pin-rejected": (4, 0, need + taken + need + taken),
         "pin-restart-batch": (1, 0, need + taken + hold + need + taken),
@@ -126,6 +128,11 @@ def session_corpus():
         "locked": (4 | 16 | 96, 0, need),
         "hold-ctrl-c": (8, 0, ">HOLD:Waiting for hold release:10\n\x02"),
         "mgmt-password": (4, 0, "ENTER PASSWORD:\x01ENTER PASSWORD:\x01ENTER PASSWORD:\x01"),
+        # external key (who & 3 == 3): certificate, signatures, a lost login (who & 128)
+        "xkey-sign": (4 | 8, 0x03, xkey + up + hold + xkey),
+        "xkey-absent-batch": (1 | 8, 0x13, xkey),
+        "xkey-lost-login": (4, 0x87, xkey + xkey),
+        "xkey-wrong-locks": (4 | 32, 0x43, xkey),
         "greeting": (4 | 8, 0, ">INFO:OpenVPN Management Interface Version 5 -- type 'help' "
                      "for more info\nSUCCESS: real-time state notification set to ON\n" + hold),
     }

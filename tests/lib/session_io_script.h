@@ -58,6 +58,18 @@ struct script {
 	int present_from_look;         /* token_present() is 1 from this look on; 0: never */
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
+	/*
+	 * The external key's signer, logged as "# select", "# reload", "# login PIN", "# sign":
+	 * select is absent for the first xkey_absent_selects calls; a login with xkey_pin succeeds,
+	 * any other fails (locking the token when xkey_wrong_locks); each sign takes the next
+	 * result of xkey_sign (then P11_SIGN_OK; NOT_LOGGED_IN also drops the login).
+	 */
+	int xkey_absent_selects;
+	const char *xkey_pin;
+	bool xkey_wrong_locks, xkey_logged_in, xkey_selected;
+	enum p11_pin_state xkey_state;
+	enum p11_sign_result xkey_sign[8];
+	size_t xkey_nsign, xkey_next_sign;
 };
 
 static void script_log(struct script *sc, const char *prefix, const char *text, size_t n)
@@ -284,6 +296,128 @@ static int script_each_cert(void *ctx, session_take_cert *take, void *arg)
 	return n;
 }
 
+static int script_send_lines(void *ctx, const char *text, size_t len, bool reply_due, int tag)
+{
+	struct script *sc = ctx;
+	size_t start = 0;
+
+	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag))
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		if (text[i] == '\n') {
+			script_log(sc, "> ", text + start, i - start);
+			start = i + 1;
+		}
+	return 0;
+}
+
+static enum p11_select_result script_signer_select(void *ctx, const char *id, char *err,
+                                                   size_t errsz)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "select", 6);
+	(void)id;
+	sc->xkey_logged_in = false; /* a new look at the slots ends the session */
+	if (sc->xkey_absent_selects > 0) {
+		sc->xkey_absent_selects--;
+		sc->xkey_selected = false;
+		snprintf(err, errsz, "the token is not present");
+		return P11_SELECT_TOKEN_ABSENT;
+	}
+	sc->xkey_selected = true;
+	return P11_SELECT_OK;
+}
+
+static int script_signer_reload(void *ctx, char *err, size_t errsz)
+{
+	struct script *sc = ctx;
+
+	(void)err, (void)errsz;
+	script_log(sc, "# ", "reload", 6);
+	sc->xkey_selected = sc->xkey_logged_in = false;
+	return 0;
+}
+
+static int script_signer_cert_pem(void *ctx, char *out, size_t outsz)
+{
+	(void)ctx;
+	snprintf(out, outsz, "-----BEGIN CERTIFICATE-----\nQUJD\n-----END CERTIFICATE-----\n");
+	return 0;
+}
+
+static int script_signer_token(void *ctx, struct p11_token *out)
+{
+	struct script *sc = ctx;
+
+	memset(out, 0, sizeof *out);
+	if (!sc->xkey_selected)
+		return -1;
+	snprintf(out->label, sizeof out->label, "Anna");
+	out->login_required = true;
+	out->pin_state = sc->xkey_state;
+	return 0;
+}
+
+static bool script_signer_login_needed(void *ctx)
+{
+	struct script *sc = ctx;
+
+	return sc->xkey_selected && !sc->xkey_logged_in;
+}
+
+static enum p11_login_result script_signer_login(void *ctx, const char *pin,
+                                                 struct p11_login_report *r)
+{
+	struct script *sc = ctx;
+	char line[80];
+
+	memset(r, 0, sizeof *r);
+	snprintf(line, sizeof line, "login %s", pin);
+	script_log(sc, "# ", line, strlen(line));
+	if (!sc->xkey_selected)
+		return r->result = P11_LOGIN_TOKEN_ABSENT;
+	if (sc->xkey_state == P11_PIN_LOCKED)
+		return r->result = P11_LOGIN_PIN_LOCKED;
+	if (sc->xkey_pin != NULL && strcmp(pin, sc->xkey_pin) == 0) {
+		sc->xkey_logged_in = true;
+		sc->xkey_state = P11_PIN_OK;
+		return r->result = P11_LOGIN_OK;
+	}
+	sc->xkey_state = sc->xkey_wrong_locks ? P11_PIN_LOCKED : P11_PIN_COUNT_LOW;
+	r->pin_state = sc->xkey_state;
+	r->ckr = sc->xkey_wrong_locks ? 0xA4 : 0xA0;
+	return r->result = sc->xkey_wrong_locks ? P11_LOGIN_PIN_LOCKED : P11_LOGIN_PIN_INCORRECT;
+}
+
+static enum p11_sign_result script_signer_sign(void *ctx, const struct pk_alg *alg,
+                                               const unsigned char *data, size_t len,
+                                               unsigned char *sig, size_t sigsz, size_t *siglen,
+                                               char *err, size_t errsz)
+{
+	struct script *sc = ctx;
+	enum p11_sign_result r = sc->xkey_next_sign < sc->xkey_nsign
+	                             ? sc->xkey_sign[sc->xkey_next_sign++] : P11_SIGN_OK;
+
+	(void)alg, (void)data, (void)len;
+	script_log(sc, "# ", "sign", 4);
+	if (r == P11_SIGN_NOT_LOGGED_IN)
+		sc->xkey_logged_in = false;
+	if (r == P11_SIGN_TOKEN_ABSENT)
+		sc->xkey_selected = sc->xkey_logged_in = false;
+	if (r != P11_SIGN_OK) {
+		snprintf(err, errsz, "%s", p11_sign_result_name(r));
+		return r;
+	}
+	if (!sc->xkey_logged_in) {
+		snprintf(err, errsz, "not logged in");
+		return P11_SIGN_NOT_LOGGED_IN;
+	}
+	memcpy(sig, "SIG!", sigsz < 4 ? sigsz : 4);
+	*siglen = 4;
+	return P11_SIGN_OK;
+}
+
 /* A script over input (len bytes; it must outlive the run) with nobody at the keyboard. */
 static void script_init(struct script *sc, const char *input, size_t len)
 {
@@ -317,6 +451,14 @@ static struct session_io script_io(struct script *sc)
 		.pin_state = script_pin_state,
 		.token_present = script_token_present,
 		.each_cert = script_each_cert,
+		.send_lines = script_send_lines,
+		.signer_select = script_signer_select,
+		.signer_reload = script_signer_reload,
+		.signer_cert_pem = script_signer_cert_pem,
+		.signer_token = script_signer_token,
+		.signer_login_needed = script_signer_login_needed,
+		.signer_login = script_signer_login,
+		.signer_sign = script_signer_sign,
 	};
 }
 

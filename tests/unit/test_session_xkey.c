@@ -1,0 +1,367 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The external key's decisions (src/session/xkey.c): NEED-CERTIFICATE and PK_SIGN through the
+ * scripted io, whose signer logs "# select", "# login PIN", "# sign" (tests/lib/session_io_script.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "cli/options.h"
+#include "session/session.h"
+#include "../lib/session_io_script.h"
+
+#define GREETING ">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info\n"
+#define STATE_OK "SUCCESS: real-time state notification set to ON\n"
+#define NEED_CERT ">NEED-CERTIFICATE:ovpn-token\n"
+#define CERT_OK "SUCCESS: certificate command succeeded\n"
+#define PK_SIGN ">PK_SIGN:AAAA,ECDSA,hashalg=SHA256,data=message\n"
+#define SIG_OK "SUCCESS: pk-sig command succeeded\n"
+#define CONNECTED ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
+#define HOLD0 ">HOLD:Waiting for hold release:0\n"
+#define HOLD_RELEASED "SUCCESS: hold release succeeded\n"
+/* The certificate, then one signature. */
+#define HANDSHAKE NEED_CERT CERT_OK PK_SIGN SIG_OK
+
+static struct options opts;
+static struct script sc;
+static struct session *s;
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&opts, 0, sizeof opts);
+	memset(&sc, 0, sizeof sc);
+	opts.pin_fd = opts.mgmt_password_fd = -1;
+	opts.verbosity = VERBOSITY_QUIET;
+	opts.external_key = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 1;
+	sc.xkey_pin = "1234";
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	session_free(s);
+	s = NULL;
+	return 0;
+}
+
+static void new_session(bool owns_openvpn)
+{
+	s = session_new(&opts, owns_openvpn);
+	assert_non_null(s);
+}
+
+/* One run over input; the token, the signer and the person stay as the test set them. */
+static int run_with(const char *input, const char *const *answers)
+{
+	struct session_io io;
+	struct script keep = sc;
+
+	script_init(&sc, input, strlen(input));
+	sc.interactive = keep.interactive;
+	sc.provider = keep.provider;
+	sc.certs_from_look = keep.certs_from_look;
+	sc.certs_on_token = keep.certs_on_token;
+	sc.xkey_absent_selects = keep.xkey_absent_selects;
+	sc.xkey_pin = keep.xkey_pin;
+	sc.xkey_wrong_locks = keep.xkey_wrong_locks;
+	sc.xkey_state = keep.xkey_state;
+	memcpy(sc.xkey_sign, keep.xkey_sign, sizeof sc.xkey_sign);
+	sc.xkey_nsign = keep.xkey_nsign;
+	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
+		sc.answers[sc.nanswers++] = answers[i];
+	io = script_io(&sc);
+	return session_run_io(s, &io);
+}
+
+static int count(const char *text)
+{
+	int n = 0;
+
+	for (const char *p = sc.log; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	return n;
+}
+
+static void assert_logged(const char *text, int times)
+{
+	if (count(text) != times)
+		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
+}
+
+static const char *const right_pin[] = {"1234", NULL};
+
+static void version_3_follows_the_greeting_and_awaits_nothing(void **state)
+{
+	(void)state;
+	new_session(true);
+	run_with(GREETING STATE_OK, NULL);
+	assert_logged("> version 3\n> state \"on\"\n", 1);
+}
+
+static void without_external_key_no_version_is_announced(void **state)
+{
+	(void)state;
+	opts.external_key = false;
+	new_session(true);
+	run_with(GREETING STATE_OK, NULL);
+	assert_logged("> version", 0);
+}
+
+static void attach_announces_version_3_at_need_certificate(void **state)
+{
+	(void)state;
+	opts.external_key = false; /* attach: openvpn was started with the options elsewhere */
+	new_session(false);
+	run_with(NEED_CERT CERT_OK, NULL);
+	assert_logged("> version 3\n# select\n> certificate\n", 1);
+}
+
+static void the_only_certificate_goes_as_pem(void **state)
+{
+	(void)state;
+	new_session(true);
+	run_with(NEED_CERT CERT_OK, NULL);
+	assert_logged("> certificate\n> -----BEGIN CERTIFICATE-----\n> QUJD\n"
+	              "> -----END CERTIFICATE-----\n> END\n", 1);
+	assert_logged("> needstr", 0);
+	assert_logged("? ", 0);
+}
+
+static void several_certificates_in_batch_end_with_7(void **state)
+{
+	(void)state;
+	sc.certs_on_token = 2;
+	opts.batch = true;
+	new_session(true);
+	assert_int_equal(run_with(NEED_CERT, NULL), EXIT_NO_CERTIFICATE);
+	assert_logged("> certificate", 0);
+}
+
+static void several_certificates_show_the_menu(void **state)
+{
+	static const char *const answers[] = {"2", NULL};
+
+	(void)state;
+	sc.certs_on_token = 2;
+	sc.interactive = true;
+	new_session(true);
+	run_with(NEED_CERT CERT_OK, answers);
+	assert_logged("? Choose a certificate [1-2]: \n", 1);
+	assert_logged("> certificate\n", 1);
+}
+
+static void a_signature_logs_in_once_and_answers(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(HANDSHAKE PK_SIGN SIG_OK, right_pin);
+	assert_logged("? PIN for token 'Anna': \n", 1);
+	assert_logged("# login 1234\n", 1);
+	assert_logged("# sign\n", 2);
+	assert_logged("> pk-sig\n> U0lHIQ==\n> END\n", 2);
+}
+
+static void an_unsupported_algorithm_gets_the_empty_refusal(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(NEED_CERT CERT_OK ">PK_SIGN:AAAA,RSA_PKCS1_OAEP_PADDING\n" SIG_OK, right_pin);
+	assert_logged("> pk-sig\n> END\n", 1);
+	assert_logged("# sign", 0);
+	assert_logged("? ", 0);
+}
+
+static void a_signature_before_the_certificate_is_refused(void **state)
+{
+	(void)state;
+	new_session(true);
+	run_with(PK_SIGN SIG_OK, right_pin);
+	assert_logged("> pk-sig\n> END\n", 1);
+	assert_logged("# ", 0);
+}
+
+static void a_wrong_pin_is_dropped_and_asked_again(void **state)
+{
+	static const char *const answers[] = {"9999", "1234", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(HANDSHAKE, answers);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("# login 9999\n? PIN for token 'Anna': \n# login 1234\n# sign\n", 1);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 1);
+}
+
+static void a_wrong_pin_in_batch_ends_with_6(void **state)
+{
+	static const char *const answers[] = {"9999", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	opts.batch = true;
+	new_session(true);
+	/* --batch asks nobody: the PIN must come from a source; without one it ends with 9. */
+	assert_int_equal(run_with(HANDSHAKE, answers), EXIT_NEEDS_INPUT);
+	assert_logged("# login", 0);
+}
+
+static void a_wrong_pin_from_the_cache_is_not_sent_again(void **state)
+{
+	static const char *const first[] = {"1234", NULL};
+	static const char *const later[] = {"5678", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(HANDSHAKE CONNECTED, first);
+	/* The PIN was changed meanwhile: the kept one fails once, then a person is asked. */
+	sc.xkey_pin = "5678";
+	run_with(HANDSHAKE, later);
+	assert_logged("# login 1234\n? PIN for token 'Anna': \n# login 5678\n# sign\n", 1);
+}
+
+static void a_locked_token_gets_no_pin_and_ends_with_10(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_state = P11_PIN_LOCKED;
+	new_session(true);
+	assert_int_equal(run_with(HANDSHAKE, right_pin), EXIT_TOKEN_LOCKED);
+	assert_logged("# login", 0);
+	assert_logged("? ", 0);
+}
+
+static void a_pin_that_locks_the_token_ends_with_10(void **state)
+{
+	static const char *const answers[] = {"9999", "1234", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_wrong_locks = true;
+	new_session(true);
+	assert_int_equal(run_with(HANDSHAKE, answers), EXIT_TOKEN_LOCKED);
+	assert_logged("# login", 1);
+	assert_logged("? PIN", 1);
+}
+
+static void the_final_try_needs_a_person(void **state)
+{
+	static const char *const answers[] = {"n", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_state = P11_PIN_FINAL_TRY;
+	new_session(true);
+	assert_int_equal(run_with(HANDSHAKE, answers), EXIT_CANCELLED);
+	assert_logged("? Final try: one more wrong PIN locks token 'Anna'. Continue? [y/N] \n", 1);
+	assert_logged("# login", 0);
+}
+
+static void a_lost_login_is_renewed_from_the_cache(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_sign[sc.xkey_nsign++] = P11_SIGN_OK;
+	sc.xkey_sign[sc.xkey_nsign++] = P11_SIGN_NOT_LOGGED_IN;
+	new_session(true);
+	run_with(HANDSHAKE PK_SIGN SIG_OK, right_pin);
+	assert_logged("? PIN", 1);
+	assert_logged("# login 1234\n", 2);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
+}
+
+static void a_removed_token_is_selected_again_and_logged_in_from_the_cache(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_sign[sc.xkey_nsign++] = P11_SIGN_TOKEN_ABSENT;
+	new_session(true);
+	run_with(HANDSHAKE, right_pin);
+	assert_logged("# login 1234\n# sign\n# select\n# login 1234\n# sign\n", 1);
+	assert_logged("? PIN", 1);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 1);
+}
+
+static void an_absent_token_is_waited_for_in_batch(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	opts.pin_file = NULL;
+	sc.xkey_absent_selects = 3; /* the certificate's select, then two looks of the wait */
+	new_session(true);
+	/* Nobody to ask for the PIN, no source: the wait ends with the token, then 9. */
+	assert_int_equal(run_with(HANDSHAKE, NULL), EXIT_NEEDS_INPUT);
+	assert_logged("# reload\n# select\n", 3);
+	assert_logged("> certificate\n", 1);
+}
+
+static void an_absent_token_can_be_waited_for_with_a_prompt(void **state)
+{
+	static const char *const answers[] = {ANSWER_WATCH, "1234", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_absent_selects = 2;
+	new_session(true);
+	run_with(HANDSHAKE, answers);
+	assert_logged("? Please insert token '': Press Enter", 0);
+	assert_logged("Press Enter to continue, Ctrl-C to cancel: \n", 1);
+	assert_logged("> certificate\n", 1);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 1);
+}
+
+static void a_reconnect_signs_again_without_a_prompt(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(HOLD0 HOLD_RELEASED HANDSHAKE CONNECTED HOLD0 HOLD_RELEASED HANDSHAKE CONNECTED,
+	         right_pin);
+	assert_logged("? ", 1);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+		T(version_3_follows_the_greeting_and_awaits_nothing),
+		T(without_external_key_no_version_is_announced),
+		T(attach_announces_version_3_at_need_certificate),
+		T(the_only_certificate_goes_as_pem),
+		T(several_certificates_in_batch_end_with_7),
+		T(several_certificates_show_the_menu),
+		T(a_signature_logs_in_once_and_answers),
+		T(an_unsupported_algorithm_gets_the_empty_refusal),
+		T(a_signature_before_the_certificate_is_refused),
+		T(a_wrong_pin_is_dropped_and_asked_again),
+		T(a_wrong_pin_in_batch_ends_with_6),
+		T(a_wrong_pin_from_the_cache_is_not_sent_again),
+		T(a_locked_token_gets_no_pin_and_ends_with_10),
+		T(a_pin_that_locks_the_token_ends_with_10),
+		T(the_final_try_needs_a_person),
+		T(a_lost_login_is_renewed_from_the_cache),
+		T(a_removed_token_is_selected_again_and_logged_in_from_the_cache),
+		T(an_absent_token_is_waited_for_in_batch),
+		T(an_absent_token_can_be_waited_for_with_a_prompt),
+		T(a_reconnect_signs_again_without_a_prompt),
+#undef T
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
