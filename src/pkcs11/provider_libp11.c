@@ -121,8 +121,10 @@ static void copy_str(char *dst, size_t dstsz, const char *src)
 	snprintf(dst, dstsz, "%s", src != NULL ? src : "");
 }
 
-static enum p11_pin_state pin_state_of(const PKCS11_TOKEN *t)
+enum p11_pin_state p11_pin_state_of(const PKCS11_TOKEN *t)
 {
+	if (t == NULL)
+		return P11_PIN_UNKNOWN;
 	/* Worst first: a locked token may still carry the FINAL_TRY flag from before. */
 	if (t->userPinLocked)
 		return P11_PIN_LOCKED;
@@ -146,7 +148,7 @@ void p11_token_from_slot(const PKCS11_SLOT *slot, struct p11_token *out)
 	copy_str(out->serial, sizeof out->serial, t->serialnr);
 	out->login_required = t->loginRequired != 0;
 	out->protected_auth_path = t->secureLogin != 0;
-	out->pin_state = pin_state_of(t);
+	out->pin_state = p11_pin_state_of(t);
 }
 
 int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, char *err,
@@ -198,5 +200,5 @@ enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label
 	if (label == NULL || p11_refresh_slots(p, err, sizeof err) != 0)
 		return P11_PIN_UNKNOWN;
 	slot = find_labelled(p, label);
-	return slot != NULL ? pin_state_of(slot->token) : P11_PIN_UNKNOWN;
+	return slot != NULL ? p11_pin_state_of(slot->token) : P11_PIN_UNKNOWN;
 }

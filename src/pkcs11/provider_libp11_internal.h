@@ -18,6 +18,8 @@ struct p11_provider {
 int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz);
 /* Fills out from a slot that has a token. */
 void p11_token_from_slot(const PKCS11_SLOT *slot, struct p11_token *out);
+/* The token's PIN flags, worst first (P11_PIN_UNKNOWN for no token). */
+enum p11_pin_state p11_pin_state_of(const PKCS11_TOKEN *t);
 /* The reason of the last libp11/OpenSSL error, or fallback; clears the error queue. */
 void p11_last_error(char *err, size_t errsz, const char *what, const char *fallback);
 

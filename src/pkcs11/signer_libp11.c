@@ -25,6 +25,7 @@
 
 #include "platform/platform.h"
 #include "pkcs11/id_codec.h"
+#include "pkcs11/provider_libp11_internal.h"
 #include "pkcs11/signer.h"
 
 /* CK_RV values (PKCS#11 v2.40) that libp11 puts as the reason of its errors. */
@@ -312,37 +313,12 @@ enum p11_select_result p11_signer_select(struct p11_signer *s, const char *seria
 	return token_seen ? P11_SELECT_NO_KEY : P11_SELECT_TOKEN_ABSENT;
 }
 
-static enum p11_pin_state pin_state_of(const PKCS11_TOKEN *t)
-{
-	if (t == NULL)
-		return P11_PIN_UNKNOWN;
-	if (t->userPinLocked)
-		return P11_PIN_LOCKED;
-	if (t->userPinFinalTry)
-		return P11_PIN_FINAL_TRY;
-	if (t->userPinCountLow)
-		return P11_PIN_COUNT_LOW;
-	return P11_PIN_OK;
-}
-
 int p11_signer_token(struct p11_signer *s, struct p11_token *out)
 {
-	const PKCS11_TOKEN *t = s->slot != NULL ? s->slot->token : NULL;
-
 	memset(out, 0, sizeof *out);
-	if (t == NULL)
+	if (s->slot == NULL || s->slot->token == NULL)
 		return -1;
-	out->slot_id = PKCS11_get_slotid_from_slot(s->slot);
-	snprintf(out->slot_description, sizeof out->slot_description, "%s",
-	         s->slot->description != NULL ? s->slot->description : "");
-	snprintf(out->label, sizeof out->label, "%s", t->label != NULL ? t->label : "");
-	snprintf(out->manufacturer, sizeof out->manufacturer, "%s",
-	         t->manufacturer != NULL ? t->manufacturer : "");
-	snprintf(out->model, sizeof out->model, "%s", t->model != NULL ? t->model : "");
-	snprintf(out->serial, sizeof out->serial, "%s", t->serialnr != NULL ? t->serialnr : "");
-	out->login_required = t->loginRequired;
-	out->protected_auth_path = t->secureLogin;
-	out->pin_state = pin_state_of(t);
+	p11_token_from_slot(s->slot, out);
 	return 0;
 }
 
@@ -394,7 +370,7 @@ static enum p11_pin_state flags_after_failure(struct p11_signer *s)
 
 	if (p11_signer_select(s, s->id, err, sizeof err) != P11_SELECT_OK)
 		return P11_PIN_UNKNOWN;
-	return pin_state_of(s->slot->token);
+	return p11_pin_state_of(s->slot->token);
 }
 
 enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
@@ -412,10 +388,10 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 	if (!p11_signer_login_needed(s)) {
 		snprintf(s->pin, sizeof s->pin, "%s", pin);
 		find_key(s);
-		r->pin_state = pin_state_of(s->slot->token);
+		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
 	}
-	if (pin_state_of(s->slot->token) == P11_PIN_LOCKED) {
+	if (p11_pin_state_of(s->slot->token) == P11_PIN_LOCKED) {
 		r->pin_state = P11_PIN_LOCKED;
 		snprintf(r->err, sizeof r->err, "the token's PIN is locked");
 		return r->result = P11_LOGIN_PIN_LOCKED;
@@ -423,7 +399,7 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 	if (PKCS11_login(s->slot, 0, pin) == 0) {
 		snprintf(s->pin, sizeof s->pin, "%s", pin);
 		find_key(s);
-		r->pin_state = pin_state_of(s->slot->token);
+		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
 	}
 	forget_pin(s);
