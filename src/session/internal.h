@@ -56,6 +56,7 @@ struct session_link {
 	int mgmt_password_tries;        /* since the last success */
 	bool mgmt_password_typed;       /* the last one came from a person, who may retype it */
 	bool mgmt_password_used;        /* the interface asked for one at all */
+	bool mgmt_password_refused;     /* "ERROR: bad password" said so already */
 	struct cert_list certs;
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
@@ -132,6 +133,9 @@ void session_certs_free(struct cert_list *l);
 void session_on_password_need(struct session *s, const struct mgmt_event *ev);
 void session_on_mgmt_password_prompt(struct session *s);
 void session_on_mgmt_password_accepted(struct session *s);
+void session_on_mgmt_password_refused(struct session *s);
+/* A management password went out and no SUCCESS came back. */
+bool session_mgmt_password_unanswered(const struct session *s);
 void session_on_pin_refused(struct session *s);
 
 /* ---- states and the status file (state.c) ---- */

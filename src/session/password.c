@@ -64,6 +64,28 @@ static bool answerable(struct session *s, const char *type)
 	return false;
 }
 
+/*
+ * A prompt without a terminal reads standard input (a pipe may hold the answer); end of input
+ * there means nobody can be asked: say so and name the sources, instead of "Cancelled.".
+ * true when that was the case (the run ends with EXIT_NEEDS_INPUT).
+ */
+static bool nobody_to_ask(struct session *s, enum plat_read_result r, const char *what,
+                          const char *sources)
+{
+	if (r != PLAT_READ_EOF || s->io->interactive(s->io->ctx))
+		return false;
+	out_error("OpenVPN asks for %s, but there is no terminal to ask on and no source gives it: "
+	          "use %s",
+	          what, sources);
+	session_end_error(s, EXIT_NEEDS_INPUT);
+	return true;
+}
+
+#define PIN_SOURCES "--pin-file FILE, --pin-fd N or the credential 'pin'"
+#define MGMT_PASSWORD_SOURCES                                                        \
+	"--management-password-file FILE, --management-password-fd N or the credential " \
+	"'management-password'"
+
 static void on_pin_request(struct session *s, const char *type, const char *label)
 {
 	enum plat_read_result r;
@@ -106,6 +128,8 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	}
 	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
 		secret_clear(&s->scratch);
+		if (nobody_to_ask(s, r, "the token PIN", PIN_SOURCES))
+			return;
 		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
 		return;
 	}
@@ -177,6 +201,8 @@ static int load_mgmt_password(struct session *s)
 	if (!session_may_ask(s, "the management password"))
 		return -1;
 	r = session_ask_secret(s, &s->scratch, "Management password: ");
+	if (nobody_to_ask(s, r, "the management password", MGMT_PASSWORD_SOURCES))
+		return -1;
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the management password");
 		return -1;
@@ -190,7 +216,9 @@ void session_on_mgmt_password_prompt(struct session *s)
 	struct session_link *l = &s->link;
 
 	if (l->mgmt_password_tries > 0) {
-		out_error("The management password was rejected.");
+		if (!l->mgmt_password_refused)
+			out_error("The management password was rejected.");
+		l->mgmt_password_refused = false;
 		/* A file will not get any better; a person may have mistyped. */
 		if (!l->mgmt_password_typed || l->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
 			session_end_lost(s, EXIT_MGMT_PASSWORD);
@@ -211,4 +239,28 @@ void session_on_mgmt_password_prompt(struct session *s)
 void session_on_mgmt_password_accepted(struct session *s)
 {
 	s->link.mgmt_password_tries = 0;
+	s->link.mgmt_password_refused = false;
+}
+
+/*
+ * "ERROR: bad password".  After the third one OpenVPN drops the connection at once (often
+ * before that ERROR line even leaves): end here rather than wait for a prompt that never comes.
+ */
+void session_on_mgmt_password_refused(struct session *s)
+{
+	struct session_link *l = &s->link;
+
+	l->mgmt_password_refused = true;
+	out_error("The management password was rejected.");
+	if (l->mgmt_password_typed && l->mgmt_password_tries < MGMT_PASSWORD_TRIES)
+		return; /* the next ENTER PASSWORD asks again */
+	if (l->mgmt_password_typed)
+		out_error("%d wrong management passwords: OpenVPN takes no more on this connection",
+		          MGMT_PASSWORD_TRIES);
+	session_end_lost(s, EXIT_MGMT_PASSWORD);
+}
+
+bool session_mgmt_password_unanswered(const struct session *s)
+{
+	return s->link.mgmt_password_tries > 0;
 }

@@ -295,8 +295,11 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 		session_on_id_reply(s, ev, tag);
 		return;
 	}
-	if (tag == TAG_MGMT_PASSWORD && ev->type == MGMT_EV_SUCCESS) {
-		session_on_mgmt_password_accepted(s);
+	if (tag == TAG_MGMT_PASSWORD) {
+		if (ev->type == MGMT_EV_SUCCESS)
+			session_on_mgmt_password_accepted(s);
+		else if (ev->type == MGMT_EV_ERROR)
+			session_on_mgmt_password_refused(s);
 		return;
 	}
 	if (tag == TAG_PIN && ev->type == MGMT_EV_ERROR)
@@ -332,6 +335,12 @@ static void on_connection_closed(struct session *s)
 {
 	if (s->link.stop_requested || s->link.result != EXIT_OK) {
 		session_end_lost(s, s->link.result);
+		return;
+	}
+	if (session_mgmt_password_unanswered(s)) {
+		/* OpenVPN hangs up on the third wrong password, with or without a last ERROR. */
+		out_error("The management password was rejected: OpenVPN closed the connection.");
+		session_end_lost(s, EXIT_MGMT_PASSWORD);
 		return;
 	}
 	if (s->link.last_fatal[0] != '\0' || s->owns_openvpn) {

@@ -29,6 +29,7 @@
 #define CONNECTED ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
 #define ID_REQUEST ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify the id\n"
 #define NEEDSTR_OK "SUCCESS: needstr command succeeded\n"
+#define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
 #define ENTRY(i, id) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'MIIC'\n"
 
 static struct options opts;
@@ -300,6 +301,25 @@ static void no_cache_asks_every_time(void **state)
 	assert_logged("? PIN for token 'Anna': \n", 2);
 }
 
+static void no_terminal_and_no_source_ends_with_9(void **state)
+{
+	(void)state;
+	sc.interactive = false; /* standard input at its end at once: </dev/null */
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_NEEDS_INPUT);
+	assert_logged("> password", 0);
+	session_free(s);
+
+	new_session(false);
+	assert_int_equal(run_with(ENTER, NULL), EXIT_NEEDS_INPUT);
+	session_free(s);
+
+	/* At a terminal, end of input is the person cancelling. */
+	sc.interactive = true;
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_CANCELLED);
+}
+
 /* ---- lockout ---- */
 
 static void a_locked_token_gets_no_pin_and_ends_with_10(void **state)
@@ -383,8 +403,6 @@ static void ctrl_c_during_the_hold_stops_openvpn(void **state)
 
 /* ---- the management password ---- */
 
-#define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
-
 static void a_typed_management_password_gets_three_tries(void **state)
 {
 	static const char *const answers[] = {"a", "b", "c", "d", NULL};
@@ -396,6 +414,45 @@ static void a_typed_management_password_gets_three_tries(void **state)
 	assert_logged("? Management password: \n", 3);
 	assert_logged("> c\n", 1);
 	assert_logged("> d\n", 0);
+}
+
+/* As OpenVPN does it: ERROR, ENTER PASSWORD again, and after the third it hangs up. */
+#define BAD_PASSWORD "ERROR: bad password\n"
+
+static void three_refusals_end_with_8_and_no_fourth_prompt(void **state)
+{
+	static const char *const answers[] = {"a", "b", "c", "d", NULL};
+	static const char *const wires[] = {
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER,
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER BAD_PASSWORD,
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER, /* the last ERROR lost in the hang-up */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof wires / sizeof wires[0]; i++) {
+		sc.interactive = true;
+		new_session(false);
+		assert_int_equal(run_with(wires[i], answers), EXIT_MGMT_PASSWORD);
+		assert_logged("? Management password: \n", 3);
+		assert_logged("> d\n", 0);
+		session_free(s);
+		s = NULL;
+	}
+	/* Our own openvpn too: the password's refusal, not "openvpn failed". */
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER, answers),
+	                 EXIT_MGMT_PASSWORD);
+}
+
+static void a_refused_password_file_ends_at_the_error(void **state)
+{
+	(void)state;
+	new_session(false);
+	assert_int_equal(session_set_mgmt_password(s, "secret"), 0);
+	assert_int_equal(run_with(ENTER BAD_PASSWORD ENTER, NULL), EXIT_MGMT_PASSWORD);
+	assert_logged("> secret\n", 1);
+	assert_logged("? ", 0);
 }
 
 static void a_management_password_from_a_file_gets_one_try(void **state)
@@ -461,12 +518,15 @@ int main(void)
 		T(a_confirmed_pin_is_sent_again_by_itself),
 		T(the_cache_survives_a_new_openvpn_only_when_confirmed),
 		T(no_cache_asks_every_time),
+		T(no_terminal_and_no_source_ends_with_9),
 		T(a_locked_token_gets_no_pin_and_ends_with_10),
 		T(the_final_try_needs_a_person),
 		T(the_hold_waits_as_long_as_openvpn_says),
 		T(ctrl_c_during_the_hold_stops_openvpn),
 		T(a_typed_management_password_gets_three_tries),
 		T(a_management_password_from_a_file_gets_one_try),
+		T(three_refusals_end_with_8_and_no_fourth_prompt),
+		T(a_refused_password_file_ends_at_the_error),
 		T(a_full_line_buffer_is_an_error_not_a_busy_loop),
 #undef T
 	};
