@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/exit_codes.h"
 #include "session/session.h"
@@ -479,7 +480,10 @@ int session_check_sources(struct session *s)
 
 void session_report_status(struct session *s, const char *state)
 {
-	session_write_status(s, state, -1, "", "");
+	/* Our own states (RESTARTING, EXITED) carry no time from OpenVPN: they happen now. */
+	time_t now = time(NULL);
+
+	session_write_status(s, state, now == (time_t)-1 ? -1 : (long long)now, "", "");
 }
 
 bool session_was_connected(const struct session *s)

@@ -28,7 +28,7 @@ int session_run(struct session *s, struct mgmt_conn *conn);
 /* The same through any io (session/io.h): what session_run does with the program's. */
 struct session_io;
 int session_run_io(struct session *s, const struct session_io *io);
-/* Writes state (with no time, IP or remote) to the --status-file, if there is one. */
+/* Writes state (at the current time, with no IP or remote) to the --status-file, if any. */
 void session_report_status(struct session *s, const char *state);
 /* Whether the last run saw the tunnel up. */
 bool session_was_connected(const struct session *s);

@@ -39,6 +39,8 @@ grep -Eqx "time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" "$T/stat
     || fail "status file time: $(cat "$T/status")"
 connect_and_stop a
 grep -qx "state=EXITED" "$T/status" || fail "status file after the end: $(cat "$T/status")"
+grep -Eqx "time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" "$T/status" \
+    || fail "status file time after the end: $(cat "$T/status")"
 [ "$(pin_answers "$T/a.log")" -eq 1 ] || fail "a: PIN answers: $(pin_answers "$T/a.log")"
 
 log "b) --pin-fd"

@@ -465,6 +465,37 @@ static void a_management_password_from_a_file_gets_one_try(void **state)
 	assert_logged("? ", 0);
 }
 
+/* ---- the status file ---- */
+
+static void our_own_states_carry_the_time(void **state)
+{
+	char path[] = "/tmp/test_session_status_XXXXXX", text[512];
+	int fd = mkstemp(path);
+	FILE *f;
+	size_t n;
+	unsigned y, mo, d, h, mi, se;
+	const char *line;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	opts.status_file = path;
+	new_session(true);
+	session_report_status(s, "EXITED");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	unlink(path);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "state=EXITED\n"));
+	line = strstr(text, "time=");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "time=%4u-%2u-%2uT%2u:%2u:%2uZ\n", &y, &mo, &d, &h, &mi, &se),
+	                 6);
+	assert_true(y >= 2024);
+}
+
 /* ---- the real connection: a full line buffer must not look readable forever ---- */
 
 static void a_full_line_buffer_is_an_error_not_a_busy_loop(void **state)
@@ -527,6 +558,7 @@ int main(void)
 		T(a_management_password_from_a_file_gets_one_try),
 		T(three_refusals_end_with_8_and_no_fourth_prompt),
 		T(a_refused_password_file_ends_at_the_error),
+		T(our_own_states_carry_the_time),
 		T(a_full_line_buffer_is_an_error_not_a_busy_loop),
 #undef T
 	};
