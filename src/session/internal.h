@@ -49,6 +49,7 @@ struct session_kept {
 	struct secret_source pin_source, mgmt_password_source;
 	struct secret mgmt_password;    /* chosen by start, when set */
 	char provider[512];             /* the PKCS#11 module to read token state with, or "" */
+	char *config_id;                /* the config's own pkcs11-id (start), or NULL */
 };
 
 /* One management connection: starts afresh (one assignment) for every run. */
@@ -142,6 +143,15 @@ void session_on_pin_refused(struct session *s);
 void session_on_state(struct session *s, const struct mgmt_event *ev);
 void session_write_status(struct session *s, const char *state, long long when,
                           const char *tun_ip, const char *remote);
+
+/* ---- the cause behind OpenVPN's last words (cause.c) ---- */
+void session_on_fatal(struct session *s, const char *text);
+/* Whether the config's pkcs11-id matches none of the certificates the provider sees now. */
+bool session_config_id_names_nothing(struct session *s);
+/* Says so and ends the run with EXIT_NO_CERTIFICATE. */
+void session_say_config_id_names_nothing(struct session *s);
+/* (password.c) OpenVPN gave up on the key right after our PIN: a rejection.  true if so. */
+bool session_pin_fatal(struct session *s);
 
 /* ---- lockout (lockout.c) ---- */
 /* false (the run ending) when no PIN may go to this token now. */

@@ -36,9 +36,24 @@ static void send_pin(struct session *s, const char *type, bool from_source, bool
 	secret_clear(&s->scratch);
 }
 
-static void on_rejected(struct session *s, const char *label)
+/*
+ * 2.7's tokens through an OpenSSL provider (cert/key as pkcs11: URIs) ask with this type and no
+ * label: which token it is, OpenVPN does not say.
+ */
+#define PROVIDER_TOKEN_TYPE "PKCS#11 token"
+
+/* "token 'LABEL'", or for a provider token "the PKCS#11 token". */
+static void name_token(const char *type, const char *label, char *out, size_t outsz)
 {
-	out_error("The PIN was rejected by token '%s'.", label);
+	if (strcmp(type, PROVIDER_TOKEN_TYPE) == 0)
+		snprintf(out, outsz, "the PKCS#11 token");
+	else
+		snprintf(out, outsz, "token '%s'", label);
+}
+
+static void on_rejected(struct session *s, const char *who)
+{
+	out_error("The PIN was rejected by %s.", who);
 	if (s->kept.pin.from_source)
 		s->kept.pin_source.disabled = true;
 	pin_cache_drop(&s->kept.pin);
@@ -90,21 +105,25 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 {
 	enum plat_read_result r;
 	bool rejected = pin_cache_was_answered(&s->kept.pin, type);
+	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
+	char who[SECRET_MAX + 32];
 	int got;
 
 	if (!answerable(s, type))
 		return;
+	name_token(type, label, who, sizeof who);
 	if (rejected) {
-		on_rejected(s, label);
+		on_rejected(s, who);
 		if (session_ending(s))
 			return;
 	}
 	pin_cache_forget_answer(&s->kept.pin);
-	if (!session_token_allows_pin(s, label))
+	/* A provider token has no label to look it up by: its PIN state cannot be read. */
+	if (!provider_token && !session_token_allows_pin(s, label))
 		return;
 	if (pin_cache_may_resend(&s->kept.pin, type, s->opts->batch)) {
 		pin_cache_copy(&s->kept.pin, &s->scratch);
-		out_verbose("Sending the remembered PIN for token '%s'", label);
+		out_verbose("Sending the remembered PIN for %s", who);
 		send_pin(s, type, s->kept.pin.from_source, true);
 		return;
 	}
@@ -114,13 +133,16 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 		return;
 	}
 	if (got > 0) {
-		out_verbose("Sending the PIN for token '%s' from its source", label);
+		out_verbose("Sending the PIN for %s from its source", who);
 		send_pin(s, type, true, false);
 		return;
 	}
 	if (!session_may_ask(s, "the token PIN"))
 		return;
-	r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
+	if (provider_token)
+		r = session_ask_secret(s, &s->scratch, "PIN for the PKCS#11 token: ");
+	else
+		r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
 	if (rejected && r == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
 		session_end_error(s, EXIT_PIN_REJECTED);
@@ -134,6 +156,23 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 		return;
 	}
 	send_pin(s, type, false, false);
+}
+
+bool session_pin_fatal(struct session *s)
+{
+	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
+	const char *type = s->kept.pin.type;
+
+	if (!s->kept.pin.answered)
+		return false;
+	if (!mgmt_token_label(type, "", label, sizeof label))
+		snprintf(label, sizeof label, "%s", type);
+	name_token(type, label, who, sizeof who);
+	on_rejected(s, who);
+	/* openvpn is ending: nothing else can be asked on this run, and --restart must not resend. */
+	pin_cache_forget_answer(&s->kept.pin);
+	session_end_error(s, EXIT_PIN_REJECTED);
+	return true;
 }
 
 void session_on_pin_refused(struct session *s)

@@ -271,8 +271,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_verbose("openvpn: %s", ev->u.log.text);
 		break;
 	case MGMT_EV_FATAL:
-		snprintf(s->link.last_fatal, sizeof s->link.last_fatal, "%s", ev->u.text.text);
-		out_error("OpenVPN: %s", ev->u.text.text);
+		session_on_fatal(s, ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
 		out_verbose("OpenVPN: %s", ev->u.text.text);
@@ -505,5 +504,6 @@ void session_free(struct session *s)
 	pin_cache_free(&s->kept.pin);
 	secret_free(&s->kept.mgmt_password);
 	free(s->kept.chosen_id);
+	free(s->kept.config_id);
 	free(s);
 }

@@ -18,6 +18,8 @@ struct session *session_new(const struct options *opts, bool owns_openvpn);
 int session_set_mgmt_password(struct session *s, const char *password);
 /* The PKCS#11 module to read token state with (lockout protection); NULL or "" for none. */
 void session_set_provider(struct session *s, const char *path);
+/* The config's own pkcs11-id, so a failure can be blamed on it when it names no certificate. */
+void session_set_config_id(struct session *s, const char *id);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 /*

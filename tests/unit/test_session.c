@@ -320,6 +320,107 @@ static void no_terminal_and_no_source_ends_with_9(void **state)
 	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_CANCELLED);
 }
 
+/* ---- OpenSSL-provider tokens (2.7: cert and key as pkcs11: URIs) ---- */
+
+#define PROVIDER_NEED ">PASSWORD:Need 'PKCS#11 token' password\n"
+#define PROVIDER_TAKEN "SUCCESS: 'PKCS#11 token' password entered, but not yet verified\n"
+#define KEY_FATAL ">FATAL:Error: private key password verification failed\n"
+
+static void a_provider_token_is_asked_without_a_label(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(PROVIDER_NEED PROVIDER_TAKEN CONNECTED, answers);
+	assert_logged("? PIN for the PKCS#11 token: \n", 1);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 1);
+	/* Confirmed: a new openvpn gets it from the cache. */
+	run_with(PROVIDER_NEED PROVIDER_TAKEN, NULL);
+	assert_logged("? PIN", 0);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 1);
+}
+
+static void the_key_failing_right_after_our_pin_is_a_rejection(void **state)
+{
+	static const char *const answers[] = {"1111", "2222", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL, answers),
+	                 EXIT_PIN_REJECTED);
+	/* --restart's next openvpn: the refused PIN is not sent again, a person is asked. */
+	run_with(PROVIDER_NEED PROVIDER_TAKEN, answers + 1);
+	assert_logged("? PIN for the PKCS#11 token: \n", 1);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 0);
+	assert_logged("> password \"PKCS#11 token\" \"2222\"\n", 1);
+	session_free(s);
+
+	/* The same from a PIN file in --batch: one attempt, exit 6, the source not read again. */
+	{
+		static char path[] = "/tmp/test_session_pin_XXXXXX";
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "1111\n", 5), 5);
+		close(fd);
+		opts.batch = true;
+		opts.pin_file = path;
+		new_session(true);
+		assert_int_equal(run_with(PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL, NULL),
+		                 EXIT_PIN_REJECTED);
+		assert_int_equal(run_with(PROVIDER_NEED, NULL), EXIT_NEEDS_INPUT);
+		assert_logged("> password", 0);
+		unlink(path);
+	}
+}
+
+/* ---- the cause, not OpenVPN's echo ---- */
+
+static void a_wrong_config_id_is_named_as_the_cause(void **state)
+{
+	(void)state;
+	sc.provider = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 1; /* Token/Serial/1 */
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/9");
+	assert_int_equal(run_with(KEY_FATAL, NULL), EXIT_NO_CERTIFICATE);
+	session_free(s);
+
+	/* The id names the right one: OpenVPN's failure stays OpenVPN's. */
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/1");
+	assert_int_equal(run_with(KEY_FATAL, NULL), EXIT_OPENVPN_FAILED);
+	session_free(s);
+
+	/* OpenVPN asks to insert the token that is there: the id is wrong, not the token. */
+	sc.interactive = true;
+	sc.present_from_look = 1;
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/9");
+	assert_int_equal(run_with(">NEED-OK:Need 'token-insertion-request' confirmation "
+	                          "MSG:Please insert Anna token\n", NULL),
+	                 EXIT_NO_CERTIFICATE);
+	assert_logged("? ", 0);
+	assert_logged("> needok", 0);
+}
+
+static void after_a_cancel_the_key_failure_changes_nothing(void **state)
+{
+	static const char *const cancel[] = {ANSWER_CTRL_C, NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "tok/1")
+	                          ENTRY("1", "tok/2") SCRIPT_NEXT KEY_FATAL,
+	                          cancel), EXIT_CANCELLED);
+	assert_logged("> signal \"SIGTERM\"\n", 1);
+}
+
 /* ---- lockout ---- */
 
 static void a_locked_token_gets_no_pin_and_ends_with_10(void **state)
@@ -550,6 +651,10 @@ int main(void)
 		T(the_cache_survives_a_new_openvpn_only_when_confirmed),
 		T(no_cache_asks_every_time),
 		T(no_terminal_and_no_source_ends_with_9),
+		T(a_provider_token_is_asked_without_a_label),
+		T(the_key_failing_right_after_our_pin_is_a_rejection),
+		T(a_wrong_config_id_is_named_as_the_cause),
+		T(after_a_cancel_the_key_failure_changes_nothing),
 		T(a_locked_token_gets_no_pin_and_ends_with_10),
 		T(the_final_try_needs_a_person),
 		T(the_hold_waits_as_long_as_openvpn_says),
