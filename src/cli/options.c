@@ -267,7 +267,7 @@ void options_print_help(void)
 	    "  6  PIN rejected and no other PIN could be asked\n"
 	    "  7  no certificate could be chosen\n"
 	    "  8  management password rejected\n"
-	    "  9  --batch, and OpenVPN asked for something no source gives\n"
+	    "  9  --batch or no terminal, and OpenVPN asked for something no source gives\n"
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
 	    " 11  doctor: at least one check failed\n"
 	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"

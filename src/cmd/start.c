@@ -577,6 +577,8 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 	}
 	if (opts->provider == NULL)
 		session_set_provider(s, facts->pkcs11_providers);
+	if (facts->pkcs11_id)
+		session_set_config_id(s, facts->pkcs11_id_value);
 	if (plat_make_private_dir(l->dir, sizeof l->dir, err, sizeof err) != 0) {
 		out_error("%s", err);
 		session_free(s);

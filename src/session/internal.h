@@ -50,6 +50,7 @@ struct session_kept {
 	struct secret_source pin_source, mgmt_password_source;
 	struct secret mgmt_password;    /* chosen by start, when set */
 	char provider[512];             /* the PKCS#11 module to read token state with, or "" */
+	char *config_id;                /* the config's own pkcs11-id (start), or NULL */
 };
 
 /* The external key's state within one run (xkey.c). */
@@ -64,6 +65,7 @@ struct session_link {
 	int mgmt_password_tries;        /* since the last success */
 	bool mgmt_password_typed;       /* the last one came from a person, who may retype it */
 	bool mgmt_password_used;        /* the interface asked for one at all */
+	bool mgmt_password_refused;     /* "ERROR: bad password" said so already */
 	struct cert_list certs;
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
@@ -143,12 +145,24 @@ void session_certs_free(struct cert_list *l);
 void session_on_password_need(struct session *s, const struct mgmt_event *ev);
 void session_on_mgmt_password_prompt(struct session *s);
 void session_on_mgmt_password_accepted(struct session *s);
+void session_on_mgmt_password_refused(struct session *s);
+/* A management password went out and no SUCCESS came back. */
+bool session_mgmt_password_unanswered(const struct session *s);
 void session_on_pin_refused(struct session *s);
 
 /* ---- states and the status file (state.c) ---- */
 void session_on_state(struct session *s, const struct mgmt_event *ev);
 void session_write_status(struct session *s, const char *state, long long when,
                           const char *tun_ip, const char *remote);
+
+/* ---- the cause behind OpenVPN's last words (cause.c) ---- */
+void session_on_fatal(struct session *s, const char *text);
+/* Whether the config's pkcs11-id matches none of the certificates the provider sees now. */
+bool session_config_id_names_nothing(struct session *s);
+/* Says so and ends the run with EXIT_NO_CERTIFICATE. */
+void session_say_config_id_names_nothing(struct session *s);
+/* (password.c) OpenVPN gave up on the key right after our PIN: a rejection.  true if so. */
+bool session_pin_fatal(struct session *s);
 
 /* ---- lockout (lockout.c) ---- */
 /* false (the run ending) when no PIN may go to this token now. */

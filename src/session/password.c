@@ -37,9 +37,24 @@ static void send_pin(struct session *s, const char *type, bool from_source, bool
 	secret_clear(&s->scratch);
 }
 
-static void on_rejected(struct session *s, const char *label)
+/*
+ * 2.7's tokens through an OpenSSL provider (cert/key as pkcs11: URIs) ask with this type and no
+ * label: which token it is, OpenVPN does not say.
+ */
+#define PROVIDER_TOKEN_TYPE "PKCS#11 token"
+
+/* "token 'LABEL'", or for a provider token "the PKCS#11 token". */
+static void name_token(const char *type, const char *label, char *out, size_t outsz)
 {
-	out_error("The PIN was rejected by token '%s'.", label);
+	if (strcmp(type, PROVIDER_TOKEN_TYPE) == 0)
+		snprintf(out, outsz, "the PKCS#11 token");
+	else
+		snprintf(out, outsz, "token '%s'", label);
+}
+
+static void on_rejected(struct session *s, const char *who)
+{
+	out_error("The PIN was rejected by %s.", who);
 	if (s->kept.pin.from_source)
 		s->kept.pin_source.disabled = true;
 	pin_cache_drop(&s->kept.pin);
@@ -65,25 +80,51 @@ static bool answerable(struct session *s, const char *type)
 	return false;
 }
 
+/*
+ * A prompt without a terminal reads standard input (a pipe may hold the answer); end of input
+ * there means nobody can be asked: say so and name the sources, instead of "Cancelled.".
+ * true when that was the case (the run ends with EXIT_NEEDS_INPUT).
+ */
+static bool nobody_to_ask(struct session *s, enum plat_read_result r, const char *what,
+                          const char *sources)
+{
+	if (r != PLAT_READ_EOF || s->io->interactive(s->io->ctx))
+		return false;
+	out_error("OpenVPN asks for %s, but there is no terminal to ask on and no source gives it: "
+	          "use %s",
+	          what, sources);
+	session_end_error(s, EXIT_NEEDS_INPUT);
+	return true;
+}
+
+#define PIN_SOURCES "--pin-file FILE, --pin-fd N or the credential 'pin'"
+#define MGMT_PASSWORD_SOURCES                                                        \
+	"--management-password-file FILE, --management-password-fd N or the credential " \
+	"'management-password'"
+
 static void on_pin_request(struct session *s, const char *type, const char *label)
 {
 	enum plat_read_result r;
 	bool rejected = pin_cache_was_answered(&s->kept.pin, type);
+	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
+	char who[SECRET_MAX + 32];
 	int got;
 
 	if (!answerable(s, type))
 		return;
+	name_token(type, label, who, sizeof who);
 	if (rejected) {
-		on_rejected(s, label);
+		on_rejected(s, who);
 		if (session_ending(s))
 			return;
 	}
 	pin_cache_forget_answer(&s->kept.pin);
-	if (!session_token_allows_pin(s, label))
+	/* A provider token has no label to look it up by: its PIN state cannot be read. */
+	if (!provider_token && !session_token_allows_pin(s, label))
 		return;
 	if (pin_cache_may_resend(&s->kept.pin, type, s->opts->batch)) {
 		pin_cache_copy(&s->kept.pin, &s->scratch);
-		out_verbose("Sending the remembered PIN for token '%s'", label);
+		out_verbose("Sending the remembered PIN for %s", who);
 		send_pin(s, type, s->kept.pin.from_source, true);
 		return;
 	}
@@ -93,13 +134,16 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 		return;
 	}
 	if (got > 0) {
-		out_verbose("Sending the PIN for token '%s' from its source", label);
+		out_verbose("Sending the PIN for %s from its source", who);
 		send_pin(s, type, true, false);
 		return;
 	}
 	if (!session_may_ask(s, "the token PIN"))
 		return;
-	r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
+	if (provider_token)
+		r = session_ask_secret(s, &s->scratch, "PIN for the PKCS#11 token: ");
+	else
+		r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
 	if (rejected && r == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
 		session_end_error(s, EXIT_PIN_REJECTED);
@@ -107,10 +151,29 @@ static void on_pin_request(struct session *s, const char *type, const char *labe
 	}
 	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
 		secret_clear(&s->scratch);
+		if (nobody_to_ask(s, r, "the token PIN", PIN_SOURCES))
+			return;
 		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
 		return;
 	}
 	send_pin(s, type, false, false);
+}
+
+bool session_pin_fatal(struct session *s)
+{
+	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
+	const char *type = s->kept.pin.type;
+
+	if (!s->kept.pin.answered)
+		return false;
+	if (!mgmt_token_label(type, "", label, sizeof label))
+		snprintf(label, sizeof label, "%s", type);
+	name_token(type, label, who, sizeof who);
+	on_rejected(s, who);
+	/* openvpn is ending: nothing else can be asked on this run, and --restart must not resend. */
+	pin_cache_forget_answer(&s->kept.pin);
+	session_end_error(s, EXIT_PIN_REJECTED);
+	return true;
 }
 
 void session_on_pin_refused(struct session *s)
@@ -178,6 +241,8 @@ static int load_mgmt_password(struct session *s)
 	if (!session_may_ask(s, "the management password"))
 		return -1;
 	r = session_ask_secret(s, &s->scratch, "Management password: ");
+	if (nobody_to_ask(s, r, "the management password", MGMT_PASSWORD_SOURCES))
+		return -1;
 	if (r != PLAT_READ_OK) {
 		session_prompt_failed(s, r, "the management password");
 		return -1;
@@ -191,7 +256,9 @@ void session_on_mgmt_password_prompt(struct session *s)
 	struct session_link *l = &s->link;
 
 	if (l->mgmt_password_tries > 0) {
-		out_error("The management password was rejected.");
+		if (!l->mgmt_password_refused)
+			out_error("The management password was rejected.");
+		l->mgmt_password_refused = false;
 		/* A file will not get any better; a person may have mistyped. */
 		if (!l->mgmt_password_typed || l->mgmt_password_tries >= MGMT_PASSWORD_TRIES) {
 			session_end_lost(s, EXIT_MGMT_PASSWORD);
@@ -212,4 +279,28 @@ void session_on_mgmt_password_prompt(struct session *s)
 void session_on_mgmt_password_accepted(struct session *s)
 {
 	s->link.mgmt_password_tries = 0;
+	s->link.mgmt_password_refused = false;
+}
+
+/*
+ * "ERROR: bad password".  After the third one OpenVPN drops the connection at once (often
+ * before that ERROR line even leaves): end here rather than wait for a prompt that never comes.
+ */
+void session_on_mgmt_password_refused(struct session *s)
+{
+	struct session_link *l = &s->link;
+
+	l->mgmt_password_refused = true;
+	out_error("The management password was rejected.");
+	if (l->mgmt_password_typed && l->mgmt_password_tries < MGMT_PASSWORD_TRIES)
+		return; /* the next ENTER PASSWORD asks again */
+	if (l->mgmt_password_typed)
+		out_error("%d wrong management passwords: OpenVPN takes no more on this connection",
+		          MGMT_PASSWORD_TRIES);
+	session_end_lost(s, EXIT_MGMT_PASSWORD);
+}
+
+bool session_mgmt_password_unanswered(const struct session *s)
+{
+	return s->link.mgmt_password_tries > 0;
 }

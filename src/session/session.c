@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/exit_codes.h"
 #include "session/session.h"
@@ -272,8 +273,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_verbose("openvpn: %s", ev->u.log.text);
 		break;
 	case MGMT_EV_FATAL:
-		snprintf(s->link.last_fatal, sizeof s->link.last_fatal, "%s", ev->u.text.text);
-		out_error("OpenVPN: %s", ev->u.text.text);
+		session_on_fatal(s, ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
 		out_verbose("OpenVPN: %s", ev->u.text.text);
@@ -300,8 +300,11 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 		session_on_id_reply(s, ev, tag);
 		return;
 	}
-	if (tag == TAG_MGMT_PASSWORD && ev->type == MGMT_EV_SUCCESS) {
-		session_on_mgmt_password_accepted(s);
+	if (tag == TAG_MGMT_PASSWORD) {
+		if (ev->type == MGMT_EV_SUCCESS)
+			session_on_mgmt_password_accepted(s);
+		else if (ev->type == MGMT_EV_ERROR)
+			session_on_mgmt_password_refused(s);
 		return;
 	}
 	if (tag == TAG_PIN && ev->type == MGMT_EV_ERROR)
@@ -337,6 +340,12 @@ static void on_connection_closed(struct session *s)
 {
 	if (s->link.stop_requested || s->link.result != EXIT_OK) {
 		session_end_lost(s, s->link.result);
+		return;
+	}
+	if (session_mgmt_password_unanswered(s)) {
+		/* OpenVPN hangs up on the third wrong password, with or without a last ERROR. */
+		out_error("The management password was rejected: OpenVPN closed the connection.");
+		session_end_lost(s, EXIT_MGMT_PASSWORD);
 		return;
 	}
 	if (s->link.last_fatal[0] != '\0' || s->owns_openvpn) {
@@ -476,7 +485,10 @@ int session_check_sources(struct session *s)
 
 void session_report_status(struct session *s, const char *state)
 {
-	session_write_status(s, state, -1, "", "");
+	/* Our own states (RESTARTING, EXITED) carry no time from OpenVPN: they happen now. */
+	time_t now = time(NULL);
+
+	session_write_status(s, state, now == (time_t)-1 ? -1 : (long long)now, "", "");
 }
 
 bool session_was_connected(const struct session *s)
@@ -498,5 +510,6 @@ void session_free(struct session *s)
 	pin_cache_free(&s->kept.pin);
 	secret_free(&s->kept.mgmt_password);
 	free(s->kept.chosen_id);
+	free(s->kept.config_id);
 	free(s);
 }

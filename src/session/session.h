@@ -19,6 +19,8 @@ struct session *session_new(const struct options *opts, bool owns_openvpn);
 int session_set_mgmt_password(struct session *s, const char *password);
 /* The PKCS#11 module to read token state with (lockout protection); NULL or "" for none. */
 void session_set_provider(struct session *s, const char *path);
+/* The config's own pkcs11-id, so a failure can be blamed on it when it names no certificate. */
+void session_set_config_id(struct session *s, const char *id);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 /*
@@ -29,7 +31,7 @@ int session_run(struct session *s, struct mgmt_conn *conn);
 /* The same through any io (session/io.h): what session_run does with the program's. */
 struct session_io;
 int session_run_io(struct session *s, const struct session_io *io);
-/* Writes state (with no time, IP or remote) to the --status-file, if there is one. */
+/* Writes state (at the current time, with no IP or remote) to the --status-file, if any. */
 void session_report_status(struct session *s, const char *state);
 /* Whether the last run saw the tunnel up. */
 bool session_was_connected(const struct session *s);

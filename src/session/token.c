@@ -97,6 +97,12 @@ enum plat_read_result session_ask_insertion(struct session *s, const char *msg, 
 	                mgmt_token_label(msg, "Please insert ", label, sizeof label);
 	enum plat_read_result r;
 
+	/* The token is there, so OpenVPN's "insert" means the config's id is wrong. */
+	if (watching && s->io->token_present(s->io->ctx, label) == 1 &&
+	    session_config_id_names_nothing(s)) {
+		session_say_config_id_names_nothing(s);
+		return PLAT_READ_ERROR;
+	}
 	if (s->opts->batch) {
 		/* Nobody to press Enter: the token arriving is the only answer there can be. */
 		if (!watching) {

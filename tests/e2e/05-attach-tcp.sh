@@ -4,6 +4,8 @@
 #   a) `ovpn-token attach --management-password-file` logs in, asks the PIN, connects.
 #   b) a wrong password file: exit 8 with a clear message, promptly (OpenVPN just asks again, it
 #      never says "wrong"; ovpn-token must not loop or hang).
+#   c) three wrong passwords typed at the prompt: after the third refusal exit 8 at once, with
+#      no fourth prompt (OpenVPN hangs up after three).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -55,4 +57,19 @@ set -e
 [ "$rc" = 8 ] || fail "attach with a wrong password: exit $rc, expected 8"
 grep -Eiq '^ovpn-token: .*password' "$T/attach.err" || fail "no clear message about the password on stderr"
 if grep -Fq "not-the-password" "$T/attach.out" "$T/attach.err"; then fail "the password is printed"; fi
+kill "$CLIENT_PID" 2>/dev/null || true
+
+log "c) three wrong passwords typed"
+mport=$(free_port)
+start_client "$mport" "$T/client3.log"
+pty_start "$OVPN_TOKEN" attach "127.0.0.1:$mport"
+for try in 1 2 3; do
+    pty_wait_count "Management password:" "$try" 20 || fail "no management password prompt #$try"
+    pty_type "wrong-$try"
+done
+pty_expect_exit 8 20
+[ "$(pty_count 'Management password:')" = 3 ] || fail "expected 3 password prompts, saw $(pty_count 'Management password:')"
+pty_expect_text "The management password was rejected" 5
+if pty_screen | grep -Fq "wrong-"; then fail "a typed password is visible on screen"; fi
+pty_stop
 pass

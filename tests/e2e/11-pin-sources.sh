@@ -3,7 +3,8 @@
 # 11-pin-sources: unattended PINs. --pin-file, --pin-fd and a systemd credential connect under --batch
 # with no prompt; a wrong PIN from a file ends with exit 6 after exactly one attempt; a PIN file that
 # others can read is refused before anything starts; --batch with no PIN source exits 9 without
-# sending anything.
+# sending anything; with no terminal either (stdin at its end, no --batch) it says there is
+# nobody to ask, names the sources and exits 9.
 # e2e-timeout: 240
 set -eu
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -39,6 +40,8 @@ grep -Eqx "time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" "$T/stat
     || fail "status file time: $(cat "$T/status")"
 connect_and_stop a
 grep -qx "state=EXITED" "$T/status" || fail "status file after the end: $(cat "$T/status")"
+grep -Eqx "time=[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z" "$T/status" \
+    || fail "status file time after the end: $(cat "$T/status")"
 [ "$(pin_answers "$T/a.log")" -eq 1 ] || fail "a: PIN answers: $(pin_answers "$T/a.log")"
 
 log "b) --pin-fd"
@@ -77,4 +80,18 @@ pty_start "$OVPN_TOKEN" start --batch --log "$T/f.log" "$T/client.conf"
 pty_expect_exit 9 40
 pty_expect_text "--batch forbids asking" 2
 [ "$(pin_answers "$T/f.log")" -eq 0 ] || fail "f: a PIN was sent"
+pty_stop
+
+log "g) no terminal and no PIN source: exit 9, the sources named, not 'Cancelled.'"
+set +e
+timeout 60 "$OVPN_TOKEN" start --log "$T/g.log" "$T/client.conf" </dev/null >"$T/g.out" 2>"$T/g.err"
+rc=$?
+set -e
+[ "$rc" = 9 ] || fail "g: exit $rc, expected 9 ($(cat "$T/g.err"))"
+grep -Fq "no terminal to ask on" "$T/g.err" || fail "g: no word about the missing terminal: $(cat "$T/g.err")"
+grep -Fq -- "--pin-file" "$T/g.err" && grep -Fq -- "--pin-fd" "$T/g.err" && grep -Fq "'pin'" "$T/g.err" \
+    || fail "g: the PIN sources are not named: $(cat "$T/g.err")"
+if grep -Fq "Cancelled." "$T/g.out" "$T/g.err"; then fail "g: says Cancelled."; fi
+[ "$(pin_answers "$T/g.log")" -eq 0 ] || fail "g: a PIN was sent"
+[ -z "$(openvpn_pid_for "$T/client.conf")" ] || fail "g: openvpn still running"
 pass

@@ -7,7 +7,7 @@
 # terminal, must answer all three requests by itself with the exact PIN, never prompt, never take a
 # restart for a rejection, and end with exit 4 (the management connection was lost).
 #   a) --pin-fd: the source gives the PIN once; requests 2 and 3 can only come from the cache
-#      (were the confirmation lost, request 3 would prompt, hit end of input and exit 5);
+#      (were the confirmation lost, request 3 would prompt, hit end of input and exit 9);
 #   b) --pin-file with -v: the file could be read again, so -v must say that requests 2 and 3
 #      were answered with the remembered PIN, not with the file read again.
 set -eu

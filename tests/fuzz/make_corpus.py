@@ -133,6 +133,13 @@ def session_corpus():
         "xkey-absent-batch": (1 | 8, 0x13, xkey),
         "xkey-lost-login": (4, 0x87, xkey + xkey),
         "xkey-wrong-locks": (4 | 32, 0x43, xkey),
+        "mgmt-password-refused": (4, 0, "ENTER PASSWORD:\x01ERROR: bad password\nENTER PASSWORD:"
+                                  "\x01ERROR: bad password\nENTER PASSWORD:\x01"),
+        "provider-pin-fatal": (4 | 8, 0, ">PASSWORD:Need 'PKCS#11 token' password\n"
+                               "SUCCESS: 'PKCS#11 token' password entered, but not yet verified\n"
+                               ">FATAL:Error: private key password verification failed\n"),
+        "menu-cancel-fatal": (4 | 8, 1, ids + "\x02>FATAL:Error: private key password "
+                              "verification failed\n"),
         "greeting": (4 | 8, 0, ">INFO:OpenVPN Management Interface Version 5 -- type 'help' "
                      "for more info\nSUCCESS: real-time state notification set to ON\n" + hold),
     }

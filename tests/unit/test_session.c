@@ -30,6 +30,7 @@
 #define CONNECTED ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
 #define ID_REQUEST ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify the id\n"
 #define NEEDSTR_OK "SUCCESS: needstr command succeeded\n"
+#define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
 #define ENTRY(i, id) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'MIIC'\n"
 
 static struct options opts;
@@ -301,6 +302,126 @@ static void no_cache_asks_every_time(void **state)
 	assert_logged("? PIN for token 'Anna': \n", 2);
 }
 
+static void no_terminal_and_no_source_ends_with_9(void **state)
+{
+	(void)state;
+	sc.interactive = false; /* standard input at its end at once: </dev/null */
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_NEEDS_INPUT);
+	assert_logged("> password", 0);
+	session_free(s);
+
+	new_session(false);
+	assert_int_equal(run_with(ENTER, NULL), EXIT_NEEDS_INPUT);
+	session_free(s);
+
+	/* At a terminal, end of input is the person cancelling. */
+	sc.interactive = true;
+	new_session(false);
+	assert_int_equal(run_with(PIN_NEED, NULL), EXIT_CANCELLED);
+}
+
+/* ---- OpenSSL-provider tokens (2.7: cert and key as pkcs11: URIs) ---- */
+
+#define PROVIDER_NEED ">PASSWORD:Need 'PKCS#11 token' password\n"
+#define PROVIDER_TAKEN "SUCCESS: 'PKCS#11 token' password entered, but not yet verified\n"
+#define KEY_FATAL ">FATAL:Error: private key password verification failed\n"
+
+static void a_provider_token_is_asked_without_a_label(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	run_with(PROVIDER_NEED PROVIDER_TAKEN CONNECTED, answers);
+	assert_logged("? PIN for the PKCS#11 token: \n", 1);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 1);
+	/* Confirmed: a new openvpn gets it from the cache. */
+	run_with(PROVIDER_NEED PROVIDER_TAKEN, NULL);
+	assert_logged("? PIN", 0);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 1);
+}
+
+static void the_key_failing_right_after_our_pin_is_a_rejection(void **state)
+{
+	static const char *const answers[] = {"1111", "2222", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL, answers),
+	                 EXIT_PIN_REJECTED);
+	/* --restart's next openvpn: the refused PIN is not sent again, a person is asked. */
+	run_with(PROVIDER_NEED PROVIDER_TAKEN, answers + 1);
+	assert_logged("? PIN for the PKCS#11 token: \n", 1);
+	assert_logged("> password \"PKCS#11 token\" \"1111\"\n", 0);
+	assert_logged("> password \"PKCS#11 token\" \"2222\"\n", 1);
+	session_free(s);
+
+	/* The same from a PIN file in --batch: one attempt, exit 6, the source not read again. */
+	{
+		static char path[] = "/tmp/test_session_pin_XXXXXX";
+		int fd = mkstemp(path);
+
+		assert_true(fd >= 0);
+		assert_int_equal(write(fd, "1111\n", 5), 5);
+		close(fd);
+		opts.batch = true;
+		opts.pin_file = path;
+		new_session(true);
+		assert_int_equal(run_with(PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL, NULL),
+		                 EXIT_PIN_REJECTED);
+		assert_int_equal(run_with(PROVIDER_NEED, NULL), EXIT_NEEDS_INPUT);
+		assert_logged("> password", 0);
+		unlink(path);
+	}
+}
+
+/* ---- the cause, not OpenVPN's echo ---- */
+
+static void a_wrong_config_id_is_named_as_the_cause(void **state)
+{
+	(void)state;
+	sc.provider = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 1; /* Token/Serial/1 */
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/9");
+	assert_int_equal(run_with(KEY_FATAL, NULL), EXIT_NO_CERTIFICATE);
+	session_free(s);
+
+	/* The id names the right one: OpenVPN's failure stays OpenVPN's. */
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/1");
+	assert_int_equal(run_with(KEY_FATAL, NULL), EXIT_OPENVPN_FAILED);
+	session_free(s);
+
+	/* OpenVPN asks to insert the token that is there: the id is wrong, not the token. */
+	sc.interactive = true;
+	sc.present_from_look = 1;
+	new_session(true);
+	session_set_config_id(s, "Token/Serial/9");
+	assert_int_equal(run_with(">NEED-OK:Need 'token-insertion-request' confirmation "
+	                          "MSG:Please insert Anna token\n", NULL),
+	                 EXIT_NO_CERTIFICATE);
+	assert_logged("? ", 0);
+	assert_logged("> needok", 0);
+}
+
+static void after_a_cancel_the_key_failure_changes_nothing(void **state)
+{
+	static const char *const cancel[] = {ANSWER_CTRL_C, NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "tok/1")
+	                          ENTRY("1", "tok/2") SCRIPT_NEXT KEY_FATAL,
+	                          cancel), EXIT_CANCELLED);
+	assert_logged("> signal \"SIGTERM\"\n", 1);
+}
+
 /* ---- lockout ---- */
 
 static void a_locked_token_gets_no_pin_and_ends_with_10(void **state)
@@ -384,8 +505,6 @@ static void ctrl_c_during_the_hold_stops_openvpn(void **state)
 
 /* ---- the management password ---- */
 
-#define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
-
 static void a_typed_management_password_gets_three_tries(void **state)
 {
 	static const char *const answers[] = {"a", "b", "c", "d", NULL};
@@ -399,6 +518,45 @@ static void a_typed_management_password_gets_three_tries(void **state)
 	assert_logged("> d\n", 0);
 }
 
+/* As OpenVPN does it: ERROR, ENTER PASSWORD again, and after the third it hangs up. */
+#define BAD_PASSWORD "ERROR: bad password\n"
+
+static void three_refusals_end_with_8_and_no_fourth_prompt(void **state)
+{
+	static const char *const answers[] = {"a", "b", "c", "d", NULL};
+	static const char *const wires[] = {
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER,
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER BAD_PASSWORD,
+		ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER, /* the last ERROR lost in the hang-up */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof wires / sizeof wires[0]; i++) {
+		sc.interactive = true;
+		new_session(false);
+		assert_int_equal(run_with(wires[i], answers), EXIT_MGMT_PASSWORD);
+		assert_logged("? Management password: \n", 3);
+		assert_logged("> d\n", 0);
+		session_free(s);
+		s = NULL;
+	}
+	/* Our own openvpn too: the password's refusal, not "openvpn failed". */
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(ENTER BAD_PASSWORD ENTER BAD_PASSWORD ENTER, answers),
+	                 EXIT_MGMT_PASSWORD);
+}
+
+static void a_refused_password_file_ends_at_the_error(void **state)
+{
+	(void)state;
+	new_session(false);
+	assert_int_equal(session_set_mgmt_password(s, "secret"), 0);
+	assert_int_equal(run_with(ENTER BAD_PASSWORD ENTER, NULL), EXIT_MGMT_PASSWORD);
+	assert_logged("> secret\n", 1);
+	assert_logged("? ", 0);
+}
+
 static void a_management_password_from_a_file_gets_one_try(void **state)
 {
 	(void)state;
@@ -407,6 +565,37 @@ static void a_management_password_from_a_file_gets_one_try(void **state)
 	assert_int_equal(run_with(ENTER ENTER, NULL), EXIT_MGMT_PASSWORD);
 	assert_logged("> secret\n", 1);
 	assert_logged("? ", 0);
+}
+
+/* ---- the status file ---- */
+
+static void our_own_states_carry_the_time(void **state)
+{
+	char path[] = "/tmp/test_session_status_XXXXXX", text[512];
+	int fd = mkstemp(path);
+	FILE *f;
+	size_t n;
+	unsigned y, mo, d, h, mi, se;
+	const char *line;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	opts.status_file = path;
+	new_session(true);
+	session_report_status(s, "EXITED");
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof text - 1, f);
+	fclose(f);
+	unlink(path);
+	text[n] = '\0';
+	assert_non_null(strstr(text, "state=EXITED\n"));
+	line = strstr(text, "time=");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "time=%4u-%2u-%2uT%2u:%2u:%2uZ\n", &y, &mo, &d, &h, &mi, &se),
+	                 6);
+	assert_true(y >= 2024);
 }
 
 /* ---- the real connection: a full line buffer must not look readable forever ---- */
@@ -462,12 +651,20 @@ int main(void)
 		T(a_confirmed_pin_is_sent_again_by_itself),
 		T(the_cache_survives_a_new_openvpn_only_when_confirmed),
 		T(no_cache_asks_every_time),
+		T(no_terminal_and_no_source_ends_with_9),
+		T(a_provider_token_is_asked_without_a_label),
+		T(the_key_failing_right_after_our_pin_is_a_rejection),
+		T(a_wrong_config_id_is_named_as_the_cause),
+		T(after_a_cancel_the_key_failure_changes_nothing),
 		T(a_locked_token_gets_no_pin_and_ends_with_10),
 		T(the_final_try_needs_a_person),
 		T(the_hold_waits_as_long_as_openvpn_says),
 		T(ctrl_c_during_the_hold_stops_openvpn),
 		T(a_typed_management_password_gets_three_tries),
 		T(a_management_password_from_a_file_gets_one_try),
+		T(three_refusals_end_with_8_and_no_fourth_prompt),
+		T(a_refused_password_file_ends_at_the_error),
+		T(our_own_states_carry_the_time),
 		T(a_full_line_buffer_is_an_error_not_a_busy_loop),
 #undef T
 	};
