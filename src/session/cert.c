@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/exit_codes.h"
 #include "session/internal.h"
@@ -45,12 +46,73 @@ bool session_certs_listing(struct session *s)
 	return s->link.certs.listing;
 }
 
+/* Expired or not yet valid: the server would refuse it, and reconnect for ever. */
+static bool unusable(const struct cert_entry *c)
+{
+	enum cert_validity v;
+
+	if (!c->described)
+		return false;
+	v = cert_info_validity(&c->info, (long long)time(NULL));
+	return v == CERT_EXPIRED || v == CERT_NOT_YET_VALID;
+}
+
 static void describe(const struct cert_entry *c, char *buf, size_t bufsz)
 {
-	if (c->described)
-		cert_info_summary(&c->info, buf, bufsz);
-	else
+	char summary[560];
+
+	if (!c->described) {
 		snprintf(buf, bufsz, "%s", c->id);
+		return;
+	}
+	cert_info_summary(&c->info, summary, sizeof summary);
+	switch (cert_info_validity(&c->info, (long long)time(NULL))) {
+	case CERT_EXPIRED:
+		snprintf(buf, bufsz, "%s [EXPIRED]", summary);
+		break;
+	case CERT_NOT_YET_VALID:
+		snprintf(buf, bufsz, "%s [NOT YET VALID]", summary);
+		break;
+	default:
+		snprintf(buf, bufsz, "%s", summary);
+		break;
+	}
+}
+
+/*
+ * A certificate the server will refuse: said before it is used, and never used in --batch
+ * (false, session ending), where nobody would see why the tunnel never comes up.
+ */
+static bool usable_or_warned(struct session *s, const struct cert_entry *c)
+{
+	char text[600];
+
+	if (!unusable(c))
+		return true;
+	describe(c, text, sizeof text);
+	if (s->opts->batch) {
+		out_error("certificate %s cannot be used: the server will refuse it; not trying in "
+		          "--batch", text);
+		session_end_error(s, EXIT_NO_CERTIFICATE);
+		return false;
+	}
+	out_warning("certificate %s: the server will refuse it", text);
+	return true;
+}
+
+/* The one certificate that can be used when all others cannot; -1 when there is none or more. */
+static long only_usable(const struct cert_list *l)
+{
+	long found = -1;
+
+	for (size_t i = 0; i < l->count; i++) {
+		if (unusable(&l->items[i]))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = (long)i;
+	}
+	return found;
 }
 
 static void ask_count(struct session *s)
@@ -160,7 +222,23 @@ static void choose_by_pattern(struct session *s)
 	for (size_t i = 0; i < s->link.certs.count; i++)
 		if (cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id, pattern) && found++ == 0)
 			first = i;
+	/* An expired twin (the old certificate beside its renewal) does not make a match ambiguous. */
+	if (found > 1) {
+		size_t usable = 0, which = 0;
+
+		for (size_t i = 0; i < s->link.certs.count; i++)
+			if (cert_info_matches(&s->link.certs.items[i].info, s->link.certs.items[i].id,
+			                      pattern) &&
+			    !unusable(&s->link.certs.items[i]) && usable++ == 0)
+				which = i;
+		if (usable == 1) {
+			found = 1;
+			first = which;
+		}
+	}
 	if (found == 1) {
+		if (!usable_or_warned(s, &s->link.certs.items[first]))
+			return;
 		describe(&s->link.certs.items[first], text, sizeof text);
 		out_status("Using certificate %s", text);
 		answer_with(s, first);
@@ -202,12 +280,14 @@ static void choose_from_menu(struct session *s)
 		session_prompt_failed(s, r, "the choice");
 		return;
 	}
-	answer_with(s, (size_t)choice - 1);
+	if (usable_or_warned(s, &s->link.certs.items[choice - 1]))
+		answer_with(s, (size_t)choice - 1);
 }
 
 static void choose(struct session *s)
 {
 	char text[600];
+	long usable;
 
 	s->link.certs.listing = false;
 	if (s->link.certs.count == 0) {
@@ -217,9 +297,16 @@ static void choose(struct session *s)
 	} else if (s->opts->cert_pattern != NULL) {
 		choose_by_pattern(s);
 	} else if (s->link.certs.count == 1) {
+		if (!usable_or_warned(s, &s->link.certs.items[0]))
+			return;
 		describe(&s->link.certs.items[0], text, sizeof text);
 		out_status("Using the only certificate: %s", text);
 		answer_with(s, 0);
+	} else if ((usable = only_usable(&s->link.certs)) >= 0) {
+		/* Never the menu for a choice that is no choice: the others would be refused. */
+		describe(&s->link.certs.items[usable], text, sizeof text);
+		out_status("Using the only valid certificate: %s", text);
+		answer_with(s, (size_t)usable);
 	} else {
 		choose_from_menu(s);
 	}

@@ -234,6 +234,43 @@ make_cert() {
     openssl pkcs8 -topk8 -nocrypt -in "$pki/$cn.key" -out "$pki/$cn.p8" || fail "openssl: PKCS#8 for $cn"
 }
 
+# make_cert_dated DIR CN START END: a client key and certificate valid only from START to END
+# (YYYYMMDDHHMMSSZ, UTC), signed by DIR/pki/ca: `openssl ca` is what can set both dates.
+make_cert_dated() {
+    local pki="$1/pki" cn=$2 start=$3 end=$4 ca="$1/pki/ca-dated"
+    mkdir -p "$ca/new"
+    : > "$ca/index.txt"
+    [ -f "$ca/serial" ] || echo 1000 > "$ca/serial"
+    cat > "$ca/ca.cnf" <<CNF
+[ca]
+default_ca = dated
+[dated]
+database = $ca/index.txt
+serial = $ca/serial
+new_certs_dir = $ca/new
+certificate = $pki/ca.crt
+private_key = $pki/ca.key
+default_md = sha256
+policy = any
+unique_subject = no
+copy_extensions = none
+[any]
+commonName = supplied
+[ext]
+basicConstraints = CA:FALSE
+keyUsage = critical,digitalSignature
+extendedKeyUsage = clientAuth
+CNF
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        -keyout "$pki/$cn.key" -out "$pki/$cn.csr" -subj "/CN=$cn" 2>>"$pki/openssl.err" \
+        || fail "openssl: key for $cn"
+    openssl ca -batch -config "$ca/ca.cnf" -extensions ext -startdate "$start" -enddate "$end" \
+        -in "$pki/$cn.csr" -out "$pki/$cn.crt" >>"$pki/openssl.err" 2>&1 \
+        || fail "openssl ca: dated certificate for $cn"
+    openssl x509 -in "$pki/$cn.crt" -outform DER -out "$pki/$cn.der" || fail "openssl: DER for $cn"
+    openssl pkcs8 -topk8 -nocrypt -in "$pki/$cn.key" -out "$pki/$cn.p8" || fail "openssl: PKCS#8 for $cn"
+}
+
 # cert_expiry DIR CN: the certificate's notAfter as YYYY-MM-DD (what ovpn-token shows as "expires").
 cert_expiry() {
     local end
