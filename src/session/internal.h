@@ -69,7 +69,8 @@ struct session_link {
 	struct cert_list certs;
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
-	char last_reconnect[64];        /* the reason last shown, so a storm shows once */
+	char last_reconnect[256];       /* the reason last shown, so a storm shows once */
+	char last_failure[200];         /* the cause OpenVPN's log gave last (reason.c) */
 	bool stop_requested;            /* "signal SIGTERM" sent */
 	bool user_stop;                 /* ... because the user asked */
 	long long stop_deadline;

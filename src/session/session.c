@@ -12,6 +12,7 @@
 #include "cli/exit_codes.h"
 #include "session/session.h"
 #include "session/internal.h"
+#include "session/reason.h"
 #include "ui/output.h"
 
 /* How long openvpn gets to end after "signal SIGTERM" before we stop waiting for it. */
@@ -192,8 +193,8 @@ static void on_greeting(struct session *s)
 		          "drive this OpenVPN");
 	session_xkey_on_greeting(s);
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
-	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
+	/* Always: the log says why a connection failed (reason.c); -v also shows every line. */
+	session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
 }
 
 /*
@@ -271,6 +272,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		break;
 	case MGMT_EV_LOG:
 		out_verbose("openvpn: %s", ev->u.log.text);
+		reason_from_log(ev->u.log.text, s->link.last_failure, sizeof s->link.last_failure);
 		break;
 	case MGMT_EV_FATAL:
 		session_on_fatal(s, ev->u.text.text);

@@ -119,11 +119,19 @@ void session_on_state(struct session *s, const struct mgmt_event *ev)
 		return;
 	}
 	if (strcmp(name, "RECONNECTING") == 0) {
+		char shown[sizeof s->link.last_reconnect];
+
 		pin_cache_forget_answer(&s->kept.pin);
-		/* A server that is down makes OpenVPN restart again and again: say it once. */
-		if (strcmp(s->link.last_reconnect, ev->u.state.desc) != 0)
-			out_status("Reconnecting (%s)", ev->u.state.desc);
-		snprintf(s->link.last_reconnect, sizeof s->link.last_reconnect, "%s", ev->u.state.desc);
+		/* OpenVPN's log says why; the state only says that it failed. */
+		if (s->link.last_failure[0] != '\0')
+			snprintf(shown, sizeof shown, "%s: %s", ev->u.state.desc, s->link.last_failure);
+		else
+			snprintf(shown, sizeof shown, "%s", ev->u.state.desc);
+		s->link.last_failure[0] = '\0';
+		/* A server that is down makes OpenVPN restart again and again: say it once a cause. */
+		if (strcmp(s->link.last_reconnect, shown) != 0)
+			out_status("Reconnecting (%s)", shown);
+		snprintf(s->link.last_reconnect, sizeof s->link.last_reconnect, "%s", shown);
 		return;
 	}
 	if (strcmp(name, "EXITING") == 0) {

@@ -9,6 +9,8 @@
 #   d) the config's pkcs11-id names a token serial that is not there while the token with that
 #      label is (OpenVPN asks to insert it): the id is named as the cause, exit 7, not "take it
 #      out and put it back".
+#   e) the server is down: "Reconnecting" names the cause from OpenVPN's log (the address and
+#      "connection refused"), once, without -v.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -69,5 +71,19 @@ pty_expect_exit 7 30
 pty_expect_text "the config's pkcs11-id names no certificate on the tokens present" 2
 if pty_screen | grep -Fq "take it out and put it back"; then fail "d: blames the token"; fi
 no_echo d
+pty_stop
+
+log "e) the server is down: the reconnect names why"
+DOWN=$(free_port)
+sed "s|^remote .*|remote 127.0.0.1 $DOWN|" "$T/client.conf" > "$T/down.conf"
+printf '%s\n' "$PIN" > "$T/pin"
+chmod 600 "$T/pin"
+pty_start "$OVPN_TOKEN" start --cert client1 --pin-file "$T/pin" --log "$T/down.log" "$T/down.conf"
+pty_expect "Reconnecting \(connection-failed: 127\.0\.0\.1:$DOWN: connection refused\)" 30 \
+    "e: the reconnect does not say why"
+sleep 5
+[ "$(pty_count "Reconnecting \(connection-failed")" -eq 1 ] || fail "e: the same reason was shown more than once"
+pty_send_keys C-c
+pty_expect_exit 0 20
 pty_stop
 pass
