@@ -10,7 +10,7 @@ PORTABLE_SRC := \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
-	src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
+	src/session/auth.c src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \

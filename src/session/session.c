@@ -1,6 +1,6 @@
 /*
  * The session's event loop and the one dispatch of OpenVPN's events; the answers live in the
- * files of their concern (cert.c, password.c, token.c, lockout.c, state.c).
+ * files of their concern (cert.c, password.c, auth.c, token.c, lockout.c, state.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -261,10 +261,11 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		session_on_password_need(s, ev);
 		break;
 	case MGMT_EV_PASSWORD_FAILED:
-		out_error("OpenVPN: authentication failed for '%s'", ev->u.password_failed.type);
+		session_on_password_failed(s, ev);
 		break;
 	case MGMT_EV_STATE:
 		session_on_state(s, ev);
+		session_auth_on_state(s, ev);
 		break;
 	case MGMT_EV_LOG:
 		out_verbose("openvpn: %s", ev->u.log.text);
@@ -274,7 +275,8 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		out_error("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
-		out_verbose("OpenVPN: %s", ev->u.text.text);
+		if (!session_auth_on_infomsg(s, ev))
+			out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_MALFORMED:
 		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_certs_listing(s)) {
@@ -398,9 +400,11 @@ int session_run_io(struct session *s, const struct session_io *io)
 	s->link = (struct session_link){.result = EXIT_OK};
 	s->io = io;
 	pin_cache_forget_answer(&s->kept.pin);
+	session_auth_reset(&s->auth);
 	run_loop(s);
 	session_certs_free(&s->link.certs);
 	secret_clear(&s->scratch);
+	session_auth_reset(&s->auth);
 	s->io = NULL;
 	return s->link.result;
 }
@@ -412,7 +416,7 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	struct session *s = calloc(1, sizeof *s);
 
 	if (s == NULL || secret_init(&s->scratch) != 0 || pin_cache_init(&s->kept.pin) != 0 ||
-	    secret_init(&s->kept.mgmt_password) != 0) {
+	    secret_init(&s->kept.mgmt_password) != 0 || session_auth_init(&s->auth) != 0) {
 		out_error("cannot allocate memory for secrets");
 		session_free(s);
 		return NULL;
@@ -425,6 +429,9 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	s->kept.mgmt_password_source = (struct secret_source){
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	s->auth.source = (struct secret_source){
+	    .what = "username and password", .file = opts->auth_user_pass_file,
+	    .file_must_be_private = true, .fd = -1, .credential = "auth-user-pass"};
 	session_set_provider(s, opts->provider);
 	if (opts->pin_fd >= 0)
 		plat_keep_from_children(opts->pin_fd);
@@ -463,7 +470,8 @@ int session_check_sources(struct session *s)
 	    check_one_way(&s->kept.mgmt_password_source) != 0)
 		return -1;
 	return secret_source_check(&s->kept.pin_source) == 0 &&
-	               secret_source_check(&s->kept.mgmt_password_source) == 0
+	               secret_source_check(&s->kept.mgmt_password_source) == 0 &&
+	               secret_source_check(&s->auth.source) == 0
 	           ? 0
 	           : -1;
 }
@@ -491,6 +499,7 @@ void session_free(struct session *s)
 	secret_free(&s->scratch);
 	pin_cache_free(&s->kept.pin);
 	secret_free(&s->kept.mgmt_password);
+	session_auth_free(&s->auth);
 	free(s->kept.chosen_id);
 	free(s);
 }
