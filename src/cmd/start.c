@@ -211,14 +211,16 @@ static int choose_service(const struct options *opts, const struct ovpn_config_f
 
 /*
  * Two-factor logins (session/auth.c): without auth-retry, OpenVPN exits on a CRV1 challenge
- * instead of asking again with it, so "interact" unless the config chose; IV_SSO tells the
- * server which pending-auth methods we answer.  Returns how many arguments it put into argv.
+ * instead of asking again with it, so "interact" for a config with auth-user-pass, unless it
+ * chose itself.  Not for other configs: auth-retry also turns 2.6's exit on a key it cannot
+ * load (a pkcs11-pin-cache that expired) into endless retries.  IV_SSO tells the server which
+ * pending-auth methods we answer.  Returns how many arguments it put into argv.
  */
 static int two_factor_args(const struct ovpn_config_facts *facts, const char **argv)
 {
 	int argc = 0;
 
-	if (!facts->auth_retry) {
+	if (facts->auth_user_pass && !facts->auth_retry) {
 		argv[argc++] = "--auth-retry";
 		argv[argc++] = "interact";
 	}

@@ -11,6 +11,7 @@
  * sent again by itself.  Every answer is built in locked memory and wiped once sent.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
@@ -55,6 +56,25 @@ void session_auth_free(struct session_auth *a)
 	secret_free(&a->response);
 	plat_wipe(a->crv1_state, sizeof a->crv1_state);
 	plat_wipe(a->crv1_user, sizeof a->crv1_user);
+}
+
+/*
+ * OpenVPN 2.7 (management interface version 6) asks `Need 'Auth' username` for
+ * `auth-user-pass username-only` only of a client that said `version 4`; without it, it asks
+ * for a password too and sends whatever comes.  2.6 (version 5) would take `version 4` without
+ * a reply, which would leave our reply matching one line behind: it is not told.
+ */
+void session_auth_on_greeting(struct session *s, const char *greeting)
+{
+	static const char prefix[] = "OpenVPN Management Interface Version ";
+	const char *args[] = {"4", NULL};
+	long version;
+
+	if (strncmp(greeting, prefix, sizeof prefix - 1) != 0)
+		return;
+	version = strtol(greeting + sizeof prefix - 1, NULL, 10);
+	if (version >= 6)
+		session_send(s, REPLY_STATUS, TAG_PLAIN, "version", args);
 }
 
 /* --batch: a challenge wants a person; say which one came, and end with EXIT_NEEDS_INPUT. */
@@ -264,6 +284,11 @@ void session_on_password_failed(struct session *s, const struct mgmt_event *ev)
 		out_error("OpenVPN: authentication failed for '%s'", ev->u.password_failed.type);
 		return;
 	}
+	/*
+	 * The server's verdict comes over the TLS session, so the token signed the handshake: the
+	 * PIN is right, and is sent again by itself when 2.6 reloads the key for the next try.
+	 */
+	pin_cache_confirm(&s->kept.pin);
 	if (strncmp(reason, "CRV1:", 5) == 0 && challenge_parse_crv1(reason, &c) == CHALLENGE_OK) {
 		on_crv1(s, &c);
 		plat_wipe(&c, sizeof c);

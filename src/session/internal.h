@@ -152,6 +152,8 @@ int session_auth_init(struct session_auth *a);
 /* At the start of a run: nothing of a previous openvpn's challenge is answered. */
 void session_auth_reset(struct session_auth *a);
 void session_auth_free(struct session_auth *a);
+/* The greeting: tells OpenVPN 2.7 that we read its username-only request. */
+void session_auth_on_greeting(struct session *s, const char *greeting);
 /* PASSWORD Need 'Auth' (username/password, username only, static challenge). */
 void session_on_auth_need(struct session *s, const struct mgmt_event *ev);
 /* PASSWORD Verification Failed: a CRV1 challenge, or a refusal with the server's reason. */

@@ -245,8 +245,10 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 	case MGMT_EV_INFO:
 		/* The greeting names the management version, which differs between releases. */
 		out_verbose("OpenVPN: %s", ev->u.text.text);
-		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0)
+		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0) {
 			on_greeting(s);
+			session_auth_on_greeting(s, ev->u.text.text);
+		}
 		break;
 	case MGMT_EV_HOLD:
 		on_hold(s, ev->u.hold.count);
