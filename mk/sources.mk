@@ -50,6 +50,6 @@ UNIT_PORTABLE := \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
-	tests/unit/test_session.c tests/unit/test_signer.c \
+	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

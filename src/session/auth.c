@@ -82,7 +82,7 @@ static bool batch_refuses(struct session *s, const char *challenge, const char *
 {
 	if (!s->opts->batch)
 		return false;
-	out_error("the server asks %s%s%s; --batch never answers a challenge", challenge,
+	out_error("the server asks %s, and --batch never answers a challenge%s%s", challenge,
 	          text[0] != '\0' ? ": " : "", text);
 	session_end_error(s, EXIT_NEEDS_INPUT);
 	return true;
