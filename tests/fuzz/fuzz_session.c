@@ -104,6 +104,7 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 	sc->certs_from_look = who & 3;
 	sc->certs_on_token = (who >> 2) & 3;
 	sc->present_from_look = (who >> 4) & 3;
+	sc->desktop = who & 64;
 	for (size_t i = 0; i < SCRIPT_MAX_ANSWERS; i++)
 		sc->answers[sc->nanswers++] = habits[(who + i * (1 + (who >> 6))) %
 		                                     (sizeof habits / sizeof habits[0])];
