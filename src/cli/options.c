@@ -260,8 +260,7 @@ void options_print_help(void)
 	    "  0  done (also after a stop with Ctrl-C or SIGTERM)\n"
 	    "  1  internal or system error\n"
 	    "  2  usage: bad command line, unreadable config, unsafe or unreadable secret file\n"
-	    "  3  openvpn failed: could not start, ended on its own, or reported a fatal error;\n"
-	    "     also the server refused the login (AUTH_FAILED)\n"
+	    "  3  openvpn failed: could not start, ended on its own, or reported a fatal error\n"
 	    "  4  management connection failed, was lost, or is served by someone else\n"
 	    "  5  cancelled at a prompt\n"
 	    "  6  PIN rejected and no other PIN could be asked\n"
@@ -272,6 +271,7 @@ void options_print_help(void)
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
 	    " 11  doctor: at least one check failed\n"
 	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
-	    " 13  start: another ovpn-token already runs this config\n",
+	    " 13  start: another ovpn-token already runs this config\n"
+	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n",
 	    stdout);
 }

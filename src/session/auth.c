@@ -302,7 +302,7 @@ void session_on_password_failed(struct session *s, const struct mgmt_event *ev)
 	/* OpenVPN (auth-retry interact) asks again; what was refused is never sent again. */
 	if (s->auth.from_source)
 		s->auth.source.disabled = true;
-	session_end_error(s, EXIT_OPENVPN_FAILED);
+	session_end_error(s, EXIT_AUTH_REFUSED);
 }
 
 void session_auth_on_state(struct session *s, const struct mgmt_event *ev)

@@ -1,7 +1,7 @@
 #!/bin/bash
 # 65-challenge-wrong-otp: a wrong OTP to a CR_TEXT question ends with AUTH_FAILED and the server's
 # reason shown ("wrong OTP"), no second attempt sent by itself although start added
-# --auth-retry interact (openvpn asks again), and exit 3. (CRV1 and static: test_session_auth.)
+# --auth-retry interact (openvpn asks again), and exit 14. (CRV1 and static: test_session_auth.)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -25,7 +25,7 @@ pty_type "$CB_PIN"
 pty_expect_text "Your OTP code:" 30
 pty_type 000000
 pty_expect "Login refused by the server \\(AUTH_FAILED\\): wrong OTP" 30 "the server's reason is not shown"
-pty_expect_exit 3 30
+pty_expect_exit 14 30
 [ "$(pty_count "Your OTP code:")" = 1 ] || fail "the OTP was asked again"
 [ "$(grep -c '^cr-response=' "$T/challenge.log")" = 1 ] || fail "the response was sent more than once"
 [ "$(grep -c '^connect ' "$T/challenge.log")" = 1 ] || fail "it logged in again by itself"

@@ -110,7 +110,8 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 		                                     (sizeof habits / sizeof habits[0])];
 	io = script_io(sc);
 	rc = session_run_io(s, &io);
-	CHECK(rc >= EXIT_OK && rc <= EXIT_TOKEN_LOCKED);
+	CHECK(rc >= EXIT_OK && rc <= EXIT_AUTH_REFUSED && rc != EXIT_CHECK_FAILED &&
+	      rc != EXIT_PROVIDER && rc != EXIT_ALREADY_RUNNING);
 	return rc;
 }
 

@@ -259,7 +259,7 @@ static void a_refused_login_ends_and_is_not_answered_again(void **state)
 	                          ">PASSWORD:Verification Failed: 'Auth' ['wrong OTP']\n" HOLD0
 	                          AUTH_NEED,
 	                          NULL),
-	                 EXIT_OPENVPN_FAILED);
+	                 EXIT_AUTH_REFUSED);
 	assert_logged("> password", 1);
 	assert_logged("> hold release", 0);
 }
