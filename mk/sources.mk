@@ -11,7 +11,8 @@ PORTABLE_SRC := \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
-	src/session/cause.c src/session/reason.c src/session/cert.c src/session/io_program.c src/session/lockout.c src/session/password.c \
+	src/session/auth.c src/session/cause.c src/session/reason.c src/session/cert.c \
+	src/session/io_program.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
 	src/session/xkey.c \
 	src/secret/secret.c src/secret/source.c \
@@ -52,6 +53,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
-	tests/unit/test_session.c tests/unit/test_session_xkey.c tests/unit/test_signer.c \
+	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
+	tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c

@@ -236,7 +236,8 @@ void options_print_help(void)
 	    "                        (also: a systemd credential named 'pin')\n"
 	    "  --auth-user-pass-file FILE\n"
 	    "                        username (line 1) and password (line 2) for servers that\n"
-	    "                        ask for them; private like --pin-file. Challenges (OTP\n"
+	    "                        ask for them; private like --pin-file (also: a systemd\n"
+	    "                        credential named 'auth-user-pass'). Challenges (OTP\n"
 	    "                        codes) are never answered from a file\n"
 	    "  --management-password-file FILE, --management-password-fd N\n"
 	    "                        the management interface password (also: a credential\n"
@@ -267,10 +268,12 @@ void options_print_help(void)
 	    "  6  PIN rejected and no other PIN could be asked\n"
 	    "  7  no certificate could be chosen\n"
 	    "  8  management password rejected\n"
-	    "  9  --batch or no terminal, and OpenVPN asked for something no source gives\n"
+	    "  9  --batch or no terminal, and OpenVPN asked for something no source gives, or\n"
+	    "     the server asked a two-factor challenge\n"
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
 	    " 11  doctor: at least one check failed\n"
 	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
-	    " 13  start: another ovpn-token already runs this config\n",
+	    " 13  start: another ovpn-token already runs this config\n"
+	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n",
 	    stdout);
 }

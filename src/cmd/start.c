@@ -210,9 +210,30 @@ static int choose_service(const struct options *opts, const struct ovpn_config_f
 	return EXIT_OK;
 }
 
-static int spawn_through_service(struct launch *l)
+/*
+ * Two-factor logins (session/auth.c): without auth-retry, OpenVPN exits on a CRV1 challenge
+ * instead of asking again with it, so "interact" for a config with auth-user-pass, unless it
+ * chose itself.  Not for other configs: auth-retry also turns 2.6's exit on a key it cannot
+ * load (a pkcs11-pin-cache that expired) into endless retries.  IV_SSO tells the server which
+ * pending-auth methods we answer.  Returns how many arguments it put into argv.
+ */
+static int two_factor_args(const struct ovpn_config_facts *facts, const char **argv)
 {
-	const char *args[16];
+	int argc = 0;
+
+	if (facts->auth_user_pass && !facts->auth_retry) {
+		argv[argc++] = "--auth-retry";
+		argv[argc++] = "interact";
+	}
+	argv[argc++] = "--setenv";
+	argv[argc++] = "IV_SSO";
+	argv[argc++] = "crtext,openurl,webauth";
+	return argc;
+}
+
+static int spawn_through_service(const struct ovpn_config_facts *facts, struct launch *l)
+{
+	const char *args[24];
 	char err[1200], *pw;
 	long n;
 	int argc = 0;
@@ -233,6 +254,7 @@ static int spawn_through_service(struct launch *l)
 	args[argc++] = "stdin";
 	args[argc++] = "--management-query-passwords";
 	args[argc++] = "--management-hold";
+	argc += two_factor_args(facts, args + argc);
 	/*
 	 * Not our child: no job ends it if we are killed.  This at least takes the tunnel down
 	 * (openvpn restarts into the hold) when our management connection goes.
@@ -264,12 +286,12 @@ static int spawn_through_service(struct launch *l)
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
-	const char *argv[22];
+	const char *argv[28];
 	char program[512], err[512];
 	int argc = 0;
 
 	if (l->via_service)
-		return spawn_through_service(l);
+		return spawn_through_service(facts, l);
 	/* openvpn runs in the config's folder: a relative --openvpn is ours, so make it absolute. */
 	if (opts->openvpn == NULL)
 		plat_find_openvpn(program, sizeof program);
@@ -290,6 +312,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	}
 	argv[argc++] = "--management-query-passwords";
 	argv[argc++] = "--management-hold";
+	argc += two_factor_args(facts, argv + argc);
 	if (opts->external_key) {
 		/* OpenVPN asks us for the certificate and every signature (PROTOCOL.md). */
 		argv[argc++] = "--management-external-key";

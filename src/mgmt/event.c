@@ -99,17 +99,26 @@ static bool parse_hold(char *body, struct mgmt_event *ev, struct cutter *c)
 	return true;
 }
 
-/* " SC:flag,TEXT" after "username/password". */
-static bool parse_static_challenge(char *sc, struct mgmt_event *ev, struct cutter *c)
+/*
+ * " SC:flag,TEXT" after "username/password".  Nothing is cut: the raw "flag,TEXT" stays whole
+ * for challenge_parse_static (2.7's SC:3 carries "concat" in bit 1 as well as echo in bit 0).
+ */
+static bool parse_static_challenge(char *sc, struct mgmt_event *ev)
 {
 	char *comma = strchr(sc, ',');
+	char digits[16];
 	long flag;
 
-	if (comma == NULL || !cut(c, comma) || !parse_long(sc, &flag))
+	if (comma == NULL || comma == sc || (size_t)(comma - sc) >= sizeof digits)
 		return false;
-	/* Bit 0 is "echo"; 2.7 adds other bits (response format) we do not use. */
+	memcpy(digits, sc, (size_t)(comma - sc));
+	digits[comma - sc] = '\0';
+	if (!parse_long(digits, &flag))
+		return false;
 	ev->u.password_need.challenge_echo = (flag & 1) != 0;
+	ev->u.password_need.challenge_flags = (unsigned long)flag;
 	ev->u.password_need.challenge = comma + 1;
+	ev->u.password_need.challenge_raw = sc;
 	return true;
 }
 
@@ -123,15 +132,22 @@ static bool parse_password_need(char *rest, struct mgmt_event *ev, struct cutter
 	static const char sc_tail[] = "' username/password SC:";
 	static const char up_tail[] = "' username/password";
 	static const char p_tail[] = "' password";
+	static const char u_tail[] = "' username"; /* 2.7: auth-user-pass username-only */
 	char *sc = strstr(rest, sc_tail);
 	size_t len = strlen(rest);
 
 	ev->u.password_need.type = rest;
 	ev->u.password_need.challenge = "";
+	ev->u.password_need.challenge_raw = "";
 	ev->u.password_need.challenge_echo = false;
 	if (sc != NULL) {
 		ev->u.password_need.need_username = true;
-		return cut(c, sc) && parse_static_challenge(sc + sizeof sc_tail - 1, ev, c);
+		return cut(c, sc) && parse_static_challenge(sc + sizeof sc_tail - 1, ev);
+	}
+	if (ends_with(rest, u_tail)) {
+		ev->u.password_need.need_username = true;
+		ev->u.password_need.username_only = true;
+		return cut(c, rest + len - (sizeof u_tail - 1));
 	}
 	if (ends_with(rest, up_tail)) {
 		ev->u.password_need.need_username = true;

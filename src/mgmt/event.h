@@ -14,7 +14,7 @@ enum mgmt_event_type {
 	MGMT_EV_ENTER_PASSWORD, /* "ENTER PASSWORD:" management password prompt */
 	MGMT_EV_INFO,           /* ">INFO:text" (the greeting is one) */
 	MGMT_EV_HOLD,           /* ">HOLD:text:count" */
-	MGMT_EV_PASSWORD_NEED,  /* ">PASSWORD:Need 'TYPE' password|username/password[ SC:flag,TEXT]" */
+	MGMT_EV_PASSWORD_NEED,  /* ">PASSWORD:Need 'TYPE' password|username|username/password[ SC:flag,TEXT]" */
 	MGMT_EV_PASSWORD_FAILED,/* ">PASSWORD:Verification Failed: 'TYPE'[ ['CRV1:...']]" */
 	MGMT_EV_NEED_OK,        /* ">NEED-OK:Need 'NAME' confirmation MSG:text" */
 	MGMT_EV_NEED_STR,       /* ">NEED-STR:Need 'NAME' string MSG:text" */
@@ -42,9 +42,12 @@ struct mgmt_event {
 		struct { const char *text; long count; } hold;
 		struct {
 			const char *type;       /* e.g. "Test Token token", "Auth", "Private Key" */
-			bool need_username;     /* "username/password" */
+			bool need_username;     /* "username/password" or "username" */
+			bool username_only;     /* "username" alone (2.7's auth-user-pass username-only) */
 			const char *challenge;  /* static challenge text after "SC:flag,", else "" */
-			bool challenge_echo;    /* the SC flag */
+			const char *challenge_raw; /* "flag,TEXT" whole (challenge_parse_static), else "" */
+			unsigned long challenge_flags; /* the SC flag bits (challenge.h CHALLENGE_SC_*) */
+			bool challenge_echo;    /* bit 0 of the SC flag */
 		} password_need;
 		struct {
 			const char *type;

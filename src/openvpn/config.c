@@ -144,6 +144,10 @@ static void note_line(struct ovpn_config_facts *facts, const char *name, size_t 
 		facts->askpass_has_file = value[0] != '\0' && strcmp(value, "stdin") != 0;
 	} else if (is(name, n, "cert") || is(name, n, "key") || is(name, n, "pkcs12")) {
 		facts->own_cert_or_key = true;
+	} else if (is(name, n, "auth-retry")) {
+		facts->auth_retry = true;
+	} else if (is(name, n, "auth-user-pass")) {
+		facts->auth_user_pass = true;
 	} else if (is(name, n, "cd") && facts->cd_line == 0) {
 		facts->cd_line = line;
 		snprintf(facts->cd_dir, sizeof facts->cd_dir, "%s", value);

@@ -46,6 +46,10 @@ struct ovpn_config_facts {
 	 */
 	bool own_cert_or_key;
 	char cd_dir[512];
+	/* "auth-retry": the config chose how a refused login goes on; start adds none of its own. */
+	bool auth_retry;
+	/* "auth-user-pass": the server has a login of its own (and maybe a second factor). */
+	bool auth_user_pass;
 
 	struct ovpn_config_file files[OVPN_CONFIG_MAX_FILES];
 	size_t nfiles;

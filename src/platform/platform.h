@@ -191,6 +191,16 @@ long plat_child_pid(const struct plat_child *c);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);
 
+/* ---- the desktop -------------------------------------------------------------------------- */
+
+/*
+ * Hands url (already checked: challenge_url_openable) to the desktop's opener without a shell
+ * and without waiting for it: POSIX xdg-open with the URL as its one argument, only when
+ * DISPLAY or WAYLAND_DISPLAY is set; Windows ShellExecuteW.  1: handed over; 0: no desktop
+ * session here; -1: the opener could not be started (err filled).
+ */
+int plat_open_url(const char *url, char *err, size_t errsz);
+
 /* ---- OpenVPN's interactive service (Windows only) ------------------------------------------ */
 
 /*

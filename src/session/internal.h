@@ -80,6 +80,18 @@ struct session_link {
 	struct xkey_link xkey;
 };
 
+/* The server's login and its second factors (session/auth.c); the secrets live for a run. */
+struct session_auth {
+	struct secret_source source;    /* --auth-user-pass-file, credential "auth-user-pass" */
+	bool from_source;               /* the last username/password came from it */
+	struct secret user, password;   /* on their way to OpenVPN */
+	struct secret response;         /* a typed response; for CRV1 kept until the next request */
+	bool crv1_pending;              /* a CRV1 response waits for the next Need 'Auth' */
+	char crv1_state[256];           /* ... its state id and the username it names */
+	char crv1_user[256];
+	long pending_timeout;           /* AUTH_PENDING's timeout in s, -1: none said */
+};
+
 struct session {
 	const struct options *opts;
 	bool owns_openvpn;
@@ -87,6 +99,7 @@ struct session {
 	struct secret scratch;          /* a secret on its way from a prompt or source to OpenVPN */
 	struct session_kept kept;
 	struct session_link link;
+	struct session_auth auth;
 };
 
 /* ---- ending (session.c): the only ways a run ends ---- */
@@ -150,6 +163,22 @@ void session_on_mgmt_password_refused(struct session *s);
 /* A management password went out and no SUCCESS came back. */
 bool session_mgmt_password_unanswered(const struct session *s);
 void session_on_pin_refused(struct session *s);
+
+/* ---- the server's login and two-factor challenges (auth.c) ---- */
+int session_auth_init(struct session_auth *a);
+/* At the start of a run: nothing of a previous openvpn's challenge is answered. */
+void session_auth_reset(struct session_auth *a);
+void session_auth_free(struct session_auth *a);
+/* The greeting: tells OpenVPN 2.7 that we read its username-only request. */
+void session_auth_on_greeting(struct session *s, const char *greeting);
+/* PASSWORD Need 'Auth' (username/password, username only, static challenge). */
+void session_on_auth_need(struct session *s, const struct mgmt_event *ev);
+/* PASSWORD Verification Failed: a CRV1 challenge, or a refusal with the server's reason. */
+void session_on_password_failed(struct session *s, const struct mgmt_event *ev);
+/* STATE: AUTH_PENDING's timeout. */
+void session_auth_on_state(struct session *s, const struct mgmt_event *ev);
+/* INFOMSG: CR_TEXT, WEB_AUTH, OPEN_URL; false when the message is none of those. */
+bool session_auth_on_infomsg(struct session *s, const struct mgmt_event *ev);
 
 /* ---- states and the status file (state.c) ---- */
 void session_on_state(struct session *s, const struct mgmt_event *ev);

@@ -48,6 +48,8 @@ struct session_io {
 	enum plat_read_result (*ask_secret)(void *ctx, struct secret *out, const char *prompt);
 	/* A number in 1..max, asked again until one is given. */
 	enum plat_read_result (*ask_number)(void *ctx, int max, int *choice, const char *prompt);
+	/* A web login's URL to the desktop's browser: 1 opened, 0 no desktop here, -1 failed. */
+	int (*open_url)(void *ctx, const char *url);
 
 	/* The tokens as the provider sees them now; only when can_see_tokens. */
 	bool (*can_see_tokens)(void *ctx);

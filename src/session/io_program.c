@@ -85,6 +85,18 @@ static enum plat_read_result ask_number(void *ctx, int max, int *choice, const c
 	return prompt_number(p->conn->sock, max, choice, "%s", prompt);
 }
 
+static int open_url(void *ctx, const char *url)
+{
+	char err[300];
+	int rc;
+
+	(void)ctx;
+	rc = plat_open_url(url, err, sizeof err);
+	if (rc < 0)
+		out_error("%s", err);
+	return rc;
+}
+
 static bool can_see_tokens(void *ctx)
 {
 	struct program_io *p = ctx;
@@ -227,6 +239,7 @@ int session_run(struct session *s, struct mgmt_conn *conn)
 		.ask_text = ask_text,
 		.ask_secret = ask_secret,
 		.ask_number = ask_number,
+		.open_url = open_url,
 		.can_see_tokens = can_see_tokens,
 		.pin_state = pin_state,
 		.token_present = token_present,

@@ -217,6 +217,8 @@ void session_on_password_need(struct session *s, const struct mgmt_event *ev)
 
 	if (mgmt_token_label(ev->u.password_need.type, "", label, sizeof label))
 		on_pin_request(s, ev->u.password_need.type, label);
+	else if (strcmp(ev->u.password_need.type, "Auth") == 0)
+		session_on_auth_need(s, ev);
 	else
 		on_user_password(s, ev);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The session's event loop and the one dispatch of OpenVPN's events; the answers live in the
- * files of their concern (cert.c, password.c, token.c, lockout.c, state.c).
+ * files of their concern (cert.c, password.c, auth.c, token.c, lockout.c, state.c).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -249,8 +249,10 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 	case MGMT_EV_INFO:
 		/* The greeting names the management version, which differs between releases. */
 		out_verbose("OpenVPN: %s", ev->u.text.text);
-		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0)
+		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0) {
+			session_auth_on_greeting(s, ev->u.text.text);
 			on_greeting(s);
+		}
 		break;
 	case MGMT_EV_HOLD:
 		on_hold(s, ev->u.hold.count);
@@ -265,10 +267,11 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		session_on_password_need(s, ev);
 		break;
 	case MGMT_EV_PASSWORD_FAILED:
-		out_error("OpenVPN: authentication failed for '%s'", ev->u.password_failed.type);
+		session_on_password_failed(s, ev);
 		break;
 	case MGMT_EV_STATE:
 		session_on_state(s, ev);
+		session_auth_on_state(s, ev);
 		break;
 	case MGMT_EV_LOG:
 		out_verbose("openvpn: %s", ev->u.log.text);
@@ -278,7 +281,8 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		session_on_fatal(s, ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
-		out_verbose("OpenVPN: %s", ev->u.text.text);
+		if (!session_auth_on_infomsg(s, ev))
+			out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_UNKNOWN:
 		session_on_external_key(s, ev);
@@ -414,10 +418,12 @@ int session_run_io(struct session *s, const struct session_io *io)
 	s->link = (struct session_link){.result = EXIT_OK};
 	s->io = io;
 	pin_cache_forget_answer(&s->kept.pin);
+	session_auth_reset(&s->auth);
 	run_loop(s);
 	session_xkey_reset(s);
 	session_certs_free(&s->link.certs);
 	secret_clear(&s->scratch);
+	session_auth_reset(&s->auth);
 	s->io = NULL;
 	return s->link.result;
 }
@@ -429,7 +435,7 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	struct session *s = calloc(1, sizeof *s);
 
 	if (s == NULL || secret_init(&s->scratch) != 0 || pin_cache_init(&s->kept.pin) != 0 ||
-	    secret_init(&s->kept.mgmt_password) != 0) {
+	    secret_init(&s->kept.mgmt_password) != 0 || session_auth_init(&s->auth) != 0) {
 		out_error("cannot allocate memory for secrets");
 		session_free(s);
 		return NULL;
@@ -442,6 +448,9 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	s->kept.mgmt_password_source = (struct secret_source){
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	s->auth.source = (struct secret_source){
+	    .what = "username and password", .file = opts->auth_user_pass_file,
+	    .file_must_be_private = true, .fd = -1, .credential = "auth-user-pass"};
 	session_set_provider(s, opts->provider);
 	if (opts->pin_fd >= 0)
 		plat_keep_from_children(opts->pin_fd);
@@ -480,7 +489,8 @@ int session_check_sources(struct session *s)
 	    check_one_way(&s->kept.mgmt_password_source) != 0)
 		return -1;
 	return secret_source_check(&s->kept.pin_source) == 0 &&
-	               secret_source_check(&s->kept.mgmt_password_source) == 0
+	               secret_source_check(&s->kept.mgmt_password_source) == 0 &&
+	               secret_source_check(&s->auth.source) == 0
 	           ? 0
 	           : -1;
 }
@@ -511,6 +521,7 @@ void session_free(struct session *s)
 	secret_free(&s->scratch);
 	pin_cache_free(&s->kept.pin);
 	secret_free(&s->kept.mgmt_password);
+	session_auth_free(&s->auth);
 	free(s->kept.chosen_id);
 	free(s->kept.config_id);
 	free(s);

@@ -4,7 +4,6 @@
 # ovpn-token asks username, password, then the challenge text, the OTP echoed or not as the
 # flag says, and sends SCRV1:<b64 password>:<b64 OTP>; the server got exactly that.
 set -eu
-echo "SKIP: waiting for the session wiring"; exit 77
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
 # shellcheck source=../lib/netns.sh
@@ -21,15 +20,16 @@ for echo in 1 0; do
     client_conf_add "static-challenge \"Enter OTP\" $echo"
     server_lines=$(wc -l < "$T/challenge.log")
     pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
-    # OpenVPN asks 'Auth' right after the hold release, before TLS; the PIN comes with the handshake.
-pty_expect "Username" 30
-pty_type "$CB_USER"
-pty_expect "Password" 20
-pty_type "$CB_PASSWORD"
-pty_expect_text "PIN for token '$CB_TOKEN':" 30
-pty_type "$CB_PIN"
+    # The static challenge is part of the 'Auth' request, right after the hold release and
+    # before TLS: username, password and OTP come before the token PIN.
+    pty_expect "Username" 30
+    pty_type "$CB_USER"
+    pty_expect "Password" 20
+    pty_type "$CB_PASSWORD"
     pty_expect_text "Enter OTP" 20
     pty_type "$OTP"
+    pty_expect_text "PIN for token '$CB_TOKEN':" 30
+    pty_type "$CB_PIN"
     pty_expect "Connected to $NETNS_SERVER_IP:1194" 30 "not connected (echo $echo)"
     tail -n +"$((server_lines + 1))" "$T/challenge.log" | grep -Fxq \
         "connect cid=$((1 - echo)) kid=1 username=$CB_USER password=SCRV1:$(b64 "$CB_PASSWORD"):$(b64 "$OTP")" \

@@ -131,7 +131,13 @@ static void check_event(const char *orig, const char *buf, size_t n, const struc
 		const char *t = ev->u.password_need.type;
 		check_field(t, buf, n);
 		check_field(ev->u.password_need.challenge, buf, n);
-		if (!ev->u.password_need.need_username) {
+		check_field(ev->u.password_need.challenge_raw, buf, n);
+		if (ev->u.password_need.username_only) {
+			const char *parts[] = {">PASSWORD:Need '", t, "' username"};
+			CHECK(ev->u.password_need.need_username);
+			CHECK(ev->u.password_need.challenge_raw[0] == '\0');
+			CHECK(joined_equals(orig, parts, 3));
+		} else if (!ev->u.password_need.need_username) {
 			const char *parts[] = {">PASSWORD:Need '", t, "' password"};
 			CHECK(ev->u.password_need.challenge[0] == '\0');
 			CHECK(joined_equals(orig, parts, 3));
@@ -144,6 +150,9 @@ static void check_event(const char *orig, const char *buf, size_t n, const struc
 				CHECK(starts(orig, ">PASSWORD:Need '"));
 				CHECK(strstr(orig, "' username/password SC:") != NULL);
 				CHECK(ls < lo && strcmp(orig + lo - ls, sc) == 0 && orig[lo - ls - 1] == ',');
+				/* The raw "flag,TEXT" is the same tail, with the flag before the comma. */
+				CHECK(strcmp(orig + lo - strlen(ev->u.password_need.challenge_raw),
+				             ev->u.password_need.challenge_raw) == 0);
 			}
 		}
 		break;

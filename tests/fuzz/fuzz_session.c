@@ -113,12 +113,14 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 	sc->xkey_nsign = 0;
 	if (who & 128)
 		sc->xkey_sign[sc->xkey_nsign++] = (enum p11_sign_result)((who >> 2) % 6);
+	sc->desktop = who & 64; /* (shared with xkey_pin: both only vary the run) */
 	for (size_t i = 0; i < SCRIPT_MAX_ANSWERS; i++)
 		sc->answers[sc->nanswers++] = habits[(who + i * (1 + (who >> 6))) %
 		                                     (sizeof habits / sizeof habits[0])];
 	io = script_io(sc);
 	rc = session_run_io(s, &io);
-	CHECK(rc >= EXIT_OK && rc <= EXIT_TOKEN_LOCKED);
+	CHECK(rc >= EXIT_OK && rc <= EXIT_AUTH_REFUSED && rc != EXIT_CHECK_FAILED &&
+	      rc != EXIT_PROVIDER && rc != EXIT_ALREADY_RUNNING);
 	return rc;
 }
 

@@ -115,7 +115,24 @@ def session_corpus():
     up = ">STATE:1795412007,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
     xkey = (">NEED-CERTIFICATE:ovpn-token\nSUCCESS: certificate command succeeded\n"
             ">PK_SIGN:AAAA,ECDSA,hashalg=SHA256,data=message\nSUCCESS: pk-sig command succeeded\n")
+    auth = ">PASSWORD:Need 'Auth' username/password\n"
+    auth_taken = ("SUCCESS: 'Auth' username entered, but not yet verified\n"
+                  "SUCCESS: 'Auth' password entered, but not yet verified\n")
+    crv1 = ">PASSWORD:Verification Failed: 'Auth' ['CRV1:R,E:st4te:Ym9i:Code from your phone:']\n"
+    pending = ">STATE:1795412007,AUTH_PENDING,timeout 60,,,,,\n"
     seeds = {
+        "auth-login": (4, 0, auth + auth_taken + up),
+        "auth-static": (4, 0, ">PASSWORD:Need 'Auth' username/password SC:3,Enter OTP\n" + auth_taken),
+        "auth-user-only": (4, 0, ">PASSWORD:Need 'Auth' username\n" + auth_taken),
+        "auth-crv1": (4, 0, auth + auth_taken + crv1 + hold + auth + auth_taken + up),
+        "auth-refused": (4, 0, auth + auth_taken + ">PASSWORD:Verification Failed: 'Auth' "
+                         "['wrong OTP']\n" + hold + auth),
+        "auth-crtext": (4, 0, pending + ">INFOMSG:CR_TEXT:R,E:Your OTP code:\n"
+                        "SUCCESS: command succeeded\n" + up),
+        "auth-webauth": (4, 64, pending + ">INFOMSG:WEB_AUTH::https://sso.example.test/x?a=b\n"
+                         ">INFOMSG:OPEN_URL:https://sso.example.test/y\n" + up),
+        "auth-greeting-v6": (4 | 8, 0, ">INFO:OpenVPN Management Interface Version 6 -- type "
+                             "'help' for more info\nSUCCESS: Management client version set to 4\n"),
         "pin-rejected": (4, 0, need + taken + need + taken),
         "pin-restart-batch": (1, 0, need + taken + hold + need + taken),
         "pin-confirmed": (4, 0, need + taken + up + hold + need + taken),
@@ -164,7 +181,8 @@ def dictionary():
              "' string", "' confirmation", " MSG:", ">PKCS11ID-COUNT:", ">PKCS11ID-ENTRY:'",
              "', ID:'", "', BLOB:'", ">STATE:", ">LOG:", ">HOLD:", ">INFO:", ">FATAL:",
              ">INFOMSG:", ">BYTECOUNT:", "SUCCESS:", "ERROR:", "END", "ENTER PASSWORD:",
-             " token", "\\", '"', "'", "\0", "\\\\", '\\"']
+             " token", "\\", '"', "'", "\0", "\\\\", '\\"', "' username", "'Auth'",
+             ",AUTH_PENDING,", "timeout ", "CR_TEXT:", "WEB_AUTH:", "OPEN_URL:", "https://"]
     with open(os.path.join(HERE, "mgmt.dict"), "w") as f:
         f.write("# libFuzzer dictionary: pieces of OpenVPN management lines (make_corpus.py)\n")
         for w in words:

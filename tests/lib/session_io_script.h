@@ -6,6 +6,7 @@
  * is written to a log the tests read, one line each:
  *   "> hold release"                     a command, as it went on the wire (without "\n")
  *   "? PIN for token 'Anna': "           a question
+ *   "@ https://..."                      a URL handed to the desktop's browser
  * Header-only: each test program and fuzzer includes it once.
  *
  * The transcript is delivered in steps: SCRIPT_NEXT ends a step (the rest comes when the
@@ -51,6 +52,7 @@ struct script {
 	size_t nanswers, next_answer;
 	int questions, max_questions;
 	bool interactive;
+	bool desktop;                  /* open_url() finds a desktop session */
 	/* The token as the provider sees it. */
 	bool provider;
 	enum p11_pin_state pin_state;
@@ -259,6 +261,16 @@ static enum plat_read_result script_ask_number(void *ctx, int max, int *choice,
 	}
 }
 
+static int script_open_url(void *ctx, const char *url)
+{
+	struct script *sc = ctx;
+
+	if (!sc->desktop)
+		return 0;
+	script_log(sc, "@ ", url, strlen(url));
+	return 1;
+}
+
 static bool script_can_see_tokens(void *ctx)
 {
 	return ((struct script *)ctx)->provider;
@@ -447,6 +459,7 @@ static struct session_io script_io(struct script *sc)
 		.ask_text = script_ask_text,
 		.ask_secret = script_ask_secret,
 		.ask_number = script_ask_number,
+		.open_url = script_open_url,
 		.can_see_tokens = script_can_see_tokens,
 		.pin_state = script_pin_state,
 		.token_present = script_token_present,

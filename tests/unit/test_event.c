@@ -108,6 +108,38 @@ static void test_password_need_auth(void **state)
 	assert_string_equal(ev.u.password_need.challenge, "");
 }
 
+/* 2.7's `static-challenge TEXT 1 concat`: SC:3; the flags stay whole, with the raw text. */
+static void test_password_need_sc_flags(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:3,Enter OTP, please"),
+	                 MGMT_EV_PASSWORD_NEED);
+	assert_int_equal(ev.u.password_need.challenge_flags, 3);
+	assert_true(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge, "Enter OTP, please");
+	assert_string_equal(ev.u.password_need.challenge_raw, "3,Enter OTP, please");
+	assert_false(ev.u.password_need.username_only);
+
+	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:2,x"),
+	                 MGMT_EV_PASSWORD_NEED);
+	assert_int_equal(ev.u.password_need.challenge_flags, 2);
+	assert_false(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge_raw, "2,x");
+}
+
+/* 2.7's `auth-user-pass username-only`. */
+static void test_password_need_username_only(void **state)
+{
+	(void)state;
+	assert_int_equal(parse(">PASSWORD:Need 'Auth' username"), MGMT_EV_PASSWORD_NEED);
+	assert_string_equal(ev.u.password_need.type, "Auth");
+	assert_true(ev.u.password_need.need_username);
+	assert_true(ev.u.password_need.username_only);
+	assert_string_equal(ev.u.password_need.challenge_raw, "");
+	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password"), MGMT_EV_PASSWORD_NEED);
+	assert_false(ev.u.password_need.username_only);
+}
+
 static void test_password_failed(void **state)
 {
 	(void)state;
@@ -401,6 +433,8 @@ int main(void)
 		cmocka_unit_test(test_password_need_token),
 		cmocka_unit_test(test_password_need_odd_type),
 		cmocka_unit_test(test_password_need_auth),
+		cmocka_unit_test(test_password_need_sc_flags),
+		cmocka_unit_test(test_password_need_username_only),
 		cmocka_unit_test(test_password_failed),
 		cmocka_unit_test(test_password_malformed),
 		cmocka_unit_test(test_need_ok),

@@ -502,6 +502,25 @@ static void test_own_cert_or_key(void **state)
 	assert_true(facts.own_cert_or_key);
 }
 
+/* auth-user-pass and auth-retry: whether start adds --auth-retry interact (CRV1 needs it). */
+static void test_auth_lines(void **state)
+{
+	struct ovpn_config_facts facts;
+
+	(void)state;
+	scan("client\npkcs11-providers /x.so\n", &facts);
+	assert_false(facts.auth_user_pass);
+	assert_false(facts.auth_retry);
+	scan("client\nauth-user-pass\n", &facts);
+	assert_true(facts.auth_user_pass);
+	assert_false(facts.auth_retry);
+	scan("auth-user-pass creds.txt\nauth-retry nointeract\n", &facts);
+	assert_true(facts.auth_user_pass);
+	assert_true(facts.auth_retry);
+	scan("# auth-retry interact\n<ca>\nauth-retry none\n</ca>\n", &facts);
+	assert_false(facts.auth_retry);
+}
+
 /* The files doctor checks: as written, with their option and line; inline ones are not files. */
 static void test_files_named(void **state)
 {
@@ -587,6 +606,7 @@ int main(void)
 		cmocka_unit_test(test_read_by_path),
 		cmocka_unit_test(test_own_cert_or_key),
 		cmocka_unit_test(test_param_escapes),
+		cmocka_unit_test(test_auth_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

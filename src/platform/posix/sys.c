@@ -7,6 +7,9 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
 #ifdef __linux__
@@ -145,4 +148,41 @@ int plat_random_bytes(void *buf, size_t n)
 		n -= (size_t)got;
 	}
 	return 0;
+}
+
+/*
+ * Two forks: the opener (and a browser it may become) is not our child, so nothing is left to
+ * reap and it does not end with us.  Its output would land in the middle of our prompts.
+ */
+int plat_open_url(const char *url, char *err, size_t errsz)
+{
+	const char *display = getenv("DISPLAY"), *wayland = getenv("WAYLAND_DISPLAY");
+	pid_t pid;
+	int status;
+
+	if ((display == NULL || display[0] == '\0') && (wayland == NULL || wayland[0] == '\0'))
+		return 0;
+	pid = fork();
+	if (pid < 0) {
+		snprintf(err, errsz, "cannot start xdg-open: %s", strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		setsid();
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		if (fork() == 0) {
+			execlp("xdg-open", "xdg-open", url, (char *)NULL);
+			_exit(127);
+		}
+		_exit(0);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return 1;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Win32: process hardening, console interrupts, memory for secrets, clocks and randomness. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "platform/platform.h"
 #include "platform/win32/internal.h"
 
 #include <bcrypt.h>
+#include <shellapi.h>
 
 static volatile LONG interrupted;
 static HANDLE wake_event;
@@ -123,4 +125,24 @@ int plat_random_bytes(void *buf, size_t n)
 		n -= chunk;
 	}
 	return 0;
+}
+
+/* The user's default browser, as Explorer would open the link; no console, no shell parsing. */
+int plat_open_url(const char *url, char *err, size_t errsz)
+{
+	wchar_t *w = win32_widen(url);
+	INT_PTR rc;
+
+	if (w == NULL) {
+		snprintf(err, errsz, "out of memory");
+		return -1;
+	}
+	rc = (INT_PTR)ShellExecuteW(NULL, L"open", w, NULL, NULL, SW_SHOWNORMAL);
+	free(w);
+	if (rc <= 32) {
+		snprintf(err, errsz, "the browser could not be started (ShellExecute error %ld)",
+		         (long)rc);
+		return -1;
+	}
+	return 1;
 }
