@@ -18,7 +18,7 @@ PORTABLE_SRC := \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
 	src/cert/text.c \
-	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c \
+	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
@@ -51,7 +51,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
 	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
-	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c
+	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
+	tests/unit/test_uri.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \

@@ -18,6 +18,7 @@
 #include "openvpn/config.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
+#include "pkcs11/uri.h"
 #include "platform/platform.h"
 #include "ui/json.h"
 #include "ui/output.h"
@@ -47,12 +48,23 @@ static void put_field(const char *name, const char *value)
 	printf("  %-15s%s\n", name, shown);
 }
 
+/* The same certificate as an RFC 7512 URI, for OpenVPN 2.7's `cert pkcs11:...` ("" if none). */
+static void uri_of(const char *serialized_id, char *out, size_t outsz)
+{
+	struct p11_id_fields f;
+	char err[128];
+
+	if (p11_id_decode(serialized_id, &f, err, sizeof err) != 0 ||
+	    p11_uri_format(&f, out, outsz) < 0)
+		out[0] = '\0';
+}
+
 static void print_text(const struct p11_cert_list *list, long long now)
 {
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
-		char line[512], from[20], to[20];
+		char line[1024], from[20], to[20];
 
 		if (i > 0)
 			putchar('\n');
@@ -73,6 +85,8 @@ static void print_text(const struct p11_cert_list *list, long long now)
 			put_field("Key:", ci->key_type);
 		}
 		put_field("Serialized id:", c->serialized_id);
+		uri_of(c->serialized_id, line, sizeof line);
+		put_field("PKCS#11 URI:", line);
 	}
 }
 
@@ -93,7 +107,7 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		const struct cert_info *ci = &c->info;
 		/* An unreadable certificate is none of the three. */
 		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
-		char from[20] = "", to[20] = "";
+		char from[20] = "", to[20] = "", uri[1024];
 
 		if (c->described) {
 			cert_time_text(ci->not_before_epoch, true, from, sizeof from);
@@ -116,6 +130,8 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		printf("      \"expires_soon\": %s,\n", v == CERT_EXPIRES_SOON ? "true" : "false");
 		printf("      \"not_yet_valid\": %s,\n", v == CERT_NOT_YET_VALID ? "true" : "false");
 		json_field("key_type", ci->key_type, false);
+		uri_of(c->serialized_id, uri, sizeof uri);
+		json_field("pkcs11_uri", uri, false);
 		json_field("pkcs11_id", c->serialized_id, true);
 		fputs("    }", stdout);
 	}

@@ -101,4 +101,14 @@ log "a provider that was named gets no hint to name one"
 "$OVPN_TOKEN" list --provider "$T/nonexistent.so" > "$T/list-bad.out" 2>&1 && fail "list with a missing provider succeeded"
 grep -q "nonexistent.so" "$T/list-bad.out" || { cat "$T/list-bad.out" >&2; fail "the missing provider is not named"; }
 if grep -q "name the PKCS#11 provider with --provider" "$T/list-bad.out"; then fail "hint to name a provider that was named"; fi
+
+log "each certificate's pkcs11: URI (RFC 7512) beside its id"
+"$OVPN_TOKEN" list --provider "$SOFTHSM_LIB" > "$T/list-uri.out" 2>&1 || fail "list failed"
+[ "$(grep -c '^  PKCS#11 URI: *pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=[0-9a-f]*;token=[^;]*;id=%[0-9A-F][0-9A-F]' "$T/list-uri.out")" \
+    = "$(wc -l < "$T/openvpn.ids")" ] || { cat "$T/list-uri.out" >&2; fail "not every certificate has its pkcs11: URI"; }
+"$OVPN_TOKEN" list --provider "$SOFTHSM_LIB" --json | python3 -c '
+import json, sys
+for c in json.load(sys.stdin)["certificates"]:
+    assert c["pkcs11_uri"].startswith("pkcs11:model=SoftHSM%20v2;"), c
+' || fail "list --json has no pkcs11_uri"
 pass
