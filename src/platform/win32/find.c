@@ -168,8 +168,12 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "bad characters in the module's path");
 		return -1;
 	}
-	/* Resolve dependencies but run no DllMain of the module's own before we know it. */
-	lib = LoadLibraryExW(w, NULL, 0);
+	/*
+	 * A module's own DLLs usually lie beside it (softhsm2.dll: libcrypto, libstdc++), not
+	 * beside us: with a full path, search the module's folder for them first (without the
+	 * flag, a module openvpn.exe loads fine was refused as "module not found").
+	 */
+	lib = LoadLibraryExW(w, NULL, LOAD_WITH_ALTERED_SEARCH_PATH);
 	free(w);
 	if (lib == NULL) {
 		win32_error_text(GetLastError(), text, sizeof text);
