@@ -58,6 +58,7 @@ struct session {
 	bool pin_answered;              /* and no restart since: a new request means "rejected" */
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
+	long long hold_nudge_at;        /* greeted, no >HOLD yet: when to release anyway; 0: off */
 	char last_reconnect[64];        /* the reason last shown, so a storm shows once */
 	bool stop_requested;            /* "signal SIGTERM" sent */
 	bool user_stop;                 /* ... because the user asked */

@@ -16,6 +16,16 @@
 #define HOLD_WAIT_MAX_S 300
 /* Shorter pauses are routine and not worth a line. */
 #define HOLD_WAIT_SHOWN_S 5
+/*
+ * OpenVPN for Windows (2.6, 2.7) can lose its first ">HOLD": when our first command arrives
+ * while the line is still queued, the read of that command (management_io reads before it
+ * writes, and man_read resets the output list) discards it, and openvpn waits for a release
+ * nobody gives.  An openvpn we started with --management-hold is holding once it greets us,
+ * so without a >HOLD by this time it is released anyway; a >HOLD that comes later is
+ * answered as always (a second release is harmless, and wakes an openvpn that took the first
+ * one before it started waiting).
+ */
+#define HOLD_NUDGE_MS 2000
 
 static void request_stop(struct session *s)
 {
@@ -135,6 +145,8 @@ static void on_greeting(struct session *s)
 		out_warning("this management port has no password: any local user can "
 		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
+	if (s->owns_openvpn)
+		s->hold_nudge_at = plat_now_ms() + HOLD_NUDGE_MS;
 	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
 }
@@ -145,6 +157,7 @@ static void on_greeting(struct session *s)
  */
 static void on_hold(struct session *s, long wait_s)
 {
+	s->hold_nudge_at = 0;
 	session_note_restart(s);
 	if (wait_s <= 0) {
 		s->hold_release_at = 0;
@@ -162,6 +175,11 @@ static void on_hold(struct session *s, long wait_s)
 
 static void release_hold_when_due(struct session *s)
 {
+	if (s->hold_nudge_at != 0 && plat_now_ms() >= s->hold_nudge_at) {
+		s->hold_nudge_at = 0;
+		out_verbose("OpenVPN greeted us but did not say it holds: releasing its hold");
+		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+	}
 	if (s->hold_release_at == 0 || plat_now_ms() < s->hold_release_at)
 		return;
 	s->hold_release_at = 0;
@@ -177,6 +195,8 @@ static int next_timeout(const struct session *s)
 		next = s->stop_deadline;
 	else if (s->hold_release_at != 0)
 		next = s->hold_release_at;
+	if (!s->stop_requested && s->hold_nudge_at != 0 && (next == 0 || s->hold_nudge_at < next))
+		next = s->hold_nudge_at;
 	if (next == 0)
 		return -1;
 	return next <= now ? 0 : (int)(next - now > 60000 ? 60000 : next - now);
@@ -427,6 +447,7 @@ static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
 	s->stop_requested = false;
 	s->user_stop = false;
 	s->hold_release_at = 0;
+	s->hold_nudge_at = 0;
 	s->last_reconnect[0] = '\0';
 	s->finished = false;
 	s->result = EXIT_OK;
