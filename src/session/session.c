@@ -17,15 +17,23 @@
 /* Shorter pauses are routine and not worth a line. */
 #define HOLD_WAIT_SHOWN_S 5
 /*
- * OpenVPN for Windows (2.6, 2.7) can lose its first ">HOLD": when our first command arrives
- * while the line is still queued, the read of that command (management_io reads before it
- * writes, and man_read resets the output list) discards it, and openvpn waits for a release
- * nobody gives.  An openvpn we started with --management-hold is holding once it greets us,
- * so without a >HOLD by this time it is released anyway; a >HOLD that comes later is
- * answered as always (a second release is harmless, and wakes an openvpn that took the first
- * one before it started waiting).
+ * OpenVPN for Windows (2.6, 2.7 under wine) can lose our `hold release`: a command arriving
+ * while openvpn is still writing the reply to the one before is read by a nested
+ * management_io() (on Windows it reads before it writes, inside man_output_standalone), which
+ * works on the same command line buffer; seen on the wire: `state "on"` run twice, the
+ * release bytes taken off the socket but never run, openvpn holding for ever.  So a release is
+ * owed until its SUCCESS comes: without one within this time it is sent again (harmless: a
+ * second release only sets the same flag).  An openvpn we started with --management-hold holds
+ * once it greets us, so a >HOLD that never comes is covered the same way.
  */
 #define HOLD_NUDGE_MS 2000
+#define HOLD_NUDGES_MAX 5
+
+static void send_hold_release(struct session *s)
+{
+	s->hold_nudge_at = plat_now_ms() + HOLD_NUDGE_MS;
+	session_send(s, REPLY_STATUS, TAG_HOLD_RELEASE, "hold release", NULL);
+}
 
 static void request_stop(struct session *s)
 {
@@ -145,8 +153,10 @@ static void on_greeting(struct session *s)
 		out_warning("this management port has no password: any local user can "
 		          "drive this OpenVPN");
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
-	if (s->owns_openvpn)
+	if (s->owns_openvpn) {
 		s->hold_nudge_at = plat_now_ms() + HOLD_NUDGE_MS;
+		s->hold_nudges = 0;
+	}
 	if (s->opts->verbosity >= VERBOSITY_VERBOSE)
 		session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
 }
@@ -158,10 +168,11 @@ static void on_greeting(struct session *s)
 static void on_hold(struct session *s, long wait_s)
 {
 	s->hold_nudge_at = 0;
+	s->hold_nudges = 0;
 	session_note_restart(s);
 	if (wait_s <= 0) {
 		s->hold_release_at = 0;
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		send_hold_release(s);
 		return;
 	}
 	if (wait_s > HOLD_WAIT_MAX_S)
@@ -176,14 +187,17 @@ static void on_hold(struct session *s, long wait_s)
 static void release_hold_when_due(struct session *s)
 {
 	if (s->hold_nudge_at != 0 && plat_now_ms() >= s->hold_nudge_at) {
-		s->hold_nudge_at = 0;
-		out_verbose("OpenVPN greeted us but did not say it holds: releasing its hold");
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		if (++s->hold_nudges > HOLD_NUDGES_MAX) {
+			s->hold_nudge_at = 0;
+		} else {
+			out_verbose("OpenVPN has not confirmed a hold release: releasing it again");
+			send_hold_release(s);
+		}
 	}
 	if (s->hold_release_at == 0 || plat_now_ms() < s->hold_release_at)
 		return;
 	s->hold_release_at = 0;
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+	send_hold_release(s);
 }
 
 /* How long the loop may sleep: until the hold is due or the stop grace ends; -1 forever. */
@@ -264,6 +278,11 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 {
 	if (tag == TAG_ID_COUNT || tag == TAG_ID_GET) {
 		session_on_id_reply(s, ev, tag);
+		return;
+	}
+	if (tag == TAG_HOLD_RELEASE && ev->type == MGMT_EV_SUCCESS) {
+		s->hold_nudge_at = 0;
+		s->hold_nudges = 0;
 		return;
 	}
 	if (tag == TAG_MGMT_PASSWORD && ev->type == MGMT_EV_SUCCESS) {
@@ -448,6 +467,7 @@ static void reset_connection_state(struct session *s, struct mgmt_conn *conn)
 	s->user_stop = false;
 	s->hold_release_at = 0;
 	s->hold_nudge_at = 0;
+	s->hold_nudges = 0;
 	s->last_reconnect[0] = '\0';
 	s->finished = false;
 	s->result = EXIT_OK;
