@@ -129,10 +129,10 @@ start_office() {
     pty_start env WINEPREFIX="$WINEPREFIX" WINEDEBUG=-all WINEDLLOVERRIDES="$WINEDLLOVERRIDES" \
         wine "$OVPN_TOKEN_EXE" start office
     if ! pty_wait_text "Using the only certificate: client1" 120; then
-        # Seen before the fix (about 1 start in 15): openvpn.exe lost its first >HOLD (read our
-        # `state on` while the line was still queued, and dropped it), nobody released the hold.
-        # ovpn-token now releases an openvpn that greeted it without a >HOLD (session.c,
-        # HOLD_NUDGE_MS); should it stall here again, it is said as such, with the sockets.
+        # Seen before the fix (about 1 start in 15): openvpn.exe took our `hold release` off the
+        # socket while writing its reply to `state on`, ran `state on` a second time and never
+        # the release, and held for ever.  ovpn-token now sends the release again until openvpn
+        # confirms it (session.c, HOLD_NUDGE_MS); should it stall here again, it is said as such.
         if tail -n 1 "$log_file" 2>/dev/null | grep -q "CMD 'state \"on\"'"; then
             mport=$(sed -n 's/.*TCP Socket listening on \[AF_INET\]127\.0\.0\.1:\([0-9]*\).*/\1/p' "$log_file" | tail -n 1)
             fail "stalled after 'state on' (no hold release); management sockets: $(ss -tn "( sport = :$mport or dport = :$mport )" 2>/dev/null | tr '\n' ' ')"
