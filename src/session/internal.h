@@ -24,6 +24,7 @@ enum command_tag {
 	TAG_ID_GET,
 	TAG_SIGNAL,
 	TAG_PIN,            /* an ERROR means our PIN was not taken, not that it was wrong */
+	TAG_HOLD_RELEASE,   /* its SUCCESS: openvpn has taken the release */
 };
 
 /* A token holds a handful of certificates; a peer claiming more is not believed. */
@@ -69,6 +70,8 @@ struct session_link {
 	struct cert_list certs;
 	bool connected;
 	long long hold_release_at;      /* when to release OpenVPN's hold; 0: not held */
+	long long hold_nudge_at;        /* a release owed, not confirmed: when to send it (again) */
+	int hold_nudges;                /* releases sent by that timer since the last confirmation */
 	char last_reconnect[256];       /* the reason last shown, so a storm shows once */
 	char last_failure[200];         /* the cause OpenVPN's log gave last (reason.c) */
 	bool stop_requested;            /* "signal SIGTERM" sent */

@@ -21,6 +21,26 @@
 #define HOLD_WAIT_MAX_S 300
 /* Shorter pauses are routine and not worth a line. */
 #define HOLD_WAIT_SHOWN_S 5
+/*
+ * OpenVPN for Windows (2.6, 2.7 under wine) can lose our `hold release`: a command arriving
+ * while openvpn is still writing the reply to the one before is read by a nested
+ * management_io() (on Windows it reads before it writes, inside man_output_standalone), which
+ * works on the same command line buffer; seen on the wire: `state "on"` run twice, the
+ * release bytes taken off the socket but never run, openvpn holding for ever.  So a release is
+ * owed until its SUCCESS comes: without one within this time it is sent again (harmless: a
+ * second release only sets the same flag).  An openvpn we started with --management-hold holds
+ * once it greets us, so a >HOLD that never comes is covered the same way.
+ */
+#define HOLD_NUDGE_MS 2000
+#define HOLD_NUDGES_MAX 5
+
+static void send_hold_release(struct session *s)
+{
+	/* Only over TCP, the one way OpenVPN for Windows can be reached. */
+	if (s->io->is_tcp)
+		s->link.hold_nudge_at = s->io->now(s->io->ctx) + HOLD_NUDGE_MS;
+	session_send(s, REPLY_STATUS, TAG_HOLD_RELEASE, "hold release", NULL);
+}
 
 /* ---- ending ------------------------------------------------------------------------------ */
 
@@ -195,6 +215,10 @@ static void on_greeting(struct session *s)
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
 	/* Always: the log says why a connection failed (reason.c); -v also shows every line. */
 	session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
+	if (s->owns_openvpn && s->io->is_tcp) {
+		s->link.hold_nudge_at = s->io->now(s->io->ctx) + HOLD_NUDGE_MS;
+		s->link.hold_nudges = 0;
+	}
 }
 
 /*
@@ -203,10 +227,12 @@ static void on_greeting(struct session *s)
  */
 static void on_hold(struct session *s, long wait_s)
 {
+	s->link.hold_nudge_at = 0;
+	s->link.hold_nudges = 0;
 	pin_cache_forget_answer(&s->kept.pin);
 	if (wait_s <= 0) {
 		s->link.hold_release_at = 0;
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+		send_hold_release(s);
 		return;
 	}
 	if (wait_s > HOLD_WAIT_MAX_S)
@@ -220,20 +246,34 @@ static void on_hold(struct session *s, long wait_s)
 
 static void release_hold_when_due(struct session *s)
 {
-	if (s->link.hold_release_at == 0 || s->io->now(s->io->ctx) < s->link.hold_release_at)
+	long long now = s->io->now(s->io->ctx);
+
+	if (s->link.hold_nudge_at != 0 && now >= s->link.hold_nudge_at) {
+		if (++s->link.hold_nudges > HOLD_NUDGES_MAX) {
+			s->link.hold_nudge_at = 0;
+		} else {
+			out_verbose("OpenVPN has not confirmed a hold release: releasing it again");
+			send_hold_release(s);
+		}
+	}
+	if (s->link.hold_release_at == 0 || now < s->link.hold_release_at)
 		return;
 	s->link.hold_release_at = 0;
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "hold release", NULL);
+	send_hold_release(s);
 }
 
 /* Until when the loop may sleep: the hold is due or the stop grace ends; -1: no deadline. */
 static long long next_deadline(const struct session *s)
 {
+	long long next = -1;
+
 	if (s->link.stop_requested)
 		return s->link.stop_deadline;
 	if (s->link.hold_release_at != 0)
-		return s->link.hold_release_at;
-	return -1;
+		next = s->link.hold_release_at;
+	if (s->link.hold_nudge_at != 0 && (next < 0 || s->link.hold_nudge_at < next))
+		next = s->link.hold_nudge_at;
+	return next;
 }
 
 static void on_notification(struct session *s, const struct mgmt_event *ev)
@@ -304,6 +344,11 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 {
 	if (tag == TAG_ID_COUNT || tag == TAG_ID_GET) {
 		session_on_id_reply(s, ev, tag);
+		return;
+	}
+	if (tag == TAG_HOLD_RELEASE && ev->type == MGMT_EV_SUCCESS) {
+		s->link.hold_nudge_at = 0;
+		s->link.hold_nudges = 0;
 		return;
 	}
 	if (tag == TAG_MGMT_PASSWORD) {

@@ -207,6 +207,81 @@ int win32_app_dir(const char *sub, char *out, size_t outsz)
 	return win32_make_dirs(out);
 }
 
+/*
+ * Run folders are named "<pid>-<random>" after the ovpn-token that made them.  The folder's
+ * owner is alive when that pid is a running process started no later than the folder was made;
+ * a later start means the pid was reused.  (A process we may not open is someone else's: its
+ * folder is kept, to be safe.)
+ */
+static bool run_dir_owner_alive(DWORD pid, const FILETIME *made)
+{
+	HANDLE p = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
+	FILETIME created, exited, kernel, user;
+	DWORD code = 0;
+	bool alive;
+
+	if (p == NULL)
+		return GetLastError() == ERROR_ACCESS_DENIED;
+	alive = GetExitCodeProcess(p, &code) && code == STILL_ACTIVE;
+	if (alive && GetProcessTimes(p, &created, &exited, &kernel, &user))
+		alive = CompareFileTime(&created, made) <= 0;
+	CloseHandle(p);
+	return alive;
+}
+
+/* Removes the files in dir (a stale run folder holds only plain files) and dir itself. */
+static void remove_run_dir(const wchar_t *dir)
+{
+	wchar_t path[MAX_PATH * 2];
+	WIN32_FIND_DATAW f;
+	HANDLE find;
+
+	if (swprintf(path, MAX_PATH * 2, L"%ls\\*", dir) < 0)
+		return;
+	find = FindFirstFileW(path, &f);
+	if (find != INVALID_HANDLE_VALUE) {
+		do {
+			if ((f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0 &&
+			    swprintf(path, MAX_PATH * 2, L"%ls\\%ls", dir, f.cFileName) >= 0)
+				DeleteFileW(path);
+		} while (FindNextFileW(find, &f));
+		FindClose(find);
+	}
+	RemoveDirectoryW(dir);
+}
+
+/*
+ * After a hard kill (or a crash) nobody removed the run folder and its management password
+ * file: the next start removes the folders whose owner is gone.
+ */
+static void remove_stale_run_dirs(const char *base)
+{
+	wchar_t *wbase = win32_widen(base), pattern[MAX_PATH * 2], dir[MAX_PATH * 2];
+	WIN32_FIND_DATAW f;
+	HANDLE find;
+
+	if (wbase == NULL || swprintf(pattern, MAX_PATH * 2, L"%ls\\*-*", wbase) < 0) {
+		free(wbase);
+		return;
+	}
+	find = FindFirstFileW(pattern, &f);
+	if (find != INVALID_HANDLE_VALUE) {
+		do {
+			wchar_t *end;
+			unsigned long pid = wcstoul(f.cFileName, &end, 10);
+
+			if ((f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0 || end == f.cFileName ||
+			    *end != L'-' || wcslen(end + 1) != 16 || pid == 0 ||
+			    run_dir_owner_alive((DWORD)pid, &f.ftCreationTime))
+				continue;
+			if (swprintf(dir, MAX_PATH * 2, L"%ls\\%ls", wbase, f.cFileName) >= 0)
+				remove_run_dir(dir);
+		} while (FindNextFileW(find, &f));
+		FindClose(find);
+	}
+	free(wbase);
+}
+
 int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
 {
 	char base[MAX_PATH * 3];
@@ -221,8 +296,10 @@ int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
 		snprintf(err, errsz, "cannot create %%LOCALAPPDATA%%\\ovpn-token\\run");
 		return -1;
 	}
-	n = snprintf(out, outsz, "%s\\%02x%02x%02x%02x%02x%02x%02x%02x", base, rnd[0], rnd[1], rnd[2],
-	             rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]);
+	remove_stale_run_dirs(base);
+	n = snprintf(out, outsz, "%s\\%lu-%02x%02x%02x%02x%02x%02x%02x%02x", base,
+	             (unsigned long)GetCurrentProcessId(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
+	             rnd[5], rnd[6], rnd[7]);
 	if (n < 0 || (size_t)n >= outsz) {
 		snprintf(err, errsz, "runtime directory path too long");
 		return -1;
