@@ -62,3 +62,6 @@ version-check:
 	tests/dist/check-version.sh
 
 TEST_TARGETS += version-check dist-check windows-dist-check deb-check
+
+# The wine tests include one that runs the release zip (tests/e2e/36-wine-zip.sh).
+windows-test: | windows-dist
