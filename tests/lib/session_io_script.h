@@ -443,6 +443,42 @@ static void script_init(struct script *sc, const char *input, size_t len)
 	sc->max_questions = 20;
 }
 
+/*
+ * A new transcript and person's answers (NULL-terminated, may be NULL) for the next run; what
+ * the test set up before (who is there, the token, the signer) stays.
+ */
+static inline void script_rerun(struct script *sc, const char *input, const char *const *answers)
+{
+	struct script keep = *sc;
+
+	script_init(sc, input, strlen(input));
+	sc->interactive = keep.interactive;
+	sc->desktop = keep.desktop;
+	sc->provider = keep.provider;
+	sc->pin_state = keep.pin_state;
+	sc->certs_from_look = keep.certs_from_look;
+	sc->certs_on_token = keep.certs_on_token;
+	sc->present_from_look = keep.present_from_look;
+	sc->xkey_absent_selects = keep.xkey_absent_selects;
+	sc->xkey_pin = keep.xkey_pin;
+	sc->xkey_wrong_locks = keep.xkey_wrong_locks;
+	sc->xkey_state = keep.xkey_state;
+	memcpy(sc->xkey_sign, keep.xkey_sign, sizeof sc->xkey_sign);
+	sc->xkey_nsign = keep.xkey_nsign;
+	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
+		sc->answers[sc->nanswers++] = answers[i];
+}
+
+/* How often text stands in what the session sent and asked. */
+static inline int script_count(const struct script *sc, const char *text)
+{
+	int n = 0;
+
+	for (const char *p = sc->log; (p = strstr(p, text)) != NULL; p++)
+		n++;
+	return n;
+}
+
 static struct session_io script_io(struct script *sc)
 {
 	return (struct session_io){

@@ -68,17 +68,8 @@ static void new_session(bool owns_openvpn)
 static int run_with(const char *input, const char *const *answers)
 {
 	struct session_io io;
-	struct script keep = sc; /* the token and the person stay as the test set them */
 
-	script_init(&sc, input, strlen(input));
-	sc.interactive = keep.interactive;
-	sc.provider = keep.provider;
-	sc.pin_state = keep.pin_state;
-	sc.certs_from_look = keep.certs_from_look;
-	sc.certs_on_token = keep.certs_on_token;
-	sc.present_from_look = keep.present_from_look;
-	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
-		sc.answers[sc.nanswers++] = answers[i];
+	script_rerun(&sc, input, answers);
 	io = script_io(&sc);
 	io.is_tcp = over_tcp;
 	return session_run_io(s, &io);
@@ -86,11 +77,7 @@ static int run_with(const char *input, const char *const *answers)
 
 static int count(const char *text)
 {
-	int n = 0;
-
-	for (const char *p = sc.log; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	return n;
+	return script_count(&sc, text);
 }
 
 static void assert_logged(const char *text, int times)

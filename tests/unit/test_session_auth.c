@@ -79,24 +79,15 @@ static void use_auth_file(const char *text)
 static int run_with(const char *input, const char *const *answers)
 {
 	struct session_io io;
-	struct script keep = sc;
 
-	script_init(&sc, input, strlen(input));
-	sc.interactive = keep.interactive;
-	sc.desktop = keep.desktop;
-	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
-		sc.answers[sc.nanswers++] = answers[i];
+	script_rerun(&sc, input, answers);
 	io = script_io(&sc);
 	return session_run_io(s, &io);
 }
 
 static int count(const char *text)
 {
-	int n = 0;
-
-	for (const char *p = sc.log; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	return n;
+	return script_count(&sc, text);
 }
 
 static void assert_logged(const char *text, int times)

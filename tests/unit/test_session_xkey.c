@@ -66,32 +66,15 @@ static void new_session(bool owns_openvpn)
 static int run_with(const char *input, const char *const *answers)
 {
 	struct session_io io;
-	struct script keep = sc;
 
-	script_init(&sc, input, strlen(input));
-	sc.interactive = keep.interactive;
-	sc.provider = keep.provider;
-	sc.certs_from_look = keep.certs_from_look;
-	sc.certs_on_token = keep.certs_on_token;
-	sc.xkey_absent_selects = keep.xkey_absent_selects;
-	sc.xkey_pin = keep.xkey_pin;
-	sc.xkey_wrong_locks = keep.xkey_wrong_locks;
-	sc.xkey_state = keep.xkey_state;
-	memcpy(sc.xkey_sign, keep.xkey_sign, sizeof sc.xkey_sign);
-	sc.xkey_nsign = keep.xkey_nsign;
-	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
-		sc.answers[sc.nanswers++] = answers[i];
+	script_rerun(&sc, input, answers);
 	io = script_io(&sc);
 	return session_run_io(s, &io);
 }
 
 static int count(const char *text)
 {
-	int n = 0;
-
-	for (const char *p = sc.log; (p = strstr(p, text)) != NULL; p++)
-		n++;
-	return n;
+	return script_count(&sc, text);
 }
 
 static void assert_logged(const char *text, int times)
