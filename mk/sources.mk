@@ -11,12 +11,14 @@ PORTABLE_SRC := \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
 	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
-	src/session/auth.c src/session/cause.c src/session/reason.c src/session/cert.c \
-	src/session/io_program.c src/session/lockout.c src/session/password.c \
-	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
+	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
+	src/session/lockout.c src/session/reason.c \
+	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
+	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/state.c \
 	src/session/xkey.c \
+	src/session/session.c src/session/io_program.c \
 	src/secret/secret.c src/secret/source.c \
-	src/ui/json.c src/ui/output.c src/ui/prompt.c src/ui/sanitize.c \
+	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
 	src/cert/text.c \
 	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c
@@ -35,9 +37,9 @@ NO_P11_SRC := \
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
 POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c service.c \
-	shortcut.c sys.c tty.c)
+	shortcut.c sys.c tty.c wait.c)
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c text.c tty.c)
+	service.c shortcut.c sys.c text.c tty.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 

@@ -50,11 +50,8 @@ int cmd_attach(const struct options *opts)
 		return EXIT_USAGE;
 	}
 	rc = connect_to(opts->target, &conn);
-	if (rc == EXIT_OK) {
-		rc = session_run(s, &conn);
-		mgmt_conn_close(&conn);
-	}
-	session_report_status(s, "EXITED");
+	if (rc == EXIT_OK)
+		rc = session_attach(s, &conn);
 	session_free(s);
 	return rc;
 }

@@ -22,13 +22,7 @@
 #define PASSWORD_NAME "management.pw"
 /* --external-key: the config as openvpn gets it, without its pkcs11-* lines. */
 #define CONFIG_COPY_NAME "config.ovpn"
-/* openvpn opens its management socket early; a slow start is a broken start. */
-#define SOCKET_WAIT_MS 30000
 #define LOG_TAIL_LINES 8
-/* --restart waits 1, 2, 4 ... seconds, never more than this. */
-#define RESTART_DELAY_MAX_S 60
-/* A run that stayed up this long starts the backoff again from the beginning. */
-#define RESTART_RESET_S 300
 
 struct launch {
 	char config[512];               /* absolute: openvpn runs in the config's folder */
@@ -42,6 +36,8 @@ struct launch {
 	char log_path[512];
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
+	const struct options *opts;
+	const struct ovpn_config_facts *facts;
 };
 
 /* "~/vpn/office.ovpn" -> "office"; on Windows also "C:\\Users\\anna\\office.ovpn" -> "office" */
@@ -340,9 +336,42 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	return 0;
 }
 
-static void report_exit(const struct launch *l, int status, const char *when)
+/* ---- the launcher: how the session runs openvpn ---- */
+
+static int launcher_spawn(void *ctx)
+{
+	struct launch *l = ctx;
+
+	return spawn_openvpn(l->opts, l->facts, l);
+}
+
+static bool launcher_exited(void *ctx, int *status)
+{
+	struct launch *l = ctx;
+
+	return l->child == NULL || plat_child_exited(l->child, status);
+}
+
+static void launcher_terminate(void *ctx)
+{
+	struct launch *l = ctx;
+
+	if (l->child != NULL)
+		plat_child_terminate(l->child);
+}
+
+static void launcher_kill(void *ctx)
+{
+	struct launch *l = ctx;
+
+	if (l->child != NULL)
+		plat_child_kill(l->child);
+}
+
+static void launcher_tell_end(void *ctx, int status, const char *when)
 {
 	static char tail[8192];
+	struct launch *l = ctx;
 	char how[64], note[1024];
 
 	plat_describe_exit(status, how, sizeof how);
@@ -354,138 +383,36 @@ static void report_exit(const struct launch *l, int status, const char *when)
 		out_tail(tail, LOG_TAIL_LINES, "  | ");
 }
 
-enum connect_outcome { CONNECTED, OPENVPN_ENDED, INTERRUPTED, TIMED_OUT, FOREIGN_PEER };
-
-/* Connects once openvpn listens; gives up when it ends first or the user interrupts. */
-static enum connect_outcome connect_when_ready(struct launch *l, struct mgmt_conn *conn)
+static void launcher_forget(void *ctx)
 {
-	long long deadline = plat_now_ms() + SOCKET_WAIT_MS;
-	char err[512];
-	int status;
+	struct launch *l = ctx;
 
-	for (;;) {
-		if (plat_child_exited(l->child, &status)) {
-			report_exit(l, status, " before its management interface was up");
-			return OPENVPN_ENDED;
-		}
-		if (mgmt_conn_open(conn, &l->addr, err, sizeof err) == 0)
-			break;
-		if (plat_take_interrupt())
-			return INTERRUPTED;
-		if (plat_now_ms() > deadline) {
-			out_error("openvpn did not open its management interface: %s", err);
-			return TIMED_OUT;
-		}
-		/* Until openvpn listens: try again in 50 ms, or stop at once on Ctrl-C. */
-		if (plat_wait_until(NULL, plat_now_ms() + 50) == PLAT_WAIT_INTERRUPT) {
-			plat_take_interrupt();
-			return INTERRUPTED;
-		}
-	}
-	/* The 0700 directory keeps others out; this catches what got in anyway. */
-	if (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, sizeof err) != 0) {
-		out_error("%s; refusing", err);
-		mgmt_conn_close(conn);
-		return FOREIGN_PEER;
-	}
-	return CONNECTED;
-}
-
-struct run_result {
-	int code;
-	bool reached_management; /* openvpn got as far as its management interface */
-	bool was_connected;
-	bool user_stop;
-};
-
-static struct run_result run_once(const struct options *opts,
-                                  const struct ovpn_config_facts *facts, struct launch *l,
-                                  struct session *s)
-{
-	struct run_result r = {EXIT_OPENVPN_FAILED, false, false, false};
-	struct mgmt_conn conn;
-	int status;
-
-	if (spawn_openvpn(opts, facts, l) != 0)
-		return r;
-	switch (connect_when_ready(l, &conn)) {
-	case OPENVPN_ENDED:
-		break;
-	case INTERRUPTED:
-		out_status("Stopping OpenVPN...");
-		plat_child_stop(l->child, 0);
-		out_status("OpenVPN stopped.");
-		r.code = EXIT_OK;
-		r.user_stop = true;
-		break;
-	case TIMED_OUT:
-		plat_child_stop(l->child, 0);
-		break;
-	case FOREIGN_PEER:
-		plat_child_stop(l->child, 0);
-		r.code = EXIT_MGMT_FAILED;
-		break;
-	case CONNECTED:
-		r.reached_management = true;
-		r.code = session_run(s, &conn);
-		r.was_connected = session_was_connected(s);
-		r.user_stop = session_stop_was_asked(s);
-		mgmt_conn_close(&conn);
-		/* After a clean "signal SIGTERM" openvpn is on its way out; otherwise make it go. */
-		status = plat_child_stop(l->child, r.code == EXIT_OPENVPN_FAILED ? 5000 : 10000);
-		if (r.code == EXIT_OPENVPN_FAILED || r.code == EXIT_MGMT_FAILED)
-			report_exit(l, status, "");
-		else
-			out_status("OpenVPN stopped.");
-		break;
-	}
 	plat_child_free(l->child);
 	l->child = NULL;
-	return r;
 }
 
-/*
- * Failures a new openvpn may get past; never what the user or the token decided, and not a
- * setup that never once brought the tunnel up (a retry would fail the same way).
- */
-static bool worth_retrying(const struct run_result *r, bool ever_connected)
+/* One attempt to reach openvpn's management interface, and to make sure it is openvpn's. */
+static enum io_open_result launcher_connect(void *ctx, struct mgmt_conn *conn, char *err,
+                                            size_t errsz)
 {
-	if (r->user_stop || !r->reached_management || !ever_connected)
-		return false;
-	return r->code == EXIT_OPENVPN_FAILED || r->code == EXIT_MGMT_FAILED;
-}
+	struct launch *l = ctx;
 
-/* Sleeps delay_s unless interrupted; false when the user asked to stop meanwhile. */
-static bool wait_before_restart(int delay_s)
-{
-	if (plat_wait_until(NULL, plat_now_ms() + 1000LL * delay_s) == PLAT_WAIT_INTERRUPT) {
-		plat_take_interrupt();
-		return false;
+	if (mgmt_conn_open(conn, &l->addr, err, errsz) != 0)
+		return IO_OPEN_NOT_YET;
+	/* The 0700 directory keeps others out; this catches what got in anyway. */
+	if (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, errsz) != 0) {
+		out_error("%s; refusing", err);
+		mgmt_conn_close(conn);
+		return IO_OPEN_FOREIGN;
 	}
-	return true;
+	return IO_OPEN_OK;
 }
 
-static int run(const struct options *opts, const struct ovpn_config_facts *facts,
-               struct launch *l, struct session *s)
+static struct plat_child *launcher_child(void *ctx)
 {
-	int delay_s = 1;
-	bool ever_connected = false;
+	struct launch *l = ctx;
 
-	for (;;) {
-		long long started = plat_now_ms();
-		struct run_result r = run_once(opts, facts, l, s);
-
-		ever_connected = ever_connected || r.was_connected;
-		if (!opts->restart || !worth_retrying(&r, ever_connected))
-			return r.code;
-		session_report_status(s, "RESTARTING");
-		if (r.was_connected && plat_now_ms() - started > RESTART_RESET_S * 1000LL)
-			delay_s = 1;
-		out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)", delay_s);
-		if (!wait_before_restart(delay_s))
-			return EXIT_OK;
-		delay_s = delay_s * 2 > RESTART_DELAY_MAX_S ? RESTART_DELAY_MAX_S : delay_s * 2;
-	}
+	return l->child;
 }
 
 /* Lines of the config that would defeat a managed start: refused with the line named. */
@@ -588,6 +515,12 @@ static int prepare_config_copy(const struct options *opts, const struct ovpn_con
 static int start_session(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
+	const struct session_launcher launcher = {
+		.openvpn = {l, launcher_spawn, launcher_exited, launcher_terminate, launcher_kill,
+		            launcher_tell_end, launcher_forget},
+		.connect = launcher_connect,
+		.child = launcher_child,
+	};
 	struct session *s = session_new(opts, true);
 	char err[512];
 	int rc;
@@ -608,10 +541,11 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 		return EXIT_INTERNAL;
 	}
 	out_status("OpenVPN log: %s", l->log_path);
+	l->opts = opts;
+	l->facts = facts;
 	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, facts, l) == 0
-	         ? run(opts, facts, l, s)
+	         ? session_start(s, &launcher)
 	         : EXIT_INTERNAL;
-	session_report_status(s, "EXITED");
 	session_free(s);
 	if (strcmp(l->openvpn_config, l->config) != 0)
 		remove(l->openvpn_config);

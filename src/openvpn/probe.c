@@ -27,14 +27,16 @@ int openvpn_probe(const char *program, struct openvpn_probe *out, char *err, siz
 		plat_remove_private_dir(dir, OUTPUT_FILE);
 		return -1;
 	}
-	/* A child has no descriptor to wait on: look again every 20 ms, but a Ctrl-C ends it at once. */
-	while (!plat_child_exited(child, &status) && plat_now_ms() < deadline) {
-		long long next = plat_now_ms() + 20;
+	/* Until it ends, the time is up, or a Ctrl-C (which the caller then sees too). */
+	while (!plat_child_exited(child, &status)) {
+		struct plat_wait_set set = {.child = child, .deadline_ms = deadline};
+		unsigned ready;
+		enum plat_wait_result w = plat_wait(&set, &ready);
 
-		if (plat_wait_until(NULL, next < deadline ? next : deadline) == PLAT_WAIT_INTERRUPT)
+		if (w == PLAT_WAIT_TIMEOUT || w == PLAT_WAIT_INTERRUPT || w == PLAT_WAIT_ERROR)
 			break;
 	}
-	plat_child_stop(child, 0);
+	/* One that does not end in time is not worth more: freeing it kills it. */
 	plat_child_free(child);
 	n = plat_read_file(path, text, sizeof text, err, errsz);
 	plat_remove_private_dir(dir, OUTPUT_FILE);

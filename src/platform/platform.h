@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The one interface between ovpn-token's logic and the operating system.  POSIX lives in
- * posix_*.c, Win32 in win32_*.c; nothing above this header knows which one it runs on.
+ * The one interface between ovpn-token's logic and the operating system.  posix/ and win32/
+ * implement it side by side in files of the same names; nothing above this header knows which
+ * one it runs on.
  */
 #ifndef OVPN_TOKEN_PLATFORM_H
 #define OVPN_TOKEN_PLATFORM_H
@@ -14,7 +15,8 @@
 
 /* No core dumps, no ptrace by other processes of the user: a PIN may be in memory. */
 void plat_harden_process(void);
-/* Ctrl-C, SIGTERM (and console close on Windows) set a flag and wake plat_wait_until(). */
+/* Ctrl-C, SIGTERM (and console close on Windows) set a flag and wake plat_wait(); a child's
+ * end wakes it too. */
 int plat_signals_install(void);
 /* True once an interrupt arrived since the last call; clears it. */
 bool plat_take_interrupt(void);
@@ -48,49 +50,62 @@ int plat_free_local_port(char *port, size_t portsz);
 /* Cryptographically random bytes. */
 int plat_random_bytes(void *buf, size_t n);
 
+/* ---- the one wait ------------------------------------------------------------------------ */
+
 enum plat_wait_result {
-	PLAT_WAIT_READABLE = 1,
+	PLAT_WAIT_READY = 1,     /* *ready says which of the set's sources */
 	PLAT_WAIT_TIMEOUT = 2,
-	PLAT_WAIT_INTERRUPT = 3,
+	PLAT_WAIT_INTERRUPT = 3, /* Ctrl-C, SIGTERM, a closed console: take it with plat_take_interrupt() */
 	PLAT_WAIT_ERROR = 4,
 };
-/*
- * The one wait every loop uses: for bytes on s (NULL: no socket), an interrupt (Ctrl-C,
- * SIGTERM: returned at once, before and after sleeping), or deadline_ms, a time on the
- * plat_now_ms() clock (-1: no deadline).  A deadline already past returns TIMEOUT at once.
- */
-enum plat_wait_result plat_wait_until(struct plat_sock *s, long long deadline_ms);
 
-/* ---- the user's terminal ------------------------------------------------------------------ */
+/* The sources plat_wait() reports in *ready. */
+enum {
+	PLAT_READY_PEER = 1u << 0,   /* bytes from the peer, or (peer_hangup_only) its going away */
+	PLAT_READY_PERSON = 1u << 1, /* the person typed (or standard input ended): plat_prompt_feed() */
+	PLAT_READY_CHILD = 1u << 2,  /* the child may have ended: plat_child_exited() tells */
+};
+
+struct plat_child;
+/* What one wait waits for; every member may be left out (NULL, false, -1). */
+struct plat_wait_set {
+	struct plat_sock *peer;
+	bool peer_hangup_only;       /* its bytes cannot be taken now: only its going away counts */
+	bool person;                 /* a key from the person, for the open question */
+	struct plat_child *child;
+	long long deadline_ms;       /* on the plat_now_ms() clock; -1: none */
+};
+/*
+ * The one wait every loop uses: until one of set's sources is ready, an interrupt (returned
+ * at once, before and after sleeping) or the deadline (one already past returns TIMEOUT at
+ * once, unless a source is ready).
+ */
+enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready);
+
+/* ---- asking the person: one question at a time, fed by the one wait --------------------- */
 
 enum plat_read_result {
 	PLAT_READ_OK,
+	PLAT_READ_MORE,      /* no whole line yet: feed again when the person types */
 	PLAT_READ_EOF,       /* end of input (Ctrl-D, closed stdin) */
 	PLAT_READ_INTERRUPT, /* Ctrl-C */
-	PLAT_READ_PEER_GONE, /* the watched management connection closed meanwhile */
+	PLAT_READ_PEER_GONE, /* the management connection closed meanwhile */
 	PLAT_READ_TOO_LONG,
 	PLAT_READ_ERROR,
-	PLAT_READ_SETTLED,   /* the watch said the question was answered another way */
+	PLAT_READ_SETTLED,   /* the question was answered another way (the token arrived) */
 };
 
-/* Asked about every interval_ms while a prompt waits; true ends the prompt (PLAT_READ_SETTLED). */
-struct plat_prompt_watch {
-	int interval_ms;
-	bool (*settled)(void *arg);
-	void *arg;
-};
 /*
- * Shows prompt and reads one line from the user into buf (NUL-terminated, no line end), while
- * watching s (may be NULL) for the peer going away.  echo=false: no echo, and the bytes go
- * straight from the terminal into buf (no stdio or line-editor copies): use it for secrets.
- * echo=true: line editing where the platform has it.
+ * Shows prompt; the answer is collected into buf (bufsz, NUL-terminated, no line end) as the
+ * person types.  echo=false: no echo, and the bytes go straight from the terminal into buf (no
+ * stdio or line-editor copies): use it for secrets.  echo=true: line editing where the
+ * platform has it.  -1 when a question is open already.
  */
-enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
-                                     char *buf, size_t bufsz);
-/* The same, while watch (may be NULL) looks for an answer from elsewhere (consoles only). */
-enum plat_read_result plat_read_line_watched(const char *prompt, bool echo, struct plat_sock *s,
-                                             char *buf, size_t bufsz,
-                                             const struct plat_prompt_watch *watch);
+int plat_prompt_open(const char *prompt, bool echo, char *buf, size_t bufsz);
+/* Takes what the person typed (after plat_wait's PLAT_READY_PERSON): PLAT_READ_MORE until done. */
+enum plat_read_result plat_prompt_feed(void);
+/* Ends the question, answered or not: the terminal as it was, the cursor on a fresh line. */
+void plat_prompt_close(void);
 /* True when the user can be asked (stdin is a terminal). */
 bool plat_interactive(void);
 
@@ -172,7 +187,6 @@ const char *plat_pcsc_service_hint(void);
 
 /* ---- the openvpn child -------------------------------------------------------------------- */
 
-struct plat_child;
 /*
  * Starts argv[0] (searched in PATH if it has no '/') in the directory workdir (NULL: ours), with
  * stdout+stderr appended to log_path.  The child ends when we end, however we end (Linux: a
@@ -182,8 +196,11 @@ struct plat_child *plat_spawn(const char *const *argv, const char *log_path, con
                               char *err, size_t errsz);
 /* Non-blocking: true when the child has ended; *status gets its exit status (128+N on signal N). */
 bool plat_child_exited(struct plat_child *c, int *status);
-/* Waits up to timeout_ms for the child to end; then terminates and finally kills it. */
-int plat_child_stop(struct plat_child *c, int timeout_ms);
+/* Asks it to end (SIGTERM; Windows: Ctrl-Break, or the service's exit event); wait for it. */
+void plat_child_terminate(struct plat_child *c);
+/* Ends it now (SIGKILL, TerminateProcess); wait for it. */
+void plat_child_kill(struct plat_child *c);
+/* Frees c; a child still running is killed first, never left behind. */
 void plat_child_free(struct plat_child *c);
 /* How a child ended, from its status: "exited with status 1", "was killed by SIGKILL". */
 void plat_describe_exit(int status, char *out, size_t outsz);

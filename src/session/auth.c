@@ -1,40 +1,37 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/*
- * The server's own login on top of the certificate: OpenVPN's 'Auth' username/password, and
- * the second factors a server may ask for (doc/protocol.md, "Two-factor logins"):
- *   - a static challenge (SC: in the request): answered with the password, SCRV1 or glued;
- *   - a dynamic challenge (CRV1 in a Verification Failed): the response goes with the next
- *     request for 'Auth', under the username the challenge names;
- *   - pending auth: a question (CR_TEXT, answered with cr-response) or a web login (the URL).
- * Username and password may come from --auth-user-pass-file or the credential
- * "auth-user-pass"; a challenge is never answered unattended (--batch ends with exit 9 naming
- * it).  A refused login is said with the server's reason and ends the run: no answer is ever
- * sent again by itself.  Every answer is built in locked memory and wiped once sent.
- */
+/* Handler: the server's login and its second factors (auth.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "mgmt/challenge.h"
 #include "platform/platform.h"
-#include "session/internal.h"
+#include "session/auth.h"
 #include "ui/output.h"
 
 #define AUTH_TYPE "Auth"
-/* A required response left empty is asked again this many times, then the prompt counts as cancelled. */
+/* A required response left empty is asked again this many times, then counts as cancelled. */
 #define EMPTY_RESPONSE_TRIES 3
 
-int session_auth_init(struct session_auth *a)
+int auth_init(struct auth *a, const struct options *opts)
 {
 	memset(a, 0, sizeof *a);
+	a->source = (struct secret_source){
+	    .what = "username and password", .file = opts->auth_user_pass_file,
+	    .file_must_be_private = true, .fd = -1, .credential = "auth-user-pass"};
+	a->pending_timeout = -1;
 	return secret_init(&a->user) == 0 && secret_init(&a->password) == 0 &&
 	               secret_init(&a->response) == 0
 	           ? 0
 	           : -1;
 }
 
-static void forget_crv1(struct session_auth *a)
+static void forget_request(struct auth *a)
+{
+	plat_wipe(&a->request, sizeof a->request);
+}
+
+static void forget_crv1(struct auth *a)
 {
 	a->crv1_pending = false;
 	plat_wipe(a->crv1_state, sizeof a->crv1_state);
@@ -42,21 +39,29 @@ static void forget_crv1(struct session_auth *a)
 	secret_clear(&a->response);
 }
 
-void session_auth_reset(struct session_auth *a)
+static void forget_credentials(struct session_core *c, struct auth *a)
+{
+	secret_clear(&a->user);
+	secret_clear(&a->password);
+	secret_clear(&c->answer_secret);
+}
+
+void auth_new_run(struct auth *a)
 {
 	forget_crv1(a);
+	forget_request(a);
 	secret_clear(&a->user);
 	secret_clear(&a->password);
 	a->pending_timeout = -1;
 }
 
-void session_auth_free(struct session_auth *a)
+void auth_free(struct auth *a)
 {
+	forget_crv1(a);
+	forget_request(a);
 	secret_free(&a->user);
 	secret_free(&a->password);
 	secret_free(&a->response);
-	plat_wipe(a->crv1_state, sizeof a->crv1_state);
-	plat_wipe(a->crv1_user, sizeof a->crv1_user);
 }
 
 /*
@@ -65,7 +70,7 @@ void session_auth_free(struct session_auth *a)
  * for a password too and sends whatever comes.  2.6 (version 5) would take `version 4` without
  * a reply, which would leave our reply matching one line behind: it is not told.
  */
-void session_auth_on_greeting(struct session *s, const char *greeting)
+void auth_on_greeting(struct session_core *c, const char *greeting)
 {
 	static const char prefix[] = "OpenVPN Management Interface Version ";
 	const char *args[] = {"4", NULL};
@@ -75,242 +80,343 @@ void session_auth_on_greeting(struct session *s, const char *greeting)
 		return;
 	version = strtol(greeting + sizeof prefix - 1, NULL, 10);
 	/* Version 4 also means what --external-key's version 3 asks for: one announcement. */
-	if (version >= 6 && session_send(s, REPLY_STATUS, TAG_PLAIN, "version", args))
-		s->link.xkey.version_sent = true;
+	if (version >= 6 && session_send(c, REPLY_STATUS, TAG_PLAIN, "version", args))
+		c->client_version_announced = true;
 }
 
 /* --batch: a challenge wants a person; say which one came, and end with EXIT_NEEDS_INPUT. */
-static bool batch_refuses(struct session *s, const char *challenge, const char *text)
+static bool batch_refuses(struct session_core *c, const char *challenge, const char *text)
 {
-	if (!s->opts->batch)
+	if (!c->opts->batch)
 		return false;
 	out_error("the server asks %s, and --batch never answers a challenge%s%s", challenge,
 	          text[0] != '\0' ? ": " : "", text);
-	session_end_error(s, EXIT_NEEDS_INPUT);
+	session_end_error(c, EXIT_NEEDS_INPUT);
 	return true;
 }
 
-/*
- * A response into out: visible (echo) or not.  A required one may not be empty.  false after
- * the run was told what happened.
- */
-static bool ask_response(struct session *s, struct secret *out, bool echo, bool required,
-                         const char *text)
-{
-	char visible[SECRET_BUF];
-	enum plat_read_result r = PLAT_READ_EOF;
-
-	for (int i = 0; i < EMPTY_RESPONSE_TRIES; i++) {
-		if (echo) {
-			r = session_ask_text(s, NULL, visible, sizeof visible, "%s ", text);
-			if (r == PLAT_READ_OK && secret_set(out, visible, strlen(visible)) != 0)
-				r = PLAT_READ_TOO_LONG;
-			plat_wipe(visible, sizeof visible);
-		} else {
-			r = session_ask_secret(s, out, "%s ", text);
-		}
-		if (r != PLAT_READ_OK || !required || !secret_empty(out))
-			break;
-		out_error("the server needs a response");
-		r = PLAT_READ_EOF;
-	}
-	if (r == PLAT_READ_OK)
-		return true;
-	secret_clear(out);
-	session_prompt_failed(s, r, "the response");
-	return false;
-}
-
-/* Username and password into a->user / a->password: the source's, else a person's. */
-static bool load_credentials(struct session *s, bool username_only)
-{
-	struct session_auth *a = &s->auth;
-	char user[MGMT_PARAM_MAX];
-	enum plat_read_result r;
-	int got = secret_source_read_pair(&a->source, &a->user, &a->password);
-
-	if (got < 0) {
-		session_end_error(s, EXIT_USAGE);
-		return false;
-	}
-	if (got > 0) {
-		out_verbose("Sending the username and password from the %s", a->source.what);
-		a->from_source = true;
-		return true;
-	}
-	a->from_source = false;
-	if (!session_may_ask(s, username_only ? "a username" : "a username and password"))
-		return false;
-	r = session_ask_text(s, NULL, user, sizeof user, "Username (%s): ", AUTH_TYPE);
-	if (r == PLAT_READ_OK && secret_set(&a->user, user, strlen(user)) != 0)
-		r = PLAT_READ_TOO_LONG;
-	plat_wipe(user, sizeof user);
-	if (r != PLAT_READ_OK) {
-		session_prompt_failed(s, r, "the username");
-		return false;
-	}
-	if (username_only)
-		return true;
-	r = session_ask_secret(s, &a->password, "Password (%s): ", AUTH_TYPE);
-	if (r != PLAT_READ_OK) {
-		session_prompt_failed(s, r, "the password");
-		return false;
-	}
-	return true;
-}
-
-static bool send_username(struct session *s, const char *user)
+static bool send_username(struct session_core *c, const char *user)
 {
 	const char *args[] = {AUTH_TYPE, user, NULL};
 
-	return session_send(s, REPLY_STATUS, TAG_PLAIN, "username", args);
+	return session_send(c, REPLY_STATUS, TAG_PLAIN, "username", args);
 }
 
-/* s->scratch holds the password to send; it is wiped whatever happens. */
-static void send_password(struct session *s)
+/* c->answer_secret holds the password to send; it is wiped whatever happens. */
+static void send_password(struct session_core *c)
 {
-	const char *args[] = {AUTH_TYPE, s->scratch.data, NULL};
+	const char *args[] = {AUTH_TYPE, c->answer_secret.data, NULL};
 
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "password", args);
-	secret_clear(&s->scratch);
+	session_send(c, REPLY_STATUS, TAG_PLAIN, "password", args);
+	secret_clear(&c->answer_secret);
 }
 
-/* An answer builder's result in s->scratch; false (the run ending) when it did not fit. */
-static bool answer_built(struct session *s, enum challenge_status st)
+/* An answer builder's result in c->answer_secret; false (the run ending) when it did not fit. */
+static bool answer_built(struct session_core *c, enum challenge_status st)
 {
 	if (st == CHALLENGE_OK) {
-		s->scratch.len = strlen(s->scratch.data);
+		c->answer_secret.len = strlen(c->answer_secret.data);
 		return true;
 	}
-	secret_clear(&s->scratch);
+	secret_clear(&c->answer_secret);
 	out_error("the answer to the server's challenge cannot be sent: %s",
 	          challenge_status_text(st));
-	session_end_error(s, EXIT_MGMT_FAILED);
+	session_end_error(c, EXIT_MGMT_FAILED);
 	return false;
 }
 
-/* The response to a CRV1 challenge, asked when it came: sent now under its username. */
-static void answer_crv1(struct session *s)
+/* ---- the responses to challenges ---- */
+
+static void use_response(struct session_core *c, struct auth *a);
+
+static void ask_response(struct session_core *c, struct auth *a);
+
+static void on_response(struct session_core *c, void *arg, const struct session_answer *ans)
 {
-	struct session_auth *a = &s->auth;
+	struct auth *a = arg;
+	enum plat_read_result r = ans->result;
+
+	if (r == PLAT_READ_OK && a->request.echo &&
+	    secret_set(&a->response, ans->text, strlen(ans->text)) != 0)
+		r = PLAT_READ_TOO_LONG;
+	else if (r == PLAT_READ_OK && !a->request.echo)
+		secret_copy(&a->response, &c->answer_secret);
+	secret_clear(&c->answer_secret);
+	if (r == PLAT_READ_OK) {
+		if (!a->request.required || !secret_empty(&a->response)) {
+			use_response(c, a);
+			return;
+		}
+		out_error("the server needs a response");
+		if (++a->request.empty_tries < EMPTY_RESPONSE_TRIES) {
+			ask_response(c, a);
+			return;
+		}
+	}
+	secret_clear(&a->response);
+	forget_credentials(c, a);
+	session_answer_failed(c, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the response");
+}
+
+static void ask_response(struct session_core *c, struct auth *a)
+{
+	session_ask(c, a->request.echo ? ASK_TEXT : ASK_SECRET, NULL, 0, on_response, a, "%s ",
+	            a->request.text);
+}
+
+/* A response for use, asked visibly or not; a required one may not be empty. */
+static void ask_response_for(struct session_core *c, struct auth *a, enum auth_response_use use,
+                             bool echo, bool required, const char *text)
+{
+	a->request.use = use;
+	a->request.echo = echo;
+	a->request.required = required;
+	a->request.empty_tries = 0;
+	snprintf(a->request.text, sizeof a->request.text, "%s", text);
+	ask_response(c, a);
+}
+
+/* The response to a CRV1 challenge, asked when it came: sent now under its username. */
+static void answer_crv1(struct session_core *c, struct auth *a)
+{
 	enum challenge_status st;
 
-	st = challenge_answer_crv1(s->scratch.data, SECRET_BUF, a->crv1_state, a->response.data,
-	                           a->response.len);
-	if (answer_built(s, st) && send_username(s, a->crv1_user))
-		send_password(s);
-	secret_clear(&s->scratch);
+	st = challenge_answer_crv1(c->answer_secret.data, SECRET_BUF, a->crv1_state,
+	                           a->response.data, a->response.len);
+	if (answer_built(c, st) && send_username(c, a->crv1_user))
+		send_password(c);
+	secret_clear(&c->answer_secret);
 	forget_crv1(a);
 }
 
 /* A static challenge: the password and the response, SCRV1 or glued together. */
-static void answer_static(struct session *s, const struct challenge_static *sc)
+static void answer_static(struct session_core *c, struct auth *a)
 {
-	struct session_auth *a = &s->auth;
+	const struct challenge_static *sc = &a->request.sc;
 	enum challenge_status st;
 
-	if (!ask_response(s, &a->response, sc->echo, false, sc->text))
-		return;
 	if (sc->concat)
-		st = challenge_answer_concat(s->scratch.data, SECRET_BUF, a->password.data,
+		st = challenge_answer_concat(c->answer_secret.data, SECRET_BUF, a->password.data,
 		                             a->password.len, a->response.data, a->response.len);
 	else
-		st = challenge_answer_scrv1(s->scratch.data, SECRET_BUF, a->password.data,
+		st = challenge_answer_scrv1(c->answer_secret.data, SECRET_BUF, a->password.data,
 		                            a->password.len, a->response.data, a->response.len);
 	secret_clear(&a->response);
-	if (answer_built(s, st))
-		send_password(s);
+	if (answer_built(c, st))
+		send_password(c);
+	forget_credentials(c, a);
 }
 
-void session_on_auth_need(struct session *s, const struct mgmt_event *ev)
+static void answer_cr_text(struct session_core *c, struct auth *a)
 {
-	struct session_auth *a = &s->auth;
-	struct challenge_static sc;
+	const char *args[] = {c->answer_secret.data, NULL};
+
+	if (answer_built(c, challenge_answer_cr_response(c->answer_secret.data, SECRET_BUF,
+	                                                 a->response.data, a->response.len)))
+		session_send(c, REPLY_STATUS, TAG_PLAIN, "cr-response", args);
+	secret_clear(&a->response);
+	secret_clear(&c->answer_secret);
+}
+
+static void use_response(struct session_core *c, struct auth *a)
+{
+	switch (a->request.use) {
+	case RESPONSE_STATIC:
+		answer_static(c, a);
+		break;
+	case RESPONSE_CRV1:
+		/* Kept until the next Need 'Auth', which it answers under the challenge's name. */
+		snprintf(a->crv1_state, sizeof a->crv1_state, "%s", a->request.crv1_state);
+		snprintf(a->crv1_user, sizeof a->crv1_user, "%s", a->request.crv1_user);
+		a->crv1_pending = true;
+		break;
+	case RESPONSE_CR_TEXT:
+		answer_cr_text(c, a);
+		break;
+	}
+}
+
+/* ---- username and password ---- */
+
+/* Username and password are in a->user / a->password: to OpenVPN, with a challenge's answer. */
+static void send_credentials(struct session_core *c, struct auth *a)
+{
+	if (!send_username(c, a->user.data) || a->request.username_only) {
+		forget_credentials(c, a);
+		return;
+	}
+	if (a->request.has_static) {
+		ask_response_for(c, a, RESPONSE_STATIC, a->request.sc.echo, false, a->request.sc.text);
+		return;
+	}
+	secret_copy(&c->answer_secret, &a->password);
+	send_password(c);
+	forget_credentials(c, a);
+}
+
+static void on_password(struct session_core *c, void *arg, const struct session_answer *ans)
+{
+	struct auth *a = arg;
+
+	if (ans->result != PLAT_READ_OK) {
+		forget_credentials(c, a);
+		session_answer_failed(c, ans->result, "the password");
+		return;
+	}
+	secret_copy(&a->password, &c->answer_secret);
+	secret_clear(&c->answer_secret);
+	send_credentials(c, a);
+}
+
+static void on_username(struct session_core *c, void *arg, const struct session_answer *ans)
+{
+	struct auth *a = arg;
+	enum plat_read_result r = ans->result;
+
+	if (r == PLAT_READ_OK && secret_set(&a->user, ans->text, strlen(ans->text)) != 0)
+		r = PLAT_READ_TOO_LONG;
+	if (r != PLAT_READ_OK) {
+		forget_credentials(c, a);
+		session_answer_failed(c, r, "the username");
+		return;
+	}
+	if (a->request.username_only) {
+		send_credentials(c, a);
+		return;
+	}
+	session_ask(c, ASK_SECRET, NULL, 0, on_password, a, "Password (%s): ", AUTH_TYPE);
+}
+
+/* Username and password: the source's, else a person's; then sent. */
+static void get_credentials(struct session_core *c, struct auth *a)
+{
+	int got = secret_source_read_pair(&a->source, &a->user, &a->password);
+
+	if (got < 0) {
+		session_end_error(c, EXIT_USAGE);
+		return;
+	}
+	if (got > 0) {
+		out_verbose("Sending the username and password from the %s", a->source.what);
+		a->from_source = true;
+		send_credentials(c, a);
+		return;
+	}
+	a->from_source = false;
+	if (!session_may_ask(c, a->request.username_only ? "a username"
+	                                                 : "a username and password"))
+		return;
+	session_ask(c, ASK_TEXT, NULL, 0, on_username, a, "Username (%s): ", AUTH_TYPE);
+}
+
+void auth_on_need(struct session_core *c, struct auth *a, const struct mgmt_event *ev)
+{
 	bool has_sc = ev->u.password_need.challenge_raw[0] != '\0';
 
 	if (a->crv1_pending && !has_sc) {
-		answer_crv1(s);
+		answer_crv1(c, a);
 		return;
 	}
 	forget_crv1(a);
+	forget_request(a);
+	a->request.username_only = ev->u.password_need.username_only;
+	a->request.has_static = has_sc;
 	if (has_sc) {
-		enum challenge_status st = challenge_parse_static(ev->u.password_need.challenge_raw, &sc);
+		enum challenge_status st =
+		    challenge_parse_static(ev->u.password_need.challenge_raw, &a->request.sc);
 
 		if (st != CHALLENGE_OK) {
 			out_error("OpenVPN sent a static challenge that cannot be read (%s)",
 			          challenge_status_text(st));
-			session_end_error(s, EXIT_MGMT_FAILED);
+			session_end_error(c, EXIT_MGMT_FAILED);
 			return;
 		}
 		/* Before anything is read or sent: a script cannot answer it anyway. */
-		if (batch_refuses(s, "a static challenge", sc.text))
+		if (batch_refuses(c, "a static challenge", a->request.sc.text))
 			return;
 	}
-	if (!load_credentials(s, ev->u.password_need.username_only))
-		goto wipe;
-	if (!send_username(s, a->user.data) || ev->u.password_need.username_only)
-		goto wipe;
-	if (has_sc) {
-		answer_static(s, &sc);
-	} else {
-		secret_copy(&s->scratch, &a->password);
-		send_password(s);
+	get_credentials(c, a);
+}
+
+/* ---- passwords of OpenVPN's own ---- */
+
+static void on_other_password(struct session_core *c, void *arg, const struct session_answer *ans)
+{
+	struct auth *a = arg;
+	const char *args[] = {a->request.other_type, c->answer_secret.data, NULL};
+
+	if (ans->result != PLAT_READ_OK) {
+		session_answer_failed(c, ans->result, "the password");
+		return;
 	}
-wipe:
-	secret_clear(&a->user);
-	secret_clear(&a->password);
-	secret_clear(&s->scratch);
+	session_send(c, REPLY_STATUS, TAG_PLAIN, "password", args);
+	secret_clear(&c->answer_secret);
 }
 
-/* A CRV1 challenge came instead of a yes: ask its response now, send it with the next request. */
-static void on_crv1(struct session *s, const struct challenge_crv1 *c)
+static void on_other_username(struct session_core *c, void *arg, const struct session_answer *ans)
 {
-	struct session_auth *a = &s->auth;
+	struct auth *a = arg;
+	const char *args[] = {a->request.other_type, ans->text, NULL};
 
-	out_status("The server asks for a second factor.");
-	if (batch_refuses(s, "a dynamic challenge (CRV1)", c->text))
+	if (ans->result != PLAT_READ_OK) {
+		session_answer_failed(c, ans->result, "the username");
 		return;
-	if (!ask_response(s, &a->response, c->echo, c->response_required, c->text))
-		return;
-	snprintf(a->crv1_state, sizeof a->crv1_state, "%s", c->state_id);
-	snprintf(a->crv1_user, sizeof a->crv1_user, "%s", c->username);
-	a->crv1_pending = true;
+	}
+	if (session_send(c, REPLY_STATUS, TAG_PLAIN, "username", args))
+		session_ask(c, ASK_SECRET, NULL, 0, on_other_password, a, "Password (%s): ",
+		            a->request.other_type);
 }
 
-void session_on_password_failed(struct session *s, const struct mgmt_event *ev)
+void auth_on_other_need(struct session_core *c, struct auth *a, const struct mgmt_event *ev)
 {
-	struct challenge_crv1 c;
+	const char *type = ev->u.password_need.type;
+	bool with_username = ev->u.password_need.need_username;
+
+	if (!session_can_answer_type(c, type) ||
+	    !session_may_ask(c, with_username ? "a username and password" : "a password"))
+		return;
+	snprintf(a->request.other_type, sizeof a->request.other_type, "%s", type);
+	if (with_username)
+		session_ask(c, ASK_TEXT, NULL, 0, on_other_username, a, "Username (%s): ", type);
+	else
+		session_ask(c, ASK_SECRET, NULL, 0, on_other_password, a, "Password (%s): ", type);
+}
+
+bool auth_on_failed(struct session_core *c, struct auth *a, const struct mgmt_event *ev)
+{
+	struct challenge_crv1 crv1;
 	const char *reason = ev->u.password_failed.crv1;
 
 	if (strcmp(ev->u.password_failed.type, AUTH_TYPE) != 0) {
 		out_error("OpenVPN: authentication failed for '%s'", ev->u.password_failed.type);
-		return;
+		return false;
 	}
-	/*
-	 * The server's verdict comes over the TLS session, so the token signed the handshake: the
-	 * PIN is right, and is sent again by itself when 2.6 reloads the key for the next try.
-	 */
-	pin_cache_confirm(&s->kept.pin);
-	if (strncmp(reason, "CRV1:", 5) == 0 && challenge_parse_crv1(reason, &c) == CHALLENGE_OK) {
-		on_crv1(s, &c);
-		plat_wipe(&c, sizeof c);
-		return;
+	if (strncmp(reason, "CRV1:", 5) == 0 && challenge_parse_crv1(reason, &crv1) == CHALLENGE_OK) {
+		out_status("The server asks for a second factor.");
+		if (!batch_refuses(c, "a dynamic challenge (CRV1)", crv1.text)) {
+			snprintf(a->request.crv1_state, sizeof a->request.crv1_state, "%s",
+			         crv1.state_id);
+			snprintf(a->request.crv1_user, sizeof a->request.crv1_user, "%s", crv1.username);
+			ask_response_for(c, a, RESPONSE_CRV1, crv1.echo, crv1.response_required,
+			                 crv1.text);
+		}
+		plat_wipe(&crv1, sizeof crv1);
+		return true;
 	}
-	forget_crv1(&s->auth);
+	forget_crv1(a);
 	if (reason[0] != '\0')
 		out_error("Login refused by the server (AUTH_FAILED): %s", reason);
 	else
 		out_error("Login refused by the server (AUTH_FAILED)");
 	/* OpenVPN (auth-retry interact) asks again; what was refused is never sent again. */
-	if (s->auth.from_source)
-		s->auth.source.disabled = true;
-	session_end_error(s, EXIT_AUTH_REFUSED);
+	if (a->from_source)
+		a->source.disabled = true;
+	session_end_error(c, EXIT_AUTH_REFUSED);
+	return true;
 }
 
-void session_auth_on_state(struct session *s, const struct mgmt_event *ev)
+void auth_on_state(struct auth *a, const struct mgmt_event *ev)
 {
-	struct session_auth *a = &s->auth;
-
 	if (strcmp(ev->u.state.name, "CONNECTED") == 0) {
 		a->pending_timeout = -1;
 		return;
@@ -324,49 +430,34 @@ void session_auth_on_state(struct session *s, const struct mgmt_event *ev)
 		out_status("The server waits for a second factor.");
 }
 
-static void on_cr_text(struct session *s, const struct challenge_cr_text *c)
+static void on_web_login(struct session_core *c, struct auth *a, const struct challenge_web *w)
 {
-	struct session_auth *a = &s->auth;
-	const char *args[] = {s->scratch.data, NULL};
-
-	if (batch_refuses(s, "a pending-auth challenge (CR_TEXT)", c->text))
-		return;
-	if (!ask_response(s, &a->response, c->echo, c->response_required, c->text))
-		return;
-	if (answer_built(s, challenge_answer_cr_response(s->scratch.data, SECRET_BUF,
-	                                                 a->response.data, a->response.len)))
-		session_send(s, REPLY_STATUS, TAG_PLAIN, "cr-response", args);
-	secret_clear(&a->response);
-	secret_clear(&s->scratch);
-}
-
-static void on_web_login(struct session *s, const struct challenge_web *w)
-{
+	const struct io_person *person = c->world->person;
 	const char *how = w->open_url ? "a web login (OPEN_URL)" : "a web login (WEB_AUTH)";
 
-	if (batch_refuses(s, how, w->url))
+	if (batch_refuses(c, how, w->url))
 		return;
 	out_status("Log in with your browser: %s", w->url);
-	if (s->auth.pending_timeout >= 0)
-		out_status("(the server waits up to %ld s)", s->auth.pending_timeout);
+	if (a->pending_timeout >= 0)
+		out_status("(the server waits up to %ld s)", a->pending_timeout);
 	/* Only for a person at this terminal, and only a URL that cannot become an option. */
-	if (!challenge_url_openable(w->url) || !s->io->interactive(s->io->ctx) ||
-	    s->io->open_url == NULL)
+	if (!challenge_url_openable(w->url) || !session_interactive(c) || person->open_url == NULL)
 		return;
-	if (s->io->open_url(s->io->ctx, w->url) > 0)
+	if (person->open_url(person->ctx, w->url) > 0)
 		out_status("Opened it in the desktop's browser.");
 }
 
-bool session_auth_on_infomsg(struct session *s, const struct mgmt_event *ev)
+bool auth_on_infomsg(struct session_core *c, struct auth *a, const struct mgmt_event *ev)
 {
 	const char *text = ev->u.text.text;
 
 	if (strncmp(text, "CR_TEXT:", 8) == 0) {
-		struct challenge_cr_text c;
+		struct challenge_cr_text cr;
 
-		if (challenge_parse_cr_text(text, &c) != CHALLENGE_OK)
+		if (challenge_parse_cr_text(text, &cr) != CHALLENGE_OK)
 			return false;
-		on_cr_text(s, &c);
+		if (!batch_refuses(c, "a pending-auth challenge (CR_TEXT)", cr.text))
+			ask_response_for(c, a, RESPONSE_CR_TEXT, cr.echo, cr.response_required, cr.text);
 		return true;
 	}
 	if (strncmp(text, "WEB_AUTH:", 9) == 0 || strncmp(text, "OPEN_URL:", 9) == 0) {
@@ -377,7 +468,7 @@ bool session_auth_on_infomsg(struct session *s, const struct mgmt_event *ev)
 			out_error("the server's web login cannot be used (%s)", challenge_status_text(st));
 			return true;
 		}
-		on_web_login(s, &w);
+		on_web_login(c, a, &w);
 		return true;
 	}
 	return false;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Everything the session does to the world, as one table: the program wires the management
- * connection, the terminal prompts and the PKCS#11 provider (io_program.c); a unit test or a
- * fuzzer wires a script.  Events come in as lines from reader; commands go out through send.
+ * The session's doors to the world, one table for each thing it stands for: the management
+ * connection, the person, the tokens, the signer, the clock, the status file and (start) the
+ * openvpn process.  The program wires them to sockets, the terminal and the PKCS#11 provider
+ * (io_program.c); a unit test or a fuzzer wires scripts.  Nothing in src/session/ reaches the
+ * world any other way.
  */
 #ifndef OVPN_TOKEN_SESSION_IO_H
 #define OVPN_TOKEN_SESSION_IO_H
@@ -10,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "mgmt/command.h"
 #include "mgmt/line_reader.h"
 #include "mgmt/reply_queue.h"
 #include "pkcs11/provider.h"
@@ -17,66 +20,129 @@
 #include "platform/platform.h"
 #include "secret/secret.h"
 
-/* Hands one certificate the provider sees to the session (id: the serialized pkcs11-id). */
-typedef void session_take_cert(void *arg, const char *id, const unsigned char *der,
-                               size_t der_len);
+/* What a send came to: sent, a command that cannot be built (why: mgmt_cmd_status), or lost. */
+enum io_send_result { IO_SENT, IO_SEND_REFUSED, IO_SEND_FAILED };
 
-struct session_io {
+enum io_open_result {
+	IO_OPEN_OK,
+	IO_OPEN_NOT_YET, /* nobody listens yet: try again shortly */
+	IO_OPEN_FOREIGN, /* someone else serves it: never talk to it (said why) */
+};
+
+/* The management connection. */
+struct io_connection {
 	void *ctx;
-	struct mgmt_line_reader *reader; /* what OpenVPN sent, framed into lines */
-	struct mgmt_reply_queue *replies; /* what our commands still await; send pushes onto it */
-	bool is_tcp;                      /* a TCP management port (others on the host can reach it) */
-
-	/* "verb args..." quoted; MGMT_CMD_OK, a refusal (enum mgmt_cmd_status), or -1. */
-	int (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
-	            const char *const *args);
-	/* The management password, as a bare line.  -1 on CR/LF or a write error. */
-	int (*send_password_line)(void *ctx, const char *password, int tag);
-	/*
-	 * Until bytes from OpenVPN can be read (only when with_peer), an interrupt (taken here), or
-	 * deadline_ms on the now() clock (-1: none).
-	 */
-	enum plat_wait_result (*wait)(void *ctx, bool with_peer, long long deadline_ms);
+	struct mgmt_line_reader *reader;   /* what OpenVPN sent, framed into lines */
+	struct mgmt_reply_queue *replies;  /* what our commands still await; sending pushes onto it */
+	bool (*is_tcp)(void *ctx);         /* a TCP port: others on the host can reach it */
+	/* start: one attempt to reach openvpn's management interface (err: why not yet). */
+	enum io_open_result (*open)(void *ctx, char *err, size_t errsz);
+	void (*close)(void *ctx);
+	/* "verb args..." quoted; *refusal says why a command could not be built. */
+	enum io_send_result (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
+	                            const char *const *args, enum mgmt_cmd_status *refusal);
+	/* Text as it is, whole lines (reply_due: a SUCCESS/ERROR is awaited with tag). */
+	enum io_send_result (*send_lines)(void *ctx, const char *text, size_t len, bool reply_due,
+	                                  int tag);
+	/* The management password as a bare line (no CR/LF in it). */
+	enum io_send_result (*send_password_line)(void *ctx, const char *password, int tag);
 	/* One read into reader: >0 bytes, 0 when OpenVPN closed, -1 on error (err filled). */
 	long (*fill)(void *ctx, char *err, size_t errsz);
-	long long (*now)(void *ctx);
+};
 
-	/* The person: whether one can be asked, and the questions (watch may be NULL). */
+/* The person: one question at a time (the session's loop feeds it as keys arrive). */
+struct io_person {
+	void *ctx;
 	bool (*interactive)(void *ctx);
-	enum plat_read_result (*ask_text)(void *ctx, const struct plat_prompt_watch *watch,
-	                                  char *buf, size_t bufsz, const char *prompt);
-	enum plat_read_result (*ask_secret)(void *ctx, struct secret *out, const char *prompt);
-	/* A number in 1..max, asked again until one is given. */
-	enum plat_read_result (*ask_number)(void *ctx, int max, int *choice, const char *prompt);
+	/* Shows the question; the answer goes into buf (bufsz) as it is typed.  -1: cannot ask. */
+	int (*open)(void *ctx, const char *prompt, bool echo, char *buf, size_t bufsz);
+	/* What was typed since: PLAT_READ_MORE until the answer is whole (or why there is none). */
+	enum plat_read_result (*feed)(void *ctx);
+	void (*close)(void *ctx);
 	/* A web login's URL to the desktop's browser: 1 opened, 0 no desktop here, -1 failed. */
 	int (*open_url)(void *ctx, const char *url);
+};
 
-	/* The tokens as the provider sees them now; only when can_see_tokens. */
-	bool (*can_see_tokens)(void *ctx);
+/* Hands one certificate a token holds to the caller (id: the serialized pkcs11-id). */
+typedef void io_take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len);
+
+/* The tokens as the PKCS#11 provider sees them now (each call a fresh look). */
+struct io_tokens {
+	void *ctx;
+	bool (*can_see)(void *ctx);
 	enum p11_pin_state (*pin_state)(void *ctx, const char *label);
 	/* 1 present, 0 absent, -1 cannot tell. */
-	int (*token_present)(void *ctx, const char *label);
+	int (*present)(void *ctx, const char *label);
 	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
-	int (*each_cert)(void *ctx, session_take_cert *take, void *arg);
+	int (*each_cert)(void *ctx, io_take_cert *take, void *arg);
+};
 
-	/*
-	 * --external-key.  send_lines: text as it is (whole lines; reply_due: a SUCCESS/ERROR is
-	 * awaited with tag).  The signer (pkcs11/signer.h) of this run: opened by the first
-	 * signer_select on the session's provider (err says why not), closed when the run ends
-	 * and before each_cert looks at the tokens (a look finalizes the module): select again.
-	 */
-	int (*send_lines)(void *ctx, const char *text, size_t len, bool reply_due, int tag);
-	enum p11_select_result (*signer_select)(void *ctx, const char *id, char *err, size_t errsz);
-	int (*signer_reload)(void *ctx, char *err, size_t errsz);
-	int (*signer_cert_pem)(void *ctx, char *out, size_t outsz);
-	int (*signer_token)(void *ctx, struct p11_token *out);
-	bool (*signer_login_needed)(void *ctx);
-	enum p11_login_result (*signer_login)(void *ctx, const char *pin,
-	                                      struct p11_login_report *report);
-	enum p11_sign_result (*signer_sign)(void *ctx, const struct pk_alg *alg,
-	                                    const unsigned char *data, size_t len,
-	                                    unsigned char *sig, size_t sigsz, size_t *siglen,
-	                                    char *err, size_t errsz);
+/*
+ * --external-key: the session's own signer (pkcs11/signer.h), opened by the first select on
+ * the session's provider (err says why not), closed when the run ends and before a look at the
+ * tokens (a look finalizes the module): select again after one.
+ */
+struct io_signer {
+	void *ctx;
+	enum p11_select_result (*select)(void *ctx, const char *id, char *err, size_t errsz);
+	int (*reload)(void *ctx, char *err, size_t errsz);
+	int (*cert_pem)(void *ctx, char *out, size_t outsz);
+	int (*token)(void *ctx, struct p11_token *out);
+	bool (*login_needed)(void *ctx);
+	enum p11_login_result (*login)(void *ctx, const char *pin, struct p11_login_report *report);
+	enum p11_sign_result (*sign)(void *ctx, const struct pk_alg *alg, const unsigned char *data,
+	                             size_t len, unsigned char *sig, size_t sigsz, size_t *siglen,
+	                             char *err, size_t errsz);
+};
+
+struct io_clock {
+	void *ctx;
+	long long (*now_ms)(void *ctx);  /* monotonic: deadlines */
+	long long (*wall_s)(void *ctx);  /* seconds since 1970 (UTC): certificates, the status file */
+};
+
+/* The --status-file (start, attach): its whole new text, each time the state changes. */
+struct io_status {
+	void *ctx;
+	void (*write)(void *ctx, const char *text, size_t len);
+};
+
+/* start: the openvpn process we run; attach has none. */
+struct io_openvpn {
+	void *ctx;
+	/* Starts it (again): 0, or -1 after saying why. */
+	int (*spawn)(void *ctx);
+	bool (*exited)(void *ctx, int *status);
+	void (*terminate)(void *ctx);
+	void (*kill)(void *ctx);
+	/* Tells how it ended (status) and shows the end of its log; when: "" or " before ..." */
+	void (*tell_end)(void *ctx, int status, const char *when);
+	/* It has ended and was told: forget it until the next spawn. */
+	void (*forget)(void *ctx);
+};
+
+/* What the one wait of the session waits for. */
+struct io_wait_set {
+	bool peer;                 /* OpenVPN's bytes */
+	bool peer_hangup;          /* only OpenVPN going away (its bytes cannot be taken now) */
+	bool person;               /* a key for the open question */
+	bool child;                /* the openvpn process ending */
+	long long deadline_ms;     /* on now_ms; -1: none */
+};
+
+enum io_ready { IO_READY_PEER = 1u << 0, IO_READY_PERSON = 1u << 1, IO_READY_CHILD = 1u << 2 };
+
+struct session_world {
+	const struct io_connection *connection;
+	const struct io_person *person;
+	const struct io_tokens *tokens;
+	const struct io_signer *signer;
+	const struct io_clock *clock;
+	const struct io_status *status;    /* NULL: no status file */
+	const struct io_openvpn *openvpn;  /* NULL: not ours (attach) */
+	/* The one wait: PLAT_WAIT_READY with *ready (enum io_ready), TIMEOUT, INTERRUPT, ERROR. */
+	void *wait_ctx;
+	enum plat_wait_result (*wait)(void *ctx, const struct io_wait_set *set, unsigned *ready);
 };
 
 #endif

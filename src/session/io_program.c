@@ -1,61 +1,110 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The session's io as the program wires it: the management connection, the terminal prompts
- * (which also watch the connection for the peer going away) and the PKCS#11 provider.
+ * The session's world as the program wires it (io.h): the management connection, the terminal,
+ * the PKCS#11 provider, the clock, the status file and (start) the openvpn process.
  */
 #include <stdio.h>
+#include <time.h>
 
 #include "mgmt/conn.h"
 #include "pkcs11/provider.h"
-#include "session/internal.h"
+#include "platform/platform.h"
 #include "session/io.h"
 #include "session/session.h"
 #include "ui/output.h"
-#include "ui/prompt.h"
+#include "ui/sanitize.h"
 
-struct program_io {
-	struct mgmt_conn *conn;
-	const char *provider; /* "" for none */
-	struct p11_signer *signer; /* --external-key: opened on first use, closed with the run */
+struct program_world {
+	struct mgmt_conn conn;
+	bool conn_open;
+	const struct session_launcher *launcher; /* start; NULL for attach */
+	const char *provider;                    /* "" for none */
+	const char *status_file;                 /* NULL for none */
+	struct p11_signer *signer;               /* --external-key: opened on first use */
 };
 
-static int send_command(void *ctx, enum reply_kind kind, int tag, const char *verb,
-                        const char *const *args)
-{
-	struct program_io *p = ctx;
+/* ---- the connection ---- */
 
-	return mgmt_conn_send(p->conn, kind, tag, verb, args);
+static void close_signer(struct program_world *p)
+{
+	p11_signer_close(p->signer);
+	p->signer = NULL;
 }
 
-static int send_password_line(void *ctx, const char *password, int tag)
+static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
+	enum io_open_result r;
 
-	return mgmt_conn_send_password_line(p->conn, password, tag);
+	if (p->launcher == NULL)
+		return IO_OPEN_FOREIGN;
+	r = p->launcher->connect(p->launcher->openvpn.ctx, &p->conn, err, errsz);
+	p->conn_open = r == IO_OPEN_OK;
+	return r;
 }
 
-static enum plat_wait_result wait_for(void *ctx, bool with_peer, long long deadline_ms)
+static void close_connection(void *ctx)
 {
-	struct program_io *p = ctx;
-	enum plat_wait_result w = plat_wait_until(with_peer ? p->conn->sock : NULL, deadline_ms);
+	struct program_world *p = ctx;
 
-	if (w == PLAT_WAIT_INTERRUPT)
-		plat_take_interrupt();
-	return w;
+	/* The run is over: the signer's sessions with it. */
+	close_signer(p);
+	if (p->conn_open)
+		mgmt_conn_close(&p->conn);
+	p->conn_open = false;
+}
+
+static bool is_tcp(void *ctx)
+{
+	struct program_world *p = ctx;
+
+	return p->conn_open && p->conn.is_tcp;
+}
+
+static enum io_send_result send_result(int rc)
+{
+	if (rc == MGMT_CMD_OK)
+		return IO_SENT;
+	return rc < 0 ? IO_SEND_FAILED : IO_SEND_REFUSED;
+}
+
+static enum io_send_result send_command(void *ctx, enum reply_kind kind, int tag,
+                                        const char *verb, const char *const *args,
+                                        enum mgmt_cmd_status *refusal)
+{
+	struct program_world *p = ctx;
+	int rc = mgmt_conn_send(&p->conn, kind, tag, verb, args);
+
+	if (rc > 0)
+		*refusal = (enum mgmt_cmd_status)rc;
+	return send_result(rc);
+}
+
+static enum io_send_result send_lines(void *ctx, const char *text, size_t len, bool reply_due,
+                                      int tag)
+{
+	struct program_world *p = ctx;
+
+	return mgmt_conn_send_lines(&p->conn, text, len, reply_due, tag) == 0 ? IO_SENT
+	                                                                      : IO_SEND_FAILED;
+}
+
+static enum io_send_result send_password_line(void *ctx, const char *password, int tag)
+{
+	struct program_world *p = ctx;
+
+	return mgmt_conn_send_password_line(&p->conn, password, tag) == 0 ? IO_SENT
+	                                                                  : IO_SEND_FAILED;
 }
 
 static long fill(void *ctx, char *err, size_t errsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
-	return mgmt_conn_fill(p->conn, err, errsz);
+	return mgmt_conn_fill(&p->conn, err, errsz);
 }
 
-static long long now(void *ctx)
-{
-	(void)ctx;
-	return plat_now_ms();
-}
+/* ---- the person ---- */
 
 static bool interactive(void *ctx)
 {
@@ -63,26 +112,26 @@ static bool interactive(void *ctx)
 	return plat_interactive();
 }
 
-static enum plat_read_result ask_text(void *ctx, const struct plat_prompt_watch *watch,
-                                      char *buf, size_t bufsz, const char *prompt)
+/* Prompt text may carry a token label from the peer: it goes through ui/sanitize.h. */
+static int open_question(void *ctx, const char *prompt, bool echo, char *buf, size_t bufsz)
 {
-	struct program_io *p = ctx;
+	char shown[600];
 
-	return prompt_text_watched(p->conn->sock, watch, buf, bufsz, "%s", prompt);
+	(void)ctx;
+	sanitize_str(shown, sizeof shown, prompt);
+	return plat_prompt_open(shown, echo, buf, bufsz);
 }
 
-static enum plat_read_result ask_secret(void *ctx, struct secret *out, const char *prompt)
+static enum plat_read_result feed_question(void *ctx)
 {
-	struct program_io *p = ctx;
-
-	return prompt_secret(p->conn->sock, out, "%s", prompt);
+	(void)ctx;
+	return plat_prompt_feed();
 }
 
-static enum plat_read_result ask_number(void *ctx, int max, int *choice, const char *prompt)
+static void close_question(void *ctx)
 {
-	struct program_io *p = ctx;
-
-	return prompt_number(p->conn->sock, max, choice, "%s", prompt);
+	(void)ctx;
+	plat_prompt_close();
 }
 
 static int open_url(void *ctx, const char *url)
@@ -97,9 +146,11 @@ static int open_url(void *ctx, const char *url)
 	return rc;
 }
 
-static bool can_see_tokens(void *ctx)
+/* ---- the tokens ---- */
+
+static bool can_see(void *ctx)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	return p->provider[0] != '\0' && p11_available();
 }
@@ -110,7 +161,7 @@ static bool can_see_tokens(void *ctx)
  */
 static enum p11_pin_state pin_state(void *ctx, const char *label)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 	char err[300] = "";
 	enum p11_pin_state state = p11_look_pin_state(p->provider, label, err, sizeof err);
 
@@ -121,21 +172,20 @@ static enum p11_pin_state pin_state(void *ctx, const char *label)
 
 static int token_present(void *ctx, const char *label)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	return p11_look_token_present(p->provider, label);
 }
 
-static int each_cert(void *ctx, session_take_cert *take, void *arg)
+static int each_cert(void *ctx, io_take_cert *take, void *arg)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
 	char err[300];
 	int n;
 
 	/* A look loads and finalizes the module: that would end the signer's sessions too. */
-	p11_signer_close(p->signer);
-	p->signer = NULL;
+	close_signer(p);
 	if (p11_look_certs(p->provider, &list, err, sizeof err) != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++)
@@ -145,16 +195,11 @@ static int each_cert(void *ctx, session_take_cert *take, void *arg)
 	return n;
 }
 
-static int send_lines(void *ctx, const char *text, size_t len, bool reply_due, int tag)
-{
-	struct program_io *p = ctx;
-
-	return mgmt_conn_send_lines(p->conn, text, len, reply_due, tag);
-}
+/* ---- the signer ---- */
 
 static enum p11_select_result signer_select(void *ctx, const char *id, char *err, size_t errsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	if (p->signer == NULL && (p->signer = p11_signer_open(p->provider, err, errsz)) == NULL)
 		return P11_SELECT_ERROR;
@@ -163,34 +208,33 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 
 static int signer_reload(void *ctx, char *err, size_t errsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	if (p->signer == NULL)
 		return 0; /* the next select opens it afresh */
 	if (p11_signer_reload(p->signer, err, errsz) == 0)
 		return 0;
-	p11_signer_close(p->signer);
-	p->signer = NULL;
+	close_signer(p);
 	return -1;
 }
 
 static int signer_cert_pem(void *ctx, char *out, size_t outsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	return p->signer != NULL ? p11_signer_cert_pem(p->signer, out, outsz) : -1;
 }
 
 static int signer_token(void *ctx, struct p11_token *out)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	return p->signer != NULL ? p11_signer_token(p->signer, out) : -1;
 }
 
 static bool signer_login_needed(void *ctx)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	return p->signer != NULL && p11_signer_login_needed(p->signer);
 }
@@ -198,7 +242,7 @@ static bool signer_login_needed(void *ctx)
 static enum p11_login_result signer_login(void *ctx, const char *pin,
                                           struct p11_login_report *report)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	if (p->signer == NULL) {
 		*report = (struct p11_login_report){.result = P11_LOGIN_TOKEN_ABSENT};
@@ -212,7 +256,7 @@ static enum p11_sign_result signer_sign(void *ctx, const struct pk_alg *alg,
                                         unsigned char *sig, size_t sigsz, size_t *siglen,
                                         char *err, size_t errsz)
 {
-	struct program_io *p = ctx;
+	struct program_world *p = ctx;
 
 	if (p->signer == NULL) {
 		snprintf(err, errsz, "the token is not selected");
@@ -221,40 +265,123 @@ static enum p11_sign_result signer_sign(void *ctx, const struct pk_alg *alg,
 	return p11_signer_sign(p->signer, alg, data, len, sig, sigsz, siglen, err, errsz);
 }
 
-int session_run(struct session *s, struct mgmt_conn *conn)
-{
-	struct program_io p = {conn, s->kept.provider, NULL};
-	int rc;
-	const struct session_io io = {
-		.ctx = &p,
-		.reader = &conn->reader,
-		.replies = &conn->replies,
-		.is_tcp = conn->is_tcp,
-		.send = send_command,
-		.send_password_line = send_password_line,
-		.wait = wait_for,
-		.fill = fill,
-		.now = now,
-		.interactive = interactive,
-		.ask_text = ask_text,
-		.ask_secret = ask_secret,
-		.ask_number = ask_number,
-		.open_url = open_url,
-		.can_see_tokens = can_see_tokens,
-		.pin_state = pin_state,
-		.token_present = token_present,
-		.each_cert = each_cert,
-		.send_lines = send_lines,
-		.signer_select = signer_select,
-		.signer_reload = signer_reload,
-		.signer_cert_pem = signer_cert_pem,
-		.signer_token = signer_token,
-		.signer_login_needed = signer_login_needed,
-		.signer_login = signer_login,
-		.signer_sign = signer_sign,
-	};
+/* ---- the clock, the status file ---- */
 
-	rc = session_run_io(s, &io);
-	p11_signer_close(p.signer);
+static long long now_ms(void *ctx)
+{
+	(void)ctx;
+	return plat_now_ms();
+}
+
+static long long wall_s(void *ctx)
+{
+	time_t now = time(NULL);
+
+	(void)ctx;
+	return now == (time_t)-1 ? -1 : (long long)now;
+}
+
+static void write_status(void *ctx, const char *text, size_t len)
+{
+	struct program_world *p = ctx;
+	char err[600];
+
+	if (p->status_file != NULL &&
+	    plat_replace_file(p->status_file, text, len, err, sizeof err) != 0)
+		out_error("cannot write the status file: %s", err);
+}
+
+/* ---- the one wait ---- */
+
+static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, unsigned *ready)
+{
+	struct program_world *p = ctx;
+	struct plat_wait_set w = {
+		.peer = p->conn_open && (set->peer || set->peer_hangup) ? p->conn.sock : NULL,
+		.peer_hangup_only = set->peer_hangup && !set->peer,
+		.person = set->person,
+		.child = set->child && p->launcher != NULL
+		             ? p->launcher->child(p->launcher->openvpn.ctx)
+		             : NULL,
+		.deadline_ms = set->deadline_ms,
+	};
+	unsigned got = 0;
+	enum plat_wait_result r = plat_wait(&w, &got);
+
+	*ready = 0;
+	if (r == PLAT_WAIT_INTERRUPT)
+		plat_take_interrupt();
+	if (got & PLAT_READY_PEER)
+		*ready |= IO_READY_PEER;
+	if (got & PLAT_READY_PERSON)
+		*ready |= IO_READY_PERSON;
+	if (got & PLAT_READY_CHILD)
+		*ready |= IO_READY_CHILD;
+	return r;
+}
+
+static int run(struct session *s, struct program_world *p)
+{
+	const struct io_connection connection = {
+		.ctx = p,
+		.reader = &p->conn.reader,
+		.replies = &p->conn.replies,
+		.is_tcp = is_tcp,
+		.open = open_connection,
+		.close = close_connection,
+		.send = send_command,
+		.send_lines = send_lines,
+		.send_password_line = send_password_line,
+		.fill = fill,
+	};
+	const struct io_person person = {p, interactive, open_question, feed_question,
+	                                  close_question, open_url};
+	const struct io_tokens tokens = {p, can_see, pin_state, token_present, each_cert};
+	const struct io_signer signer = {p,
+	                                 signer_select,
+	                                 signer_reload,
+	                                 signer_cert_pem,
+	                                 signer_token,
+	                                 signer_login_needed,
+	                                 signer_login,
+	                                 signer_sign};
+	const struct io_clock clock = {p, now_ms, wall_s};
+	const struct io_status status = {p, write_status};
+	const struct session_world world = {
+		.connection = &connection,
+		.person = &person,
+		.tokens = &tokens,
+		.signer = &signer,
+		.clock = &clock,
+		.status = p->status_file != NULL ? &status : NULL,
+		.openvpn = p->launcher != NULL ? &p->launcher->openvpn : NULL,
+		.wait_ctx = p,
+		.wait = wait_for,
+	};
+	int rc;
+
+	rc = session_run(s, &world);
+	close_connection(p);
 	return rc;
+}
+
+int session_attach(struct session *s, struct mgmt_conn *conn)
+{
+	struct program_world p = {.conn = *conn, .conn_open = true,
+	                          .provider = session_provider(s),
+	                          .status_file = session_options(s)->status_file};
+	int rc = run(s, &p);
+
+	/* The connection was handed over and is closed now. */
+	conn->sock = NULL;
+	return rc;
+}
+
+int session_start(struct session *s, const struct session_launcher *launcher)
+{
+	struct program_world p = {.launcher = launcher,
+	                          .provider = session_provider(s),
+	                          .status_file = session_options(s)->status_file};
+
+	return run(s, &p);
 }

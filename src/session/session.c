@@ -1,336 +1,286 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The session's event loop and the one dispatch of OpenVPN's events; the answers live in the
- * files of their concern (cert.c, password.c, auth.c, token.c, lockout.c, state.c).
+ * The top of the session: the one loop, the one dispatch of OpenVPN's events to the handlers,
+ * and the life of the openvpn process (start).  The handlers answer; this file decides what
+ * follows from their results.  Everything waits here, in one place: OpenVPN's bytes, the
+ * person's keys, the token view's looks, the openvpn process and the clock.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "cli/exit_codes.h"
+#include "session/auth.h"
+#include "session/certs.h"
+#include "session/core.h"
+#include "session/fatal.h"
+#include "session/hold.h"
+#include "session/mgmt_password.h"
+#include "session/need.h"
+#include "session/pin.h"
+#include "session/pin_supply.h"
 #include "session/session.h"
-#include "session/internal.h"
-#include "session/reason.h"
+#include "session/state.h"
+#include "session/tokens.h"
+#include "session/xkey.h"
 #include "ui/output.h"
 
-/* How long openvpn gets to end after "signal SIGTERM" before we stop waiting for it. */
-#define STOP_GRACE_MS 10000
-/* OpenVPN's own connect-retry-max default; a larger hold time is not believed. */
-#define HOLD_WAIT_MAX_S 300
-/* Shorter pauses are routine and not worth a line. */
-#define HOLD_WAIT_SHOWN_S 5
-/*
- * OpenVPN for Windows (2.6, 2.7 under wine) can lose our `hold release`: a command arriving
- * while openvpn is still writing the reply to the one before is read by a nested
- * management_io() (on Windows it reads before it writes, inside man_output_standalone), which
- * works on the same command line buffer; seen on the wire: `state "on"` run twice, the
- * release bytes taken off the socket but never run, openvpn holding for ever.  So a release is
- * owed until its SUCCESS comes: without one within this time it is sent again (harmless: a
- * second release only sets the same flag).  An openvpn we started with --management-hold holds
- * once it greets us, so a >HOLD that never comes is covered the same way.
- */
-#define HOLD_NUDGE_MS 2000
-#define HOLD_NUDGES_MAX 5
+/* openvpn opens its management socket early; a slow start is a broken start. */
+#define STARTING_MAX_MS 30000
+/* How often a starting openvpn's management interface is tried. */
+#define STARTING_RETRY_MS 50
+/* After the connection ended: how long openvpn may take to end by itself ... */
+#define ENDING_AFTER_FAILURE_MS 5000
+#define ENDING_AFTER_STOP_MS 10000
+/* ... after our SIGTERM, and after a kill. */
+#define ENDING_TERMINATED_MS 3000
+#define ENDING_KILLED_MS 5000
+/* --restart waits 1, 2, 4 ... seconds, never more than this. */
+#define RESTART_DELAY_MAX_S 60
+/* A run that stayed up this long starts the back-off again from the beginning. */
+#define RESTART_RESET_MS (300 * 1000LL)
 
-static void send_hold_release(struct session *s)
+enum phase {
+	PHASE_SPAWNING,    /* openvpn is to be started */
+	PHASE_STARTING,    /* it runs; its management interface is not up yet */
+	PHASE_MANAGING,    /* the management connection is ours */
+	PHASE_ENDING,      /* the connection is over: openvpn is given time to end, then made to */
+	PHASE_RESTARTING,  /* --restart: the back-off before it starts again */
+	PHASE_DONE,
+};
+
+/* The openvpn process across its runs (start); attach goes straight to managing. */
+struct openvpn_life {
+	enum phase phase;
+	long long deadline;             /* STARTING: give up; ENDING: escalate; RESTARTING: spawn */
+	long long next_try;             /* STARTING: the next connect */
+	int escalation;                 /* ENDING: 0 waiting, 1 terminated, 2 killed */
+	int result;                     /* the exit code the whole run ends with */
+	bool reached_management;        /* this openvpn got as far as its management interface */
+	bool ever_connected;            /* a tunnel came up since start */
+	bool was_connected;             /* ... in this openvpn's run */
+	bool user_stop;
+	long long run_started;
+	int restart_delay_s;
+};
+
+struct session {
+	struct session_core core;
+	struct openvpn_life life;
+	struct hold hold;
+	struct certs certs;
+	struct pin_supply pins;
+	struct pin_login pin;
+	struct mgmt_password mgmt_password;
+	struct auth auth;
+	struct xkey xkey;
+	struct need need;
+	struct tunnel_state tunnel;
+	struct fatal fatal;
+};
+
+/* ---- the question: shown, fed, settled ------------------------------------------------ */
+
+static const struct io_person *person(const struct session *s)
 {
-	/* Only over TCP, the one way OpenVPN for Windows can be reached. */
-	if (s->io->is_tcp)
-		s->link.hold_nudge_at = s->io->now(s->io->ctx) + HOLD_NUDGE_MS;
-	session_send(s, REPLY_STATUS, TAG_HOLD_RELEASE, "hold release", NULL);
+	return s->core.world->person;
 }
 
-/* ---- ending ------------------------------------------------------------------------------ */
-
-static void request_stop(struct session *s)
+static void show_question(struct session *s)
 {
-	const char *args[] = {"SIGTERM", NULL};
+	struct session_question *q = &s->core.question;
+	bool secret = q->kind == ASK_SECRET;
 
-	if (s->link.stop_requested)
+	if (q->shown || q->kind == ASK_NOTHING)
 		return;
-	s->link.stop_requested = true;
-	s->link.stop_deadline = s->io->now(s->io->ctx) + STOP_GRACE_MS;
-	out_status("Stopping OpenVPN...");
-	if (s->io->send(s->io->ctx, REPLY_STATUS, TAG_SIGNAL, "signal", args) != MGMT_CMD_OK)
-		s->link.finished = true;
+	q->shown = person(s)->open(person(s)->ctx, q->prompt, !secret,
+	                           secret ? s->core.answer_secret.data : q->typed,
+	                           secret ? SECRET_MAX + 1 : sizeof q->typed) == 0;
+	if (!q->shown)
+		q->kind = ASK_NOTHING; /* cannot be asked: only the watch or Ctrl-C can end it */
 }
 
-void session_end_error(struct session *s, int code)
+/* The question is over: the handler that asked goes on with what came. */
+static void finish_question(struct session *s, enum plat_read_result r)
 {
-	s->link.result = code;
-	if (s->owns_openvpn && !s->link.finished)
-		request_stop(s);
-	else
-		s->link.finished = true;
-}
+	struct session_core *c = &s->core;
+	struct session_question *q = &c->question;
+	struct session_answer a = {r, NULL, 0};
+	char text[sizeof q->typed];
+	session_answer_fn *then = q->then;
+	void *arg = q->arg;
 
-void session_end_lost(struct session *s, int code)
-{
-	s->link.result = code;
-	s->link.finished = true;
-}
+	if (q->shown)
+		person(s)->close(person(s)->ctx);
+	q->shown = false;
+	if (r == PLAT_READ_OK && q->kind == ASK_NUMBER) {
+		char *end;
+		long n = strtol(q->typed, &end, 10);
 
-void session_end_detach(struct session *s)
-{
-	out_status("Detached; OpenVPN keeps running.");
-	s->link.finished = true;
-}
-
-void session_end_stop(struct session *s)
-{
-	s->link.user_stop = true;
-	if (!s->owns_openvpn)
-		session_end_detach(s);
-	else if (s->link.stop_requested)
-		/* A second Ctrl-C: do not wait any longer; the caller ends the process. */
-		s->link.finished = true;
-	else
-		request_stop(s);
-}
-
-bool session_ending(const struct session *s)
-{
-	return s->link.finished || s->link.stop_requested;
-}
-
-/* ---- helpers for the handlers ------------------------------------------------------------- */
-
-bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
-                  const char *const *args)
-{
-	int rc = s->io->send(s->io->ctx, kind, tag, verb, args);
-
-	if (rc == MGMT_CMD_OK)
-		return true;
-	if (rc < 0) {
-		out_error("cannot write to the management interface");
-		session_end_lost(s, EXIT_MGMT_FAILED);
-	} else {
-		out_error("cannot send '%s': %s", verb,
-		          mgmt_command_status_text((enum mgmt_cmd_status)rc));
-		session_end_error(s, EXIT_MGMT_FAILED);
+		if (end == q->typed || *end != '\0' || n < 1 || n > q->max) {
+			out_menu("Please answer with a number from 1 to %d.", q->max);
+			q->typed[0] = '\0';
+			return; /* asked again */
+		}
+		a.number = (int)n;
 	}
+	if (r == PLAT_READ_OK && q->kind == ASK_SECRET)
+		c->answer_secret.len = strlen(c->answer_secret.data);
+	if (r != PLAT_READ_OK && q->kind == ASK_SECRET)
+		secret_clear(&c->answer_secret);
+	memcpy(text, q->typed, sizeof text);
+	plat_wipe(q->typed, sizeof q->typed);
+	a.text = text;
+	q->open = false;
+	then(c, arg, &a);
+	plat_wipe(text, sizeof text);
+}
+
+/* A due look of the question's watch; true when it settled the question. */
+static bool look_for_settling(struct session *s)
+{
+	struct session_core *c = &s->core;
+	struct session_question *q = &c->question;
+
+	if (q->watch.interval_ms <= 0 || session_now(c) < q->next_look)
+		return false;
+	if (q->watch.settled(c, q->watch.arg)) {
+		finish_question(s, PLAT_READ_SETTLED);
+		return true;
+	}
+	q->next_look = session_now(c) + q->watch.interval_ms;
 	return false;
 }
 
-bool session_may_ask(struct session *s, const char *what)
+/* ---- the dispatch ------------------------------------------------------------------------ */
+
+static void on_certificate_chosen(struct session_core *c, void *arg, const char *id)
 {
-	if (!s->opts->batch)
-		return true;
-	out_error("OpenVPN asks for %s, and --batch forbids asking", what);
-	session_end_error(s, EXIT_NEEDS_INPUT);
-	return false;
+	struct session *s = arg;
+
+	xkey_answer_certificate(c, &s->xkey, id);
 }
 
-void session_prompt_failed(struct session *s, enum plat_read_result r, const char *what)
+static void on_greeting(struct session *s, const char *text)
 {
-	switch (r) {
-	case PLAT_READ_PEER_GONE:
-		/* The loop sees the closed connection next and tells why. */
-		return;
-	case PLAT_READ_TOO_LONG:
-		out_error("%s is too long", what);
-		break;
-	case PLAT_READ_ERROR:
-		out_error("cannot read %s from the terminal", what);
-		break;
-	default:
-		out_status("Cancelled.");
-		break;
-	}
-	session_end_error(s, EXIT_CANCELLED);
-}
-
-enum plat_read_result session_ask(struct session *s, const struct plat_prompt_watch *watch,
-                                  struct secret *secret, char *buf, size_t bufsz,
-                                  const char *fmt, ...)
-{
-	char prompt[512];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(prompt, sizeof prompt, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		prompt[0] = '\0';
-	if (secret != NULL)
-		return s->io->ask_secret(s->io->ctx, secret, prompt);
-	return s->io->ask_text(s->io->ctx, watch, buf, bufsz, prompt);
-}
-
-/* ---- the dispatch ------------------------------------------------------------------------- */
-
-static void on_need_ok(struct session *s, const struct mgmt_event *ev)
-{
-	const char *args[] = {ev->u.need.name, "ok", NULL};
-	char answer[64];
-	enum plat_read_result r;
-
-	if (strcmp(ev->u.need.name, "token-insertion-request") == 0) {
-		r = session_ask_insertion(s, ev->u.need.msg, answer, sizeof answer);
-	} else {
-		if (!session_may_ask(s, "a confirmation"))
-			return;
-		r = session_ask_text(s, NULL, answer, sizeof answer,
-		                     "%s. Press Enter to continue, Ctrl-C to cancel: ", ev->u.need.msg);
-	}
-	if (r == PLAT_READ_PEER_GONE || session_ending(s))
-		return;
-	if (r != PLAT_READ_OK && r != PLAT_READ_TOO_LONG && r != PLAT_READ_SETTLED)
-		args[1] = "cancel";
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "needok", args);
-}
-
-static void on_need_str(struct session *s, const struct mgmt_event *ev)
-{
-	char answer[MGMT_PARAM_MAX];
-	const char *args[] = {ev->u.need.name, answer, NULL};
-	enum plat_read_result r;
-
-	if (strcmp(ev->u.need.name, "pkcs11-id-request") == 0) {
-		session_on_id_request(s);
-		return;
-	}
-	if (!session_may_ask(s, "a string"))
-		return;
-	r = session_ask_text(s, NULL, answer, sizeof answer, "%s: ", ev->u.need.msg);
-	if (r != PLAT_READ_OK) {
-		session_prompt_failed(s, r, "the answer");
-		return;
-	}
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "needstr", args);
-}
-
-static void on_greeting(struct session *s)
-{
+	struct session_core *c = &s->core;
 	const char *on[] = {"on", NULL};
 
-	if (s->io->is_tcp && !s->link.mgmt_password_used)
+	auth_on_greeting(c, text);
+	if (session_over_tcp(c) && !mgmt_password_used(&s->mgmt_password))
 		out_warning("this management port has no password: any local user can "
-		          "drive this OpenVPN");
-	session_xkey_on_greeting(s);
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "state", on);
+		            "drive this OpenVPN");
+	xkey_on_greeting(c);
+	session_send(c, REPLY_STATUS, TAG_PLAIN, "state", on);
 	/* Always: the log says why a connection failed (reason.c); -v also shows every line. */
-	session_send(s, REPLY_STATUS, TAG_PLAIN, "log", on);
-	if (s->owns_openvpn && s->io->is_tcp) {
-		s->link.hold_nudge_at = s->io->now(s->io->ctx) + HOLD_NUDGE_MS;
-		s->link.hold_nudges = 0;
-	}
+	session_send(c, REPLY_STATUS, TAG_PLAIN, "log", on);
+	hold_on_greeting(c, &s->hold);
 }
 
-/*
- * The number in ">HOLD" is the pause OpenVPN would itself make before trying again (its
- * connect-retry back-off).  Releasing at once would turn a server outage into a busy loop.
- */
-static void on_hold(struct session *s, long wait_s)
+static void on_password_need(struct session *s, const struct mgmt_event *ev)
 {
-	s->link.hold_nudge_at = 0;
-	s->link.hold_nudges = 0;
-	pin_cache_forget_answer(&s->kept.pin);
-	if (wait_s <= 0) {
-		s->link.hold_release_at = 0;
-		send_hold_release(s);
-		return;
-	}
-	if (wait_s > HOLD_WAIT_MAX_S)
-		wait_s = HOLD_WAIT_MAX_S;
-	if (wait_s >= HOLD_WAIT_SHOWN_S)
-		out_status("Trying again in %ld s", wait_s);
+	char label[SECRET_MAX + 1];
+
+	if (pin_is_token_request(ev->u.password_need.type, label, sizeof label))
+		pin_on_request(&s->core, &s->pin, &s->pins, ev->u.password_need.type, label);
+	else if (strcmp(ev->u.password_need.type, "Auth") == 0)
+		auth_on_need(&s->core, &s->auth, ev);
 	else
-		out_verbose("Trying again in %ld s", wait_s);
-	s->link.hold_release_at = s->io->now(s->io->ctx) + 1000LL * wait_s;
+		auth_on_other_need(&s->core, &s->auth, ev);
 }
 
-static void release_hold_when_due(struct session *s)
+static void on_state(struct session *s, const struct mgmt_event *ev)
 {
-	long long now = s->io->now(s->io->ctx);
-
-	if (s->link.hold_nudge_at != 0 && now >= s->link.hold_nudge_at) {
-		if (++s->link.hold_nudges > HOLD_NUDGES_MAX) {
-			s->link.hold_nudge_at = 0;
-		} else {
-			out_verbose("OpenVPN has not confirmed a hold release: releasing it again");
-			send_hold_release(s);
-		}
+	switch (state_on_state(&s->core, &s->tunnel, ev)) {
+	case STATE_LOGIN_CONFIRMED:
+	case STATE_CONNECTED:
+		pin_cache_confirm(&s->pins.cache);
+		break;
+	case STATE_RECONNECTING:
+		pin_cache_forget_answer(&s->pins.cache);
+		break;
+	case STATE_OTHER:
+		break;
 	}
-	if (s->link.hold_release_at == 0 || now < s->link.hold_release_at)
-		return;
-	s->link.hold_release_at = 0;
-	send_hold_release(s);
+	auth_on_state(&s->auth, ev);
 }
 
-/* Until when the loop may sleep: the hold is due or the stop grace ends; -1: no deadline. */
-static long long next_deadline(const struct session *s)
+static void on_fatal(struct session *s, const char *text)
 {
-	long long next = -1;
+	if (fatal_on_line(&s->core, &s->fatal, text) == FATAL_KEY_FAILED &&
+	    !pin_blame_key_failure(&s->core, &s->pins))
+		fatal_explain_key_failure(&s->core, &s->fatal);
+}
 
-	if (s->link.stop_requested)
-		return s->link.stop_deadline;
-	if (s->link.hold_release_at != 0)
-		next = s->link.hold_release_at;
-	if (s->link.hold_nudge_at != 0 && (next < 0 || s->link.hold_nudge_at < next))
-		next = s->link.hold_nudge_at;
-	return next;
+static void on_unknown(struct session *s, const struct mgmt_event *ev)
+{
+	struct session_core *c = &s->core;
+
+	if (xkey_on_request(c, &s->xkey, ev, certs_chosen(&s->certs)) == PK_REQ_NEED_CERTIFICATE &&
+	    !session_ending(c))
+		certs_on_certificate_request(c, &s->certs, on_certificate_chosen, s);
 }
 
 static void on_notification(struct session *s, const struct mgmt_event *ev)
 {
+	struct session_core *c = &s->core;
+
 	/* Once we asked openvpn to stop, its remaining requests go unanswered. */
-	if (s->link.stop_requested && ev->type != MGMT_EV_FATAL && ev->type != MGMT_EV_LOG &&
+	if (c->end.stop_requested && ev->type != MGMT_EV_FATAL && ev->type != MGMT_EV_LOG &&
 	    ev->type != MGMT_EV_STATE)
 		return;
 	switch (ev->type) {
 	case MGMT_EV_ENTER_PASSWORD:
-		session_on_mgmt_password_prompt(s);
+		mgmt_password_on_prompt(c, &s->mgmt_password);
 		break;
 	case MGMT_EV_INFO:
 		/* The greeting names the management version, which differs between releases. */
 		out_verbose("OpenVPN: %s", ev->u.text.text);
-		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0) {
-			session_auth_on_greeting(s, ev->u.text.text);
-			on_greeting(s);
-		}
+		if (strncmp(ev->u.text.text, "OpenVPN Management Interface", 28) == 0)
+			on_greeting(s, ev->u.text.text);
 		break;
 	case MGMT_EV_HOLD:
-		on_hold(s, ev->u.hold.count);
+		pin_cache_forget_answer(&s->pins.cache);
+		hold_on_hold(c, &s->hold, ev->u.hold.count);
 		break;
 	case MGMT_EV_NEED_STR:
-		on_need_str(s, ev);
+		if (strcmp(ev->u.need.name, "pkcs11-id-request") == 0)
+			certs_on_id_request(c, &s->certs);
+		else
+			need_on_str(c, &s->need, ev);
 		break;
 	case MGMT_EV_NEED_OK:
-		on_need_ok(s, ev);
+		need_on_ok(c, &s->need, ev);
 		break;
 	case MGMT_EV_PASSWORD_NEED:
-		session_on_password_need(s, ev);
+		on_password_need(s, ev);
 		break;
 	case MGMT_EV_PASSWORD_FAILED:
-		session_on_password_failed(s, ev);
+		/* The server's verdict came over TLS, so the token signed: the PIN is right. */
+		if (auth_on_failed(c, &s->auth, ev))
+			pin_cache_confirm(&s->pins.cache);
 		break;
 	case MGMT_EV_STATE:
-		session_on_state(s, ev);
-		session_auth_on_state(s, ev);
+		on_state(s, ev);
 		break;
 	case MGMT_EV_LOG:
-		out_verbose("openvpn: %s", ev->u.log.text);
-		reason_from_log(ev->u.log.text, s->link.last_failure, sizeof s->link.last_failure);
+		state_on_log(&s->tunnel, ev->u.log.text);
 		break;
 	case MGMT_EV_FATAL:
-		session_on_fatal(s, ev->u.text.text);
+		on_fatal(s, ev->u.text.text);
 		break;
 	case MGMT_EV_INFOMSG:
-		if (!session_auth_on_infomsg(s, ev))
+		if (!auth_on_infomsg(c, &s->auth, ev))
 			out_verbose("OpenVPN: %s", ev->u.text.text);
 		break;
 	case MGMT_EV_UNKNOWN:
-		session_on_external_key(s, ev);
+		on_unknown(s, ev);
 		break;
 	case MGMT_EV_MALFORMED:
-		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && session_certs_listing(s)) {
-			out_error("OpenVPN sent a malformed certificate list line: %.80s", ev->u.text.text);
-			session_end_error(s, EXIT_MGMT_FAILED);
+		if (strncmp(ev->u.text.text, ">PKCS11ID-", 10) == 0 && certs_listing(&s->certs)) {
+			out_error("OpenVPN sent a malformed certificate list line: %.80s",
+			          ev->u.text.text);
+			session_end_error(c, EXIT_MGMT_FAILED);
 			break;
 		}
 		out_verbose("ignoring a malformed line from OpenVPN: %.80s", ev->u.text.text);
@@ -342,35 +292,43 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 
 static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 {
-	if (tag == TAG_ID_COUNT || tag == TAG_ID_GET) {
-		session_on_id_reply(s, ev, tag);
+	struct session_core *c = &s->core;
+
+	switch (tag) {
+	case TAG_ID_COUNT:
+	case TAG_ID_GET:
+		certs_on_reply(c, &s->certs, ev, (enum reply_tag)tag);
 		return;
-	}
-	if (tag == TAG_HOLD_RELEASE && ev->type == MGMT_EV_SUCCESS) {
-		s->link.hold_nudge_at = 0;
-		s->link.hold_nudges = 0;
+	case TAG_HOLD_RELEASE:
+		if (ev->type == MGMT_EV_SUCCESS) {
+			hold_on_released(&s->hold);
+			return;
+		}
+		break;
+	case TAG_MGMT_PASSWORD:
+		if (ev->type == MGMT_EV_SUCCESS || ev->type == MGMT_EV_ERROR)
+			mgmt_password_on_reply(c, &s->mgmt_password, ev->type == MGMT_EV_SUCCESS);
 		return;
+	case TAG_PIN:
+		/* OpenVPN did not take the command: the next request is not about a wrong PIN. */
+		if (ev->type == MGMT_EV_ERROR)
+			pin_cache_forget_answer(&s->pins.cache);
+		break;
+	default:
+		break;
 	}
-	if (tag == TAG_MGMT_PASSWORD) {
-		if (ev->type == MGMT_EV_SUCCESS)
-			session_on_mgmt_password_accepted(s);
-		else if (ev->type == MGMT_EV_ERROR)
-			session_on_mgmt_password_refused(s);
-		return;
-	}
-	if (tag == TAG_PIN && ev->type == MGMT_EV_ERROR)
-		session_on_pin_refused(s);
 	if (ev->type == MGMT_EV_ERROR)
 		out_error("OpenVPN refused a command: %s", ev->u.text.text);
 }
 
 static void handle_line(struct session *s, char *line)
 {
+	const struct io_connection *conn = s->core.world->connection;
 	struct mgmt_event ev;
 	struct pending_command done;
 
 	mgmt_parse_line(line, &ev);
-	switch (mgmt_reply_queue_match(s->io->replies, &ev, &done)) {
+	switch (mgmt_reply_queue_match(conn->replies, &ev, &done)) {
 	case REPLY_DONE:
 		on_reply(s, &ev, done.tag);
 		break;
@@ -385,117 +343,422 @@ static void handle_line(struct session *s, char *line)
 	}
 }
 
-/* ---- the loop ----------------------------------------------------------------------------- */
-
-static void on_connection_closed(struct session *s)
+/* Every whole line that has arrived, until a question opens or the run ends. */
+static void dispatch_lines(struct session *s)
 {
-	if (s->link.stop_requested || s->link.result != EXIT_OK) {
-		session_end_lost(s, s->link.result);
-		return;
-	}
-	if (session_mgmt_password_unanswered(s)) {
-		/* OpenVPN hangs up on the third wrong password, with or without a last ERROR. */
-		out_error("The management password was rejected: OpenVPN closed the connection.");
-		session_end_lost(s, EXIT_MGMT_PASSWORD);
-		return;
-	}
-	if (s->link.last_fatal[0] != '\0' || s->owns_openvpn) {
-		session_end_lost(s, EXIT_OPENVPN_FAILED);
-		return;
-	}
-	out_error("OpenVPN closed the management connection");
-	session_end_lost(s, EXIT_MGMT_FAILED);
-}
-
-/* Takes every complete line; false once the run is over. */
-static bool drain_lines(struct session *s)
-{
+	struct session_core *c = &s->core;
 	char *line;
 	size_t len;
 	enum mgmt_line_status st = MGMT_LINE_NONE;
 
-	while (!s->link.finished &&
-	       (st = mgmt_line_reader_next(s->io->reader, &line, &len)) == MGMT_LINE_OK)
+	while (!c->end.finished && !session_asking(c) &&
+	       (st = mgmt_line_reader_next(c->world->connection->reader, &line, &len)) ==
+	           MGMT_LINE_OK)
 		handle_line(s, line);
-	if (!s->link.finished && st == MGMT_LINE_TOO_LONG) {
+	if (!c->end.finished && st == MGMT_LINE_TOO_LONG) {
 		out_error("OpenVPN sent a line longer than %d bytes; giving up", MGMT_LINE_MAX);
-		session_end_lost(s, EXIT_MGMT_FAILED);
+		session_end_lost(c, EXIT_MGMT_FAILED);
 	}
-	return !s->link.finished;
 }
 
-static void run_loop(struct session *s)
+static void on_connection_closed(struct session *s)
 {
-	const struct session_io *io = s->io;
+	struct session_core *c = &s->core;
+
+	if (c->end.stop_requested || c->end.result != EXIT_OK) {
+		session_end_lost(c, c->end.result);
+		return;
+	}
+	if (mgmt_password_unanswered(&s->mgmt_password)) {
+		/* OpenVPN hangs up on the third wrong password, with or without a last ERROR. */
+		out_error("The management password was rejected: OpenVPN closed the connection.");
+		session_end_lost(c, EXIT_MGMT_PASSWORD);
+		return;
+	}
+	if (fatal_seen(&s->fatal) || c->owns_openvpn) {
+		session_end_lost(c, EXIT_OPENVPN_FAILED);
+		return;
+	}
+	out_error("OpenVPN closed the management connection");
+	session_end_lost(c, EXIT_MGMT_FAILED);
+}
+
+/* ---- one connection ------------------------------------------------------------------------ */
+
+static void begin_connection(struct session *s)
+{
+	session_core_new_run(&s->core);
+	hold_new_run(&s->hold);
+	certs_new_run(&s->certs);
+	mgmt_password_new_run(&s->mgmt_password);
+	auth_new_run(&s->auth);
+	xkey_new_run(&s->xkey);
+	state_new_run(&s->tunnel);
+	fatal_new_run(&s->fatal);
+	pin_cache_forget_answer(&s->pins.cache);
+	s->life.phase = PHASE_MANAGING;
+	s->life.reached_management = true;
+}
+
+static void enter_ending(struct session *s, int escalation);
+static void after_openvpn(struct session *s);
+
+static void end_connection(struct session *s)
+{
+	struct session_core *c = &s->core;
+	bool stop_overdue = c->end.stop_requested && session_now(c) >= c->end.stop_deadline;
+
+	if (session_asking(c) && c->question.shown)
+		person(s)->close(person(s)->ctx);
+	c->question.open = c->question.shown = false;
+	c->world->connection->close(c->world->connection->ctx);
+	xkey_new_run(&s->xkey);
+	certs_new_run(&s->certs);
+	auth_new_run(&s->auth);
+	secret_clear(&c->answer_secret);
+	s->life.result = c->end.result;
+	s->life.user_stop = s->life.user_stop || c->end.user_stop;
+	s->life.was_connected = s->tunnel.connected;
+	s->life.ever_connected = s->life.ever_connected || s->tunnel.connected;
+	if (c->world->openvpn == NULL) {
+		s->life.phase = PHASE_DONE;
+		return;
+	}
+	/* A second Ctrl-C, or a stop that openvpn did not follow in time: no more waiting. */
+	if (c->end.kill_now)
+		enter_ending(s, 2);
+	else if (stop_overdue)
+		enter_ending(s, 1);
+	else
+		enter_ending(s, 0);
+}
+
+/* Whatever is due on the connection now, before the next wait. */
+static void manage(struct session *s)
+{
+	struct session_core *c = &s->core;
+
+	for (;;) {
+		if (c->end.finished ||
+		    (c->end.stop_requested && session_now(c) >= c->end.stop_deadline)) {
+			end_connection(s);
+			return;
+		}
+		if (session_asking(c)) {
+			show_question(s);
+			if (look_for_settling(s))
+				continue;
+			return;
+		}
+		dispatch_lines(s);
+		if (session_asking(c) || c->end.finished)
+			continue;
+		if (!c->end.stop_requested)
+			hold_on_time(c, &s->hold);
+		if (!c->end.finished)
+			return;
+	}
+}
+
+static long long earlier(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+static void manage_wait(struct session *s)
+{
+	struct session_core *c = &s->core;
+	const struct session_world *w = c->world;
+	struct io_wait_set set = {.deadline_ms = -1};
+	unsigned ready = 0;
 	char err[256];
+	long got;
 
-	while (drain_lines(s)) {
-		enum plat_wait_result w;
-		long got;
+	if (session_asking(c)) {
+		/* OpenVPN's further lines wait for the answer: only its going away counts now. */
+		set.peer_hangup = true;
+		set.person = c->question.shown;
+		if (c->question.watch.interval_ms > 0)
+			set.deadline_ms = c->question.next_look;
+	} else {
+		set.peer = true;
+		if (!c->end.stop_requested)
+			set.deadline_ms = hold_next_due(&s->hold);
+	}
+	if (c->end.stop_requested)
+		set.deadline_ms = earlier(set.deadline_ms, c->end.stop_deadline);
+	switch (w->wait(w->wait_ctx, &set, &ready)) {
+	case PLAT_WAIT_INTERRUPT:
+		if (session_asking(c))
+			finish_question(s, PLAT_READ_INTERRUPT);
+		else
+			session_end_stop(c);
+		return;
+	case PLAT_WAIT_ERROR:
+		out_error("waiting failed");
+		session_end_lost(c, EXIT_INTERNAL);
+		return;
+	case PLAT_WAIT_TIMEOUT:
+		return;
+	case PLAT_WAIT_READY:
+		break;
+	}
+	if ((ready & IO_READY_PERSON) != 0 && session_asking(c)) {
+		enum plat_read_result r = person(s)->feed(person(s)->ctx);
 
-		if (s->link.stop_requested && io->now(io->ctx) >= s->link.stop_deadline)
-			break;
-		if (!s->link.stop_requested) {
-			release_hold_when_due(s);
-			if (s->link.finished)
-				break;
-		}
-		w = io->wait(io->ctx, true, next_deadline(s));
-		if (w == PLAT_WAIT_INTERRUPT) {
-			session_end_stop(s);
-			continue;
-		}
-		if (w == PLAT_WAIT_TIMEOUT)
-			continue;
-		got = io->fill(io->ctx, err, sizeof err);
-		if (got == 0) {
-			on_connection_closed(s);
-		} else if (got < 0) {
-			out_error("management connection: %s", err);
-			session_end_lost(s, s->link.stop_requested ? s->link.result : EXIT_MGMT_FAILED);
-		}
+		if (r != PLAT_READ_MORE)
+			finish_question(s, r);
+	}
+	if ((ready & IO_READY_PEER) == 0)
+		return;
+	if (session_asking(c)) {
+		finish_question(s, PLAT_READ_PEER_GONE);
+		return; /* the rest of what OpenVPN sent is read next, without a question */
+	}
+	got = w->connection->fill(w->connection->ctx, err, sizeof err);
+	if (got == 0)
+		on_connection_closed(s);
+	else if (got < 0) {
+		out_error("management connection: %s", err);
+		session_end_lost(c, c->end.stop_requested ? c->end.result : EXIT_MGMT_FAILED);
 	}
 }
 
-int session_run_io(struct session *s, const struct session_io *io)
+/* ---- the openvpn process (start) ----------------------------------------------------------- */
+
+static const struct io_openvpn *openvpn(const struct session *s)
 {
-	session_certs_free(&s->link.certs);
-	s->link = (struct session_link){.result = EXIT_OK};
-	s->io = io;
-	pin_cache_forget_answer(&s->kept.pin);
-	session_auth_reset(&s->auth);
-	run_loop(s);
-	session_xkey_reset(s);
-	session_certs_free(&s->link.certs);
-	secret_clear(&s->scratch);
-	session_auth_reset(&s->auth);
-	s->io = NULL;
-	return s->link.result;
+	return s->core.world->openvpn;
 }
 
-/* ---- setup and what survives -------------------------------------------------------------- */
+static void spawn(struct session *s)
+{
+	const struct io_openvpn *o = openvpn(s);
+	long long now = session_now(&s->core);
+
+	s->life.reached_management = false;
+	s->life.was_connected = false;
+	s->life.result = EXIT_OPENVPN_FAILED;
+	if (o->spawn(o->ctx) != 0) {
+		s->life.phase = PHASE_DONE;
+		return;
+	}
+	s->life.run_started = now;
+	s->life.phase = PHASE_STARTING;
+	s->life.deadline = now + STARTING_MAX_MS;
+	s->life.next_try = now;
+}
+
+/* 0: wait; 1: terminate (SIGTERM) now; 2: kill now. */
+static void enter_ending(struct session *s, int escalation)
+{
+	const struct io_openvpn *o = openvpn(s);
+	long long now = session_now(&s->core);
+
+	s->life.phase = PHASE_ENDING;
+	s->life.escalation = escalation;
+	if (escalation == 0) {
+		/* After a clean "signal SIGTERM" openvpn is on its way out; otherwise make it go. */
+		s->life.deadline = now + (s->life.result == EXIT_OPENVPN_FAILED
+		                              ? ENDING_AFTER_FAILURE_MS
+		                              : ENDING_AFTER_STOP_MS);
+	} else if (escalation == 1) {
+		o->terminate(o->ctx);
+		s->life.deadline = now + ENDING_TERMINATED_MS;
+	} else {
+		o->kill(o->ctx);
+		s->life.deadline = now + ENDING_KILLED_MS;
+	}
+}
+
+static void starting(struct session *s)
+{
+	const struct session_world *w = s->core.world;
+	long long now = session_now(&s->core);
+	char err[512] = "";
+	int status;
+
+	if (openvpn(s)->exited(openvpn(s)->ctx, &status)) {
+		openvpn(s)->tell_end(openvpn(s)->ctx, status,
+		                     " before its management interface was up");
+		openvpn(s)->forget(openvpn(s)->ctx);
+		s->life.result = EXIT_OPENVPN_FAILED;
+		s->life.phase = PHASE_DONE;
+		return;
+	}
+	if (now < s->life.next_try)
+		return;
+	switch (w->connection->open(w->connection->ctx, err, sizeof err)) {
+	case IO_OPEN_OK:
+		begin_connection(s);
+		return;
+	case IO_OPEN_FOREIGN:
+		s->life.result = EXIT_MGMT_FAILED;
+		enter_ending(s, 1);
+		return;
+	case IO_OPEN_NOT_YET:
+		break;
+	}
+	if (now > s->life.deadline) {
+		out_error("openvpn did not open its management interface: %s", err);
+		s->life.result = EXIT_OPENVPN_FAILED;
+		enter_ending(s, 1);
+		return;
+	}
+	s->life.next_try = now + STARTING_RETRY_MS;
+}
+
+static void ending(struct session *s)
+{
+	const struct io_openvpn *o = openvpn(s);
+	int status;
+
+	if (o->exited(o->ctx, &status)) {
+		if (s->life.result == EXIT_OPENVPN_FAILED || s->life.result == EXIT_MGMT_FAILED)
+			o->tell_end(o->ctx, status, "");
+		else
+			out_status("OpenVPN stopped.");
+		o->forget(o->ctx);
+		after_openvpn(s);
+		return;
+	}
+	if (session_now(&s->core) < s->life.deadline)
+		return;
+	if (s->life.escalation < 2) {
+		enter_ending(s, s->life.escalation + 1);
+		return;
+	}
+	out_error("openvpn does not end, not even when killed; leaving it");
+	o->forget(o->ctx);
+	s->life.phase = PHASE_DONE;
+}
+
+/*
+ * Failures a new openvpn may get past; never what the user or the token decided, and not a
+ * setup that never once brought the tunnel up (a retry would fail the same way).
+ */
+static bool worth_retrying(const struct openvpn_life *l)
+{
+	if (l->user_stop || !l->reached_management || !l->ever_connected)
+		return false;
+	return l->result == EXIT_OPENVPN_FAILED || l->result == EXIT_MGMT_FAILED;
+}
+
+static void after_openvpn(struct session *s)
+{
+	struct openvpn_life *l = &s->life;
+	long long now = session_now(&s->core);
+
+	if (!s->core.opts->restart || !worth_retrying(l)) {
+		l->phase = PHASE_DONE;
+		return;
+	}
+	state_report(&s->core, "RESTARTING");
+	if (l->was_connected && now - l->run_started > RESTART_RESET_MS)
+		l->restart_delay_s = 1;
+	out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)", l->restart_delay_s);
+	l->deadline = now + 1000LL * l->restart_delay_s;
+	l->restart_delay_s = l->restart_delay_s * 2 > RESTART_DELAY_MAX_S ? RESTART_DELAY_MAX_S
+	                                                                  : l->restart_delay_s * 2;
+	l->phase = PHASE_RESTARTING;
+}
+
+/* The one wait while there is no connection: the process, the clock, Ctrl-C. */
+static void process_wait(struct session *s)
+{
+	const struct session_world *w = s->core.world;
+	struct io_wait_set set = {.child = s->life.phase != PHASE_RESTARTING, .deadline_ms = -1};
+	unsigned ready;
+
+	set.deadline_ms = s->life.phase == PHASE_STARTING ? s->life.next_try : s->life.deadline;
+	if (w->wait(w->wait_ctx, &set, &ready) != PLAT_WAIT_INTERRUPT)
+		return;
+	switch (s->life.phase) {
+	case PHASE_STARTING:
+		out_status("Stopping OpenVPN...");
+		s->life.user_stop = true;
+		s->life.result = EXIT_OK;
+		enter_ending(s, 1);
+		break;
+	case PHASE_ENDING:
+		/* Another Ctrl-C while openvpn takes its time: it ends now. */
+		s->life.user_stop = true;
+		if (s->life.escalation < 2)
+			enter_ending(s, 2);
+		break;
+	case PHASE_RESTARTING:
+		s->life.result = EXIT_OK;
+		s->life.phase = PHASE_DONE;
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---- the loop ------------------------------------------------------------------------------ */
+
+int session_run(struct session *s, const struct session_world *w)
+{
+	struct session_core *c = &s->core;
+
+	c->world = w;
+	s->life = (struct openvpn_life){.phase = PHASE_SPAWNING, .restart_delay_s = 1};
+	if (w->openvpn == NULL)
+		begin_connection(s);
+	while (s->life.phase != PHASE_DONE) {
+		enum phase before = s->life.phase;
+
+		switch (before) {
+		case PHASE_SPAWNING:
+			spawn(s);
+			break;
+		case PHASE_STARTING:
+			starting(s);
+			break;
+		case PHASE_MANAGING:
+			manage(s);
+			break;
+		case PHASE_ENDING:
+			ending(s);
+			break;
+		case PHASE_RESTARTING:
+			if (session_now(c) >= s->life.deadline)
+				s->life.phase = PHASE_SPAWNING;
+			break;
+		case PHASE_DONE:
+			break;
+		}
+		/* A phase just entered does its own work before anything is waited for. */
+		if (s->life.phase != before || s->life.phase == PHASE_DONE)
+			continue;
+		if (s->life.phase == PHASE_MANAGING)
+			manage_wait(s);
+		else
+			process_wait(s);
+	}
+	state_report(c, "EXITED");
+	c->world = NULL;
+	return s->life.result;
+}
+
+/* ---- setup and what survives ------------------------------------------------------------ */
 
 struct session *session_new(const struct options *opts, bool owns_openvpn)
 {
 	struct session *s = calloc(1, sizeof *s);
 
-	if (s == NULL || secret_init(&s->scratch) != 0 || pin_cache_init(&s->kept.pin) != 0 ||
-	    secret_init(&s->kept.mgmt_password) != 0 || session_auth_init(&s->auth) != 0) {
+	if (s == NULL || session_core_init(&s->core, opts, owns_openvpn) != 0 ||
+	    pin_supply_init(&s->pins, opts) != 0 || mgmt_password_init(&s->mgmt_password, opts) != 0 ||
+	    auth_init(&s->auth, opts) != 0) {
 		out_error("cannot allocate memory for secrets");
 		session_free(s);
 		return NULL;
 	}
-	s->opts = opts;
-	s->owns_openvpn = owns_openvpn;
-	s->kept.pin_source = (struct secret_source){
-	    .what = "PIN", .file = opts->pin_file, .file_must_be_private = true,
-	    .fd = opts->pin_fd, .credential = "pin"};
-	s->kept.mgmt_password_source = (struct secret_source){
-	    .what = "management password", .file = opts->mgmt_password_file,
-	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
-	s->auth.source = (struct secret_source){
-	    .what = "username and password", .file = opts->auth_user_pass_file,
-	    .file_must_be_private = true, .fd = -1, .credential = "auth-user-pass"};
+	xkey_init(&s->xkey, &s->pins);
 	session_set_provider(s, opts->provider);
 	if (opts->pin_fd >= 0)
 		plat_keep_from_children(opts->pin_fd);
@@ -506,12 +769,28 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 
 int session_set_mgmt_password(struct session *s, const char *password)
 {
-	return secret_set(&s->kept.mgmt_password, password, strlen(password));
+	return secret_set(&s->mgmt_password.chosen, password, strlen(password));
 }
 
 void session_set_provider(struct session *s, const char *path)
 {
-	snprintf(s->kept.provider, sizeof s->kept.provider, "%s", path != NULL ? path : "");
+	snprintf(s->core.provider, sizeof s->core.provider, "%s", path != NULL ? path : "");
+}
+
+void session_set_config_id(struct session *s, const char *id)
+{
+	free(s->core.config_id);
+	s->core.config_id = id != NULL && id[0] != '\0' ? strdup(id) : NULL;
+}
+
+const char *session_provider(const struct session *s)
+{
+	return s->core.provider;
+}
+
+const struct options *session_options(const struct session *s)
+{
+	return s->core.opts;
 }
 
 static int check_one_way(const struct secret_source *src)
@@ -524,50 +803,30 @@ static int check_one_way(const struct secret_source *src)
 
 int session_check_sources(struct session *s)
 {
-	if ((s->kept.pin_source.fd == 0 || s->kept.mgmt_password_source.fd == 0) &&
-	    plat_interactive()) {
+	const struct secret_source *pin = &s->pins.source, *mgmt = &s->mgmt_password.source;
+
+	if ((pin->fd == 0 || mgmt->fd == 0) && plat_interactive()) {
 		out_error("descriptor 0 is the terminal: leave out --pin-fd 0 and type at the prompt, "
 		          "which does not echo");
 		return -1;
 	}
-	if (check_one_way(&s->kept.pin_source) != 0 ||
-	    check_one_way(&s->kept.mgmt_password_source) != 0)
+	if (check_one_way(pin) != 0 || check_one_way(mgmt) != 0)
 		return -1;
-	return secret_source_check(&s->kept.pin_source) == 0 &&
-	               secret_source_check(&s->kept.mgmt_password_source) == 0 &&
+	return secret_source_check(pin) == 0 && secret_source_check(mgmt) == 0 &&
 	               secret_source_check(&s->auth.source) == 0
 	           ? 0
 	           : -1;
-}
-
-void session_report_status(struct session *s, const char *state)
-{
-	/* Our own states (RESTARTING, EXITED) carry no time from OpenVPN: they happen now. */
-	time_t now = time(NULL);
-
-	session_write_status(s, state, now == (time_t)-1 ? -1 : (long long)now, "", "");
-}
-
-bool session_was_connected(const struct session *s)
-{
-	return s->link.connected;
-}
-
-bool session_stop_was_asked(const struct session *s)
-{
-	return s->link.user_stop;
 }
 
 void session_free(struct session *s)
 {
 	if (s == NULL)
 		return;
-	session_certs_free(&s->link.certs);
-	secret_free(&s->scratch);
-	pin_cache_free(&s->kept.pin);
-	secret_free(&s->kept.mgmt_password);
-	session_auth_free(&s->auth);
-	free(s->kept.chosen_id);
-	free(s->kept.config_id);
+	certs_free(&s->certs);
+	xkey_free(&s->xkey);
+	pin_supply_free(&s->pins);
+	mgmt_password_free(&s->mgmt_password);
+	auth_free(&s->auth);
+	session_core_free(&s->core);
 	free(s);
 }

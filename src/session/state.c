@@ -1,35 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* One short line per state OpenVPN reports. */
+/* Handler: one short line per state OpenVPN reports, and the status file (state.h). */
 #include <stdio.h>
 #include <string.h>
 
-#include "platform/platform.h"
-#include "session/internal.h"
+#include "cert/cert_info.h"
+#include "session/reason.h"
+#include "session/state.h"
 #include "ui/output.h"
-
-/* The state's own time as ISO 8601 UTC, without the platform's gmtime variants. */
-static void format_utc(long long t, char *out, size_t outsz)
-{
-	long long days = t / 86400, secs = t % 86400, era, doe, yoe, doy, mp, y, m, d;
-
-	if (secs < 0) {
-		secs += 86400;
-		days--;
-	}
-	/* Howard Hinnant's days-to-civil algorithm. */
-	days += 719468;
-	era = (days >= 0 ? days : days - 146096) / 146097;
-	doe = days - era * 146097;
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	y = yoe + era * 400;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	d = doy - (153 * mp + 2) / 5 + 1;
-	m = mp < 10 ? mp + 3 : mp - 9;
-	y += m <= 2;
-	snprintf(out, outsz, "%04d-%02d-%02dT%02d:%02d:%02dZ", (int)(y % 10000), (int)m, (int)d,
-	         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-}
 
 struct state_text {
 	const char *name;
@@ -49,6 +26,11 @@ static const struct state_text states[] = {
 	{"ADD_ROUTES", "Adding routes...", true},
 };
 
+void state_new_run(struct tunnel_state *t)
+{
+	*t = (struct tunnel_state){.connected = false};
+}
+
 static const char *tunnel_ip(const struct mgmt_event *ev)
 {
 	return ev->u.state.tun_ip[0] != '\0' ? ev->u.state.tun_ip : ev->u.state.tun_ipv6;
@@ -62,6 +44,44 @@ static void format_remote(const struct mgmt_event *ev, char *out, size_t outsz)
 		snprintf(out, outsz, "[%s]:%s", ev->u.state.remote_ip, ev->u.state.remote_port);
 	else
 		snprintf(out, outsz, "%s:%s", ev->u.state.remote_ip, ev->u.state.remote_port);
+}
+
+/* The state's time as ISO 8601 UTC ("" when unknown), from the one date formatter. */
+static void format_time(long long t, char *out, size_t outsz)
+{
+	char text[32];
+	char *space;
+
+	out[0] = '\0';
+	if (t < 0)
+		return;
+	cert_time_text(t, true, text, sizeof text);
+	space = strchr(text, ' ');
+	if (space == NULL)
+		return;
+	*space = 'T';
+	snprintf(out, outsz, "%sZ", text);
+}
+
+static void write_status(struct session_core *c, const char *state, long long when,
+                         const char *tun_ip, const char *remote)
+{
+	const struct io_status *st = c->world->status;
+	char text[1024], stamp[64];
+	int n;
+
+	if (st == NULL)
+		return;
+	format_time(when, stamp, sizeof stamp);
+	n = snprintf(text, sizeof text, "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n", state,
+	             stamp, tun_ip, remote);
+	if (n > 0 && (size_t)n < sizeof text)
+		st->write(st->ctx, text, (size_t)n);
+}
+
+void state_report(struct session_core *c, const char *state)
+{
+	write_status(c, state, session_wall_time(c), "", "");
 }
 
 static void on_connected(const struct mgmt_event *ev)
@@ -79,64 +99,50 @@ static void on_connected(const struct mgmt_event *ev)
 		          ev->u.state.desc);
 }
 
+static void on_reconnecting(struct tunnel_state *t, const struct mgmt_event *ev)
+{
+	char shown[sizeof t->last_reconnect];
+
+	/* OpenVPN's log says why; the state only says that it failed. */
+	if (t->last_failure[0] != '\0')
+		snprintf(shown, sizeof shown, "%s: %s", ev->u.state.desc, t->last_failure);
+	else
+		snprintf(shown, sizeof shown, "%s", ev->u.state.desc);
+	t->last_failure[0] = '\0';
+	/* A server that is down makes OpenVPN restart again and again: say it once a cause. */
+	if (strcmp(t->last_reconnect, shown) != 0)
+		out_status("Reconnecting (%s)", shown);
+	snprintf(t->last_reconnect, sizeof t->last_reconnect, "%s", shown);
+}
+
 /* Reached only after the TLS handshake, so after the token signed with the PIN we sent. */
 static bool confirms_login(const char *name)
 {
-	return strcmp(name, "CONNECTED") == 0 || strcmp(name, "GET_CONFIG") == 0 ||
-	       strcmp(name, "ASSIGN_IP") == 0 || strcmp(name, "ADD_ROUTES") == 0;
+	return strcmp(name, "GET_CONFIG") == 0 || strcmp(name, "ASSIGN_IP") == 0 ||
+	       strcmp(name, "ADD_ROUTES") == 0;
 }
 
-void session_write_status(struct session *s, const char *state, long long when,
-                          const char *tun_ip, const char *remote)
-{
-	char text[1024], stamp[64] = "", err[600];
-	int n;
-
-	if (s->opts->status_file == NULL)
-		return;
-	if (when >= 0)
-		format_utc(when, stamp, sizeof stamp);
-	n = snprintf(text, sizeof text, "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n", state,
-	             stamp, tun_ip, remote);
-	if (n < 0 || (size_t)n >= sizeof text ||
-	    plat_replace_file(s->opts->status_file, text, (size_t)n, err, sizeof err) != 0)
-		out_error("cannot write the status file: %s", n < 0 ? "format" : err);
-}
-
-void session_on_state(struct session *s, const struct mgmt_event *ev)
+enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t,
+                                  const struct mgmt_event *ev)
 {
 	const char *name = ev->u.state.name;
 	char remote[300];
 
 	format_remote(ev, remote, sizeof remote);
-	session_write_status(s, name, ev->u.state.time, tunnel_ip(ev), remote);
-	if (confirms_login(name))
-		pin_cache_confirm(&s->kept.pin);
+	write_status(c, name, ev->u.state.time, tunnel_ip(ev), remote);
 	if (strcmp(name, "CONNECTED") == 0) {
-		s->link.connected = true;
-		s->link.last_reconnect[0] = '\0';
+		t->connected = true;
+		t->last_reconnect[0] = '\0';
 		on_connected(ev);
-		return;
+		return STATE_CONNECTED;
 	}
 	if (strcmp(name, "RECONNECTING") == 0) {
-		char shown[sizeof s->link.last_reconnect];
-
-		pin_cache_forget_answer(&s->kept.pin);
-		/* OpenVPN's log says why; the state only says that it failed. */
-		if (s->link.last_failure[0] != '\0')
-			snprintf(shown, sizeof shown, "%s: %s", ev->u.state.desc, s->link.last_failure);
-		else
-			snprintf(shown, sizeof shown, "%s", ev->u.state.desc);
-		s->link.last_failure[0] = '\0';
-		/* A server that is down makes OpenVPN restart again and again: say it once a cause. */
-		if (strcmp(s->link.last_reconnect, shown) != 0)
-			out_status("Reconnecting (%s)", shown);
-		snprintf(s->link.last_reconnect, sizeof s->link.last_reconnect, "%s", shown);
-		return;
+		on_reconnecting(t, ev);
+		return STATE_RECONNECTING;
 	}
 	if (strcmp(name, "EXITING") == 0) {
 		out_status("OpenVPN is exiting (%s)", ev->u.state.desc);
-		return;
+		return STATE_OTHER;
 	}
 	for (size_t i = 0; i < sizeof states / sizeof states[0]; i++) {
 		if (strcmp(name, states[i].name) != 0)
@@ -145,7 +151,14 @@ void session_on_state(struct session *s, const struct mgmt_event *ev)
 			out_verbose("%s", states[i].text);
 		else
 			out_status("%s", states[i].text);
-		return;
+		return confirms_login(name) ? STATE_LOGIN_CONFIRMED : STATE_OTHER;
 	}
 	out_verbose("State: %s %s", name, ev->u.state.desc);
+	return STATE_OTHER;
+}
+
+void state_on_log(struct tunnel_state *t, const char *text)
+{
+	out_verbose("openvpn: %s", text);
+	reason_from_log(text, t->last_failure, sizeof t->last_failure);
 }

@@ -1,21 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/*
- * The external key (start --external-key, or an openvpn started with
- * --management-external-key/-cert): OpenVPN asks for the certificate (>NEED-CERTIFICATE) and
- * for every signature (>PK_SIGN), and ovpn-token answers from the token through its own signer.
- *
- * The login is ours, so unlike OpenVPN's PASSWORD requests its result is exact: C_Login says
- * CKR_PIN_INCORRECT or CKR_PIN_LOCKED, and a PIN the token took is known to be right at once
- * (it counts as confirmed).  The same PIN sources, cache, prompt and lockout protection as for
- * PASSWORD requests apply.  A signature we cannot make gets the empty pk-sig, which OpenVPN
- * reports as a failed signature: never a wrong one.
- */
+/* Handler: the external key's certificate and signatures (xkey.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "mgmt/pk_sign.h"
-#include "session/internal.h"
+#include "session/xkey.h"
 #include "ui/output.h"
 
 /* How often a wait for the token looks again (a reload of the module each time). */
@@ -25,360 +15,416 @@
 /* A token that keeps losing its login or vanishing while we sign: give up this signature. */
 #define XKEY_SIGN_ATTEMPTS 4
 
-/* One request at a time (the session is single-threaded); too large for the stack of a handler. */
-static struct pk_request request;
-
-void session_xkey_reset(struct session *s)
+void xkey_init(struct xkey *x, struct pin_supply *supply)
 {
-	s->link.xkey = (struct xkey_link){0};
+	memset(x, 0, sizeof *x);
+	x->supply = supply;
+}
+
+void xkey_new_run(struct xkey *x)
+{
+	free(x->run.id);
+	memset(&x->run, 0, sizeof x->run);
+}
+
+void xkey_free(struct xkey *x)
+{
+	xkey_new_run(x);
+}
+
+static const struct io_signer *signer(const struct session_core *c)
+{
+	return c->world->signer;
 }
 
 /* Whole lines as they are; OpenVPN answers SUCCESS or ERROR.  The buffer is wiped after. */
-static bool send_reply(struct session *s, char *text, size_t len)
+static void send_reply(struct session_core *c, char *text, size_t len)
 {
-	int rc = s->io->send_lines(s->io->ctx, text, len, true, TAG_PLAIN);
-
+	session_send_lines(c, text, len, true, TAG_PLAIN);
 	plat_wipe(text, len);
-	if (rc == 0)
-		return true;
-	out_error("cannot write to the management interface");
-	session_end_lost(s, EXIT_MGMT_FAILED);
-	return false;
 }
 
-static void send_version(struct session *s)
+static void send_version(struct session_core *c)
 {
 	char line[] = "version 3\n";
 
 	/* No reply comes for N <= 3 (2.6 and 2.7 alike): nothing is awaited. */
-	if (s->link.xkey.version_sent)
+	if (c->client_version_announced)
 		return;
-	s->link.xkey.version_sent = true;
-	if (s->io->send_lines(s->io->ctx, line, sizeof line - 1, false, TAG_PLAIN) != 0) {
-		out_error("cannot write to the management interface");
-		session_end_lost(s, EXIT_MGMT_FAILED);
-	}
+	c->client_version_announced = true;
+	session_send_lines(c, line, sizeof line - 1, false, TAG_PLAIN);
 }
 
-void session_xkey_on_greeting(struct session *s)
+void xkey_on_greeting(struct session_core *c)
 {
-	if (s->opts->external_key)
-		send_version(s);
+	if (c->opts->external_key)
+		send_version(c);
 }
 
 /* The empty signature: OpenVPN fails this handshake and says so in its log. */
-static void refuse(struct session *s)
+static void refuse(struct session_core *c, struct xkey *x)
 {
 	char out[64];
 	size_t len;
 
+	x->run.task = XKEY_IDLE;
 	if (pk_reply_signature(NULL, 0, out, sizeof out, &len) == PK_REPLY_OK)
-		send_reply(s, out, len);
+		send_reply(c, out, len);
 }
 
 /* The token's label from the chosen id, for messages and the PIN cache. */
-static void chosen_label(const struct session *s, char *out, size_t outsz)
+static void label_of(const char *id, char *out, size_t outsz)
 {
 	struct p11_id_fields f;
 	char err[128];
 
-	if (s->kept.chosen_id == NULL || p11_id_decode(s->kept.chosen_id, &f, err, sizeof err) != 0)
+	if (id == NULL || p11_id_decode(id, &f, err, sizeof err) != 0)
 		f.label_len = 0;
 	snprintf(out, outsz, "%.*s", (int)f.label_len, (const char *)f.label);
 }
 
+static void step(struct session_core *c, struct xkey *x);
+
 /* ---- the token: selected, or waited for ---- */
 
-static bool token_back(void *arg)
+static bool token_back(struct session_core *c, void *arg)
 {
-	struct session *s = arg;
+	struct xkey *x = arg;
 	char err[300];
 
-	if (s->io->signer_reload(s->io->ctx, err, sizeof err) != 0)
+	if (signer(c)->reload(signer(c)->ctx, err, sizeof err) != 0)
 		return false;
-	return s->io->signer_select(s->io->ctx, s->kept.chosen_id, err, sizeof err) ==
-	       P11_SELECT_OK;
+	x->run.selected = signer(c)->select(signer(c)->ctx, x->run.id, err, sizeof err) ==
+	                  P11_SELECT_OK;
+	return x->run.selected;
 }
 
-/* As at NEED-OK token-insertion-request: Enter, Ctrl-C, or the token arriving.  true: look again. */
-static bool wait_for_token(struct session *s, const char *label)
+static void on_token_wait(struct session_core *c, void *arg, const struct session_answer *a)
 {
-	struct plat_prompt_watch watch = {XKEY_LOOK_MS, token_back, s};
-	char answer[64];
-	enum plat_read_result r;
+	struct xkey *x = arg;
 
-	if (s->opts->batch || !s->io->interactive(s->io->ctx)) {
-		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...", label);
-		switch (session_wait_quietly(s, &watch)) {
-		case WAIT_SETTLED:
-			out_status("Token '%s' is there now.", label);
-			return true;
-		case WAIT_INTERRUPTED:
-			session_end_stop(s);
-			return false;
-		default:
-			return false;
-		}
-	}
-	r = session_ask_text(s, &watch, answer, sizeof answer,
-	                     "Please insert token '%s'. Press Enter to continue, Ctrl-C to cancel: ",
-	                     label);
-	if (r == PLAT_READ_SETTLED) {
-		out_status("Token '%s' is there now.", label);
-		return true;
-	}
-	if (r == PLAT_READ_OK || r == PLAT_READ_TOO_LONG) {
+	switch (a->result) {
+	case PLAT_READ_SETTLED:
+		out_status("Token '%s' is there now.", x->run.label);
+		step(c, x);
+		return;
+	case PLAT_READ_OK:
+	case PLAT_READ_TOO_LONG:
 		/* The watch did not see it yet: look once more now. */
-		token_back(s);
-		return true;
+		token_back(c, x);
+		step(c, x);
+		return;
+	case PLAT_READ_PEER_GONE:
+		return;
+	case PLAT_READ_INTERRUPT:
+		if (c->opts->batch || !session_interactive(c)) {
+			session_end_stop(c);
+			return;
+		}
+		break;
+	default:
+		break;
 	}
-	session_prompt_failed(s, r, "the answer");
-	return false;
+	session_answer_failed(c, a->result, "the answer");
 }
 
-static bool select_chosen(struct session *s)
+/* As at NEED-OK token-insertion-request: Enter, Ctrl-C, or the token arriving. */
+static void wait_for_token(struct session_core *c, struct xkey *x)
 {
-	char err[300], label[P11_LABEL_LEN + 1];
+	struct session_watch watch = {XKEY_LOOK_MS, token_back, x};
 
-	chosen_label(s, label, sizeof label);
-	while (!session_ending(s)) {
-		switch (s->io->signer_select(s->io->ctx, s->kept.chosen_id, err, sizeof err)) {
-		case P11_SELECT_OK:
-			s->link.xkey.selected = true;
-			return true;
-		case P11_SELECT_TOKEN_ABSENT:
-			if (!wait_for_token(s, label))
-				return false;
-			break;
-		case P11_SELECT_NO_KEY:
-			out_error("token '%s' no longer holds the chosen certificate and key: %s", label,
-			          err);
-			session_end_error(s, EXIT_NO_CERTIFICATE);
-			return false;
-		default:
-			out_error("cannot use the PKCS#11 provider '%s': %s", s->kept.provider, err);
-			session_end_error(s, EXIT_PROVIDER);
-			return false;
-		}
+	if (c->opts->batch || !session_interactive(c)) {
+		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...",
+		           x->run.label);
+		session_wait_for(c, &watch, on_token_wait, x);
+		return;
 	}
-	return false;
+	session_ask(c, ASK_TEXT, &watch, 0, on_token_wait, x,
+	            "Please insert token '%s'. Press Enter to continue, Ctrl-C to cancel: ",
+	            x->run.label);
+}
+
+/* true when selected; false when waiting for the token or the run ends. */
+static bool select_chosen(struct session_core *c, struct xkey *x)
+{
+	char err[300];
+
+	switch (signer(c)->select(signer(c)->ctx, x->run.id, err, sizeof err)) {
+	case P11_SELECT_OK:
+		x->run.selected = true;
+		return true;
+	case P11_SELECT_TOKEN_ABSENT:
+		wait_for_token(c, x);
+		return false;
+	case P11_SELECT_NO_KEY:
+		out_error("token '%s' no longer holds the chosen certificate and key: %s",
+		          x->run.label, err);
+		session_end_error(c, EXIT_NO_CERTIFICATE);
+		return false;
+	default:
+		out_error("cannot use the PKCS#11 provider '%s': %s", c->provider, err);
+		session_end_error(c, EXIT_PROVIDER);
+		return false;
+	}
 }
 
 /* ---- the login ---- */
 
-/* Into s->scratch: the kept PIN (*from_cache), a source's (*from_source), or a person's. */
-static bool get_pin(struct session *s, const char *label, bool *from_cache, bool *from_source)
+static void on_pin_incorrect(struct session_core *c, struct xkey *x, bool from_source)
 {
-	enum plat_read_result r;
-	int got;
-
-	*from_cache = *from_source = false;
-	if (pin_cache_may_resend(&s->kept.pin, label, s->opts->batch)) {
-		pin_cache_copy(&s->kept.pin, &s->scratch);
-		*from_cache = true;
-		*from_source = s->kept.pin.from_source;
-		out_verbose("Logging in to token '%s' with the remembered PIN", label);
-		return true;
-	}
-	got = secret_source_read(&s->kept.pin_source, &s->scratch);
-	if (got < 0) {
-		session_end_error(s, EXIT_USAGE);
-		return false;
-	}
-	if (got > 0) {
-		*from_source = true;
-		out_verbose("Logging in to token '%s' with the PIN from its source", label);
-		return true;
-	}
-	if (!session_may_ask(s, "the token PIN"))
-		return false;
-	r = session_ask_secret(s, &s->scratch, "PIN for token '%s': ", label);
-	if (r != PLAT_READ_OK || secret_empty(&s->scratch)) {
-		secret_clear(&s->scratch);
-		session_prompt_failed(s, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the PIN");
-		return false;
-	}
-	return true;
-}
-
-static void on_pin_incorrect(struct session *s, const char *label, bool from_source)
-{
-	out_error("The PIN was rejected by token '%s' (CKR_PIN_INCORRECT).", label);
+	out_error("The PIN was rejected by token '%s' (CKR_PIN_INCORRECT).", x->run.label);
 	if (from_source)
-		s->kept.pin_source.disabled = true;
-	pin_cache_drop(&s->kept.pin);
-	if (s->opts->batch) {
+		x->supply->source.disabled = true;
+	pin_cache_drop(&x->supply->cache);
+	x->run.pin_refused = true;
+	if (c->opts->batch) {
 		out_error("not trying another PIN (--batch)");
-		session_end_error(s, EXIT_PIN_REJECTED);
+		session_end_error(c, EXIT_PIN_REJECTED);
 	}
 }
 
-/* Logged in, or the run is ending (said why). */
-static bool log_in(struct session *s)
+/* The PIN is in c->answer_secret: C_Login with it, then on with the request. */
+static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 {
-	const struct session_io *io = s->io;
-	struct p11_token tok;
+	struct xkey *x = arg;
+	struct pin_cache *cache = &x->supply->cache;
 	struct p11_login_report rep;
-	bool from_cache, from_source;
 	enum p11_login_result res;
+	bool from_source = from == PIN_FROM_SOURCE || (from == PIN_FROM_CACHE && cache->from_source);
 
-	while (!session_ending(s)) {
-		if (!io->signer_login_needed(io->ctx))
-			return true;
-		if (io->signer_token(io->ctx, &tok) != 0) {
-			s->link.xkey.selected = false;
-			if (!select_chosen(s))
-				return false;
-			continue;
-		}
-		/* The flags as the last look at the slots read them (after a failed login: fresh). */
-		if (!session_pin_state_allows_pin(s, tok.label, tok.pin_state) ||
-		    !get_pin(s, tok.label, &from_cache, &from_source))
-			return false;
-		res = io->signer_login(io->ctx, s->scratch.data, &rep);
-		if (res == P11_LOGIN_OK && !from_cache)
-			pin_cache_note_sent(&s->kept.pin, tok.label, &s->scratch, from_source,
-			                    !s->opts->no_cache);
-		secret_clear(&s->scratch);
-		pin_cache_forget_answer(&s->kept.pin);
-		switch (res) {
-		case P11_LOGIN_OK:
-			/* The token itself said yes: nothing to wait for. */
-			pin_cache_confirm(&s->kept.pin);
-			return true;
-		case P11_LOGIN_PIN_INCORRECT:
-			on_pin_incorrect(s, tok.label, from_source);
-			break;
-		case P11_LOGIN_PIN_LOCKED:
-			pin_cache_drop(&s->kept.pin);
-			out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
-			          "unblocked (with its PUK or security officer PIN)", tok.label);
-			session_end_error(s, EXIT_TOKEN_LOCKED);
-			return false;
-		case P11_LOGIN_TOKEN_ABSENT:
-			s->link.xkey.selected = false;
-			if (!select_chosen(s))
-				return false;
-			break;
-		default:
-			out_error("cannot log in to token '%s': %s", tok.label, rep.err);
-			session_end_error(s, EXIT_PROVIDER);
-			return false;
-		}
+	if (from == PIN_NONE)
+		return;
+	res = signer(c)->login(signer(c)->ctx, c->answer_secret.data, &rep);
+	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
+		pin_cache_note_sent(cache, x->run.label, &c->answer_secret, from_source,
+		                    !c->opts->no_cache);
+	secret_clear(&c->answer_secret);
+	pin_cache_forget_answer(cache);
+	switch (res) {
+	case P11_LOGIN_OK:
+		/* The token itself said yes: nothing to wait for. */
+		pin_cache_confirm(cache);
+		x->run.pin_refused = false;
+		break;
+	case P11_LOGIN_PIN_INCORRECT:
+		on_pin_incorrect(c, x, from_source);
+		break;
+	case P11_LOGIN_PIN_LOCKED:
+		pin_cache_drop(cache);
+		out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
+		          "unblocked (with its PUK or security officer PIN)", x->run.label);
+		session_end_error(c, EXIT_TOKEN_LOCKED);
+		return;
+	case P11_LOGIN_TOKEN_ABSENT:
+		x->run.selected = false;
+		break;
+	default:
+		out_error("cannot log in to token '%s': %s", x->run.label, rep.err);
+		session_end_error(c, EXIT_PROVIDER);
+		return;
 	}
-	return false;
+	/* A PIN that came at once: step() is still running and goes on by itself. */
+	if (!x->run.stepping)
+		step(c, x);
+}
+
+enum login_state { LOGGED_IN, LOGIN_UNDER_WAY, TOKEN_GONE };
+
+static enum login_state log_in(struct session_core *c, struct xkey *x)
+{
+	struct p11_token tok;
+	struct pin_request req = {.after_rejection = false};
+
+	if (!signer(c)->login_needed(signer(c)->ctx))
+		return LOGGED_IN;
+	if (signer(c)->token(signer(c)->ctx, &tok) != 0) {
+		x->run.selected = false;
+		return TOKEN_GONE;
+	}
+	snprintf(x->run.label, sizeof x->run.label, "%s", tok.label);
+	snprintf(req.cache_key, sizeof req.cache_key, "%s", tok.label);
+	snprintf(req.label, sizeof req.label, "%s", tok.label);
+	snprintf(req.shown, sizeof req.shown, "token '%s'", tok.label);
+	/* The flags as the last look at the slots read them (after a failed login: fresh). */
+	req.state = tok.pin_state;
+	req.after_rejection = x->run.pin_refused;
+	pin_supply_get(c, x->supply, &req, log_in_with, x);
+	return LOGIN_UNDER_WAY;
 }
 
 /* ---- the requests ---- */
 
-void session_xkey_answer_certificate(struct session *s, const char *id)
+static void send_certificate(struct session_core *c, struct xkey *x)
 {
 	static char pem[XKEY_REPLY_MAX], out[XKEY_REPLY_MAX];
 	size_t len;
 	enum pk_reply_status st;
 
-	(void)id; /* kept.chosen_id, which cert.c just set */
-	s->link.xkey.selected = false;
-	if (!select_chosen(s))
-		return;
-	if (s->io->signer_cert_pem(s->io->ctx, pem, sizeof pem) != 0) {
+	x->run.task = XKEY_IDLE;
+	if (signer(c)->cert_pem(signer(c)->ctx, pem, sizeof pem) != 0) {
 		out_error("cannot read the chosen certificate from the token");
-		session_end_error(s, EXIT_NO_CERTIFICATE);
+		session_end_error(c, EXIT_NO_CERTIFICATE);
 		return;
 	}
 	st = pk_reply_certificate(pem, out, sizeof out, &len);
 	if (st != PK_REPLY_OK) {
 		out_error("cannot send the certificate to OpenVPN: %s", pk_reply_status_text(st));
-		session_end_error(s, EXIT_NO_CERTIFICATE);
+		session_end_error(c, EXIT_NO_CERTIFICATE);
 		return;
 	}
-	send_reply(s, out, len);
+	send_reply(c, out, len);
 }
 
-static void send_signature(struct session *s, const unsigned char *sig, size_t n)
+static void send_signature(struct session_core *c, struct xkey *x, const unsigned char *sig,
+                           size_t n)
 {
 	char out[4096];
 	size_t len;
 	enum pk_reply_status st = pk_reply_signature(sig, n, out, sizeof out, &len);
 
+	x->run.task = XKEY_IDLE;
 	if (st == PK_REPLY_OK) {
-		send_reply(s, out, len);
+		send_reply(c, out, len);
 		return;
 	}
 	out_error("cannot send the signature to OpenVPN: %s", pk_reply_status_text(st));
-	refuse(s);
+	refuse(c, x);
 }
 
-static void on_sign(struct session *s, const struct pk_request *req)
+/* A token that keeps losing its login or vanishing: this signature is given up. */
+static void count_attempt(struct session_core *c, struct xkey *x)
 {
+	if (++x->run.attempts < XKEY_SIGN_ATTEMPTS)
+		return;
+	out_error("the token keeps losing its login; the signature (%s) is refused", x->run.what);
+	refuse(c, x);
+}
+
+/* One signature with the logged-in key. */
+static void sign(struct session_core *c, struct xkey *x)
+{
+	const struct pk_request *req = &x->run.request;
 	unsigned char sig[P11_SIG_MAX];
-	char what[128], err[300];
+	char err[300];
 	size_t n = 0;
+
+	switch (signer(c)->sign(signer(c)->ctx, &req->alg, req->data, req->data_len, sig, sizeof sig,
+	                        &n, err, sizeof err)) {
+	case P11_SIGN_OK:
+		out_verbose("Signed on the token (%s)", x->run.what);
+		send_signature(c, x, sig, n);
+		plat_wipe(sig, sizeof sig);
+		return;
+	case P11_SIGN_NOT_LOGGED_IN:
+		out_verbose("the token lost its login; logging in again");
+		break;
+	case P11_SIGN_TOKEN_ABSENT:
+		x->run.selected = false;
+		break;
+	case P11_SIGN_UNSUPPORTED:
+		out_error("the key on the token cannot make a %s signature: %s; refused", x->run.what,
+		          err);
+		refuse(c, x);
+		return;
+	default:
+		out_error("the token did not sign (%s): %s; refused", x->run.what, err);
+		refuse(c, x);
+		return;
+	}
+	count_attempt(c, x);
+}
+
+/*
+ * On with the request under way, until it is answered or something must be waited for (a
+ * question is open then: its answer calls step() again).
+ */
+static void step(struct session_core *c, struct xkey *x)
+{
+	x->run.stepping = true;
+	while (x->run.task != XKEY_IDLE && !session_ending(c) && !session_asking(c)) {
+		if (!x->run.selected && !select_chosen(c, x))
+			break;
+		if (x->run.task == XKEY_CERTIFICATE) {
+			send_certificate(c, x);
+			break;
+		}
+		switch (log_in(c, x)) {
+		case LOGGED_IN:
+			sign(c, x);
+			break;
+		case LOGIN_UNDER_WAY:
+			/* A PIN from the cache or a source logged in already; a person's comes later. */
+			break;
+		case TOKEN_GONE:
+			count_attempt(c, x);
+			break;
+		}
+	}
+	x->run.stepping = false;
+}
+
+void xkey_answer_certificate(struct session_core *c, struct xkey *x, const char *id)
+{
+	free(x->run.id);
+	x->run.id = strdup(id);
+	x->run.selected = false;
+	x->run.task = XKEY_CERTIFICATE;
+	label_of(id, x->run.label, sizeof x->run.label);
+	if (x->run.id == NULL) {
+		out_error("out of memory");
+		session_end_error(c, EXIT_INTERNAL);
+		return;
+	}
+	step(c, x);
+}
+
+static void on_sign(struct session_core *c, struct xkey *x, const char *chosen_id)
+{
+	const struct pk_request *req = &x->run.request;
 
 	if (req->type == PK_REQ_MALFORMED) {
 		out_error("OpenVPN sent a signature request ovpn-token cannot read; refused");
-		refuse(s);
+		refuse(c, x);
 		return;
 	}
 	if (req->alg.padding == PK_PAD_UNSUPPORTED) {
 		out_error("OpenVPN asks for a signature of a kind ovpn-token does not make (%.80s); "
 		          "refused", req->alg_text);
-		refuse(s);
+		refuse(c, x);
 		return;
 	}
-	pk_alg_describe(&req->alg, what, sizeof what);
-	if (s->kept.chosen_id == NULL) {
+	pk_alg_describe(&req->alg, x->run.what, sizeof x->run.what);
+	if (chosen_id == NULL) {
 		out_error("OpenVPN asks for a signature (%s) before it asked for the certificate; "
-		          "refused", what);
-		refuse(s);
+		          "refused", x->run.what);
+		refuse(c, x);
 		return;
 	}
-	for (int attempt = 0; attempt < XKEY_SIGN_ATTEMPTS; attempt++) {
-		if (!s->link.xkey.selected && !select_chosen(s))
-			return;
-		if (!log_in(s))
-			return;
-		switch (s->io->signer_sign(s->io->ctx, &req->alg, req->data, req->data_len, sig,
-		                           sizeof sig, &n, err, sizeof err)) {
-		case P11_SIGN_OK:
-			out_verbose("Signed on the token (%s)", what);
-			send_signature(s, sig, n);
-			plat_wipe(sig, sizeof sig);
-			return;
-		case P11_SIGN_NOT_LOGGED_IN:
-			out_verbose("the token lost its login; logging in again");
-			break;
-		case P11_SIGN_TOKEN_ABSENT:
-			s->link.xkey.selected = false;
-			break;
-		case P11_SIGN_UNSUPPORTED:
-			out_error("the key on the token cannot make a %s signature: %s; refused", what, err);
-			refuse(s);
-			return;
-		default:
-			out_error("the token did not sign (%s): %s; refused", what, err);
-			refuse(s);
-			return;
-		}
+	if (x->run.id == NULL || strcmp(x->run.id, chosen_id) != 0) {
+		free(x->run.id);
+		x->run.id = strdup(chosen_id);
+		x->run.selected = false;
+		label_of(chosen_id, x->run.label, sizeof x->run.label);
 	}
-	out_error("the token keeps losing its login; the signature (%s) is refused", what);
-	refuse(s);
+	x->run.task = XKEY_SIGNATURE;
+	x->run.attempts = 0;
+	x->run.pin_refused = false;
+	step(c, x);
 }
 
-bool session_on_external_key(struct session *s, const struct mgmt_event *ev)
+enum pk_request_type xkey_on_request(struct session_core *c, struct xkey *x,
+                                     const struct mgmt_event *ev, const char *chosen_id)
 {
-	pk_request_parse_notification(ev->u.notify.name, ev->u.notify.text, &request);
-	switch (request.type) {
+	pk_request_parse_notification(ev->u.notify.name, ev->u.notify.text, &x->run.request);
+	switch (x->run.request.type) {
 	case PK_REQ_NONE:
-		return false;
+		return PK_REQ_NONE;
 	case PK_REQ_NEED_CERTIFICATE:
 		/* attach: openvpn was started elsewhere; the algorithm comes only after version 3. */
-		send_version(s);
-		if (!session_ending(s))
-			session_on_certificate_request(s);
-		return true;
+		send_version(c);
+		return PK_REQ_NEED_CERTIFICATE;
 	default:
-		on_sign(s, &request);
-		return true;
+		on_sign(c, x, chosen_id);
+		return x->run.request.type;
 	}
 }

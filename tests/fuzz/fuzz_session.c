@@ -95,7 +95,7 @@ static const char *const habits[] = {
 static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t who,
                     const char *input, size_t len)
 {
-	struct session_io io;
+	struct session_world world;
 	int rc;
 
 	script_init(sc, input, len);
@@ -117,8 +117,8 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 	for (size_t i = 0; i < SCRIPT_MAX_ANSWERS; i++)
 		sc->answers[sc->nanswers++] = habits[(who + i * (1 + (who >> 6))) %
 		                                     (sizeof habits / sizeof habits[0])];
-	io = script_io(sc);
-	rc = session_run_io(s, &io);
+	world = script_world(sc);
+	rc = session_run(s, &world);
 	CHECK(rc >= EXIT_OK && rc <= EXIT_AUTH_REFUSED && rc != EXIT_CHECK_FAILED &&
 	      rc != EXIT_PROVIDER && rc != EXIT_ALREADY_RUNNING);
 	return rc;

@@ -2,7 +2,7 @@
 /*
  * A scripted world for the session (src/session/io.h), for the unit tests and the fuzzer:
  * OpenVPN's side is a transcript, the person a list of answers, the token a few numbers, the
- * clock a counter that jumps to each deadline.  Every command sent and every question asked
+ * clock a counter that jumps to each deadline, the status file a buffer.  Every command sent and every question asked
  * is written to a log the tests read, one line each:
  *   "> hold release"                     a command, as it went on the wire (without "\n")
  *   "? PIN for token 'Anna': "           a question
@@ -10,7 +10,8 @@
  * Header-only: each test program and fuzzer includes it once.
  *
  * The transcript is delivered in steps: SCRIPT_NEXT ends a step (the rest comes when the
- * session waits again), SCRIPT_CTRL_C stands for the user pressing Ctrl-C there.  When all of
+ * session waits again), SCRIPT_CTRL_C stands for the user pressing Ctrl-C there.  While a
+ * question is open, OpenVPN's further steps wait as they do for the real session.  When all of
  * it is delivered, waits with a deadline time out at that deadline, and the first wait without
  * one sees OpenVPN close the connection.
  */
@@ -51,7 +52,13 @@ struct script {
 	const char *answers[SCRIPT_MAX_ANSWERS];
 	size_t nanswers, next_answer;
 	int questions, max_questions;
+	const char *answer;            /* the open question's answer, once asked */
+	char *answer_buf;              /* ... and where it goes */
+	size_t answer_bufsz;
+	bool asking;
 	bool interactive;
+	bool over_tcp;
+	char status[1024];             /* the last status file text */
 	bool desktop;                  /* open_url() finds a desktop session */
 	/* The token as the provider sees it. */
 	bool provider;
@@ -87,32 +94,35 @@ static void script_log(struct script *sc, const char *prefix, const char *text, 
 	sc->log[sc->log_len] = '\0';
 }
 
-static int script_send(void *ctx, enum reply_kind kind, int tag, const char *verb,
-                       const char *const *args)
+static enum io_send_result script_send(void *ctx, enum reply_kind kind, int tag,
+                                       const char *verb, const char *const *args,
+                                       enum mgmt_cmd_status *refusal)
 {
 	struct script *sc = ctx;
 	char line[MGMT_COMMAND_MAX + 1];
 	size_t len;
 	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
 
-	if (st != MGMT_CMD_OK)
-		return (int)st;
+	if (st != MGMT_CMD_OK) {
+		*refusal = st;
+		return IO_SEND_REFUSED;
+	}
 	if (!mgmt_reply_queue_push(&sc->replies, kind, tag))
-		return -1;
+		return IO_SEND_FAILED;
 	script_log(sc, "> ", line, len > 0 ? len - 1 : 0);
-	return MGMT_CMD_OK;
+	return IO_SENT;
 }
 
-static int script_send_password_line(void *ctx, const char *password, int tag)
+static enum io_send_result script_send_password_line(void *ctx, const char *password, int tag)
 {
 	struct script *sc = ctx;
 
 	if (strpbrk(password, "\r\n") != NULL)
-		return -1;
+		return IO_SEND_FAILED;
 	mgmt_reply_queue_init(&sc->replies);
 	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag);
 	script_log(sc, "> ", password, strlen(password));
-	return 0;
+	return IO_SENT;
 }
 
 static bool script_has_input(const struct script *sc)
@@ -120,32 +130,48 @@ static bool script_has_input(const struct script *sc)
 	return sc->pos < sc->input_len;
 }
 
-static enum plat_wait_result script_wait(void *ctx, bool with_peer, long long deadline_ms)
+/* The open question's answer is one the person gives now (not the token arriving). */
+static bool script_person_ready(const struct script *sc)
+{
+	return sc->asking && (sc->answer == NULL || strcmp(sc->answer, ANSWER_WATCH) != 0);
+}
+
+static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *set,
+                                         unsigned *ready)
 {
 	struct script *sc = ctx;
 
-	if (with_peer && sc->step_ready && script_has_input(sc))
-		return PLAT_WAIT_READABLE;
-	if (script_has_input(sc) && !sc->step_ready) {
+	*ready = 0;
+	if (set->person && script_person_ready(sc)) {
+		*ready = IO_READY_PERSON;
+		return PLAT_WAIT_READY;
+	}
+	if (set->peer && sc->step_ready && script_has_input(sc)) {
+		*ready = IO_READY_PEER;
+		return PLAT_WAIT_READY;
+	}
+	if (set->peer && script_has_input(sc) && !sc->step_ready) {
 		/* The next step arrives while we wait (or is the user's Ctrl-C). */
 		sc->step_ready = true;
 		if (sc->input[sc->pos] == SCRIPT_CTRL_C[0]) {
 			sc->pos++;
 			return PLAT_WAIT_INTERRUPT;
 		}
-		if (with_peer)
-			return PLAT_WAIT_READABLE;
+		*ready = IO_READY_PEER;
+		return PLAT_WAIT_READY;
 	}
 	if (++sc->idle_waits > sc->max_idle_waits)
 		return PLAT_WAIT_INTERRUPT;
-	if (deadline_ms >= 0) {
-		if (deadline_ms > sc->clock)
-			sc->clock = deadline_ms;
+	if (set->deadline_ms >= 0) {
+		if (set->deadline_ms > sc->clock)
+			sc->clock = set->deadline_ms;
 		return PLAT_WAIT_TIMEOUT;
 	}
-	if (with_peer)
-		return PLAT_WAIT_READABLE; /* fill() sees the close */
-	return PLAT_WAIT_INTERRUPT;    /* nothing could ever end this wait but the user */
+	if (set->peer) {
+		*ready = IO_READY_PEER; /* fill() sees the close */
+		return PLAT_WAIT_READY;
+	}
+	return PLAT_WAIT_INTERRUPT; /* nothing could ever end this wait but the user */
 }
 
 static long script_fill(void *ctx, char *err, size_t errsz)
@@ -186,79 +212,44 @@ static bool script_interactive(void *ctx)
 	return ((struct script *)ctx)->interactive;
 }
 
-/* The next answer, or NULL for end of input. */
-static const char *script_answer(struct script *sc, const char *prompt)
+/* A question: its answer is the next one of the list (NULL: end of input). */
+static int script_open(void *ctx, const char *prompt, bool echo, char *buf, size_t bufsz)
 {
+	struct script *sc = ctx;
+
+	(void)echo;
 	script_log(sc, "? ", prompt, strlen(prompt));
+	sc->asking = true;
+	sc->answer_buf = buf;
+	sc->answer_bufsz = bufsz;
 	if (++sc->questions > sc->max_questions || sc->next_answer >= sc->nanswers)
-		return NULL;
-	return sc->answers[sc->next_answer++];
+		sc->answer = NULL;
+	else
+		sc->answer = sc->answers[sc->next_answer++];
+	return 0;
 }
 
-/* What a special answer means to a question without a watch; PLAT_READ_OK: a real answer. */
-static enum plat_read_result script_special(const char *a)
+static enum plat_read_result script_feed(void *ctx)
 {
-	if (a == NULL || strcmp(a, ANSWER_EOF) == 0 || strcmp(a, ANSWER_WATCH) == 0)
+	struct script *sc = ctx;
+	const char *a = sc->answer;
+
+	sc->idle_waits = 0;
+	if (a == NULL || strcmp(a, ANSWER_EOF) == 0)
 		return PLAT_READ_EOF;
 	if (strcmp(a, ANSWER_CTRL_C) == 0)
 		return PLAT_READ_INTERRUPT;
-	return PLAT_READ_OK;
-}
-
-static enum plat_read_result script_ask_text(void *ctx, const struct plat_prompt_watch *watch,
-                                             char *buf, size_t bufsz, const char *prompt)
-{
-	struct script *sc = ctx;
-	const char *a = script_answer(sc, prompt);
-
-	if (a != NULL && strcmp(a, ANSWER_WATCH) == 0) {
-		for (int i = 0; watch != NULL && i < 100; i++) {
-			sc->clock += watch->interval_ms;
-			if (watch->settled(watch->arg))
-				return PLAT_READ_SETTLED;
-		}
-		return PLAT_READ_EOF;
-	}
-	if (script_special(a) != PLAT_READ_OK)
-		return script_special(a);
-	if (strlen(a) >= bufsz)
+	if (strlen(a) >= sc->answer_bufsz)
 		return PLAT_READ_TOO_LONG;
-	memcpy(buf, a, strlen(a) + 1);
+	memcpy(sc->answer_buf, a, strlen(a) + 1);
 	return PLAT_READ_OK;
 }
 
-static enum plat_read_result script_ask_secret(void *ctx, struct secret *out, const char *prompt)
-{
-	struct script *sc = ctx;
-	const char *a = script_answer(sc, prompt);
-
-	secret_clear(out);
-	if (script_special(a) != PLAT_READ_OK)
-		return script_special(a);
-	if (strlen(a) > SECRET_MAX)
-		return PLAT_READ_TOO_LONG;
-	memcpy(out->data, a, strlen(a) + 1);
-	out->len = strlen(a);
-	return PLAT_READ_OK;
-}
-
-static enum plat_read_result script_ask_number(void *ctx, int max, int *choice,
-                                               const char *prompt)
+static void script_close(void *ctx)
 {
 	struct script *sc = ctx;
 
-	for (;;) {
-		const char *a = script_answer(sc, prompt);
-		long n;
-
-		if (script_special(a) != PLAT_READ_OK)
-			return script_special(a);
-		n = strtol(a, NULL, 10);
-		if (n >= 1 && n <= max) {
-			*choice = (int)n;
-			return PLAT_READ_OK;
-		}
-	}
+	sc->asking = false;
 }
 
 static int script_open_url(void *ctx, const char *url)
@@ -291,7 +282,7 @@ static int script_token_present(void *ctx, const char *label)
 	return sc->present_from_look > 0 && sc->looks >= sc->present_from_look;
 }
 
-static int script_each_cert(void *ctx, session_take_cert *take, void *arg)
+static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
 {
 	struct script *sc = ctx;
 	int n;
@@ -308,19 +299,20 @@ static int script_each_cert(void *ctx, session_take_cert *take, void *arg)
 	return n;
 }
 
-static int script_send_lines(void *ctx, const char *text, size_t len, bool reply_due, int tag)
+static enum io_send_result script_send_lines(void *ctx, const char *text, size_t len,
+                                             bool reply_due, int tag)
 {
 	struct script *sc = ctx;
 	size_t start = 0;
 
 	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag))
-		return -1;
+		return IO_SEND_FAILED;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\n') {
 			script_log(sc, "> ", text + start, i - start);
 			start = i + 1;
 		}
-	return 0;
+	return IO_SENT;
 }
 
 static enum p11_select_result script_signer_select(void *ctx, const char *id, char *err,
@@ -453,6 +445,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 
 	script_init(sc, input, strlen(input));
 	sc->interactive = keep.interactive;
+	sc->over_tcp = keep.over_tcp;
 	sc->desktop = keep.desktop;
 	sc->provider = keep.provider;
 	sc->pin_state = keep.pin_state;
@@ -479,35 +472,82 @@ static inline int script_count(const struct script *sc, const char *text)
 	return n;
 }
 
-static struct session_io script_io(struct script *sc)
+static bool script_is_tcp(void *ctx)
 {
-	return (struct session_io){
-		.ctx = sc,
-		.reader = &sc->reader,
-		.replies = &sc->replies,
-		.is_tcp = false,
-		.send = script_send,
-		.send_password_line = script_send_password_line,
-		.wait = script_wait,
-		.fill = script_fill,
-		.now = script_now,
-		.interactive = script_interactive,
-		.ask_text = script_ask_text,
-		.ask_secret = script_ask_secret,
-		.ask_number = script_ask_number,
-		.open_url = script_open_url,
-		.can_see_tokens = script_can_see_tokens,
-		.pin_state = script_pin_state,
-		.token_present = script_token_present,
-		.each_cert = script_each_cert,
-		.send_lines = script_send_lines,
-		.signer_select = script_signer_select,
-		.signer_reload = script_signer_reload,
-		.signer_cert_pem = script_signer_cert_pem,
-		.signer_token = script_signer_token,
-		.signer_login_needed = script_signer_login_needed,
-		.signer_login = script_signer_login,
-		.signer_sign = script_signer_sign,
+	return ((struct script *)ctx)->over_tcp;
+}
+
+static enum io_open_result script_open_connection(void *ctx, char *err, size_t errsz)
+{
+	(void)ctx;
+	snprintf(err, errsz, "the script has no openvpn to start");
+	return IO_OPEN_FOREIGN;
+}
+
+static void script_close_connection(void *ctx)
+{
+	(void)ctx;
+}
+
+/* A fixed day (2023-11-14), moving with the scripted clock. */
+static long long script_wall(void *ctx)
+{
+	return 1700000000LL + ((struct script *)ctx)->clock / 1000;
+}
+
+static void script_write_status(void *ctx, const char *text, size_t len)
+{
+	struct script *sc = ctx;
+
+	snprintf(sc->status, sizeof sc->status, "%.*s", (int)len, text);
+}
+
+/* The world of one run: the tables live in the script's static storage, like the script. */
+static struct session_world script_world(struct script *sc)
+{
+	static struct io_connection connection;
+	static struct io_person person;
+	static struct io_tokens tokens;
+	static struct io_signer signer;
+	static struct io_clock clock;
+	static struct io_status status;
+
+	connection = (struct io_connection){
+	    .ctx = sc,
+	    .reader = &sc->reader,
+	    .replies = &sc->replies,
+	    .is_tcp = script_is_tcp,
+	    .open = script_open_connection,
+	    .close = script_close_connection,
+	    .send = script_send,
+	    .send_lines = script_send_lines,
+	    .send_password_line = script_send_password_line,
+	    .fill = script_fill,
+	};
+	person = (struct io_person){sc, script_interactive, script_open, script_feed, script_close,
+	                            script_open_url};
+	tokens = (struct io_tokens){sc, script_can_see_tokens, script_pin_state,
+	                            script_token_present, script_each_cert};
+	signer = (struct io_signer){sc,
+	                            script_signer_select,
+	                            script_signer_reload,
+	                            script_signer_cert_pem,
+	                            script_signer_token,
+	                            script_signer_login_needed,
+	                            script_signer_login,
+	                            script_signer_sign};
+	clock = (struct io_clock){sc, script_now, script_wall};
+	status = (struct io_status){sc, script_write_status};
+	return (struct session_world){
+	    .connection = &connection,
+	    .person = &person,
+	    .tokens = &tokens,
+	    .signer = &signer,
+	    .clock = &clock,
+	    .status = &status,
+	    .openvpn = NULL,
+	    .wait_ctx = sc,
+	    .wait = script_wait,
 	};
 }
 

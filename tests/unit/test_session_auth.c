@@ -78,11 +78,11 @@ static void use_auth_file(const char *text)
 /* One run of s over input, with answers for the person (NULL-terminated). */
 static int run_with(const char *input, const char *const *answers)
 {
-	struct session_io io;
+	struct session_world world;
 
 	script_rerun(&sc, input, answers);
-	io = script_io(&sc);
-	return session_run_io(s, &io);
+	world = script_world(&sc);
+	return session_run(s, &world);
 }
 
 static int count(const char *text)

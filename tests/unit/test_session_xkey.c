@@ -65,11 +65,11 @@ static void new_session(bool owns_openvpn)
 /* One run over input; the token, the signer and the person stay as the test set them. */
 static int run_with(const char *input, const char *const *answers)
 {
-	struct session_io io;
+	struct session_world world;
 
 	script_rerun(&sc, input, answers);
-	io = script_io(&sc);
-	return session_run_io(s, &io);
+	world = script_world(&sc);
+	return session_run(s, &world);
 }
 
 static int count(const char *text)

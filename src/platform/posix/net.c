@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POSIX: the management connection (TCP or unix socket) and waiting on it. */
+/* POSIX: the management connection (TCP or unix socket). */
 #include <errno.h>
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,59 +126,6 @@ void plat_sock_close(struct plat_sock *s)
 		return;
 	close(s->fd);
 	free(s);
-}
-
-/* poll() takes an int of milliseconds: a far deadline is reached in steps. */
-static int poll_timeout(long long deadline_ms)
-{
-	long long left;
-
-	if (deadline_ms < 0)
-		return -1;
-	left = deadline_ms - plat_now_ms();
-	if (left <= 0)
-		return 0;
-	return left > 60000 ? 60000 : (int)left;
-}
-
-enum plat_wait_result posix_wait_until(struct pollfd *fds, unsigned n, long long deadline_ms)
-{
-	struct pollfd all[5];
-
-	if (n > 4)
-		return PLAT_WAIT_ERROR;
-	for (;;) {
-		int rc;
-
-		if (posix_interrupt_pending())
-			return PLAT_WAIT_INTERRUPT;
-		memcpy(all, fds, n * sizeof *fds);
-		all[n] = (struct pollfd){.fd = posix_wake_fd(), .events = POLLIN};
-		rc = poll(all, n + 1, poll_timeout(deadline_ms));
-		if (posix_interrupt_pending())
-			return PLAT_WAIT_INTERRUPT;
-		if (rc < 0 && errno != EINTR)
-			return PLAT_WAIT_ERROR;
-		if (rc > 0) {
-			bool ready = false;
-
-			for (unsigned i = 0; i < n; i++) {
-				fds[i].revents = all[i].revents;
-				ready = ready || all[i].revents != 0;
-			}
-			if (ready)
-				return PLAT_WAIT_READABLE;
-		}
-		if (deadline_ms >= 0 && plat_now_ms() >= deadline_ms)
-			return PLAT_WAIT_TIMEOUT;
-	}
-}
-
-enum plat_wait_result plat_wait_until(struct plat_sock *s, long long deadline_ms)
-{
-	struct pollfd fd = {.fd = posix_sock_fd(s), .events = POLLIN};
-
-	return posix_wait_until(&fd, s != NULL ? 1 : 0, deadline_ms);
 }
 
 bool plat_has_unix_sockets(void)

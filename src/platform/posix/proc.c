@@ -124,32 +124,28 @@ bool plat_child_exited(struct plat_child *c, int *status)
 	return c->reaped;
 }
 
-static bool wait_exit(struct plat_child *c, int timeout_ms)
+void plat_child_terminate(struct plat_child *c)
 {
-	for (int waited = 0; waited < timeout_ms; waited += 20) {
-		if (plat_child_exited(c, NULL))
-			return true;
-		posix_sleep_ms(20);
-	}
-	return plat_child_exited(c, NULL);
+	if (!c->reaped)
+		kill(c->pid, SIGTERM);
 }
 
-int plat_child_stop(struct plat_child *c, int timeout_ms)
+void plat_child_kill(struct plat_child *c)
 {
-	if (wait_exit(c, timeout_ms))
-		return c->status;
-	kill(c->pid, SIGTERM);
-	if (wait_exit(c, 3000))
-		return c->status;
-	kill(c->pid, SIGKILL);
-	waitpid(c->pid, NULL, 0);
-	c->reaped = true;
-	c->status = 128 + SIGKILL;
-	return c->status;
+	if (!c->reaped)
+		kill(c->pid, SIGKILL);
 }
 
 void plat_child_free(struct plat_child *c)
 {
+	if (c == NULL)
+		return;
+	/* Never leave it behind: whoever frees a live child ends it. */
+	if (!plat_child_exited(c, NULL)) {
+		kill(c->pid, SIGKILL);
+		while (waitpid(c->pid, NULL, 0) == -1 && errno == EINTR)
+			;
+	}
 	free(c);
 }
 

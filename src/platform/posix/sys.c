@@ -19,7 +19,7 @@
 #include "platform/platform.h"
 #include "platform/posix/internal.h"
 
-static volatile sig_atomic_t interrupted;
+static volatile sig_atomic_t interrupted, child_event, child_handler_installed;
 static int wake_pipe[2] = {-1, -1};
 
 void plat_harden_process(void)
@@ -44,6 +44,18 @@ static void on_interrupt(int sig)
 	errno = saved;
 }
 
+/* A child changed state: the one wait looks at it (plat_wait's PLAT_READY_CHILD). */
+static void on_child(int sig)
+{
+	int saved = errno;
+
+	(void)sig;
+	child_event = 1;
+	if (wake_pipe[1] != -1)
+		(void)!write(wake_pipe[1], "c", 1);
+	errno = saved;
+}
+
 int plat_signals_install(void)
 {
 	struct sigaction sa;
@@ -63,19 +75,41 @@ int plat_signals_install(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_child;
+	sa.sa_flags = SA_NOCLDSTOP;
+	sigaction(SIGCHLD, &sa, NULL);
+	child_handler_installed = 1;
 	signal(SIGPIPE, SIG_IGN);
 	return 0;
 }
 
-bool plat_take_interrupt(void)
+void posix_drain_wake(void)
 {
 	char drain[64];
 
+	while (wake_pipe[0] != -1 && read(wake_pipe[0], drain, sizeof drain) > 0)
+		;
+}
+
+bool plat_take_interrupt(void)
+{
 	if (!interrupted)
 		return false;
 	interrupted = 0;
-	while (wake_pipe[0] != -1 && read(wake_pipe[0], drain, sizeof drain) > 0)
-		;
+	posix_drain_wake();
+	return true;
+}
+
+bool posix_child_wakes(void)
+{
+	return child_handler_installed != 0;
+}
+
+bool posix_take_child_event(void)
+{
+	if (!child_event)
+		return false;
+	child_event = 0;
 	return true;
 }
 
@@ -116,13 +150,6 @@ void plat_wipe(void *p, size_t n)
 {
 	if (p != NULL)
 		explicit_bzero(p, n);
-}
-
-void posix_sleep_ms(int ms)
-{
-	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
 }
 
 long long plat_now_ms(void)

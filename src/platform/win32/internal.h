@@ -17,6 +17,7 @@
 #include <windows.h>
 
 struct plat_sock;
+struct plat_child;
 
 /* ---- interrupts (sys.c) ---- */
 
@@ -31,13 +32,18 @@ SOCKET win32_sock_handle(const struct plat_sock *s);
 HANDLE win32_sock_event(const struct plat_sock *s);
 /* After win32_sock_event fired: true when the peer has closed or the connection broke. */
 bool win32_sock_peer_gone(struct plat_sock *s);
-/*
- * The one wait of the Win32 layer, behind plat_wait_until() and the prompts: until one of h
- * (count of them, at most 3; the interrupt event is added here) is signalled (*which: its
- * index), an interrupt, or deadline_ms (plat_now_ms(); -1: none).
- */
-enum plat_wait_result win32_wait_until(const HANDLE *h, DWORD count, long long deadline_ms,
-                                       DWORD *which);
+/* Whether a read of s would return at once (bytes, or the peer gone): events are edge-triggered. */
+bool win32_sock_readable_now(struct plat_sock *s);
+
+/* ---- the one wait (wait.c), the person (tty.c), the child (proc.c) ---- */
+
+/* Standard input: a console (input records), a pipe (not waitable: its fill level is polled). */
+HANDLE win32_std_in(void);
+bool win32_is_console(HANDLE h);
+/* Whether a pipe (or file) on standard input has a byte, or its end, to read now. */
+bool win32_input_ready(HANDLE in);
+/* The process handle to wait on; NULL when there is none (a service's openvpn): then poll. */
+HANDLE win32_child_handle(const struct plat_child *c);
 
 /* ---- text and paths (text.c) ---- */
 

@@ -202,77 +202,14 @@ void plat_sock_close(struct plat_sock *s)
 
 /*
  * Network events are edge-triggered (FD_READ is re-armed only by recv, FD_CLOSE is reported
- * once), so first ask the socket itself whether a read would return at once.
+ * once), so the one wait first asks the socket itself whether a read would return at once.
  */
-static bool read_would_return(struct plat_sock *s)
+bool win32_sock_readable_now(struct plat_sock *s)
 {
 	char c;
 	int got = recv(s->fd, &c, 1, MSG_PEEK);
 
 	return got >= 0 || WSAGetLastError() != WSAEWOULDBLOCK;
-}
-
-static DWORD wait_timeout(long long deadline_ms)
-{
-	long long left;
-
-	if (deadline_ms < 0)
-		return INFINITE;
-	left = deadline_ms - plat_now_ms();
-	if (left <= 0)
-		return 0;
-	return left > 60000 ? 60000 : (DWORD)left;
-}
-
-enum plat_wait_result win32_wait_until(const HANDLE *h, DWORD count, long long deadline_ms,
-                                       DWORD *which)
-{
-	HANDLE all[4];
-	DWORD n = 0, rc;
-
-	if (count > 3)
-		return PLAT_WAIT_ERROR;
-	for (DWORD i = 0; i < count; i++)
-		all[n++] = h[i];
-	if (win32_wake_event() != NULL)
-		all[n++] = win32_wake_event();
-	for (;;) {
-		if (win32_interrupt_pending())
-			return PLAT_WAIT_INTERRUPT;
-		if (n == 0)
-			Sleep(wait_timeout(deadline_ms));
-		rc = n == 0 ? WAIT_TIMEOUT : WaitForMultipleObjects(n, all, FALSE, wait_timeout(deadline_ms));
-		if (win32_interrupt_pending())
-			return PLAT_WAIT_INTERRUPT;
-		if (rc == WAIT_FAILED)
-			return PLAT_WAIT_ERROR;
-		if (rc != WAIT_TIMEOUT && rc - WAIT_OBJECT_0 < count) {
-			*which = rc - WAIT_OBJECT_0;
-			return PLAT_WAIT_READABLE;
-		}
-		if (deadline_ms >= 0 && plat_now_ms() >= deadline_ms)
-			return PLAT_WAIT_TIMEOUT;
-	}
-}
-
-enum plat_wait_result plat_wait_until(struct plat_sock *s, long long deadline_ms)
-{
-	DWORD which;
-
-	for (;;) {
-		enum plat_wait_result w;
-
-		if (win32_interrupt_pending())
-			return PLAT_WAIT_INTERRUPT;
-		if (s != NULL && read_would_return(s))
-			return PLAT_WAIT_READABLE;
-		w = win32_wait_until(s != NULL ? &s->event : NULL, s != NULL ? 1 : 0, deadline_ms,
-		                     &which);
-		if (w != PLAT_WAIT_READABLE)
-			return w;
-		ResetEvent(s->event);
-		/* Only FD_WRITE: wait on until the deadline. */
-	}
 }
 
 bool plat_has_unix_sockets(void)

@@ -50,22 +50,6 @@ static bool service_child_exited(struct plat_child *c, int timeout_ms)
 	return true;
 }
 
-/* Asked to exit through its --service event, then terminated (the service allows us that). */
-static int service_child_stop(struct plat_child *c, int timeout_ms)
-{
-	if (service_child_exited(c, timeout_ms < 0 ? 0 : timeout_ms))
-		return c->status;
-	win32_service_run_ask_exit(c->service);
-	if (service_child_exited(c, 5000))
-		return c->status;
-	if (c->process != NULL)
-		TerminateProcess(c->process, 1);
-	service_child_exited(c, 5000);
-	c->reaped = true;
-	c->status = 128 + 9;
-	return c->status;
-}
-
 void plat_child_exit_note(struct plat_child *c, char *out, size_t outsz)
 {
 	out[0] = '\0';
@@ -248,29 +232,31 @@ bool plat_child_exited(struct plat_child *c, int *status)
 	return c->reaped;
 }
 
-static bool wait_exit(struct plat_child *c, int timeout_ms)
+HANDLE win32_child_handle(const struct plat_child *c)
 {
-	WaitForSingleObject(c->process, timeout_ms < 0 ? 0 : (DWORD)timeout_ms);
-	return plat_child_exited(c, NULL);
+	return c->process;
 }
 
-int plat_child_stop(struct plat_child *c, int timeout_ms)
+void plat_child_terminate(struct plat_child *c)
 {
-	if (c->service != NULL)
-		return service_child_stop(c, timeout_ms);
-	if (wait_exit(c, timeout_ms))
-		return c->status;
+	if (c->reaped)
+		return;
+	/* The service's openvpn watches its --service event: set means "exit now". */
+	if (c->service != NULL) {
+		win32_service_run_ask_exit(c->service);
+		return;
+	}
 	/*
 	 * The nearest thing to SIGTERM: Ctrl-Break to openvpn's own process group (it shares our
 	 * console), which OpenVPN for Windows treats as a request to exit cleanly.
 	 */
-	if (GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, c->pid) && wait_exit(c, 3000))
-		return c->status;
-	TerminateProcess(c->process, 1);
-	WaitForSingleObject(c->process, 5000);
-	c->reaped = true;
-	c->status = 128 + 9; /* as POSIX reports SIGKILL */
-	return c->status;
+	GenerateConsoleCtrlEvent(CTRL_BREAK_EVENT, c->pid);
+}
+
+void plat_child_kill(struct plat_child *c)
+{
+	if (!c->reaped && c->process != NULL)
+		TerminateProcess(c->process, 1);
 }
 
 void plat_child_free(struct plat_child *c)

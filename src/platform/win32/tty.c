@@ -1,10 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * Win32: asking the user.
+ * Win32: asking the person, one question at a time, fed by the one wait (plat_wait).
  *
- * On a console, keys are read one by one as input records (no line mode): that is the only way
- * to keep watching the interrupt event and the management connection while the user types,
- * since ReadConsoleW in line mode blocks until Enter.  The keys arrive as UTF-16, so a PIN or
+ * On a console, keys are read as input records (no line mode): ReadConsoleW in line mode would
+ * block until Enter, and nothing here may block.  The keys arrive as UTF-16, so a PIN or
  * password with non-ASCII characters is exact whatever the console code page; it is collected
  * in locked memory, converted to UTF-8 straight into the caller's buffer and wiped.  Editing is
  * Backspace only (there is no readline here); Ctrl-Z or Ctrl-D on an empty line is end of input.
@@ -19,14 +18,12 @@
 
 #define WIDE_MAX 1024 /* UTF-16 units of one answer; far beyond any PIN or password */
 
-enum input_wait { INPUT_READY, INPUT_TIMEOUT, INPUT_INTERRUPT, INPUT_PEER_GONE, INPUT_ERROR };
-
-static HANDLE std_in(void)
+HANDLE win32_std_in(void)
 {
 	return GetStdHandle(STD_INPUT_HANDLE);
 }
 
-static bool is_console(HANDLE h)
+bool win32_is_console(HANDLE h)
 {
 	DWORD mode;
 
@@ -35,60 +32,20 @@ static bool is_console(HANDLE h)
 
 bool plat_interactive(void)
 {
-	return is_console(std_in());
+	return win32_is_console(win32_std_in());
 }
 
-/*
- * Waits for input (in may be NULL), Ctrl-C or the management peer closing, until deadline_ms
- * (plat_now_ms(); -1: none).
- */
-static enum input_wait wait_for_input(HANDLE in, struct plat_sock *s, long long deadline_ms)
+bool win32_input_ready(HANDLE in)
 {
-	for (;;) {
-		HANDLE h[2];
-		DWORD count = 0, which = 0;
-		DWORD in_at = MAXDWORD, sock_at = MAXDWORD;
+	DWORD avail = 0;
 
-		if (in != NULL) {
-			in_at = count;
-			h[count++] = in;
-		}
-		if (s != NULL) {
-			sock_at = count;
-			h[count++] = win32_sock_event(s);
-		}
-		switch (win32_wait_until(h, count, deadline_ms, &which)) {
-		case PLAT_WAIT_INTERRUPT:
-			return INPUT_INTERRUPT;
-		case PLAT_WAIT_TIMEOUT:
-			return INPUT_TIMEOUT;
-		case PLAT_WAIT_ERROR:
-			return INPUT_ERROR;
-		case PLAT_WAIT_READABLE:
-			break;
-		}
-		/* Notifications arriving meanwhile must not end the prompt, only a closed peer. */
-		if (which == sock_at) {
-			if (win32_sock_peer_gone(s))
-				return INPUT_PEER_GONE;
-			continue;
-		}
-		if (which == in_at)
-			return INPUT_READY;
-	}
-}
-
-static enum plat_read_result map_wait(enum input_wait w)
-{
-	switch (w) {
-	case INPUT_INTERRUPT:
-		plat_take_interrupt();
-		return PLAT_READ_INTERRUPT;
-	case INPUT_PEER_GONE:
-		return PLAT_READ_PEER_GONE;
-	default:
-		return PLAT_READ_ERROR;
-	}
+	if (in == NULL || in == INVALID_HANDLE_VALUE)
+		return true; /* no input at all: its end is there to read */
+	if (GetFileType(in) != FILE_TYPE_PIPE)
+		return true; /* a file: a read returns at once */
+	if (!PeekNamedPipe(in, NULL, 0, NULL, &avail, NULL))
+		return true; /* broken: the read says so */
+	return avail > 0;
 }
 
 static void echo_wide(const wchar_t *text, DWORD n)
@@ -96,7 +53,7 @@ static void echo_wide(const wchar_t *text, DWORD n)
 	HANDLE out = GetStdHandle(STD_ERROR_HANDLE);
 	DWORD put;
 
-	if (is_console(out))
+	if (win32_is_console(out))
 		WriteConsoleW(out, text, n, &put, NULL);
 }
 
@@ -107,7 +64,7 @@ static void show_prompt(const char *prompt)
 	wchar_t *w;
 
 	fflush(stderr);
-	if (is_console(out) && (w = win32_widen(prompt)) != NULL) {
+	if (win32_is_console(out) && (w = win32_widen(prompt)) != NULL) {
 		DWORD put;
 
 		WriteConsoleW(out, w, (DWORD)wcslen(w), &put, NULL);
@@ -184,148 +141,124 @@ static enum key_result read_keys(HANDLE in, struct wide_line *line, bool echo)
 	return r;
 }
 
-static enum plat_read_result read_console(HANDLE in, bool echo, struct plat_sock *s, char *buf,
-                                          size_t bufsz, const struct plat_prompt_watch *watch)
+
+/* The open question. */
+static struct {
+	bool open, console, echo;
+	HANDLE in;
+	DWORD saved_mode;
+	struct wide_line line;       /* console: the keys so far, in locked memory */
+	char *buf;                   /* pipe or file: the bytes so far, straight into the answer */
+	size_t bufsz, len;
+	bool too_long;
+} prompt;
+
+int plat_prompt_open(const char *text, bool echo, char *buf, size_t bufsz)
 {
-	struct wide_line line = {plat_secure_alloc((WIDE_MAX + 1) * sizeof(wchar_t)), 0, false};
-	enum plat_read_result r = PLAT_READ_OK;
-	enum key_result k = KEY_MORE;
-	DWORD saved;
+	HANDLE in = win32_std_in();
 
-	if (line.w == NULL || !GetConsoleMode(in, &saved)) {
-		plat_secure_free(line.w, (WIDE_MAX + 1) * sizeof(wchar_t));
-		return PLAT_READ_ERROR;
-	}
-	/* No line mode, no echo; processed input keeps Ctrl-C a console event (our interrupt). */
-	SetConsoleMode(in, ENABLE_PROCESSED_INPUT);
-	long long next_look = watch != NULL ? plat_now_ms() + watch->interval_ms : -1;
-
-	while (k == KEY_MORE) {
-		enum input_wait w = wait_for_input(in, s, next_look);
-
-		if (w == INPUT_TIMEOUT && watch != NULL) {
-			/* Only a due look asks the watch: its looks may be expensive (a provider load). */
-			next_look = plat_now_ms() + watch->interval_ms;
-			if (!watch->settled(watch->arg))
-				continue;
-			r = PLAT_READ_SETTLED;
-			break;
+	if (prompt.open || bufsz == 0)
+		return -1;
+	memset(&prompt, 0, sizeof prompt);
+	buf[0] = '\0';
+	prompt.buf = buf;
+	prompt.bufsz = bufsz;
+	prompt.in = in;
+	prompt.echo = echo;
+	prompt.console = win32_is_console(in);
+	if (prompt.console) {
+		prompt.line.w = plat_secure_alloc((WIDE_MAX + 1) * sizeof(wchar_t));
+		if (prompt.line.w == NULL || !GetConsoleMode(in, &prompt.saved_mode)) {
+			plat_secure_free(prompt.line.w, (WIDE_MAX + 1) * sizeof(wchar_t));
+			return -1;
 		}
-		if (w != INPUT_READY) {
-			r = map_wait(w);
-			break;
-		}
-		k = read_keys(in, &line, echo);
+		/* No line mode, no echo; processed input keeps Ctrl-C a console event (our interrupt). */
+		SetConsoleMode(in, ENABLE_PROCESSED_INPUT);
 	}
-	SetConsoleMode(in, saved);
-	/* The user's Enter was not echoed (and an interrupted line needs ending too). */
-	echo_wide(L"\r\n", 2);
-	if (k == KEY_EOF)
-		r = PLAT_READ_EOF;
-	else if (k == KEY_INTERRUPT) {
+	prompt.open = true;
+	show_prompt(text);
+	return 0;
+}
+
+static enum plat_read_result feed_console(void)
+{
+	DWORD pending = 0;
+	enum key_result k;
+
+	if (!GetNumberOfConsoleInputEvents(prompt.in, &pending) || pending == 0)
+		return PLAT_READ_MORE;
+	k = read_keys(prompt.in, &prompt.line, prompt.echo);
+	switch (k) {
+	case KEY_MORE:
+		return PLAT_READ_MORE;
+	case KEY_EOF:
+		return PLAT_READ_EOF;
+	case KEY_INTERRUPT:
 		plat_take_interrupt();
-		r = PLAT_READ_INTERRUPT;
-	} else if (k == KEY_DONE && line.too_long)
-		r = PLAT_READ_TOO_LONG;
-	else if (k == KEY_DONE && win32_narrow(line.w, (int)line.len, buf, bufsz) != 0)
-		r = PLAT_READ_TOO_LONG;
-	if (r != PLAT_READ_OK)
-		plat_wipe(buf, bufsz);
-	plat_secure_free(line.w, (WIDE_MAX + 1) * sizeof(wchar_t));
-	return r;
-}
-
-/*
- * One byte from a pipe without blocking the watch: pipes are not waitable, so their fill level
- * is polled (PeekNamedPipe) while waiting on the interrupt and the peer in short steps.
- * 1: a byte, 0: end of input, <0: -(enum input_wait).
- */
-static int read_pipe_byte(HANDLE in, struct plat_sock *s, char *c)
-{
-	for (;;) {
-		DWORD avail = 0, got = 0;
-		enum input_wait w;
-
-		if (!PeekNamedPipe(in, NULL, 0, NULL, &avail, NULL)) {
-			if (GetLastError() == ERROR_BROKEN_PIPE)
-				return 0;
-			avail = 1; /* not a real pipe after all: a blocking read it is */
-		}
-		if (avail > 0) {
-			if (!ReadFile(in, c, 1, &got, NULL))
-				return GetLastError() == ERROR_BROKEN_PIPE ? 0 : -INPUT_ERROR;
-			return got == 1 ? 1 : 0;
-		}
-		/* Pipes are not waitable: look at the fill level again in 50 ms. */
-		w = wait_for_input(NULL, s, plat_now_ms() + 50);
-		if (w != INPUT_TIMEOUT)
-			return -(int)w;
+		return PLAT_READ_INTERRUPT;
+	case KEY_DONE:
+		break;
 	}
-}
-
-/* Byte by byte straight into buf: no stdio buffer ever holds a copy of a secret. */
-static enum plat_read_result read_bytes(HANDLE in, struct plat_sock *s, char *buf, size_t bufsz)
-{
-	bool pipe = GetFileType(in) == FILE_TYPE_PIPE, too_long = false;
-	size_t len = 0;
-
-	for (;;) {
-		char c = 0;
-		DWORD got = 0;
-		int rc;
-
-		if (pipe) {
-			rc = read_pipe_byte(in, s, &c);
-		} else if (win32_interrupt_pending()) {
-			rc = -INPUT_INTERRUPT;
-		} else {
-			rc = ReadFile(in, &c, 1, &got, NULL) ? (int)got : 0;
-		}
-		if (rc < 0) {
-			plat_wipe(buf, bufsz);
-			return map_wait((enum input_wait)-rc);
-		}
-		if (rc == 0) {
-			if (len == 0)
-				return PLAT_READ_EOF;
-			break;
-		}
-		if (c == '\n')
-			break;
-		if (len + 1 < bufsz)
-			buf[len++] = c;
-		else
-			too_long = true;
-	}
-	if (len > 0 && buf[len - 1] == '\r')
-		len--;
-	buf[len] = '\0';
-	if (too_long) {
-		plat_wipe(buf, bufsz);
+	if (prompt.line.too_long ||
+	    win32_narrow(prompt.line.w, (int)prompt.line.len, prompt.buf, prompt.bufsz) != 0) {
+		plat_wipe(prompt.buf, prompt.bufsz);
 		return PLAT_READ_TOO_LONG;
 	}
 	return PLAT_READ_OK;
 }
 
-enum plat_read_result plat_read_line(const char *prompt, bool echo, struct plat_sock *s,
-                                     char *buf, size_t bufsz)
+static enum plat_read_result finish_bytes(void)
 {
-	return plat_read_line_watched(prompt, echo, s, buf, bufsz, NULL);
+	size_t len = prompt.len;
+
+	if (len > 0 && prompt.buf[len - 1] == '\r')
+		len--;
+	prompt.buf[len] = '\0';
+	if (!prompt.too_long)
+		return PLAT_READ_OK;
+	plat_wipe(prompt.buf, prompt.bufsz);
+	return PLAT_READ_TOO_LONG;
 }
 
-enum plat_read_result plat_read_line_watched(const char *prompt, bool echo, struct plat_sock *s,
-                                             char *buf, size_t bufsz,
-                                             const struct plat_prompt_watch *watch)
+/* One byte straight into the answer (a pipe was seen to hold one): no copy of a secret anywhere. */
+static enum plat_read_result feed_bytes(void)
 {
-	HANDLE in = std_in();
+	char c = 0;
+	DWORD got = 0;
+	enum plat_read_result r = PLAT_READ_MORE;
 
-	if (bufsz == 0)
-		return PLAT_READ_TOO_LONG;
-	buf[0] = '\0';
-	show_prompt(prompt);
-	if (is_console(in))
-		return read_console(in, echo, s, buf, bufsz, watch);
-	if (in == NULL || in == INVALID_HANDLE_VALUE)
-		return PLAT_READ_EOF;
-	return read_bytes(in, s, buf, bufsz);
+	if (prompt.in == NULL || prompt.in == INVALID_HANDLE_VALUE ||
+	    !ReadFile(prompt.in, &c, 1, &got, NULL) || got == 0)
+		r = prompt.len == 0 ? PLAT_READ_EOF : finish_bytes();
+	else if (c == '\n')
+		r = finish_bytes();
+	else if (prompt.len + 1 < prompt.bufsz)
+		prompt.buf[prompt.len++] = c;
+	else
+		prompt.too_long = true;
+	plat_wipe(&c, 1);
+	return r;
+}
+
+enum plat_read_result plat_prompt_feed(void)
+{
+	if (!prompt.open)
+		return PLAT_READ_ERROR;
+	return prompt.console ? feed_console() : feed_bytes();
+}
+
+void plat_prompt_close(void)
+{
+	if (!prompt.open)
+		return;
+	if (prompt.console) {
+		SetConsoleMode(prompt.in, prompt.saved_mode);
+		plat_secure_free(prompt.line.w, (WIDE_MAX + 1) * sizeof(wchar_t));
+		/* The person's Enter was not echoed (and an unfinished line needs ending too). */
+		echo_wide(L"\r\n", 2);
+	} else {
+		fputs("\n", stderr);
+		fflush(stderr);
+	}
+	memset(&prompt, 0, sizeof prompt);
 }

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* POSIX: the one wait, over poll(): the peer, the person, the child and the interrupt. */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "platform/platform.h"
+#include "platform/posix/internal.h"
+
+#ifndef POLLRDHUP
+#define POLLRDHUP 0
+#endif
+
+/*
+ * Without our SIGCHLD handler (plat_signals_install) a child's end wakes nobody: then a wait
+ * for a child looks again at least this often.
+ */
+#define CHILD_LOOK_MS 100
+
+/* poll() takes an int of milliseconds: a far deadline is reached in steps. */
+static int poll_timeout(long long deadline_ms)
+{
+	long long left;
+
+	if (deadline_ms < 0)
+		return -1;
+	left = deadline_ms - plat_now_ms();
+	if (left <= 0)
+		return 0;
+	return left > 60000 ? 60000 : (int)left;
+}
+
+static long long earlier(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
+
+enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready)
+{
+	enum { PEER, PERSON, WAKE, COUNT };
+	struct pollfd fds[COUNT];
+	long long deadline = set->deadline_ms;
+
+	*ready = 0;
+	if (set->child != NULL && !posix_child_wakes())
+		deadline = earlier(deadline, plat_now_ms() + CHILD_LOOK_MS);
+	for (;;) {
+		int rc;
+
+		if (posix_interrupt_pending())
+			return PLAT_WAIT_INTERRUPT;
+		if (set->child != NULL && posix_take_child_event())
+			*ready |= PLAT_READY_CHILD;
+		if (*ready != 0)
+			return PLAT_WAIT_READY;
+		/* Only hang-ups while the peer's bytes cannot be taken: anything else would spin. */
+		fds[PEER] = (struct pollfd){.fd = posix_sock_fd(set->peer),
+		                            .events = set->peer_hangup_only ? POLLRDHUP : POLLIN};
+		fds[PERSON] = (struct pollfd){.fd = set->person ? STDIN_FILENO : -1, .events = POLLIN};
+		fds[WAKE] = (struct pollfd){.fd = posix_wake_fd(), .events = POLLIN};
+		rc = poll(fds, COUNT, poll_timeout(deadline));
+		if (posix_interrupt_pending())
+			return PLAT_WAIT_INTERRUPT;
+		if (rc < 0 && errno != EINTR)
+			return PLAT_WAIT_ERROR;
+		if (rc > 0) {
+			if (fds[PEER].revents != 0)
+				*ready |= PLAT_READY_PEER;
+			if (fds[PERSON].revents != 0)
+				*ready |= PLAT_READY_PERSON;
+			if (fds[WAKE].revents != 0)
+				posix_drain_wake();
+		}
+		if (set->child != NULL && (!posix_child_wakes() || posix_take_child_event()))
+			*ready |= PLAT_READY_CHILD;
+		if (*ready != 0)
+			return PLAT_WAIT_READY;
+		if (deadline >= 0 && plat_now_ms() >= deadline)
+			return PLAT_WAIT_TIMEOUT;
+	}
+}

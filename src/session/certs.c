@@ -1,0 +1,380 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Handler: the certificate choice (certs.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "session/certs.h"
+#include "ui/output.h"
+
+void certs_new_run(struct certs *k)
+{
+	token_certs_clear(&k->run.list);
+	k->run.listing = false;
+	k->run.expected = k->run.received = 0;
+	k->run.then = NULL;
+	k->run.arg = NULL;
+}
+
+void certs_free(struct certs *k)
+{
+	token_certs_clear(&k->run.list);
+	free(k->chosen_id);
+	k->chosen_id = NULL;
+}
+
+const char *certs_chosen(const struct certs *k)
+{
+	return k->chosen_id;
+}
+
+bool certs_listing(const struct certs *k)
+{
+	return k->run.listing;
+}
+
+/* Expired or not yet valid: the server would refuse it, and reconnect for ever. */
+static bool unusable(const struct session_core *c, const struct token_cert *t)
+{
+	enum cert_validity v;
+
+	if (!t->described)
+		return false;
+	v = cert_info_validity(&t->info, session_wall_time(c));
+	return v == CERT_EXPIRED || v == CERT_NOT_YET_VALID;
+}
+
+static void describe(const struct session_core *c, const struct token_cert *t, char *buf,
+                     size_t bufsz)
+{
+	char summary[560];
+
+	if (!t->described) {
+		snprintf(buf, bufsz, "%s", t->id);
+		return;
+	}
+	cert_info_summary(&t->info, summary, sizeof summary);
+	switch (cert_info_validity(&t->info, session_wall_time(c))) {
+	case CERT_EXPIRED:
+		snprintf(buf, bufsz, "%s [EXPIRED]", summary);
+		break;
+	case CERT_NOT_YET_VALID:
+		snprintf(buf, bufsz, "%s [NOT YET VALID]", summary);
+		break;
+	default:
+		snprintf(buf, bufsz, "%s", summary);
+		break;
+	}
+}
+
+/*
+ * A certificate the server will refuse: said before it is used, and never used in --batch
+ * (false, the run ending), where nobody would see why the tunnel never comes up.
+ */
+static bool usable_or_warned(struct session_core *c, const struct token_cert *t)
+{
+	char text[600];
+
+	if (!unusable(c, t))
+		return true;
+	describe(c, t, text, sizeof text);
+	if (c->opts->batch) {
+		out_error("certificate %s cannot be used: the server will refuse it; not trying in "
+		          "--batch", text);
+		session_end_error(c, EXIT_NO_CERTIFICATE);
+		return false;
+	}
+	out_warning("certificate %s: the server will refuse it", text);
+	return true;
+}
+
+/* The one certificate that can be used when all others cannot; -1 when there is none or more. */
+static long only_usable(const struct session_core *c, const struct token_cert_list *l)
+{
+	long found = -1;
+
+	for (size_t i = 0; i < l->count; i++) {
+		if (unusable(c, &l->items[i]))
+			continue;
+		if (found >= 0)
+			return -1;
+		found = (long)i;
+	}
+	return found;
+}
+
+static void answer_with(struct session_core *c, struct certs *k, size_t index)
+{
+	const char *id = k->run.list.items[index].id;
+	const char *args[] = {"pkcs11-id-request", id, NULL};
+	certs_chosen_fn *then = k->run.then;
+
+	if (k->chosen_id == NULL || strcmp(k->chosen_id, id) != 0) {
+		free(k->chosen_id);
+		k->chosen_id = strdup(id);
+	}
+	if (then != NULL) {
+		k->run.then = NULL;
+		then(c, k->run.arg, k->chosen_id);
+		return;
+	}
+	session_send(c, REPLY_STATUS, TAG_PLAIN, "needstr", args);
+}
+
+static void ask_count(struct session_core *c, struct certs *k)
+{
+	token_certs_clear(&k->run.list);
+	k->run.expected = k->run.received = 0;
+	k->run.listing = true;
+	session_send(c, REPLY_PKCS11ID_COUNT, TAG_ID_COUNT, "pkcs11-id-count", NULL);
+}
+
+void certs_on_id_request(struct session_core *c, struct certs *k)
+{
+	/* OpenVPN repeats pending requests (e.g. after the greeting): one listing at a time. */
+	if (!k->run.listing)
+		ask_count(c, k);
+}
+
+static void choose(struct session_core *c, struct certs *k);
+
+static void on_certs_arrived(struct session_core *c, void *arg, const struct session_answer *a)
+{
+	struct certs *k = arg;
+
+	switch (a->result) {
+	case PLAT_READ_SETTLED:
+		choose(c, k);
+		return;
+	case PLAT_READ_PEER_GONE:
+		return;
+	case PLAT_READ_OK:
+	case PLAT_READ_TOO_LONG:
+		/* Enter: look again, the way the certificates came the first time. */
+		if (k->run.then != NULL)
+			certs_on_certificate_request(c, k, k->run.then, k->run.arg);
+		else
+			ask_count(c, k);
+		return;
+	case PLAT_READ_INTERRUPT:
+		if (c->opts->batch || !session_interactive(c)) {
+			/* Nobody was asked: a signal stops, as anywhere else. */
+			session_end_stop(c);
+			return;
+		}
+		break;
+	default:
+		break;
+	}
+	session_answer_failed(c, a->result, "the answer");
+}
+
+static void no_certificate(struct session_core *c, struct certs *k)
+{
+	struct session_watch watch;
+	bool watching = tokens_can_see(c);
+
+	tokens_watch_for_certs(&watch, &k->run.list);
+	if (!session_interactive(c) || c->opts->batch) {
+		if (!watching) {
+			out_error("OpenVPN finds no certificate on any token");
+			session_end_error(c, EXIT_NO_CERTIFICATE);
+			return;
+		}
+		/* Nobody to ask: wait for the provider to show a certificate. */
+		out_status("No certificate found; waiting for a token (Ctrl-C to quit)...");
+		session_wait_for(c, &watch, on_certs_arrived, k);
+		return;
+	}
+	session_ask(c, ASK_TEXT, watching ? &watch : NULL, 0, on_certs_arrived, k,
+	            "No certificate found. Insert the token%s (Enter: look again, Ctrl-C: quit): ",
+	            watching ? "; ovpn-token watches for it" : "");
+}
+
+static bool choose_remembered(struct session_core *c, struct certs *k)
+{
+	long found;
+
+	if (c->opts->no_cache)
+		return false;
+	found = token_certs_find(&k->run.list, k->chosen_id);
+	if (found < 0)
+		return false;
+	out_verbose("Using the certificate chosen before");
+	answer_with(c, k, (size_t)found);
+	return true;
+}
+
+static bool matches(const struct token_cert *t, const char *pattern)
+{
+	return cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
+}
+
+static void choose_by_pattern(struct session_core *c, struct certs *k)
+{
+	const struct token_cert_list *l = &k->run.list;
+	const char *pattern = c->opts->cert_pattern;
+	size_t found = 0, first = 0, usable = 0, first_usable = 0;
+	char text[600];
+
+	for (size_t i = 0; i < l->count; i++) {
+		if (!matches(&l->items[i], pattern))
+			continue;
+		if (found++ == 0)
+			first = i;
+		if (!unusable(c, &l->items[i]) && usable++ == 0)
+			first_usable = i;
+	}
+	/* An expired twin (the old certificate beside its renewal) does not make a match ambiguous. */
+	if (found > 1 && usable == 1) {
+		found = 1;
+		first = first_usable;
+	}
+	if (found == 1) {
+		if (!usable_or_warned(c, &l->items[first]))
+			return;
+		describe(c, &l->items[first], text, sizeof text);
+		out_status("Using certificate %s", text);
+		answer_with(c, k, first);
+		return;
+	}
+	if (found == 0)
+		out_error("no certificate matches '%s'", pattern);
+	else
+		out_error("'%s' matches %zu certificates", pattern, found);
+	for (size_t i = 0; i < l->count; i++) {
+		if (found > 0 && !matches(&l->items[i], pattern))
+			continue;
+		describe(c, &l->items[i], text, sizeof text);
+		out_menu("  %s", text);
+		out_menu("      %s", l->items[i].id);
+	}
+	session_end_error(c, EXIT_NO_CERTIFICATE);
+}
+
+static void on_menu_choice(struct session_core *c, void *arg, const struct session_answer *a)
+{
+	struct certs *k = arg;
+
+	if (a->result != PLAT_READ_OK) {
+		session_answer_failed(c, a->result, "the choice");
+		return;
+	}
+	if (usable_or_warned(c, &k->run.list.items[a->number - 1]))
+		answer_with(c, k, (size_t)a->number - 1);
+}
+
+static void choose_from_menu(struct session_core *c, struct certs *k)
+{
+	const struct token_cert_list *l = &k->run.list;
+	char text[600];
+
+	if (!session_interactive(c) || c->opts->batch) {
+		out_error("the token holds %zu certificates: choose one with --cert", l->count);
+		session_end_error(c, EXIT_NO_CERTIFICATE);
+		return;
+	}
+	out_menu("Certificates on the token:");
+	for (size_t i = 0; i < l->count; i++) {
+		describe(c, &l->items[i], text, sizeof text);
+		out_menu("  %zu) %s", i + 1, text);
+	}
+	session_ask(c, ASK_NUMBER, NULL, (int)l->count, on_menu_choice, k,
+	            "Choose a certificate [1-%zu]: ", l->count);
+}
+
+static void choose(struct session_core *c, struct certs *k)
+{
+	const struct token_cert_list *l = &k->run.list;
+	char text[600];
+	long usable;
+
+	k->run.listing = false;
+	if (l->count == 0) {
+		no_certificate(c, k);
+	} else if (choose_remembered(c, k)) {
+		return;
+	} else if (c->opts->cert_pattern != NULL) {
+		choose_by_pattern(c, k);
+	} else if (l->count == 1) {
+		if (!usable_or_warned(c, &l->items[0]))
+			return;
+		describe(c, &l->items[0], text, sizeof text);
+		out_status("Using the only certificate: %s", text);
+		answer_with(c, k, 0);
+	} else if ((usable = only_usable(c, l)) >= 0) {
+		/* Never the menu for a choice that is no choice: the others would be refused. */
+		describe(c, &l->items[usable], text, sizeof text);
+		out_status("Using the only valid certificate: %s", text);
+		answer_with(c, k, (size_t)usable);
+	} else {
+		choose_from_menu(c, k);
+	}
+}
+
+void certs_on_certificate_request(struct session_core *c, struct certs *k,
+                                  certs_chosen_fn *then, void *arg)
+{
+	k->run.then = then;
+	k->run.arg = arg;
+	if (tokens_list_certs(c, &k->run.list) < 0 && !tokens_can_see(c)) {
+		out_error("ovpn-token cannot list the token's certificates: --external-key needs the "
+		          "PKCS#11 provider (--provider, or pkcs11-providers in the config)");
+		session_end_error(c, EXIT_NO_CERTIFICATE);
+		return;
+	}
+	choose(c, k);
+}
+
+/* One pkcs11-id-get at a time: the reply queue never holds more than the listing needs. */
+static void ask_entry(struct session_core *c, struct certs *k)
+{
+	char index[24];
+	const char *args[] = {index, NULL};
+
+	snprintf(index, sizeof index, "%ld", k->run.received);
+	session_send(c, REPLY_PKCS11ID_ENTRY, TAG_ID_GET, "pkcs11-id-get", args);
+}
+
+static void on_count(struct session_core *c, struct certs *k, long count)
+{
+	if (count > TOKENS_MAX_CERTS) {
+		out_error("OpenVPN reports %ld certificates; looking at the first %d", count,
+		          TOKENS_MAX_CERTS);
+		count = TOKENS_MAX_CERTS;
+	}
+	k->run.expected = count < 0 ? 0 : count;
+	k->run.received = 0;
+	if (k->run.expected == 0)
+		choose(c, k);
+	else
+		ask_entry(c, k);
+}
+
+static void on_entry(struct session_core *c, struct certs *k, const struct mgmt_event *ev)
+{
+	/* An empty index (the token changed meanwhile) is answered all the same. */
+	if (ev->u.pkcs11id_entry.id[0] != '\0')
+		token_certs_add_base64(&k->run.list, ev->u.pkcs11id_entry.id,
+		                       ev->u.pkcs11id_entry.blob);
+	if (++k->run.received >= k->run.expected)
+		choose(c, k);
+	else
+		ask_entry(c, k);
+}
+
+void certs_on_reply(struct session_core *c, struct certs *k, const struct mgmt_event *ev,
+                    enum reply_tag tag)
+{
+	if (ev->type == MGMT_EV_ERROR) {
+		out_error("OpenVPN cannot list certificates: %s", ev->u.text.text);
+		k->run.listing = false;
+		session_end_error(c, EXIT_NO_CERTIFICATE);
+		return;
+	}
+	if (tag == TAG_ID_COUNT)
+		on_count(c, k, ev->u.pkcs11id_count.count);
+	else
+		on_entry(c, k, ev);
+}

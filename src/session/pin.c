@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Handler: the token PIN OpenVPN asks for (pin.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "mgmt/event.h"
+#include "session/pin.h"
+#include "session/tokens.h"
+#include "ui/output.h"
+
+/*
+ * 2.7's tokens through an OpenSSL provider (cert/key as pkcs11: URIs) ask with this type and no
+ * label: which token it is, OpenVPN does not say.
+ */
+#define PROVIDER_TOKEN_TYPE "PKCS#11 token"
+
+bool pin_is_token_request(const char *type, char *label, size_t labelsz)
+{
+	return mgmt_token_label(type, "", label, labelsz);
+}
+
+/* "token 'LABEL'", or for a provider token "the PKCS#11 token". */
+static void name_token(const char *type, const char *label, char *out, size_t outsz)
+{
+	if (strcmp(type, PROVIDER_TOKEN_TYPE) == 0)
+		snprintf(out, outsz, "the PKCS#11 token");
+	else
+		snprintf(out, outsz, "token '%s'", label);
+}
+
+static void on_rejected(struct session_core *c, struct pin_supply *ps, const char *who)
+{
+	out_error("The PIN was rejected by %s.", who);
+	if (ps->cache.from_source)
+		ps->source.disabled = true;
+	pin_cache_drop(&ps->cache);
+	if (c->opts->batch) {
+		out_error("not trying another PIN (--batch)");
+		session_end_error(c, EXIT_PIN_REJECTED);
+	}
+}
+
+/* The PIN is in c->answer_secret: to OpenVPN, and (a new one) into the cache. */
+static void send_pin(struct session_core *c, void *arg, enum pin_origin from)
+{
+	struct pin_login *p = arg;
+	const char *args[] = {p->type, c->answer_secret.data, NULL};
+
+	if (from != PIN_NONE && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
+		pin_cache_note_sent(&p->supply->cache, p->type, &c->answer_secret,
+		                    from == PIN_FROM_CACHE ? p->supply->cache.from_source
+		                                           : from == PIN_FROM_SOURCE,
+		                    !c->opts->no_cache && from != PIN_FROM_CACHE);
+	secret_clear(&c->answer_secret);
+}
+
+void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
+                    const char *type, const char *label)
+{
+	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
+	bool rejected = pin_cache_was_answered(&ps->cache, type);
+	struct pin_request req = {.after_rejection = rejected};
+
+	if (!session_can_answer_type(c, type))
+		return;
+	snprintf(p->type, sizeof p->type, "%s", type);
+	p->supply = ps;
+	snprintf(req.cache_key, sizeof req.cache_key, "%s", type);
+	snprintf(req.label, sizeof req.label, "%s", label);
+	name_token(type, label, req.shown, sizeof req.shown);
+	if (rejected) {
+		on_rejected(c, ps, req.shown);
+		if (session_ending(c))
+			return;
+	}
+	pin_cache_forget_answer(&ps->cache);
+	/* A provider token has no label to look it up by: its PIN state cannot be read. */
+	req.state = provider_token ? P11_PIN_UNKNOWN : tokens_pin_state(c, label);
+	pin_supply_get(c, ps, &req, send_pin, p);
+}
+
+bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
+{
+	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
+	const char *type = ps->cache.type;
+
+	if (!ps->cache.answered)
+		return false;
+	if (!mgmt_token_label(type, "", label, sizeof label))
+		snprintf(label, sizeof label, "%s", type);
+	name_token(type, label, who, sizeof who);
+	on_rejected(c, ps, who);
+	/* openvpn is ending: nothing else can be asked on this run, and --restart must not resend. */
+	pin_cache_forget_answer(&ps->cache);
+	session_end_error(c, EXIT_PIN_REJECTED);
+	return true;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Handler: OpenVPN's PASSWORD requests for a token PIN ("Need '<label> token' password", and
+ * 2.7's "Need 'PKCS#11 token' password").  OpenVPN says nothing when the token refuses a PIN:
+ * it asks again.  So a request for the same token again, with no restart and nothing that
+ * confirmed the PIN between, means the PIN was refused: it is dropped at once and never sent
+ * again by us (a real card locks after a few wrong PINs).
+ */
+#ifndef OVPN_TOKEN_SESSION_PIN_H
+#define OVPN_TOKEN_SESSION_PIN_H
+
+#include <stdbool.h>
+
+#include "session/core.h"
+#include "session/pin_supply.h"
+
+/* The request under way. */
+struct pin_login {
+	char type[SECRET_MAX + 1];
+	struct pin_supply *supply;
+};
+
+/* Whether type names a token's PIN (then label gets the token's label, "" for a provider's). */
+bool pin_is_token_request(const char *type, char *label, size_t labelsz);
+void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
+                    const char *type, const char *label);
+/*
+ * OpenVPN gave up on the key (a FATAL "private key password verification failed") right after
+ * our PIN went out: that was the token refusing it.  true when so (said; the run ends with
+ * EXIT_PIN_REJECTED).
+ */
+bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps);
+
+#endif

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Where a token PIN comes from (pin_supply.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "session/lockout.h"
+#include "session/pin_supply.h"
+#include "ui/output.h"
+
+#define PIN_SOURCES "--pin-file FILE, --pin-fd N or the credential 'pin'"
+
+int pin_supply_init(struct pin_supply *ps, const struct options *opts)
+{
+	memset(ps, 0, sizeof *ps);
+	ps->source = (struct secret_source){
+	    .what = "PIN", .file = opts->pin_file, .file_must_be_private = true,
+	    .fd = opts->pin_fd, .credential = "pin"};
+	return pin_cache_init(&ps->cache);
+}
+
+void pin_supply_free(struct pin_supply *ps)
+{
+	pin_cache_free(&ps->cache);
+}
+
+static void hand_over(struct session_core *c, struct pin_supply *ps, enum pin_origin from)
+{
+	if (from == PIN_NONE)
+		secret_clear(&c->answer_secret);
+	ps->then(c, ps->arg, from);
+}
+
+static void on_typed(struct session_core *c, void *arg, const struct session_answer *a)
+{
+	struct pin_supply *ps = arg;
+
+	if (a->result == PLAT_READ_OK && !secret_empty(&c->answer_secret)) {
+		hand_over(c, ps, PIN_FROM_PERSON);
+		return;
+	}
+	if (ps->request.after_rejection && a->result == PLAT_READ_EOF) {
+		out_error("no other PIN can be asked for");
+		session_end_error(c, EXIT_PIN_REJECTED);
+	} else if (a->result == PLAT_READ_EOF && !session_interactive(c)) {
+		/* A pipe ended: nobody can be asked, which is not the person cancelling. */
+		out_error("OpenVPN asks for the token PIN, but there is no terminal to ask on and no "
+		          "source gives it: use %s", PIN_SOURCES);
+		session_end_error(c, EXIT_NEEDS_INPUT);
+	} else {
+		/* An empty PIN is no PIN: it counts as cancelled. */
+		session_answer_failed(c, a->result == PLAT_READ_OK ? PLAT_READ_EOF : a->result,
+		                      "the PIN");
+	}
+	hand_over(c, ps, PIN_NONE);
+}
+
+/* The remembered PIN, a source's, or a question to the person. */
+static void supply(struct session_core *c, struct pin_supply *ps)
+{
+	int got;
+
+	if (pin_cache_may_resend(&ps->cache, ps->request.cache_key, c->opts->batch)) {
+		pin_cache_copy(&ps->cache, &c->answer_secret);
+		out_verbose("Using the remembered PIN for %s", ps->request.shown);
+		hand_over(c, ps, PIN_FROM_CACHE);
+		return;
+	}
+	got = secret_source_read(&ps->source, &c->answer_secret);
+	if (got != 0) {
+		if (got < 0)
+			session_end_error(c, EXIT_USAGE);
+		else
+			out_verbose("Using the PIN for %s from its source", ps->request.shown);
+		hand_over(c, ps, got > 0 ? PIN_FROM_SOURCE : PIN_NONE);
+		return;
+	}
+	if (!session_may_ask(c, "the token PIN")) {
+		hand_over(c, ps, PIN_NONE);
+		return;
+	}
+	session_ask(c, ASK_SECRET, NULL, 0, on_typed, ps, "PIN for %s: ", ps->request.shown);
+}
+
+static void on_final_try(struct session_core *c, void *arg, const struct session_answer *a)
+{
+	struct pin_supply *ps = arg;
+
+	if (a->result == PLAT_READ_OK && lockout_confirmed(a->text)) {
+		supply(c, ps);
+		return;
+	}
+	if (a->result != PLAT_READ_PEER_GONE) {
+		out_status("Cancelled: no PIN sent.");
+		session_end_error(c, EXIT_CANCELLED);
+	}
+	hand_over(c, ps, PIN_NONE);
+}
+
+void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct pin_request *req,
+                    pin_supply_fn *then, void *arg)
+{
+	ps->request = *req;
+	ps->then = then;
+	ps->arg = arg;
+	switch (lockout_judge(req->state, req->label, c->opts->batch, session_interactive(c))) {
+	case LOCKOUT_REFUSE:
+		session_end_error(c, EXIT_TOKEN_LOCKED);
+		hand_over(c, ps, PIN_NONE);
+		return;
+	case LOCKOUT_CONFIRM:
+		session_ask(c, ASK_TEXT, NULL, 0, on_final_try, ps, LOCKOUT_QUESTION, req->label);
+		return;
+	case LOCKOUT_GO:
+		break;
+	}
+	supply(c, ps);
+}

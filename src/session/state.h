@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * Handler: OpenVPN's states (>STATE) as one short line each and in the --status-file, and the
+ * cause of a reconnect, which only OpenVPN's log says (>LOG, reason.h).
+ */
+#ifndef OVPN_TOKEN_SESSION_STATE_H
+#define OVPN_TOKEN_SESSION_STATE_H
+
+#include <stdbool.h>
+
+#include "mgmt/event.h"
+#include "session/core.h"
+
+struct tunnel_state {
+	bool connected;                 /* the tunnel came up on this connection */
+	char last_reconnect[256];       /* the reason last shown, so that a storm shows once */
+	char last_failure[200];         /* the cause OpenVPN's log gave last */
+};
+
+/* What a state means beyond its line. */
+enum state_meaning {
+	STATE_OTHER,
+	STATE_LOGIN_CONFIRMED,          /* past the TLS handshake: the token signed with our PIN */
+	STATE_CONNECTED,                /* ... and the tunnel is up */
+	STATE_RECONNECTING,             /* a restart: what was sent before is no longer pending */
+};
+
+void state_new_run(struct tunnel_state *t);
+enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t,
+                                  const struct mgmt_event *ev);
+void state_on_log(struct tunnel_state *t, const char *text);
+/* One of our own states (RESTARTING, EXITED, TOKEN_REMOVED): it happens now. */
+void state_report(struct session_core *c, const char *state);
+
+#endif

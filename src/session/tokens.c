@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The token view (tokens.h). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/exit_codes.h"
+#include "pkcs11/id_codec.h"
+#include "session/tokens.h"
+#include "ui/output.h"
+
+static struct token_cert *next_slot(struct token_cert_list *l, const char *id)
+{
+	struct token_cert *c;
+
+	if (l->count >= TOKENS_MAX_CERTS)
+		return NULL;
+	c = &l->items[l->count];
+	c->id = strdup(id);
+	if (c->id == NULL)
+		return NULL;
+	l->count++;
+	return c;
+}
+
+bool token_certs_add(struct token_cert_list *l, const char *id, const unsigned char *der,
+                     size_t der_len)
+{
+	struct token_cert *c = next_slot(l, id);
+
+	if (c == NULL)
+		return false;
+	c->described = der != NULL && cert_info_from_der(der, der_len, &c->info) == 0;
+	return true;
+}
+
+bool token_certs_add_base64(struct token_cert_list *l, const char *id, const char *blob)
+{
+	struct token_cert *c = next_slot(l, id);
+
+	if (c == NULL)
+		return false;
+	c->described = cert_info_from_base64(blob, &c->info) == 0;
+	return true;
+}
+
+void token_certs_clear(struct token_cert_list *l)
+{
+	for (size_t i = 0; i < l->count; i++)
+		free(l->items[i].id);
+	l->count = 0;
+}
+
+long token_certs_find(const struct token_cert_list *l, const char *id)
+{
+	/* Equal as pkcs11-helper reads them ("\x2f" is "\x2F"), or byte for byte when not ids. */
+	for (size_t i = 0; id != NULL && i < l->count; i++)
+		if (strcmp(l->items[i].id, id) == 0 || p11_id_equal(l->items[i].id, id))
+			return (long)i;
+	return -1;
+}
+
+bool tokens_can_see(const struct session_core *c)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	return t->can_see(t->ctx);
+}
+
+enum p11_pin_state tokens_pin_state(const struct session_core *c, const char *label)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	return tokens_can_see(c) ? t->pin_state(t->ctx, label) : P11_PIN_UNKNOWN;
+}
+
+int tokens_present(const struct session_core *c, const char *label)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	return tokens_can_see(c) ? t->present(t->ctx, label) : -1;
+}
+
+static void take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len)
+{
+	token_certs_add(arg, id, der, der_len);
+}
+
+int tokens_list_certs(const struct session_core *c, struct token_cert_list *into)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	token_certs_clear(into);
+	if (t->each_cert(t->ctx, take_cert, into) < 0)
+		return -1;
+	return (int)into->count;
+}
+
+bool tokens_config_id_names_nothing(const struct session_core *c)
+{
+	struct token_cert_list seen = {.count = 0};
+	bool nothing;
+
+	if (c->config_id == NULL || !tokens_can_see(c) || tokens_list_certs(c, &seen) < 0)
+		return false;
+	/* The same listing `doctor` judges the config's pkcs11-id by. */
+	nothing = token_certs_find(&seen, c->config_id) < 0;
+	token_certs_clear(&seen);
+	return nothing;
+}
+
+void tokens_blame_config_id(struct session_core *c)
+{
+	out_error("the config's pkcs11-id names no certificate on the tokens present -- copy an id "
+	          "from `ovpn-token list`, or check the config with `ovpn-token doctor`");
+	session_end_error(c, EXIT_NO_CERTIFICATE);
+}
+
+static bool certs_arrived(struct session_core *c, void *arg)
+{
+	return tokens_list_certs(c, arg) > 0;
+}
+
+void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *into)
+{
+	*w = (struct session_watch){TOKENS_LOOK_MS, certs_arrived, into};
+}
+
+/*
+ * Only a change from absent to present counts: a token we see but OpenVPN does not is the
+ * person's to sort out (answering "ok" again would only make OpenVPN ask again at once).
+ */
+static bool token_inserted(struct session_core *c, void *arg)
+{
+	struct token_insertion *ins = arg;
+	int present = tokens_present(c, ins->label);
+
+	if (present == 0)
+		ins->seen_absent = true;
+	return present == 1 && ins->seen_absent;
+}
+
+void tokens_watch_for_insertion(struct session_watch *w, struct token_insertion *ins)
+{
+	*w = (struct session_watch){TOKENS_LOOK_MS, token_inserted, ins};
+}
