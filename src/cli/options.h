@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_VERBOSE = 1 };
+#include "ui/output.h"
 
 /* --service: whether start goes through OpenVPN's interactive service (Windows). */
 enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
