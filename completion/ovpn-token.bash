@@ -78,15 +78,20 @@ _ovpn_token() {
 	esac
 	$split && return
 
+	# The options each command takes, as `ovpn-token --help` lists them under it (the commands
+	# refuse the others), without the Windows-only --service and shortcut; before the command's
+	# name, any of them.  tests/dist/check-completion.sh holds these to --help.
+	local session='--cert --provider --pin-file --pin-fd --auth-user-pass-file --batch --no-cache
+		--status-file'
 	local opts
 	case $command in
+	start) opts="--openvpn --log --external-key --restart $session" ;;
+	attach) opts="$session --management-password-file --management-password-fd" ;;
 	list) opts='--provider --json' ;;
-	doctor) opts='--openvpn --provider' ;;
-	attach) opts='--cert --management-password-file --management-password-fd --provider
-		--pin-file --pin-fd --auth-user-pass-file --batch --no-cache --status-file' ;;
-	*) opts='--openvpn --cert --management-password-file --management-password-fd --log
-		--provider --pin-file --pin-fd --auth-user-pass-file --external-key --batch --no-cache
-		--restart --status-file' ;;
+	doctor) opts='--openvpn --cert --provider --external-key' ;;
+	'') opts="--openvpn --log --external-key --restart $session --management-password-file
+		--management-password-fd --json" ;;
+	*) opts= ;;
 	esac
 	opts="$opts --verbose --quiet --help --version"
 

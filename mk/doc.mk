@@ -7,8 +7,8 @@
 
 MAN_PAGE := build/man/ovpn-token.1
 # The files that hold the option table and the command table.
-OPTIONS_SRC ?= src/cli/options.c
-COMMANDS_SRC ?= src/cmd/table.c
+OPTIONS_SRC ?= src/cli/options.h
+COMMANDS_SRC ?= src/cmd/cmd.h
 
 .PHONY: man man-check completion-check
 

@@ -9,18 +9,17 @@
 int main(int argc, char **argv)
 {
 	struct options opts;
-	const struct cmd_entry *cmd;
+	char err[600];
 
 	plat_harden_process();
-	if (options_parse(argc, argv, &opts) != 0)
+	if (options_parse(argc, argv, &opts, err, sizeof err) != 0) {
+		out_error("%s", err);
 		return EXIT_USAGE;
+	}
 	out_set_verbosity(opts.verbosity);
-	cmd = cmd_find(opts.command);
-	if (cmd == NULL)
-		return EXIT_USAGE;
-	if (cmd->needs_signals && plat_signals_install() != 0) {
+	if (opts.command->needs_signals && plat_signals_install() != 0) {
 		out_error("cannot set up signal handling");
 		return EXIT_INTERNAL;
 	}
-	return cmd->exec(&opts);
+	return opts.command->exec(&opts);
 }

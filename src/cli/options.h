@@ -1,28 +1,76 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The command line, parsed once into one struct. */
+/*
+ * The command line, parsed once into one struct: what the user said, nothing a run finds out.
+ * Which command takes which option is said by the command table (cmd/cmd.h).
+ */
 #ifndef OVPN_TOKEN_OPTIONS_H
 #define OVPN_TOKEN_OPTIONS_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_VERBOSE = 1 };
+#include "ui/output.h"
 
 /* --service: whether start goes through OpenVPN's interactive service (Windows). */
 enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
 
-enum command {
-	COMMAND_NONE,
-	COMMAND_START,
-	COMMAND_ATTACH,
-	COMMAND_LIST,
-	COMMAND_DOCTOR,
-	COMMAND_SHORTCUT,
-	COMMAND_HELP,
-	COMMAND_VERSION,
+/*
+ * Every option, one line each, in the order --help describes them:
+ *   X(ID, long name, short letter or 0, what follows it, the field of struct options it sets)
+ * What follows: STRING a value, FD a descriptor number, FLAG nothing (the field is a bool).
+ * The last four are the global ones (GLOBAL_OPTIONS), which every command takes.
+ */
+#define OPTIONS(X) \
+	X(OPENVPN, "openvpn", 0, STRING, openvpn) \
+	X(CERT, "cert", 0, STRING, cert_pattern) \
+	X(LOG, "log", 0, STRING, log_file) \
+	X(PROVIDER, "provider", 0, STRING, provider) \
+	X(EXTERNAL_KEY, "external-key", 0, FLAG, external_key) \
+	X(SERVICE, "service", 0, STRING, service) \
+	X(START_MENU, "start-menu", 0, FLAG, start_menu) \
+	X(PIN_FILE, "pin-file", 0, STRING, pin_file) \
+	X(PIN_FD, "pin-fd", 0, FD, pin_fd) \
+	X(AUTH_USER_PASS_FILE, "auth-user-pass-file", 0, STRING, auth_user_pass_file) \
+	X(MGMT_PASSWORD_FILE, "management-password-file", 0, STRING, mgmt_password_file) \
+	X(MGMT_PASSWORD_FD, "management-password-fd", 0, FD, mgmt_password_fd) \
+	X(BATCH, "batch", 0, FLAG, batch) \
+	X(NO_CACHE, "no-cache", 0, FLAG, no_cache) \
+	X(RESTART, "restart", 0, FLAG, restart) \
+	X(STATUS_FILE, "status-file", 0, STRING, status_file) \
+	X(JSON, "json", 0, FLAG, json) \
+	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
+	X(QUIET, "quiet", 'q', QUIET, verbosity) \
+	X(HELP, "help", 'h', HELP, command) \
+	X(VERSION, "version", 'V', VERSION, command)
+
+enum option_id {
+#define X(id, ...) OPT_##id,
+	OPTIONS(X)
+#undef X
+	OPT_COUNT
 };
 
+/* A set of options: what a command takes (cmd/cmd.h). */
+typedef uint64_t option_set;
+#define OPTION(id) ((option_set)1 << OPT_##id)
+_Static_assert(OPT_COUNT <= 64, "option_set has a bit for each option");
+
+static inline bool option_set_has(option_set set, enum option_id id)
+{
+	return (set & ((option_set)1 << id)) != 0;
+}
+
+/*
+ * -v and -q say how much any command prints, -h and -V replace the command: every command takes
+ * them, before or after its name.
+ */
+#define GLOBAL_OPTIONS (OPTION(VERBOSE) | OPTION(QUIET) | OPTION(HELP) | OPTION(VERSION))
+
+struct cmd_entry;
+
 struct options {
-	enum command command;
+	const struct cmd_entry *command; /* named, or help and version for -h and -V */
 	const char *target;         /* CONFIG for start and doctor, ADDRESS for attach */
 	const char *openvpn;        /* --openvpn */
 	const char *cert_pattern;   /* --cert */
@@ -36,7 +84,7 @@ struct options {
 	const char *status_file;    /* --status-file */
 	bool batch;                 /* --batch: never prompt */
 	bool no_cache;              /* --no-cache: ask again after every restart */
-	bool external_key;          /* --external-key: ovpn-token signs on the token (start) */
+	bool external_key;          /* --external-key: ovpn-token signs on the token */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
 	bool start_menu;            /* --start-menu (shortcut) */
@@ -45,8 +93,13 @@ struct options {
 	enum verbosity verbosity;
 };
 
-/* Fills opts from argv; on error prints why to stderr and returns -1. */
-int options_parse(int argc, char **argv, struct options *opts);
-void options_print_help(void);
+/*
+ * Fills opts from argv; -1 with err filled (a sentence that names the word at fault) when the
+ * line is not one the command table allows: an unknown word, an option its command does not
+ * take, a bad value, too few or too many operands.
+ */
+int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errsz);
+/* The long name without its dashes: "cert" for OPT_CERT. */
+const char *option_name(enum option_id id);
 
 #endif

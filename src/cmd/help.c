@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* ovpn-token help (also -h, --help) and --version. */
+/*
+ * ovpn-token help (also -h, --help) and --version.  The commands, their operands and the options
+ * each takes are printed from the command table, so --help cannot say otherwise than the parser.
+ */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
@@ -9,10 +13,160 @@
 #define OVPN_TOKEN_VERSION "unknown"
 #endif
 
+/* Columns: a line holds at most 79, what a command does starts at SUMMARY_COLUMN. */
+#define HELP_WIDTH 79
+#define SUMMARY_COLUMN 30
+#define OPTIONS_INDENT 6
+
+/* Prints text's words from column col on, wrapping before HELP_WIDTH to column indent. */
+static void print_wrapped(const char *text, int col, int indent)
+{
+	bool line_start = true;
+
+	for (const char *p = text; *p != '\0';) {
+		int n = (int)strcspn(p, " ");
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (!line_start && col + 1 + n > HELP_WIDTH) {
+			printf("\n%*s", indent, "");
+			col = indent;
+			line_start = true;
+		}
+		if (!line_start) {
+			putchar(' ');
+			col++;
+		}
+		printf("%.*s", n, p);
+		col += n;
+		line_start = false;
+		p += n;
+	}
+	putchar('\n');
+}
+
+static void print_command(const struct cmd_entry *cmd)
+{
+	char usage[64], names[1024];
+	size_t len = 0;
+	int col;
+
+	if (cmd->operand == NULL)
+		snprintf(usage, sizeof usage, "ovpn-token %s", cmd->name);
+	else
+		snprintf(usage, sizeof usage, "ovpn-token %s %s%s%s", cmd->name,
+		         cmd->min_operands == 0 ? "[" : "", cmd->operand,
+		         cmd->min_operands == 0 ? "]" : "");
+	col = printf("  %s", usage);
+	if (col > SUMMARY_COLUMN - 2)
+		printf("\n%*s", SUMMARY_COLUMN, "");
+	else
+		printf("%*s", SUMMARY_COLUMN - col, "");
+	print_wrapped(cmd->summary, SUMMARY_COLUMN, SUMMARY_COLUMN);
+
+	names[0] = '\0';
+	for (int id = 0; id < OPT_COUNT; id++)
+		if (option_set_has(cmd->options, (enum option_id)id) && len < sizeof names)
+			len += (size_t)snprintf(names + len, sizeof names - len, " --%s",
+			                        option_name((enum option_id)id));
+	if (len > 0) {
+		printf("%*s", OPTIONS_INDENT, "");
+		print_wrapped(names, OPTIONS_INDENT, OPTIONS_INDENT);
+	}
+}
+
 int cmd_help(const struct options *opts)
 {
 	(void)opts;
-	options_print_help();
+	fputs("Usage: ovpn-token COMMAND [OPTIONS] [ARGUMENT]\n"
+	      "\n"
+	      "The commands, each with the options it takes:\n",
+	      stdout);
+	for (int c = 0; c < COMMAND_COUNT; c++)
+		if (cmd_find((enum command)c)->name != NULL)
+			print_command(cmd_find((enum command)c));
+	fputs(
+	    "Every command also takes -v, -q, -h and -V (below). Options may stand before or\n"
+	    "after the command's name.\n"
+	    "\n"
+	    "Logs in to the smartcard or token that holds the VPN certificate: selects the\n"
+	    "certificate (by itself when there is only one), asks for the PIN without echo\n"
+	    "and answers OpenVPN's requests until the tunnel ends, again after every\n"
+	    "reconnect.\n"
+	    "\n"
+	    "Options:\n"
+	    "  --openvpn PATH        the openvpn program to start or check (default: openvpn\n"
+	    "                        from PATH)\n"
+	    "  --cert PATTERN        choose the certificate whose id or subject contains\n"
+	    "                        PATTERN\n"
+	    "  --log FILE            where openvpn's own output goes (default:\n"
+	    "                        ~/.local/state/ovpn-token/CONFIG.log)\n"
+	    "  --provider LIB        the PKCS#11 module (default: the config's\n"
+	    "                        pkcs11-providers, else OpenSC's, else p11-kit's proxy;\n"
+	    "                        with --external-key no default search: the config's\n"
+	    "                        or this one)\n"
+	    "  --external-key        sign on the token ourselves, not through OpenVPN's\n"
+	    "                        PKCS#11 support (openvpn gets the config without its\n"
+	    "                        pkcs11-* lines, whose pkcs11-providers is the module we\n"
+	    "                        load)\n"
+	    "  --service auto|always|never\n"
+	    "                        (Windows) have OpenVPN's interactive service start\n"
+	    "                        openvpn, as OpenVPN GUI does; auto: when you are not an\n"
+	    "                        administrator and the service runs (default: auto)\n"
+	    "  --start-menu          (Windows) also put the shortcut in the Start menu\n"
+	    "Unattended use:\n"
+	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read\n"
+	    "                        it)\n"
+	    "  --pin-fd N            read the PIN from file descriptor N\n"
+	    "                        (also: a systemd credential named 'pin')\n"
+	    "  --auth-user-pass-file FILE\n"
+	    "                        username (line 1) and password (line 2) for servers\n"
+	    "                        that ask for them; private like --pin-file (also: a\n"
+	    "                        systemd credential named 'auth-user-pass'). Challenges\n"
+	    "                        (OTP codes) are never answered from a file\n"
+	    "  --management-password-file FILE, --management-password-fd N\n"
+	    "                        the management interface password (also: a credential\n"
+	    "                        named 'management-password'; default: ask when needed)\n"
+	    "  --batch               never ask; exit when something no source gives is\n"
+	    "                        needed\n"
+	    "  --no-cache            forget the PIN and certificate after use: ask after\n"
+	    "                        every restart of openvpn\n"
+	    "  --restart             start openvpn again (with back-off) after failures\n"
+	    "  --status-file FILE    keep FILE up to date: state=, time=, tunnel_ip=,\n"
+	    "                        remote= (state=RESTARTING between runs, state=EXITED\n"
+	    "                        at the end)\n"
+	    "Output:\n"
+	    "  --json                machine-readable output\n"
+	    "  -v, --verbose         also show openvpn's log lines\n"
+	    "  -q, --quiet           show errors and prompts only\n"
+	    "  -h, --help            this text\n"
+	    "  -V, --version         the version\n"
+	    "\n"
+	    "Ctrl-C or SIGTERM stops openvpn (start) or detaches and leaves it running\n"
+	    "(attach); at a prompt it cancels (exit 5).\n"
+	    "\n"
+	    "Exit codes:\n"
+	    "  0  done (also after a stop with Ctrl-C or SIGTERM)\n"
+	    "  1  internal or system error\n"
+	    "  2  usage: bad command line (also an option its command does not take),\n"
+	    "     unreadable config, unsafe or unreadable secret file\n"
+	    "  3  openvpn failed: could not start, ended on its own, or reported a fatal\n"
+	    "     error\n"
+	    "  4  management connection failed, was lost, or is served by someone else\n"
+	    "  5  cancelled at a prompt\n"
+	    "  6  PIN rejected and no other PIN could be asked\n"
+	    "  7  no certificate could be chosen\n"
+	    "  8  management password rejected\n"
+	    "  9  --batch or no terminal, and OpenVPN asked for something no source gives,\n"
+	    "     or the server asked a two-factor challenge\n"
+	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
+	    " 11  doctor: at least one check failed\n"
+	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
+	    " 13  start: another ovpn-token already runs this config\n"
+	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n",
+	    stdout);
 	return EXIT_OK;
 }
 

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The table of commands: what main() runs and what the command line accepts. */
+/* The table of commands, made from the list in cmd.h: what main() runs and the line accepts. */
 #include <stddef.h>
 #include <string.h>
 
 #include "cmd/cmd.h"
 
 static const struct cmd_entry table[] = {
-	{"start", COMMAND_START, 1, 1, "a CONFIG file", true, cmd_start},
-	{"attach", COMMAND_ATTACH, 1, 1, "an ADDRESS", true, cmd_attach},
-	{"list", COMMAND_LIST, 0, 1, "at most one CONFIG file", true, cmd_list},
-	{"doctor", COMMAND_DOCTOR, 0, 1, "at most one CONFIG file", true, cmd_doctor},
-	{"shortcut", COMMAND_SHORTCUT, 1, 1, "a config NAME", false, cmd_shortcut},
-	{"help", COMMAND_HELP, 0, 0, "", false, cmd_help},
-	{NULL, COMMAND_VERSION, 0, 0, "", false, cmd_version},
+#define X(id, name, exec, min, max, operand, signals, options, summary) \
+	{COMMAND_##id, name, exec, min, max, operand, signals, options, summary},
+	COMMANDS(X)
+#undef X
 };
 
 const struct cmd_entry *cmd_find_by_name(const char *name)
@@ -25,8 +22,10 @@ const struct cmd_entry *cmd_find_by_name(const char *name)
 
 const struct cmd_entry *cmd_find(enum command id)
 {
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].id == id)
-			return &table[i];
-	return NULL;
+	return (size_t)id < sizeof table / sizeof table[0] ? &table[id] : NULL;
+}
+
+bool cmd_takes(const struct cmd_entry *cmd, enum option_id option)
+{
+	return option_set_has(cmd->options | GLOBAL_OPTIONS, option);
 }

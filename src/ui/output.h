@@ -3,8 +3,6 @@
 #ifndef OVPN_TOKEN_OUTPUT_H
 #define OVPN_TOKEN_OUTPUT_H
 
-#include "cli/options.h"
-
 /* mk/windows.mk sets gnu_printf: mingw's "printf" checks Microsoft's rules (no %zu). */
 #ifndef PRINTF_ARCHETYPE
 #define PRINTF_ARCHETYPE printf
@@ -17,6 +15,9 @@
 #endif
 /* For functions that take a va_list: the format is checked where the arguments are. */
 #define VPRINTF_LIKE(f) PRINTF_LIKE(f, 0)
+
+/* How much goes to stdout: -q shows errors and prompts only, -v also openvpn's log lines. */
+enum verbosity { VERBOSITY_QUIET = -1, VERBOSITY_NORMAL = 0, VERBOSITY_VERBOSE = 1 };
 
 void out_set_verbosity(enum verbosity v);
 /* Progress and state lines on stdout; silent with -q. */

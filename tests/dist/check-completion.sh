@@ -48,10 +48,39 @@ expect() { # EXPECTED(lines joined by '|') WORD...
 expect 'attach|doctor|help|list|start' "$bin" ''
 expect 'start' "$bin" st
 expect '--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
-expect '--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
+expect '--cert|--external-key|--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
 expect '--pin-fd|--pin-file|--provider' "$bin" start --p
 expect '--restart' "$bin" start --res
 expect '' "$bin" attach --res
+expect '' "$bin" attach --log
+expect '--management-password-fd|--management-password-file' "$bin" attach --man
+expect '' "$bin" start --man
+expect '' "$bin" list --ba
+expect '--help|--quiet|--verbose|--version' "$bin" help --
+# Before the command's name any option may stand; after it, only the command's own.
+expect '--json' "$bin" --j
+expect '--restart' "$bin" --res
+
+# Each command offers exactly the options `--help` lists under it (printed from the command
+# table, which the parser enforces), less the Windows-only ones, plus the global ones.
+globals='--help --quiet --verbose --version'
+windows_only='--service --start-menu'
+"$bin" --help >"$T/help.txt"
+help_options() { # COMMAND
+	awk -v c="$1" '/^  ovpn-token [a-z]/ {on = ($2 == c); next}
+		/^      --/ {if (on) for (i = 1; i <= NF; i++) print $i; next}
+		/^[^ ]/ {on = 0}' "$T/help.txt"
+}
+all=
+for c in $(awk '/^  ovpn-token [a-z]/ {print $2}' "$T/help.txt"); do
+	case $c in help | shortcut) continue ;; esac  # no options; Windows only
+	want=$( (help_options "$c"; printf '%s\n' $globals) | grep -vxF -e ${windows_only// / -e } | sort | paste -sd '|')
+	[ "$(help_options "$c" | wc -l)" -ge 2 ] || fail "--help lists no options under $c"
+	expect "$want" "$bin" "$c" --
+	all="$all $(help_options "$c")"
+done
+want=$(printf '%s\n' $all $globals | grep -vxF -e ${windows_only// / -e } | sort -u | paste -sd '|')
+expect "$want" "$bin" --
 # config files: *.ovpn, *.conf, directories, and the unit's client configs as full paths
 expect "$T/client/vpn1.conf|home.conf|office.ovpn|sub" "$bin" start ''
 expect 'office.ovpn' "$bin" doctor o

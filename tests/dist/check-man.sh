@@ -3,8 +3,8 @@
 # check-man.sh BINARY MANPAGE OPTIONS_SOURCE COMMANDS_SOURCE: the man page is clean for `mandoc -Tlint` (warnings
 # and worse; its style notes are not errors) and carries the version from VERSION, and every
 # long option of the option table in OPTIONS_SOURCE and every command of the command table in
-# COMMANDS_SOURCE
-# appears both in `BINARY --help` and in the man page as a reader sees it (rendered by mandoc).
+# COMMANDS_SOURCE appears both in `BINARY --help` and in the man page as a reader sees it (rendered
+# by mandoc), and the man page's SYNOPSIS gives each command the options --help gives it.
 set -eu
 bin=$1 page=$2 src=$3 cmd_src=$4
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -21,13 +21,11 @@ version=$(cat "$top/VERSION")
 tail -n 1 "$tmp/man.txt" | grep -qF "ovpn-token $version" || fail "the page's footer does not say ovpn-token $version"
 "$bin" --help >"$tmp/help.txt" 2>&1 || fail "$bin --help exited with $?"
 
-# The tables: the first quoted string of each entry (the flag-only entries have none).
+# The tables: the name of each entry X(ID, "name", ...) (the flag-only command has NULL there).
 table() {
-	awk -v t="$1" '$0 ~ "struct " t "[^;]*\\[\\] *= *\\{" {on = 1; next}
-		on && /^\};/ {on = 0}
-		on && match($0, /"[^"]+"/) {print substr($0, RSTART + 1, RLENGTH - 2)}' "$2"
+	sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$1"
 }
-options=$(table option_spec "$src") commands=$(table cmd_entry "$cmd_src")
+options=$(table "$src") commands=$(table "$cmd_src")
 [ "$(echo "$options" | wc -w)" -ge 10 ] || fail "found only '$options' as options in $src"
 [ "$(echo "$commands" | wc -w)" -ge 4 ] || fail "found only '$commands' as commands in $cmd_src"
 
@@ -42,4 +40,27 @@ for c in $commands; do
 	grep -qE "ovpn-token +$c\b" "$tmp/man.txt" || missing="$missing $c(man page)"
 done
 [ -z "$missing" ] || fail "not documented:$missing"
-echo "check-man: ok: $(echo $options | wc -w) options and $(echo $commands | wc -w) commands in --help and the man page, mandoc -Tlint clean"
+
+# Which options go with which command: --help prints them from the command table (under each
+# command's line), and the man page's SYNOPSIS must say the same.
+help_options() { # COMMAND
+	awk -v c="$1" '/^  ovpn-token [a-z]/ {on = ($2 == c); next}
+		/^      --/ {if (on) for (i = 1; i <= NF; i++) print $i; next}
+		/^[^ ]/ {on = 0}' "$tmp/help.txt" | sort
+}
+man_options() { # COMMAND
+	awk -v c="$1" '/^SYNOPSIS/ {syn = 1; next}
+		/^[A-Z]/ {syn = 0}
+		syn && /^ +ovpn-token / {on = ($2 == c)}
+		syn && on {for (i = 1; i <= NF; i++) if ($i ~ /^\[--[a-z-]+/) {
+			o = $i; sub(/^\[/, "", o); sub(/\]$/, "", o); print o}}' "$tmp/man.txt" | sort
+}
+differ=
+for c in $commands; do
+	h=$(help_options "$c" | paste -sd ' ') m=$(man_options "$c" | paste -sd ' ')
+	[ "$h" = "$m" ] || differ="$differ
+  $c: --help: '$h'; man page: '$m'"
+done
+[ -z "$differ" ] || fail "the man page's SYNOPSIS and --help disagree on the options:$differ"
+[ -n "$(help_options start)" ] || fail "--help lists no options under 'ovpn-token start'"
+echo "check-man: ok: $(echo $options | wc -w) options and $(echo $commands | wc -w) commands in --help and the man page, each command's options the same in both, mandoc -Tlint clean"
