@@ -120,24 +120,27 @@ static enum key_result take_key(struct wide_line *line, wchar_t c, bool echo)
 	}
 }
 
+/*
+ * The keys waiting now, one input record at a time, up to the line end: keys typed after Enter
+ * stay in the console's buffer for the next question.
+ */
 static enum key_result read_keys(HANDLE in, struct wide_line *line, bool echo)
 {
-	INPUT_RECORD rec[16];
-	DWORD n = 0;
+	INPUT_RECORD rec;
+	DWORD n = 0, pending = 0;
 	enum key_result r = KEY_MORE;
 
-	if (!ReadConsoleInputW(in, rec, sizeof rec / sizeof rec[0], &n))
-		return KEY_EOF;
-	/* Stops at the line end: keys typed after Enter stay for the next prompt. */
-	for (DWORD i = 0; i < n && r == KEY_MORE; i++) {
-		const KEY_EVENT_RECORD *k = &rec[i].Event.KeyEvent;
+	while (r == KEY_MORE && GetNumberOfConsoleInputEvents(in, &pending) && pending > 0) {
+		const KEY_EVENT_RECORD *k = &rec.Event.KeyEvent;
 
-		if (rec[i].EventType != KEY_EVENT || !k->bKeyDown || k->uChar.UnicodeChar == 0)
+		if (!ReadConsoleInputW(in, &rec, 1, &n) || n == 0)
+			return KEY_EOF;
+		if (rec.EventType != KEY_EVENT || !k->bKeyDown || k->uChar.UnicodeChar == 0)
 			continue;
 		for (WORD rep = 0; rep < k->wRepeatCount && r == KEY_MORE; rep++)
 			r = take_key(line, k->uChar.UnicodeChar, echo);
 	}
-	plat_wipe(rec, sizeof rec);
+	plat_wipe(&rec, sizeof rec);
 	return r;
 }
 
@@ -182,12 +185,8 @@ int plat_prompt_open(const char *text, bool echo, char *buf, size_t bufsz)
 
 static enum plat_read_result feed_console(void)
 {
-	DWORD pending = 0;
-	enum key_result k;
+	enum key_result k = read_keys(prompt.in, &prompt.line, prompt.echo);
 
-	if (!GetNumberOfConsoleInputEvents(prompt.in, &pending) || pending == 0)
-		return PLAT_READ_MORE;
-	k = read_keys(prompt.in, &prompt.line, prompt.echo);
 	switch (k) {
 	case KEY_MORE:
 		return PLAT_READ_MORE;
