@@ -2,6 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # 06-ctrl-c: Ctrl-C while connected. Checked from outside: the openvpn process ovpn-token started is
 # gone, its private management socket (and directory) is gone, exit 0, and nothing is left running.
+# Then an openvpn that does not follow the stop (stopped with SIGSTOP, so neither its management
+# interface nor SIGTERM gets through): a second Ctrl-C ends it and ovpn-token at once, not after
+# the grace of 10 + 3 s.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -46,4 +49,24 @@ done
 [ -z "$stray" ] || fail "stray processes:$stray"
 left=$(pgrep -f -- "$T/client.conf" || true)
 [ -z "$left" ] || fail "processes still running with the config: $(echo "$left" | xargs ps -o pid,args -p)"
+
+# ---- a second Ctrl-C, while openvpn does not react
+pty_stop
+wait_listening "$PORT"
+pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+pty_expect_text "PIN for token 'Test Token':" 20
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected (second run)"
+ovpn_pid=$(pty_openvpn_pid)
+[ -n "$ovpn_pid" ] || fail "no openvpn process found (second run)"
+kill -STOP "$ovpn_pid"
+pty_send_keys C-c
+pty_expect_text "Stopping OpenVPN..." 10
+sleep 1
+start=$SECONDS
+pty_send_keys C-c
+pty_wait_exit 5 || { kill -CONT "$ovpn_pid" 2>/dev/null; fail "a second Ctrl-C did not end ovpn-token within 5 s"; }
+log "ended $((SECONDS - start)) s after the second Ctrl-C, exit $PTY_EXIT"
+[ "$PTY_EXIT" = 0 ] || fail "exit status $PTY_EXIT after the second Ctrl-C, expected 0"
+wait_until 5 pid_gone "$ovpn_pid" || { kill -CONT "$ovpn_pid" 2>/dev/null; fail "openvpn ($ovpn_pid) still there after the second Ctrl-C"; }
 pass
