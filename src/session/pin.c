@@ -60,7 +60,7 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
 {
 	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
 	bool rejected = pin_cache_was_answered(&ps->cache, type);
-	struct pin_request req = {.after_rejection = rejected};
+	struct pin_request req = {.after_rejection = rejected, .action = "Sending"};
 
 	if (!session_can_answer_type(c, type))
 		return;

@@ -62,7 +62,7 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 
 	if (pin_cache_may_resend(&ps->cache, ps->request.cache_key, c->opts->batch)) {
 		pin_cache_copy(&ps->cache, &c->answer_secret);
-		out_verbose("Using the remembered PIN for %s", ps->request.shown);
+		out_verbose("%s the remembered PIN for %s", ps->request.action, ps->request.shown);
 		hand_over(c, ps, PIN_FROM_CACHE);
 		return;
 	}
@@ -71,7 +71,8 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		if (got < 0)
 			session_end_error(c, EXIT_USAGE);
 		else
-			out_verbose("Using the PIN for %s from its source", ps->request.shown);
+			out_verbose("%s the PIN for %s from its source", ps->request.action,
+			            ps->request.shown);
 		hand_over(c, ps, got > 0 ? PIN_FROM_SOURCE : PIN_NONE);
 		return;
 	}

@@ -29,6 +29,7 @@ struct pin_request {
 	char cache_key[SECRET_MAX + 1];  /* what the cache files it under (OpenVPN's type, a label) */
 	char label[SECRET_MAX + 1];      /* the token's label, for lockout messages */
 	char shown[SECRET_MAX + 32];     /* "token 'Anna'", "the PKCS#11 token": for the prompt */
+	const char *action;              /* "Sending", "Logging in with": for -v */
 	enum p11_pin_state state;        /* what the token says of its PIN now */
 	bool after_rejection;            /* the last PIN was refused: end of input is final */
 };

@@ -233,7 +233,7 @@ enum login_state { LOGGED_IN, LOGIN_UNDER_WAY, TOKEN_GONE };
 static enum login_state log_in(struct session_core *c, struct xkey *x)
 {
 	struct p11_token tok;
-	struct pin_request req = {.after_rejection = false};
+	struct pin_request req = {.after_rejection = false, .action = "Logging in with"};
 
 	if (!signer(c)->login_needed(signer(c)->ctx))
 		return LOGGED_IN;
