@@ -27,6 +27,7 @@
 #include "pkcs11/id_codec.h"
 #include "pkcs11/provider_libp11_internal.h"
 #include "pkcs11/signer.h"
+#include "secret/secret.h"
 
 /* CK_RV values (PKCS#11 v2.40) that libp11 puts as the reason of its errors. */
 #define CKR_DEVICE_REMOVED_ 0x32UL
@@ -55,15 +56,21 @@ struct p11_signer {
 	 * CKA_ALWAYS_AUTHENTICATE keys: libp11 0.4.12 does that login between C_SignInit and C_Sign
 	 * but takes the PIN from its OpenSSL UI, which by default prompts on the terminal ("Enter
 	 * PKCS#11 key PIN for ..."), seen with SoftHSM2.  Our UI method answers from here instead,
-	 * and never prompts.  Wiped on close, reload and a failed login.
+	 * and never prompts.  In locked memory (secret.h); wiped on close, reload and a failed login.
 	 */
-	char pin[256];
+	struct secret pin;
 	UI_METHOD *ui;
 };
 
 static void forget_pin(struct p11_signer *s)
 {
-	OPENSSL_cleanse(s->pin, sizeof s->pin);
+	secret_clear(&s->pin);
+}
+
+static void keep_pin(struct p11_signer *s, const char *pin)
+{
+	if (secret_set(&s->pin, pin, strlen(pin)) != 0)
+		secret_clear(&s->pin);
 }
 
 /* libp11's question for the key PIN: the kept PIN, or no answer (the signature then fails). */
@@ -74,9 +81,9 @@ static int ui_answer(UI *ui, UI_STRING *uis)
 	switch (UI_get_string_type(uis)) {
 	case UIT_PROMPT:
 	case UIT_VERIFY:
-		if (s == NULL || s->pin[0] == '\0')
+		if (s == NULL || secret_empty(&s->pin))
 			return -1;
-		return UI_set_result(ui, uis, s->pin) == 0 ? 1 : -1;
+		return UI_set_result(ui, uis, s->pin.data) == 0 ? 1 : -1;
 	default:
 		return 1; /* info and error texts: shown to nobody */
 	}
@@ -138,7 +145,9 @@ struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t 
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
-	if (s == NULL || (s->ctx = PKCS11_CTX_new()) == NULL) {
+	if (s == NULL || secret_init(&s->pin) != 0 || (s->ctx = PKCS11_CTX_new()) == NULL) {
+		if (s != NULL)
+			secret_free(&s->pin);
 		free(s);
 		snprintf(err, errsz, "out of memory");
 		return NULL;
@@ -148,6 +157,7 @@ struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t 
 	    PKCS11_CTX_load(s->ctx, provider_path) != 0) {
 		last_ckr(err, errsz, provider_path);
 		PKCS11_CTX_free(s->ctx);
+		secret_free(&s->pin);
 		free(s->path);
 		free(s);
 		return NULL;
@@ -167,7 +177,7 @@ void p11_signer_close(struct p11_signer *s)
 			PKCS11_CTX_unload(s->ctx);
 		PKCS11_CTX_free(s->ctx);
 	}
-	forget_pin(s);
+	secret_free(&s->pin);
 	if (s->ui != NULL)
 		UI_destroy_method(s->ui);
 	free(s->path);
@@ -386,7 +396,7 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		return r->result = P11_LOGIN_ERROR;
 	}
 	if (!p11_signer_login_needed(s)) {
-		snprintf(s->pin, sizeof s->pin, "%s", pin);
+		keep_pin(s, pin);
 		find_key(s);
 		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
@@ -397,7 +407,7 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		return r->result = P11_LOGIN_PIN_LOCKED;
 	}
 	if (PKCS11_login(s->slot, 0, pin) == 0) {
-		snprintf(s->pin, sizeof s->pin, "%s", pin);
+		keep_pin(s, pin);
 		find_key(s);
 		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
