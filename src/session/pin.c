@@ -51,7 +51,7 @@ static void send_pin(struct session_core *c, void *arg, enum pin_origin from)
 		pin_cache_note_sent(&p->supply->cache, p->type, &c->answer_secret,
 		                    from == PIN_FROM_CACHE ? p->supply->cache.from_source
 		                                           : from == PIN_FROM_SOURCE,
-		                    !c->opts->no_cache && from != PIN_FROM_CACHE);
+		                    !c->opts->no_cache && from != PIN_FROM_CACHE, session_now(c));
 	secret_clear(&c->answer_secret);
 }
 
@@ -59,7 +59,7 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
                     const char *type, const char *label)
 {
 	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
-	bool rejected = pin_cache_was_answered(&ps->cache, type);
+	bool rejected = pin_cache_refused(&ps->cache, type, session_now(c));
 	struct pin_request req = {.after_rejection = rejected, .action = "Sending"};
 
 	if (!session_can_answer_type(c, type))

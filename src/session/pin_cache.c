@@ -17,10 +17,11 @@ void pin_cache_free(struct pin_cache *c)
 }
 
 void pin_cache_note_sent(struct pin_cache *c, const char *type, const struct secret *value,
-                         bool from_source, bool keep)
+                         bool from_source, bool keep, long long now)
 {
 	snprintf(c->type, sizeof c->type, "%s", type);
 	c->answered = true;
+	c->answered_at = now;
 	c->from_source = from_source;
 	if (!keep || value == &c->pin)
 		return;
@@ -29,9 +30,14 @@ void pin_cache_note_sent(struct pin_cache *c, const char *type, const struct sec
 	c->confirmed = false;
 }
 
-bool pin_cache_was_answered(const struct pin_cache *c, const char *type)
+bool pin_cache_refused(struct pin_cache *c, const char *type, long long now)
 {
-	return c->answered && strcmp(c->type, type) == 0;
+	if (!c->answered || strcmp(c->type, type) != 0)
+		return false;
+	if (now - c->answered_at < PIN_CACHE_QUIET_CONFIRMS_MS)
+		return true;
+	pin_cache_confirm(c);
+	return false;
 }
 
 void pin_cache_forget_answer(struct pin_cache *c)

@@ -264,7 +264,8 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 		on_state(s, ev);
 		break;
 	case MGMT_EV_LOG:
-		state_on_log(&s->tunnel, ev->u.log.text);
+		if (state_on_log(&s->tunnel, ev->u.log.text))
+			pin_cache_confirm(&s->pins.cache);
 		break;
 	case MGMT_EV_FATAL:
 		on_fatal(s, ev->u.text.text);

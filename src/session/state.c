@@ -157,8 +157,10 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 	return STATE_OTHER;
 }
 
-void state_on_log(struct tunnel_state *t, const char *text)
+bool state_on_log(struct tunnel_state *t, const char *text)
 {
 	out_verbose("openvpn: %s", text);
 	reason_from_log(text, t->last_failure, sizeof t->last_failure);
+	return strncmp(text, "Control Channel: ", 17) == 0 ||
+	       strstr(text, " Peer Connection Initiated with ") != NULL;
 }

@@ -28,7 +28,12 @@ enum state_meaning {
 void state_new_run(struct tunnel_state *t);
 enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t,
                                   const struct mgmt_event *ev);
-void state_on_log(struct tunnel_state *t, const char *text);
+/*
+ * One line of OpenVPN's log; true when it tells of a finished TLS handshake (the token signed:
+ * the PIN that went before it was right), at verb 1 ("Peer Connection Initiated", the first
+ * one) or verb 2 ("Control Channel:", each renegotiation too).
+ */
+bool state_on_log(struct tunnel_state *t, const char *text);
 /* One of our own states (RESTARTING, EXITED, TOKEN_REMOVED): it happens now. */
 void state_report(struct session_core *c, const char *state);
 

@@ -197,7 +197,7 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 	res = signer(c)->login(signer(c)->ctx, c->answer_secret.data, &rep);
 	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
 		pin_cache_note_sent(cache, x->run.label, &c->answer_secret, from_source,
-		                    !c->opts->no_cache);
+		                    !c->opts->no_cache, session_now(c));
 	secret_clear(&c->answer_secret);
 	pin_cache_forget_answer(cache);
 	switch (res) {

@@ -10,7 +10,8 @@
  * Header-only: each test program and fuzzer includes it once.
  *
  * The transcript is delivered in steps: SCRIPT_NEXT ends a step (the rest comes when the
- * session waits again), SCRIPT_CTRL_C stands for the user pressing Ctrl-C there.  While a
+ * session waits again), SCRIPT_LATER does too, 10 s later; SCRIPT_CTRL_C stands for the user
+ * pressing Ctrl-C there.  While a
  * question is open, OpenVPN's further steps wait as they do for the real session.  When all of
  * it is delivered, waits with a deadline time out at that deadline, and the first wait without
  * one sees OpenVPN close the connection.
@@ -30,6 +31,9 @@
 
 #define SCRIPT_NEXT "\001"
 #define SCRIPT_CTRL_C "\002"
+/* Ends a step like SCRIPT_NEXT, and the clock moves on 10 s before the next one arrives. */
+#define SCRIPT_LATER "\003"
+#define SCRIPT_LATER_MS 10000
 /* Answers with a meaning of their own. */
 #define ANSWER_EOF "<EOF>"
 #define ANSWER_CTRL_C "<CTRL-C>"
@@ -44,6 +48,7 @@ struct script {
 	const char *input;
 	size_t input_len, pos;
 	bool step_ready;               /* the current step may be read */
+	bool later;                    /* the next step comes SCRIPT_LATER_MS later */
 	bool closed_seen;
 	long long clock;
 	int idle_waits, max_idle_waits; /* after that many waits with nothing to deliver: Ctrl-C */
@@ -153,6 +158,9 @@ static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *se
 	if (set->peer && script_has_input(sc) && !sc->step_ready) {
 		/* The next step arrives while we wait (or is the user's Ctrl-C). */
 		sc->step_ready = true;
+		if (sc->later)
+			sc->clock += SCRIPT_LATER_MS;
+		sc->later = false;
 		if (sc->input[sc->pos] == SCRIPT_CTRL_C[0]) {
 			sc->pos++;
 			return PLAT_WAIT_INTERRUPT;
@@ -189,12 +197,14 @@ static long script_fill(void *ctx, char *err, size_t errsz)
 		return 0;
 	}
 	while (sc->pos + n < sc->input_len && sc->input[sc->pos + n] != SCRIPT_NEXT[0] &&
-	       sc->input[sc->pos + n] != SCRIPT_CTRL_C[0])
+	       sc->input[sc->pos + n] != SCRIPT_CTRL_C[0] && sc->input[sc->pos + n] != SCRIPT_LATER[0])
 		n++;
 	taken = mgmt_line_reader_feed(&sc->reader, sc->input + sc->pos, n);
 	sc->pos += taken;
 	if (taken == n && sc->pos < sc->input_len) {
-		if (sc->input[sc->pos] == SCRIPT_NEXT[0])
+		if (sc->input[sc->pos] == SCRIPT_LATER[0])
+			sc->later = true;
+		if (sc->input[sc->pos] == SCRIPT_NEXT[0] || sc->input[sc->pos] == SCRIPT_LATER[0])
 			sc->pos++;
 		sc->step_ready = false;
 	}

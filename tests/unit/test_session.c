@@ -219,6 +219,32 @@ static void a_second_request_without_restart_means_rejected(void **state)
 	assert_logged("> password \"Anna token\" \"2222\"\n", 1);
 }
 
+/*
+ * pkcs11-pin-cache N or a CKA_ALWAYS_AUTHENTICATE key: OpenVPN asks again in the middle of the
+ * session.  A request a while after the answer (a refused PIN is asked again at once), or after
+ * the log told of a finished handshake, is a new login: the PIN goes again, nobody is asked.
+ */
+static void a_request_after_a_login_that_went_through_is_a_new_login(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+	static const char *const inputs[] = {
+		PIN_NEED PIN_TAKEN SCRIPT_LATER PIN_NEED PIN_TAKEN SCRIPT_LATER PIN_NEED PIN_TAKEN,
+		PIN_NEED PIN_TAKEN ">LOG:1700000000,,Control Channel: TLSv1.3, cipher TLSv1.3\n"
+		PIN_NEED PIN_TAKEN,
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
+		sc.interactive = true;
+		new_session(false);
+		run_with(inputs[i], answers);
+		assert_logged("? PIN for token 'Anna': \n", 1);
+		assert_logged("> password \"Anna token\" \"1111\"\n", i == 0 ? 3 : 2);
+		session_free(s);
+		s = NULL;
+	}
+}
+
 static void a_rejected_pin_in_batch_ends_with_6(void **state)
 {
 	static char path[] = "/tmp/test_session_pin_XXXXXX";
@@ -655,6 +681,7 @@ int main(void)
 		T(a_token_inserted_late_is_seen_without_spinning),
 		T(a_token_wait_reads_nothing_until_it_ends),
 		T(a_second_request_without_restart_means_rejected),
+		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
 		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
 		T(a_confirmed_pin_is_sent_again_by_itself),
