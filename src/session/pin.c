@@ -60,12 +60,14 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
 {
 	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
 	bool rejected = pin_cache_refused(&ps->cache, type, session_now(c));
-	struct pin_request req = {.after_rejection = rejected, .action = "Sending"};
+	struct pin_request req = {.after_rejection = rejected || p->maybe_refused,
+	                          .action = "Sending"};
 
 	if (!session_can_answer_type(c, type))
 		return;
 	snprintf(p->type, sizeof p->type, "%s", type);
 	p->supply = ps;
+	p->maybe_refused = false;
 	snprintf(req.cache_key, sizeof req.cache_key, "%s", type);
 	snprintf(req.label, sizeof req.label, "%s", label);
 	name_token(type, label, req.shown, sizeof req.shown);
@@ -95,4 +97,29 @@ bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
 	pin_cache_forget_answer(&ps->cache);
 	session_end_error(c, EXIT_PIN_REJECTED);
 	return true;
+}
+
+void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
+                    bool before_key, const char *cause)
+{
+	struct pin_cache *cache = &ps->cache;
+	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
+
+	/* Nothing of ours was put to the test, or a PIN that went through before was resent. */
+	if (!cache->answered || (cache->kept && cache->confirmed) || before_key)
+		return;
+	if (!mgmt_token_label(cache->type, "", label, sizeof label))
+		snprintf(label, sizeof label, "%s", cache->type);
+	name_token(cache->type, label, who, sizeof who);
+	out_error("The PIN may have been refused by %s: %s right after it.", who,
+	          cause[0] != '\0' ? cause : "OpenVPN gave up");
+	if (cache->from_source)
+		ps->source.disabled = true;
+	pin_cache_drop(cache);
+	pin_cache_forget_answer(cache);
+	p->maybe_refused = true;
+	if (c->opts->batch) {
+		out_error("not trying the PIN again (--batch)");
+		session_end_error(c, EXIT_PIN_REJECTED);
+	}
 }

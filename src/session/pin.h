@@ -18,6 +18,7 @@
 struct pin_login {
 	char type[SECRET_MAX + 1];
 	struct pin_supply *supply;
+	bool maybe_refused;             /* the last PIN went out right before OpenVPN gave up */
 };
 
 /* Whether type names a token's PIN (then label gets the token's label, "" for a provider's). */
@@ -30,5 +31,15 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
  * EXIT_PIN_REJECTED).
  */
 bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps);
+/*
+ * OpenVPN restarts.  A PIN it was given in this attempt and that nothing confirmed is not sent
+ * again by itself, unless the cause came before the key was used (before_key: refused, no
+ * name, no answer at all): some tokens answer a wrong PIN with an error that makes OpenVPN
+ * restart instead of asking again (OpenSC on a CAC card: CKR_GENERAL_ERROR).  cause: in words,
+ * "" when unknown.  --batch then
+ * ends with EXIT_PIN_REJECTED after that one attempt; a person is asked again.
+ */
+void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
+                    bool before_key, const char *cause);
 
 #endif

@@ -8,22 +8,24 @@
 struct cause {
 	const char *marker;  /* a line holding this names the cause... */
 	const char *words;   /* ...said so; NULL: the rest of the line after the marker */
+	bool before_key;     /* it happens before the client's key is used */
 };
 
 static const struct cause causes[] = {
-	{"AUTH_FAILED", "the server refused the login (AUTH_FAILED)"},
-	{"TLS key negotiation failed", "the TLS handshake did not complete (no answer from the server?)"},
-	{"TLS handshake failed", "the TLS handshake failed"},
-	{"VERIFY ERROR: ", NULL},
-	{"certificate verify failed", "a certificate did not verify"},
-	{"Cannot resolve host address: ", "cannot resolve "},
-	{"RESOLVE: ", NULL},
-	{"Connection refused", "connection refused"},
-	{"Connection timed out", "connection timed out"},
-	{"Network is unreachable", "network is unreachable"},
-	{"No route to host", "no route to host"},
-	{"Connection reset", "the server closed the connection"},
-	{"Inactivity timeout", "no answer from the server (inactivity timeout)"},
+	{"AUTH_FAILED", "the server refused the login (AUTH_FAILED)", false},
+	{"TLS key negotiation failed", "the TLS handshake did not complete (no answer from the server?)",
+	 true},
+	{"TLS handshake failed", "the TLS handshake failed", false},
+	{"VERIFY ERROR: ", NULL, false},
+	{"certificate verify failed", "a certificate did not verify", false},
+	{"Cannot resolve host address: ", "cannot resolve ", true},
+	{"RESOLVE: ", NULL, true},
+	{"Connection refused", "connection refused", true},
+	{"Connection timed out", "connection timed out", true},
+	{"Network is unreachable", "network is unreachable", true},
+	{"No route to host", "no route to host", true},
+	{"Connection reset", "the server closed the connection", false},
+	{"Inactivity timeout", "no answer from the server (inactivity timeout)", false},
 };
 
 /* "TCP: connect to [AF_INET]198.51.100.7:1194 failed: ..." -> "198.51.100.7:1194" */
@@ -47,7 +49,7 @@ static void address_of(const char *text, char *out, size_t outsz)
 		snprintf(out, outsz, "%.*s", (int)n, p);
 }
 
-bool reason_from_log(const char *text, char *out, size_t outsz)
+enum reason_kind reason_from_log(const char *text, char *out, size_t outsz)
 {
 	for (size_t i = 0; i < sizeof causes / sizeof causes[0]; i++) {
 		const char *at = strstr(text, causes[i].marker);
@@ -66,7 +68,9 @@ bool reason_from_log(const char *text, char *out, size_t outsz)
 			else
 				snprintf(out, outsz, "%s", causes[i].words);
 		}
-		return out[0] != '\0';
+		if (out[0] == '\0')
+			return REASON_NONE;
+		return causes[i].before_key ? REASON_BEFORE_KEY : REASON_OTHER;
 	}
-	return false;
+	return REASON_NONE;
 }

@@ -9,7 +9,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* A short cause from one log line's text into out; false when the line names none. */
-bool reason_from_log(const char *text, char *out, size_t outsz);
+enum reason_kind {
+	REASON_NONE,        /* the line names no cause: out untouched */
+	REASON_BEFORE_KEY,  /* the connection failed before the key was used (refused, no name,
+	                       no network, no answer to TLS at all): no PIN was put to the test */
+	REASON_OTHER,       /* anything else: the TLS handshake, the server's verdict, ... */
+};
+
+/* A short cause from one log line's text into out, and what kind of cause it is. */
+enum reason_kind reason_from_log(const char *text, char *out, size_t outsz);
 
 #endif

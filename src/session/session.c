@@ -197,6 +197,8 @@ static void on_state(struct session *s, const struct mgmt_event *ev)
 		pin_cache_confirm(&s->pins.cache);
 		break;
 	case STATE_RECONNECTING:
+		pin_on_restart(&s->core, &s->pin, &s->pins, state_restart_before_key(&s->tunnel),
+		               state_restart_cause(&s->tunnel));
 		pin_cache_forget_answer(&s->pins.cache);
 		break;
 	case STATE_OTHER:

@@ -79,6 +79,16 @@ static void write_status(struct session_core *c, const char *state, long long wh
 		st->write(st->ctx, text, (size_t)n);
 }
 
+bool state_restart_before_key(const struct tunnel_state *t)
+{
+	return t->restart_before_key;
+}
+
+const char *state_restart_cause(const struct tunnel_state *t)
+{
+	return t->restart_cause;
+}
+
 void state_report(struct session_core *c, const char *state)
 {
 	write_status(c, state, session_wall_time(c), "", "");
@@ -108,7 +118,10 @@ static void on_reconnecting(struct tunnel_state *t, const struct mgmt_event *ev)
 		snprintf(shown, sizeof shown, "%s: %s", ev->u.state.desc, t->last_failure);
 	else
 		snprintf(shown, sizeof shown, "%s", ev->u.state.desc);
+	snprintf(t->restart_cause, sizeof t->restart_cause, "%s", t->last_failure);
 	t->last_failure[0] = '\0';
+	t->restart_before_key = t->last_failure_kind == REASON_BEFORE_KEY;
+	t->last_failure_kind = REASON_NONE;
 	/* A server that is down makes OpenVPN restart again and again: say it once a cause. */
 	if (strcmp(t->last_reconnect, shown) != 0)
 		out_status("Reconnecting (%s)", shown);
@@ -159,8 +172,12 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 
 bool state_on_log(struct tunnel_state *t, const char *text)
 {
+	enum reason_kind kind;
+
 	out_verbose("openvpn: %s", text);
-	reason_from_log(text, t->last_failure, sizeof t->last_failure);
+	kind = reason_from_log(text, t->last_failure, sizeof t->last_failure);
+	if (kind != REASON_NONE)
+		t->last_failure_kind = kind;
 	return strncmp(text, "Control Channel: ", 17) == 0 ||
 	       strstr(text, " Peer Connection Initiated with ") != NULL;
 }

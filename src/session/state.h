@@ -10,11 +10,15 @@
 
 #include "mgmt/event.h"
 #include "session/core.h"
+#include "session/reason.h"
 
 struct tunnel_state {
 	bool connected;                 /* the tunnel came up on this connection */
 	char last_reconnect[256];       /* the reason last shown, so that a storm shows once */
 	char last_failure[200];         /* the cause OpenVPN's log gave last */
+	enum reason_kind last_failure_kind;
+	bool restart_before_key;        /* the last restart's cause came before the key was used */
+	char restart_cause[200];        /* ... and that cause, "" when the log named none */
 };
 
 /* What a state means beyond its line. */
@@ -34,6 +38,10 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
  * one) or verb 2 ("Control Channel:", each renegotiation too).
  */
 bool state_on_log(struct tunnel_state *t, const char *text);
+/* Whether the last RECONNECTING came of a cause before the key was used (reason.h). */
+bool state_restart_before_key(const struct tunnel_state *t);
+/* The last RECONNECTING's cause in words, "" when OpenVPN's log named none. */
+const char *state_restart_cause(const struct tunnel_state *t);
 /* One of our own states (RESTARTING, EXITED, TOKEN_REMOVED): it happens now. */
 void state_report(struct session_core *c, const char *state);
 

@@ -419,6 +419,20 @@ spy_pin_count() {
     ' "$1/spy.log"
 }
 
+# ---------------------------------------------------------------- a token that acts like a card
+
+# build_flag_shim: $T/flag_shim.so, a PKCS#11 module in front of SoftHSM2 that gives the token
+# what SoftHSM2 cannot: lock flags, a card's wrong-PIN error, a PIN pad, removal
+# (tests/tools/flag_shim.c says how). Give it to openvpn (pkcs11-providers) and/or ovpn-token.
+build_flag_shim() {
+    local top
+    top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+    [ -f "$T/flag_shim.so" ] && return 0
+    cc -shared -fPIC -I/usr/include/p11-kit-1 "$top/tests/tools/flag_shim.c" -o "$T/flag_shim.so" -ldl \
+        || fail "cannot build the flag shim"
+    export FLAG_SHIM_MODULE=$SOFTHSM_LIB
+}
+
 # ---------------------------------------------------------------- pty driver (tmux)
 
 # pty_start CMD...: run CMD in a fresh tmux pty (200x50) on this test's own tmux socket. The exit status
@@ -429,7 +443,9 @@ pty_start() {
     # shellcheck disable=SC2016  # the single-quoted lines are for the script, expanded when it runs
     {
         echo '#!/bin/bash'
-        for v in SOFTHSM2_CONF PKCS11SPY PKCS11SPY_OUTPUT ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS PATH HOME; do
+        for v in SOFTHSM2_CONF PKCS11SPY PKCS11SPY_OUTPUT ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS PATH HOME \
+                 FLAG_SHIM_MODULE FLAG_SHIM_FILE FLAG_SHIM_LOGIN_ERROR FLAG_SHIM_PINPAD_PIN \
+                 FLAG_SHIM_PINPAD_DELAY_MS FLAG_SHIM_ABSENT_FILE; do
             if [ -n "${!v+x}" ]; then printf 'export %s=%q\n' "$v" "${!v}"; fi
         done
         printf 'cd %q\n' "$T"

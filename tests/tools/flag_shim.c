@@ -1,10 +1,19 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A PKCS#11 module for tests: forwards every call to a real module (FLAG_SHIM_MODULE, e.g.
- * SoftHSM2) and adds token flags read from FLAG_SHIM_FILE (one hexadecimal number) to what
- * C_GetTokenInfo returns.  SoftHSM2 never reports CKF_USER_PIN_FINAL_TRY or _LOCKED, so this is
- * how the tests show ovpn-token a token in those states.  Built as a .so on Linux and, with
- * mingw-w64, as a DLL for the tests under wine (FLAG_SHIM_MODULE then a Windows path).
+ * SoftHSM2) and makes the token behave as real ones do where SoftHSM2 cannot:
+ *   FLAG_SHIM_FILE=F         token flags (one hexadecimal number in F) added to C_GetTokenInfo's:
+ *                            SoftHSM2 never reports CKF_USER_PIN_FINAL_TRY or _LOCKED
+ *   FLAG_SHIM_LOGIN_ERROR=X  a wrong PIN makes C_Login return CK_RV X (hexadecimal) instead of
+ *                            CKR_PIN_INCORRECT: OpenSC on a CAC card says CKR_GENERAL_ERROR (5)
+ *   FLAG_SHIM_PINPAD_PIN=P   a reader with its own keypad: the token has
+ *                            CKF_PROTECTED_AUTHENTICATION_PATH, and C_Login(NULL) logs in with P
+ *                            after FLAG_SHIM_PINPAD_DELAY_MS (default 1000): the person "typing"
+ *   FLAG_SHIM_ABSENT_FILE=F  while F exists the token is out of the reader: no slot lists it,
+ *                            every call on it says CKR_TOKEN_NOT_PRESENT or CKR_DEVICE_REMOVED,
+ *                            and its sessions (and so its login) are gone when it comes back
+ * Built as a .so on Linux and, with mingw-w64, as a DLL for the tests under wine
+ * (FLAG_SHIM_MODULE then a Windows path).
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -27,15 +36,35 @@ static void *module_symbol(void *lib, const char *name)
 {
 	return (void *)GetProcAddress((HMODULE)lib, name);
 }
+static void sleep_ms(unsigned long ms) { Sleep(ms); }
+static int file_exists(const char *path) { return GetFileAttributesA(path) != INVALID_FILE_ATTRIBUTES; }
 #else
 #include <dlfcn.h>
+#include <time.h>
+#include <unistd.h>
 #include <p11-kit/pkcs11.h>
 static void *open_module(const char *path) { return dlopen(path, RTLD_NOW); }
 static void *module_symbol(void *lib, const char *name) { return dlsym(lib, name); }
+static void sleep_ms(unsigned long ms)
+{
+	struct timespec ts = {(time_t)(ms / 1000), (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+static int file_exists(const char *path) { return access(path, F_OK) == 0; }
 #endif
 
 static CK_FUNCTION_LIST shim;
 static CK_FUNCTION_LIST_PTR real;
+/* The token was seen out of the reader: its sessions go when it is seen back. */
+static int was_absent;
+
+static unsigned long env_number(const char *name, int base, unsigned long fallback)
+{
+	const char *v = getenv(name);
+
+	return v != NULL && v[0] != '\0' ? strtoul(v, NULL, base) : fallback;
+}
 
 static unsigned long extra_flags(void)
 {
@@ -48,16 +77,106 @@ static unsigned long extra_flags(void)
 			flags = 0;
 		fclose(f);
 	}
+	if (getenv("FLAG_SHIM_PINPAD_PIN") != NULL)
+		flags |= CKF_PROTECTED_AUTHENTICATION_PATH;
 	return flags;
+}
+
+/* Whether the token is out now; coming back ends every session it had (as a card reset does). */
+static int absent(void)
+{
+	const char *path = getenv("FLAG_SHIM_ABSENT_FILE");
+	int out = path != NULL && file_exists(path);
+
+	if (out && !was_absent) {
+		CK_SLOT_ID slots[16];
+		CK_ULONG n = 16;
+
+		if (real->C_GetSlotList(CK_TRUE, slots, &n) == CKR_OK)
+			for (CK_ULONG i = 0; i < n; i++)
+				real->C_CloseAllSessions(slots[i]);
+	}
+	was_absent = out;
+	return out;
+}
+
+static CK_RV shim_get_slot_list(CK_BBOOL present, CK_SLOT_ID_PTR list, CK_ULONG_PTR count)
+{
+	if (present && absent()) {
+		*count = 0;
+		return CKR_OK;
+	}
+	return real->C_GetSlotList(present, list, count);
+}
+
+static CK_RV shim_get_slot_info(CK_SLOT_ID slot, CK_SLOT_INFO_PTR info)
+{
+	CK_RV rv = real->C_GetSlotInfo(slot, info);
+
+	if (rv == CKR_OK && absent())
+		info->flags &= ~(CK_FLAGS)CKF_TOKEN_PRESENT;
+	return rv;
 }
 
 static CK_RV shim_get_token_info(CK_SLOT_ID slot, CK_TOKEN_INFO_PTR info)
 {
-	CK_RV rv = real->C_GetTokenInfo(slot, info);
+	CK_RV rv;
 
+	if (absent())
+		return CKR_TOKEN_NOT_PRESENT;
+	rv = real->C_GetTokenInfo(slot, info);
 	if (rv == CKR_OK)
 		info->flags |= extra_flags();
 	return rv;
+}
+
+static CK_RV shim_open_session(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app, CK_NOTIFY notify,
+                               CK_SESSION_HANDLE_PTR session)
+{
+	if (absent())
+		return CKR_TOKEN_NOT_PRESENT;
+	return real->C_OpenSession(slot, flags, app, notify, session);
+}
+
+static CK_RV shim_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHAR_PTR pin,
+                        CK_ULONG len)
+{
+	const char *pad = getenv("FLAG_SHIM_PINPAD_PIN");
+	CK_RV rv;
+
+	if (absent())
+		return CKR_DEVICE_REMOVED;
+	if (pin == NULL && pad != NULL) {
+		sleep_ms(env_number("FLAG_SHIM_PINPAD_DELAY_MS", 10, 1000));
+		pin = (CK_UTF8CHAR_PTR)pad;
+		len = (CK_ULONG)strlen(pad);
+	}
+	rv = real->C_Login(session, user, pin, len);
+	if (rv == CKR_PIN_INCORRECT)
+		rv = env_number("FLAG_SHIM_LOGIN_ERROR", 16, CKR_PIN_INCORRECT);
+	return rv;
+}
+
+static CK_RV shim_get_session_info(CK_SESSION_HANDLE session, CK_SESSION_INFO_PTR info)
+{
+	return absent() ? CKR_DEVICE_REMOVED : real->C_GetSessionInfo(session, info);
+}
+
+static CK_RV shim_sign_init(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech, CK_OBJECT_HANDLE key)
+{
+	return absent() ? CKR_DEVICE_REMOVED : real->C_SignInit(session, mech, key);
+}
+
+static CK_RV shim_sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG len, CK_BYTE_PTR sig,
+                       CK_ULONG_PTR siglen)
+{
+	return absent() ? CKR_DEVICE_REMOVED : real->C_Sign(session, data, len, sig, siglen);
+}
+
+static CK_RV shim_find_objects_init(CK_SESSION_HANDLE session, CK_ATTRIBUTE_PTR tmpl,
+                                    CK_ULONG count)
+{
+	return absent() ? CKR_DEVICE_REMOVED : real->C_FindObjectsInit(session, tmpl, count);
 }
 
 static CK_RV load_real(void)
@@ -75,7 +194,15 @@ static CK_RV load_real(void)
 	if (get == NULL || get(&real) != CKR_OK)
 		return CKR_GENERAL_ERROR;
 	shim = *real;
+	shim.C_GetSlotList = shim_get_slot_list;
+	shim.C_GetSlotInfo = shim_get_slot_info;
 	shim.C_GetTokenInfo = shim_get_token_info;
+	shim.C_OpenSession = shim_open_session;
+	shim.C_Login = shim_login;
+	shim.C_GetSessionInfo = shim_get_session_info;
+	shim.C_SignInit = shim_sign_init;
+	shim.C_Sign = shim_sign;
+	shim.C_FindObjectsInit = shim_find_objects_init;
 	return CKR_OK;
 }
 

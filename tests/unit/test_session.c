@@ -268,6 +268,55 @@ static void a_rejected_pin_in_batch_ends_with_6(void **state)
 	unlink(path);
 }
 
+/*
+ * Some tokens answer a wrong PIN so that OpenVPN restarts instead of asking again (OpenSC on a
+ * CAC card: CKR_GENERAL_ERROR).  A PIN that went out right before a failure in the key step is
+ * not sent again; only a failure that came before the key was used leaves it be.
+ */
+#define TLS_FAILED ">LOG:1700000000,N,TLS Error: TLS handshake failed\n"
+#define REFUSED ">LOG:1700000000,N,TCP: connect to [AF_INET]127.0.0.1:1194 failed: Connection refused\n"
+#define RECONNECTING ">STATE:1700000000,RECONNECTING,tls-error,,,,,\n"
+
+static void a_restart_right_after_the_pin_is_a_refusal(void **state)
+{
+	static char path[] = "/tmp/test_session_pin_XXXXXX";
+	static const char *const person[] = {"1111", ANSWER_EOF, NULL};
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1111\n", 5), 5);
+	close(fd);
+
+	/* --batch: the PIN from the file went once, then the run ends with 6. */
+	opts.batch = true;
+	opts.pin_file = path;
+	new_session(true);
+	assert_int_equal(run_with(PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0 HOLD_RELEASED
+	                          PIN_NEED, NULL),
+	                 EXIT_PIN_REJECTED);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+	session_free(s);
+
+	/* A failure before the key was used (2.7's provider tokens take the PIN at start): again. */
+	new_session(true);
+	run_with(PIN_NEED PIN_TAKEN REFUSED RECONNECTING HOLD0 HOLD_RELEASED PIN_NEED PIN_TAKEN, NULL);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 2);
+	session_free(s);
+	unlink(path);
+
+	/* A person is asked again; with no answer, no other PIN can come: 6, not "cancelled". */
+	opts.batch = false;
+	opts.pin_file = NULL;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0 HOLD_RELEASED
+	                          PIN_NEED, person),
+	                 EXIT_PIN_REJECTED);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+}
+
 static void an_unconfirmed_pin_is_asked_again_after_a_restart(void **state)
 {
 	static const char *const answers[] = {"1111", "1111", NULL};
@@ -683,6 +732,7 @@ int main(void)
 		T(a_second_request_without_restart_means_rejected),
 		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
+		T(a_restart_right_after_the_pin_is_a_refusal),
 		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
 		T(a_confirmed_pin_is_sent_again_by_itself),
 		T(the_cache_survives_a_new_openvpn_only_when_confirmed),
