@@ -170,9 +170,8 @@ static bool select_chosen(struct session_core *c, struct xkey *x)
 
 /* ---- the login ---- */
 
-static void on_pin_incorrect(struct session_core *c, struct xkey *x, bool from_source)
+static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_source)
 {
-	out_error("The PIN was rejected by token '%s' (CKR_PIN_INCORRECT).", x->run.label);
 	if (from_source)
 		x->supply->source.disabled = true;
 	pin_cache_drop(&x->supply->cache);
@@ -207,7 +206,8 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 		x->run.pin_refused = false;
 		break;
 	case P11_LOGIN_PIN_INCORRECT:
-		on_pin_incorrect(c, x, from_source);
+		out_error("The PIN was rejected by token '%s' (CKR_PIN_INCORRECT).", x->run.label);
+		on_pin_refused(c, x, from_source);
 		break;
 	case P11_LOGIN_PIN_LOCKED:
 		pin_cache_drop(cache);
@@ -219,9 +219,17 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 		x->run.selected = false;
 		break;
 	default:
-		out_error("cannot log in to token '%s': %s", x->run.label, rep.err);
-		session_end_error(c, EXIT_PROVIDER);
-		return;
+		if (rep.ckr == 0) {
+			/* C_Login was not even called: the module, not the PIN. */
+			out_error("cannot log in to token '%s': %s", x->run.label, rep.err);
+			session_end_error(c, EXIT_PROVIDER);
+			return;
+		}
+		/* Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR). */
+		out_error("Token '%s' did not take the PIN (%s): it may have refused it.", x->run.label,
+		          rep.err);
+		on_pin_refused(c, x, from_source);
+		break;
 	}
 	/* A PIN that came at once: step() is still running and goes on by itself. */
 	if (!x->run.stepping)

@@ -9,6 +9,8 @@
 # virtual CAC card itself.
 #   a) a person: a wrong PIN, then the right one -> Connected; OpenVPN got 2 PINs
 #   b) --batch --pin-file with a wrong PIN: exit 6, OpenVPN got 1 PIN
+#   c) --external-key, where ovpn-token logs in itself: the same C_Login error is a PIN failure
+#      (exit 6 naming the PIN), not a provider failure (12)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -56,4 +58,11 @@ grep -Fq "The PIN may have been refused by token 'Test Token'" "$T/b.err" \
 grep -Fq "not trying the PIN again (--batch)" "$T/b.err" || fail "b: no word on --batch"
 n=$(pins_sent "$T/b.log")
 [ "$n" = 1 ] || fail "b: OpenVPN got the wrong PIN $n times, expected once"
+wait_listening "$PORT"
+
+log "c) --external-key --batch with a wrong PIN: exit 6"
+run_bounded c 40 "$OVPN_TOKEN" start --external-key --batch --pin-file "$T/pin" \
+    --log "$T/c.log" "$T/client.conf"
+expect_rc c 6 "a PIN the token did not take"
+grep -Fq "Token 'Test Token' did not take the PIN" "$T/c.err" || fail "c: the PIN was not named: $(cat "$T/c.err")"
 pass

@@ -81,6 +81,7 @@ struct script {
 	int xkey_absent_selects;
 	const char *xkey_pin;
 	bool xkey_wrong_locks, xkey_logged_in, xkey_selected;
+	unsigned long xkey_wrong_ckr;  /* a wrong PIN's CK_RV when not CKR_PIN_INCORRECT (0xA0) */
 	enum p11_pin_state xkey_state;
 	enum p11_sign_result xkey_sign[8];
 	size_t xkey_nsign, xkey_next_sign;
@@ -400,6 +401,11 @@ static enum p11_login_result script_signer_login(void *ctx, const char *pin,
 	}
 	sc->xkey_state = sc->xkey_wrong_locks ? P11_PIN_LOCKED : P11_PIN_COUNT_LOW;
 	r->pin_state = sc->xkey_state;
+	if (sc->xkey_wrong_ckr != 0) {
+		r->ckr = sc->xkey_wrong_ckr;
+		snprintf(r->err, sizeof r->err, "C_Login: CKR 0x%lx", sc->xkey_wrong_ckr);
+		return r->result = P11_LOGIN_ERROR;
+	}
 	r->ckr = sc->xkey_wrong_locks ? 0xA4 : 0xA0;
 	return r->result = sc->xkey_wrong_locks ? P11_LOGIN_PIN_LOCKED : P11_LOGIN_PIN_INCORRECT;
 }
@@ -465,6 +471,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->xkey_absent_selects = keep.xkey_absent_selects;
 	sc->xkey_pin = keep.xkey_pin;
 	sc->xkey_wrong_locks = keep.xkey_wrong_locks;
+	sc->xkey_wrong_ckr = keep.xkey_wrong_ckr;
 	sc->xkey_state = keep.xkey_state;
 	memcpy(sc->xkey_sign, keep.xkey_sign, sizeof sc->xkey_sign);
 	sc->xkey_nsign = keep.xkey_nsign;

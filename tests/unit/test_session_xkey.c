@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/exit_codes.h"
 #include "cli/options.h"
@@ -203,6 +204,35 @@ static void a_wrong_pin_in_batch_ends_with_6(void **state)
 	assert_logged("# login", 0);
 }
 
+/* A card that says a wrong PIN with another error (CAC: CKR_GENERAL_ERROR): a PIN failure. */
+static void a_login_error_is_a_pin_failure_not_a_provider_one(void **state)
+{
+	static const char *const answers[] = {"9999", "1234", NULL};
+	static char path[] = "/tmp/test_xkey_pin_XXXXXX";
+	int fd;
+
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_wrong_ckr = 0x5; /* CKR_GENERAL_ERROR */
+	new_session(true);
+	run_with(HANDSHAKE, answers);
+	assert_logged("# login 9999\n? PIN for token 'Anna': \n# login 1234\n# sign\n", 1);
+	session_free(s);
+	s = NULL;
+
+	/* --batch with the PIN from a file: that one try, then 6 (never 12). */
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "9999\n", 5), 5);
+	close(fd);
+	opts.batch = true;
+	opts.pin_file = path;
+	new_session(true);
+	assert_int_equal(run_with(HANDSHAKE, NULL), EXIT_PIN_REJECTED);
+	assert_logged("# login 9999", 1);
+	unlink(path);
+}
+
 static void a_wrong_pin_from_the_cache_is_not_sent_again(void **state)
 {
 	static const char *const first[] = {"1234", NULL};
@@ -334,6 +364,7 @@ int main(void)
 		T(a_signature_before_the_certificate_is_refused),
 		T(a_wrong_pin_is_dropped_and_asked_again),
 		T(a_wrong_pin_in_batch_ends_with_6),
+		T(a_login_error_is_a_pin_failure_not_a_provider_one),
 		T(a_wrong_pin_from_the_cache_is_not_sent_again),
 		T(a_locked_token_gets_no_pin_and_ends_with_10),
 		T(a_pin_that_locks_the_token_ends_with_10),
