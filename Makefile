@@ -9,7 +9,8 @@ CC      ?= cc
 # OpenSSL (certificates), libp11 and pcsc-lite (tokens and readers), readline (visible prompts).
 PKGS    := openssl readline libp11 libpcsclite
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+# -pthread: the PC/SC watch's helper thread (pcsc/watch.c, platform/posix/thread.c).
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?= -O2 -g

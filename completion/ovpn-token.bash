@@ -34,7 +34,8 @@ _ovpn_token() {
 			# A word after an option that takes a value is that value, not the command.
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
-				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file) ;;
+				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file | \
+				--on-removal) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;
@@ -66,6 +67,10 @@ _ovpn_token() {
 	--pin-fd | --management-password-fd)
 		return
 		;;
+	--on-removal)
+		COMPREPLY=($(compgen -W 'disconnect keep' -- "$cur"))
+		return
+		;;
 	--provider)
 		_filedir '@(so|dll|dylib)'
 		return
@@ -82,7 +87,7 @@ _ovpn_token() {
 	# refuse the others), without the Windows-only --service and shortcut; before the command's
 	# name, any of them.  tests/dist/check-completion.sh holds these to --help.
 	local session='--cert --provider --pin-file --pin-fd --auth-user-pass-file --batch --no-cache
-		--status-file'
+		--status-file --on-removal'
 	local opts
 	case $command in
 	start) opts="--openvpn --log --external-key --restart $session" ;;

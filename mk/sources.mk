@@ -14,8 +14,8 @@ PORTABLE_SRC := \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
 	src/session/lockout.c src/session/reason.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
-	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/state.c \
-	src/session/xkey.c \
+	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/removal.c \
+	src/session/state.c src/session/xkey.c \
 	src/session/session.c src/session/io_program.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
@@ -27,19 +27,19 @@ PORTABLE_SRC := \
 P11_SRC := \
 	src/cert/cert_openssl.c \
 	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
-	src/pcsc/check.c
+	src/pcsc/check.c src/pcsc/watch.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
 NO_P11_SRC := \
 	src/cert/cert_wincrypt.c \
 	src/pkcs11/provider_none.c src/pkcs11/signer_none.c \
-	src/pcsc/check_none.c
+	src/pcsc/check_none.c src/pcsc/watch_none.c
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
 POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c service.c \
-	shortcut.c sys.c tty.c wait.c)
+	shortcut.c sys.c thread.c tty.c wait.c)
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c text.c tty.c wait.c)
+	service.c shortcut.c sys.c text.c thread.c tty.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 

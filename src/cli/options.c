@@ -199,6 +199,12 @@ static int check_values(struct parse *p, struct options *opts)
 		opts->service_mode = SERVICE_NEVER;
 	else
 		return fail(p, "--service takes auto, always or never, not '%s'", opts->service);
+	if (opts->on_removal == NULL || strcmp(opts->on_removal, "disconnect") == 0)
+		opts->removal_mode = REMOVAL_DISCONNECT;
+	else if (strcmp(opts->on_removal, "keep") == 0)
+		opts->removal_mode = REMOVAL_KEEP;
+	else
+		return fail(p, "--on-removal takes disconnect or keep, not '%s'", opts->on_removal);
 	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
 	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0')
 		return fail(p, "--cert needs a non-empty PATTERN (part of the certificate's subject or "

@@ -14,6 +14,8 @@
 
 /* --service: whether start goes through OpenVPN's interactive service (Windows). */
 enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
+/* --on-removal: what the token leaving the reader does to the tunnel. */
+enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 
 /*
  * Every option, one line each, in the order --help describes them:
@@ -38,6 +40,7 @@ enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
 	X(NO_CACHE, "no-cache", 0, FLAG, no_cache) \
 	X(RESTART, "restart", 0, FLAG, restart) \
 	X(STATUS_FILE, "status-file", 0, STRING, status_file) \
+	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal) \
 	X(JSON, "json", 0, FLAG, json) \
 	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
 	X(QUIET, "quiet", 'q', QUIET, verbosity) \
@@ -90,6 +93,8 @@ struct options {
 	bool start_menu;            /* --start-menu (shortcut) */
 	const char *service;        /* --service as given */
 	enum service_mode service_mode;
+	const char *on_removal;     /* --on-removal as given */
+	enum removal_mode removal_mode;
 	enum verbosity verbosity;
 };
 

@@ -14,7 +14,8 @@
 /* What the session reads (session/): every command that answers an openvpn takes these. */
 #define SESSION_OPTIONS \
 	(OPTION(CERT) | OPTION(PROVIDER) | OPTION(PIN_FILE) | OPTION(PIN_FD) | \
-	 OPTION(AUTH_USER_PASS_FILE) | OPTION(BATCH) | OPTION(NO_CACHE) | OPTION(STATUS_FILE))
+	 OPTION(AUTH_USER_PASS_FILE) | OPTION(BATCH) | OPTION(NO_CACHE) | OPTION(STATUS_FILE) | \
+	 OPTION(ON_REMOVAL))
 /* How start runs openvpn itself. */
 #define LAUNCH_OPTIONS \
 	(OPTION(OPENVPN) | OPTION(LOG) | OPTION(EXTERNAL_KEY) | OPTION(SERVICE) | OPTION(RESTART))

@@ -64,15 +64,18 @@ enum {
 	PLAT_READY_PEER = 1u << 0,   /* bytes from the peer, or (peer_hangup_only) its going away */
 	PLAT_READY_PERSON = 1u << 1, /* the person typed (or standard input ended): plat_prompt_feed() */
 	PLAT_READY_CHILD = 1u << 2,  /* the child may have ended: plat_child_exited() tells */
+	PLAT_READY_NOTICE = 1u << 3, /* another thread posted news (plat_notice_post) */
 };
 
 struct plat_child;
+struct plat_notice;
 /* What one wait waits for; every member may be left out (NULL, false, -1). */
 struct plat_wait_set {
 	struct plat_sock *peer;
 	bool peer_hangup_only;       /* its bytes cannot be taken now: only its going away counts */
 	bool person;                 /* a key from the person, for the open question */
 	struct plat_child *child;
+	struct plat_notice *notice;
 	long long deadline_ms;       /* on the plat_now_ms() clock; -1: none */
 };
 /*
@@ -81,6 +84,23 @@ struct plat_wait_set {
  * once, unless a source is ready).
  */
 enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready);
+
+/* ---- a helper thread: for what can only be waited for by blocking (PC/SC events) -------- */
+
+/*
+ * A wake-up another thread gives the one wait (a pipe; Windows: an event).  post is safe from
+ * any thread; take (the waiting thread) clears it and says whether it was posted.
+ */
+struct plat_notice *plat_notice_new(void);
+void plat_notice_post(struct plat_notice *n);
+bool plat_notice_take(struct plat_notice *n);
+void plat_notice_free(struct plat_notice *n);
+
+struct plat_thread;
+/* Runs fn(arg) on a thread of its own; NULL when none can be started. */
+struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg);
+/* Waits for it to end (the caller made fn return first) and frees it. */
+void plat_thread_join(struct plat_thread *t);
 
 /* ---- asking the person: one question at a time, fed by the one wait --------------------- */
 

@@ -26,6 +26,8 @@ enum reply_tag {
 	TAG_SIGNAL,
 	TAG_PIN,            /* an ERROR means our PIN was not taken, not that it was wrong */
 	TAG_HOLD_RELEASE,   /* its SUCCESS: openvpn has taken the release */
+	TAG_QUIET,          /* an ERROR is expected at times (a signal during a hold): -v only */
+	TAG_HOLD_QUERY,     /* "hold": its SUCCESS says whether openvpn holds */
 };
 
 struct session_core;

@@ -13,11 +13,15 @@
 
 void hold_new_run(struct hold *h)
 {
-	*h = (struct hold){0, 0, 0};
+	bool kept = h->kept;
+
+	/* Kept across a new connection: the token is still away. */
+	*h = (struct hold){.kept = kept};
 }
 
 static void send_release(struct session_core *c, struct hold *h)
 {
+	h->held = false;
 	/* Only over TCP, the one way OpenVPN for Windows can be reached. */
 	if (session_over_tcp(c))
 		h->resend_at = session_now(c) + RELEASE_RESEND_MS;
@@ -36,6 +40,12 @@ void hold_on_hold(struct session_core *c, struct hold *h, long wait_s)
 {
 	h->resend_at = 0;
 	h->resends = 0;
+	h->held = true;
+	if (h->kept) {
+		h->release_at = 0;
+		out_verbose("OpenVPN holds until the token is back");
+		return;
+	}
 	if (wait_s <= 0) {
 		h->release_at = 0;
 		send_release(c, h);
@@ -60,6 +70,8 @@ void hold_on_time(struct session_core *c, struct hold *h)
 {
 	long long now = session_now(c);
 
+	if (h->kept)
+		return;
 	if (h->resend_at != 0 && now >= h->resend_at) {
 		if (++h->resends > RELEASE_RESENDS_MAX) {
 			h->resend_at = 0;
@@ -74,9 +86,22 @@ void hold_on_time(struct session_core *c, struct hold *h)
 	send_release(c, h);
 }
 
+bool hold_keep(struct session_core *c, struct hold *h, bool keep)
+{
+	h->kept = keep;
+	if (keep || !h->held)
+		return false;
+	h->release_at = 0;
+	send_release(c, h);
+	return true;
+}
+
 long long hold_next_due(const struct hold *h)
 {
 	long long next = h->release_at != 0 ? h->release_at : -1;
+
+	if (h->kept)
+		return -1;
 
 	if (h->resend_at != 0 && (next < 0 || h->resend_at < next))
 		next = h->resend_at;

@@ -23,6 +23,8 @@ struct hold {
 	long long release_at;           /* when to release OpenVPN's hold; 0: not waiting to */
 	long long resend_at;            /* a release is owed but not confirmed: when to send it */
 	int resends;                    /* releases sent again since the last confirmation */
+	bool kept;                      /* held on purpose (the token is away): nothing released */
+	bool held;                      /* a >HOLD came that is not released yet */
 };
 
 void hold_new_run(struct hold *h);
@@ -35,5 +37,10 @@ void hold_on_released(struct hold *h);
 void hold_on_time(struct session_core *c, struct hold *h);
 /* When something is due next (on session_now), -1: nothing. */
 long long hold_next_due(const struct hold *h);
+/*
+ * Keeps OpenVPN held (the token is away) or lets it go: a hold that came meanwhile is released
+ * now.  true when a release went out.
+ */
+bool hold_keep(struct session_core *c, struct hold *h, bool keep);
 
 #endif

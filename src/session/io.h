@@ -66,6 +66,13 @@ struct io_person {
 /* Hands one certificate a token holds to the caller (id: the serialized pkcs11-id). */
 typedef void io_take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len);
 
+/* How the token the tunnel rests on can be watched. */
+enum io_watch_kind {
+	IO_WATCH_NONE,   /* it cannot be told */
+	IO_WATCH_NEWS,   /* the reader's own events wake the one wait (IO_READY_TOKEN) */
+	IO_WATCH_LOOKS,  /* only by looking now and then (each look may load the provider) */
+};
+
 /* The tokens as the PKCS#11 provider sees them now (each call a fresh look). */
 struct io_tokens {
 	void *ctx;
@@ -75,6 +82,11 @@ struct io_tokens {
 	int (*present)(void *ctx, const char *label);
 	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
 	int (*each_cert)(void *ctx, io_take_cert *take, void *arg);
+	/* Starts watching the token called label for its going and coming (one at a time). */
+	enum io_watch_kind (*watch)(void *ctx, const char *label);
+	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */
+	int (*watched)(void *ctx);
+	void (*unwatch)(void *ctx);
 };
 
 /*
@@ -127,10 +139,16 @@ struct io_wait_set {
 	bool peer_hangup;          /* only OpenVPN going away (its bytes cannot be taken now) */
 	bool person;               /* a key for the open question */
 	bool child;                /* the openvpn process ending */
+	bool token_news;           /* news of the watched token (IO_WATCH_NEWS) */
 	long long deadline_ms;     /* on now_ms; -1: none */
 };
 
-enum io_ready { IO_READY_PEER = 1u << 0, IO_READY_PERSON = 1u << 1, IO_READY_CHILD = 1u << 2 };
+enum io_ready {
+	IO_READY_PEER = 1u << 0,
+	IO_READY_PERSON = 1u << 1,
+	IO_READY_CHILD = 1u << 2,
+	IO_READY_TOKEN = 1u << 3,
+};
 
 struct session_world {
 	const struct io_connection *connection;

@@ -4,9 +4,11 @@
  * the PKCS#11 provider, the clock, the status file and (start) the openvpn process.
  */
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "mgmt/conn.h"
+#include "pcsc/watch.h"
 #include "pkcs11/provider.h"
 #include "platform/platform.h"
 #include "session/io.h"
@@ -21,6 +23,11 @@ struct program_world {
 	const char *provider;                    /* "" for none */
 	const char *status_file;                 /* NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
+	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
+	enum io_watch_kind watch_kind;
+	char watched_label[P11_LABEL_LEN + 1];
+	struct plat_notice *news;
+	struct pcsc_watch *pcsc;
 };
 
 /* ---- the connection ---- */
@@ -195,6 +202,86 @@ static int each_cert(void *ctx, io_take_cert *take, void *arg)
 	return n;
 }
 
+/* The slot description (for OpenSC: the reader) of the token called label; -1 when absent. */
+static int slot_of(struct program_world *p, const char *label, char *out, size_t outsz)
+{
+	struct p11_token tokens[16];
+	char err[300];
+	struct p11_provider *prov;
+	int n, found = -1;
+
+	/* A look loads and finalizes the module: that would end the signer's sessions too. */
+	close_signer(p);
+	prov = p11_provider_open(p->provider, err, sizeof err);
+	if (prov == NULL)
+		return -1;
+	n = p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err, sizeof err);
+	for (int i = 0; i < n && i < 16 && found < 0; i++)
+		if (strcmp(tokens[i].label, label) == 0) {
+			snprintf(out, outsz, "%s", tokens[i].slot_description);
+			found = 0;
+		}
+	p11_provider_close(prov);
+	return found;
+}
+
+static void unwatch(void *ctx)
+{
+	struct program_world *p = ctx;
+
+	pcsc_watch_stop(p->pcsc);
+	p->pcsc = NULL;
+	plat_notice_free(p->news);
+	p->news = NULL;
+	p->watch_kind = IO_WATCH_NONE;
+}
+
+/*
+ * A token in a PC/SC reader is watched through the reader's own events (a thread waits in
+ * SCardGetStatusChange): nothing wakes while the card stays.  Others are looked at.
+ */
+static enum io_watch_kind watch(void *ctx, const char *label)
+{
+	struct program_world *p = ctx;
+	char slot[128], reader[256], err[300];
+
+	unwatch(p);
+	if (!can_see(p))
+		return IO_WATCH_NONE;
+	snprintf(p->watched_label, sizeof p->watched_label, "%s", label);
+	p->watch_kind = IO_WATCH_LOOKS;
+	if (slot_of(p, label, slot, sizeof slot) != 0 ||
+	    pcsc_reader_for_slot(slot, reader, sizeof reader) != 0)
+		return p->watch_kind;
+	if ((p->news = plat_notice_new()) == NULL ||
+	    (p->pcsc = pcsc_watch_start(reader, p->news, err, sizeof err)) == NULL) {
+		out_verbose("cannot watch reader '%s' for its events (%s): looking instead", reader,
+		            p->news != NULL ? err : "out of memory");
+		plat_notice_free(p->news);
+		p->news = NULL;
+		return p->watch_kind;
+	}
+	p->watch_kind = IO_WATCH_NEWS;
+	return p->watch_kind;
+}
+
+static int watched(void *ctx)
+{
+	struct program_world *p = ctx;
+
+	switch (p->watch_kind) {
+	case IO_WATCH_NEWS:
+		plat_notice_take(p->news);
+		return pcsc_watch_card(p->pcsc);
+	case IO_WATCH_LOOKS:
+		close_signer(p);
+		return p11_look_token_present(p->provider, p->watched_label);
+	case IO_WATCH_NONE:
+		break;
+	}
+	return -1;
+}
+
 /* ---- the signer ---- */
 
 static enum p11_select_result signer_select(void *ctx, const char *id, char *err, size_t errsz)
@@ -303,6 +390,7 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 		.child = set->child && p->launcher != NULL
 		             ? p->launcher->child(p->launcher->openvpn.ctx)
 		             : NULL,
+		.notice = set->token_news ? p->news : NULL,
 		.deadline_ms = set->deadline_ms,
 	};
 	unsigned got = 0;
@@ -317,6 +405,8 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 		*ready |= IO_READY_PERSON;
 	if (got & PLAT_READY_CHILD)
 		*ready |= IO_READY_CHILD;
+	if (got & PLAT_READY_NOTICE)
+		*ready |= IO_READY_TOKEN;
 	return r;
 }
 
@@ -336,7 +426,8 @@ static int run(struct session *s, struct program_world *p)
 	};
 	const struct io_person person = {p, interactive, open_question, feed_question,
 	                                  close_question, open_url};
-	const struct io_tokens tokens = {p, can_see, pin_state, token_present, each_cert};
+	const struct io_tokens tokens = {p,         can_see, pin_state, token_present, each_cert,
+	                                 watch,     watched, unwatch};
 	const struct io_signer signer = {p,
 	                                 signer_select,
 	                                 signer_reload,
@@ -361,6 +452,7 @@ static int run(struct session *s, struct program_world *p)
 	int rc;
 
 	rc = session_run(s, &world);
+	unwatch(p);
 	close_connection(p);
 	return rc;
 }

@@ -19,6 +19,7 @@
 #include "session/need.h"
 #include "session/pin.h"
 #include "session/pin_supply.h"
+#include "session/removal.h"
 #include "session/session.h"
 #include "session/state.h"
 #include "session/tokens.h"
@@ -77,6 +78,7 @@ struct session {
 	struct need need;
 	struct tunnel_state tunnel;
 	struct fatal fatal;
+	struct removal removal;
 };
 
 /* ---- the question: shown, fed, settled ------------------------------------------------ */
@@ -189,11 +191,32 @@ static void on_password_need(struct session *s, const struct mgmt_event *ev)
 		auth_on_other_need(&s->core, &s->auth, ev);
 }
 
+/* The token the tunnel rests on: the chosen certificate's, the config's, or the PIN's. */
+static void tunnel_token_label(const struct session *s, char *out, size_t outsz)
+{
+	const char *id = certs_chosen(&s->certs) != NULL ? certs_chosen(&s->certs) : s->core.config_id;
+	struct p11_id_fields f;
+	char err[128];
+
+	out[0] = '\0';
+	if (id != NULL && p11_id_decode(id, &f, err, sizeof err) == 0)
+		snprintf(out, outsz, "%.*s", (int)f.label_len, (const char *)f.label);
+	else if (!mgmt_token_label(s->pins.cache.type, "", out, outsz) ||
+	         strcmp(s->pins.cache.type, "PKCS#11 token") == 0)
+		out[0] = '\0'; /* a provider token says no label */
+}
+
 static void on_state(struct session *s, const struct mgmt_event *ev)
 {
+	char label[P11_LABEL_LEN + 1];
+
 	switch (state_on_state(&s->core, &s->tunnel, ev)) {
-	case STATE_LOGIN_CONFIRMED:
 	case STATE_CONNECTED:
+		pin_cache_confirm(&s->pins.cache);
+		tunnel_token_label(s, label, sizeof label);
+		removal_watch(&s->core, &s->removal, label);
+		break;
+	case STATE_LOGIN_CONFIRMED:
 		pin_cache_confirm(&s->pins.cache);
 		break;
 	case STATE_RECONNECTING:
@@ -317,6 +340,14 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 		if (ev->type == MGMT_EV_ERROR)
 			pin_cache_forget_answer(&s->pins.cache);
 		break;
+	case TAG_HOLD_QUERY:
+		if (ev->type == MGMT_EV_SUCCESS)
+			removal_on_hold_query(&s->removal, ev->u.text.text);
+		return;
+	case TAG_QUIET:
+		if (ev->type == MGMT_EV_ERROR)
+			out_verbose("OpenVPN: %s", ev->u.text.text);
+		return;
 	default:
 		break;
 	}
@@ -436,6 +467,29 @@ static void end_connection(struct session *s)
 		enter_ending(s, 0);
 }
 
+/* What the watch of the tunnel's token found, and what follows from it. */
+static void look_at_token(struct session *s)
+{
+	struct session_core *c = &s->core;
+
+	switch (removal_look(c, &s->removal)) {
+	case REMOVAL_TOKEN_GONE:
+		/* Whoever takes the token may not find its PIN with us either. */
+		pin_cache_drop(&s->pins.cache);
+		xkey_on_token_gone(&s->xkey);
+		hold_keep(c, &s->hold, true);
+		state_report_standing(c, &s->tunnel, "TOKEN_REMOVED");
+		break;
+	case REMOVAL_TOKEN_BACK:
+		state_let_go(&s->tunnel);
+		hold_keep(c, &s->hold, false);
+		removal_after_release(c, &s->removal);
+		break;
+	case REMOVAL_SAME:
+		break;
+	}
+}
+
 /* Whatever is due on the connection now, before the next wait. */
 static void manage(struct session *s)
 {
@@ -456,6 +510,9 @@ static void manage(struct session *s)
 		dispatch_lines(s);
 		if (session_asking(c) || c->end.finished)
 			continue;
+		if (removal_next_look(&s->removal) >= 0 &&
+		    session_now(c) >= removal_next_look(&s->removal))
+			look_at_token(s);
 		if (!c->end.stop_requested)
 			hold_on_time(c, &s->hold);
 		if (!c->end.finished)
@@ -489,8 +546,10 @@ static void manage_wait(struct session *s)
 			set.deadline_ms = c->question.next_look;
 	} else {
 		set.peer = true;
+		set.token_news = removal_wants_news(&s->removal);
 		if (!c->end.stop_requested)
-			set.deadline_ms = hold_next_due(&s->hold);
+			set.deadline_ms = earlier(hold_next_due(&s->hold),
+			                          removal_next_look(&s->removal));
 	}
 	if (c->end.stop_requested)
 		set.deadline_ms = earlier(set.deadline_ms, c->end.stop_deadline);
@@ -510,6 +569,8 @@ static void manage_wait(struct session *s)
 	case PLAT_WAIT_READY:
 		break;
 	}
+	if ((ready & IO_READY_TOKEN) != 0 && !session_asking(c))
+		look_at_token(s);
 	if ((ready & IO_READY_PERSON) != 0 && session_asking(c)) {
 		enum plat_read_result r = person(s)->feed(person(s)->ctx);
 
@@ -743,6 +804,7 @@ int session_run(struct session *s, const struct session_world *w)
 		else
 			process_wait(s);
 	}
+	removal_stop(c, &s->removal);
 	state_report(c, "EXITED");
 	c->world = NULL;
 	return s->life.result;
@@ -762,6 +824,7 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 		return NULL;
 	}
 	xkey_init(&s->xkey, &s->pins);
+	removal_init(&s->removal);
 	session_set_provider(s, opts->provider);
 	if (opts->pin_fd >= 0)
 		plat_keep_from_children(opts->pin_fd);

@@ -28,7 +28,10 @@ static const struct state_text states[] = {
 
 void state_new_run(struct tunnel_state *t)
 {
-	*t = (struct tunnel_state){.connected = false};
+	bool standing = t->own_state_stands;
+
+	/* A standing state of ours (the token is away) outlives a new connection. */
+	*t = (struct tunnel_state){.own_state_stands = standing};
 }
 
 static const char *tunnel_ip(const struct mgmt_event *ev)
@@ -82,6 +85,17 @@ static void write_status(struct session_core *c, const char *state, long long wh
 bool state_restart_before_key(const struct tunnel_state *t)
 {
 	return t->restart_before_key;
+}
+
+void state_report_standing(struct session_core *c, struct tunnel_state *t, const char *state)
+{
+	state_report(c, state);
+	t->own_state_stands = true;
+}
+
+void state_let_go(struct tunnel_state *t)
+{
+	t->own_state_stands = false;
 }
 
 const char *state_restart_cause(const struct tunnel_state *t)
@@ -142,7 +156,8 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 	char remote[300];
 
 	format_remote(ev, remote, sizeof remote);
-	write_status(c, name, ev->u.state.time, tunnel_ip(ev), remote);
+	if (!t->own_state_stands)
+		write_status(c, name, ev->u.state.time, tunnel_ip(ev), remote);
 	if (strcmp(name, "CONNECTED") == 0) {
 		t->connected = true;
 		t->last_reconnect[0] = '\0';

@@ -19,6 +19,7 @@ struct tunnel_state {
 	enum reason_kind last_failure_kind;
 	bool restart_before_key;        /* the last restart's cause came before the key was used */
 	char restart_cause[200];        /* ... and that cause, "" when the log named none */
+	bool own_state_stands;          /* our own state (TOKEN_REMOVED) stays in the status file */
 };
 
 /* What a state means beyond its line. */
@@ -42,7 +43,13 @@ bool state_on_log(struct tunnel_state *t, const char *text);
 bool state_restart_before_key(const struct tunnel_state *t);
 /* The last RECONNECTING's cause in words, "" when OpenVPN's log named none. */
 const char *state_restart_cause(const struct tunnel_state *t);
-/* One of our own states (RESTARTING, EXITED, TOKEN_REMOVED): it happens now. */
+/* One of our own states (RESTARTING, EXITED): it happens now. */
 void state_report(struct session_core *c, const char *state);
+/*
+ * One of our own states that stands until state_let_go (TOKEN_REMOVED): OpenVPN's states
+ * meanwhile (RECONNECTING, ...) are shown but not written to the status file.
+ */
+void state_report_standing(struct session_core *c, struct tunnel_state *t, const char *state);
+void state_let_go(struct tunnel_state *t);
 
 #endif

@@ -371,6 +371,11 @@ static void step(struct session_core *c, struct xkey *x)
 	x->run.stepping = false;
 }
 
+void xkey_on_token_gone(struct xkey *x)
+{
+	x->run.selected = false;
+}
+
 void xkey_answer_certificate(struct session_core *c, struct xkey *x, const char *id)
 {
 	free(x->run.id);

@@ -51,6 +51,8 @@ void xkey_on_greeting(struct session_core *c);
  */
 enum pk_request_type xkey_on_request(struct session_core *c, struct xkey *x,
                                      const struct mgmt_event *ev, const char *chosen_id);
+/* The token left the reader: its selection and login are gone with it. */
+void xkey_on_token_gone(struct xkey *x);
 /* Sends the certificate with this id (selected on the token first). */
 void xkey_answer_certificate(struct session_core *c, struct xkey *x, const char *id);
 

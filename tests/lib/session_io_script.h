@@ -48,7 +48,7 @@ struct script {
 	const char *input;
 	size_t input_len, pos;
 	bool step_ready;               /* the current step may be read */
-	bool later;                    /* the next step comes SCRIPT_LATER_MS later */
+	long long next_step_at;        /* the next step comes at this time (SCRIPT_LATER) */
 	bool closed_seen;
 	long long clock;
 	int idle_waits, max_idle_waits; /* after that many waits with nothing to deliver: Ctrl-C */
@@ -72,6 +72,12 @@ struct script {
 	int present_from_look;         /* token_present() is 1 from this look on; 0: never */
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
+	/*
+	 * The watch of the tunnel's token: of kind watch_kind; it is away from look watch_away_from
+	 * (0: never) until look watch_back_from (0: for good).  Logged as "# watch LABEL".
+	 */
+	enum io_watch_kind watch_kind;
+	int watch_looks, watch_away_from, watch_back_from;
 	/*
 	 * The external key's signer, logged as "# select", "# reload", "# login PIN", "# sign":
 	 * select is absent for the first xkey_absent_selects calls; a login with xkey_pin succeeds,
@@ -157,11 +163,17 @@ static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *se
 		return PLAT_WAIT_READY;
 	}
 	if (set->peer && script_has_input(sc) && !sc->step_ready) {
+		/* What is due before the next step comes, comes first. */
+		if (sc->next_step_at > sc->clock && set->deadline_ms >= 0 &&
+		    set->deadline_ms < sc->next_step_at) {
+			if (set->deadline_ms > sc->clock)
+				sc->clock = set->deadline_ms;
+			return PLAT_WAIT_TIMEOUT;
+		}
 		/* The next step arrives while we wait (or is the user's Ctrl-C). */
 		sc->step_ready = true;
-		if (sc->later)
-			sc->clock += SCRIPT_LATER_MS;
-		sc->later = false;
+		if (sc->next_step_at > sc->clock)
+			sc->clock = sc->next_step_at;
 		if (sc->input[sc->pos] == SCRIPT_CTRL_C[0]) {
 			sc->pos++;
 			return PLAT_WAIT_INTERRUPT;
@@ -204,7 +216,7 @@ static long script_fill(void *ctx, char *err, size_t errsz)
 	sc->pos += taken;
 	if (taken == n && sc->pos < sc->input_len) {
 		if (sc->input[sc->pos] == SCRIPT_LATER[0])
-			sc->later = true;
+			sc->next_step_at = sc->clock + SCRIPT_LATER_MS;
 		if (sc->input[sc->pos] == SCRIPT_NEXT[0] || sc->input[sc->pos] == SCRIPT_LATER[0])
 			sc->pos++;
 		sc->step_ready = false;
@@ -308,6 +320,32 @@ static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
 		take(arg, id, NULL, 0);
 	}
 	return n;
+}
+
+static enum io_watch_kind script_watch(void *ctx, const char *label)
+{
+	struct script *sc = ctx;
+	char line[300];
+
+	snprintf(line, sizeof line, "watch %s", label);
+	script_log(sc, "# ", line, strlen(line));
+	return sc->watch_kind;
+}
+
+static int script_watched(void *ctx)
+{
+	struct script *sc = ctx;
+	int look = ++sc->watch_looks;
+
+	if (sc->watch_away_from > 0 && look >= sc->watch_away_from &&
+	    (sc->watch_back_from == 0 || look < sc->watch_back_from))
+		return 0;
+	return 1;
+}
+
+static void script_unwatch(void *ctx)
+{
+	(void)ctx;
 }
 
 static enum io_send_result script_send_lines(void *ctx, const char *text, size_t len,
@@ -468,6 +506,9 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->present_from_look = keep.present_from_look;
+	sc->watch_kind = keep.watch_kind;
+	sc->watch_away_from = keep.watch_away_from;
+	sc->watch_back_from = keep.watch_back_from;
 	sc->xkey_absent_selects = keep.xkey_absent_selects;
 	sc->xkey_pin = keep.xkey_pin;
 	sc->xkey_wrong_locks = keep.xkey_wrong_locks;
@@ -543,8 +584,9 @@ static struct session_world script_world(struct script *sc)
 	};
 	person = (struct io_person){sc, script_interactive, script_open, script_feed, script_close,
 	                            script_open_url};
-	tokens = (struct io_tokens){sc, script_can_see_tokens, script_pin_state,
-	                            script_token_present, script_each_cert};
+	tokens = (struct io_tokens){sc,           script_can_see_tokens, script_pin_state,
+	                            script_token_present, script_each_cert,  script_watch,
+	                            script_watched,       script_unwatch};
 	signer = (struct io_signer){sc,
 	                            script_signer_select,
 	                            script_signer_reload,

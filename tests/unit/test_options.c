@@ -431,7 +431,7 @@ static void test_missing_value(void **state)
 	static const char *const names[] = {
 	    "--openvpn", "--cert", "--management-password-file", "--log", "--provider",
 	    "--pin-file", "--pin-fd", "--management-password-fd", "--status-file",
-	    "--auth-user-pass-file", "--service",
+	    "--auth-user-pass-file", "--service", "--on-removal",
 	};
 	struct options o;
 	char want[128];
@@ -446,6 +446,21 @@ static void test_missing_value(void **state)
 			fail_msg("'%s' at the end accepted", names[i]);
 		assert_string_equal(err, want);
 	}
+}
+
+static void test_on_removal(void **state)
+{
+	struct options o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "start", "c.conf"), 0);
+	assert_int_equal(o.removal_mode, REMOVAL_DISCONNECT);
+	assert_int_equal(PARSE(&o, "attach", "--on-removal", "keep", "h:1"), 0);
+	assert_int_equal(o.removal_mode, REMOVAL_KEEP);
+	assert_int_equal(PARSE(&o, "start", "--on-removal=disconnect", "c.conf"), 0);
+	assert_int_equal(o.removal_mode, REMOVAL_DISCONNECT);
+	assert_int_equal(PARSE(&o, "start", "--on-removal=ignore", "c.conf"), -1);
+	assert_string_equal(err, "--on-removal takes disconnect or keep, not 'ignore'");
 }
 
 static void test_value_consumes_next_word(void **state)
@@ -520,10 +535,10 @@ static const struct {
 } takes[] = {
     {"start", "c.conf",
      " --openvpn --cert --log --provider --external-key --service --pin-file --pin-fd"
-     " --auth-user-pass-file --batch --no-cache --restart --status-file "},
+     " --auth-user-pass-file --batch --no-cache --restart --status-file --on-removal "},
     {"attach", "h:1",
      " --cert --provider --pin-file --pin-fd --auth-user-pass-file --management-password-file"
-     " --management-password-fd --batch --no-cache --status-file "},
+     " --management-password-fd --batch --no-cache --status-file --on-removal "},
     {"list", NULL, " --provider --json "},
     {"doctor", NULL, " --openvpn --cert --provider --external-key "},
     {"shortcut", "office", " --cert --start-menu "},
@@ -550,6 +565,7 @@ static const struct {
     {"--no-cache", "--no-cache"},
     {"--restart", "--restart"},
     {"--status-file", "--status-file=/s"},
+    {"--on-removal", "--on-removal=keep"},
     {"--json", "--json"},
 };
 
@@ -791,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_unknown),
 		cmocka_unit_test(test_no_command),
 		cmocka_unit_test(test_missing_value),
+		cmocka_unit_test(test_on_removal),
 		cmocka_unit_test(test_value_consumes_next_word),
 		cmocka_unit_test(test_everything_at_once),
 		cmocka_unit_test(test_each_command_takes_its_options_and_refuses_the_others),

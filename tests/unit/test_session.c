@@ -597,6 +597,75 @@ static void ctrl_c_during_the_hold_stops_openvpn(void **state)
 	assert_logged("> hold release", 0);
 }
 
+/* ---- the token taken out while connected (--on-removal) ---- */
+
+#define CONNECTED_ANNA ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
+
+/*
+ * Connected on token 'Anna' (its PIN asked once), then the token goes (look 2) and comes back
+ * (look 4): the tunnel goes down (OpenVPN forgets its passwords, holds, restarts), the PIN is
+ * wiped, the hold is kept until the token is back, and then the PIN is asked again.
+ */
+static void a_removed_token_takes_the_tunnel_down_until_it_is_back(void **state)
+{
+	static const char *const answers[] = {"1111", "2222", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_away_from = 2;
+	sc.watch_back_from = 4;
+	new_session(true);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED_ANNA SCRIPT_LATER
+	         ">STATE:1700000000,RECONNECTING,SIGUSR1,,,,,\n" HOLD0 SCRIPT_LATER
+	         PIN_NEED PIN_TAKEN CONNECTED_ANNA,
+	         answers);
+	assert_logged("# watch Anna\n", 1);
+	assert_logged("> forget-passwords\n> hold \"on\"\n> signal \"SIGUSR1\"\n", 1);
+	/* Not released while the token was away; released once it was back. */
+	assert_logged("> hold release\n", 1);
+	assert_true(strstr(sc.log, "> signal \"SIGUSR1\"") < strstr(sc.log, "> hold release"));
+	/* The PIN was wiped: the person is asked again, the new PIN goes. */
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("> password \"Anna token\" \"2222\"\n", 1);
+	assert_non_null(strstr(sc.log, "# watch Anna"));
+}
+
+static void keep_leaves_the_tunnel_alone(void **state)
+{
+	static const char *const answers[] = {"1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_away_from = 1;
+	opts.removal_mode = REMOVAL_KEEP;
+	new_session(true);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED_ANNA SCRIPT_LATER SCRIPT_LATER, answers);
+	assert_logged("# watch", 0);
+	assert_logged("> signal \"SIGUSR1\"", 0);
+}
+
+/* attach: the openvpn did not hold before; once the token is back it does not hold again. */
+static void attach_puts_the_hold_back_as_it_was(void **state)
+{
+	static const char *const answers[] = {"1111", "1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_away_from = 2;
+	sc.watch_back_from = 6; /* after OpenVPN answered "hold" */
+	new_session(false);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED_ANNA SCRIPT_LATER
+	         "SUCCESS: forget-passwords command succeeded\nSUCCESS: hold=0\n"
+	         "SUCCESS: hold flag set to ON\nSUCCESS: signal SIGUSR1 thrown\n" SCRIPT_LATER
+	         SCRIPT_LATER HOLD0 SCRIPT_LATER,
+	         answers);
+	assert_logged("> forget-passwords\n> hold\n> hold \"on\"\n> signal \"SIGUSR1\"\n", 1);
+	assert_logged("> hold \"off\"\n", 1);
+}
+
 /* ---- the management password ---- */
 
 static void a_typed_management_password_gets_three_tries(void **state)
@@ -747,6 +816,9 @@ int main(void)
 		T(the_hold_waits_as_long_as_openvpn_says),
 		T(an_unconfirmed_release_is_sent_again),
 		T(ctrl_c_during_the_hold_stops_openvpn),
+		T(a_removed_token_takes_the_tunnel_down_until_it_is_back),
+		T(keep_leaves_the_tunnel_alone),
+		T(attach_puts_the_hold_back_as_it_was),
 		T(a_typed_management_password_gets_three_tries),
 		T(a_management_password_from_a_file_gets_one_try),
 		T(three_refusals_end_with_8_and_no_fourth_prompt),

@@ -13,6 +13,9 @@ bool posix_interrupt_pending(void);
 /* Whether a child's end wakes plat_wait() (our SIGCHLD handler is there), and taking that news. */
 bool posix_child_wakes(void);
 bool posix_take_child_event(void);
+/* The descriptor a notice is read from, for poll(); -1 for none. */
+struct plat_notice;
+int posix_notice_fd(const struct plat_notice *n);
 /* The descriptor behind a connection, for poll(). */
 struct plat_sock;
 int posix_sock_fd(const struct plat_sock *s);

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POSIX: the one wait, over poll(): the peer, the person, the child and the interrupt. */
+/*
+ * POSIX: the one wait, over poll(): the peer, the person, the child, a helper thread's notice
+ * and the interrupt.
+ */
 #include <errno.h>
 #include <poll.h>
 #include <string.h>
@@ -42,7 +45,7 @@ static long long earlier(long long a, long long b)
 
 enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready)
 {
-	enum { PEER, PERSON, WAKE, COUNT };
+	enum { PEER, PERSON, NOTICE, WAKE, COUNT };
 	struct pollfd fds[COUNT];
 	long long deadline = set->deadline_ms;
 
@@ -62,6 +65,7 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 		fds[PEER] = (struct pollfd){.fd = posix_sock_fd(set->peer),
 		                            .events = set->peer_hangup_only ? POLLRDHUP : POLLIN};
 		fds[PERSON] = (struct pollfd){.fd = set->person ? STDIN_FILENO : -1, .events = POLLIN};
+		fds[NOTICE] = (struct pollfd){.fd = posix_notice_fd(set->notice), .events = POLLIN};
 		fds[WAKE] = (struct pollfd){.fd = posix_wake_fd(), .events = POLLIN};
 		rc = poll(fds, COUNT, poll_timeout(deadline));
 		if (posix_interrupt_pending())
@@ -73,6 +77,8 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 				*ready |= PLAT_READY_PEER;
 			if (fds[PERSON].revents != 0)
 				*ready |= PLAT_READY_PERSON;
+			if (fds[NOTICE].revents != 0)
+				*ready |= PLAT_READY_NOTICE;
 			if (fds[WAKE].revents != 0)
 				posix_drain_wake();
 		}

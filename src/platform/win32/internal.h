@@ -42,6 +42,9 @@ HANDLE win32_std_in(void);
 bool win32_is_console(HANDLE h);
 /* Whether a pipe (or file) on standard input has a byte, or its end, to read now. */
 bool win32_input_ready(HANDLE in);
+/* The event behind a notice, to wait on; NULL for none. */
+struct plat_notice;
+HANDLE win32_notice_event(const struct plat_notice *n);
 /* The process handle to wait on; NULL when there is none (a service's openvpn): then poll. */
 HANDLE win32_child_handle(const struct plat_child *c);
 

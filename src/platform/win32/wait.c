@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Win32: the one wait, over WaitForMultipleObjects: the peer's socket event, the console, the
- * child's process and the interrupt event.  A pipe on standard input and a child without a
+ * child's process, a helper thread's notice and the interrupt event.  A pipe on standard input and a child without a
  * process handle are not waitable: they are looked at in short steps.
  */
 #include "platform/platform.h"
@@ -50,11 +50,12 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 	HANDLE in = set->person ? win32_std_in() : NULL;
 	bool in_console = in != NULL && win32_is_console(in);
 	HANDLE child = set->child != NULL ? win32_child_handle(set->child) : NULL;
+	HANDLE notice = win32_notice_event(set->notice);
 	bool polled = (set->person && !in_console) || (set->child != NULL && child == NULL);
 
 	for (;;) {
-		HANDLE h[4];
-		DWORD n = 0, rc, peer_at = MAXDWORD, in_at = MAXDWORD;
+		HANDLE h[5];
+		DWORD n = 0, rc, peer_at = MAXDWORD, in_at = MAXDWORD, notice_at = MAXDWORD;
 		long long until = set->deadline_ms;
 
 		*ready = 0;
@@ -73,6 +74,10 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 		}
 		if (child != NULL)
 			h[n++] = child;
+		if (notice != NULL) {
+			notice_at = n;
+			h[n++] = notice;
+		}
 		if (win32_wake_event() != NULL)
 			h[n++] = win32_wake_event();
 		if (polled)
@@ -94,6 +99,8 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 				*ready |= PLAT_READY_PEER;
 		} else if (rc == WAIT_OBJECT_0 + in_at) {
 			*ready |= PLAT_READY_PERSON;
+		} else if (rc == WAIT_OBJECT_0 + notice_at) {
+			*ready |= PLAT_READY_NOTICE;
 		}
 		*ready |= ready_now(set, in, in_console);
 		if (*ready != 0)
