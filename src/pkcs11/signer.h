@@ -82,8 +82,10 @@ bool p11_signer_login_needed(struct p11_signer *s);
 /*
  * C_Login(CKU_USER, pin).  The signer keeps a copy of a PIN the token took, for the
  * context-specific logins of CKA_ALWAYS_AUTHENTICATE keys (wiped on close, reload and a failed
- * login).  A NULL or "" pin is refused
- * without calling C_Login (it would count as a wrong PIN on some cards).
+ * login).  A NULL or "" pin logs in through the reader's PIN pad when the token has one
+ * (CKF_PROTECTED_AUTHENTICATION_PATH: C_Login returns once the person typed it there, or the
+ * reader gave up); without a PIN pad it is refused without calling C_Login (it would count as a
+ * wrong PIN on some cards).
  */
 enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
                                        struct p11_login_report *report);

@@ -391,12 +391,16 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		snprintf(r->err, sizeof r->err, "no token selected");
 		return r->result = P11_LOGIN_ERROR;
 	}
-	if (pin == NULL || pin[0] == '\0') {
+	/* A PIN pad takes the PIN itself: C_Login(NULL); else an empty PIN is never sent. */
+	if ((pin == NULL || pin[0] == '\0') && !s->slot->token->secureLogin) {
 		snprintf(r->err, sizeof r->err, "an empty PIN is not sent");
 		return r->result = P11_LOGIN_ERROR;
 	}
+	if (pin != NULL && pin[0] == '\0')
+		pin = NULL;
 	if (!p11_signer_login_needed(s)) {
-		keep_pin(s, pin);
+		if (pin != NULL)
+			keep_pin(s, pin);
 		find_key(s);
 		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;
@@ -407,7 +411,8 @@ enum p11_login_result p11_signer_login(struct p11_signer *s, const char *pin,
 		return r->result = P11_LOGIN_PIN_LOCKED;
 	}
 	if (PKCS11_login(s->slot, 0, pin) == 0) {
-		keep_pin(s, pin);
+		if (pin != NULL)
+			keep_pin(s, pin);
 		find_key(s);
 		r->pin_state = p11_pin_state_of(s->slot->token);
 		return r->result = P11_LOGIN_OK;

@@ -17,6 +17,8 @@ int session_core_init(struct session_core *c, const struct options *opts, bool o
 	memset(c, 0, sizeof *c);
 	c->opts = opts;
 	c->owns_openvpn = owns_openvpn;
+	/* An openvpn we attach to may have it on: said when its token has a PIN pad. */
+	c->openvpn_uses_pinpads = true;
 	return secret_init(&c->answer_secret);
 }
 

@@ -94,6 +94,8 @@ struct session_core {
 	bool client_version_announced; /* "version N" went out on this connection */
 	char provider[512];            /* the PKCS#11 module to look at tokens with, or "" */
 	char *config_id;               /* the config's own pkcs11-id (start), or NULL */
+	/* OpenVPN logs in through a reader's PIN pad itself (pkcs11-protected-authentication 1) */
+	bool openvpn_uses_pinpads;
 };
 
 int session_core_init(struct session_core *c, const struct options *opts, bool owns_openvpn);

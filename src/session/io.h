@@ -82,6 +82,8 @@ struct io_tokens {
 	int (*present)(void *ctx, const char *label);
 	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
 	int (*each_cert)(void *ctx, io_take_cert *take, void *arg);
+	/* The reader (slot description) of the token called label, and whether it has a PIN pad. */
+	int (*reader)(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad);
 	/* Starts watching the token called label for its going and coming (one at a time). */
 	enum io_watch_kind (*watch)(void *ctx, const char *label);
 	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */

@@ -203,8 +203,9 @@ static int each_cert(void *ctx, io_take_cert *take, void *arg)
 }
 
 /* The slot description (for OpenSC: the reader) of the token called label; -1 when absent. */
-static int slot_of(struct program_world *p, const char *label, char *out, size_t outsz)
+static int token_reader(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad)
 {
+	struct program_world *p = ctx;
 	struct p11_token tokens[16];
 	char err[300];
 	struct p11_provider *prov;
@@ -219,6 +220,7 @@ static int slot_of(struct program_world *p, const char *label, char *out, size_t
 	for (int i = 0; i < n && i < 16 && found < 0; i++)
 		if (strcmp(tokens[i].label, label) == 0) {
 			snprintf(out, outsz, "%s", tokens[i].slot_description);
+			*pinpad = tokens[i].protected_auth_path;
 			found = 0;
 		}
 	p11_provider_close(prov);
@@ -244,13 +246,14 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
 	char slot[128], reader[256], err[300];
+	bool pinpad;
 
 	unwatch(p);
 	if (!can_see(p))
 		return IO_WATCH_NONE;
 	snprintf(p->watched_label, sizeof p->watched_label, "%s", label);
 	p->watch_kind = IO_WATCH_LOOKS;
-	if (slot_of(p, label, slot, sizeof slot) != 0 ||
+	if (token_reader(p, label, slot, sizeof slot, &pinpad) != 0 ||
 	    pcsc_reader_for_slot(slot, reader, sizeof reader) != 0)
 		return p->watch_kind;
 	if ((p->news = plat_notice_new()) == NULL ||
@@ -426,8 +429,8 @@ static int run(struct session *s, struct program_world *p)
 	};
 	const struct io_person person = {p, interactive, open_question, feed_question,
 	                                  close_question, open_url};
-	const struct io_tokens tokens = {p,         can_see, pin_state, token_present, each_cert,
-	                                 watch,     watched, unwatch};
+	const struct io_tokens tokens = {p,       can_see, pin_state, token_present, each_cert,
+	                                 token_reader, watch, watched,   unwatch};
 	const struct io_signer signer = {p,
 	                                 signer_select,
 	                                 signer_reload,

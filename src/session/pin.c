@@ -105,6 +105,16 @@ void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supp
 	struct pin_cache *cache = &ps->cache;
 	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
 
+	if (p->pinpad_login && !before_key) {
+		p->pinpad_login = false;
+		out_error("The reader did not take the PIN (a wrong PIN, or none entered in time): %s.",
+		          cause[0] != '\0' ? cause : "OpenVPN gave up");
+		if (c->opts->batch) {
+			out_error("not waiting for another PIN on the reader (--batch)");
+			session_end_error(c, EXIT_PIN_REJECTED);
+		}
+		return;
+	}
 	/* Nothing of ours was put to the test, or a PIN that went through before was resent. */
 	if (!cache->answered || (cache->kept && cache->confirmed) || before_key)
 		return;
@@ -122,4 +132,25 @@ void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supp
 		out_error("not trying the PIN again (--batch)");
 		session_end_error(c, EXIT_PIN_REJECTED);
 	}
+}
+
+void pin_on_authenticating(struct session_core *c, struct pin_login *p, const char *label)
+{
+	bool pinpad = false;
+
+	if (!c->openvpn_uses_pinpads || p->pinpad_done || label[0] == '\0' ||
+	    tokens_reader(c, label, p->pinpad_reader, sizeof p->pinpad_reader, &pinpad) != 0 ||
+	    !pinpad)
+		return;
+	p->pinpad_login = true;
+	out_status("Enter the PIN on the reader '%s' (PIN pad)", p->pinpad_reader);
+}
+
+void pin_on_login_confirmed(struct pin_login *p)
+{
+	if (!p->pinpad_login)
+		return;
+	p->pinpad_login = false;
+	p->pinpad_done = true;
+	out_status("The reader took the PIN.");
 }

@@ -19,6 +19,9 @@ struct pin_login {
 	char type[SECRET_MAX + 1];
 	struct pin_supply *supply;
 	bool maybe_refused;             /* the last PIN went out right before OpenVPN gave up */
+	bool pinpad_login;              /* OpenVPN logs in through the reader's PIN pad now */
+	bool pinpad_done;               /* ... and did: the token stays logged in */
+	char pinpad_reader[128];
 };
 
 /* Whether type names a token's PIN (then label gets the token's label, "" for a provider's). */
@@ -41,5 +44,13 @@ bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps);
  */
 void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
                     bool before_key, const char *cause);
+/*
+ * OpenVPN authenticates (>STATE AUTH) with the key on the token called label (may be ""):
+ * when its reader has a PIN pad and OpenVPN logs in through it, the management interface says
+ * nothing while the reader waits for the person; this says what to do.
+ */
+void pin_on_authenticating(struct session_core *c, struct pin_login *p, const char *label);
+/* Something confirmed the login (the handshake went through): a PIN pad's login is said done. */
+void pin_on_login_confirmed(struct pin_login *p);
 
 #endif

@@ -55,11 +55,16 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 	hand_over(c, ps, PIN_NONE);
 }
 
-/* The remembered PIN, a source's, or a question to the person. */
+/* The remembered PIN, a source's, or a question to the person; or the reader's keypad. */
 static void supply(struct session_core *c, struct pin_supply *ps)
 {
 	int got;
 
+	if (ps->request.pinpad_reader != NULL) {
+		out_status("Enter the PIN on the reader '%s' (PIN pad)", ps->request.pinpad_reader);
+		hand_over(c, ps, PIN_ON_PINPAD);
+		return;
+	}
 	if (pin_cache_may_resend(&ps->cache, ps->request.cache_key, c->opts->batch)) {
 		pin_cache_copy(&ps->cache, &c->answer_secret);
 		out_verbose("%s the remembered PIN for %s", ps->request.action, ps->request.shown);
@@ -102,6 +107,10 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
                     pin_supply_fn *then, void *arg)
 {
 	ps->request = *req;
+	if (req->pinpad_reader != NULL) {
+		snprintf(ps->pinpad_reader, sizeof ps->pinpad_reader, "%s", req->pinpad_reader);
+		ps->request.pinpad_reader = ps->pinpad_reader;
+	}
 	ps->then = then;
 	ps->arg = arg;
 	switch (lockout_judge(req->state, req->label, c->opts->batch, session_interactive(c))) {

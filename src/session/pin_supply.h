@@ -19,6 +19,7 @@ enum pin_origin {
 	PIN_FROM_CACHE,
 	PIN_FROM_SOURCE,
 	PIN_FROM_PERSON,
+	PIN_ON_PINPAD,                   /* the reader's keypad takes it: no PIN here (said so) */
 	PIN_NONE,                        /* none may or can be had: the run is ending (said why) */
 };
 
@@ -32,12 +33,14 @@ struct pin_request {
 	const char *action;              /* "Sending", "Logging in with": for -v */
 	enum p11_pin_state state;        /* what the token says of its PIN now */
 	bool after_rejection;            /* the last PIN was refused: end of input is final */
+	const char *pinpad_reader;       /* the token's reader has a PIN pad (NULL: none) */
 };
 
 struct pin_supply {
 	struct pin_cache cache;
 	struct secret_source source;
 	struct pin_request request;      /* the one under way */
+	char pinpad_reader[128];         /* ... its reader's name, kept */
 	pin_supply_fn *then;
 	void *arg;
 };

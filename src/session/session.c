@@ -191,6 +191,13 @@ static void on_password_need(struct session *s, const struct mgmt_event *ev)
 		auth_on_other_need(&s->core, &s->auth, ev);
 }
 
+/* The token signed: the PIN that went to it was right. */
+static void login_confirmed(struct session *s)
+{
+	pin_cache_confirm(&s->pins.cache);
+	pin_on_login_confirmed(&s->pin);
+}
+
 /* The token the tunnel rests on: the chosen certificate's, the config's, or the PIN's. */
 static void tunnel_token_label(const struct session *s, char *out, size_t outsz)
 {
@@ -210,14 +217,17 @@ static void on_state(struct session *s, const struct mgmt_event *ev)
 {
 	char label[P11_LABEL_LEN + 1];
 
+	tunnel_token_label(s, label, sizeof label);
 	switch (state_on_state(&s->core, &s->tunnel, ev)) {
 	case STATE_CONNECTED:
-		pin_cache_confirm(&s->pins.cache);
-		tunnel_token_label(s, label, sizeof label);
+		login_confirmed(s);
 		removal_watch(&s->core, &s->removal, label);
 		break;
 	case STATE_LOGIN_CONFIRMED:
-		pin_cache_confirm(&s->pins.cache);
+		login_confirmed(s);
+		break;
+	case STATE_AUTHENTICATING:
+		pin_on_authenticating(&s->core, &s->pin, label);
 		break;
 	case STATE_RECONNECTING:
 		pin_on_restart(&s->core, &s->pin, &s->pins, state_restart_before_key(&s->tunnel),
@@ -283,14 +293,14 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 	case MGMT_EV_PASSWORD_FAILED:
 		/* The server's verdict came over TLS, so the token signed: the PIN is right. */
 		if (auth_on_failed(c, &s->auth, ev))
-			pin_cache_confirm(&s->pins.cache);
+			login_confirmed(s);
 		break;
 	case MGMT_EV_STATE:
 		on_state(s, ev);
 		break;
 	case MGMT_EV_LOG:
 		if (state_on_log(&s->tunnel, ev->u.log.text))
-			pin_cache_confirm(&s->pins.cache);
+			login_confirmed(s);
 		break;
 	case MGMT_EV_FATAL:
 		on_fatal(s, ev->u.text.text);
@@ -847,6 +857,11 @@ void session_set_config_id(struct session *s, const char *id)
 {
 	free(s->core.config_id);
 	s->core.config_id = id != NULL && id[0] != '\0' ? strdup(id) : NULL;
+}
+
+void session_set_openvpn_pinpads(struct session *s, bool on)
+{
+	s->core.openvpn_uses_pinpads = on;
 }
 
 const char *session_provider(const struct session *s)

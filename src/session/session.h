@@ -26,6 +26,8 @@ int session_set_mgmt_password(struct session *s, const char *password);
 void session_set_provider(struct session *s, const char *path);
 /* The config's own pkcs11-id, so a failure can be blamed on it when it names no certificate. */
 void session_set_config_id(struct session *s, const char *id);
+/* Whether OpenVPN logs in through a reader's PIN pad (the config's pkcs11-protected-authentication). */
+void session_set_openvpn_pinpads(struct session *s, bool on);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 void session_free(struct session *s);

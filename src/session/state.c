@@ -179,6 +179,8 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 			out_verbose("%s", states[i].text);
 		else
 			out_status("%s", states[i].text);
+		if (strcmp(name, "AUTH") == 0)
+			return STATE_AUTHENTICATING;
 		return confirms_login(name) ? STATE_LOGIN_CONFIRMED : STATE_OTHER;
 	}
 	out_verbose("State: %s %s", name, ev->u.state.desc);

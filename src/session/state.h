@@ -28,6 +28,7 @@ enum state_meaning {
 	STATE_LOGIN_CONFIRMED,          /* past the TLS handshake: the token signed with our PIN */
 	STATE_CONNECTED,                /* ... and the tunnel is up */
 	STATE_RECONNECTING,             /* a restart: what was sent before is no longer pending */
+	STATE_AUTHENTICATING,           /* the TLS handshake, where the token's key signs */
 };
 
 void state_new_run(struct tunnel_state *t);

@@ -81,6 +81,15 @@ int tokens_present(const struct session_core *c, const char *label)
 	return tokens_can_see(c) ? t->present(t->ctx, label) : -1;
 }
 
+int tokens_reader(const struct session_core *c, const char *label, char *out, size_t outsz,
+                  bool *pinpad)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	*pinpad = false;
+	return tokens_can_see(c) ? t->reader(t->ctx, label, out, outsz, pinpad) : -1;
+}
+
 static void take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len)
 {
 	token_certs_add(arg, id, der, der_len);

@@ -48,6 +48,9 @@ bool tokens_can_see(const struct session_core *c);
 enum p11_pin_state tokens_pin_state(const struct session_core *c, const char *label);
 /* 1 present, 0 absent, -1 cannot tell. */
 int tokens_present(const struct session_core *c, const char *label);
+/* The reader of the token called label and whether it has a PIN pad; -1 when it cannot see. */
+int tokens_reader(const struct session_core *c, const char *label, char *out, size_t outsz,
+                  bool *pinpad);
 /* Replaces into's content with every certificate the provider sees now: their number, or -1. */
 int tokens_list_certs(const struct session_core *c, struct token_cert_list *into);
 

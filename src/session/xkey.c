@@ -182,6 +182,46 @@ static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_sou
 	}
 }
 
+/*
+ * A PIN pad: C_Login without a PIN returns once the person typed it on the reader, or the
+ * reader gave up (the one wait pauses meanwhile: a PKCS#11 call cannot be left).
+ */
+static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
+{
+	struct p11_login_report rep;
+	enum p11_login_result res = signer(c)->login(signer(c)->ctx, NULL, &rep);
+
+	switch (res) {
+	case P11_LOGIN_OK:
+		out_status("The reader took the PIN.");
+		x->run.pin_refused = false;
+		break;
+	case P11_LOGIN_PIN_INCORRECT:
+		out_error("The reader did not take the PIN: it was wrong (CKR_PIN_INCORRECT).");
+		on_pin_refused(c, x, false);
+		/* This signature is given up: the person tries again at OpenVPN's next attempt. */
+		refuse(c, x);
+		break;
+	case P11_LOGIN_PIN_LOCKED:
+		out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
+		          "unblocked (with its PUK or security officer PIN)", x->run.label);
+		session_end_error(c, EXIT_TOKEN_LOCKED);
+		return;
+	case P11_LOGIN_TOKEN_ABSENT:
+		x->run.selected = false;
+		break;
+	default:
+		/* CKR_FUNCTION_CANCELED and the like: nobody typed in time, or it was cancelled. */
+		out_error("The reader did not take the PIN (%s): none was entered in time, or it was "
+		          "cancelled.", rep.err);
+		on_pin_refused(c, x, false);
+		refuse(c, x);
+		break;
+	}
+	if (!x->run.stepping)
+		step(c, x);
+}
+
 /* The PIN is in c->answer_secret: C_Login with it, then on with the request. */
 static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 {
@@ -193,6 +233,10 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 
 	if (from == PIN_NONE)
 		return;
+	if (from == PIN_ON_PINPAD) {
+		log_in_on_pinpad(c, x);
+		return;
+	}
 	res = signer(c)->login(signer(c)->ctx, c->answer_secret.data, &rep);
 	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
 		pin_cache_note_sent(cache, x->run.label, &c->answer_secret, from_source,
@@ -255,6 +299,8 @@ static enum login_state log_in(struct session_core *c, struct xkey *x)
 	snprintf(req.shown, sizeof req.shown, "token '%s'", tok.label);
 	/* The flags as the last look at the slots read them (after a failed login: fresh). */
 	req.state = tok.pin_state;
+	if (tok.protected_auth_path)
+		req.pinpad_reader = tok.slot_description;
 	req.after_rejection = x->run.pin_refused;
 	pin_supply_get(c, x->supply, &req, log_in_with, x);
 	return LOGIN_UNDER_WAY;

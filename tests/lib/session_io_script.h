@@ -78,6 +78,7 @@ struct script {
 	 */
 	enum io_watch_kind watch_kind;
 	int watch_looks, watch_away_from, watch_back_from;
+	bool pinpad;                   /* the token's reader has a PIN pad */
 	/*
 	 * The external key's signer, logged as "# select", "# reload", "# login PIN", "# sign":
 	 * select is absent for the first xkey_absent_selects calls; a login with xkey_pin succeeds,
@@ -88,6 +89,7 @@ struct script {
 	const char *xkey_pin;
 	bool xkey_wrong_locks, xkey_logged_in, xkey_selected;
 	unsigned long xkey_wrong_ckr;  /* a wrong PIN's CK_RV when not CKR_PIN_INCORRECT (0xA0) */
+	const char *xkey_pad_pin;      /* the token has a PIN pad, and this is typed on it */
 	enum p11_pin_state xkey_state;
 	enum p11_sign_result xkey_sign[8];
 	size_t xkey_nsign, xkey_next_sign;
@@ -322,6 +324,16 @@ static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
 	return n;
 }
 
+static int script_reader(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad)
+{
+	struct script *sc = ctx;
+
+	(void)label;
+	snprintf(out, outsz, "Reader 0");
+	*pinpad = sc->pinpad;
+	return sc->provider ? 0 : -1;
+}
+
 static enum io_watch_kind script_watch(void *ctx, const char *label)
 {
 	struct script *sc = ctx;
@@ -407,7 +419,9 @@ static int script_signer_token(void *ctx, struct p11_token *out)
 	if (!sc->xkey_selected)
 		return -1;
 	snprintf(out->label, sizeof out->label, "Anna");
+	snprintf(out->slot_description, sizeof out->slot_description, "Reader 0");
 	out->login_required = true;
+	out->protected_auth_path = sc->xkey_pad_pin != NULL;
 	out->pin_state = sc->xkey_state;
 	return 0;
 }
@@ -426,12 +440,14 @@ static enum p11_login_result script_signer_login(void *ctx, const char *pin,
 	char line[80];
 
 	memset(r, 0, sizeof *r);
-	snprintf(line, sizeof line, "login %s", pin);
+	snprintf(line, sizeof line, "login %s", pin != NULL ? pin : "on the pad");
 	script_log(sc, "# ", line, strlen(line));
 	if (!sc->xkey_selected)
 		return r->result = P11_LOGIN_TOKEN_ABSENT;
 	if (sc->xkey_state == P11_PIN_LOCKED)
 		return r->result = P11_LOGIN_PIN_LOCKED;
+	if (pin == NULL)
+		pin = sc->xkey_pad_pin != NULL ? sc->xkey_pad_pin : "";
 	if (sc->xkey_pin != NULL && strcmp(pin, sc->xkey_pin) == 0) {
 		sc->xkey_logged_in = true;
 		sc->xkey_state = P11_PIN_OK;
@@ -507,12 +523,14 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_on_token = keep.certs_on_token;
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
+	sc->pinpad = keep.pinpad;
 	sc->watch_away_from = keep.watch_away_from;
 	sc->watch_back_from = keep.watch_back_from;
 	sc->xkey_absent_selects = keep.xkey_absent_selects;
 	sc->xkey_pin = keep.xkey_pin;
 	sc->xkey_wrong_locks = keep.xkey_wrong_locks;
 	sc->xkey_wrong_ckr = keep.xkey_wrong_ckr;
+	sc->xkey_pad_pin = keep.xkey_pad_pin;
 	sc->xkey_state = keep.xkey_state;
 	memcpy(sc->xkey_sign, keep.xkey_sign, sizeof sc->xkey_sign);
 	sc->xkey_nsign = keep.xkey_nsign;
@@ -585,8 +603,8 @@ static struct session_world script_world(struct script *sc)
 	person = (struct io_person){sc, script_interactive, script_open, script_feed, script_close,
 	                            script_open_url};
 	tokens = (struct io_tokens){sc,           script_can_see_tokens, script_pin_state,
-	                            script_token_present, script_each_cert,  script_watch,
-	                            script_watched,       script_unwatch};
+	                            script_token_present, script_each_cert,  script_reader,
+	                            script_watch,         script_watched,    script_unwatch};
 	signer = (struct io_signer){sc,
 	                            script_signer_select,
 	                            script_signer_reload,

@@ -317,6 +317,30 @@ static void a_restart_right_after_the_pin_is_a_refusal(void **state)
 	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
 }
 
+/* OpenVPN logs in through a PIN pad (nothing on the wire): in --batch one failure ends it. */
+static void a_pin_pad_failure_in_batch_ends_with_6(void **state)
+{
+	(void)state;
+	sc.provider = true;
+	sc.pinpad = true;
+	opts.batch = true;
+	new_session(true);
+	session_set_config_id(s, "SoftHSM/SoftHSM\\x20v2/1/Anna/45");
+	assert_int_equal(run_with(">STATE:1700000000,AUTH,,,,,,\n" TLS_FAILED RECONNECTING HOLD0,
+	                          NULL),
+	                 EXIT_PIN_REJECTED);
+	assert_logged("> password", 0);
+	session_free(s);
+
+	/* The handshake went through: no failure later counts against the pad. */
+	new_session(true);
+	session_set_config_id(s, "SoftHSM/SoftHSM\\x20v2/1/Anna/45");
+	assert_int_equal(run_with(">STATE:1700000000,AUTH,,,,,,\n" CONNECTED TLS_FAILED
+	                          RECONNECTING HOLD0 HOLD_RELEASED,
+	                          NULL),
+	                 EXIT_OPENVPN_FAILED);
+}
+
 static void an_unconfirmed_pin_is_asked_again_after_a_restart(void **state)
 {
 	static const char *const answers[] = {"1111", "1111", NULL};
@@ -802,6 +826,7 @@ int main(void)
 		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
 		T(a_restart_right_after_the_pin_is_a_refusal),
+		T(a_pin_pad_failure_in_batch_ends_with_6),
 		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
 		T(a_confirmed_pin_is_sent_again_by_itself),
 		T(the_cache_survives_a_new_openvpn_only_when_confirmed),

@@ -233,6 +233,28 @@ static void a_login_error_is_a_pin_failure_not_a_provider_one(void **state)
 	unlink(path);
 }
 
+/* A PIN pad: the login goes without a PIN, nobody is asked here; a wrong one gives up. */
+static void a_pin_pad_takes_the_pin_itself(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.xkey_pad_pin = "1234";
+	new_session(true);
+	run_with(HANDSHAKE, NULL);
+	assert_logged("? ", 0);
+	assert_logged("# login on the pad\n# sign\n", 1);
+	session_free(s);
+	s = NULL;
+
+	/* Wrong on the pad in --batch: that one try, then 6. */
+	sc.xkey_pad_pin = "9999";
+	opts.batch = true;
+	new_session(true);
+	assert_int_equal(run_with(HANDSHAKE, NULL), EXIT_PIN_REJECTED);
+	assert_logged("# login on the pad", 1);
+	assert_logged("# sign", 0);
+}
+
 static void a_wrong_pin_from_the_cache_is_not_sent_again(void **state)
 {
 	static const char *const first[] = {"1234", NULL};
@@ -365,6 +387,7 @@ int main(void)
 		T(a_wrong_pin_is_dropped_and_asked_again),
 		T(a_wrong_pin_in_batch_ends_with_6),
 		T(a_login_error_is_a_pin_failure_not_a_provider_one),
+		T(a_pin_pad_takes_the_pin_itself),
 		T(a_wrong_pin_from_the_cache_is_not_sent_again),
 		T(a_locked_token_gets_no_pin_and_ends_with_10),
 		T(a_pin_that_locks_the_token_ends_with_10),
