@@ -338,6 +338,7 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 	case TAG_HOLD_RELEASE:
 		if (ev->type == MGMT_EV_SUCCESS) {
 			hold_on_released(&s->hold);
+			state_expect_words(c, &s->tunnel);
 			return;
 		}
 		break;
@@ -372,6 +373,9 @@ static void handle_line(struct session *s, char *line)
 	struct pending_command done;
 
 	mgmt_parse_line(line, &ev);
+	/* Its log goes on while it waits on its console: only the rest is OpenVPN talking to us. */
+	if (ev.type != MGMT_EV_LOG)
+		state_heard(&s->tunnel);
 	switch (mgmt_reply_queue_match(conn->replies, &ev, &done)) {
 	case REPLY_DONE:
 		on_reply(s, &ev, done.tag);
@@ -525,6 +529,7 @@ static void manage(struct session *s)
 			look_at_token(s);
 		if (!c->end.stop_requested)
 			hold_on_time(c, &s->hold);
+		state_on_silence(c, &s->tunnel);
 		if (!c->end.finished)
 			return;
 	}
@@ -558,8 +563,9 @@ static void manage_wait(struct session *s)
 		set.peer = true;
 		set.token_news = removal_wants_news(&s->removal);
 		if (!c->end.stop_requested)
-			set.deadline_ms = earlier(hold_next_due(&s->hold),
-			                          removal_next_look(&s->removal));
+			set.deadline_ms = earlier(earlier(hold_next_due(&s->hold),
+			                                  removal_next_look(&s->removal)),
+			                          state_silence_due(&s->tunnel));
 	}
 	if (c->end.stop_requested)
 		set.deadline_ms = earlier(set.deadline_ms, c->end.stop_deadline);

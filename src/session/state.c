@@ -87,6 +87,36 @@ bool state_restart_before_key(const struct tunnel_state *t)
 	return t->restart_before_key;
 }
 
+void state_expect_words(struct session_core *c, struct tunnel_state *t)
+{
+	/* Our own openvpn always gets --management-query-passwords. */
+	if (!c->owns_openvpn && !t->silence_said)
+		t->silent_since = session_now(c);
+}
+
+void state_heard(struct tunnel_state *t)
+{
+	t->silent_since = 0;
+}
+
+long long state_silence_due(const struct tunnel_state *t)
+{
+	return t->silent_since != 0 ? t->silent_since + STATE_SILENCE_MS : -1;
+}
+
+void state_on_silence(struct session_core *c, struct tunnel_state *t)
+{
+	if (t->silent_since == 0 || session_now(c) < t->silent_since + STATE_SILENCE_MS)
+		return;
+	t->silent_since = 0;
+	t->silence_said = true;
+	out_warning("OpenVPN has said nothing for %d s: it may be asking for the certificate or the "
+	            "PIN on its own console, which it does when it was started without "
+	            "--management-query-passwords. Answer it there, or add management-query-passwords "
+	            "(and management-hold) to its config so that ovpn-token can answer",
+	            STATE_SILENCE_MS / 1000);
+}
+
 void state_report_standing(struct session_core *c, struct tunnel_state *t, const char *state)
 {
 	state_report(c, state);
@@ -160,6 +190,7 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 		write_status(c, name, ev->u.state.time, tunnel_ip(ev), remote);
 	if (strcmp(name, "CONNECTED") == 0) {
 		t->connected = true;
+		t->silent_since = 0;
 		t->last_reconnect[0] = '\0';
 		on_connected(ev);
 		return STATE_CONNECTED;
@@ -179,8 +210,11 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
 			out_verbose("%s", states[i].text);
 		else
 			out_status("%s", states[i].text);
-		if (strcmp(name, "AUTH") == 0)
+		if (strcmp(name, "AUTH") == 0) {
+			/* The key is wanted now: the PIN request should come at once. */
+			state_expect_words(c, t);
 			return STATE_AUTHENTICATING;
+		}
 		return confirms_login(name) ? STATE_LOGIN_CONFIRMED : STATE_OTHER;
 	}
 	out_verbose("State: %s %s", name, ev->u.state.desc);

@@ -20,7 +20,16 @@ struct tunnel_state {
 	bool restart_before_key;        /* the last restart's cause came before the key was used */
 	char restart_cause[200];        /* ... and that cause, "" when the log named none */
 	bool own_state_stands;          /* our own state (TOKEN_REMOVED) stays in the status file */
+	long long silent_since;         /* OpenVPN should be talking since then; 0: not watched */
+	bool silence_said;
 };
+
+/*
+ * An openvpn started without --management-query-passwords asks its own console for the
+ * certificate and the PIN, and is silent on the management interface while it waits: after
+ * this long without a word where one was due, that is said.
+ */
+#define STATE_SILENCE_MS 5000
 
 /* What a state means beyond its line. */
 enum state_meaning {
@@ -44,6 +53,16 @@ bool state_on_log(struct tunnel_state *t, const char *text);
 bool state_restart_before_key(const struct tunnel_state *t);
 /* The last RECONNECTING's cause in words, "" when OpenVPN's log named none. */
 const char *state_restart_cause(const struct tunnel_state *t);
+/*
+ * OpenVPN should say something soon (attach only): it was released from its hold (the
+ * certificate request comes next), or it reached the handshake (the PIN request comes next).
+ */
+void state_expect_words(struct session_core *c, struct tunnel_state *t);
+/* A line came from OpenVPN: it talks. */
+void state_heard(struct tunnel_state *t);
+/* When silence would be worth a word (-1: never), and saying it. */
+long long state_silence_due(const struct tunnel_state *t);
+void state_on_silence(struct session_core *c, struct tunnel_state *t);
 /* One of our own states (RESTARTING, EXITED): it happens now. */
 void state_report(struct session_core *c, const char *state);
 /*

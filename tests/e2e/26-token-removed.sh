@@ -10,6 +10,9 @@
 #   b) --batch with --pin-file: back -> the PIN from the file again -> Connected
 #   c) --external-key: the same through ovpn-token's own signer
 #   d) --on-removal keep: the tunnel stays up
+#   e) the token out when openvpn starts, the config naming its pkcs11-id: Ctrl-C at OpenVPN's
+#      "Please insert" is the person cancelling (exit 5), not a wrong id (7) nor openvpn's key
+#      failure (3)
 # e2e-timeout: 180
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -101,5 +104,24 @@ take_out
 sleep 5
 if pty_has_text "Token removed"; then fail "d: the tunnel went down with --on-removal keep"; fi
 if grep -q "MANAGEMENT: CMD 'signal \"SIGUSR1\"'" "$T/d.log"; then fail "d: openvpn was signalled"; fi
+put_back
+pty_send_keys C-c
+pty_expect_exit 0 20
+pty_stop
+wait_listening "$PORT"
+
+log "e) Ctrl-C at OpenVPN's Please insert"
+id=$("$OVPN_TOKEN" list --provider "$T/flag_shim.so" --json | sed -n 's/.*"pkcs11_id": "\(.*\)"$/\1/p' | sed 's/\\\\/\\/g')
+[ -n "$id" ] || fail "e: no id from list"
+cp "$T/client.conf" "$T/fixed.conf"
+printf "pkcs11-id '%s'\n" "$id" >> "$T/fixed.conf"
+take_out
+pty_start "$OVPN_TOKEN" start --log "$T/e.log" "$T/fixed.conf"
+pty_expect_text "Please insert Test Token token. Press Enter to continue, Ctrl-C to cancel:" 20
+pty_send_keys C-c
+pty_expect_exit 5 20
+pty_expect_text "Cancelled." 2
+if pty_has_text "names no certificate"; then fail "e: the config's pkcs11-id was blamed"; fi
+if pty_has_text "private key password verification failed"; then fail "e: OpenVPN's echo was shown as the cause"; fi
 put_back
 pass
