@@ -174,8 +174,14 @@ static void no_certificate(struct session_core *c, struct certs *k)
 {
 	struct session_watch watch;
 	bool watching = tokens_can_see(c);
+	char why[600];
 
 	tokens_watch_for_certs(&watch, &k->run.list);
+	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
+	bool no_service = tokens_trouble(c, why, sizeof why);
+
+	if (no_service)
+		out_error("%s", why);
 	if (!session_interactive(c) || c->opts->batch) {
 		if (!watching) {
 			out_error("OpenVPN finds no certificate on any token");
@@ -183,13 +189,19 @@ static void no_certificate(struct session_core *c, struct certs *k)
 			return;
 		}
 		/* Nobody to ask: wait for the provider to show a certificate. */
-		out_status("No certificate found; waiting for a token (Ctrl-C to quit)...");
+		out_status("No certificate found; waiting for %s (Ctrl-C to quit)...",
+		           no_service ? "pcscd and a token" : "a token");
 		session_wait_for(c, &watch, on_certs_arrived, k);
 		return;
 	}
-	session_ask(c, ASK_TEXT, watching ? &watch : NULL, 0, on_certs_arrived, k,
-	            "No certificate found. Insert the token%s (Enter: look again, Ctrl-C: quit): ",
-	            watching ? "; ovpn-token watches for it" : "");
+	if (no_service)
+		session_ask(c, ASK_TEXT, &watch, 0, on_certs_arrived, k,
+		            "No certificate found. Start pcscd (Enter: look again, Ctrl-C: quit): ");
+	else
+		session_ask(c, ASK_TEXT, watching ? &watch : NULL, 0, on_certs_arrived, k,
+		            "No certificate found. Insert the token%s (Enter: look again, Ctrl-C: "
+		            "quit): ",
+		            watching ? "; ovpn-token watches for it" : "");
 }
 
 static bool choose_remembered(struct session_core *c, struct certs *k)

@@ -82,6 +82,11 @@ struct io_tokens {
 	int (*present)(void *ctx, const char *label);
 	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
 	int (*each_cert)(void *ctx, io_take_cert *take, void *arg);
+	/*
+	 * Why no token can be seen, when the smartcard service is the cause (pcscd not running):
+	 * 1 with why filled (what to do included), 0 when it is not.
+	 */
+	int (*trouble)(void *ctx, char *why, size_t whysz);
 	/* The reader (slot description) of the token called label, and whether it has a PIN pad. */
 	int (*reader)(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad);
 	/* Starts watching the token called label for its going and coming (one at a time). */

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "mgmt/conn.h"
+#include "pcsc/check.h"
 #include "pcsc/watch.h"
 #include "pkcs11/provider.h"
 #include "platform/platform.h"
@@ -200,6 +201,20 @@ static int each_cert(void *ctx, io_take_cert *take, void *arg)
 	n = (int)list.count;
 	p11_cert_list_free(&list);
 	return n;
+}
+
+/* pcscd (the Smart Card service) not running explains a missing card, as doctor says it. */
+static int trouble(void *ctx, char *why, size_t whysz)
+{
+	struct pcsc_status st;
+
+	(void)ctx;
+	pcsc_check(&st);
+	if (!st.built_in || st.service)
+		return 0;
+	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
+	         "hint: %s", st.error, plat_pcsc_service_hint());
+	return 1;
 }
 
 /* The slot description (for OpenSC: the reader) of the token called label; -1 when absent. */
@@ -429,8 +444,9 @@ static int run(struct session *s, struct program_world *p)
 	};
 	const struct io_person person = {p, interactive, open_question, feed_question,
 	                                  close_question, open_url};
-	const struct io_tokens tokens = {p,       can_see, pin_state, token_present, each_cert,
-	                                 token_reader, watch, watched,   unwatch};
+	const struct io_tokens tokens = {p,       can_see,      pin_state, token_present,
+	                                 each_cert, trouble, token_reader, watch,
+	                                 watched,   unwatch};
 	const struct io_signer signer = {p,
 	                                 signer_select,
 	                                 signer_reload,

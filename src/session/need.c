@@ -63,8 +63,15 @@ static void on_insertion(struct session_core *c, struct need *n, const char *msg
 	                mgmt_token_label(msg, "Please insert ", n->insertion.label,
 	                                 sizeof n->insertion.label);
 	int present = watching ? tokens_present(c, n->insertion.label) : -1;
+	char why[600];
+	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
+	bool no_service = present != 1 && tokens_trouble(c, why, sizeof why);
 
 	n->insertion.seen_absent = false;
+	if (no_service) {
+		out_error("%s", why);
+		msg = "pcscd is not running; start it";
+	}
 	tokens_watch_for_insertion(&watch, &n->insertion);
 	/* The token is there, so OpenVPN's "insert" means the config's id is wrong. */
 	if (present == 1 && tokens_config_id_names_nothing(c)) {

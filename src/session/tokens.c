@@ -81,6 +81,13 @@ int tokens_present(const struct session_core *c, const char *label)
 	return tokens_can_see(c) ? t->present(t->ctx, label) : -1;
 }
 
+bool tokens_trouble(const struct session_core *c, char *why, size_t whysz)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	return tokens_can_see(c) && t->trouble(t->ctx, why, whysz) > 0;
+}
+
 int tokens_reader(const struct session_core *c, const char *label, char *out, size_t outsz,
                   bool *pinpad)
 {

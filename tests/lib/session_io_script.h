@@ -79,6 +79,7 @@ struct script {
 	enum io_watch_kind watch_kind;
 	int watch_looks, watch_away_from, watch_back_from;
 	bool pinpad;                   /* the token's reader has a PIN pad */
+	bool no_service;               /* the smartcard service (pcscd) is not running */
 	/*
 	 * The external key's signer, logged as "# select", "# reload", "# login PIN", "# sign":
 	 * select is absent for the first xkey_absent_selects calls; a login with xkey_pin succeeds,
@@ -324,6 +325,16 @@ static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
 	return n;
 }
 
+static int script_trouble(void *ctx, char *why, size_t whysz)
+{
+	struct script *sc = ctx;
+
+	if (!sc->no_service)
+		return 0;
+	snprintf(why, whysz, "pcscd is not running");
+	return 1;
+}
+
 static int script_reader(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad)
 {
 	struct script *sc = ctx;
@@ -524,6 +535,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
 	sc->pinpad = keep.pinpad;
+	sc->no_service = keep.no_service;
 	sc->watch_away_from = keep.watch_away_from;
 	sc->watch_back_from = keep.watch_back_from;
 	sc->xkey_absent_selects = keep.xkey_absent_selects;
@@ -603,8 +615,9 @@ static struct session_world script_world(struct script *sc)
 	person = (struct io_person){sc, script_interactive, script_open, script_feed, script_close,
 	                            script_open_url};
 	tokens = (struct io_tokens){sc,           script_can_see_tokens, script_pin_state,
-	                            script_token_present, script_each_cert,  script_reader,
-	                            script_watch,         script_watched,    script_unwatch};
+	                            script_token_present, script_each_cert,  script_trouble,
+	                            script_reader,        script_watch,      script_watched,
+	                            script_unwatch};
 	signer = (struct io_signer){sc,
 	                            script_signer_select,
 	                            script_signer_reload,

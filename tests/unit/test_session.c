@@ -204,6 +204,31 @@ static void a_token_wait_reads_nothing_until_it_ends(void **state)
 	assert_true(sc.reader.len < MGMT_LINE_MAX);
 }
 
+/* pcscd not running: no reader can be seen, so "insert the token" would send the person astray. */
+static void no_smartcard_service_is_named_instead_of_the_token(void **state)
+{
+	static const char *const cancel[] = {ANSWER_CTRL_C, NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.provider = true;
+	sc.no_service = true;
+	new_session(true);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:0\n", cancel), EXIT_CANCELLED);
+	assert_logged("? No certificate found. Start pcscd (Enter: look again, Ctrl-C: quit): \n", 1);
+	assert_logged("Insert", 0);
+	session_free(s);
+
+	new_session(true);
+	assert_int_equal(run_with(">NEED-OK:Need 'token-insertion-request' confirmation MSG:Please "
+	                          "insert Anna token\n",
+	                          cancel),
+	                 EXIT_CANCELLED);
+	assert_logged("? pcscd is not running; start it. Press Enter to continue, Ctrl-C to cancel: \n",
+	              1);
+	assert_logged("> needok \"token-insertion-request\" \"cancel\"\n", 1);
+}
+
 /* ---- the PIN: rejection, restart, the cache ---- */
 
 static void a_second_request_without_restart_means_rejected(void **state)
@@ -822,6 +847,7 @@ int main(void)
 		T(the_choice_survives_a_restart),
 		T(a_token_inserted_late_is_seen_without_spinning),
 		T(a_token_wait_reads_nothing_until_it_ends),
+		T(no_smartcard_service_is_named_instead_of_the_token),
 		T(a_second_request_without_restart_means_rejected),
 		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
