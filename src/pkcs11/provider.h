@@ -98,6 +98,13 @@ int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, c
 int p11_list_certs(struct p11_provider *p, struct p11_cert_list *out, char *err, size_t errsz);
 void p11_cert_list_free(struct p11_cert_list *list);
 
+/*
+ * How many slots the module has, with or without a token: a smartcard module has one per
+ * reader (none when it cannot reach the smartcard service), a software token always one.
+ * -1 with err when the module failed.
+ */
+int p11_slot_count(struct p11_provider *p, char *err, size_t errsz);
+
 /* 1 when a token with this label is present, 0 when not, -1 when the module failed. */
 int p11_token_present(struct p11_provider *p, const char *label);
 

@@ -171,6 +171,13 @@ int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, c
 	return (int)found;
 }
 
+int p11_slot_count(struct p11_provider *p, char *err, size_t errsz)
+{
+	if (p11_refresh_slots(p, err, errsz) != 0)
+		return -1;
+	return (int)p->nslots;
+}
+
 static const PKCS11_SLOT *find_labelled(struct p11_provider *p, const char *label)
 {
 	for (unsigned int i = 0; i < p->nslots; i++) {

@@ -42,6 +42,13 @@ int p11_list_certs(struct p11_provider *p, struct p11_cert_list *out, char *err,
 	return -1;
 }
 
+int p11_slot_count(struct p11_provider *p, char *err, size_t errsz)
+{
+	(void)p;
+	snprintf(err, errsz, NOT_HERE);
+	return -1;
+}
+
 int p11_token_present(struct p11_provider *p, const char *label)
 {
 	(void)p;

@@ -203,14 +203,28 @@ static int each_cert(void *ctx, io_take_cert *take, void *arg)
 	return n;
 }
 
-/* pcscd (the Smart Card service) not running explains a missing card, as doctor says it. */
+/*
+ * pcscd (the Smart Card service) not running explains a missing card, as doctor says it, for a
+ * module that then has no slot at all (a software token such as SoftHSM2 always has one).
+ */
 static int trouble(void *ctx, char *why, size_t whysz)
 {
+	struct program_world *p = ctx;
 	struct pcsc_status st;
+	struct p11_provider *prov;
+	char err[300];
+	int slots;
 
-	(void)ctx;
 	pcsc_check(&st);
 	if (!st.built_in || st.service)
+		return 0;
+	/* A look loads and finalizes the module: that would end the signer's sessions too. */
+	close_signer(p);
+	if ((prov = p11_provider_open(p->provider, err, sizeof err)) == NULL)
+		return 0;
+	slots = p11_slot_count(prov, err, sizeof err);
+	p11_provider_close(prov);
+	if (slots != 0)
 		return 0;
 	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
 	         "hint: %s", st.error, plat_pcsc_service_hint());
