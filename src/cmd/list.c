@@ -138,22 +138,20 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	fputs(list->count > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
 }
 
-/* CONFIG's pkcs11-providers into facts (zeroed when there is no CONFIG).  -1 after saying why. */
+/* CONFIG's pkcs11-providers, resolved as openvpn loads it, into facts (zeroed without CONFIG). */
 static int read_config_provider(const char *name, struct ovpn_config_facts *facts)
 {
-	char path[1024], err[1200];
+	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
+	char err[1200];
 
 	memset(facts, 0, sizeof *facts);
 	if (name == NULL)
 		return 0;
-	if (plat_resolve_config(name, path, sizeof path) != 0) {
-		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)", name);
-		return -1;
-	}
-	if (ovpn_config_read(path, facts, err, sizeof err) != 0) {
+	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return -1;
 	}
+	*facts = cfg.facts;
 	return 0;
 }
 

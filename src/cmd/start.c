@@ -31,15 +31,15 @@
 #define RESTART_RESET_S 300
 
 struct launch {
-	char config[512];               /* absolute: openvpn runs in the config's folder */
-	char openvpn_config[512];       /* what openvpn's --config gets: config, or our copy */
-	char workdir[512];
+	char config[OVPN_CONFIG_PATH_MAX]; /* absolute: openvpn runs in the config's folder */
+	char openvpn_config[OVPN_CONFIG_PATH_MAX]; /* what openvpn's --config gets: config, or our copy */
+	char workdir[OVPN_CONFIG_PATH_MAX];
 	char dir[256];
 	struct mgmt_address addr;       /* where we connect */
 	char management_arg[512];       /* what openvpn's --management gets (path or host) */
 	char port[16];
 	char password_file[320];        /* TCP only: the random management password */
-	char log_path[512];
+	char log_path[OVPN_CONFIG_PATH_MAX];
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
 };
@@ -58,19 +58,6 @@ static void config_name(const char *path, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-/* A config file name as openvpn resolves it: from its working directory, after any "cd". */
-static int config_file_path(const struct launch *l, const struct ovpn_config_facts *facts,
-                            const char *name, char *out, size_t outsz)
-{
-	char dir[512];
-
-	if (facts->cd_line == 0)
-		return plat_path_join(l->workdir, name, out, outsz);
-	if (plat_path_join(l->workdir, facts->cd_dir, dir, sizeof dir) != 0)
-		return -1;
-	return plat_path_join(dir, name, out, outsz);
-}
-
 /*
  * --log wins; else the config's own log line (openvpn writes there, so that is what to show
  * and read); else a file of ours per config.
@@ -83,10 +70,8 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
 	} else if (facts->log_line != 0 && facts->log_file[0] != '\0') {
-		if (config_file_path(l, facts, facts->log_file, l->log_path, sizeof l->log_path) != 0) {
-			out_error("the config's log file name (line %d) is too long", facts->log_line);
-			return -1;
-		}
+		/* Already resolved from openvpn's folder (ovpn_config_load). */
+		snprintf(l->log_path, sizeof l->log_path, "%s", facts->log_file);
 		out_verbose("openvpn logs where the config's line %d says", facts->log_line);
 	} else {
 		config_name(l->config, name, sizeof name);
@@ -496,7 +481,7 @@ static int refuse_conflicts(const struct options *opts, const struct ovpn_config
 	struct config_check_mode mode = {opts->cert_pattern != NULL, opts->external_key};
 	size_t n = config_check(facts, &mode, found, CONFIG_MAX_FINDINGS);
 	int fails = 0;
-	char where[600];
+	char where[OVPN_CONFIG_PATH_MAX + 32];
 
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].line > 0)
@@ -534,28 +519,22 @@ static int check_provider(const struct ovpn_config_facts *facts, const char *con
 static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
                    struct launch *l)
 {
-	char found[512], err[600];
+	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
+	char err[1200];
 	int rc;
 
-	if (plat_resolve_config(opts->target, found, sizeof found) != 0) {
-		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)",
-		          opts->target);
-		return EXIT_USAGE;
-	}
-	if (plat_absolute_path(found, l->config, sizeof l->config) != 0) {
-		out_error("the config's path is too long: %s", found);
-		return EXIT_USAGE;
-	}
-	plat_path_dir(l->config, l->workdir, sizeof l->workdir);
-	if (ovpn_config_read(l->config, facts, err, sizeof err) != 0) {
+	if (ovpn_config_load(opts->target, &cfg, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return EXIT_USAGE;
 	}
-	if (refuse_conflicts(opts, facts, found) != 0)
+	memcpy(l->config, cfg.path, sizeof l->config);
+	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
+	*facts = cfg.facts;
+	if (refuse_conflicts(opts, facts, cfg.path) != 0)
 		return EXIT_USAGE;
-	if (check_provider(facts, found) != 0)
+	if (check_provider(facts, cfg.path) != 0)
 		return EXIT_PROVIDER;
-	rc = choose_service(opts, facts, l, found);
+	rc = choose_service(opts, facts, l, cfg.path);
 	if (rc != EXIT_OK)
 		return rc;
 	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "openvpn/config.h"
 
@@ -214,42 +213,6 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 			add_word(facts->management_conflicts, sizeof facts->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
-}
-
-int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz)
-{
-	struct stat st;
-	FILE *f;
-	int rc;
-
-	if (stat(path, &st) != 0) {
-		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "%s is a directory, not a config file", path);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s is not a regular file (a device or a pipe?): not a config",
-		         path);
-		return -1;
-	}
-	if (st.st_size > OVPN_CONFIG_MAX_BYTES) {
-		snprintf(err, errsz, "%s is %lld bytes: larger than any OpenVPN config (%d at most)",
-		         path, (long long)st.st_size, OVPN_CONFIG_MAX_BYTES);
-		return -1;
-	}
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
-	if (rc != 0)
-		snprintf(err, errsz, "cannot read %s", path);
-	return rc;
 }
 
 /* Whether a raw config line is a pkcs11-* option (the option name, as the scanner reads it). */
