@@ -10,7 +10,7 @@ PORTABLE_SRC := \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/mgmt/challenge.c \
-	src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c src/openvpn/probe.c \
+	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/auth.c src/session/cause.c src/session/reason.c src/session/cert.c \
 	src/session/io_program.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
@@ -49,7 +49,8 @@ MGMT_SRC := src/mgmt/line_reader.c src/mgmt/event.c src/mgmt/command.c src/mgmt/
 UNIT_PORTABLE := \
 	tests/unit/test_address.c tests/unit/test_challenge.c tests/unit/test_command.c tests/unit/test_event.c \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
-	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
+	tests/unit/test_options.c tests/unit/test_ovpn_argv.c tests/unit/test_ovpn_config.c \
+	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
 	tests/unit/test_uri.c
