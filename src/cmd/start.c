@@ -243,7 +243,6 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 		.external_key = opts->external_key,
 		.pkcs11_id_management = ovpn_config_wants_id_management(facts),
 		.auth_retry_interact = ovpn_config_wants_auth_retry(facts),
-		.management_signal = l->via_service,
 	};
 
 	/*

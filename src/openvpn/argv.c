@@ -47,8 +47,13 @@ int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max)
 	add(&a, "--setenv");
 	add(&a, "IV_SSO");
 	add(&a, "crtext,openurl,webauth");
-	if (l->management_signal)
-		add(&a, "--management-signal");
+	/*
+	 * Losing our connection takes the tunnel down (SIGUSR1: openvpn restarts into the hold
+	 * and waits there), however we end.  Our child's parent-death signal is not enough: the
+	 * kernel drops it when openvpn has file capabilities (setcap cap_net_admin+ep), and
+	 * through the interactive service openvpn is not our child at all.
+	 */
+	add(&a, "--management-signal");
 	if (l->external_key) {
 		/* OpenVPN asks us for the certificate and every signature (doc/protocol.md). */
 		add(&a, "--management-external-key");

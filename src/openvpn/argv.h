@@ -26,7 +26,6 @@ struct ovpn_launch {
 	bool external_key;         /* openvpn asks us for the certificate and every signature */
 	bool pkcs11_id_management; /* openvpn asks us which certificate */
 	bool auth_retry_interact;  /* a refused login is asked again: two-factor challenges */
-	bool management_signal;    /* losing our connection takes the tunnel down */
 	/*
 	 * A log openvpn opens itself, NULL for none.  It goes before --config: openvpn takes the
 	 * first log option it reads and ignores later ones.

@@ -35,7 +35,6 @@ static const struct ovpn_launch unix_child = {
 	.mgmt_unix = true,
 	.mgmt_host = "/tmp/ovpn-token.x/management.sock",
 	.pkcs11_id_management = true,
-	.management_signal = true,
 };
 
 #define MGMT_UNIX "--management|/tmp/ovpn-token.x/management.sock|unix|"
@@ -77,7 +76,6 @@ static void test_through_the_service(void **state)
 		.config = "C:\\Users\\a\\office.ovpn",
 		.mgmt_host = "127.0.0.1",
 		.mgmt_port = "50123",
-		.management_signal = true,
 		.log_file = "C:\\Users\\a\\AppData\\Local\\ovpn-token\\office.log",
 	};
 
