@@ -3,7 +3,9 @@
 # 40-hostile-peer: ovpn-token attached to a scripted management server that does what no real
 # OpenVPN does (tests/lib/fake_mgmt.py): a 1 MiB line, NUL bytes, a line cut off by a close,
 # unknown and broken notifications, replies nobody asked for, `ENTER PASSWORD:` and the PIN
-# request repeated forever, request types with quotes, backslashes and a newline, a LOG flood.
+# request repeated forever, request types with quotes, backslashes and a newline, a LOG flood,
+# a `hold release` taken and never run (OpenVPN for Windows), 32 certificates listed while a
+# PIN answer awaits its reply.
 # In every case ovpn-token (the ASan/UBSan build) must not crash, must end within a bound, must
 # exit with its documented code (src/exit_codes.h), and what it sent is checked byte for byte:
 # each `password` command read by OpenVPN's lexer gives exactly the type and the PIN, and the
@@ -202,6 +204,33 @@ log_flood() {
     rm -f "$T/flood.out"
 }
 
+# A lost `hold release` (read, never run): sent again after 2 s; the one answer goes to the
+# first, and the login goes on to CONNECTED instead of waiting for ever behind the second.
+lost_release() {
+    fake_start lost lost-release
+    run_bounded lost 20 "${ATTACH[@]}" "$FAKE_ADDR"
+    grep -Fq "Connected to 127.0.0.1:11940" "$T/lost.out" \
+        || fail "lost: the login did not get past the lost hold release"
+    expect_rc lost 4 "the fake closes after CONNECTED"
+    [ "$(grep -c '^hold release' "$FAKE_REC")" = 2 ] || fail "lost: the release was not sent again once"
+    fake_check lost --pin "$PIN" --passwords 1
+}
+
+# 32 certificates (the session's limit), listed while our PIN answer awaits its reply: every
+# pkcs11-id-get goes out (no "cannot write to the management interface"), --cert chooses.
+many_certs() {
+    fake_start many many-certs --count 32
+    run_bounded many 20 "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" --cert tok/cert17 "$FAKE_ADDR"
+    grep -Fq "Connected to 127.0.0.1:11940" "$T/many.out" \
+        || { cat "$T/many.err" >&2; fail "many: no login with 32 certificates"; }
+    expect_rc many 4 "the fake closes after CONNECTED"
+    [ "$(grep -c '^pkcs11-id-get' "$FAKE_REC")" = 32 ] || fail "many: not every certificate was asked for"
+    grep -q '^needstr "pkcs11-id-request" "tok/cert17"' "$FAKE_REC" || fail "many: --cert did not choose tok/cert17"
+    fake_check many --pin "$PIN" --passwords 1
+}
+
+scenario lost-release lost_release
+scenario many-certs many_certs
 scenario long-line long_line
 scenario nul-bytes nul_bytes
 scenario cut-line cut_line

@@ -377,6 +377,116 @@ def sc_bench_needstr(p, a):
             f.write("%.6f\n" % x)
 
 
+def openvpn_answer(line):
+    """OpenVPN's own SUCCESS line (manage.c, 2.6/2.7) for a command ovpn-token sends."""
+    words = lex(line) or [""]
+    verb = words[0]
+    arg = words[1] if len(words) > 1 else ""
+    if verb in ("password", "username"):
+        return "SUCCESS: '%s' %s entered, but not yet verified" % (arg, verb)
+    if verb in ("needok", "needstr"):
+        what = "needok-confirmation" if verb == "needok" else "needstr-string"
+        return "SUCCESS: '%s' %s entered, but not yet verified" % (arg, what)
+    if verb in ("state", "log"):
+        return "SUCCESS: real-time %s notification set to ON" % verb
+    if verb == "hold":
+        return "SUCCESS: hold release succeeded"
+    if verb == "signal":
+        return "SUCCESS: signal %s thrown" % arg
+    return None
+
+
+def sc_lost_release(p, a):
+    """The first `hold release` is taken and never run (as OpenVPN for Windows may do).
+
+    The client sends it again after 2 s (over TCP); the one answer that comes is followed by
+    the certificate listing, the PIN and CONNECTED.  Replies counted instead of matched to
+    their command take the answer for the lost release, and wait for ever behind the second.
+    """
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    first = True
+    while True:
+        got = p.line(15)
+        if got is None:
+            return
+        if got.startswith("hold release") and first:
+            first = False           # lost: no answer, nothing happens
+        elif got.startswith("hold release"):
+            p.send(openvpn_answer(got))
+            break
+        elif openvpn_answer(got):
+            p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    while True:
+        got = p.line(15)
+        if got is None:
+            return
+        if got.startswith("pkcs11-id-count"):
+            p.send(">PKCS11ID-COUNT:1")
+        elif got.startswith("pkcs11-id-get"):
+            p.send(">PKCS11ID-ENTRY:'0', ID:'tok/lost-release', BLOB:''")
+        elif got.startswith("needstr"):
+            p.send(openvpn_answer(got))
+            p.send(need_password(a.type))
+        elif got.startswith("password"):
+            p.send(openvpn_answer(got))
+            p.send(connected())
+            time.sleep(0.3)
+            return
+        elif openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
+def answer_until(p, prefix):
+    """Answers each command as OpenVPN does until one starts with prefix; returns that one."""
+    while True:
+        got = p.line(15)
+        if got is None or got.startswith(prefix):
+            return got
+        if openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
+def sc_many_certs(p, a):
+    """a.count certificates, listed while a PIN request is answered (openvpn issues #1030/1031).
+
+    The PIN request comes between `pkcs11-id-count` and its answer, so the client's answer to
+    it still awaits its reply when all the `pkcs11-id-get` go out.
+    """
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    got = answer_until(p, "hold release")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    if answer_until(p, "pkcs11-id-count") is None:
+        return
+    p.send(need_password(a.type))
+    got = answer_until(p, "password ")
+    if got is None:
+        return
+    p.send(">PKCS11ID-COUNT:%d" % a.count)
+    p.send(openvpn_answer(got))
+    while True:
+        got = p.line(15)
+        if got is None:
+            return
+        if got.startswith("pkcs11-id-get"):
+            i = int(lex(got)[1])
+            p.send(">PKCS11ID-ENTRY:'%d', ID:'tok/cert%02d', BLOB:''" % (i, i))
+        elif got.startswith("needstr"):
+            p.send(openvpn_answer(got))
+            p.send(connected())
+            time.sleep(0.3)
+            return
+        elif openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
 SCENARIOS = {name[3:].replace("_", "-"): fn for name, fn in globals().items()
              if name.startswith("sc_")}
 

@@ -97,7 +97,7 @@ static int script_send(void *ctx, enum reply_kind kind, int tag, const char *ver
 
 	if (st != MGMT_CMD_OK)
 		return (int)st;
-	if (!mgmt_reply_queue_push(&sc->replies, kind, tag))
+	if (!mgmt_reply_queue_push(&sc->replies, kind, tag, verb, args != NULL ? args[0] : NULL))
 		return -1;
 	script_log(sc, "> ", line, len > 0 ? len - 1 : 0);
 	return MGMT_CMD_OK;
@@ -110,7 +110,7 @@ static int script_send_password_line(void *ctx, const char *password, int tag)
 	if (strpbrk(password, "\r\n") != NULL)
 		return -1;
 	mgmt_reply_queue_init(&sc->replies);
-	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag);
+	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag, NULL, NULL);
 	script_log(sc, "> ", password, strlen(password));
 	return 0;
 }
@@ -312,8 +312,10 @@ static int script_send_lines(void *ctx, const char *text, size_t len, bool reply
 {
 	struct script *sc = ctx;
 	size_t start = 0;
+	char verb[16];
 
-	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag))
+	snprintf(verb, sizeof verb, "%.*s", (int)strcspn(text, " \n"), text);
+	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag, verb, NULL))
 		return -1;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\n') {
