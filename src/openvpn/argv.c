@@ -55,9 +55,13 @@ int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max)
 	 */
 	add(&a, "--management-signal");
 	if (l->external_key) {
-		/* OpenVPN asks us for the certificate and every signature (doc/protocol.md). */
+		/*
+		 * OpenVPN asks us for the certificate and every signature (doc/protocol.md): PKCS#1
+		 * and PSS padded, ECDSA by the key's type, on the message itself (digest).  Never
+		 * "nopadding": raw RSA is a decryption oracle, and with OpenSSL 3 (xkey) no TLS
+		 * version asks for it.
+		 */
 		add(&a, "--management-external-key");
-		add(&a, "nopadding");
 		add(&a, "pkcs1");
 		add(&a, "pss");
 		add(&a, "digest");

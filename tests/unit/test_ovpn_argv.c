@@ -96,8 +96,8 @@ static void test_external_key(void **state)
 	l.external_key = true;
 	assert_string_equal(joined(&l),
 	                    "/usr/sbin/openvpn|--config|/tmp/ovpn-token.x/config.ovpn|" MGMT_UNIX
-	                    COMMON SSO "--management-signal|--management-external-key|nopadding|"
-	                    "pkcs1|pss|digest|--management-external-cert|ovpn-token");
+	                    COMMON SSO "--management-signal|--management-external-key|pkcs1|pss|"
+	                    "digest|--management-external-cert|ovpn-token");
 }
 
 /* A config that chose its certificate, with a login of the server's: auth-retry interact. */
