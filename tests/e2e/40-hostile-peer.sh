@@ -5,7 +5,7 @@
 # unknown and broken notifications, replies nobody asked for, `ENTER PASSWORD:` and the PIN
 # request repeated forever, request types with quotes, backslashes and a newline, a LOG flood,
 # a `hold release` taken and never run (OpenVPN for Windows), 32 certificates listed while a
-# PIN answer awaits its reply.
+# PIN answer awaits its reply, challenge texts full of terminal escapes.
 # In every case ovpn-token (the ASan/UBSan build) must not crash, must end within a bound, must
 # exit with its documented code (src/exit_codes.h), and what it sent is checked byte for byte:
 # each `password` command read by OpenVPN's lexer gives exactly the type and the PIN, and the
@@ -229,6 +229,43 @@ many_certs() {
     fake_check many --pin "$PIN" --passwords 1
 }
 
+# Challenge texts are kept as sent (mgmt/challenge.c) and made safe by the one sanitizer on
+# their way out: in a message (--batch) and in a prompt (a terminal), no ESC, C1 CSI or
+# right-to-left override reaches the terminal; each shows as '?'.
+SHOWN_TEXT='Code?[2J?]2;pwned? ?31m ?abc here:'
+no_escapes() {
+    if LC_ALL=C grep -q $'\x1b\|\xc2\x9b\|\xe2\x80\xae' "$@"; then
+        fail "a terminal escape from the challenge reached the output: $(grep -a 'Code' "$@" | od -c | head -4)"
+    fi
+}
+
+hostile_static_batch() {
+    fake_start hsb hostile-static-challenge
+    run_bounded hsb 20 "${ATTACH[@]}" "$FAKE_ADDR"
+    expect_rc hsb 9 "--batch never answers a challenge"
+    no_escapes "$T/hsb.out" "$T/hsb.err"
+    grep -Fq "never answers a challenge: $SHOWN_TEXT" "$T/hsb.err" \
+        || { cat "$T/hsb.err" >&2; fail "hsb: the challenge is not shown, made safe"; }
+}
+
+hostile_crv1_typed() {
+    fake_start hct hostile-crv1
+    pty_start "$OVPN_TOKEN" attach --pin-file "$T/pin" "$FAKE_ADDR"
+    pty_expect_text "$SHOWN_TEXT" 15 "hct: the challenge prompt is not shown, made safe"
+    # Nothing was cleared (the line before the prompt is still there), no title was set.
+    pty_has_text "The server asks for a second factor." || fail "hct: the screen was cleared"
+    [ "$(tmux -L "$TB_TMUX" display-message -p -t main '#{pane_title}')" != pwned ] \
+        || fail "hct: the challenge set the terminal's title"
+    pty_screen > "$T/hct.screen"
+    no_escapes "$T/hct.screen"
+    pty_type 424242
+    pty_expect_text "Connected to 127.0.0.1:11940" 15
+    grep -q '^password "Auth" "CRV1::st4te::424242"' "$FAKE_REC" || fail "hct: the response was not sent"
+    pty_stop
+}
+
+scenario hostile-static-batch hostile_static_batch
+scenario hostile-crv1-typed hostile_crv1_typed
 scenario lost-release lost_release
 scenario many-certs many_certs
 scenario long-line long_line

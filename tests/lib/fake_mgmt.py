@@ -439,6 +439,36 @@ def sc_lost_release(p, a):
             p.send(openvpn_answer(got))
 
 
+# Terminal escapes a hostile server can put in a challenge text: clear the screen, set the
+# window title, a C1 CSI (U+009B) and a right-to-left override (U+202E).
+HOSTILE_TEXT = "Code\x1b[2J\x1b]2;pwned\x07 \u009b31m \u202eabc here:"
+
+
+def sc_hostile_static_challenge(p, a):
+    """A static challenge whose text carries terminal escapes (for --batch: refused, shown)."""
+    p.send(GREETING)
+    p.send(">PASSWORD:Need 'Auth' username/password SC:1,%s" % HOSTILE_TEXT)
+    p.wait_closed(10)
+
+
+def sc_hostile_crv1(p, a):
+    """A CRV1 challenge whose text carries terminal escapes; the response, then CONNECTED."""
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">PASSWORD:Verification Failed: 'Auth' ['CRV1:R,E:st4te:dXNlcg==:%s']" % HOSTILE_TEXT)
+    p.send(">PASSWORD:Need 'Auth' username/password")
+    while True:
+        got = p.line(30)
+        if got is None:
+            return
+        if openvpn_answer(got):
+            p.send(openvpn_answer(got))
+        if got.startswith("password"):
+            p.send(connected())
+            time.sleep(0.3)
+            return
+
+
 def answer_until(p, prefix):
     """Answers each command as OpenVPN does until one starts with prefix; returns that one."""
     while True:
