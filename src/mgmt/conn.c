@@ -42,22 +42,22 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 	return got;
 }
 
-int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
-                   const char *const *args)
+enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag,
+                                    const char *verb, const char *const *args)
 {
 	char line[MGMT_COMMAND_MAX + 1];
 	size_t len;
 	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
-	int rc = (int)st;
 
 	if (st == MGMT_CMD_OK) {
 		if (!mgmt_reply_queue_push(&c->replies, kind, tag, verb,
-		                           args != NULL ? args[0] : NULL) ||
-		    plat_sock_write_all(c->sock, line, len) != 0)
-			rc = -1;
+		                           args != NULL ? args[0] : NULL))
+			st = MGMT_CMD_QUEUE_FULL;
+		else if (plat_sock_write_all(c->sock, line, len) != 0)
+			st = MGMT_CMD_WRITE_FAILED;
 	}
 	plat_wipe(line, sizeof line);
-	return rc;
+	return st;
 }
 
 int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,

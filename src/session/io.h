@@ -27,9 +27,9 @@ struct session_io {
 	struct mgmt_reply_queue *replies; /* what our commands still await; send pushes onto it */
 	bool is_tcp;                      /* a TCP management port (others on the host can reach it) */
 
-	/* "verb args..." quoted; MGMT_CMD_OK, a refusal (enum mgmt_cmd_status), or -1. */
-	int (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
-	            const char *const *args);
+	/* "verb args..." quoted: mgmt_conn_send()'s statuses. */
+	enum mgmt_cmd_status (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
+	                             const char *const *args);
 	/* The management password, as a bare line.  -1 on CR/LF or a write error. */
 	int (*send_password_line)(void *ctx, const char *password, int tag);
 	/*

@@ -19,8 +19,8 @@ struct program_io {
 	struct p11_signer *signer; /* --external-key: opened on first use, closed with the run */
 };
 
-static int send_command(void *ctx, enum reply_kind kind, int tag, const char *verb,
-                        const char *const *args)
+static enum mgmt_cmd_status send_command(void *ctx, enum reply_kind kind, int tag,
+                                         const char *verb, const char *const *args)
 {
 	struct program_io *p = ctx;
 

@@ -100,16 +100,15 @@ bool session_ending(const struct session *s)
 bool session_send(struct session *s, enum reply_kind kind, int tag, const char *verb,
                   const char *const *args)
 {
-	int rc = s->io->send(s->io->ctx, kind, tag, verb, args);
+	enum mgmt_cmd_status rc = s->io->send(s->io->ctx, kind, tag, verb, args);
 
 	if (rc == MGMT_CMD_OK)
 		return true;
-	if (rc < 0) {
+	if (rc == MGMT_CMD_WRITE_FAILED) {
 		out_error("cannot write to the management interface");
 		session_end_lost(s, EXIT_MGMT_FAILED);
 	} else {
-		out_error("cannot send '%s': %s", verb,
-		          mgmt_command_status_text((enum mgmt_cmd_status)rc));
+		out_error("cannot send '%s': %s", verb, mgmt_command_status_text(rc));
 		session_end_error(s, EXIT_MGMT_FAILED);
 	}
 	return false;

@@ -87,8 +87,8 @@ static void script_log(struct script *sc, const char *prefix, const char *text, 
 	sc->log[sc->log_len] = '\0';
 }
 
-static int script_send(void *ctx, enum reply_kind kind, int tag, const char *verb,
-                       const char *const *args)
+static enum mgmt_cmd_status script_send(void *ctx, enum reply_kind kind, int tag,
+                                        const char *verb, const char *const *args)
 {
 	struct script *sc = ctx;
 	char line[MGMT_COMMAND_MAX + 1];
@@ -96,9 +96,9 @@ static int script_send(void *ctx, enum reply_kind kind, int tag, const char *ver
 	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
 
 	if (st != MGMT_CMD_OK)
-		return (int)st;
+		return st;
 	if (!mgmt_reply_queue_push(&sc->replies, kind, tag, verb, args != NULL ? args[0] : NULL))
-		return -1;
+		return MGMT_CMD_QUEUE_FULL;
 	script_log(sc, "> ", line, len > 0 ? len - 1 : 0);
 	return MGMT_CMD_OK;
 }
