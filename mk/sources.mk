@@ -9,6 +9,7 @@ PORTABLE_SRC := \
 	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
+	src/codec/utc.c \
 	src/mgmt/challenge.c \
 	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c src/openvpn/probe.c \
 	src/session/auth.c src/session/cause.c src/session/reason.c src/session/cert.c \
@@ -53,7 +54,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_uri.c
+	tests/unit/test_uri.c tests/unit/test_utc.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \

@@ -19,6 +19,7 @@
 
 #include "cmd/cmd.h"
 #include "cert/cert_info.h"
+#include "codec/utc.h"
 #include "cli/exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
@@ -223,34 +224,21 @@ static void check_pcsc(struct doctor *d, bool have_token)
 			report(d, LEVEL_OK, "card present in '%s'", st.readers[i].name);
 }
 
-static bool usable(const struct p11_cert *c, long long now)
-{
-	if (!c->described)
-		return false;
-	switch (cert_info_validity(&c->info, now)) {
-	case CERT_VALID:
-	case CERT_EXPIRES_SOON:
-		return true;
-	case CERT_EXPIRED:
-	case CERT_NOT_YET_VALID:
-		break;
-	}
-	return false;
-}
-
 static void report_cert(struct doctor *d, const struct p11_cert *c, long long now, bool matters)
 {
 	const struct cert_info *ci = &c->info;
 	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
 	char from[20], to[20];
 
+	/* Usable all the same (cert_info_usable): ovpn-token cannot tell what the server says. */
 	if (!c->described) {
-		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate %s on token '%s' cannot "
-		       "be read", c->serialized_id, c->token.label);
+		report(d, LEVEL_WARN, "certificate %s on token '%s' cannot be read by ovpn-token (its "
+		       "dates are unknown); openvpn may still use it", c->serialized_id,
+		       c->token.label);
 		return;
 	}
-	cert_time_text(ci->not_before_epoch, true, from, sizeof from);
-	cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+	utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
+	utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
 	switch (cert_info_validity(ci, now)) {
 	case CERT_EXPIRED:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
@@ -297,7 +285,7 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 				chosen = &list.items[i];
 	}
 	for (size_t i = 0; i < list.count; i++)
-		nusable += usable(&list.items[i], now);
+		nusable += cert_info_usable(list.items[i].described ? &list.items[i].info : NULL, now);
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		/* Only the configured certificate matters, or, without one, the last usable one. */
