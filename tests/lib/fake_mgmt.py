@@ -396,49 +396,6 @@ def openvpn_answer(line):
     return None
 
 
-def sc_lost_release(p, a):
-    """The first `hold release` is taken and never run (as OpenVPN for Windows may do).
-
-    The client sends it again after 2 s (over TCP); the one answer that comes is followed by
-    the certificate listing, the PIN and CONNECTED.  Replies counted instead of matched to
-    their command take the answer for the lost release, and wait for ever behind the second.
-    """
-    p.autoreply = False
-    p.send(GREETING)
-    p.send(">HOLD:Waiting for hold release:0")
-    first = True
-    while True:
-        got = p.line(15)
-        if got is None:
-            return
-        if got.startswith("hold release") and first:
-            first = False           # lost: no answer, nothing happens
-        elif got.startswith("hold release"):
-            p.send(openvpn_answer(got))
-            break
-        elif openvpn_answer(got):
-            p.send(openvpn_answer(got))
-    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
-    while True:
-        got = p.line(15)
-        if got is None:
-            return
-        if got.startswith("pkcs11-id-count"):
-            p.send(">PKCS11ID-COUNT:1")
-        elif got.startswith("pkcs11-id-get"):
-            p.send(">PKCS11ID-ENTRY:'0', ID:'tok/lost-release', BLOB:''")
-        elif got.startswith("needstr"):
-            p.send(openvpn_answer(got))
-            p.send(need_password(a.type))
-        elif got.startswith("password"):
-            p.send(openvpn_answer(got))
-            p.send(connected())
-            time.sleep(0.3)
-            return
-        elif openvpn_answer(got):
-            p.send(openvpn_answer(got))
-
-
 # Terminal escapes a hostile server can put in a challenge text: clear the screen, set the
 # window title, a C1 CSI (U+009B) and a right-to-left override (U+202E).
 HOSTILE_TEXT = "Code\x1b[2J\x1b]2;pwned\x07 \u009b31m \u202eabc here:"
@@ -479,6 +436,53 @@ def answer_until(p, prefix):
             p.send(openvpn_answer(got))
 
 
+def serve_ids(p, count):
+    """The certificate listing as OpenVPN answers it: count certificates 'tok/certNN', the
+    other commands answered too, until the chosen id comes (answered; returned)."""
+    while True:
+        got = p.line(15)
+        if got is None or got.startswith("needstr"):
+            if got is not None:
+                p.send(openvpn_answer(got))
+            return got
+        if got.startswith("pkcs11-id-count"):
+            p.send(">PKCS11ID-COUNT:%d" % count)
+        elif got.startswith("pkcs11-id-get"):
+            i = int(lex(got)[1])
+            p.send(">PKCS11ID-ENTRY:'%d', ID:'tok/cert%02d', BLOB:''" % (i, i))
+        elif openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
+def sc_lost_release(p, a):
+    """The first `hold release` is taken and never run (as OpenVPN for Windows may do).
+
+    The client sends it again after 2 s (over TCP); the one answer that comes is followed by
+    the certificate listing, the PIN and CONNECTED.  Replies counted instead of matched to
+    their command take the answer for the lost release, and wait for ever behind the second.
+    """
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    # The first release: taken, never answered, nothing happens.
+    if answer_until(p, "hold release") is None:
+        return
+    got = answer_until(p, "hold release")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    if serve_ids(p, 1) is None:
+        return
+    p.send(need_password(a.type))
+    got = answer_until(p, "password ")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(connected())
+    time.sleep(0.3)
+
+
 def sc_many_certs(p, a):
     """a.count certificates, listed while a PIN request is answered (openvpn issues #1030/1031).
 
@@ -501,20 +505,10 @@ def sc_many_certs(p, a):
         return
     p.send(">PKCS11ID-COUNT:%d" % a.count)
     p.send(openvpn_answer(got))
-    while True:
-        got = p.line(15)
-        if got is None:
-            return
-        if got.startswith("pkcs11-id-get"):
-            i = int(lex(got)[1])
-            p.send(">PKCS11ID-ENTRY:'%d', ID:'tok/cert%02d', BLOB:''" % (i, i))
-        elif got.startswith("needstr"):
-            p.send(openvpn_answer(got))
-            p.send(connected())
-            time.sleep(0.3)
-            return
-        elif openvpn_answer(got):
-            p.send(openvpn_answer(got))
+    if serve_ids(p, a.count) is None:
+        return
+    p.send(connected())
+    time.sleep(0.3)
 
 
 SCENARIOS = {name[3:].replace("_", "-"): fn for name, fn in globals().items()

@@ -70,6 +70,16 @@ static int teardown(void **state)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/* Writes the config rel under top and loads it by its absolute name: 0 or -1 (err). */
+static int write_and_load(const char *rel, const char *text, char *err, size_t errsz)
+{
+	char name[600];
+
+	write_file(rel, text);
+	snprintf(name, sizeof name, "%s/%s", top, rel);
+	return ovpn_config_load(name, &cfg, err, errsz);
+}
+
 static void expect(const char *got, const char *rel)
 {
 	char want[1024];
@@ -114,21 +124,20 @@ static void test_relative_paths(void **state)
 /* "cd DIR" moves openvpn before it opens anything: everything is resolved from there. */
 static void test_cd(void **state)
 {
-	char err[1200], name[600];
+	char err[1200];
 
 	(void)state;
-	write_file("vpn/cd.ovpn", "cd sub\nca ca.crt\npkcs11-providers ./p11.so\nlog x.log\n");
-	snprintf(name, sizeof name, "%s/vpn/cd.ovpn", top);
-	assert_int_equal(ovpn_config_load(name, &cfg, err, sizeof err), 0);
+	assert_int_equal(write_and_load("vpn/cd.ovpn",
+	                                "cd sub\nca ca.crt\npkcs11-providers ./p11.so\nlog x.log\n",
+	                                err, sizeof err), 0);
 	expect(cfg.dir, "vpn");
 	expect(cfg.workdir, "vpn/sub");
 	expect(cfg.facts.files[0].resolved, "vpn/sub/ca.crt");
 	expect(cfg.facts.pkcs11_providers, "vpn/sub/./p11.so");
 	expect(cfg.facts.log_file, "vpn/sub/x.log");
 
-	write_file("vpn/cdabs.ovpn", "cd /etc/openvpn\nca ca.crt\n");
-	snprintf(name, sizeof name, "%s/vpn/cdabs.ovpn", top);
-	assert_int_equal(ovpn_config_load(name, &cfg, err, sizeof err), 0);
+	assert_int_equal(write_and_load("vpn/cdabs.ovpn", "cd /etc/openvpn\nca ca.crt\n", err,
+	                                sizeof err), 0);
 	assert_string_equal(cfg.workdir, "/etc/openvpn");
 	assert_string_equal(cfg.facts.files[0].resolved, "/etc/openvpn/ca.crt");
 }
@@ -136,17 +145,16 @@ static void test_cd(void **state)
 /* A bare provider name is the loader's to find (the library path), as for openvpn. */
 static void test_bare_and_absolute_provider(void **state)
 {
-	char err[1200], name[600];
+	char err[1200];
 
 	(void)state;
-	write_file("vpn/bare.ovpn", "pkcs11-providers libsofthsm2.so\n");
-	snprintf(name, sizeof name, "%s/vpn/bare.ovpn", top);
-	assert_int_equal(ovpn_config_load(name, &cfg, err, sizeof err), 0);
+	assert_int_equal(write_and_load("vpn/bare.ovpn", "pkcs11-providers libsofthsm2.so\n", err,
+	                                sizeof err), 0);
 	assert_string_equal(cfg.facts.pkcs11_providers, "libsofthsm2.so");
 
-	write_file("vpn/abs.ovpn", "pkcs11-providers \"/usr/lib/softhsm/libsofthsm2.so\"\n");
-	snprintf(name, sizeof name, "%s/vpn/abs.ovpn", top);
-	assert_int_equal(ovpn_config_load(name, &cfg, err, sizeof err), 0);
+	assert_int_equal(write_and_load("vpn/abs.ovpn",
+	                                "pkcs11-providers \"/usr/lib/softhsm/libsofthsm2.so\"\n", err,
+	                                sizeof err), 0);
 	assert_string_equal(cfg.facts.pkcs11_providers, "/usr/lib/softhsm/libsofthsm2.so");
 	assert_string_equal(cfg.facts.log_file, "");
 }

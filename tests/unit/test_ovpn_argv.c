@@ -38,8 +38,8 @@ static const struct ovpn_launch unix_child = {
 };
 
 #define MGMT_UNIX "--management|/tmp/ovpn-token.x/management.sock|unix|"
-#define COMMON "--management-query-passwords|--management-hold|"
-#define SSO "--setenv|IV_SSO|crtext,openurl,webauth|"
+#define COMMON "--management-query-passwords|--management-hold|--management-signal|"
+#define SSO "--setenv|IV_SSO|crtext,openurl,webauth"
 
 /* Linux and macOS: our child on a unix socket; the token's certificate asked of us. */
 static void test_unix_socket(void **state)
@@ -47,7 +47,7 @@ static void test_unix_socket(void **state)
 	(void)state;
 	assert_string_equal(joined(&unix_child),
 	                    "/usr/sbin/openvpn|--config|/home/a/vpn/office.ovpn|" MGMT_UNIX COMMON
-	                    SSO "--management-signal|--pkcs11-id-management");
+	                    SSO "|--pkcs11-id-management");
 }
 
 /* Windows without the service: TCP on 127.0.0.1 with the password in a file. */
@@ -66,7 +66,7 @@ static void test_tcp_with_password_file(void **state)
 	                    "C:\\Program Files\\OpenVPN\\bin\\openvpn.exe|--config|"
 	                    "C:\\Users\\a\\office.ovpn|--management|127.0.0.1|50123|"
 	                    "C:\\Users\\a\\AppData\\Local\\Temp\\ovpn-token.x\\management.pw|" COMMON
-	                    SSO "--management-signal|--pkcs11-id-management");
+	                    SSO "|--pkcs11-id-management");
 }
 
 /* OpenVPN's interactive service: no program name, password on stdin, the log first. */
@@ -83,7 +83,7 @@ static void test_through_the_service(void **state)
 	assert_string_equal(joined(&l),
 	                    "--log-append|C:\\Users\\a\\AppData\\Local\\ovpn-token\\office.log|"
 	                    "--config|C:\\Users\\a\\office.ovpn|--management|127.0.0.1|50123|stdin|"
-	                    COMMON SSO "--management-signal");
+	                    COMMON SSO);
 }
 
 /* --external-key: the certificate and the signatures come from us, no pkcs11-id question. */
@@ -96,7 +96,7 @@ static void test_external_key(void **state)
 	l.external_key = true;
 	assert_string_equal(joined(&l),
 	                    "/usr/sbin/openvpn|--config|/tmp/ovpn-token.x/config.ovpn|" MGMT_UNIX
-	                    COMMON SSO "--management-signal|--management-external-key|pkcs1|pss|"
+	                    COMMON SSO "|--management-external-key|pkcs1|pss|"
 	                    "digest|--management-external-cert|ovpn-token");
 }
 
@@ -110,7 +110,7 @@ static void test_fixed_id_and_two_factor(void **state)
 	l.auth_retry_interact = true;
 	assert_string_equal(joined(&l),
 	                    "/usr/sbin/openvpn|--config|/home/a/vpn/office.ovpn|" MGMT_UNIX COMMON
-	                    "--auth-retry|interact|" SSO "--management-signal");
+	                    "--auth-retry|interact|" SSO);
 }
 
 /* The user's --log over the config's own log line: before --config, or openvpn ignores it. */
@@ -123,7 +123,7 @@ static void test_log_before_config(void **state)
 	assert_string_equal(joined(&l),
 	                    "/usr/sbin/openvpn|--log-append|/home/a/my.log|--config|"
 	                    "/home/a/vpn/office.ovpn|" MGMT_UNIX COMMON SSO
-	                    "--management-signal|--pkcs11-id-management");
+	                    "|--pkcs11-id-management");
 }
 
 /* Too little room: refused, never written past. */
