@@ -3,7 +3,6 @@
 
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 void mgmt_reply_queue_init(struct mgmt_reply_queue *q)
