@@ -27,7 +27,8 @@ FUZZ_SESSION_SRC := $(MGMT_SRC) src/session/auth.c src/session/cause.c src/sessi
 	src/session/cert.c src/session/lockout.c src/session/password.c \
 	src/session/pin_cache.c src/session/session.c src/session/state.c src/session/token.c \
 	src/session/xkey.c src/pkcs11/id_codec.c src/pkcs11/signer_none.c \
-	src/secret/secret.c src/secret/source.c src/ui/output.c src/ui/sanitize.c src/cert/text.c
+	src/secret/secret.c src/secret/source.c src/ui/output.c src/ui/sanitize.c src/cert/text.c \
+	src/codec/utc.c
 
 $(FUZZ_DIR)/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/fuzz_common.h \
 		tests/lib/session_io_script.h $(FUZZ_SESSION_SRC) $(wildcard src/*/*.h)

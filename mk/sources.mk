@@ -9,8 +9,10 @@ PORTABLE_SRC := \
 	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
+	src/codec/utc.c \
 	src/mgmt/challenge.c \
-	src/openvpn/config.c src/openvpn/config_check.c src/openvpn/probe.c \
+	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c \
+	src/openvpn/probe.c \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
 	src/session/lockout.c src/session/reason.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
@@ -51,11 +53,12 @@ MGMT_SRC := src/mgmt/line_reader.c src/mgmt/event.c src/mgmt/command.c src/mgmt/
 UNIT_PORTABLE := \
 	tests/unit/test_address.c tests/unit/test_challenge.c tests/unit/test_command.c tests/unit/test_event.c \
 	tests/unit/test_id_codec.c tests/unit/test_json.c tests/unit/test_line_reader.c \
-	tests/unit/test_options.c tests/unit/test_ovpn_config.c tests/unit/test_ovpn_config_p11.c \
+	tests/unit/test_options.c tests/unit/test_ovpn_argv.c tests/unit/test_ovpn_config.c \
+	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_uri.c
-UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_output.c tests/unit/test_path_base.c \
+	tests/unit/test_uri.c tests/unit/test_utc.c
+UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c

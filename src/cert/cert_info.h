@@ -22,7 +22,7 @@ struct cert_info {
 	char issuer[512];           /* whole issuer, the same way as subject */
 	char serial_hex[80];        /* as `openssl x509 -serial` prints it: "0102A0FF", "-" if negative */
 	char key_type[32];          /* "RSA 2048", "EC P-256", "Ed25519", ...; "?" when unknown */
-	long long not_before_epoch; /* seconds since 1970-01-01 UTC; shown with cert_time_text() */
+	long long not_before_epoch; /* seconds since 1970-01-01 UTC; shown with codec/utc.h */
 	long long not_after_epoch;
 };
 
@@ -35,11 +35,14 @@ enum cert_validity { CERT_VALID, CERT_NOT_YET_VALID, CERT_EXPIRED, CERT_EXPIRES_
 enum cert_validity cert_info_validity(const struct cert_info *ci, long long now);
 
 /*
- * The one date formatter: "YYYY-MM-DD", with with_time "YYYY-MM-DD HH:MM:SS", UTC, for
- * seconds since 1970-01-01 (negative ones too).  "?" outside the years 0 to 9999.  Always
- * NUL-terminates when bufsz > 0.
+ * The one rule for whether a login can use a certificate at now: not when the server will
+ * refuse it (expired, not yet valid); expiring soon is usable.  ci NULL stands for a
+ * certificate our parser could not read: usable.  Its dates are unknown, not bad; OpenVPN's TLS
+ * library may well read what ours cannot (a newer key type, an odd extension), and calling it
+ * unusable would refuse a working certificate (--batch) or fail `doctor` on it, where trying it
+ * costs one handshake that the server's answer explains.
  */
-void cert_time_text(long long epoch, bool with_time, char *buf, size_t bufsz);
+bool cert_info_usable(const struct cert_info *ci, long long now);
 
 /*
  * Decodes one-line base64 (padding required, no whitespace) holding exactly one DER X.509

@@ -6,6 +6,7 @@
  */
 #include "cert/cert_info.h"
 #include "cert/text.h"
+#include "codec/utc.h"
 #include "ui/sanitize.h"
 
 #include <stdio.h>
@@ -81,24 +82,6 @@ static void serial_hex(const ASN1_INTEGER *sn, char *dst, size_t dstsz)
 	                     ASN1_STRING_type(sn) == V_ASN1_NEG_INTEGER, dst, dstsz);
 }
 
-/*
- * Days since 1970-01-01 in the proleptic Gregorian calendar (H. Hinnant's algorithm):
- * timegm() is not in C11 and mingw spells it differently, and mktime() would apply the
- * local time zone.
- */
-static long long days_from_civil(long long y, unsigned m, unsigned d)
-{
-	long long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long long)doe - 719468;
-}
-
 /* Seconds since 1970-01-01 UTC; -1 when unreadable or outside the years 0 to 9999. */
 static int time_epoch(const ASN1_TIME *t, long long *epoch)
 {
@@ -115,8 +98,7 @@ static int time_epoch(const ASN1_TIME *t, long long *epoch)
 	y = (unsigned)(tm.tm_year + 1900);
 	m = (unsigned)tm.tm_mon + 1;
 	d = (unsigned)tm.tm_mday;
-	*epoch = days_from_civil(y, m, d) * 86400LL + tm.tm_hour * 3600LL + tm.tm_min * 60LL +
-	         tm.tm_sec;
+	*epoch = utc_epoch(y, m, d, (unsigned)tm.tm_hour, (unsigned)tm.tm_min, (unsigned)tm.tm_sec);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "cert/cert_info.h"
 #include "cert/text.h"
 #include "codec/base64.h"
+#include "codec/utc.h"
 #include "ui/sanitize.h"
 
 #include <stdio.h>
@@ -60,46 +61,6 @@ static unsigned char *blob_decode(const char *in, size_t *outlen)
 
 /* ---- dates and validity --------------------------------------------------------------------- */
 
-/* The inverse of days_from_civil (H. Hinnant's algorithm): no gmtime(), which is local-zone
- * free only on some systems and does not take a long long. */
-static void civil_from_days(long long z, long long *y, unsigned *m, unsigned *d)
-{
-	long long era;
-	unsigned doe, yoe, doy, mp;
-
-	z += 719468;
-	era = (z >= 0 ? z : z - 146096) / 146097;
-	doe = (unsigned)(z - era * 146097);
-	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	mp = (5 * doy + 2) / 153;
-	*d = doy - (153 * mp + 2) / 5 + 1;
-	*m = mp < 10 ? mp + 3 : mp - 9;
-	*y = (long long)yoe + era * 400 + (*m <= 2);
-}
-
-void cert_time_text(long long epoch, bool with_time, char *buf, size_t bufsz)
-{
-	long long days, secs, y;
-	unsigned m, d;
-
-	if (!buf || bufsz == 0)
-		return;
-	/* Floor division: 1969-12-31T23:59:59Z is -1. */
-	days = epoch >= 0 ? epoch / 86400 : -((-epoch + 86399) / 86400);
-	secs = epoch - days * 86400;
-	civil_from_days(days, &y, &m, &d);
-	if (y < 0 || y > 9999) {
-		snprintf(buf, bufsz, "?");
-		return;
-	}
-	if (with_time)
-		snprintf(buf, bufsz, "%04d-%02u-%02u %02d:%02d:%02d", (int)y, m, d,
-		         (int)(secs / 3600), (int)(secs / 60 % 60), (int)(secs % 60));
-	else
-		snprintf(buf, bufsz, "%04d-%02u-%02u", (int)y, m, d);
-}
-
 enum cert_validity cert_info_validity(const struct cert_info *ci, long long now)
 {
 	if (now < ci->not_before_epoch)
@@ -109,6 +70,16 @@ enum cert_validity cert_info_validity(const struct cert_info *ci, long long now)
 	if (ci->not_after_epoch - now < CERT_SOON_SECONDS)
 		return CERT_EXPIRES_SOON;
 	return CERT_VALID;
+}
+
+bool cert_info_usable(const struct cert_info *ci, long long now)
+{
+	enum cert_validity v;
+
+	if (ci == NULL)
+		return true;
+	v = cert_info_validity(ci, now);
+	return v != CERT_EXPIRED && v != CERT_NOT_YET_VALID;
 }
 
 /* ---- cert_info.h ---------------------------------------------------------------------------- */
@@ -179,7 +150,7 @@ void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz)
 		wholen = 1;
 	}
 	isslen = (int)field_len(ci->issuer_cn, sizeof ci->issuer_cn);
-	cert_time_text(ci->not_after_epoch, false, date, sizeof date);
+	utc_text(ci->not_after_epoch, UTC_DATE, date, sizeof date);
 	if (isslen > 0)
 		snprintf(tmp, sizeof tmp, "%.*s (issuer %.*s, expires %s)", wholen, who, isslen,
 		         ci->issuer_cn, date);

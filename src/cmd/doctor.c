@@ -19,6 +19,7 @@
 
 #include "cmd/cmd.h"
 #include "cert/cert_info.h"
+#include "codec/utc.h"
 #include "cli/exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
@@ -84,32 +85,23 @@ static void check_openvpn(struct doctor *d, const char *given)
 		       "--version) -- hint: install an OpenVPN built with pkcs11-helper");
 }
 
-/* Each file the config names, seen from where openvpn runs: the config's folder (or its "cd"). */
-static void check_config_files(struct doctor *d, const char *path,
-                               const struct ovpn_config_facts *facts)
+/* Each file the config names, as openvpn will open it: from its folder (or the config's "cd"). */
+static void check_config_files(struct doctor *d, const struct ovpn_config *cfg)
 {
-	char dir[1024], base[1024], file[1536];
+	const struct ovpn_config_facts *facts = &cfg->facts;
 	FILE *f;
 
-	plat_path_dir(path, dir, sizeof dir);
-	if (facts->cd_line == 0 || plat_path_join(dir, facts->cd_dir, base, sizeof base) != 0)
-		snprintf(base, sizeof base, "%s", dir);
 	for (size_t i = 0; i < facts->nfiles; i++) {
 		const struct ovpn_config_file *cf = &facts->files[i];
-		char name[512];
 
-		/* A script line is a command: its program is the first word. */
-		snprintf(name, sizeof name, "%.*s", (int)strcspn(cf->path, " \t"), cf->path);
-		if (plat_path_join(base, name, file, sizeof file) != 0)
-			continue;
-		f = fopen(file, "rb");
+		f = fopen(cf->resolved, "rb");
 		if (f != NULL) {
 			fclose(f);
-			report(d, LEVEL_OK, "line %d: %s %s is there", cf->line, cf->option, file);
+			report(d, LEVEL_OK, "line %d: %s %s is there", cf->line, cf->option, cf->resolved);
 		} else {
 			report(d, LEVEL_FAIL, "line %d: %s %s cannot be read: %s -- hint: openvpn runs in "
-			       "%s, so a relative name is looked up there", cf->line, cf->option, file,
-			       strerror(errno), base);
+			       "%s, so a relative name is looked up there", cf->line, cf->option,
+			       cf->resolved, strerror(errno), cfg->workdir);
 		}
 	}
 }
@@ -119,20 +111,18 @@ static int check_config(struct doctor *d, const char *name, const struct config_
                         struct ovpn_config_facts *facts)
 {
 	static const enum level levels[] = {LEVEL_OK, LEVEL_WARN, LEVEL_FAIL};
+	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	struct config_finding found[CONFIG_MAX_FINDINGS];
-	char path[1024], err[1200];
+	char err[1200];
 	size_t n;
 
 	memset(facts, 0, sizeof *facts);
-	if (plat_resolve_config(name, path, sizeof path) != 0) {
-		report(d, LEVEL_FAIL, "config %s: not found", name);
-		return -1;
-	}
-	if (ovpn_config_read(path, facts, err, sizeof err) != 0) {
+	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
 		report(d, LEVEL_FAIL, "config: %s", err);
 		return -1;
 	}
-	report(d, LEVEL_OK, "config %s read", path);
+	*facts = cfg.facts;
+	report(d, LEVEL_OK, "config %s read", cfg.path);
 	if (facts->pkcs11_providers[0] != '\0')
 		report(d, LEVEL_OK, "config names its PKCS#11 provider: %s", facts->pkcs11_providers);
 	else
@@ -147,7 +137,7 @@ static int check_config(struct doctor *d, const char *name, const struct config_
 		else
 			report(d, levels[found[i].severity], "config: %s", found[i].text);
 	}
-	check_config_files(d, path, facts);
+	check_config_files(d, &cfg);
 	return 0;
 }
 
@@ -234,34 +224,21 @@ static void check_pcsc(struct doctor *d, bool have_token)
 			report(d, LEVEL_OK, "card present in '%s'", st.readers[i].name);
 }
 
-static bool usable(const struct p11_cert *c, long long now)
-{
-	if (!c->described)
-		return false;
-	switch (cert_info_validity(&c->info, now)) {
-	case CERT_VALID:
-	case CERT_EXPIRES_SOON:
-		return true;
-	case CERT_EXPIRED:
-	case CERT_NOT_YET_VALID:
-		break;
-	}
-	return false;
-}
-
 static void report_cert(struct doctor *d, const struct p11_cert *c, long long now, bool matters)
 {
 	const struct cert_info *ci = &c->info;
 	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
 	char from[20], to[20];
 
+	/* Usable all the same (cert_info_usable): ovpn-token cannot tell what the server says. */
 	if (!c->described) {
-		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate %s on token '%s' cannot "
-		       "be read", c->serialized_id, c->token.label);
+		report(d, LEVEL_WARN, "certificate %s on token '%s' cannot be read by ovpn-token (its "
+		       "dates are unknown); openvpn may still use it", c->serialized_id,
+		       c->token.label);
 		return;
 	}
-	cert_time_text(ci->not_before_epoch, true, from, sizeof from);
-	cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+	utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
+	utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
 	switch (cert_info_validity(ci, now)) {
 	case CERT_EXPIRED:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
@@ -308,7 +285,7 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 				chosen = &list.items[i];
 	}
 	for (size_t i = 0; i < list.count; i++)
-		nusable += usable(&list.items[i], now);
+		nusable += cert_info_usable(list.items[i].described ? &list.items[i].info : NULL, now);
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		/* Only the configured certificate matters, or, without one, the last usable one. */

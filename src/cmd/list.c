@@ -14,6 +14,7 @@
 
 #include "cmd/cmd.h"
 #include "cert/cert_info.h"
+#include "codec/utc.h"
 #include "cli/exit_codes.h"
 #include "openvpn/config.h"
 #include "pkcs11/provider.h"
@@ -77,8 +78,8 @@ static void print_text(const struct p11_cert_list *list, long long now)
 		if (c->described) {
 			put_field("Issuer:", ci->issuer);
 			put_field("Serial:", ci->serial_hex);
-			cert_time_text(ci->not_before_epoch, true, from, sizeof from);
-			cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+			utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
+			utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
 			snprintf(line, sizeof line, "%s to %s UTC%s", from, to,
 			         validity_flag(cert_info_validity(ci, now)));
 			put_field("Valid:", line);
@@ -110,8 +111,8 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		char from[20] = "", to[20] = "", uri[1024];
 
 		if (c->described) {
-			cert_time_text(ci->not_before_epoch, true, from, sizeof from);
-			cert_time_text(ci->not_after_epoch, true, to, sizeof to);
+			utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
+			utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
 		}
 
 		fputs(i > 0 ? ",\n    {\n" : "\n    {\n", stdout);
@@ -138,22 +139,20 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	fputs(list->count > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
 }
 
-/* CONFIG's pkcs11-providers into facts (zeroed when there is no CONFIG).  -1 after saying why. */
+/* CONFIG's pkcs11-providers, resolved as openvpn loads it, into facts (zeroed without CONFIG). */
 static int read_config_provider(const char *name, struct ovpn_config_facts *facts)
 {
-	char path[1024], err[1200];
+	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
+	char err[1200];
 
 	memset(facts, 0, sizeof *facts);
 	if (name == NULL)
 		return 0;
-	if (plat_resolve_config(name, path, sizeof path) != 0) {
-		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)", name);
-		return -1;
-	}
-	if (ovpn_config_read(path, facts, err, sizeof err) != 0) {
+	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return -1;
 	}
+	*facts = cfg.facts;
 	return 0;
 }
 

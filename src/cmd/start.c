@@ -12,6 +12,7 @@
 #include "cmd/cmd.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
+#include "openvpn/argv.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
 #include "platform/platform.h"
@@ -25,15 +26,15 @@
 #define LOG_TAIL_LINES 8
 
 struct launch {
-	char config[512];               /* absolute: openvpn runs in the config's folder */
-	char openvpn_config[512];       /* what openvpn's --config gets: config, or our copy */
-	char workdir[512];
+	char config[OVPN_CONFIG_PATH_MAX]; /* absolute: openvpn runs in the config's folder */
+	char openvpn_config[OVPN_CONFIG_PATH_MAX]; /* what openvpn's --config gets: config, or our copy */
+	char workdir[OVPN_CONFIG_PATH_MAX];
 	char dir[256];
 	struct mgmt_address addr;       /* where we connect */
 	char management_arg[512];       /* what openvpn's --management gets (path or host) */
 	char port[16];
 	char password_file[320];        /* TCP only: the random management password */
-	char log_path[512];
+	char log_path[OVPN_CONFIG_PATH_MAX];
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
 	const struct options *opts;
@@ -54,19 +55,6 @@ static void config_name(const char *path, char *out, size_t outsz)
 	out[n] = '\0';
 }
 
-/* A config file name as openvpn resolves it: from its working directory, after any "cd". */
-static int config_file_path(const struct launch *l, const struct ovpn_config_facts *facts,
-                            const char *name, char *out, size_t outsz)
-{
-	char dir[512];
-
-	if (facts->cd_line == 0)
-		return plat_path_join(l->workdir, name, out, outsz);
-	if (plat_path_join(l->workdir, facts->cd_dir, dir, sizeof dir) != 0)
-		return -1;
-	return plat_path_join(dir, name, out, outsz);
-}
-
 /*
  * --log wins; else the config's own log line (openvpn writes there, so that is what to show
  * and read); else a file of ours per config.
@@ -79,10 +67,8 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
 	} else if (facts->log_line != 0 && facts->log_file[0] != '\0') {
-		if (config_file_path(l, facts, facts->log_file, l->log_path, sizeof l->log_path) != 0) {
-			out_error("the config's log file name (line %d) is too long", facts->log_line);
-			return -1;
-		}
+		/* Already resolved from openvpn's folder (ovpn_config_load). */
+		snprintf(l->log_path, sizeof l->log_path, "%s", facts->log_file);
 		out_verbose("openvpn logs where the config's line %d says", facts->log_line);
 	} else {
 		config_name(l->config, name, sizeof name);
@@ -207,56 +193,15 @@ static int choose_service(const struct options *opts, const struct ovpn_config_f
 }
 
 /*
- * Two-factor logins (session/auth.c): without auth-retry, OpenVPN exits on a CRV1 challenge
- * instead of asking again with it, so "interact" for a config with auth-user-pass, unless it
- * chose itself.  Not for other configs: auth-retry also turns 2.6's exit on a key it cannot
- * load (a pkcs11-pin-cache that expired) into endless retries.  IV_SSO tells the server which
- * pending-auth methods we answer.  Returns how many arguments it put into argv.
+ * Through the service openvpn is not our child: no job ends it if we are killed.  Its stdin
+ * gets the management password.
  */
-static int two_factor_args(const struct ovpn_config_facts *facts, const char **argv)
+static int spawn_through_service(const char *const *args, struct launch *l)
 {
-	int argc = 0;
-
-	if (facts->auth_user_pass && !facts->auth_retry) {
-		argv[argc++] = "--auth-retry";
-		argv[argc++] = "interact";
-	}
-	argv[argc++] = "--setenv";
-	argv[argc++] = "IV_SSO";
-	argv[argc++] = "crtext,openurl,webauth";
-	return argc;
-}
-
-static int spawn_through_service(const struct ovpn_config_facts *facts, struct launch *l)
-{
-	const char *args[24];
 	char err[1200], *pw;
 	long n;
-	int argc = 0;
 	size_t pwsz = 256;
 
-	/*
-	 * First: openvpn takes the first log option it meets and its stdout goes nowhere under
-	 * the service, so only a log opened before the config is read shows the config's errors.
-	 * Appended, as our own start does.
-	 */
-	args[argc++] = "--log-append";
-	args[argc++] = l->log_path;
-	args[argc++] = "--config";
-	args[argc++] = l->openvpn_config;
-	args[argc++] = "--management";
-	args[argc++] = l->management_arg;
-	args[argc++] = l->port;
-	args[argc++] = "stdin";
-	args[argc++] = "--management-query-passwords";
-	args[argc++] = "--management-hold";
-	argc += two_factor_args(facts, args + argc);
-	/*
-	 * Not our child: no job ends it if we are killed.  This at least takes the tunnel down
-	 * (openvpn restarts into the hold) when our management connection goes.
-	 */
-	args[argc++] = "--management-signal";
-	args[argc] = NULL;
 	pw = plat_secure_alloc(pwsz);
 	if (pw == NULL) {
 		out_error("out of memory");
@@ -282,52 +227,42 @@ static int spawn_through_service(const struct ovpn_config_facts *facts, struct l
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
 {
-	const char *argv[28];
+	const char *argv[OVPN_ARGV_MAX];
 	char program[512], err[512];
-	int argc = 0;
+	struct ovpn_launch d = {
+		.config = l->openvpn_config,
+		.mgmt_unix = l->addr.is_unix,
+		.mgmt_host = l->management_arg,
+		.mgmt_port = l->port,
+		/* The service takes the password on openvpn's stdin. */
+		.mgmt_password_file = l->via_service ? NULL : l->password_file,
+		.external_key = opts->external_key,
+		.pkcs11_id_management = ovpn_config_wants_id_management(facts),
+		.auth_retry_interact = ovpn_config_wants_auth_retry(facts),
+	};
 
+	/*
+	 * Through the service openvpn's stdout goes nowhere: only a log it opens itself shows
+	 * the config's errors.  Our own child writes to the log we give it; the user's --log must
+	 * still win over the config's log line.
+	 */
+	if (l->via_service || (opts->log_file != NULL && facts->log_line != 0))
+		d.log_file = l->log_path;
+	if (!l->via_service) {
+		/* openvpn runs in the config's folder: a relative --openvpn is ours: make it absolute. */
+		if (opts->openvpn == NULL)
+			plat_find_openvpn(program, sizeof program);
+		else if (strpbrk(opts->openvpn, "/\\") == NULL ||
+		         plat_absolute_path(opts->openvpn, program, sizeof program) != 0)
+			snprintf(program, sizeof program, "%s", opts->openvpn);
+		d.program = program;
+	}
+	if (ovpn_argv_build(&d, argv, OVPN_ARGV_MAX) < 0) {
+		out_error("internal error: too many arguments for openvpn");
+		return -1;
+	}
 	if (l->via_service)
-		return spawn_through_service(facts, l);
-	/* openvpn runs in the config's folder: a relative --openvpn is ours, so make it absolute. */
-	if (opts->openvpn == NULL)
-		plat_find_openvpn(program, sizeof program);
-	else if (strpbrk(opts->openvpn, "/\\") == NULL ||
-	         plat_absolute_path(opts->openvpn, program, sizeof program) != 0)
-		snprintf(program, sizeof program, "%s", opts->openvpn);
-	argv[argc++] = program;
-	argv[argc++] = "--config";
-	argv[argc++] = l->openvpn_config;
-	/* After --config, so these win over anything the config says. */
-	argv[argc++] = "--management";
-	argv[argc++] = l->management_arg;
-	if (l->addr.is_unix) {
-		argv[argc++] = "unix";
-	} else {
-		argv[argc++] = l->port;
-		argv[argc++] = l->password_file;
-	}
-	argv[argc++] = "--management-query-passwords";
-	argv[argc++] = "--management-hold";
-	argc += two_factor_args(facts, argv + argc);
-	if (opts->external_key) {
-		/* OpenVPN asks us for the certificate and every signature (PROTOCOL.md). */
-		argv[argc++] = "--management-external-key";
-		argv[argc++] = "nopadding";
-		argv[argc++] = "pkcs1";
-		argv[argc++] = "pss";
-		argv[argc++] = "digest";
-		argv[argc++] = "--management-external-cert";
-		argv[argc++] = "ovpn-token";
-	} else if (!facts->pkcs11_id && !facts->pkcs11_id_management && !facts->own_cert_or_key) {
-		/* (With cert/key of its own, OpenVPN refuses pkcs11-id-management: 2.7 URIs.) */
-		argv[argc++] = "--pkcs11-id-management";
-	}
-	/* The user's --log wins over the config's log line, which would leave ours empty. */
-	if (opts->log_file != NULL && facts->log_line != 0) {
-		argv[argc++] = "--log-append";
-		argv[argc++] = l->log_path;
-	}
-	argv[argc] = NULL;
+		return spawn_through_service(argv, l);
 	l->child = plat_spawn(argv, l->log_path, l->workdir, err, sizeof err);
 	if (l->child == NULL) {
 		out_error("%s", err);
@@ -423,7 +358,7 @@ static int refuse_conflicts(const struct options *opts, const struct ovpn_config
 	struct config_check_mode mode = {opts->cert_pattern != NULL, opts->external_key};
 	size_t n = config_check(facts, &mode, found, CONFIG_MAX_FINDINGS);
 	int fails = 0;
-	char where[600];
+	char where[OVPN_CONFIG_PATH_MAX + 32];
 
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].line > 0)
@@ -461,28 +396,22 @@ static int check_provider(const struct ovpn_config_facts *facts, const char *con
 static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
                    struct launch *l)
 {
-	char found[512], err[600];
+	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
+	char err[1200];
 	int rc;
 
-	if (plat_resolve_config(opts->target, found, sizeof found) != 0) {
-		out_error("no config '%s' (neither a file nor a config name OpenVPN knows)",
-		          opts->target);
-		return EXIT_USAGE;
-	}
-	if (plat_absolute_path(found, l->config, sizeof l->config) != 0) {
-		out_error("the config's path is too long: %s", found);
-		return EXIT_USAGE;
-	}
-	plat_path_dir(l->config, l->workdir, sizeof l->workdir);
-	if (ovpn_config_read(l->config, facts, err, sizeof err) != 0) {
+	if (ovpn_config_load(opts->target, &cfg, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return EXIT_USAGE;
 	}
-	if (refuse_conflicts(opts, facts, found) != 0)
+	memcpy(l->config, cfg.path, sizeof l->config);
+	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
+	*facts = cfg.facts;
+	if (refuse_conflicts(opts, facts, cfg.path) != 0)
 		return EXIT_USAGE;
-	if (check_provider(facts, found) != 0)
+	if (check_provider(facts, cfg.path) != 0)
 		return EXIT_PROVIDER;
-	rc = choose_service(opts, facts, l, found);
+	rc = choose_service(opts, facts, l, cfg.path);
 	if (rc != EXIT_OK)
 		return rc;
 	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;
@@ -535,6 +464,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 		session_set_provider(s, facts->pkcs11_providers);
 	if (facts->pkcs11_id)
 		session_set_config_id(s, facts->pkcs11_id_value);
+	session_set_openvpn_pinpads(s, facts->pkcs11_pinpad_logins);
 	if (plat_make_private_dir(l->dir, sizeof l->dir, err, sizeof err) != 0) {
 		out_error("%s", err);
 		session_free(s);

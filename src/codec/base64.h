@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Base64 (RFC 4648, with padding): the one codec of the program. */
+/* Base64 (RFC 4648, with padding): the one base64 of the program. */
 #ifndef OVPN_TOKEN_BASE64_H
 #define OVPN_TOKEN_BASE64_H
 

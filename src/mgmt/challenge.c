@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * Parsing what a two-factor server asks and building what we answer (challenge.h).  The peer is
- * hostile by assumption: every copy is bounded, texts shown to the user lose their control
- * characters (a challenge must not be able to move the cursor or fake a prompt), and the fields
- * that go back to OpenVPN are refused rather than altered when they could not be sent intact.
+ * hostile by assumption: every copy is bounded, and the fields that go back to OpenVPN are
+ * refused rather than altered when they could not be sent intact.  The texts are kept as sent:
+ * they reach the terminal only through ui/ (out_*, the prompts), whose one sanitizer keeps a
+ * challenge from moving the cursor or faking a prompt.
  */
 #include "mgmt/challenge.h"
 
@@ -18,38 +19,20 @@ static bool starts_with(const char *s, const char *prefix)
 }
 
 /*
- * Copies src[0..len) for display: C0 controls, DEL and UTF-8-encoded C1 controls (U+0080..9F,
- * which some terminals obey like ESC) become '?'.  Cuts at a whole UTF-8 character.  Returns
- * true when it had to cut.
+ * Copies src[0..len) as it is, cut to fit at a character's start (a UTF-8 sequence is never
+ * split).  Returns true when it had to cut.  Not made safe here: everything shown goes through
+ * the one sanitizer on its way to the terminal (ui/sanitize.h, through out_* and the prompts).
  */
-static bool copy_display(char *dst, size_t dstsz, const char *src, size_t len)
+static bool copy_text(char *dst, size_t dstsz, const char *src, size_t len)
 {
-	size_t o = 0, i = 0;
+	size_t n = len < dstsz ? len : dstsz - 1;
 
-	while (i < len) {
-		unsigned char c = (unsigned char)src[i];
-		size_t want = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1, clen = 1;
-		bool bad;
-
-		while (clen < want && i + clen < len && ((unsigned char)src[i + clen] & 0xC0) == 0x80)
-			clen++;
-		/* C0, DEL, stray continuations, bad leads, short sequences, U+0080..U+009F */
-		bad = c < 0x20 || c == 0x7F || (c >= 0x80 && c < 0xC2) || c >= 0xF5 || clen < want ||
-		      (c == 0xC2 && (unsigned char)src[i + 1] <= 0x9F);
-		if (bad)
-			clen = 1;
-		if (o + clen >= dstsz)
-			break;
-		if (bad) {
-			dst[o++] = '?';
-		} else {
-			memcpy(dst + o, src + i, clen);
-			o += clen;
-		}
-		i += clen;
-	}
-	dst[o] = '\0';
-	return i < len;
+	if (n < len)
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n < len;
 }
 
 /* A field that goes back to OpenVPN: exact copy, no control bytes, must fit. */
@@ -110,7 +93,7 @@ enum challenge_status challenge_parse_static(const char *sc, struct challenge_st
 	p++;
 	out->echo = (flag & CHALLENGE_SC_ECHO) != 0;
 	out->concat = (flag & CHALLENGE_SC_CONCAT) != 0;
-	out->cut = copy_display(out->text, sizeof out->text, p, strlen(p));
+	out->cut = copy_text(out->text, sizeof out->text, p, strlen(p));
 	return CHALLENGE_OK;
 }
 
@@ -153,7 +136,7 @@ enum challenge_status challenge_parse_crv1(const char *s, struct challenge_crv1 
 	memset(name, 0, sizeof name);
 	if (st != CHALLENGE_OK)
 		goto fail;
-	out->cut = copy_display(out->text, sizeof out->text, text, strlen(text));
+	out->cut = copy_text(out->text, sizeof out->text, text, strlen(text));
 	return CHALLENGE_OK;
 fail:
 	memset(out, 0, sizeof *out);
@@ -173,7 +156,7 @@ enum challenge_status challenge_parse_cr_text(const char *s, struct challenge_cr
 		return CHALLENGE_MALFORMED;
 	text++;
 	parse_flags(flags, (size_t)(text - flags - 1), &out->echo, &out->response_required);
-	out->cut = copy_display(out->text, sizeof out->text, text, strlen(text));
+	out->cut = copy_text(out->text, sizeof out->text, text, strlen(text));
 	return CHALLENGE_OK;
 }
 
@@ -193,7 +176,7 @@ enum challenge_status challenge_parse_web(const char *s, struct challenge_web *o
 		if (url == NULL)
 			return CHALLENGE_MALFORMED;
 		url++;
-		copy_display(out->flags, sizeof out->flags, flags, (size_t)(url - flags - 1));
+		copy_text(out->flags, sizeof out->flags, flags, (size_t)(url - flags - 1));
 	} else {
 		return CHALLENGE_MALFORMED;
 	}
@@ -204,7 +187,7 @@ enum challenge_status challenge_parse_web(const char *s, struct challenge_web *o
 		memset(out, 0, sizeof *out);
 		return CHALLENGE_TOO_LONG;
 	}
-	copy_display(out->url, sizeof out->url, url, len);
+	copy_text(out->url, sizeof out->url, url, len);
 	return CHALLENGE_OK;
 }
 

@@ -6,9 +6,10 @@
  *   >PASSWORD:Verification Failed: 'Auth' ['CRV1:<flags>:<state>:<b64 user>:<text>']
  *   >INFOMSG:CR_TEXT:<flags>:<text>                                 pending auth, a question
  *   >INFOMSG:WEB_AUTH:<flags>:<url>   >INFOMSG:OPEN_URL:<url>        pending auth, a web login
- * Everything here came from the server through OpenVPN: lengths are bounded, texts are made
- * safe to print, and what goes back (state id, username) is refused when it could not be sent.
- * Pure functions, no I/O.
+ * Everything here came from the server through OpenVPN: lengths are bounded, and what goes
+ * back (state id, username) is refused when it could not be sent.  The texts are as the server
+ * sent them (cut at a character): show them only through ui/ (out_*, the prompts), which
+ * sanitizes.  Pure functions, no I/O.
  */
 #ifndef OVPN_TOKEN_CHALLENGE_H
 #define OVPN_TOKEN_CHALLENGE_H
@@ -61,8 +62,8 @@ struct challenge_cr_text {
 /* WEB_AUTH or OPEN_URL: a login in the browser. */
 struct challenge_web {
 	bool open_url;                  /* OPEN_URL (no flags) rather than WEB_AUTH */
-	char flags[64];                 /* WEB_AUTH's flags as given (e.g. "", "proxy"), printable */
-	char url[CHALLENGE_URL_MAX];    /* printable; see challenge_url_openable() */
+	char flags[64];                 /* WEB_AUTH's flags as given (e.g. "", "proxy") */
+	char url[CHALLENGE_URL_MAX];    /* as given; see challenge_url_openable() */
 };
 
 /* "<flag>,<text>", what follows "SC:" (the raw text of the PASSWORD line). */

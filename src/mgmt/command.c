@@ -231,6 +231,8 @@ const char *mgmt_command_status_text(enum mgmt_cmd_status st)
 	case MGMT_CMD_NEWLINE: return "the value contains a line break, which cannot be sent";
 	case MGMT_CMD_TOO_LONG: return "the value or the command is too long for OpenVPN";
 	case MGMT_CMD_BAD_BYTE: return "the value contains a control character";
+	case MGMT_CMD_QUEUE_FULL: return "too many commands await OpenVPN's answer";
+	case MGMT_CMD_WRITE_FAILED: return "cannot write to the management interface";
 	}
 	return "unknown error";
 }

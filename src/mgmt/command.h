@@ -14,6 +14,9 @@ enum mgmt_cmd_status {
 	MGMT_CMD_NEWLINE,  /* an argument holds CR or LF: it cannot be sent */
 	MGMT_CMD_TOO_LONG, /* an argument or the whole line is over OpenVPN's limits */
 	MGMT_CMD_BAD_BYTE, /* an argument holds a NUL or another control byte OpenVPN would drop */
+	/* mgmt_conn_send() only: */
+	MGMT_CMD_QUEUE_FULL,   /* MGMT_REPLY_QUEUE_MAX commands already await their answers */
+	MGMT_CMD_WRITE_FAILED, /* the connection failed: nothing more can be sent */
 };
 
 /*

@@ -42,29 +42,34 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 	return got;
 }
 
-int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
-                   const char *const *args)
+enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag,
+                                    const char *verb, const char *const *args)
 {
 	char line[MGMT_COMMAND_MAX + 1];
 	size_t len;
 	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
-	int rc = (int)st;
 
 	if (st == MGMT_CMD_OK) {
-		if (!mgmt_reply_queue_push(&c->replies, kind, tag) ||
-		    plat_sock_write_all(c->sock, line, len) != 0)
-			rc = -1;
+		if (!mgmt_reply_queue_push(&c->replies, kind, tag, verb,
+		                           args != NULL ? args[0] : NULL))
+			st = MGMT_CMD_QUEUE_FULL;
+		else if (plat_sock_write_all(c->sock, line, len) != 0)
+			st = MGMT_CMD_WRITE_FAILED;
 	}
 	plat_wipe(line, sizeof line);
-	return rc;
+	return st;
 }
 
 int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,
                          int tag)
 {
+	char verb[16];
+
 	if (len == 0 || text[len - 1] != '\n')
 		return -1;
-	if (reply_due && !mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag))
+	/* The answer names the first line's command ("certificate", "pk-sig"). */
+	snprintf(verb, sizeof verb, "%.*s", (int)strcspn(text, " \n"), text);
+	if (reply_due && !mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag, verb, NULL))
 		return -1;
 	return plat_sock_write_all(c->sock, text, len) != 0 ? -1 : 0;
 }
@@ -81,7 +86,7 @@ int mgmt_conn_send_password_line(struct mgmt_conn *c, const char *password, int 
 	line[len] = '\n';
 	/* Nothing else can be outstanding before the password is accepted. */
 	mgmt_reply_queue_init(&c->replies);
-	if (!mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag) ||
+	if (!mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag, NULL, NULL) ||
 	    plat_sock_write_all(c->sock, line, len + 1) != 0)
 		rc = -1;
 	plat_wipe(line, sizeof line);

@@ -29,11 +29,12 @@ void mgmt_conn_close(struct mgmt_conn *c);
 long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz);
 /*
  * Sends "verb args..." quoted and records that a reply of this kind is due.  The line buffer
- * is wiped afterwards because args may hold a PIN.  Returns MGMT_CMD_OK, a refusal, or -1 when
- * the socket write failed.
+ * is wiped afterwards because args may hold a PIN.  Returns MGMT_CMD_OK; a refusal of the
+ * command (MGMT_CMD_NEWLINE, _TOO_LONG, _BAD_BYTE), nothing sent; MGMT_CMD_QUEUE_FULL, nothing
+ * sent; or MGMT_CMD_WRITE_FAILED, the connection is no good any more.
  */
-int mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag, const char *verb,
-                   const char *const *args);
+enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, int tag,
+                                    const char *verb, const char *const *args);
 /*
  * Sends text as it is: one or more lines, each ending in "\n" (the multi-line replies of the
  * external key, "version 3").  Nothing is quoted: the caller checked the lines.  reply_due:

@@ -232,7 +232,12 @@ void pk_request_parse_notification(const char *name, const char *text, struct pk
 	req->data_len = (size_t)n;
 	req->type = PK_REQ_SIGN;
 	req->alg_text = comma != NULL ? comma + 1 : "";
-	pk_alg_parse(req->alg_text, &req->alg);
+	/*
+	 * Raw RSA is a decryption with the token's key for whoever asks: no TLS handshake needs it
+	 * (start never offers it: openvpn/argv.c), so a peer that asks is refused.
+	 */
+	if (pk_alg_parse(req->alg_text, &req->alg) && req->alg.padding == PK_PAD_NONE)
+		req->alg.padding = PK_PAD_UNSUPPORTED;
 }
 
 void pk_request_parse(const char *line, struct pk_request *req)

@@ -29,7 +29,7 @@
 enum pk_padding {
 	PK_PAD_UNSUPPORTED, /* unknown word, unknown option or a malformed string: refuse */
 	PK_PAD_PKCS1,       /* RSA PKCS#1 v1.5; without hashalg the data already is a DigestInfo */
-	PK_PAD_NONE,        /* raw RSA: the data is the whole block */
+	PK_PAD_NONE,        /* raw RSA: the data is the whole block (pk_alg_parse only; requests refuse it) */
 	PK_PAD_PSS,         /* RSA PSS with MGF1(hashalg) */
 	PK_PAD_ECDSA,       /* ECDSA; reply with the DER signature */
 	PK_PAD_EDDSA,       /* ED25519 / ED448: always the message itself */
@@ -96,7 +96,8 @@ struct pk_request {
  * ">NEED-CERTIFICATE:", ">PK_SIGN:" or ">RSA_SIGN:".  Any other line gives PK_REQ_NONE.  A
  * sign request with bad base64 or over-long data gives PK_REQ_MALFORMED; one with an
  * algorithm we do not support gives PK_REQ_SIGN with alg.padding == PK_PAD_UNSUPPORTED (the
- * data is decoded all the same, so the caller can say what was refused).
+ * data is decoded all the same, so the caller can say what was refused).  RSA_NO_PADDING is
+ * one of those: raw RSA would decrypt anything for the peer, and TLS never needs it.
  */
 void pk_request_parse(const char *line, struct pk_request *req);
 /*

@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "openvpn/config.h"
 
@@ -129,6 +128,15 @@ static void note_file(struct ovpn_config_facts *facts, const char *name, size_t 
 }
 
 /* The lines that change how a managed openvpn behaves, and the files a config names. */
+/* "1" (or any number but 0) as the option's first parameter: the first provider's setting. */
+static bool first_flag_on(const char *rest)
+{
+	char value[16];
+
+	first_param(rest, value, sizeof value);
+	return strtol(value, NULL, 10) != 0;
+}
+
 static void note_line(struct ovpn_config_facts *facts, const char *name, size_t n, int line)
 {
 	char value[512];
@@ -206,6 +214,8 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 			facts->pkcs11_id = true;
 		else if (is(name, n, "pkcs11-id-management"))
 			facts->pkcs11_id_management = true;
+		else if (is(name, n, "pkcs11-protected-authentication"))
+			facts->pkcs11_pinpad_logins = first_flag_on(name + n);
 		else if (is(name, n, "management"))
 			facts->management = true;
 		else if (is(name, n, "pkcs11-providers") && facts->pkcs11_providers[0] == '\0')
@@ -214,42 +224,6 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 			add_word(facts->management_conflicts, sizeof facts->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
-}
-
-int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz)
-{
-	struct stat st;
-	FILE *f;
-	int rc;
-
-	if (stat(path, &st) != 0) {
-		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	if (S_ISDIR(st.st_mode)) {
-		snprintf(err, errsz, "%s is a directory, not a config file", path);
-		return -1;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		snprintf(err, errsz, "%s is not a regular file (a device or a pipe?): not a config",
-		         path);
-		return -1;
-	}
-	if (st.st_size > OVPN_CONFIG_MAX_BYTES) {
-		snprintf(err, errsz, "%s is %lld bytes: larger than any OpenVPN config (%d at most)",
-		         path, (long long)st.st_size, OVPN_CONFIG_MAX_BYTES);
-		return -1;
-	}
-	f = fopen(path, "r");
-	if (f == NULL) {
-		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
-		return -1;
-	}
-	rc = ovpn_config_scan(f, facts);
-	fclose(f);
-	if (rc != 0)
-		snprintf(err, errsz, "cannot read %s", path);
-	return rc;
 }
 
 /* Whether a raw config line is a pkcs11-* option (the option name, as the scanner reads it). */

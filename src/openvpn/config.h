@@ -11,11 +11,15 @@
 #define OVPN_CONFIG_MAX_BYTES (1024 * 1024)
 /* Files one config names that `doctor` checks; more are not looked at. */
 #define OVPN_CONFIG_MAX_FILES 32
+/* A path ovpn_config_load() resolves: a folder, plus a name as long as a config line allows. */
+#define OVPN_CONFIG_PATH_MAX 1024
 
-/* A file the config names ("ca ca.crt"), as written: relative paths are openvpn's working dir's. */
+/* A file the config names ("ca ca.crt"). */
 struct ovpn_config_file {
 	char option[24];
-	char path[512];
+	char path[512];     /* as written; for a script, its whole command line */
+	/* what openvpn opens (a script: the program it runs), made absolute by ovpn_config_load() */
+	char resolved[OVPN_CONFIG_PATH_MAX];
 	int line;
 	bool is_script; /* the first word of a command line openvpn runs (up, down, ...) */
 };
@@ -23,8 +27,14 @@ struct ovpn_config_file {
 struct ovpn_config_facts {
 	bool pkcs11_id;            /* a fixed "pkcs11-id" */
 	bool pkcs11_id_management; /* already asks the management interface for the id */
+	/* "pkcs11-protected-authentication 1": OpenVPN logs in through a reader's PIN pad itself */
+	bool pkcs11_pinpad_logins;
 	bool management;           /* its own "management" line (ours on the command line wins) */
-	char pkcs11_providers[512];/* the first provider named, "" if none */
+	/*
+	 * The first provider named, "" if none: as written after ovpn_config_scan(); after
+	 * ovpn_config_load() the file openvpn's loader opens (plat_module_path()).
+	 */
+	char pkcs11_providers[OVPN_CONFIG_PATH_MAX];
 	char pkcs11_id_value[700]; /* the first pkcs11-id's value, unquoted, "" if none */
 	/*
 	 * management-* options that keep `start` from driving OpenVPN, space-separated, e.g.
@@ -35,7 +45,7 @@ struct ovpn_config_facts {
 	/* Lines that fight a managed start; 0 when absent, else the (first) line number. */
 	int daemon_line;           /* "daemon": openvpn would fork away from us */
 	int log_line;              /* "log" or "log-append": openvpn's output goes there, not to us */
-	char log_file[512];        /* ... that file, as written */
+	char log_file[OVPN_CONFIG_PATH_MAX]; /* ... that file; made absolute by ovpn_config_load() */
 	int askpass_line;          /* "askpass" */
 	bool askpass_has_file;     /* ... with a file: no question is asked */
 	int pkcs11_id_line;
@@ -45,7 +55,7 @@ struct ovpn_config_facts {
 	 * "providers"): the key does not come through pkcs11-helper, so no pkcs11-id is asked.
 	 */
 	bool own_cert_or_key;
-	char cd_dir[512];
+	char cd_dir[512];          /* as written (ovpn_config's workdir is where it leads) */
 	/* "auth-retry": the config chose how a refused login goes on; start adds none of its own. */
 	bool auth_retry;
 	/* "auth-user-pass": the server has a login of its own (and maybe a second factor). */
@@ -60,13 +70,32 @@ struct ovpn_config_facts {
 	char pkcs11_options[256];
 };
 
-/* Reads the options' names line by line (comments, inline <blocks> skipped).  -1 on I/O error. */
-int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
 /*
- * Opens and scans the config at path: only a regular file of at most OVPN_CONFIG_MAX_BYTES
- * (a device such as /dev/zero, a FIFO or a directory is refused).  -1 with err filled.
+ * Reads the options' names line by line (comments, inline <blocks> skipped); the paths stay as
+ * written.  -1 on I/O error.
  */
-int ovpn_config_read(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz);
+int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
+
+/* The user's config as openvpn will see it: the one way start, list and doctor read one. */
+struct ovpn_config {
+	/* absolute, its folder's "..", "." and links resolved; the file as named: --config */
+	char path[OVPN_CONFIG_PATH_MAX];
+	char canonical[OVPN_CONFIG_PATH_MAX]; /* a link to the file resolved too: its identity */
+	char dir[OVPN_CONFIG_PATH_MAX];       /* path's folder: where openvpn is started */
+	/* where openvpn runs once it read the config: dir, or where the config's "cd" leads */
+	char workdir[OVPN_CONFIG_PATH_MAX];
+	/* the config's lines, with every path they name resolved against workdir (see above) */
+	struct ovpn_config_facts facts;
+};
+
+/*
+ * Finds the config called name (a path, or a name OpenVPN knows: plat_resolve_config()), reads
+ * it once (only a regular file of at most OVPN_CONFIG_MAX_BYTES: a device, a FIFO or a folder
+ * is refused) and resolves every path it names the way openvpn will: relative to the folder
+ * it runs in, the provider as openvpn's loader finds it.  Callers never resolve them again.
+ * -1 with err filled ("no config 'x' ...", "cannot read ...", "... too long").
+ */
+int ovpn_config_load(const char *name, struct ovpn_config *cfg, char *err, size_t errsz);
 /*
  * The config at path without its pkcs11-* option lines (inline blocks kept as they are), as a
  * malloc'd text in *out (*outlen bytes): what openvpn reads with --external-key, which it

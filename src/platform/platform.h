@@ -167,6 +167,19 @@ int plat_absolute_path(const char *path, char *out, size_t outsz);
 void plat_path_dir(const char *path, char *out, size_t outsz);
 /* path as seen from dir: itself when absolute, else dir + separator + path.  -1 if too long. */
 int plat_path_join(const char *dir, const char *path, char *out, size_t outsz);
+/*
+ * An existing path made absolute with every link, "." and ".." resolved: the same file gives
+ * the same text however it is named.  -1 when it does not exist or is too long.
+ */
+int plat_canonical_path(const char *path, char *out, size_t outsz);
+/*
+ * The file this system's loader opens for the module name (a PKCS#11 provider) when the
+ * process loading it runs in dir: a name with a directory part is taken from dir; a bare
+ * name is left to the loader's own search (POSIX: the library path, never the working
+ * directory), except on Windows, where the loader of a process running in dir also finds it
+ * there.  -1 if too long.
+ */
+int plat_module_path(const char *dir, const char *name, char *out, size_t outsz);
 
 /* ---- one instance per config ---------------------------------------------------------------- */
 

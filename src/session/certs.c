@@ -37,12 +37,7 @@ bool certs_listing(const struct certs *k)
 /* Expired or not yet valid: the server would refuse it, and reconnect for ever. */
 static bool unusable(const struct session_core *c, const struct token_cert *t)
 {
-	enum cert_validity v;
-
-	if (!t->described)
-		return false;
-	v = cert_info_validity(&t->info, session_wall_time(c));
-	return v == CERT_EXPIRED || v == CERT_NOT_YET_VALID;
+	return !cert_info_usable(t->described ? &t->info : NULL, session_wall_time(c));
 }
 
 static void describe(const struct session_core *c, const struct token_cert *t, char *buf,

@@ -56,31 +56,28 @@ bool session_over_tcp(const struct session_core *c)
 	return io->is_tcp(io->ctx);
 }
 
-static bool sent(struct session_core *c, enum io_send_result r, const char *verb,
-                 enum mgmt_cmd_status refusal)
+static bool sent(struct session_core *c, enum mgmt_cmd_status st, const char *verb)
 {
-	switch (r) {
-	case IO_SENT:
+	switch (st) {
+	case MGMT_CMD_OK:
 		return true;
-	case IO_SEND_REFUSED:
-		out_error("cannot send '%s': %s", verb, mgmt_command_status_text(refusal));
+	case MGMT_CMD_WRITE_FAILED:
+		out_error("cannot write to the management interface");
+		session_end_lost(c, EXIT_MGMT_FAILED);
+		return false;
+	default:
+		out_error("cannot send '%s': %s", verb, mgmt_command_status_text(st));
 		session_end_error(c, EXIT_MGMT_FAILED);
 		return false;
-	case IO_SEND_FAILED:
-		break;
 	}
-	out_error("cannot write to the management interface");
-	session_end_lost(c, EXIT_MGMT_FAILED);
-	return false;
 }
 
 bool session_send(struct session_core *c, enum reply_kind kind, enum reply_tag tag,
                   const char *verb, const char *const *args)
 {
 	const struct io_connection *io = c->world->connection;
-	enum mgmt_cmd_status refusal = MGMT_CMD_OK;
 
-	return sent(c, io->send(io->ctx, kind, (int)tag, verb, args, &refusal), verb, refusal);
+	return sent(c, io->send(io->ctx, kind, (int)tag, verb, args), verb);
 }
 
 bool session_send_lines(struct session_core *c, const char *text, size_t len, bool reply_due,
@@ -88,8 +85,11 @@ bool session_send_lines(struct session_core *c, const char *text, size_t len, bo
 {
 	const struct io_connection *io = c->world->connection;
 
-	return sent(c, io->send_lines(io->ctx, text, len, reply_due, (int)tag), "lines",
-	            MGMT_CMD_OK);
+	return sent(c,
+	            io->send_lines(io->ctx, text, len, reply_due, (int)tag) == IO_SENT
+	                ? MGMT_CMD_OK
+	                : MGMT_CMD_WRITE_FAILED,
+	            "lines");
 }
 
 bool session_send_password_line(struct session_core *c, const char *password)
@@ -200,14 +200,13 @@ static void request_stop(struct session_core *c)
 {
 	const char *args[] = {"SIGTERM", NULL};
 	const struct io_connection *io = c->world->connection;
-	enum mgmt_cmd_status refusal;
 
 	if (c->end.stop_requested)
 		return;
 	c->end.stop_requested = true;
 	c->end.stop_deadline = session_now(c) + STOP_GRACE_MS;
 	out_status("Stopping OpenVPN...");
-	if (io->send(io->ctx, REPLY_STATUS, TAG_SIGNAL, "signal", args, &refusal) != IO_SENT)
+	if (io->send(io->ctx, REPLY_STATUS, TAG_SIGNAL, "signal", args) != MGMT_CMD_OK)
 		c->end.finished = true;
 }
 

@@ -20,8 +20,8 @@
 #include "platform/platform.h"
 #include "secret/secret.h"
 
-/* What a send came to: sent, a command that cannot be built (why: mgmt_cmd_status), or lost. */
-enum io_send_result { IO_SENT, IO_SEND_REFUSED, IO_SEND_FAILED };
+/* What sending lines came to: sent, or the connection failed. */
+enum io_send_result { IO_SENT, IO_SEND_FAILED };
 
 enum io_open_result {
 	IO_OPEN_OK,
@@ -38,9 +38,9 @@ struct io_connection {
 	/* start: one attempt to reach openvpn's management interface (err: why not yet). */
 	enum io_open_result (*open)(void *ctx, char *err, size_t errsz);
 	void (*close)(void *ctx);
-	/* "verb args..." quoted; *refusal says why a command could not be built. */
-	enum io_send_result (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
-	                            const char *const *args, enum mgmt_cmd_status *refusal);
+	/* "verb args..." quoted: MGMT_CMD_OK, why it could not be built or queued, or failed. */
+	enum mgmt_cmd_status (*send)(void *ctx, enum reply_kind kind, int tag, const char *verb,
+	                             const char *const *args);
 	/* Text as it is, whole lines (reply_due: a SUCCESS/ERROR is awaited with tag). */
 	enum io_send_result (*send_lines)(void *ctx, const char *text, size_t len, bool reply_due,
 	                                  int tag);

@@ -69,23 +69,12 @@ static bool is_tcp(void *ctx)
 	return p->conn_open && p->conn.is_tcp;
 }
 
-static enum io_send_result send_result(int rc)
-{
-	if (rc == MGMT_CMD_OK)
-		return IO_SENT;
-	return rc < 0 ? IO_SEND_FAILED : IO_SEND_REFUSED;
-}
-
-static enum io_send_result send_command(void *ctx, enum reply_kind kind, int tag,
-                                        const char *verb, const char *const *args,
-                                        enum mgmt_cmd_status *refusal)
+static enum mgmt_cmd_status send_command(void *ctx, enum reply_kind kind, int tag,
+                                         const char *verb, const char *const *args)
 {
 	struct program_world *p = ctx;
-	int rc = mgmt_conn_send(&p->conn, kind, tag, verb, args);
 
-	if (rc > 0)
-		*refusal = (enum mgmt_cmd_status)rc;
-	return send_result(rc);
+	return mgmt_conn_send(&p->conn, kind, tag, verb, args);
 }
 
 static enum io_send_result send_lines(void *ctx, const char *text, size_t len, bool reply_due,

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cert/cert_info.h"
+#include "codec/utc.h"
 #include "session/reason.h"
 #include "session/state.h"
 #include "ui/output.h"
@@ -49,21 +49,12 @@ static void format_remote(const struct mgmt_event *ev, char *out, size_t outsz)
 		snprintf(out, outsz, "%s:%s", ev->u.state.remote_ip, ev->u.state.remote_port);
 }
 
-/* The state's time as ISO 8601 UTC ("" when unknown), from the one date formatter. */
+/* The state's time as ISO 8601 UTC ("" when unknown). */
 static void format_time(long long t, char *out, size_t outsz)
 {
-	char text[32];
-	char *space;
-
 	out[0] = '\0';
-	if (t < 0)
-		return;
-	cert_time_text(t, true, text, sizeof text);
-	space = strchr(text, ' ');
-	if (space == NULL)
-		return;
-	*space = 'T';
-	snprintf(out, outsz, "%sZ", text);
+	if (t >= 0)
+		utc_text(t, UTC_ISO8601, out, outsz);
 }
 
 static void write_status(struct session_core *c, const char *state, long long when,

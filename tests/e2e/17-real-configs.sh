@@ -5,7 +5,9 @@
 #      folder: openvpn runs in the config's folder, the config's log is the one announced, connects
 #   b) a second `start` of the same config says the first runs (with its pid) and exits 13
 #   c) ovpn-token killed with SIGKILL: its openvpn ends too (no orphan holding the tunnel)
-#   d) `doctor` resolves the config's files from the config's folder and names a missing one
+#   d) `--log FILE` wins over the config's log line: openvpn writes FILE (it would keep the
+#      config's log were our --log-append after --config)
+#   e) `doctor` resolves the config's files from the config's folder and names a missing one
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -53,11 +55,23 @@ pty_send_keys C-c
 pty_expect_exit 0 20
 pty_stop
 
-log "d) doctor from another folder"
+log "d) --log wins over the config's log line"
+: > "$T/vpn/office-openvpn.log"
+pty_start env -C / "$OVPN_TOKEN" start --pin-file "$T/pin" --log "$T/mine.log" "$T/vpn/office.ovpn"
+pty_expect_text "OpenVPN log: $T/mine.log" 15
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "d: not connected"
+grep -q "Initialization Sequence Completed" "$T/mine.log" \
+    || fail "d: openvpn did not write its log to --log's file"
+[ ! -s "$T/vpn/office-openvpn.log" ] || fail "d: openvpn wrote the config's log file, not --log's"
+pty_send_keys C-c
+pty_expect_exit 0 20
+pty_stop
+
+log "e) doctor from another folder"
 echo "tls-auth ta.key 1" >> "$T/vpn/office.ovpn"
 (cd / && "$OVPN_TOKEN" doctor --provider "$SOFTHSM_LIB" "$T/vpn/office.ovpn") > "$T/doctor.out" 2>&1 \
-    && fail "d: doctor passed a config whose tls-auth file is missing"
-grep -Eq "^OK .*ca $T/vpn/ca.crt is there" "$T/doctor.out" || { cat "$T/doctor.out" >&2; fail "d: ca not found in the config's folder"; }
+    && fail "e: doctor passed a config whose tls-auth file is missing"
+grep -Eq "^OK .*ca $T/vpn/ca.crt is there" "$T/doctor.out" || { cat "$T/doctor.out" >&2; fail "e: ca not found in the config's folder"; }
 grep -Eq "^FAIL .*tls-auth $T/vpn/ta.key cannot be read" "$T/doctor.out" \
-    || { cat "$T/doctor.out" >&2; fail "d: the missing tls-auth file is not named"; }
+    || { cat "$T/doctor.out" >&2; fail "e: the missing tls-auth file is not named"; }
 pass

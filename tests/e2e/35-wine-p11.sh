@@ -9,7 +9,10 @@
 #   d) a locked token (tests/tools/flag_shim.c cross-built as a DLL in front of softhsm2.dll for
 #      ovpn-token.exe only): exit 10, no PIN asked, none sent;
 #   e) a late token: no certificate when openvpn.exe starts; ovpn-token.exe watches through the
-#      provider and, once the token is there, answers with the id openvpn.exe lists.
+#      provider and, once the token is there, answers with the id openvpn.exe lists;
+#   f) the token taken out while connected (the flag shim in front of softhsm2.dll, for both):
+#      the tunnel goes down, openvpn.exe holds; put back, the PIN is asked again, CONNECTED.
+#      wine's winscard.dll has no Smart Card service, so this is the watch by looks.
 # Needs $OVPN_TOKEN_EXE built with libp11 (its libp11-3.dll beside it), wine and the stack;
 # without one of them: SKIP (exit 77) with the reason.
 # e2e-timeout: 300
@@ -137,7 +140,8 @@ start_office() {
     : > "$log_file"
     pty_start env WINEPREFIX="$WINEPREFIX" WINEDEBUG=-all WINEDLLOVERRIDES="$WINEDLLOVERRIDES" \
         SOFTHSM2_CONF="$SOFTHSM2_CONF" FLAG_SHIM_MODULE="${FLAG_SHIM_MODULE:-}" \
-        FLAG_SHIM_FILE="${FLAG_SHIM_FILE:-}" wine "$OVPN_TOKEN_EXE" start "$@" office
+        FLAG_SHIM_FILE="${FLAG_SHIM_FILE:-}" FLAG_SHIM_ABSENT_FILE="${FLAG_SHIM_ABSENT_FILE:-}" \
+        wine "$OVPN_TOKEN_EXE" start "$@" "${OFFICE:-office}"
 }
 pin_answers() { grep -c "MANAGEMENT: CMD 'password \[...\]'" "$log_file" 2>/dev/null || true; }
 stop_office() {
@@ -192,4 +196,25 @@ wait_for "$log_file" "$(printf '%s' "$want_cmd" | sed 's/[][\\.*^$]/\\&/g')" 30 
     || fail "e: openvpn.exe did not get the id $want: $(grep "CMD 'needstr" "$log_file")"
 pty_stop
 wait_until 20 no_wine_pids 'openvpn\.exe' || fail "e: openvpn.exe outlived ovpn-token.exe"
+wait_listening "$PORT"
+
+log "f) the token taken out while connected (the flag shim for openvpn.exe and ovpn-token.exe)"
+sed "s|^pkcs11-providers .*|pkcs11-providers \"$(esc "$(esc "$(winpath "$T/flag_shim.dll")")")\"|" \
+    "$CONFIG_DIR/config/office.ovpn" > "$CONFIG_DIR/config/shimmed.ovpn"
+FLAG_SHIM_MODULE=$SOFTHSM_DLL
+FLAG_SHIM_ABSENT_FILE=$(winpath "$T/token-out")
+OFFICE=shimmed
+log_file=$APP_DIR/shimmed.log
+start_office
+pty_expect_text "PIN for token 'Test Token':" 120
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 60 "f: not connected"
+touch "$T/token-out"
+pty_expect_text "Token removed: tunnel down. Insert it to reconnect (Ctrl-C: quit)" 30
+[ -n "$(wine_pids 'openvpn\.exe')" ] || fail "f: openvpn.exe ended; it should hold"
+rm -f "$T/token-out"
+pty_wait_count "PIN for token 'Test Token':" 2 60 || fail "f: the PIN was not asked again"
+pty_type "$PIN"
+pty_wait_count "^Connected to 127\.0\.0\.1:$PORT" 2 60 || fail "f: not connected again"
+stop_office "f"
 pass

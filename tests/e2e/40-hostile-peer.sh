@@ -3,7 +3,9 @@
 # 40-hostile-peer: ovpn-token attached to a scripted management server that does what no real
 # OpenVPN does (tests/lib/fake_mgmt.py): a 1 MiB line, NUL bytes, a line cut off by a close,
 # unknown and broken notifications, replies nobody asked for, `ENTER PASSWORD:` and the PIN
-# request repeated forever, request types with quotes, backslashes and a newline, a LOG flood.
+# request repeated forever, request types with quotes, backslashes and a newline, a LOG flood,
+# a `hold release` taken and never run (OpenVPN for Windows), 32 certificates listed while a
+# PIN answer awaits its reply, challenge texts full of terminal escapes.
 # In every case ovpn-token (the ASan/UBSan build) must not crash, must end within a bound, must
 # exit with its documented code (src/exit_codes.h), and what it sent is checked byte for byte:
 # each `password` command read by OpenVPN's lexer gives exactly the type and the PIN, and the
@@ -202,6 +204,70 @@ log_flood() {
     rm -f "$T/flood.out"
 }
 
+# A lost `hold release` (read, never run): sent again after 2 s; the one answer goes to the
+# first, and the login goes on to CONNECTED instead of waiting for ever behind the second.
+lost_release() {
+    fake_start lost lost-release
+    run_bounded lost 20 "${ATTACH[@]}" "$FAKE_ADDR"
+    grep -Fq "Connected to 127.0.0.1:11940" "$T/lost.out" \
+        || fail "lost: the login did not get past the lost hold release"
+    expect_rc lost 4 "the fake closes after CONNECTED"
+    [ "$(grep -c '^hold release' "$FAKE_REC")" = 2 ] || fail "lost: the release was not sent again once"
+    fake_check lost --pin "$PIN" --passwords 1
+}
+
+# 32 certificates (the session's limit), listed while our PIN answer awaits its reply: every
+# pkcs11-id-get goes out (no "cannot write to the management interface"), --cert chooses.
+many_certs() {
+    fake_start many many-certs --count 32
+    run_bounded many 20 "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" --cert tok/cert17 "$FAKE_ADDR"
+    grep -Fq "Connected to 127.0.0.1:11940" "$T/many.out" \
+        || { cat "$T/many.err" >&2; fail "many: no login with 32 certificates"; }
+    expect_rc many 4 "the fake closes after CONNECTED"
+    [ "$(grep -c '^pkcs11-id-get' "$FAKE_REC")" = 32 ] || fail "many: not every certificate was asked for"
+    grep -q '^needstr "pkcs11-id-request" "tok/cert17"' "$FAKE_REC" || fail "many: --cert did not choose tok/cert17"
+    fake_check many --pin "$PIN" --passwords 1
+}
+
+# Challenge texts are kept as sent (mgmt/challenge.c) and made safe by the one sanitizer on
+# their way out: in a message (--batch) and in a prompt (a terminal), no ESC, C1 CSI or
+# right-to-left override reaches the terminal; each shows as '?'.
+SHOWN_TEXT='Code?[2J?]2;pwned? ?31m ?abc here:'
+no_escapes() {
+    if LC_ALL=C grep -q $'\x1b\|\xc2\x9b\|\xe2\x80\xae' "$@"; then
+        fail "a terminal escape from the challenge reached the output: $(grep -a 'Code' "$@" | od -c | head -4)"
+    fi
+}
+
+hostile_static_batch() {
+    fake_start hsb hostile-static-challenge
+    run_bounded hsb 20 "${ATTACH[@]}" "$FAKE_ADDR"
+    expect_rc hsb 9 "--batch never answers a challenge"
+    no_escapes "$T/hsb.out" "$T/hsb.err"
+    grep -Fq "never answers a challenge: $SHOWN_TEXT" "$T/hsb.err" \
+        || { cat "$T/hsb.err" >&2; fail "hsb: the challenge is not shown, made safe"; }
+}
+
+hostile_crv1_typed() {
+    fake_start hct hostile-crv1
+    pty_start "$OVPN_TOKEN" attach --pin-file "$T/pin" "$FAKE_ADDR"
+    pty_expect_text "$SHOWN_TEXT" 15 "hct: the challenge prompt is not shown, made safe"
+    # Nothing was cleared (the line before the prompt is still there), no title was set.
+    pty_has_text "The server asks for a second factor." || fail "hct: the screen was cleared"
+    [ "$(tmux -L "$TB_TMUX" display-message -p -t main '#{pane_title}')" != pwned ] \
+        || fail "hct: the challenge set the terminal's title"
+    pty_screen > "$T/hct.screen"
+    no_escapes "$T/hct.screen"
+    pty_type 424242
+    pty_expect_text "Connected to 127.0.0.1:11940" 15
+    grep -q '^password "Auth" "CRV1::st4te::424242"' "$FAKE_REC" || fail "hct: the response was not sent"
+    pty_stop
+}
+
+scenario hostile-static-batch hostile_static_batch
+scenario hostile-crv1-typed hostile_crv1_typed
+scenario lost-release lost_release
+scenario many-certs many_certs
 scenario long-line long_line
 scenario nul-bytes nul_bytes
 scenario cut-line cut_line

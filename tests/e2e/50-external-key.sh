@@ -3,9 +3,11 @@
 # 50-external-key: `ovpn-token start --external-key` signs on the token itself. RSA 2048 and EC
 # P-256 tokens, each with TLS 1.3 and with tls-version-max 1.2: the tunnel comes up, the server
 # verified the token's certificate, openvpn was started with --management-external-key and no
-# PKCS#11 option, and the PIN was asked once. What 2.6.14 asks (tests/tools/xkey_wire.sh):
+# PKCS#11 option nor "nopadding" (raw RSA, a decryption oracle), and the PIN was asked once.
+# What 2.6.14 and 2.7.6 ask, alike (seen with -v; tests/tools/xkey_wire.sh):
 # RSA: RSA_PKCS1_PSS_PADDING,hashalg=SHA256,saltlen=digest,data=message (TLS 1.3 and 1.2),
-# EC: ECDSA,hashalg=SHA256,data=message (both).
+# EC: ECDSA,hashalg=SHA256,data=message (both); and from a TLS 1.2 server that takes only
+# rsa_pkcs1_sha256: RSA_PKCS1_PADDING,hashalg=SHA256,data=message.
 # The RSA runs name the provider with --provider (the config has no pkcs11-* line); the EC runs
 # keep the config's pkcs11-providers line, which openvpn never sees (it gets a private copy).
 set -eu
@@ -28,6 +30,13 @@ openssl pkcs8 -topk8 -nocrypt -in "$pki/rsaclient.key" -out "$pki/rsaclient.p8"
 PORT=$(free_port)
 start_server "$T" "$PORT"
 
+# asked WHAT ALG: every signature OpenVPN asked for (shown with -v) was of kind ALG.
+asked() {
+    local got
+    got=$(pty_screen | sed -n 's/.*Signed on the token (\(.*\))$/\1/p' | sort -u | paste -sd ';')
+    [ "$got" = "$2" ] || fail "$1: OpenVPN $OPENVPN_VERSION asked '${got:-nothing}', expected '$2'"
+}
+
 for cn in rsaclient ecclient; do
     # One token per key type, each the only token: the certificate is chosen by itself.
     rm -rf "$T/tokens"
@@ -43,7 +52,7 @@ for cn in rsaclient ecclient; do
         [ "$tls" = 1.2 ] && echo "tls-version-max 1.2" >> "$conf"
         wait_listening "$PORT" 15
         server_log_mark "$T"
-        pty_start "$OVPN_TOKEN" start --external-key "${provider[@]}" \
+        pty_start "$OVPN_TOKEN" start -v --external-key "${provider[@]}" \
             --log "$T/$cn-$tls.log" "$conf"
         pty_expect_text "PIN for token 'Test Token':" 20
         pty_type "$PIN"
@@ -60,6 +69,14 @@ for cn in rsaclient ecclient; do
         fi
         grep -q "MANAGEMENT: CMD 'pk-sig'" "$T/$cn-$tls.log" || fail "$cn TLS $tls: no pk-sig sent"
         [ "$(pty_count "PIN for token")" -eq 1 ] || fail "$cn TLS $tls: PIN asked more than once"
+        if [ "$cn" = rsaclient ]; then
+            asked "$cn TLS $tls" "RSA PSS SHA256 saltlen=digest (message)"
+        else
+            asked "$cn TLS $tls" "ECDSA SHA256 (message)"
+        fi
+        if proc_args "$ovpn_pid" | grep -qx -- "nopadding"; then
+            fail "$cn TLS $tls: openvpn was offered raw RSA (nopadding)"
+        fi
         pty_send_keys C-c
         pty_expect_exit 0 20
         pty_stop
@@ -78,6 +95,32 @@ pty_expect_text "The PIN was rejected by token 'Test Token' (CKR_PIN_INCORRECT).
 pty_wait_count "PIN for token 'Test Token':" 2 20 || fail "the PIN was not asked again"
 pty_type "$PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected after the right PIN"
+pty_send_keys C-c
+pty_expect_exit 0 20
+pty_stop
+
+# RSA PKCS#1 v1.5: a server that takes only rsa_pkcs1_sha256 from clients (OpenSSL's
+# ClientSignatureAlgorithms; TLS 1.2, as TLS 1.3 has no PKCS#1 signatures).
+kill "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+printf '%s\n' "openssl_conf = conf" "[conf]" "ssl_conf = ssl" "[ssl]" \
+    "system_default = only_pkcs1" "[only_pkcs1]" "ClientSignatureAlgorithms = RSA+SHA256" \
+    > "$T/pkcs1-only.cnf"
+PORT=$(free_port)
+OPENSSL_CONF="$T/pkcs1-only.cnf" start_server "$T" "$PORT"
+rm -rf "$T/tokens"
+make_token "$T" "Test Token" "$PIN" rsaclient
+conf=$T/rsa-pkcs1.conf
+write_client_config "$T" "$PORT" "$SOFTHSM_LIB" "$conf"
+sed -i '/^pkcs11-providers/d' "$conf"
+echo "tls-version-max 1.2" >> "$conf"
+server_log_mark "$T"
+pty_start "$OVPN_TOKEN" start -v --external-key --provider "$SOFTHSM_LIB" --log "$T/rsa-pkcs1.log" "$conf"
+pty_expect_text "PIN for token 'Test Token':" 20
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "RSA PKCS#1: not connected"
+server_log_since "$T" | grep -q "VERIFY OK: depth=0, CN=rsaclient" || fail "RSA PKCS#1: not verified"
+asked "rsaclient PKCS#1 TLS 1.2" "RSA PKCS#1 SHA256 (message)"
 pty_send_keys C-c
 pty_expect_exit 0 20
 pty_stop

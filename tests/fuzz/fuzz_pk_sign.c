@@ -64,8 +64,13 @@ static void check_request(const char *line)
 		CHECK(b64[n] == '\0' || b64[n] == ',');
 		CHECK(strcmp(req.alg_text, b64[n] == ',' ? b64 + n + 1 : "") == 0);
 	}
-	CHECK(pk_alg_parse(req.alg_text, &again) == (req.alg.padding != PK_PAD_UNSUPPORTED));
-	CHECK(memcmp(&again, &req.alg, sizeof again) == 0);
+	if (pk_alg_parse(req.alg_text, &again) && again.padding == PK_PAD_NONE) {
+		/* Raw RSA: the string is understood, the request refused (a decryption oracle). */
+		CHECK(req.alg.padding == PK_PAD_UNSUPPORTED);
+	} else {
+		CHECK((again.padding != PK_PAD_UNSUPPORTED) == (req.alg.padding != PK_PAD_UNSUPPORTED));
+		CHECK(memcmp(&again, &req.alg, sizeof again) == 0);
+	}
 	if (req.alg.padding == PK_PAD_UNSUPPORTED) {
 		CHECK(req.alg.hash == PK_HASH_NONE && req.alg.saltlen == PK_SALT_NONE &&
 		      !req.alg.message && !req.alg.ed448);

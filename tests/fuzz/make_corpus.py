@@ -89,6 +89,15 @@ def replies_corpus():
           push(1) + raw("ERROR: no"))
     write("fuzz_replies", "full", push(0) * 40 + raw("SUCCESS: x") * 40)
 
+    # Bits 4-7 of a push: the command (fuzz_replies.c's table): 0 hold release, 8 count, 6 get 0.
+    def push_cmd(kind, cmd):
+        return bytes([(cmd << 4) | (kind << 2) | 0])
+
+    write("fuzz_replies", "lost-release",
+          push_cmd(0, 3) + push_cmd(0, 0) + raw("SUCCESS: real-time state notification set to ON") +
+          push_cmd(0, 0) + raw("SUCCESS: hold release succeeded") + push_cmd(2, 8) +
+          raw(">PKCS11ID-COUNT:1") + push_cmd(3, 6) + raw(">PKCS11ID-ENTRY:'0'"))
+
 
 def command_corpus():
     # byte 0: verb index; byte 1: odd = full buffer, even = small; then NUL-separated args.

@@ -377,6 +377,140 @@ def sc_bench_needstr(p, a):
             f.write("%.6f\n" % x)
 
 
+def openvpn_answer(line):
+    """OpenVPN's own SUCCESS line (manage.c, 2.6/2.7) for a command ovpn-token sends."""
+    words = lex(line) or [""]
+    verb = words[0]
+    arg = words[1] if len(words) > 1 else ""
+    if verb in ("password", "username"):
+        return "SUCCESS: '%s' %s entered, but not yet verified" % (arg, verb)
+    if verb in ("needok", "needstr"):
+        what = "needok-confirmation" if verb == "needok" else "needstr-string"
+        return "SUCCESS: '%s' %s entered, but not yet verified" % (arg, what)
+    if verb in ("state", "log"):
+        return "SUCCESS: real-time %s notification set to ON" % verb
+    if verb == "hold":
+        return "SUCCESS: hold release succeeded"
+    if verb == "signal":
+        return "SUCCESS: signal %s thrown" % arg
+    return None
+
+
+# Terminal escapes a hostile server can put in a challenge text: clear the screen, set the
+# window title, a C1 CSI (U+009B) and a right-to-left override (U+202E).
+HOSTILE_TEXT = "Code\x1b[2J\x1b]2;pwned\x07 \u009b31m \u202eabc here:"
+
+
+def sc_hostile_static_challenge(p, a):
+    """A static challenge whose text carries terminal escapes (for --batch: refused, shown)."""
+    p.send(GREETING)
+    p.send(">PASSWORD:Need 'Auth' username/password SC:1,%s" % HOSTILE_TEXT)
+    p.wait_closed(10)
+
+
+def sc_hostile_crv1(p, a):
+    """A CRV1 challenge whose text carries terminal escapes; the response, then CONNECTED."""
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">PASSWORD:Verification Failed: 'Auth' ['CRV1:R,E:st4te:dXNlcg==:%s']" % HOSTILE_TEXT)
+    p.send(">PASSWORD:Need 'Auth' username/password")
+    while True:
+        got = p.line(30)
+        if got is None:
+            return
+        if openvpn_answer(got):
+            p.send(openvpn_answer(got))
+        if got.startswith("password"):
+            p.send(connected())
+            time.sleep(0.3)
+            return
+
+
+def answer_until(p, prefix):
+    """Answers each command as OpenVPN does until one starts with prefix; returns that one."""
+    while True:
+        got = p.line(15)
+        if got is None or got.startswith(prefix):
+            return got
+        if openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
+def serve_ids(p, count):
+    """The certificate listing as OpenVPN answers it: count certificates 'tok/certNN', the
+    other commands answered too, until the chosen id comes (answered; returned)."""
+    while True:
+        got = p.line(15)
+        if got is None or got.startswith("needstr"):
+            if got is not None:
+                p.send(openvpn_answer(got))
+            return got
+        if got.startswith("pkcs11-id-count"):
+            p.send(">PKCS11ID-COUNT:%d" % count)
+        elif got.startswith("pkcs11-id-get"):
+            i = int(lex(got)[1])
+            p.send(">PKCS11ID-ENTRY:'%d', ID:'tok/cert%02d', BLOB:''" % (i, i))
+        elif openvpn_answer(got):
+            p.send(openvpn_answer(got))
+
+
+def sc_lost_release(p, a):
+    """The first `hold release` is taken and never run (as OpenVPN for Windows may do).
+
+    The client sends it again after 2 s (over TCP); the one answer that comes is followed by
+    the certificate listing, the PIN and CONNECTED.  Replies counted instead of matched to
+    their command take the answer for the lost release, and wait for ever behind the second.
+    """
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    # The first release: taken, never answered, nothing happens.
+    if answer_until(p, "hold release") is None:
+        return
+    got = answer_until(p, "hold release")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    if serve_ids(p, 1) is None:
+        return
+    p.send(need_password(a.type))
+    got = answer_until(p, "password ")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(connected())
+    time.sleep(0.3)
+
+
+def sc_many_certs(p, a):
+    """a.count certificates, listed while a PIN request is answered (openvpn issues #1030/1031).
+
+    The PIN request comes between `pkcs11-id-count` and its answer, so the client's answer to
+    it still awaits its reply when all the `pkcs11-id-get` go out.
+    """
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    got = answer_until(p, "hold release")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    if answer_until(p, "pkcs11-id-count") is None:
+        return
+    p.send(need_password(a.type))
+    got = answer_until(p, "password ")
+    if got is None:
+        return
+    p.send(">PKCS11ID-COUNT:%d" % a.count)
+    p.send(openvpn_answer(got))
+    if serve_ids(p, a.count) is None:
+        return
+    p.send(connected())
+    time.sleep(0.3)
+
+
 SCENARIOS = {name[3:].replace("_", "-"): fn for name, fn in globals().items()
              if name.startswith("sc_")}
 

@@ -109,23 +109,20 @@ static void script_log(struct script *sc, const char *prefix, const char *text, 
 	sc->log[sc->log_len] = '\0';
 }
 
-static enum io_send_result script_send(void *ctx, enum reply_kind kind, int tag,
-                                       const char *verb, const char *const *args,
-                                       enum mgmt_cmd_status *refusal)
+static enum mgmt_cmd_status script_send(void *ctx, enum reply_kind kind, int tag,
+                                        const char *verb, const char *const *args)
 {
 	struct script *sc = ctx;
 	char line[MGMT_COMMAND_MAX + 1];
 	size_t len;
 	enum mgmt_cmd_status st = mgmt_command_build(line, sizeof line, &len, verb, args);
 
-	if (st != MGMT_CMD_OK) {
-		*refusal = st;
-		return IO_SEND_REFUSED;
-	}
-	if (!mgmt_reply_queue_push(&sc->replies, kind, tag))
-		return IO_SEND_FAILED;
+	if (st != MGMT_CMD_OK)
+		return st;
+	if (!mgmt_reply_queue_push(&sc->replies, kind, tag, verb, args != NULL ? args[0] : NULL))
+		return MGMT_CMD_QUEUE_FULL;
 	script_log(sc, "> ", line, len > 0 ? len - 1 : 0);
-	return IO_SENT;
+	return MGMT_CMD_OK;
 }
 
 static enum io_send_result script_send_password_line(void *ctx, const char *password, int tag)
@@ -135,7 +132,7 @@ static enum io_send_result script_send_password_line(void *ctx, const char *pass
 	if (strpbrk(password, "\r\n") != NULL)
 		return IO_SEND_FAILED;
 	mgmt_reply_queue_init(&sc->replies);
-	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag);
+	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag, NULL, NULL);
 	script_log(sc, "> ", password, strlen(password));
 	return IO_SENT;
 }
@@ -376,8 +373,10 @@ static enum io_send_result script_send_lines(void *ctx, const char *text, size_t
 {
 	struct script *sc = ctx;
 	size_t start = 0;
+	char verb[16];
 
-	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag))
+	snprintf(verb, sizeof verb, "%.*s", (int)strcspn(text, " \n"), text);
+	if (reply_due && !mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag, verb, NULL))
 		return IO_SEND_FAILED;
 	for (size_t i = 0; i < len; i++)
 		if (text[i] == '\n') {

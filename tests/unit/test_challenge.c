@@ -6,10 +6,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "codec/base64.h"
 #include "mgmt/challenge.h"
+#include "ui/sanitize.h"
 
 static void test_base64_round_trip(void **state)
 {
@@ -81,19 +83,30 @@ static void test_static_wire_forms(void **state)
 	assert_int_equal(challenge_parse_static("99999999999999999999,t", &sc), CHALLENGE_MALFORMED);
 }
 
-static void test_display_is_sanitized(void **state)
+/*
+ * Texts are kept as the server sent them: the one sanitizer (ui/sanitize.h) makes them safe on
+ * their way to the terminal, which is where a challenge could move the cursor or fake a prompt.
+ */
+static void test_text_kept_and_shown_safely(void **state)
 {
+	static const char hostile[] = "a\033[2Jb\tc\x7f" "d\xc2\x9b" "e\xc3\xa9\xe2\x80\xae";
 	struct challenge_static sc;
-	char big[4000];
+	struct challenge_crv1 cr;
+	char sc_text[64], shown[128], big[4000];
 
 	(void)state;
-	assert_int_equal(challenge_parse_static("1,a\033[2Jb\tc\x7f" "d\xc2\x9b" "e\xc3\xa9", &sc),
-	                 CHALLENGE_OK);
-	assert_string_equal(sc.text, "a?[2Jb?c?d??e\xc3\xa9");
+	snprintf(sc_text, sizeof sc_text, "1,%s", hostile);
+	assert_int_equal(challenge_parse_static(sc_text, &sc), CHALLENGE_OK);
+	assert_string_equal(sc.text, hostile);
 	assert_false(sc.cut);
-	/* a stray continuation byte, a lead byte without continuation */
-	assert_int_equal(challenge_parse_static("1,\x80x\xc3", &sc), CHALLENGE_OK);
-	assert_string_equal(sc.text, "?x?");
+	/* ... and what the prompts and out_* make of it: no ESC, TAB, DEL, C1 CSI or bidi override. */
+	sanitize_str(shown, sizeof shown, sc.text);
+	assert_string_equal(shown, "a?[2Jb?c?d?e\xc3\xa9?");
+	assert_int_equal(challenge_parse_crv1("CRV1:R,E:st:dXNlcg==:Code\033]0;pwned\a:", &cr),
+	                 CHALLENGE_OK);
+	assert_string_equal(cr.text, "Code\033]0;pwned\a:");
+	sanitize_str(shown, sizeof shown, cr.text);
+	assert_string_equal(shown, "Code?]0;pwned?:");
 	/* long text: cut, never a broken UTF-8 character */
 	memset(big, 'a', sizeof big);
 	memcpy(big, "1,", 2);
@@ -104,6 +117,9 @@ static void test_display_is_sanitized(void **state)
 	assert_true(sc.cut);
 	assert_true(strlen(sc.text) < CHALLENGE_TEXT_MAX);
 	assert_int_equal(strlen(sc.text) % 2, 0);
+	/* an invalid byte sequence is kept too (the sanitizer shows it as '?') */
+	assert_int_equal(challenge_parse_static("1,\x80x\xc3", &sc), CHALLENGE_OK);
+	assert_string_equal(sc.text, "\x80x\xc3");
 }
 
 static void test_crv1_wire_form(void **state)
@@ -176,7 +192,7 @@ static void test_cr_text_and_web(void **state)
 	assert_string_equal(t.text, "Your OTP code:");
 	assert_int_equal(challenge_parse_cr_text("CR_TEXT::Push sent\033]0;x", &t), CHALLENGE_OK);
 	assert_false(t.echo);
-	assert_string_equal(t.text, "Push sent?]0;x");
+	assert_string_equal(t.text, "Push sent\033]0;x");
 	assert_int_equal(challenge_parse_cr_text("CR_TEXT:R", &t), CHALLENGE_MALFORMED);
 	assert_int_equal(challenge_parse_cr_text("WEB_AUTH::x", &t), CHALLENGE_MALFORMED);
 
@@ -289,7 +305,7 @@ int main(void)
 		cmocka_unit_test(test_base64_round_trip),
 		cmocka_unit_test(test_base64_refuses),
 		cmocka_unit_test(test_static_wire_forms),
-		cmocka_unit_test(test_display_is_sanitized),
+		cmocka_unit_test(test_text_kept_and_shown_safely),
 		cmocka_unit_test(test_crv1_wire_form),
 		cmocka_unit_test(test_crv1_hostile),
 		cmocka_unit_test(test_cr_text_and_web),

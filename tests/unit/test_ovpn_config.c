@@ -162,20 +162,21 @@ static void test_providers_without_value(void **state)
 static void test_provider_too_long(void **state)
 {
 	struct ovpn_config_facts facts;
-	char text[1200];
-	char path[700];
+	char text[OVPN_CONFIG_PATH_MAX + 100];
+	char path[OVPN_CONFIG_PATH_MAX + 10];
+	const size_t room = sizeof facts.pkcs11_providers;
 
 	(void)state;
-	/* 511 bytes fit. */
+	/* room - 1 bytes fit. */
 	path[0] = '/';
-	memset(path + 1, 'p', 510);
-	path[511] = '\0';
+	memset(path + 1, 'p', room - 2);
+	path[room - 1] = '\0';
 	snprintf(text, sizeof text, "pkcs11-providers %s\n", path);
 	scan(text, &facts);
 	assert_string_equal(facts.pkcs11_providers, path);
-	/* 512 do not: nothing rather than a cut path. */
-	memset(path + 1, 'p', 511);
-	path[512] = '\0';
+	/* room do not: nothing rather than a cut path. */
+	memset(path + 1, 'p', room - 1);
+	path[room] = '\0';
 	snprintf(text, sizeof text, "pkcs11-providers %s\n", path);
 	scan(text, &facts);
 	assert_string_equal(facts.pkcs11_providers, "");
@@ -434,25 +435,26 @@ static void test_without_pkcs11(void **state)
 	                                            sizeof err), -1);
 }
 
-/* ovpn_config_read: the one way start and doctor read a config. */
-static void test_read_by_path(void **state)
+/* ovpn_config_load: the one way start, list and doctor read a config. */
+static void test_load_by_path(void **state)
 {
-	struct ovpn_config_facts facts;
-	char path[] = "test_ovpn_config_read.conf", err[600];
+	static struct ovpn_config cfg;
+	char path[] = "test_ovpn_config_load.conf", err[1200];
 	FILE *f = fopen(path, "w");
 
 	(void)state;
 	assert_non_null(f);
 	fputs("client\npkcs11-providers /usr/lib/opensc-pkcs11.so\nmanagement-client\n", f);
 	fclose(f);
-	memset(&facts, 0x5a, sizeof facts);
-	assert_int_equal(ovpn_config_read(path, &facts, err, sizeof err), 0);
-	assert_string_equal(facts.pkcs11_providers, "/usr/lib/opensc-pkcs11.so");
-	assert_string_equal(facts.management_conflicts, "management-client");
-	assert_false(facts.pkcs11_id);
+	memset(&cfg, 0x5a, sizeof cfg);
+	assert_int_equal(ovpn_config_load(path, &cfg, err, sizeof err), 0);
+	assert_string_equal(cfg.facts.pkcs11_providers, "/usr/lib/opensc-pkcs11.so");
+	assert_string_equal(cfg.facts.management_conflicts, "management-client");
+	assert_false(cfg.facts.pkcs11_id);
 	remove(path);
-	assert_int_equal(ovpn_config_read(path, &facts, err, sizeof err), -1);
-	assert_non_null(strstr(err, "cannot read test_ovpn_config_read.conf: "));
+	assert_int_equal(ovpn_config_load(path, &cfg, err, sizeof err), -1);
+	assert_string_equal(err, "no config 'test_ovpn_config_load.conf' (neither a file nor a "
+	                         "config name OpenVPN knows)");
 }
 
 /* The lines that fight a managed start, with their line numbers. */
@@ -603,7 +605,7 @@ int main(void)
 		cmocka_unit_test(test_pkcs11_options_listed),
 		cmocka_unit_test(test_real_file),
 		cmocka_unit_test(test_without_pkcs11),
-		cmocka_unit_test(test_read_by_path),
+		cmocka_unit_test(test_load_by_path),
 		cmocka_unit_test(test_own_cert_or_key),
 		cmocka_unit_test(test_param_escapes),
 		cmocka_unit_test(test_auth_lines),

@@ -195,9 +195,16 @@ static void test_request_sign(void **state)
 	assert_string_equal(req.alg_text, "RSA_X931_PADDING");
 
 	/* The notification form, as mgmt_parse_line leaves it (MGMT_EV_UNKNOWN). */
+	pk_request_parse_notification("PK_SIGN", "aGk=,ECDSA", &req);
+	assert_int_equal(req.type, PK_REQ_SIGN);
+	assert_int_equal(req.alg.padding, PK_PAD_ECDSA);
+	/* Raw RSA is a decryption for the peer: refused, though the string is understood. */
 	pk_request_parse_notification("PK_SIGN", "aGk=,RSA_NO_PADDING", &req);
 	assert_int_equal(req.type, PK_REQ_SIGN);
-	assert_int_equal(req.alg.padding, PK_PAD_NONE);
+	assert_int_equal(req.alg.padding, PK_PAD_UNSUPPORTED);
+	assert_string_equal(req.alg_text, "RSA_NO_PADDING");
+	pk_request_parse(">PK_SIGN:aGk=,RSA_NO_PADDING", &req);
+	assert_int_equal(req.alg.padding, PK_PAD_UNSUPPORTED);
 	pk_request_parse_notification("BYTECOUNT", "1,2", &req);
 	assert_int_equal(req.type, PK_REQ_NONE);
 }

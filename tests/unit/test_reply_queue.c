@@ -44,8 +44,8 @@ static void test_status_fifo(void **state)
 {
 	(void)state;
 	assert_true(mgmt_reply_queue_empty(&q));
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "hold", "release"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2, "signal", "SIGUSR1"));
 	assert_false(mgmt_reply_queue_empty(&q));
 	assert_done("SUCCESS: hold release succeeded", REPLY_STATUS, 1);
 	assert_done("ERROR: signal 'SIGUSR1' is currently ignored", REPLY_STATUS, 2);
@@ -55,7 +55,7 @@ static void test_status_fifo(void **state)
 static void test_notifications_between(void **state)
 {
 	(void)state;
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 7));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 7, "password", "Test Token token"));
 	assert_int_equal(feed(">HOLD:Waiting for hold release:0"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">PASSWORD:Need 'Test Token token' password"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">STATE:1,WAIT,,,,,,"), REPLY_NOT_REPLY);
@@ -70,10 +70,10 @@ static void test_notifications_between(void **state)
 static void test_password_before_count(void **state)
 {
 	(void)state;
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 10));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 10, NULL, NULL));
 	assert_int_equal(feed(">PASSWORD:Need 'Test Token token' password"), REPLY_NOT_REPLY);
 	/* Our answer to the PIN request is queued behind the count. */
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 11));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 11, "password", "Test Token token"));
 	assert_done(">PKCS11ID-COUNT:1", REPLY_PKCS11ID_COUNT, 10);
 	assert_done("SUCCESS: 'Test Token token' password entered, but not yet verified", REPLY_STATUS, 11);
 	assert_true(mgmt_reply_queue_empty(&q));
@@ -82,12 +82,19 @@ static void test_password_before_count(void **state)
 static void test_entry_replies(void **state)
 {
 	(void)state;
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 0));
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 0, "pkcs11-id-get", "0"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 1, "pkcs11-id-get", "1"));
 	assert_int_equal(feed(">NEED-STR:Need 'pkcs11-id-request' string MSG:x"), REPLY_NOT_REPLY);
 	assert_done(">PKCS11ID-ENTRY:'0', ID:'a/45', BLOB:'MIIC'", REPLY_PKCS11ID_ENTRY, 0);
 	assert_done(">PKCS11ID-ENTRY:'1'", REPLY_PKCS11ID_ENTRY, 1);
 	assert_true(mgmt_reply_queue_empty(&q));
+	/* They name their index: another index is no answer; a later one drops the earlier get. */
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 10, "pkcs11-id-get", "0"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 11, "pkcs11-id-get", "1"));
+	assert_int_equal(feed(">PKCS11ID-ENTRY:'7'"), REPLY_NOT_REPLY);
+	assert_done(">PKCS11ID-ENTRY:'1', ID:'a/46', BLOB:'MIIC'", REPLY_PKCS11ID_ENTRY, 11);
+	assert_true(mgmt_reply_queue_empty(&q));
+	assert_int_equal(q.dropped, 1);
 }
 
 static void test_pkcs11_not_waited_for(void **state)
@@ -95,11 +102,11 @@ static void test_pkcs11_not_waited_for(void **state)
 	(void)state;
 	assert_int_equal(feed(">PKCS11ID-COUNT:1"), REPLY_NOT_REPLY);
 	assert_int_equal(feed(">PKCS11ID-ENTRY:'0'"), REPLY_NOT_REPLY);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3, NULL, NULL));
 	assert_int_equal(feed(">PKCS11ID-ENTRY:'0'"), REPLY_NOT_REPLY);
 	assert_false(mgmt_reply_queue_empty(&q));
 	mgmt_reply_queue_init(&q);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3, NULL, NULL));
 	assert_int_equal(feed(">PKCS11ID-COUNT:1"), REPLY_NOT_REPLY);
 	assert_done("SUCCESS: x", REPLY_STATUS, 3);
 }
@@ -107,7 +114,7 @@ static void test_pkcs11_not_waited_for(void **state)
 static void test_multiline_version(void **state)
 {
 	(void)state;
-	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 5));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 5, NULL, NULL));
 	assert_int_equal(feed("OpenVPN Version: OpenVPN 2.6.14 x86_64-pc-linux-gnu"), REPLY_PART);
 	assert_int_equal(feed(">LOG:1,I,in between"), REPLY_NOT_REPLY);
 	assert_int_equal(feed("Management Interface Version: 5"), REPLY_PART);
@@ -118,11 +125,11 @@ static void test_multiline_version(void **state)
 static void test_multiline_error(void **state)
 {
 	(void)state;
-	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 6));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 6, NULL, NULL));
 	assert_done("ERROR: unknown command, enter 'help' for more options", REPLY_MULTILINE, 6);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 8));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 8, NULL, NULL));
 	assert_done("ERROR: command not allowed", REPLY_PKCS11ID_COUNT, 8);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 9));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, 9, NULL, NULL));
 	assert_done("ERROR: command not allowed", REPLY_PKCS11ID_ENTRY, 9);
 }
 
@@ -134,16 +141,16 @@ static void test_unexpected(void **state)
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("stray text"), REPLY_UNEXPECTED);
 
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, NULL, NULL));
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("stray text"), REPLY_UNEXPECTED);
 	/* Unexpected lines leave the waiting command in place. */
 	assert_done("SUCCESS: ok", REPLY_STATUS, 1);
 
-	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 2));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_MULTILINE, 2, NULL, NULL));
 	assert_int_equal(feed("SUCCESS: x"), REPLY_UNEXPECTED);
 	mgmt_reply_queue_init(&q);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 3, NULL, NULL));
 	assert_int_equal(feed("SUCCESS: x"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("END"), REPLY_UNEXPECTED);
 	assert_int_equal(feed("text"), REPLY_UNEXPECTED);
@@ -157,8 +164,8 @@ static void test_full_and_wrap(void **state)
 	(void)state;
 	for (round = 0; round < 3; round++) {
 		for (i = 0; i < MGMT_REPLY_QUEUE_MAX; i++)
-			assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, round * 100 + i));
-		assert_false(mgmt_reply_queue_push(&q, REPLY_STATUS, -5));
+			assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, round * 100 + i, NULL, NULL));
+		assert_false(mgmt_reply_queue_push(&q, REPLY_STATUS, -5, NULL, NULL));
 		/* Pop half so the ring's head moves past the end on the next round. */
 		for (i = 0; i < MGMT_REPLY_QUEUE_MAX / 2 + round; i++)
 			assert_done("SUCCESS: x", REPLY_STATUS, round * 100 + i);
@@ -174,9 +181,120 @@ static void test_null_done(void **state)
 
 	(void)state;
 	mgmt_parse_line(line, &ev);
-	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, NULL, NULL));
 	assert_int_equal(mgmt_reply_queue_match(&q, &ev, NULL), REPLY_DONE);
 	assert_true(mgmt_reply_queue_empty(&q));
+}
+
+
+/*
+ * Issue 18.2: a `hold release` OpenVPN never ran (Windows) is sent again; the one answer goes
+ * to the first, and the count that follows must not wait behind the second.
+ */
+static void test_lost_hold_release(void **state)
+{
+	(void)state;
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "state", "on"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2, "log", "on"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3, "hold", "release"));
+	assert_done("SUCCESS: real-time state notification set to ON", REPLY_STATUS, 1);
+	assert_done("SUCCESS: real-time log notification set to ON", REPLY_STATUS, 2);
+	/* The release is lost; the resend: */
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 4, "hold", "release"));
+	assert_done("SUCCESS: hold release succeeded", REPLY_STATUS, 3);
+	assert_int_equal(feed(">NEED-STR:Need 'pkcs11-id-request' string MSG:x"), REPLY_NOT_REPLY);
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 5, "pkcs11-id-count", NULL));
+	assert_done(">PKCS11ID-COUNT:1", REPLY_PKCS11ID_COUNT, 5);
+	/* The second release can never be answered now: gone, and counted. */
+	assert_true(mgmt_reply_queue_empty(&q));
+	assert_int_equal(q.dropped, 1);
+}
+
+/* An answer naming a later command: the ones before it were lost and are dropped. */
+static void test_answer_skips_lost_commands(void **state)
+{
+	(void)state;
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "needok", "token-insertion-request"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_COUNT, 2, "pkcs11-id-count", NULL));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3, "password", "Test Token token"));
+	assert_done("SUCCESS: 'Test Token token' password entered, but not yet verified",
+	            REPLY_STATUS, 3);
+	assert_true(mgmt_reply_queue_empty(&q));
+	assert_int_equal(q.dropped, 2);
+}
+
+/* Texts that name the first argument: only a command with that argument matches. */
+static void test_subjects(void **state)
+{
+	(void)state;
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "username", "Auth"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2, "password", "Auth"));
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 3, "needstr", "pkcs11-id-request"));
+	/* Not ours: another type. */
+	assert_int_equal(feed("SUCCESS: 'Other' password entered, but not yet verified"),
+	                 REPLY_UNEXPECTED);
+	assert_done("SUCCESS: 'Auth' username entered, but not yet verified", REPLY_STATUS, 1);
+	assert_done("SUCCESS: 'Auth' password entered, but not yet verified", REPLY_STATUS, 2);
+	assert_done("SUCCESS: 'pkcs11-id-request' needstr-string entered, but not yet verified",
+	            REPLY_STATUS, 3);
+	/* A type with quotes and the words of the text in it, and one cut to fit. */
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 4, "password",
+	                                  "a' password entered, b token"));
+	assert_done("SUCCESS: 'a' password entered, b token' password entered, but not yet verified",
+	            REPLY_STATUS, 4);
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 5, "password",
+	                                  "0123456789012345678901234567890123456789012345678901234567"
+	                                  "89xyz token"));
+	assert_true(q.items[q.head].subject_cut);
+	assert_done("SUCCESS: '012345678901234567890123456789012345678901234567890123456789xyz "
+	            "token' password entered, but not yet verified", REPLY_STATUS, 5);
+	assert_int_equal(q.dropped, 0);
+}
+
+/* Each command we send, and OpenVPN's own answer to it (2.6.14 and 2.7.6). */
+static void test_every_answer(void **state)
+{
+	static const struct {
+		const char *verb, *arg, *answer;
+	} cases[] = {
+		{NULL, NULL, "SUCCESS: password is correct"},
+		{"hold", "release", "SUCCESS: hold release succeeded"},
+		{"state", "on", "SUCCESS: real-time state notification set to ON"},
+		{"log", "on", "SUCCESS: real-time log notification set to ON"},
+		{"signal", "SIGTERM", "SUCCESS: signal SIGTERM thrown"},
+		{"version", "6", "SUCCESS: Management client version set to 6"},
+		{"needok", "token-insertion-request",
+		 "SUCCESS: 'token-insertion-request' needok-confirmation entered, but not yet verified"},
+		{"certificate", NULL, "SUCCESS: certificate command succeeded"},
+		{"pk-sig", NULL, "SUCCESS: pk-sign command succeeded"},
+		{"cr-response", "eHl6", "SUCCESS: command succeeded"},
+	};
+
+	(void)state;
+	/* All waiting at once, answered in reverse: each answer finds its own command. */
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		mgmt_reply_queue_init(&q);
+		for (size_t j = 0; j < sizeof cases / sizeof cases[0]; j++)
+			assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, (int)j, cases[j].verb,
+			                                  cases[j].arg));
+		assert_done(cases[i].answer, REPLY_STATUS, (int)i);
+		assert_int_equal(q.dropped, i);
+	}
+}
+
+/* A certificate listing as big as the session's limit fits with room to spare. */
+static void test_room_for_a_listing(void **state)
+{
+	char index[16];
+
+	(void)state;
+	assert_true(MGMT_REPLY_QUEUE_MAX >= 32 + 16);
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "needok", "x"));
+	for (int i = 0; i < 32; i++) {
+		snprintf(index, sizeof index, "%d", i);
+		assert_true(mgmt_reply_queue_push(&q, REPLY_PKCS11ID_ENTRY, i, "pkcs11-id-get", index));
+	}
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 2, "password", "T token"));
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -194,6 +312,11 @@ int main(void)
 		T(test_unexpected),
 		T(test_full_and_wrap),
 		T(test_null_done),
+		T(test_lost_hold_release),
+		T(test_answer_skips_lost_commands),
+		T(test_subjects),
+		T(test_every_answer),
+		T(test_room_for_a_listing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX paths: '/' separates, a leading '/' makes a path absolute. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -42,4 +43,27 @@ int plat_path_join(const char *dir, const char *path, char *out, size_t outsz)
 	else
 		len = snprintf(out, outsz, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", path);
 	return len >= 0 && (size_t)len < outsz ? 0 : -1;
+}
+
+int plat_canonical_path(const char *path, char *out, size_t outsz)
+{
+	char *real = realpath(path, NULL);
+	int n;
+
+	if (real == NULL)
+		return -1;
+	n = snprintf(out, outsz, "%s", real);
+	free(real);
+	return n >= 0 && (size_t)n < outsz ? 0 : -1;
+}
+
+int plat_module_path(const char *dir, const char *name, char *out, size_t outsz)
+{
+	int n;
+
+	/* dlopen() searches only for a name without a slash, and never in the working directory. */
+	if (strchr(name, '/') != NULL)
+		return plat_path_join(dir, name, out, outsz);
+	n = snprintf(out, outsz, "%s", name);
+	return n >= 0 && (size_t)n < outsz ? 0 : -1;
 }

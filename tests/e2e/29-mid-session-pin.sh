@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 24-mid-session-pin: with pkcs11-pin-cache 3 and renegotiations every 10 s, OpenVPN asks the
+# 29-mid-session-pin: with pkcs11-pin-cache 3 and renegotiations every 10 s, OpenVPN asks the
 # token PIN again in the middle of the session, without a restart. A request after a login that
 # went through is a new login: answered at once from the confirmed PIN, never taken for a
 # rejection, never a second prompt, and the tunnel stays up across three renegotiations.
