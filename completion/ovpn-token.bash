@@ -92,10 +92,10 @@ _ovpn_token() {
 	case $command in
 	start) opts="--openvpn --log --external-key --restart $session" ;;
 	attach) opts="$session --management-password-file --management-password-fd" ;;
-	list) opts='--provider --json' ;;
+	list) opts='--provider --json --all' ;;
 	doctor) opts='--openvpn --cert --provider --external-key' ;;
 	'') opts="--openvpn --log --external-key --restart $session --management-password-file
-		--management-password-fd --json" ;;
+		--management-password-fd --json --all" ;;
 	*) opts= ;;
 	esac
 	opts="$opts --verbose --quiet --help --version"

@@ -24,7 +24,22 @@ struct cert_info {
 	char key_type[32];          /* "RSA 2048", "EC P-256", "Ed25519", ...; "?" when unknown */
 	long long not_before_epoch; /* seconds since 1970-01-01 UTC; shown with codec/utc.h */
 	long long not_after_epoch;
+	char sha256[65];            /* SHA-256 of the DER, lowercase hex: what names it for good */
+	bool ca;                    /* basicConstraints CA:TRUE: an issuer, not a login */
+	bool not_for_clients;       /* an extended key usage without TLS client authentication */
+	bool attestation;           /* a key-attestation certificate (YubiKey PIV's, ...) */
 };
+
+/* Why a certificate that decoded cannot log in: one reason, the first of these that holds. */
+enum cert_purpose {
+	CERT_FOR_LOGIN,             /* nothing speaks against it */
+	CERT_AN_ISSUER,             /* a CA certificate */
+	CERT_NOT_FOR_CLIENTS,       /* its extended key usage excludes clientAuth */
+	CERT_AN_ATTESTATION,        /* it attests a key, it is not for logging in */
+};
+enum cert_purpose cert_info_purpose(const struct cert_info *ci);
+/* "a CA certificate", ...; NULL for CERT_FOR_LOGIN. */
+const char *cert_purpose_text(enum cert_purpose p);
 
 /* Expiring within this much counts as soon (list marks it, doctor warns). */
 #define CERT_SOON_SECONDS (30LL * 24 * 3600)
@@ -71,7 +86,9 @@ void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz);
 
 /*
  * True when pattern is an ASCII-case-insensitive substring of pkcs11_id, the subject CN or the
- * one-line subject.  A NULL or empty pattern matches everything; ci or pkcs11_id may be NULL.
+ * one-line subject, or "sha256:" and the start (8 hex digits at least, ':' allowed between
+ * bytes) of the certificate's SHA-256 fingerprint.  A NULL or empty pattern matches
+ * everything; ci or pkcs11_id may be NULL.
  */
 bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern);
 

@@ -9,6 +9,7 @@
 #include "codec/utc.h"
 #include "ui/sanitize.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -19,6 +20,7 @@
 #include <openssl/evp.h>
 #include <openssl/objects.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 /*
  * The last CN, because names list the most general part first.  ASN1_STRING_to_UTF8 rather
@@ -143,6 +145,45 @@ static void key_type(X509 *x, char *dst, size_t dstsz)
 	}
 }
 
+static void fingerprint(const unsigned char *der, size_t len, char *dst, size_t dstsz)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+
+	dst[0] = '\0';
+	if (EVP_Digest(der, len, md, &n, EVP_sha256(), NULL) != 1)
+		return;
+	for (unsigned int i = 0; i < n && 2 * i + 2 < dstsz; i++)
+		snprintf(dst + 2 * i, 3, "%02x", md[i]);
+}
+
+/* YubiKey's PIV attestation extensions (1.3.6.1.4.1.41482.3.x) or "Attestation" in the subject. */
+static bool attests(X509 *x, const char *subject_cn)
+{
+	char oid[80];
+
+	for (int i = 0; i < X509_get_ext_count(x); i++) {
+		const ASN1_OBJECT *obj = X509_EXTENSION_get_object(X509_get_ext(x, i));
+
+		if (OBJ_obj2txt(oid, sizeof oid, obj, 1) > 0 &&
+		    strncmp(oid, "1.3.6.1.4.1.41482.3.", 20) == 0)
+			return true;
+	}
+	return strstr(subject_cn, "Attestation") != NULL;
+}
+
+/* The purpose fields: CA, client authentication allowed, attestation. */
+static void purpose(X509 *x, struct cert_info *out)
+{
+	uint32_t xku;
+
+	out->ca = (X509_get_extension_flags(x) & EXFLAG_CA) != 0;
+	xku = X509_get_extended_key_usage(x);
+	/* No EKU at all (UINT32_MAX) allows every use, and so does anyExtendedKeyUsage. */
+	out->not_for_clients = xku != UINT32_MAX && (xku & (XKU_SSL_CLIENT | XKU_ANYEKU)) == 0;
+	out->attestation = attests(x, out->subject_cn);
+}
+
 int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	const unsigned char *p = der;
@@ -165,6 +206,8 @@ int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info
 	if (time_epoch(X509_get0_notBefore(x), &out->not_before_epoch) < 0 ||
 	    time_epoch(X509_get0_notAfter(x), &out->not_after_epoch) < 0)
 		goto done;
+	fingerprint(der, len, out->sha256, sizeof out->sha256);
+	purpose(x, out);
 	rc = 0;
 done:
 	X509_free(x);

@@ -397,6 +397,63 @@ static void key_type(const CERT_PUBLIC_KEY_INFO *pk, char *dst, size_t dstsz)
 
 /* ---- cert_info.h ----------------------------------------------------------------------------- */
 
+static void fingerprint(PCCERT_CONTEXT cert, char *dst, size_t dstsz)
+{
+	BYTE hash[32];
+	DWORD n = sizeof hash;
+
+	dst[0] = '\0';
+	if (!CertGetCertificateContextProperty(cert, CERT_SHA256_HASH_PROP_ID, hash, &n))
+		return;
+	for (DWORD i = 0; i < n && 2 * i + 2 < dstsz; i++)
+		snprintf(dst + 2 * i, 3, "%02x", hash[i]);
+}
+
+static bool is_ca(PCCERT_CONTEXT cert)
+{
+	PCERT_EXTENSION ext = CertFindExtension(szOID_BASIC_CONSTRAINTS2,
+	                                        cert->pCertInfo->cExtension,
+	                                        cert->pCertInfo->rgExtension);
+	CERT_BASIC_CONSTRAINTS2_INFO info;
+	DWORD n = sizeof info;
+
+	return ext != NULL &&
+	       CryptDecodeObject(X509_ASN_ENCODING, X509_BASIC_CONSTRAINTS2, ext->Value.pbData,
+	                         ext->Value.cbData, 0, &info, &n) &&
+	       info.fCA;
+}
+
+/* An extended key usage that names neither clientAuth nor anyExtendedKeyUsage. */
+static bool not_for_clients(PCCERT_CONTEXT cert)
+{
+	DWORD n = 0;
+	CERT_ENHKEY_USAGE *usage;
+	bool client = false;
+
+	if (!CertGetEnhancedKeyUsage(cert, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, NULL, &n))
+		return false; /* no extension: every use */
+	usage = malloc(n);
+	if (usage == NULL ||
+	    !CertGetEnhancedKeyUsage(cert, CERT_FIND_EXT_ONLY_ENHKEY_USAGE_FLAG, usage, &n)) {
+		free(usage);
+		return false;
+	}
+	for (DWORD i = 0; i < usage->cUsageIdentifier; i++)
+		client = client || strcmp(usage->rgpszUsageIdentifier[i], szOID_PKIX_KP_CLIENT_AUTH) == 0 ||
+		         strcmp(usage->rgpszUsageIdentifier[i], "2.5.29.37.0") == 0;
+	free(usage);
+	return !client;
+}
+
+/* YubiKey's PIV attestation extensions (1.3.6.1.4.1.41482.3.x) or "Attestation" in the subject. */
+static bool attests(PCCERT_CONTEXT cert, const char *subject_cn)
+{
+	for (DWORD i = 0; i < cert->pCertInfo->cExtension; i++)
+		if (strncmp(cert->pCertInfo->rgExtension[i].pszObjId, "1.3.6.1.4.1.41482.3.", 20) == 0)
+			return true;
+	return strstr(subject_cn, "Attestation") != NULL;
+}
+
 int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out)
 {
 	PCCERT_CONTEXT cert = NULL;
@@ -423,6 +480,10 @@ int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info
 	if (time_epoch(&cert->pCertInfo->NotBefore, &out->not_before_epoch) < 0 ||
 	    time_epoch(&cert->pCertInfo->NotAfter, &out->not_after_epoch) < 0)
 		goto done;
+	fingerprint(cert, out->sha256, sizeof out->sha256);
+	out->ca = is_ca(cert);
+	out->not_for_clients = not_for_clients(cert);
+	out->attestation = attests(cert, out->subject_cn);
 	rc = 0;
 done:
 	LocalFree(subject);

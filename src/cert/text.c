@@ -10,6 +10,7 @@
 #include "codec/utc.h"
 #include "ui/sanitize.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -180,10 +181,55 @@ static bool contains_nocase(const char *hay, size_t len, const char *needle)
 	return false;
 }
 
+/* "sha256:AB:CD..." against the fingerprint: at least 8 hex digits, case and colons free. */
+static bool fingerprint_matches(const struct cert_info *ci, const char *hex)
+{
+	size_t have = 0;
+
+	for (; *hex != '\0'; hex++) {
+		int c = tolower((unsigned char)*hex);
+
+		if (c == ':')
+			continue;
+		if (have >= sizeof ci->sha256 - 1 || ci->sha256[have] != c)
+			return false;
+		have++;
+	}
+	return have >= 8;
+}
+
+enum cert_purpose cert_info_purpose(const struct cert_info *ci)
+{
+	if (ci->ca)
+		return CERT_AN_ISSUER;
+	if (ci->not_for_clients)
+		return CERT_NOT_FOR_CLIENTS;
+	if (ci->attestation)
+		return CERT_AN_ATTESTATION;
+	return CERT_FOR_LOGIN;
+}
+
+const char *cert_purpose_text(enum cert_purpose p)
+{
+	switch (p) {
+	case CERT_AN_ISSUER:
+		return "a CA certificate";
+	case CERT_NOT_FOR_CLIENTS:
+		return "its extended key usage does not allow TLS client logins";
+	case CERT_AN_ATTESTATION:
+		return "an attestation certificate, not one to log in with";
+	case CERT_FOR_LOGIN:
+		break;
+	}
+	return NULL;
+}
+
 bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern)
 {
 	if (!pattern || !pattern[0])
 		return true;
+	if (strncmp(pattern, "sha256:", 7) == 0)
+		return ci != NULL && fingerprint_matches(ci, pattern + 7);
 	if (pkcs11_id && contains_nocase(pkcs11_id, strlen(pkcs11_id), pattern))
 		return true;
 	if (!ci)

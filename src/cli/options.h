@@ -42,6 +42,7 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 	X(STATUS_FILE, "status-file", 0, STRING, status_file) \
 	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal) \
 	X(JSON, "json", 0, FLAG, json) \
+	X(ALL, "all", 0, FLAG, all) \
 	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
 	X(QUIET, "quiet", 'q', QUIET, verbosity) \
 	X(HELP, "help", 'h', HELP, command) \
@@ -90,6 +91,7 @@ struct options {
 	bool external_key;          /* --external-key: ovpn-token signs on the token */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
+	bool all;                   /* --all (list): also the certificates that cannot log in */
 	bool start_menu;            /* --start-menu (shortcut) */
 	const char *service;        /* --service as given */
 	enum service_mode service_mode;

@@ -33,7 +33,7 @@
 	  SESSION_OPTIONS | OPTION(MGMT_PASSWORD_FILE) | OPTION(MGMT_PASSWORD_FD), \
 	  "manage a running openvpn's management interface: HOST:PORT, [IPv6]:PORT or a unix " \
 	  "socket path") \
-	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON), \
+	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON) | OPTION(ALL), \
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \
 	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY), \

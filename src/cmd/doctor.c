@@ -260,8 +260,42 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 	}
 }
 
+/* What to do about a certificate that cannot log in. */
+static const char *unfit_hint(const struct p11_cert *c)
+{
+	switch (c->key) {
+	case P11_KEY_NONE:
+		return "put its private key on the token under the certificate's CKA_ID, or remove "
+		       "the certificate";
+	case P11_KEY_OTHER_ID:
+		return "give the key the certificate's CKA_ID (e.g. pkcs11-tool --login "
+		       "--set-id ID --type privkey ...), or use --external-key";
+	default:
+		return "nothing to do: it is not one to log in with";
+	}
+}
+
+/* A certificate that cannot log in, with why; false when it can. */
+static bool report_unfit(struct doctor *d, const struct p11_cert *c, bool external_key,
+                         bool matters)
+{
+	const char *why = p11_cert_unfit(c, external_key);
+	const char *who = c->info.subject_cn[0] != '\0' ? c->info.subject_cn : c->serialized_id;
+
+	if (why == NULL)
+		return false;
+	if (c->key == P11_KEY_OTHER_ID)
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' cannot "
+		       "log in: %s (the key's CKA_ID is %s) -- hint: %s", who, c->token.label, why,
+		       c->key_id_hex, unfit_hint(c));
+	else
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' cannot "
+		       "log in: %s -- hint: %s", who, c->token.label, why, unfit_hint(c));
+	return true;
+}
+
 static void check_certs(struct doctor *d, struct p11_provider *p,
-                        const struct ovpn_config_facts *facts)
+                        const struct ovpn_config_facts *facts, bool external_key)
 {
 	struct p11_cert_list list;
 	struct p11_id_fields idf;
@@ -285,13 +319,15 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 				chosen = &list.items[i];
 	}
 	for (size_t i = 0; i < list.count; i++)
-		nusable += cert_info_usable(list.items[i].described ? &list.items[i].info : NULL, now);
+		nusable += p11_cert_unfit(&list.items[i], external_key) == NULL &&
+		           cert_info_usable(list.items[i].described ? &list.items[i].info : NULL, now);
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		/* Only the configured certificate matters, or, without one, the last usable one. */
 		bool matters = chosen != NULL ? c == chosen : nusable == 0;
 
-		report_cert(d, c, now, matters);
+		if (!report_unfit(d, c, external_key, matters))
+			report_cert(d, c, now, matters);
 	}
 	if (facts->pkcs11_id) {
 		if (p11_id_decode(facts->pkcs11_id_value, &idf, err, sizeof err) != 0)
@@ -338,7 +374,7 @@ int cmd_doctor(const struct options *opts)
 		check_pcsc(&d, ntokens > 0);
 		check_tokens(&d, tokens, ntokens, err, used);
 		if (ntokens > 0)
-			check_certs(&d, p, &facts);
+			check_certs(&d, p, &facts, opts->external_key);
 		p11_provider_close(p);
 	}
 	printf("%d check(s) failed, %d warning(s)\n", d.fails, d.warns);

@@ -143,6 +143,7 @@ int cmd_help(const struct options *opts)
 	    "                        the tunnel up\n"
 	    "Output:\n"
 	    "  --json                machine-readable output\n"
+	    "  --all                 also the certificates that cannot log in, and why\n"
 	    "  -v, --verbose         also show openvpn's log lines\n"
 	    "  -q, --quiet           show errors and prompts only\n"
 	    "  -h, --help            this text\n"

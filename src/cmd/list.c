@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ovpn-token list [CONFIG]: every certificate a login can use, with the serialized id OpenVPN's
- * pkcs11-id takes, byte for byte what `openvpn --show-pkcs11-ids` prints.  The provider:
+ * ovpn-token list [CONFIG]: every certificate a login can use (--all: every one, and why the
+ * others cannot), with the serialized id OpenVPN's pkcs11-id takes, byte for byte what
+ * `openvpn --show-pkcs11-ids` prints, and its SHA-256 fingerprint (for --cert sha256:...).  The provider:
  * --provider, else CONFIG's pkcs11-providers, else the usual places.
  *
- * Exit: 0 with at least one certificate; EXIT_NO_CERTIFICATE when none; EXIT_USAGE when no
+ * Exit: 0 with at least one certificate that can log in; EXIT_NO_CERTIFICATE when none; EXIT_USAGE when no
  * provider could be loaded (a bad --provider, or none installed where we look); EXIT_INTERNAL
  * when the module failed while listing.
  */
@@ -60,16 +61,38 @@ static void uri_of(const char *serialized_id, char *out, size_t outsz)
 		out[0] = '\0';
 }
 
-static void print_text(const struct p11_cert_list *list, long long now)
+/* Whether list shows c: every certificate with --all, else those that can log in. */
+static bool shown(const struct p11_cert *c, bool all)
 {
+	return all || p11_cert_unfit(c, false) == NULL;
+}
+
+static size_t count_shown(const struct p11_cert_list *list, bool all)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < list->count; i++)
+		n += shown(&list->items[i], all);
+	return n;
+}
+
+static void print_text(const struct p11_cert_list *list, long long now, bool all)
+{
+	size_t n = count_shown(list, all), k = 0;
+
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
+		const char *unfit = p11_cert_unfit(c, false);
 		char line[1024], from[20], to[20];
 
-		if (i > 0)
+		if (!shown(c, all))
+			continue;
+		if (k++ > 0)
 			putchar('\n');
-		printf("Certificate %zu of %zu\n", i + 1, list->count);
+		printf("Certificate %zu of %zu\n", k, n);
+		if (unfit != NULL)
+			put_field("Cannot log in:", unfit);
 		put_field("Token:", c->token.label);
 		snprintf(line, sizeof line, "%s (slot %lu)", c->token.slot_description,
 		         c->token.slot_id);
@@ -84,6 +107,7 @@ static void print_text(const struct p11_cert_list *list, long long now)
 			         validity_flag(cert_info_validity(ci, now)));
 			put_field("Valid:", line);
 			put_field("Key:", ci->key_type);
+			put_field("SHA-256:", ci->sha256);
 		}
 		put_field("Serialized id:", c->serialized_id);
 		uri_of(c->serialized_id, line, sizeof line);
@@ -98,14 +122,18 @@ static void json_field(const char *name, const char *value, bool last)
 	fputs(last ? "\n" : ",\n", stdout);
 }
 
-static void print_json(const char *provider, const struct p11_cert_list *list, long long now)
+static void print_json(const char *provider, const struct p11_cert_list *list, long long now,
+                       bool all)
 {
+	size_t k = 0;
+
 	fputs("{\n  \"provider\": ", stdout);
 	json_put_string(stdout, provider);
 	fputs(",\n  \"certificates\": [", stdout);
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
+		const char *unfit = p11_cert_unfit(c, false);
 		/* An unreadable certificate is none of the three. */
 		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
 		char from[20] = "", to[20] = "", uri[1024];
@@ -115,7 +143,9 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 			utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
 		}
 
-		fputs(i > 0 ? ",\n    {\n" : "\n    {\n", stdout);
+		if (!shown(c, all))
+			continue;
+		fputs(k++ > 0 ? ",\n    {\n" : "\n    {\n", stdout);
 		json_field("token_label", c->token.label, false);
 		json_field("slot_description", c->token.slot_description, false);
 		printf("      \"slot_id\": %lu,\n", c->token.slot_id);
@@ -131,12 +161,15 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		printf("      \"expires_soon\": %s,\n", v == CERT_EXPIRES_SOON ? "true" : "false");
 		printf("      \"not_yet_valid\": %s,\n", v == CERT_NOT_YET_VALID ? "true" : "false");
 		json_field("key_type", ci->key_type, false);
+		json_field("sha256", ci->sha256, false);
+		printf("      \"can_log_in\": %s,\n", unfit == NULL ? "true" : "false");
+		json_field("cannot_log_in", unfit != NULL ? unfit : "", false);
 		uri_of(c->serialized_id, uri, sizeof uri);
 		json_field("pkcs11_uri", uri, false);
 		json_field("pkcs11_id", c->serialized_id, true);
 		fputs("    }", stdout);
 	}
-	fputs(list->count > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
+	fputs(k > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
 }
 
 /* CONFIG's pkcs11-providers, resolved as openvpn loads it, into facts (zeroed without CONFIG). */
@@ -164,6 +197,7 @@ int cmd_list(const struct options *opts)
 	enum p11_provider_source source;
 	char used[512], err[768];
 	long long now = (long long)time(NULL);
+	size_t fit;
 	int rc;
 
 	if (read_config_provider(opts->target, &facts) != 0)
@@ -184,13 +218,19 @@ int cmd_list(const struct options *opts)
 		return EXIT_INTERNAL;
 	}
 	if (opts->json)
-		print_json(used, &list, now);
-	else if (list.count > 0)
-		print_text(&list, now);
+		print_json(used, &list, now, opts->all);
+	else
+		print_text(&list, now, opts->all);
+	fit = count_shown(&list, false);
 	if (list.count == 0 && !opts->json)
 		out_error("no certificate found through %s%s%s", used, err[0] != '\0' ? ": " : "",
 		          err);
-	rc = list.count > 0 ? EXIT_OK : EXIT_NO_CERTIFICATE;
+	else if (fit == 0 && !opts->json)
+		out_error("none of the %zu certificate(s) found through %s can log in%s", list.count,
+		          used, opts->all ? "" : " (--all shows them and why)");
+	else if (fit < list.count && !opts->all && !opts->json)
+		out_menu("(%zu more cannot log in: --all shows them and why)", list.count - fit);
+	rc = fit > 0 ? EXIT_OK : EXIT_NO_CERTIFICATE;
 	fflush(stdout);
 	p11_cert_list_free(&list);
 	p11_provider_close(p);

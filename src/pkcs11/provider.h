@@ -60,6 +60,19 @@ struct p11_token {
 	enum p11_pin_state pin_state;
 };
 
+/*
+ * Whether a certificate has its private key on the token, as far as one can see without
+ * logging in: private keys are often hidden until then, but most tokens show a public key
+ * object beside each (SoftHSM2, OpenSC's cards), by the same CKA_ID.
+ */
+enum p11_key_found {
+	P11_KEY_UNKNOWN,        /* the token shows no key objects without a login: cannot tell */
+	P11_KEY_BY_ID,          /* a key with the certificate's CKA_ID: what OpenVPN needs */
+	P11_KEY_OTHER_ID,       /* its key is there under another CKA_ID (the same public key):
+	                           pkcs11-helper cannot pair them; --external-key can */
+	P11_KEY_NONE,           /* the token shows keys, but none for this certificate */
+};
+
 /* One certificate object on a token, described by the one certificate model (cert_info.h). */
 struct p11_cert {
 	struct p11_token token;
@@ -69,7 +82,16 @@ struct p11_cert {
 	size_t der_len;
 	bool described;                        /* false: the DER did not parse; info zeroed */
 	struct cert_info info;
+	enum p11_key_found key;
+	char key_id_hex[2 * 64 + 1];           /* P11_KEY_OTHER_ID: the key's CKA_ID, hex */
 };
+
+/*
+ * Why a listed certificate cannot log in (NULL: it can): no key for it, an issuer, not for
+ * client logins, an attestation, or (not external_key) its key under another CKA_ID.  An
+ * expired certificate is not judged here (cert_info_usable): it is a login certificate still.
+ */
+const char *p11_cert_unfit(const struct p11_cert *c, bool external_key);
 
 struct p11_cert_list {
 	struct p11_cert *items;
@@ -91,9 +113,9 @@ int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, c
                     size_t errsz);
 
 /*
- * Every certificate on every token present now (tokens that fail to list are skipped, their
- * error in err with a 0 return when nothing was found at all).  Returns 0 (list possibly
- * empty) or -1.  Free with p11_cert_list_free().
+ * Every certificate on every token present now, fit to log in or not (p11_cert_unfit says;
+ * tokens that fail to list are skipped, their error in err with a 0 return when nothing was
+ * found at all).  Returns 0 (list possibly empty) or -1.  Free with p11_cert_list_free().
  */
 int p11_list_certs(struct p11_provider *p, struct p11_cert_list *out, char *err, size_t errsz);
 void p11_cert_list_free(struct p11_cert_list *list);

@@ -32,3 +32,17 @@ void p11_cert_list_free(struct p11_cert_list *list)
 	list->items = NULL;
 	list->count = 0;
 }
+
+const char *p11_cert_unfit(const struct p11_cert *c, bool external_key)
+{
+	const char *why;
+
+	if (c->key == P11_KEY_NONE)
+		return "the token holds no private key for it";
+	if (c->described && (why = cert_purpose_text(cert_info_purpose(&c->info))) != NULL)
+		return why;
+	if (c->key == P11_KEY_OTHER_ID && !external_key)
+		return "its private key has another CKA_ID: OpenVPN's PKCS#11 support cannot pair "
+		       "them (--external-key can)";
+	return NULL;
+}

@@ -12,6 +12,7 @@ void certs_new_run(struct certs *k)
 {
 	token_certs_clear(&k->run.list);
 	k->run.listing = false;
+	k->run.from_view = false;
 	k->run.expected = k->run.received = 0;
 	k->run.then = NULL;
 	k->run.arg = NULL;
@@ -40,27 +41,38 @@ static bool unusable(const struct session_core *c, const struct token_cert *t)
 	return !cert_info_usable(t->described ? &t->info : NULL, session_wall_time(c));
 }
 
+/* Whether the certificate can log in, as far as anyone can tell. */
+static bool fit(const struct token_cert *t)
+{
+	return t->unfit[0] == '\0';
+}
+
 static void describe(const struct session_core *c, const struct token_cert *t, char *buf,
                      size_t bufsz)
 {
-	char summary[560];
+	char summary[560], where[200] = "";
+	const char *flag = "";
 
+	if (t->token[0] != '\0' && t->reader[0] != '\0')
+		snprintf(where, sizeof where, " on token '%s' in '%s'", t->token, t->reader);
+	else if (t->token[0] != '\0')
+		snprintf(where, sizeof where, " on token '%s'", t->token);
 	if (!t->described) {
-		snprintf(buf, bufsz, "%s", t->id);
+		snprintf(buf, bufsz, "%s%s", t->id, where);
 		return;
 	}
 	cert_info_summary(&t->info, summary, sizeof summary);
 	switch (cert_info_validity(&t->info, session_wall_time(c))) {
 	case CERT_EXPIRED:
-		snprintf(buf, bufsz, "%s [EXPIRED]", summary);
+		flag = " [EXPIRED]";
 		break;
 	case CERT_NOT_YET_VALID:
-		snprintf(buf, bufsz, "%s [NOT YET VALID]", summary);
+		flag = " [NOT YET VALID]";
 		break;
 	default:
-		snprintf(buf, bufsz, "%s", summary);
 		break;
 	}
+	snprintf(buf, bufsz, "%s%s%s", summary, flag, where);
 }
 
 /*
@@ -90,7 +102,7 @@ static long only_usable(const struct session_core *c, const struct token_cert_li
 	long found = -1;
 
 	for (size_t i = 0; i < l->count; i++) {
-		if (unusable(c, &l->items[i]))
+		if (!fit(&l->items[i]) || unusable(c, &l->items[i]))
 			continue;
 		if (found >= 0)
 			return -1;
@@ -122,6 +134,7 @@ static void ask_count(struct session_core *c, struct certs *k)
 	token_certs_clear(&k->run.list);
 	k->run.expected = k->run.received = 0;
 	k->run.listing = true;
+	k->run.from_view = false;
 	session_send(c, REPLY_PKCS11ID_COUNT, TAG_ID_COUNT, "pkcs11-id-count", NULL);
 }
 
@@ -140,6 +153,7 @@ static void on_certs_arrived(struct session_core *c, void *arg, const struct ses
 
 	switch (a->result) {
 	case PLAT_READ_SETTLED:
+		k->run.from_view = true;
 		choose(c, k);
 		return;
 	case PLAT_READ_PEER_GONE:
@@ -206,7 +220,7 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 	if (c->opts->no_cache)
 		return false;
 	found = token_certs_find(&k->run.list, k->chosen_id);
-	if (found < 0)
+	if (found < 0 || !fit(&k->run.list.items[found]))
 		return false;
 	out_verbose("Using the certificate chosen before");
 	answer_with(c, k, (size_t)found);
@@ -215,7 +229,7 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 
 static bool matches(const struct token_cert *t, const char *pattern)
 {
-	return cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
+	return fit(t) && cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
 }
 
 static void choose_by_pattern(struct session_core *c, struct certs *k)
@@ -251,7 +265,7 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 	else
 		out_error("'%s' matches %zu certificates", pattern, found);
 	for (size_t i = 0; i < l->count; i++) {
-		if (found > 0 && !matches(&l->items[i], pattern))
+		if (!fit(&l->items[i]) || (found > 0 && !matches(&l->items[i], pattern)))
 			continue;
 		describe(c, &l->items[i], text, sizeof text);
 		out_menu("  %s", text);
@@ -260,56 +274,102 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 	session_end_error(c, EXIT_NO_CERTIFICATE);
 }
 
+/* The index of the n-th (from 1) certificate that can log in. */
+static size_t nth_fit(const struct token_cert_list *l, int n)
+{
+	for (size_t i = 0; i < l->count; i++)
+		if (fit(&l->items[i]) && --n == 0)
+			return i;
+	return 0;
+}
+
+static size_t count_fit(const struct token_cert_list *l)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->count; i++)
+		n += fit(&l->items[i]);
+	return n;
+}
+
 static void on_menu_choice(struct session_core *c, void *arg, const struct session_answer *a)
 {
 	struct certs *k = arg;
+	size_t i;
 
 	if (a->result != PLAT_READ_OK) {
 		session_answer_failed(c, a->result, "the choice");
 		return;
 	}
-	if (usable_or_warned(c, &k->run.list.items[a->number - 1]))
-		answer_with(c, k, (size_t)a->number - 1);
+	i = nth_fit(&k->run.list, a->number);
+	if (usable_or_warned(c, &k->run.list.items[i]))
+		answer_with(c, k, i);
 }
 
 static void choose_from_menu(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
+	size_t n = count_fit(l), shown = 0;
 	char text[600];
 
 	if (!session_interactive(c) || c->opts->batch) {
-		out_error("the token holds %zu certificates: choose one with --cert", l->count);
+		out_error("the token holds %zu certificates: choose one with --cert", n);
 		session_end_error(c, EXIT_NO_CERTIFICATE);
 		return;
 	}
 	out_menu("Certificates on the token:");
 	for (size_t i = 0; i < l->count; i++) {
+		if (!fit(&l->items[i]))
+			continue;
 		describe(c, &l->items[i], text, sizeof text);
-		out_menu("  %zu) %s", i + 1, text);
+		out_menu("  %zu) %s", ++shown, text);
 	}
-	session_ask(c, ASK_NUMBER, NULL, (int)l->count, on_menu_choice, k,
-	            "Choose a certificate [1-%zu]: ", l->count);
+	session_ask(c, ASK_NUMBER, NULL, (int)n, on_menu_choice, k, "Choose a certificate [1-%zu]: ",
+	            n);
+}
+
+/* Certificates there are, but none can log in: say each one's reason. */
+static void none_fit(struct session_core *c, const struct token_cert_list *l)
+{
+	char text[600];
+
+	out_error("no certificate on the token can log in:");
+	for (size_t i = 0; i < l->count; i++) {
+		describe(c, &l->items[i], text, sizeof text);
+		out_menu("  %s: %s", text, l->items[i].unfit);
+	}
+	session_end_error(c, EXIT_NO_CERTIFICATE);
 }
 
 static void choose(struct session_core *c, struct certs *k)
 {
-	const struct token_cert_list *l = &k->run.list;
+	struct token_cert_list *l = &k->run.list;
 	char text[600];
 	long usable;
 
 	k->run.listing = false;
 	if (l->count == 0) {
 		no_certificate(c, k);
-	} else if (choose_remembered(c, k)) {
 		return;
+	}
+	if (choose_remembered(c, k))
+		return;
+	/* OpenVPN's list says nothing of keys: the token view does, where it can look. */
+	if (!k->run.from_view)
+		tokens_judge(c, l);
+	if (count_fit(l) == 0) {
+		none_fit(c, l);
 	} else if (c->opts->cert_pattern != NULL) {
 		choose_by_pattern(c, k);
-	} else if (l->count == 1) {
-		if (!usable_or_warned(c, &l->items[0]))
+	} else if (count_fit(l) == 1) {
+		size_t only = nth_fit(l, 1);
+
+		if (!usable_or_warned(c, &l->items[only]))
 			return;
-		describe(c, &l->items[0], text, sizeof text);
-		out_status("Using the only certificate: %s", text);
-		answer_with(c, k, 0);
+		describe(c, &l->items[only], text, sizeof text);
+		out_status("Using the only certificate%s: %s",
+		           l->count > 1 ? " that can log in" : "", text);
+		answer_with(c, k, only);
 	} else if ((usable = only_usable(c, l)) >= 0) {
 		/* Never the menu for a choice that is no choice: the others would be refused. */
 		describe(c, &l->items[usable], text, sizeof text);
@@ -325,6 +385,7 @@ void certs_on_certificate_request(struct session_core *c, struct certs *k,
 {
 	k->run.then = then;
 	k->run.arg = arg;
+	k->run.from_view = true;
 	if (tokens_list_certs(c, &k->run.list) < 0 && !tokens_can_see(c)) {
 		out_error("ovpn-token cannot list the token's certificates: --external-key needs the "
 		          "PKCS#11 provider (--provider, or pkcs11-providers in the config)");

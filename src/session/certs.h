@@ -24,6 +24,7 @@ struct certs {
 		bool listing;               /* pkcs11-id-count/-get under way */
 		long expected;              /* what pkcs11-id-count said */
 		long received;              /* pkcs11-id-get answers so far */
+		bool from_view;             /* the list is the token view's, judged already */
 		certs_chosen_fn *then;      /* NULL: the choice is a needstr to OpenVPN */
 		void *arg;
 		struct token_cert_list list;

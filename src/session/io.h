@@ -63,8 +63,17 @@ struct io_person {
 	int (*open_url)(void *ctx, const char *url);
 };
 
-/* Hands one certificate a token holds to the caller (id: the serialized pkcs11-id). */
-typedef void io_take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len);
+/* One certificate a token holds, as the token view sees it. */
+struct io_cert {
+	const char *id;                /* the serialized pkcs11-id */
+	const unsigned char *der;      /* the certificate (NULL when not read) */
+	size_t der_len;
+	const char *unfit;             /* why it cannot log in (pkcs11/provider.h), NULL: it can */
+	const char *token_label;
+	const char *reader;            /* the slot description: the reader, for a smartcard */
+};
+/* Given each certificate in turn. */
+typedef void io_cert_fn(void *arg, const struct io_cert *cert);
 
 /* How the token the tunnel rests on can be watched. */
 enum io_watch_kind {
@@ -80,8 +89,8 @@ struct io_tokens {
 	enum p11_pin_state (*pin_state)(void *ctx, const char *label);
 	/* 1 present, 0 absent, -1 cannot tell. */
 	int (*present)(void *ctx, const char *label);
-	/* Every certificate to take(); their number, or -1 when the provider cannot list them. */
-	int (*each_cert)(void *ctx, io_take_cert *take, void *arg);
+	/* Every certificate to fn; their number, or -1 when the provider cannot list them. */
+	int (*each_cert)(void *ctx, io_cert_fn *fn, void *arg);
 	/*
 	 * Why no token can be seen, when the smartcard service is the cause (pcscd not running):
 	 * 1 with why filled (what to do included), 0 when it is not.

@@ -24,6 +24,7 @@ struct program_world {
 	const char *provider;                    /* "" for none */
 	const char *status_file;                 /* NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
+	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
 	char watched_label[P11_LABEL_LEN + 1];
@@ -174,7 +175,7 @@ static int token_present(void *ctx, const char *label)
 	return p11_look_token_present(p->provider, label);
 }
 
-static int each_cert(void *ctx, io_take_cert *take, void *arg)
+static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 {
 	struct program_world *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
@@ -185,8 +186,14 @@ static int each_cert(void *ctx, io_take_cert *take, void *arg)
 	close_signer(p);
 	if (p11_look_certs(p->provider, &list, err, sizeof err) != 0)
 		return -1;
-	for (size_t i = 0; i < list.count; i++)
-		take(arg, list.items[i].serialized_id, list.items[i].der, list.items[i].der_len);
+	for (size_t i = 0; i < list.count; i++) {
+		const struct p11_cert *c = &list.items[i];
+		const struct io_cert cert = {c->serialized_id, c->der, c->der_len,
+		                             p11_cert_unfit(c, p->external_key), c->token.label,
+		                             c->token.slot_description};
+
+		fn(arg, &cert);
+	}
 	n = (int)list.count;
 	p11_cert_list_free(&list);
 	return n;
@@ -483,6 +490,7 @@ int session_attach(struct session *s, struct mgmt_conn *conn)
 {
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
+	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file};
 	int rc = run(s, &p);
 
@@ -495,6 +503,7 @@ int session_start(struct session *s, const struct session_launcher *launcher)
 {
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
+	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file};
 
 	return run(s, &p);

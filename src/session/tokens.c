@@ -23,14 +23,27 @@ static struct token_cert *next_slot(struct token_cert_list *l, const char *id)
 	return c;
 }
 
-bool token_certs_add(struct token_cert_list *l, const char *id, const unsigned char *der,
-                     size_t der_len)
+/* What a certificate says of itself: an issuer, not for clients, an attestation. */
+static void judge_purpose(struct token_cert *c)
 {
-	struct token_cert *c = next_slot(l, id);
+	const char *why = c->described ? cert_purpose_text(cert_info_purpose(&c->info)) : NULL;
+
+	snprintf(c->unfit, sizeof c->unfit, "%s", why != NULL ? why : "");
+}
+
+bool token_certs_add(struct token_cert_list *l, const struct io_cert *cert)
+{
+	struct token_cert *c = next_slot(l, cert->id);
 
 	if (c == NULL)
 		return false;
-	c->described = der != NULL && cert_info_from_der(der, der_len, &c->info) == 0;
+	c->described =
+	    cert->der != NULL && cert_info_from_der(cert->der, cert->der_len, &c->info) == 0;
+	judge_purpose(c);
+	if (cert->unfit != NULL)
+		snprintf(c->unfit, sizeof c->unfit, "%s", cert->unfit);
+	snprintf(c->token, sizeof c->token, "%s", cert->token_label != NULL ? cert->token_label : "");
+	snprintf(c->reader, sizeof c->reader, "%s", cert->reader != NULL ? cert->reader : "");
 	return true;
 }
 
@@ -41,6 +54,8 @@ bool token_certs_add_base64(struct token_cert_list *l, const char *id, const cha
 	if (c == NULL)
 		return false;
 	c->described = cert_info_from_base64(blob, &c->info) == 0;
+	judge_purpose(c);
+	c->token[0] = c->reader[0] = '\0';
 	return true;
 }
 
@@ -97,9 +112,9 @@ int tokens_reader(const struct session_core *c, const char *label, char *out, si
 	return tokens_can_see(c) ? t->reader(t->ctx, label, out, outsz, pinpad) : -1;
 }
 
-static void take_cert(void *arg, const char *id, const unsigned char *der, size_t der_len)
+static void take_cert(void *arg, const struct io_cert *cert)
 {
-	token_certs_add(arg, id, der, der_len);
+	token_certs_add(arg, cert);
 }
 
 int tokens_list_certs(const struct session_core *c, struct token_cert_list *into)
@@ -110,6 +125,25 @@ int tokens_list_certs(const struct session_core *c, struct token_cert_list *into
 	if (t->each_cert(t->ctx, take_cert, into) < 0)
 		return -1;
 	return (int)into->count;
+}
+
+void tokens_judge(const struct session_core *c, struct token_cert_list *l)
+{
+	struct token_cert_list seen = {.count = 0};
+
+	if (l->count == 0 || !tokens_can_see(c) || tokens_list_certs(c, &seen) < 0)
+		return;
+	for (size_t i = 0; i < l->count; i++) {
+		long k = token_certs_find(&seen, l->items[i].id);
+
+		if (k < 0)
+			continue;
+		if (seen.items[k].unfit[0] != '\0')
+			memcpy(l->items[i].unfit, seen.items[k].unfit, sizeof l->items[i].unfit);
+		memcpy(l->items[i].token, seen.items[k].token, sizeof l->items[i].token);
+		memcpy(l->items[i].reader, seen.items[k].reader, sizeof l->items[i].reader);
+	}
+	token_certs_clear(&seen);
 }
 
 bool tokens_config_id_names_nothing(const struct session_core *c)

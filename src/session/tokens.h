@@ -26,6 +26,9 @@ struct token_cert {
 	char *id;                       /* the serialized pkcs11-id */
 	bool described;                 /* the certificate decoded into info */
 	struct cert_info info;
+	char unfit[160];                /* why it cannot log in, "" when it can (or cannot tell) */
+	char token[P11_LABEL_LEN + 1];  /* its token's label and reader, "" when unknown */
+	char reader[65];
 };
 
 /* Certificates as OpenVPN listed them or as the token view sees them. */
@@ -34,9 +37,8 @@ struct token_cert_list {
 	size_t count;
 };
 
-/* Adds one (DER, or NULL for an undescribed one); false when full or out of memory. */
-bool token_certs_add(struct token_cert_list *l, const char *id, const unsigned char *der,
-                     size_t der_len);
+/* Adds one as the token view sees it; false when full or out of memory. */
+bool token_certs_add(struct token_cert_list *l, const struct io_cert *cert);
 /* The same from a >PKCS11ID-ENTRY's BLOB (base64 DER). */
 bool token_certs_add_base64(struct token_cert_list *l, const char *id, const char *blob);
 void token_certs_clear(struct token_cert_list *l);
@@ -55,6 +57,11 @@ int tokens_reader(const struct session_core *c, const char *label, char *out, si
                   bool *pinpad);
 /* Replaces into's content with every certificate the provider sees now: their number, or -1. */
 int tokens_list_certs(const struct session_core *c, struct token_cert_list *into);
+/*
+ * What the token view knows of certificates OpenVPN listed: why one cannot log in (its key,
+ * besides what the certificate itself says), its token and reader.  One look, when it can see.
+ */
+void tokens_judge(const struct session_core *c, struct token_cert_list *l);
 
 /* Whether the config's pkcs11-id matches none of the certificates the provider sees now. */
 bool tokens_config_id_names_nothing(const struct session_core *c);

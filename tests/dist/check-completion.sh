@@ -47,7 +47,7 @@ expect() { # EXPECTED(lines joined by '|') WORD...
 
 expect 'attach|doctor|help|list|start' "$bin" ''
 expect 'start' "$bin" st
-expect '--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
+expect '--all|--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
 expect '--cert|--external-key|--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
 expect '--pin-fd|--pin-file|--provider' "$bin" start --p
 expect '--restart' "$bin" start --res

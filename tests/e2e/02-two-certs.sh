@@ -45,9 +45,9 @@ pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
 pty_expect_text "Certificates on the token:" 20
 pty_expect_text "Choose a certificate [1-2]:" 5
 # The order is OpenVPN's (pkcs11-helper lists the objects in no particular order, not by CKA_ID),
-# so find the number in front of each certificate.
+# so find the number in front of each certificate.  Each names its token and reader.
 menu_number() {
-    pty_screen | sed -n "s/^  \([12]\)) $1 (issuer Test CA, expires $2)\$/\1/p" | head -n 1
+    pty_screen | sed -n "s/^  \([12]\)) $1 (issuer Test CA, expires $2) on token 'Test Token' in 'SoftHSM slot ID 0x[0-9a-f]*'\$/\1/p" | head -n 1
 }
 n1=$(menu_number client1 "$exp1")
 n2=$(menu_number client2 "$exp2")

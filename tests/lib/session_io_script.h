@@ -72,6 +72,7 @@ struct script {
 	int present_from_look;         /* token_present() is 1 from this look on; 0: never */
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
+	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
 	/*
 	 * The watch of the tunnel's token: of kind watch_kind; it is away from look watch_away_from
 	 * (0: never) until look watch_back_from (0: for good).  Logged as "# watch LABEL".
@@ -305,7 +306,7 @@ static int script_token_present(void *ctx, const char *label)
 	return sc->present_from_look > 0 && sc->looks >= sc->present_from_look;
 }
 
-static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
+static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 {
 	struct script *sc = ctx;
 	int n;
@@ -317,7 +318,15 @@ static int script_each_cert(void *ctx, io_take_cert *take, void *arg)
 		char id[64];
 
 		snprintf(id, sizeof id, "Token/Serial/%d", n + 1);
-		take(arg, id, NULL, 0);
+		{
+			const struct io_cert cert = {id, NULL, 0,
+			                             n + 1 == sc->keyless_cert ? "the token holds no private "
+			                                                         "key for it"
+			                                                       : NULL,
+			                             "Anna", "Reader 0"};
+
+			fn(arg, &cert);
+		}
 	}
 	return n;
 }
@@ -531,6 +540,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->pin_state = keep.pin_state;
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
+	sc->keyless_cert = keep.keyless_cert;
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
 	sc->pinpad = keep.pinpad;

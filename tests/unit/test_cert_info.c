@@ -4,8 +4,11 @@
  * CryptoAPI test under wine); the certificates they ask for are made here with OpenSSL, so no
  * fixture file can go stale.
  */
+#include <ctype.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "cert_info_cases.h"
 
@@ -193,7 +196,90 @@ static int teardown(void **state)
 	return 0;
 }
 
+/* client1's DER with extensions added (config lines of X509V3_EXT_conf_nid style). */
+static unsigned char *der_with(const char *const *exts, int *derlen)
+{
+	X509 *x = X509_new();
+	X509_NAME *sn = make_name(client1), *in = make_name(ca_name);
+	unsigned char *der = NULL;
+	X509V3_CTX ctx;
+
+	assert_non_null(x);
+	assert_int_equal(X509_set_version(x, X509_VERSION_3), 1);
+	assert_int_equal(X509_set_subject_name(x, sn), 1);
+	assert_int_equal(X509_set_issuer_name(x, in), 1);
+	assert_non_null(X509_gmtime_adj(X509_getm_notBefore(x), 0));
+	assert_non_null(X509_gmtime_adj(X509_getm_notAfter(x), 3600));
+	assert_int_equal(X509_set_pubkey(x, test_key), 1);
+	X509V3_set_ctx(&ctx, x, x, NULL, NULL, 0);
+	for (; *exts != NULL; exts += 2) {
+		X509_EXTENSION *e = X509V3_EXT_conf(NULL, &ctx, exts[0], exts[1]);
+
+		assert_non_null(e);
+		assert_int_equal(X509_add_ext(x, e, -1), 1);
+		X509_EXTENSION_free(e);
+	}
+	assert_true(X509_sign(x, test_key, EVP_sha256()) > 0);
+	*derlen = i2d_X509(x, &der);
+	X509_NAME_free(sn);
+	X509_NAME_free(in);
+	X509_free(x);
+	return der;
+}
+
+static enum cert_purpose purpose_of(const char *const *exts, struct cert_info *ci)
+{
+	int len;
+	unsigned char *der = der_with(exts, &len);
+
+	assert_int_equal(cert_info_from_der(der, (size_t)len, ci), 0);
+	OPENSSL_free(der);
+	return cert_info_purpose(ci);
+}
+
+/* Which certificates are for logging in (OpenSSL backend: the CryptoAPI's is under wine). */
+static void purposes(void **state)
+{
+	static const char *const none[] = {NULL};
+	static const char *const client[] = {"extendedKeyUsage", "clientAuth", NULL};
+	static const char *const any[] = {"extendedKeyUsage", "anyExtendedKeyUsage", NULL};
+	static const char *const server[] = {"extendedKeyUsage", "serverAuth", NULL};
+	static const char *const ca[] = {"basicConstraints", "critical,CA:TRUE", NULL};
+	static const char *const yubikey[] = {"1.3.6.1.4.1.41482.3.3", "ASN1:OCTETSTRING:050203", NULL};
+	struct cert_info ci;
+
+	(void)state;
+	assert_int_equal(purpose_of(none, &ci), CERT_FOR_LOGIN);
+	assert_int_equal(strlen(ci.sha256), 64);
+	assert_int_equal(purpose_of(client, &ci), CERT_FOR_LOGIN);
+	assert_int_equal(purpose_of(any, &ci), CERT_FOR_LOGIN);
+	assert_int_equal(purpose_of(server, &ci), CERT_NOT_FOR_CLIENTS);
+	assert_int_equal(purpose_of(ca, &ci), CERT_AN_ISSUER);
+	assert_int_equal(purpose_of(yubikey, &ci), CERT_AN_ATTESTATION);
+	assert_non_null(cert_purpose_text(CERT_AN_ISSUER));
+	assert_null(cert_purpose_text(CERT_FOR_LOGIN));
+	/* --cert sha256:...: the start of the fingerprint, any case, colons allowed. */
+	purpose_of(none, &ci);
+	{
+		char want[80];
+
+		snprintf(want, sizeof want, "sha256:%.2s:%.2s:%.2s:%.2s", ci.sha256, ci.sha256 + 2,
+		         ci.sha256 + 4, ci.sha256 + 6);
+		want[17] = (char)toupper((unsigned char)want[17]);
+		assert_true(cert_info_matches(&ci, NULL, want));
+		assert_false(cert_info_matches(&ci, NULL, "sha256:0000000")); /* too short */
+		want[7] = want[7] == '0' ? '1' : '0';
+		assert_false(cert_info_matches(&ci, NULL, want));
+	}
+}
+
 int main(void)
 {
-	return run_cert_info_cases(setup, teardown);
+	const struct CMUnitTest own[] = {
+		cmocka_unit_test(purposes),
+	};
+
+	if (run_cert_info_cases(setup, teardown) != 0)
+		return 1;
+	return cmocka_run_group_tests(own, setup, teardown);
 }

@@ -539,7 +539,7 @@ static const struct {
     {"attach", "h:1",
      " --cert --provider --pin-file --pin-fd --auth-user-pass-file --management-password-file"
      " --management-password-fd --batch --no-cache --status-file --on-removal "},
-    {"list", NULL, " --provider --json "},
+    {"list", NULL, " --provider --json --all "},
     {"doctor", NULL, " --openvpn --cert --provider --external-key "},
     {"shortcut", "office", " --cert --start-menu "},
     {"help", NULL, " "},
@@ -567,6 +567,7 @@ static const struct {
     {"--status-file", "--status-file=/s"},
     {"--on-removal", "--on-removal=keep"},
     {"--json", "--json"},
+    {"--all", "--all"},
 };
 
 #define N_TAKES (sizeof takes / sizeof takes[0])

@@ -160,6 +160,44 @@ static void the_choice_survives_a_restart(void **state)
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/2\"\n", 1);
 }
 
+/*
+ * OpenVPN lists two ids; the token view sees no key for the first: it is never offered, and
+ * the other is the only choice (no menu, no --cert needed).
+ */
+static void a_certificate_without_a_key_is_not_offered(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	sc.provider = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 2;
+	sc.keyless_cert = 1;
+	new_session(false);
+	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "Token/Serial/1")
+	             ENTRY("1", "Token/Serial/2") NEEDSTR_OK,
+	         NULL);
+	assert_logged("> needstr \"pkcs11-id-request\" \"Token/Serial/2\"\n", 1);
+	assert_logged("Token/Serial/1\"\n", 0);
+	assert_logged("? Choose", 0);
+}
+
+/* The only certificate has no key: no id is sent, the cause is said, exit 7. */
+static void only_a_keyless_certificate_ends_with_7(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.provider = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 1;
+	sc.keyless_cert = 1;
+	new_session(false);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:1\n" ENTRY("0", "Token/Serial/1"),
+	                          NULL),
+	                 EXIT_NO_CERTIFICATE);
+	assert_logged("> needstr", 0);
+	assert_logged("? Choose", 0);
+}
+
 static void a_token_inserted_late_is_seen_without_spinning(void **state)
 {
 	/* OpenVPN lists nothing; meanwhile it floods log lines, each arriving on its own. */
@@ -845,6 +883,8 @@ int main(void)
 		T(several_certificates_show_a_menu),
 		T(batch_with_several_certificates_ends_with_7),
 		T(the_choice_survives_a_restart),
+		T(a_certificate_without_a_key_is_not_offered),
+		T(only_a_keyless_certificate_ends_with_7),
 		T(a_token_inserted_late_is_seen_without_spinning),
 		T(a_token_wait_reads_nothing_until_it_ends),
 		T(no_smartcard_service_is_named_instead_of_the_token),
