@@ -35,6 +35,21 @@ bool certs_listing(const struct certs *k)
 	return k->run.listing;
 }
 
+void certs_on_pin_while_listing(struct session_core *c, struct certs *k)
+{
+	/*
+	 * Its certificates are private objects: listing them needs a login.  Any command we sent
+	 * now would make OpenVPN run pkcs11-id-count again inside the first one, and hang (seen
+	 * on 2.6.14 and 2.7.6, doc/protocol.md): nothing is sent.
+	 */
+	out_error("OpenVPN asks the token's PIN to list its certificates (pkcs11-cert-private), "
+	          "and cannot take a PIN while it lists");
+	out_error("put the certificate's id in the config as pkcs11-id (openvpn "
+	          "--show-pkcs11-ids PROVIDER shows it), or remove pkcs11-cert-private");
+	k->run.listing = false;
+	session_end_error(c, EXIT_NO_CERTIFICATE);
+}
+
 /* Expired or not yet valid: the server would refuse it, and reconnect for ever. */
 static bool unusable(const struct session_core *c, const struct token_cert *t)
 {

@@ -39,6 +39,8 @@ void certs_on_reply(struct session_core *c, struct certs *k, const struct mgmt_e
                     enum reply_tag tag);
 /* Whether a listing is under way (a malformed >PKCS11ID- line then leaves us waiting). */
 bool certs_listing(const struct certs *k);
+/* The token's PIN asked while OpenVPN lists (pkcs11-cert-private): it cannot take it then. */
+void certs_on_pin_while_listing(struct session_core *c, struct certs *k);
 /* NEED-CERTIFICATE: the same choice among what the token view lists; then(c, arg, id). */
 void certs_on_certificate_request(struct session_core *c, struct certs *k,
                                   certs_chosen_fn *then, void *arg);

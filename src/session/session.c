@@ -183,7 +183,10 @@ static void on_password_need(struct session *s, const struct mgmt_event *ev)
 {
 	char label[SECRET_MAX + 1];
 
-	if (pin_is_token_request(ev->u.password_need.type, label, sizeof label))
+	if (pin_is_token_request(ev->u.password_need.type, label, sizeof label) &&
+	    certs_listing(&s->certs))
+		certs_on_pin_while_listing(&s->core, &s->certs);
+	else if (pin_is_token_request(ev->u.password_need.type, label, sizeof label))
 		pin_on_request(&s->core, &s->pin, &s->pins, ev->u.password_need.type, label);
 	else if (strcmp(ev->u.password_need.type, "Auth") == 0)
 		auth_on_need(&s->core, &s->auth, ev);

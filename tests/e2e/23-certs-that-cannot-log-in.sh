@@ -13,6 +13,10 @@
 #   f) start uses the one with its key by itself (no menu), and connects
 #   g) only keyless ones: start --batch says each one's reason and exits 7, no id sent
 #   h) --cert sha256:PREFIX selects by the fingerprint list shows, and connects
+# Certificates stored as private objects (pkcs11-cert-private 1): OpenVPN asks the PIN in the
+# middle of pkcs11-id-count, and hangs for good if any command comes then (2.6 and 2.7 alike):
+#   i) that PIN request is named with the way out, nothing is sent, exit 7, openvpn stopped
+#   j) the way out: pkcs11-id in the config, the PIN asked for the login, connected
 set -eu
 . "$(dirname "$0")/../lib/testbed.sh"
 tb_init
@@ -153,5 +157,39 @@ grep -q "MANAGEMENT: CMD 'needstr \"pkcs11-id-request\" \".*/Pair/45\"'" "$T/h.l
     || fail "h: the id sent is not client1's (45): $(grep 'CMD .needstr' "$T/h.log")"
 pty_send_keys C-c
 pty_wait_exit 20 || fail "h: did not end after Ctrl-C"
+pty_stop
+wait_listening "$PORT"
+
+log "i) pkcs11-cert-private: the PIN asked while OpenVPN lists"
+mkdir -p "$T/i"; ln -sfn "$T/pki" "$T/i/pki"
+make_token "$T/i" "Priv" "$PIN"
+softhsm2-util --import "$T/pki/client1.p8" --token Priv --label client1 --id 45 --pin "$PIN" \
+    >>"$T/i/token.out" 2>&1 || fail "softhsm2-util: client1 key"
+pkcs11-tool --module "$SOFTHSM_LIB" --token-label Priv --login --pin "$PIN" --private \
+    --write-object "$T/pki/client1.der" --type cert --id 45 --label client1 >>"$T/i/token.out" 2>&1 \
+    || fail "pkcs11-tool: private certificate"
+cp "$T/client.conf" "$T/private.conf"
+echo "pkcs11-cert-private 1" >> "$T/private.conf"
+pty_start "$OVPN_TOKEN" start --log "$T/i.log" "$T/private.conf"
+pty_expect_exit 7 40
+pty_expect_text "OpenVPN asks the token's PIN to list its certificates (pkcs11-cert-private)" 2 \
+    "i: the cause is not named"
+pty_expect_text "put the certificate's id in the config as pkcs11-id" 2 "i: no way out is said"
+if pty_screen | grep -Fq "PIN for token"; then fail "i: a PIN was asked that OpenVPN cannot take"; fi
+if grep -q "CMD 'password" "$T/i.log"; then fail "i: a PIN was sent"; fi
+no_openvpn_for() { ! pgrep -f -- "$1" >/dev/null; }
+wait_until 10 no_openvpn_for "$T/private.conf" || fail "i: openvpn was left running"
+pty_stop
+wait_listening "$PORT"
+
+log "j) pkcs11-cert-private with pkcs11-id in the config"
+SERIAL=$(pkcs11-tool --module "$SOFTHSM_LIB" -L 2>/dev/null | sed -n 's/^ *serial num *: *//p' | head -n 1)
+printf "pkcs11-id 'SoftHSM\\x20project/SoftHSM\\x20v2/%s/Priv/45'\n" "$SERIAL" >> "$T/private.conf"
+pty_start "$OVPN_TOKEN" start --log "$T/j.log" "$T/private.conf"
+pty_expect_text "PIN for token 'Priv':" 30 "j: the PIN was not asked"
+pty_type "$PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "j: not connected"
+pty_send_keys C-c
+pty_expect_exit 0 20
 pty_stop
 pass

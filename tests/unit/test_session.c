@@ -198,6 +198,21 @@ static void only_a_keyless_certificate_ends_with_7(void **state)
 	assert_logged("? Choose", 0);
 }
 
+/* pkcs11-cert-private: the PIN asked in the middle of pkcs11-id-count gets no answer, exit 7. */
+static void a_pin_asked_while_listing_is_not_answered(void **state)
+{
+	static const char *const answers[] = {"123456", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	assert_int_equal(run_with(ID_REQUEST ">PASSWORD:Need 'Priv token' password\n", answers),
+	                 EXIT_NO_CERTIFICATE);
+	assert_logged("> pkcs11-id-count\n", 1);
+	assert_logged("> password", 0);
+	assert_logged("? PIN", 0);
+}
+
 static void a_token_inserted_late_is_seen_without_spinning(void **state)
 {
 	/* OpenVPN lists nothing; meanwhile it floods log lines, each arriving on its own. */
@@ -885,6 +900,7 @@ int main(void)
 		T(the_choice_survives_a_restart),
 		T(a_certificate_without_a_key_is_not_offered),
 		T(only_a_keyless_certificate_ends_with_7),
+		T(a_pin_asked_while_listing_is_not_answered),
 		T(a_token_inserted_late_is_seen_without_spinning),
 		T(a_token_wait_reads_nothing_until_it_ends),
 		T(no_smartcard_service_is_named_instead_of_the_token),
