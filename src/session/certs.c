@@ -242,6 +242,36 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 	return true;
 }
 
+/* A person chose t: told on, to be used by itself on the next run. */
+static void note_choice(struct certs *k, const struct token_cert *t)
+{
+	if (k->on_choice != NULL && t->described && t->info.sha256[0] != '\0')
+		k->on_choice(k->on_choice_arg, t->info.sha256);
+}
+
+/* The certificate chosen on an earlier run of this config, when it is here and can log in. */
+static bool choose_from_memory(struct session_core *c, struct certs *k)
+{
+	const struct token_cert_list *l = &k->run.list;
+	char text[600];
+
+	if (k->remembered[0] == '\0' || c->opts->cert_pattern != NULL)
+		return false;
+	for (size_t i = 0; i < l->count; i++) {
+		const struct token_cert *t = &l->items[i];
+
+		if (!t->described || !fit(t) || strcmp(t->info.sha256, k->remembered) != 0)
+			continue;
+		if (unusable(c, t))
+			return false;
+		describe(c, t, text, sizeof text);
+		out_status("Using the certificate chosen before: %s", text);
+		answer_with(c, k, i);
+		return true;
+	}
+	return false;
+}
+
 static bool matches(const struct token_cert *t, const char *pattern)
 {
 	return fit(t) && cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
@@ -272,6 +302,7 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 			return;
 		describe(c, &l->items[first], text, sizeof text);
 		out_status("Using certificate %s", text);
+		note_choice(k, &l->items[first]);
 		answer_with(c, k, first);
 		return;
 	}
@@ -317,8 +348,10 @@ static void on_menu_choice(struct session_core *c, void *arg, const struct sessi
 		return;
 	}
 	i = nth_fit(&k->run.list, a->number);
-	if (usable_or_warned(c, &k->run.list.items[i]))
-		answer_with(c, k, i);
+	if (!usable_or_warned(c, &k->run.list.items[i]))
+		return;
+	note_choice(k, &k->run.list.items[i]);
+	answer_with(c, k, i);
 }
 
 static void choose_from_menu(struct session_core *c, struct certs *k)
@@ -372,6 +405,8 @@ static void choose(struct session_core *c, struct certs *k)
 	/* OpenVPN's list says nothing of keys: the token view does, where it can look. */
 	if (!k->run.from_view)
 		tokens_judge(c, l);
+	if (choose_from_memory(c, k))
+		return;
 	if (count_fit(l) == 0) {
 		none_fit(c, l);
 	} else if (c->opts->cert_pattern != NULL) {

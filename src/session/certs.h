@@ -18,8 +18,14 @@
 /* The certificate chosen for a NEED-CERTIFICATE, by its serialized id. */
 typedef void certs_chosen_fn(struct session_core *c, void *arg, const char *id);
 
+/* A certificate a person chose (by menu or --cert): its SHA-256 fingerprint, in hex. */
+typedef void certs_choice_fn(void *arg, const char *sha256);
+
 struct certs {
 	char *chosen_id;                /* survives restarts: OpenVPN asks after every one */
+	char remembered[65];            /* the fingerprint chosen on an earlier run, "" none */
+	certs_choice_fn *on_choice;     /* told each choice a person made, to remember it */
+	void *on_choice_arg;
 	struct {
 		bool listing;               /* pkcs11-id-count/-get under way */
 		long expected;              /* what pkcs11-id-count said */

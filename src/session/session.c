@@ -868,6 +868,15 @@ void session_set_config_id(struct session *s, const char *id)
 	s->core.config_id = id != NULL && id[0] != '\0' ? strdup(id) : NULL;
 }
 
+void session_set_remembered_cert(struct session *s, const char *sha256,
+                                 certs_choice_fn *on_choice, void *arg)
+{
+	snprintf(s->certs.remembered, sizeof s->certs.remembered, "%s",
+	         sha256 != NULL ? sha256 : "");
+	s->certs.on_choice = on_choice;
+	s->certs.on_choice_arg = arg;
+}
+
 void session_set_openvpn_pinpads(struct session *s, bool on)
 {
 	s->core.openvpn_uses_pinpads = on;

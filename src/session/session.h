@@ -11,6 +11,7 @@
 
 #include "cli/options.h"
 #include "mgmt/conn.h"
+#include "session/certs.h"
 #include "session/io.h"
 
 struct session;
@@ -28,6 +29,13 @@ void session_set_provider(struct session *s, const char *path);
 void session_set_config_id(struct session *s, const char *id);
 /* Whether OpenVPN logs in through a reader's PIN pad (the config's pkcs11-protected-authentication). */
 void session_set_openvpn_pinpads(struct session *s, bool on);
+/*
+ * The certificate chosen on an earlier run of the same config (SHA-256 hex, "" none): used by
+ * itself when it is on the token and can log in, unless --cert says otherwise.  on_choice is
+ * told each choice a person makes (the menu, --cert), to remember for the next run.
+ */
+void session_set_remembered_cert(struct session *s, const char *sha256,
+                                 certs_choice_fn *on_choice, void *arg);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 void session_free(struct session *s);

@@ -89,6 +89,30 @@ static void assert_logged(const char *text, int times)
 
 /* ---- the certificate choice ---- */
 
+/*
+ * Two real certificates (self-signed, CN=alpha and CN=beta, for TLS clients, valid 2020-2120;
+ * their keys were thrown away) with their SHA-256 fingerprints: what a remembered choice is.
+ */
+#define ALPHA_BLOB \
+	"MIIBUjCB+aADAgECAgIQADAKBggqhkjOPQQDAjAQMQ4wDAYDVQQDDAVhbHBoYTAgFw0yMDAxMDEwMDAwMDBaGA8y" \
+	"MTIwMDEwMTAwMDAwMFowEDEOMAwGA1UEAwwFYWxwaGEwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATgMiFMYo6b" \
+	"9988BZjlsBv3tCdIY7H2lLj8fD3Tgc+j8nbbwfnMmgOwRJ8ZuEAhQW6PtaFslCJchRi415WA9omjo0EwPzAJBgNV" \
+	"HRMEAjAAMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBQMb5VHFMaxRHtjfJ1W5oWnP6NRZjAKBggqhkjO" \
+	"PQQDAgNIADBFAiBIcEUXDUkzyLKNRubbzUFjWtW7R7suHGW+809U+x33rwIhALx2e84a3atMbM1NNxoaeRxK27+e" \
+	"Jm6SEdV2cMN6YE04"
+#define ALPHA_SHA256 "66a6edcf6a6b813078c0de1dc81b8b8952a6054c4237f953d0cece26cdb6c358"
+#define BETA_BLOB \
+	"MIIBUDCB96ADAgECAgIQATAKBggqhkjOPQQDAjAPMQ0wCwYDVQQDDARiZXRhMCAXDTIwMDEwMTAwMDAwMFoYDzIx" \
+	"MjAwMTAxMDAwMDAwWjAPMQ0wCwYDVQQDDARiZXRhMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE/DR3VgZysLtW" \
+	"qgTMYeTm+GiQptTAxTaWShWFl68UFFLv1xb/cF3IBeBkjh3o5cQoCB9bciQ1kRDrM8ukoNVlf6NBMD8wCQYDVR0T" \
+	"BAIwADATBgNVHSUEDDAKBggrBgEFBQcDAjAdBgNVHQ4EFgQU3ljOJQPQMwK8PwfUwzPjW1rW790wCgYIKoZIzj0E" \
+	"AwIDSAAwRQIgKUxOY7bK+Nhbqk+ajsIBZXvj7YBBi8JGIgJoUuNzNXICIQCK8VfxvuHPXZnQVb+0iwm755uVBigq" \
+	"RlWbg8VC9avWTQ=="
+#define BETA_SHA256 "8edb0a2c8c8e132e19bdf653beb76b2bfeb7c17732512bfb870291e6abb8549d"
+#define NAMED_ENTRY(i, id, blob) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'" blob "'\n"
+static const char alpha_and_beta[] = ID_REQUEST ">PKCS11ID-COUNT:2\n"
+    NAMED_ENTRY("0", "tok/alpha", ALPHA_BLOB) NAMED_ENTRY("1", "tok/beta", BETA_BLOB) NEEDSTR_OK;
+
 static const char two_certs[] = ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "tok/1")
     ENTRY("1", "tok/2") NEEDSTR_OK;
 
@@ -211,6 +235,66 @@ static void a_pin_asked_while_listing_is_not_answered(void **state)
 	assert_logged("> pkcs11-id-count\n", 1);
 	assert_logged("> password", 0);
 	assert_logged("? PIN", 0);
+}
+
+static char remembered[65];
+
+static void remember(void *arg, const char *sha256)
+{
+	(void)arg;
+	snprintf(remembered, sizeof remembered, "%s", sha256);
+}
+
+/* The menu's choice is told to be remembered; the next run uses it by itself, no menu. */
+static void a_choice_is_remembered_for_the_next_run(void **state)
+{
+	static const char *const answers[] = {"2", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	remembered[0] = '\0';
+	new_session(false);
+	session_set_remembered_cert(s, "", remember, NULL);
+	run_with(alpha_and_beta, answers);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/beta\"\n", 1);
+	assert_string_equal(remembered, BETA_SHA256);
+
+	remembered[0] = '\0';
+	session_free(s);
+	new_session(false);
+	session_set_remembered_cert(s, BETA_SHA256, remember, NULL);
+	run_with(alpha_and_beta, NULL);
+	assert_logged("? Choose", 0);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/beta\"\n", 1);
+	assert_string_equal(remembered, ""); /* nobody chose: nothing new to remember */
+}
+
+/* --cert wins over the remembered choice, and becomes the one remembered. */
+static void cert_option_wins_over_the_remembered_choice(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	opts.cert_pattern = "alpha";
+	new_session(false);
+	session_set_remembered_cert(s, BETA_SHA256, remember, NULL);
+	run_with(alpha_and_beta, NULL);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/alpha\"\n", 1);
+	assert_string_equal(remembered, ALPHA_SHA256);
+}
+
+/* A remembered certificate no longer on the token: the menu, as without memory. */
+static void a_remembered_certificate_gone_brings_the_menu(void **state)
+{
+	static const char *const answers[] = {"1", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(false);
+	session_set_remembered_cert(s, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	                            remember, NULL);
+	run_with(alpha_and_beta, answers);
+	assert_logged("? Choose", 1);
+	assert_logged("> needstr \"pkcs11-id-request\" \"tok/alpha\"\n", 1);
 }
 
 static void a_token_inserted_late_is_seen_without_spinning(void **state)
@@ -901,6 +985,9 @@ int main(void)
 		T(a_certificate_without_a_key_is_not_offered),
 		T(only_a_keyless_certificate_ends_with_7),
 		T(a_pin_asked_while_listing_is_not_answered),
+		T(a_choice_is_remembered_for_the_next_run),
+		T(cert_option_wins_over_the_remembered_choice),
+		T(a_remembered_certificate_gone_brings_the_menu),
 		T(a_token_inserted_late_is_seen_without_spinning),
 		T(a_token_wait_reads_nothing_until_it_ends),
 		T(no_smartcard_service_is_named_instead_of_the_token),
