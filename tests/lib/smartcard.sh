@@ -148,10 +148,12 @@ sc_card_up() {
     fi
     # virt_cacard opens the NSS database "sql:db" in its working directory; NSS reaches the key
     # and certificate through SoftHSM2 (or the spy in front of it) as one of its modules.
-    modutil -create -dbdir "sql:$SC_CARD_DIR/db" -force >"$SC_CARD_DIR/modutil.out" 2>&1 \
-        || fail "modutil -create failed (see $SC_CARD_DIR/modutil.out)"
-    modutil -add "card store" -dbdir "sql:$SC_CARD_DIR/db" -libfile "$module" -force \
-        >>"$SC_CARD_DIR/modutil.out" 2>&1 || fail "modutil -add failed (see $SC_CARD_DIR/modutil.out)"
+    modutil -create -dbdir "sql:$SC_CARD_DIR/db" -force >"$T/modutil.out" 2>&1 \
+        || fail "modutil -create failed"
+    # (modutil loads the module to register it: the spy needs to know where to forward.)
+    PKCS11SPY=$SOFTHSM_LIB PKCS11SPY_OUTPUT=/dev/null \
+        modutil -add "card store" -dbdir "sql:$SC_CARD_DIR/db" -libfile "$module" -force \
+        >>"$T/modutil.out" 2>&1 || fail "modutil -add failed"
     sc_pcscd_start
     [ "${SC_CARD_ABSENT:-0}" = 1 ] && return 0
     sc_card_start
@@ -180,7 +182,7 @@ sc_card_rsa_blocks() {
     awk '
         /^[0-9]+: / { op = $2; inblock = 0; next }
         op == "C_Decrypt" && /pEncryptedData\[ulEncryptedDataLen\]/ { inblock = 1; block = ""; next }
-        inblock && /^    [0-9A-F]{8}  / {
+        inblock && /^    [0-9A-F]+  / {
             for (i = 2; i <= 17 && $i ~ /^[0-9A-F][0-9A-F]$/; i++) block = block $i
             next
         }
