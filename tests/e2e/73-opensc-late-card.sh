@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # 73-opensc-late-card: `ovpn-token start` with OpenSC and an empty reader (tests/lib/smartcard.sh):
 # OpenVPN lists no certificate, ovpn-token says so and watches; the card put into the reader later
-# is found (a real PC/SC insertion), its certificate chosen by itself, the PIN asked for token
-# 'client1' and the tunnel comes up.
+# is found (a real PC/SC insertion), its certificate chosen by itself and its id sent to OpenVPN
+# exactly as `openvpn --show-pkcs11-ids` gives it, the PIN asked for token 'client1' and the tunnel
+# comes up.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -28,6 +29,12 @@ pty_type "$SC_PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected after the card came"
 grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "the server did not verify client1"
 [ "$(pty_count "PIN for token")" = 1 ] || fail "the PIN was asked more than once"
+# The id came from ovpn-token's own look at the card (OpenVPN had listed none): exactly the one
+# OpenVPN itself gives for the card.
+id=$(openvpn --show-pkcs11-ids "$OPENSC_LIB" 2>/dev/null | sed -n 's/^ *Serialized id: *//p')
+[ -n "$id" ] || fail "openvpn --show-pkcs11-ids shows no id for the card"
+sent=$(sed -n "s/.*MANAGEMENT: CMD 'needstr \"pkcs11-id-request\" \"\(.*\)\"'\$/\1/p" "$T/client.log")
+[ "$sent" = "${id//\\/\\\\}" ] || fail "OpenVPN got the id '$sent', openvpn shows '$id'"
 pty_send_keys C-c
 pty_expect_exit 0 20
 pass
