@@ -86,13 +86,25 @@ sc_init() {
     local why
     why=$(sc_missing)
     [ -z "$why" ] || sc_skip "$why"
+    sc_enter "$@"
+    tb_init
+    sc_namespace_setup
+}
+
+# sc_enter [ARGS...]: unless already done, run this script again ($0 ARGS) in a mount and network
+# namespace of its own. The pid marks the namespace as this script's: one started from inside
+# another's namespace (a shell a developer opened there) still gets a namespace of its own.
+sc_enter() {
     if [ "${SC_NAMESPACE:-}" != "$$" ]; then
-        # The pid marks the namespace as this test's own: a test started from inside another
-        # one's namespace (a shell a developer opened there) still gets a namespace of its own.
         export SC_NAMESPACE=$$
         exec unshare --mount --net -- bash "$0" "$@"
     fi
-    tb_init
+}
+
+# sc_namespace_setup: (after tb_init, in the namespace) the private /run/pcscd, the loopback, and
+# HOME=$T/home for OpenSC's file cache.
+sc_namespace_setup() {
+    [ "${SC_NAMESPACE:-}" = "$$" ] || fail "sc_namespace_setup outside the script's own namespace"
     mkdir -p /run/pcscd
     mount -t tmpfs -o mode=0755,size=1m ovpn-token-pcscd /run/pcscd || fail "cannot mount a private /run/pcscd"
     ip link set lo up || fail "cannot bring up the namespace's loopback"
