@@ -53,11 +53,13 @@ log() { printf '[%s] %s\n' "$TB_NAME" "$*" >&2; }
 
 # Show what the user and the servers saw, so a failure can be understood from the output alone.
 tb_diagnostics() {
-    [ -n "$T" ] && [ -d "$T" ] || return 0
+    [ -n "$T" ] || return 0
     if [ -n "$TB_TMUX" ] && tmux -L "$TB_TMUX" has-session 2>/dev/null; then
         echo "----- pty screen -----"
         pty_screen | sed -e '/^$/N;/^\n$/D'
     fi
+    # Something else removed it (seen once, cause unknown): say so rather than show nothing.
+    [ -d "$T" ] || { echo "----- the test's folder $T is gone -----"; return 0; }
     local f
     for f in "$T"/*.log "$T"/*.out "$T"/*.err; do
         [ -f "$f" ] || continue
