@@ -53,11 +53,13 @@ log() { printf '[%s] %s\n' "$TB_NAME" "$*" >&2; }
 
 # Show what the user and the servers saw, so a failure can be understood from the output alone.
 tb_diagnostics() {
-    [ -n "$T" ] && [ -d "$T" ] || return 0
+    [ -n "$T" ] || return 0
     if [ -n "$TB_TMUX" ] && tmux -L "$TB_TMUX" has-session 2>/dev/null; then
         echo "----- pty screen -----"
         pty_screen | sed -e '/^$/N;/^\n$/D'
     fi
+    # Something else removed it (seen once, cause unknown): say so rather than show nothing.
+    [ -d "$T" ] || { echo "----- the test's folder $T is gone -----"; return 0; }
     local f
     for f in "$T"/*.log "$T"/*.out "$T"/*.err; do
         [ -f "$f" ] || continue
@@ -200,14 +202,16 @@ scratch_dir_only() {
 # make_pki DIR [CLIENT_CN...]: DIR/pki/ with ca.crt, server.crt/key and for each client CN
 # CN.crt (PEM), CN.der, CN.key (PEM) and CN.p8 (unencrypted PKCS#8, for softhsm2-util --import).
 # EC P-256: fast to make and supported by SoftHSM2 and OpenVPN. Client CN default: client1.
-# Set PKI_DAYS to change the validity (default 30 days).
+# Set PKI_DAYS to change the validity (default 30 days), PKI_KEY=rsa for RSA 2048 keys (the
+# virtual CAC card of tests/lib/smartcard.sh signs only with RSA).
 make_pki() {
     local dir=$1; shift
     scratch_dir_only "$dir"
     local pki="$dir/pki" days=${PKI_DAYS:-30}
     mkdir -p "$pki"
     if [ ! -f "$pki/ca.crt" ]; then
-        openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+        # shellcheck disable=SC2046  # pki_newkey's words are separate arguments
+        openssl req -x509 $(pki_newkey) -nodes -sha256 \
             -keyout "$pki/ca.key" -out "$pki/ca.crt" -days "$days" -subj "/CN=Test CA" \
             -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
             2>"$pki/openssl.err" || fail "openssl: CA"
@@ -218,13 +222,23 @@ make_pki() {
     for cn in "$@"; do make_cert "$dir" "$cn" client; done
 }
 
+# pki_newkey: openssl req's options for a new key of the type PKI_KEY names (ec or rsa).
+pki_newkey() {
+    case ${PKI_KEY:-ec} in
+        ec) echo "-newkey ec -pkeyopt ec_paramgen_curve:P-256" ;;
+        rsa) echo "-newkey rsa:2048" ;;
+        *) fail "PKI_KEY=$PKI_KEY: ec or rsa" ;;
+    esac
+}
+
 # make_cert DIR CN server|client: one key and certificate signed by DIR/pki/ca.
 make_cert() {
     local pki="$1/pki" cn=$2 kind=$3 eku
     [ "$kind" = server ] && eku=serverAuth || eku=clientAuth
     printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=%s\n' \
         "$eku" > "$pki/$cn.ext"
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+    # shellcheck disable=SC2046
+    openssl req $(pki_newkey) -nodes -sha256 \
         -keyout "$pki/$cn.key" -out "$pki/$cn.csr" -subj "/CN=$cn" 2>>"$pki/openssl.err" \
         || fail "openssl: key for $cn"
     openssl x509 -req -in "$pki/$cn.csr" -CA "$pki/ca.crt" -CAkey "$pki/ca.key" -CAcreateserial \
@@ -261,7 +275,8 @@ basicConstraints = CA:FALSE
 keyUsage = critical,digitalSignature
 extendedKeyUsage = clientAuth
 CNF
-    openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -sha256 \
+    # shellcheck disable=SC2046
+    openssl req $(pki_newkey) -nodes -sha256 \
         -keyout "$pki/$cn.key" -out "$pki/$cn.csr" -subj "/CN=$cn" 2>>"$pki/openssl.err" \
         || fail "openssl: key for $cn"
     openssl ca -batch -config "$ca/ca.cnf" -extensions ext -startdate "$start" -enddate "$end" \
@@ -284,13 +299,14 @@ cert_expiry() {
 # configured by DIR/softhsm2.conf (exported as SOFTHSM2_CONF). Each client key (from make_pki) goes in
 # with its certificate under its own CKA_ID: 45, 46, 47, ... The label may contain any characters:
 # it is only ever passed as one argument, never through a shell or a config file.
+# TOKEN_REMOVABLE=true marks the slots removable (libcacard, behind the virtual card, wants that).
 make_token() {
     local dir=$1 label=$2 pin=$3; shift 3
     scratch_dir_only "$dir"
     mkdir -p "$dir/tokens"
     export SOFTHSM2_CONF="$dir/softhsm2.conf"
-    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n' \
-        "$dir/tokens" > "$SOFTHSM2_CONF"
+    printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = %s\n' \
+        "$dir/tokens" "${TOKEN_REMOVABLE:-false}" > "$SOFTHSM2_CONF"
     softhsm2-util --init-token --free --label "$label" --pin "$pin" --so-pin 87654321 \
         >"$dir/token.out" 2>&1 || fail "softhsm2-util --init-token failed"
     local cn id=45
