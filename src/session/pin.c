@@ -121,8 +121,8 @@ void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supp
 	if (!mgmt_token_label(cache->type, "", label, sizeof label))
 		snprintf(label, sizeof label, "%s", cache->type);
 	name_token(cache->type, label, who, sizeof who);
-	out_error("The PIN may have been refused by %s: %s right after it.", who,
-	          cause[0] != '\0' ? cause : "OpenVPN gave up");
+	out_error("The token may have refused the PIN: %s right after it (%s).",
+	          cause[0] != '\0' ? cause : "OpenVPN gave up", who);
 	if (cache->from_source)
 		ps->source.disabled = true;
 	pin_cache_drop(cache);

@@ -270,8 +270,8 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 			return;
 		}
 		/* Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR). */
-		out_error("Token '%s' did not take the PIN (%s): it may have refused it.", x->run.label,
-		          rep.err);
+		out_error("The token may have refused the PIN: %s (token '%s').", rep.err,
+		          x->run.label);
 		on_pin_refused(c, x, from_source);
 		break;
 	}

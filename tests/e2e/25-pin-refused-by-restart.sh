@@ -35,7 +35,7 @@ log "a) a person: a wrong PIN, then the right one"
 pty_start "$OVPN_TOKEN" start --log "$T/a.log" "$T/client.conf"
 pty_expect_text "PIN for token 'Test Token':" 20
 pty_type "$WRONG"
-pty_expect_text "The PIN may have been refused by token 'Test Token': the TLS handshake failed right after it." 20
+pty_expect_text "The token may have refused the PIN: the TLS handshake failed right after it (token 'Test Token')." 20
 pty_wait_count "PIN for token 'Test Token':" 2 20 || fail "a: no second PIN prompt"
 pty_type "$PIN"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "a: not connected"
@@ -53,7 +53,7 @@ start=$SECONDS
 run_bounded b 40 "$OVPN_TOKEN" start --batch --pin-file "$T/pin" --log "$T/b.log" "$T/client.conf"
 log "b: ended after $((SECONDS - start)) s"
 expect_rc b 6 "a PIN the token may have refused"
-grep -Fq "The PIN may have been refused by token 'Test Token'" "$T/b.err" \
+grep -Fq "The token may have refused the PIN: the TLS handshake failed right after it (token 'Test Token')" "$T/b.err" \
     || fail "b: the cause was not said: $(cat "$T/b.err")"
 grep -Fq "not trying the PIN again (--batch)" "$T/b.err" || fail "b: no word on --batch"
 n=$(pins_sent "$T/b.log")
@@ -64,5 +64,5 @@ log "c) --external-key --batch with a wrong PIN: exit 6"
 run_bounded c 40 "$OVPN_TOKEN" start --external-key --batch --pin-file "$T/pin" \
     --log "$T/c.log" "$T/client.conf"
 expect_rc c 6 "a PIN the token did not take"
-grep -Fq "Token 'Test Token' did not take the PIN" "$T/c.err" || fail "c: the PIN was not named: $(cat "$T/c.err")"
+grep -Fq "The token may have refused the PIN: C_Login:" "$T/c.err" || fail "c: the PIN was not named: $(cat "$T/c.err")"
 pass

@@ -6,8 +6,10 @@
 # store logs the raw RSA operation on a PSS-encoded block (ending in BC), and the server verified
 # it (2.7 names it: "peer signing digest/type: SHA256 RSASSA-PSS"; 2.6 does not log the scheme, and
 # TLS 1.3 allows no other RSA signature). openvpn itself ran with --management-external-key and no
-# PKCS#11 option. A wrong PIN: OpenSC answers CKR_GENERAL_ERROR (libcacard's SW 6985), and
-# ovpn-token ends with exit 12 naming the failed C_Login (what it does today).
+# PKCS#11 option. A wrong PIN: OpenSC answers CKR_GENERAL_ERROR (libcacard's SW 6985), which is
+# a PIN failure, never a provider failure (exit 12): a person is told the token may have refused
+# the PIN and asked again, and the right PIN then connects; --batch with a wrong --pin-file sends
+# it once and exits 6.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -50,8 +52,20 @@ wait_listening "$PORT" 15
 pty_start "$OVPN_TOKEN" start --external-key --log "$T/wrong.log" "$T/client.conf"
 pty_expect_text "PIN for token 'client1':" 30
 pty_type "1111"
-pty_expect_exit 12 30
-pty_expect_text "ovpn-token: cannot log in to token 'client1': C_Login:" 5
-pty_expect_text "General Error" 5
+pty_expect_text "The token may have refused the PIN: C_Login:" 30 "the wrong PIN is not named"
+pty_expect_text "General Error (token 'client1')." 5
+pty_wait_count "PIN for token 'client1':" 2 20 || fail "the PIN was not asked again"
 if grep -q "MANAGEMENT: CMD 'pk-sig'" "$T/wrong.log"; then fail "a signature was sent after a wrong PIN"; fi
+pty_type "$SC_PIN"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "the right PIN after a wrong one did not connect"
+pty_send_keys C-c
+pty_expect_exit 0 20
+pty_stop
+
+log "a wrong PIN from a file, --batch"
+wait_listening "$PORT" 15
+printf '1111\n' > "$T/wrong.pin"; chmod 600 "$T/wrong.pin"
+pty_start "$OVPN_TOKEN" start --external-key --batch --pin-file "$T/wrong.pin" --log "$T/wrong-batch.log" "$T/client.conf"
+pty_expect_exit 6 30
+pty_expect_text "The token may have refused the PIN: C_Login:" 5 "batch: the wrong PIN is not named"
 pass
