@@ -230,13 +230,19 @@ struct plat_shortcut {
 	const char *description;
 	bool start_menu;        /* also in the Start menu's Programs folder */
 };
+enum plat_shortcut_result {
+	PLAT_SHORTCUT_MADE,
+	PLAT_SHORTCUT_FAILED,      /* err says why */
+	PLAT_SHORTCUT_UNSUPPORTED, /* no shortcuts on this system */
+	PLAT_SHORTCUT_UNFIT,       /* the title or an argument cannot go in unchanged (err: which) */
+};
 /*
  * Shell links on the Desktop (and the Start menu) that open a console running ovpn-token with
  * sc->args: through the ovpn-token.cmd launcher beside the program when it exists.  report is
- * called with each link made.  -1 with err on failure; -2: not on this system; -3: the title
- * or an argument cannot go into a shortcut unchanged (err says which).
+ * called with each link made.
  */
-int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
-                         char *err, size_t errsz);
+enum plat_shortcut_result plat_shortcut_create(const struct plat_shortcut *sc,
+                                               void (*report)(const char *path), char *err,
+                                               size_t errsz);
 
 #endif
