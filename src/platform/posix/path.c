@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* POSIX paths: '/' separates, a leading '/' makes a path absolute. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -18,6 +19,15 @@ int plat_absolute_path(const char *path, char *out, size_t outsz)
 	if (getcwd(cwd, sizeof cwd) == NULL)
 		return -1;
 	return plat_path_join(cwd, path, out, outsz);
+}
+
+int plat_canonical_path(const char *path, char *out, size_t outsz)
+{
+	char *real = realpath(path, NULL);
+	int n = real != NULL ? snprintf(out, outsz, "%s", real) : -1;
+
+	free(real);
+	return n >= 0 && (size_t)n < outsz ? 0 : -1;
 }
 
 void plat_path_dir(const char *path, char *out, size_t outsz)

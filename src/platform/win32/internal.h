@@ -61,16 +61,45 @@ wchar_t *win32_build_cmdline(const char *const *argv);
 /* Searches %PATH% for name (".exe" added when it has no extension).  -1 when not found. */
 int win32_search_path(const char *name, char *out, size_t outsz);
 
-/* %LOCALAPPDATA%\ovpn-token\<sub> (created; sub "" for the folder itself): per-user state. */
+/*
+ * %LOCALAPPDATA%\ovpn-token\<sub> (created, the folder itself with the owner-only ACL; sub ""
+ * for the folder itself): per-user state.
+ */
 int win32_app_dir(const char *sub, char *out, size_t outsz);
 
+/* ---- files we write (fs.c) ---- */
+
+/*
+ * Opens path (access, share and disposition as CreateFileW's) never through a reparse point,
+ * only as a plain file with one name whose owner is the user (or SYSTEM, Administrators); a
+ * new one gets the owner-only ACL, an existing one is given it.  A device (NUL) is taken as it
+ * is.  The handle, or INVALID_HANDLE_VALUE with why (a reason, not the path; when the open
+ * itself failed, GetLastError() says why too).
+ */
+HANDLE win32_open_safe(const char *path, DWORD access, DWORD share, DWORD disposition, char *why,
+                       size_t whysz);
+
 /* ---- security (acl.c) ---- */
+
+/* The current user's SID as text ("S-1-5-21-..."); LocalFree() it.  NULL on failure. */
+wchar_t *win32_user_sid_string(void);
 
 /*
  * A security descriptor whose DACL (protected: nothing inherited) grants full access to the
  * current user and SYSTEM only, inheritable to what a directory will hold.  LocalFree() it.
  */
 PSECURITY_DESCRIPTOR win32_owner_only_sd(void);
+/*
+ * Whether sd keeps a file private to user: its owner is user, SYSTEM or Administrators, and its
+ * DACL lets no one else read it or change who may (WRITE_DAC, WRITE_OWNER).  Deny entries and
+ * inherit-only ones are passed over; an allowing entry of another kind counts against it.
+ * 0; -1 (another owner) or -2 (the DACL lets others in) with why.
+ */
+int win32_sd_is_private(PSECURITY_DESCRIPTOR sd, PSID user, char *why, size_t whysz);
+/* The same for the file open at h (opened with READ_CONTROL), for the current user. */
+int win32_handle_is_private(HANDLE h, char *why, size_t whysz);
+/* Gives the file open at h (with WRITE_DAC) the owner-only DACL.  -1 on failure. */
+int win32_make_private(HANDLE h);
 
 /* ---- openvpn started by the interactive service (service.c, proc.c) ---- */
 

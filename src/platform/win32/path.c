@@ -36,6 +36,35 @@ int plat_absolute_path(const char *path, char *out, size_t outsz)
 	return win32_narrow(full, (int)n, out, outsz);
 }
 
+int plat_canonical_path(const char *path, char *out, size_t outsz)
+{
+	wchar_t *wide = win32_widen(path), full[4096];
+	const wchar_t *shown = full;
+	HANDLE h = INVALID_HANDLE_VALUE;
+	DWORD n = 0;
+
+	/* No access, only a handle to ask its name: BACKUP_SEMANTICS lets folders open too. */
+	if (wide != NULL)
+		h = CreateFileW(wide, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		                OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	free(wide);
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	n = GetFinalPathNameByHandleW(h, full, sizeof full / sizeof full[0],
+	                              FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	CloseHandle(h);
+	if (n == 0 || n >= sizeof full / sizeof full[0])
+		return -1;
+	/* "\\?\C:\..." -> "C:\...", "\\?\UNC\server\share" -> "\\server\share" */
+	if (wcsncmp(full, L"\\\\?\\UNC\\", 8) == 0) {
+		full[6] = L'\\';
+		shown = full + 6;
+	} else if (wcsncmp(full, L"\\\\?\\", 4) == 0) {
+		shown = full + 4;
+	}
+	return win32_narrow(shown, -1, out, outsz);
+}
+
 void plat_path_dir(const char *path, char *out, size_t outsz)
 {
 	const char *last = NULL;
