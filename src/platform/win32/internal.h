@@ -31,6 +31,18 @@ SOCKET win32_sock_handle(const struct plat_sock *s);
 HANDLE win32_sock_event(const struct plat_sock *s);
 /* After win32_sock_event fired: true when the peer has closed or the connection broke. */
 bool win32_sock_peer_gone(struct plat_sock *s);
+
+/* ---- who serves a TCP management port (peer.c) ---- */
+
+enum win32_tcp_row { WIN32_TCP_NO_TABLE, WIN32_TCP_NOT_LISTED, WIN32_TCP_LISTED };
+/*
+ * The verdict on the peer of a connection to the openvpn we started (expected_pid), from what
+ * the system's TCP table says about the peer's endpoint: found, and its owner.  0 when it is
+ * that process (or the system records no owners); -1 with err otherwise, also when the table
+ * cannot be read or does not list it.
+ */
+int win32_judge_tcp_peer(enum win32_tcp_row found, DWORD owner, long expected_pid, char *err,
+                         size_t errsz);
 /*
  * The one wait of the Win32 layer, behind plat_wait_until() and the prompts: until one of h
  * (count of them, at most 3; the interrupt event is added here) is signalled (*which: its
@@ -43,8 +55,13 @@ enum plat_wait_result win32_wait_until(const HANDLE *h, DWORD count, long long d
 
 /* UTF-8 -> newly allocated UTF-16 (free()).  NULL for invalid UTF-8 or out of memory. */
 wchar_t *win32_widen(const char *utf8);
-/* UTF-16 (len units, or -1: up to the NUL) -> UTF-8 in out.  -1 when it does not fit. */
+/*
+ * UTF-16 (len units, or -1: up to the NUL) -> UTF-8 in out.  -1 when it does not fit or is not
+ * valid UTF-16 (a lone surrogate: refused, never changed into U+FFFD).
+ */
 int win32_narrow(const wchar_t *w, int len, char *out, size_t outsz);
+/* UTF-16 -> newly allocated UTF-8 (free()).  NULL for invalid UTF-16 or out of memory. */
+char *win32_narrow_alloc(const wchar_t *w);
 /* A Win32 error code as one line of text (no trailing period or line end). */
 void win32_error_text(DWORD code, char *buf, size_t bufsz);
 /* An environment variable as UTF-8; -1 when unset or too long. */
@@ -104,6 +121,8 @@ int win32_make_private(HANDLE h);
 /* ---- openvpn started by the interactive service (service.c, proc.c) ---- */
 
 struct win32_service_run;
+/* CreateFileW's flags for the service pipe: overlapped; impersonation at most, no delegation. */
+DWORD win32_service_pipe_flags(void);
 /* A child for plat_child_*: process (may be NULL) is the service's openvpn, run our pipe. */
 struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
                                             struct win32_service_run *run);
