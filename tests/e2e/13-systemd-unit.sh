@@ -103,11 +103,12 @@ run_in_namespace() {
         printf 'mount --bind %q /var/lib\n' "$NS/lib"
         printf 'mount --bind %q /var/log\n' "$NS/log"
         printf 'mount --bind %q /usr/local/bin\n' "$NS/bin"
-        printf 'mount --bind %q %q\n' "$NS/home" "$(getent passwd root | cut -d: -f6)"
         if [ "$(readlink -f "$OPENVPN")" != "$(readlink -f /usr/sbin/openvpn 2>/dev/null)" ]; then
             [ -e /usr/sbin/openvpn ] || fail "no /usr/sbin/openvpn to put $OPENVPN over"
             printf 'mount --bind %q /usr/sbin/openvpn\n' "$(readlink -f "$OPENVPN")"
         fi
+        # Last: the openvpn under test may live in root's home (~/.cache).
+        printf 'mount --bind %q %q\n' "$NS/home" "$(getent passwd root | cut -d: -f6)"
         echo 'cd /'
         echo 'umask 0022'
         printf 'exec'; printf ' %q' "$@"; echo
@@ -126,7 +127,7 @@ systemd_prepares
 run_in_namespace "$T/unit.out" "${SYSTEMD_ENV[@]}" CREDENTIALS_DIRECTORY="$CRED_DIR" "${EXEC[@]}"
 status=$(ns_path "$runtime_dir")/status
 if ! wait_for "$status" "^state=CONNECTED$" 40; then
-    pid_alive "$UNIT_PID" || { wait "$UNIT_PID" && rc=0 || rc=$?; fail "b: ovpn-token exited with $rc: $(cat "$T/unit.out")"; }
+    pid_alive "$UNIT_PID" || { wait "$UNIT_PID" && rc=0 || rc=$?; fail "b: it exited with $rc: $(cat "$T/unit.out")"; }
     fail "b: not CONNECTED: $(cat "$status" 2>/dev/null)"
 fi
 grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "b: the server did not verify client1"
@@ -162,7 +163,7 @@ run_in_namespace "$T/unit-d.out" env -i PATH=/usr/bin:/bin CREDENTIALS_DIRECTORY
     /usr/local/bin/ovpn-token start --batch --log /var/log/x.log --status-file /run/s \
     "/etc/openvpn/client/$INSTANCE.conf"
 if ! wait_for "$NS/run/s" "^state=CONNECTED$" 40; then
-    pid_alive "$UNIT_PID" || { wait "$UNIT_PID" && rc=0 || rc=$?; fail "d: ovpn-token exited with $rc: $(cat "$T/unit-d.out")"; }
+    pid_alive "$UNIT_PID" || { wait "$UNIT_PID" && rc=0 || rc=$?; fail "d: it exited with $rc: $(cat "$T/unit-d.out")"; }
     fail "d: not CONNECTED: $(cat "$NS/run/s" 2>/dev/null)"
 fi
 ls "$NS/home/.local/state/ovpn-token/$INSTANCE"-*.lock >/dev/null 2>&1 \
