@@ -38,10 +38,10 @@ NO_P11_SRC := \
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
-POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c service.c \
-	shortcut.c sys.c thread.c tty.c wait.c)
-WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c text.c thread.c tty.c wait.c)
+POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
+	service.c shortcut.c sys.c thread.c tty.c wait.c)
+WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
+	proc.c service.c shortcut.c sys.c text.c thread.c tty.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 
@@ -61,5 +61,6 @@ UNIT_PORTABLE := \
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \
-	tests/unit/test_secret_source.c
-UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c
+	tests/unit/test_secret_source.c tests/unit/test_platform_files.c
+UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c \
+	tests/win32/test_platform_win32.c

@@ -156,11 +156,19 @@ $(WIN_UNIT_DIR)/unit/%.exe: $(WIN_UNIT_DIR)/tests/win32/%.o $(WIN_PLAIN_OBJ) $(W
 	@echo "  WINLD   $@"
 	@$(WIN_CC) -static -o $@ $^ $(WIN_LIBS)
 
+# tests/e2e/37-wine-quoting.sh's probe: our command lines as openvpn.exe reads them.
+WIN_QUOTE_PROBE := $(WIN_UNIT_DIR)/tools/quote_probe.exe
+$(WIN_QUOTE_PROBE): $(WIN_UNIT_DIR)/tests/win32/quote_probe.o $(WIN_PLAIN_OBJ)
+	@mkdir -p $(dir $@)
+	@echo "  WINLD   $@"
+	@$(WIN_CC) -static -o $@ $^ $(WIN_LIBS)
+
 # One wine prefix for the whole run (its first start takes ~15 s), removed afterwards.
 # (OVPN_TOKEN is what run-e2e.sh requires; here the program under test is the exe.)
 # The exe under test is the one `make windows` made, with its DLLs beside it.
-windows-test: ovpn-token.exe $(WIN_UNIT_EXE)
+windows-test: ovpn-token.exe $(WIN_UNIT_EXE) $(WIN_QUOTE_PROBE)
 	OVPN_TOKEN=$(CURDIR)/ovpn-token.exe OVPN_TOKEN_EXE=$(CURDIR)/ovpn-token.exe \
+		OVPN_TOKEN_QUOTE_PROBE=$(CURDIR)/$(WIN_QUOTE_PROBE) \
 		tests/win32/run-wine-tests.sh $(WIN_UNIT_EXE)
 
 ifneq ($(shell command -v $(WIN_CC) 2>/dev/null),)
@@ -170,4 +178,4 @@ endif
 endif
 # (The Makefile's own -include of build/**/*.d covers the dependency files made here.)
 # Keep the unit test objects (make would delete them as intermediates and rebuild every time).
-.SECONDARY: $(patsubst %.c,$(WIN_UNIT_DIR)/%.o,$(WIN_UNIT_SRC))
+.SECONDARY: $(patsubst %.c,$(WIN_UNIT_DIR)/%.o,$(WIN_UNIT_SRC) tests/win32/quote_probe.c)

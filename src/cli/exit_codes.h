@@ -19,6 +19,7 @@ enum exit_code {
 	EXIT_PROVIDER = 12,        /* the PKCS#11 provider is missing or is not a PKCS#11 module */
 	EXIT_ALREADY_RUNNING = 13, /* start: another ovpn-token already runs this config */
 	EXIT_AUTH_REFUSED = 14,    /* the server refused the login (AUTH_FAILED); not tried again */
+	EXIT_SETUP = 15,           /* start: no safe state folder or instance lock; a retry fails too */
 };
 
 #endif

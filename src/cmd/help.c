@@ -170,7 +170,9 @@ int cmd_help(const struct options *opts)
 	    " 11  doctor: at least one check failed\n"
 	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
 	    " 13  start: another ovpn-token already runs this config\n"
-	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n",
+	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n"
+	    " 15  start: the state folder or the instance lock is missing, unsafe, or\n"
+	    "     cannot be made\n",
 	    stdout);
 	return EXIT_OK;
 }

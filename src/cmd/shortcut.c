@@ -42,8 +42,8 @@ int cmd_shortcut(const struct options *opts)
 	char name[128], title[160], description[300], config[512], found[512], err[600];
 	const char *args[6];
 	struct plat_shortcut sc;
+	enum plat_shortcut_result rc;
 	size_t n = 0;
-	int rc;
 
 	/*
 	 * The shortcut starts in ovpn-token's own folder: a config given by a path must not depend
@@ -73,9 +73,9 @@ int cmd_shortcut(const struct options *opts)
 	sc.description = description;
 	sc.start_menu = opts->start_menu;
 	rc = plat_shortcut_create(&sc, report_link, err, sizeof err);
-	if (rc != 0) {
+	if (rc != PLAT_SHORTCUT_MADE) {
 		out_error("shortcut: %s", err);
-		return rc == -1 ? EXIT_INTERNAL : EXIT_USAGE;
+		return rc == PLAT_SHORTCUT_FAILED ? EXIT_INTERNAL : EXIT_USAGE;
 	}
 	/* Not an error: the config may be put in place after the shortcut. */
 	if (plat_resolve_config(config, found, sizeof found) != 0)

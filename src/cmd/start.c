@@ -41,12 +41,25 @@ struct launch {
 	const struct ovpn_config_facts *facts;
 };
 
-/* "~/vpn/office.ovpn" -> "office"; on Windows also "C:\\Users\\anna\\office.ovpn" -> "office" */
-static void config_name(const char *path, char *out, size_t outsz)
+/*
+ * What names a config's instance: its file name without the extension ("~/vpn/office.ovpn" ->
+ * "office"; on Windows also "C:\\Users\\anna\\office.ovpn") and a hash of its one canonical
+ * path, so that "./office.ovpn", a link to it and its full path are one config, and two
+ * office.ovpn in different folders are two.
+ */
+static void config_name(const char *path, char *out, size_t outsz, unsigned long long *id)
 {
-	const char *base = plat_path_base(path), *dot;
+	char real[1024];
+	const char *base, *dot;
+	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
 	size_t n;
 
+	if (plat_canonical_path(path, real, sizeof real) != 0)
+		snprintf(real, sizeof real, "%s", path);
+	for (const unsigned char *p = (const unsigned char *)real; *p != '\0'; p++)
+		h = (h ^ *p) * 1099511628211ULL;
+	*id = h;
+	base = plat_path_base(real);
 	dot = strrchr(base, '.');
 	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
 	if (n >= outsz)
@@ -62,7 +75,9 @@ static void config_name(const char *path, char *out, size_t outsz)
 static int choose_log_path(const struct options *opts, const struct ovpn_config_facts *facts,
                            struct launch *l)
 {
-	char name[128];
+	char name[128], stem[160], err[512], found[512], found_name[128];
+	unsigned long long id, found_id;
+	bool by_name = false;
 
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
@@ -71,43 +86,57 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 		snprintf(l->log_path, sizeof l->log_path, "%s", facts->log_file);
 		out_verbose("openvpn logs where the config's line %d says", facts->log_line);
 	} else {
-		config_name(l->config, name, sizeof name);
-		if (plat_default_log_path(name, l->log_path, sizeof l->log_path) != 0) {
-			out_error("cannot create a log file for openvpn; name one with --log FILE");
+		/*
+		 * NAME.log for the config "start NAME" finds in OpenVPN's config folders (one per
+		 * name), NAME-HASH.log for any other: two office.ovpn in two folders get two logs.
+		 */
+		config_name(l->config, name, sizeof name, &id);
+		if (plat_resolve_config(name, found, sizeof found) == 0 && plat_path_base(found) != found) {
+			config_name(found, found_name, sizeof found_name, &found_id);
+			by_name = found_id == id;
+		}
+		if (by_name)
+			snprintf(stem, sizeof stem, "%s", name);
+		else
+			snprintf(stem, sizeof stem, "%s-%08llx", name, id >> 32);
+		if (plat_default_log_path(stem, l->log_path, sizeof l->log_path, err, sizeof err) != 0) {
+			out_error("cannot create a log file for openvpn (%s); name one with --log FILE",
+			          err);
 			return -1;
 		}
 	}
 	return 0;
 }
 
-/* Found out before openvpn starts, not as a baffling "cannot run openvpn" from the child. */
+/*
+ * Found out before openvpn starts, not as a baffling "cannot run openvpn" from the child; and
+ * made here, private and never through a link, so that openvpn's own append finds it so.
+ */
 static int check_log_writable(const struct launch *l)
 {
-	FILE *f = fopen(l->log_path, "a");
+	char err[512];
 
-	if (f == NULL) {
-		out_error("cannot write the log file %s: %s", l->log_path, strerror(errno));
+	if (plat_prepare_log(l->log_path, err, sizeof err) != 0) {
+		out_error("cannot write the log file %s: %s", l->log_path, err);
 		return -1;
 	}
-	fclose(f);
 	return 0;
 }
 
 /*
  * One ovpn-token per config: a second would interleave the log and fight the first for the
- * server.  The lock's name: the config's name and a hash of its absolute path.
+ * server.  The lock's name: the config's name and the hash of its canonical path.  A lock that
+ * cannot be taken for want of a safe state folder is not fixed by starting again: EXIT_SETUP.
  */
 static struct plat_lock *take_instance_lock(const struct launch *l, int *code)
 {
 	char name[128], lock_name[160], err[600];
-	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
+	unsigned long long id;
 	struct plat_lock *lock;
 	long holder;
 
-	for (const unsigned char *p = (const unsigned char *)l->config; *p != '\0'; p++)
-		h = (h ^ *p) * 1099511628211ULL;
-	config_name(l->config, name, sizeof name);
-	snprintf(lock_name, sizeof lock_name, "%s-%016llx", name, h);
+	config_name(l->config, name, sizeof name, &id);
+	snprintf(lock_name, sizeof lock_name, "%s-%016llx", name, id);
 	lock = plat_lock_take(lock_name, &holder, err, sizeof err);
 	if (lock != NULL)
 		return lock;
@@ -117,7 +146,7 @@ static struct plat_lock *take_instance_lock(const struct launch *l, int *code)
 		*code = EXIT_ALREADY_RUNNING;
 	} else {
 		out_error("cannot take the instance lock: %s", err);
-		*code = EXIT_INTERNAL;
+		*code = EXIT_SETUP;
 	}
 	return NULL;
 }

@@ -138,18 +138,59 @@ void plat_keep_from_children(int fd);
 void plat_close_fd(int fd);
 /* Reads from an inherited descriptor (--pin-fd) until EOF or bufsz-1 bytes.  -1 on error. */
 long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz);
-/* 0 when only the user can read path (no group/other access); -1 with the reason otherwise. */
+/*
+ * 0 when only the user can read path (POSIX: the user's own, no group/other access; Windows: its
+ * ACL grants reading to nobody but the user, SYSTEM and Administrators); -1 with the reason
+ * otherwise.  An early check, before anything is sent: the read judges its file again.
+ */
 int plat_file_is_private(const char *path, char *err, size_t errsz);
+/*
+ * plat_read_file for a secret: the descriptor read is the one judged as by plat_file_is_private,
+ * so a file swapped after a check is never read.  -1 with the reason (buf wiped).
+ */
+long plat_read_private_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz);
 /* Writes a file only the user can read (a generated management password). */
 int plat_write_private_file(const char *path, const void *data, size_t n, char *err,
                             size_t errsz);
-/* Replaces path's content in one step (readers never see half a file). */
+/*
+ * Replaces path's content in one step (readers never see half a file): a fresh temporary beside
+ * it (never a name someone could have prepared), then renamed over path, which replaces a link
+ * there rather than writing through it.  Mode 0644 whatever the umask (a status file, for
+ * monitors).  Refused when others could swap files in path's folder.
+ */
 int plat_replace_file(const char *path, const void *data, size_t n, char *err, size_t errsz);
-/* Creates a fresh directory only the user can enter. */
+/*
+ * Makes openvpn's log at path ready before openvpn starts, so that its own append finds a plain
+ * private file: created 0600 (Windows: owner-only ACL) when missing, an existing one of ours
+ * made private; refused when path is a link (or reparse point), a file of someone else's or with
+ * other names (hard links), or in a folder where others could swap it.  A device (/dev/null) is
+ * taken as it is.
+ */
+int plat_prepare_log(const char *path, char *err, size_t errsz);
+/*
+ * Creates a fresh run folder only the user can enter (POSIX: under $RUNTIME_DIRECTORY,
+ * $XDG_RUNTIME_DIR, $TMPDIR or /tmp; Windows: %LOCALAPPDATA%\ovpn-token\run), marked as ours
+ * for as long as this process lives.  Removes the stale ones first (plat_remove_stale_run_dirs
+ * without a callback).
+ */
 int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz);
 void plat_remove_private_dir(const char *dir, const char *leftover_file);
-/* Default place for openvpn's log: a per-user state directory, created if needed. */
-int plat_default_log_path(const char *config_name, char *out, size_t outsz);
+/*
+ * Removes the run folders whose ovpn-token is gone (killed, crashed), with what they hold (the
+ * management socket or password file).  stale (may be NULL) is called with each one first, e.g.
+ * to end an openvpn still serving the management socket in it.  Folders of live processes, of
+ * other users, and (POSIX) of versions that did not mark them are left alone.
+ */
+void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg);
+/*
+ * Default path for openvpn's log, NAME.log: in $LOGS_DIRECTORY (systemd's LogsDirectory=) when
+ * set, else in the state folder (the instance locks' too), created private if missing: POSIX
+ * $STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/ovpn-token, else
+ * ~/.local/state/ovpn-token ($HOME, or the passwd entry without one); Windows
+ * %LOCALAPPDATA%\ovpn-token.  -1 with err when there is none, or (POSIX) it is someone else's
+ * or others may write in it (one of ours open to others is made private).
+ */
+int plat_default_log_path(const char *name, char *out, size_t outsz, char *err, size_t errsz);
 /* The last bufsz-1 bytes of a file (all of a smaller one), NUL-terminated.  -1 on error. */
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz);
 /*
@@ -163,15 +204,16 @@ const char *plat_path_base(const char *path);
 
 /* path made absolute against our working directory (the file need not exist).  -1 if too long. */
 int plat_absolute_path(const char *path, char *out, size_t outsz);
+/*
+ * The one name of an existing file: absolute, every link (and on Windows junction, 8.3 short
+ * name, letter case) resolved, so every way of naming a file gives the same text.  -1 if it
+ * does not exist or the result does not fit.
+ */
+int plat_canonical_path(const char *path, char *out, size_t outsz);
 /* The directory part of path ("." when it has none). */
 void plat_path_dir(const char *path, char *out, size_t outsz);
 /* path as seen from dir: itself when absolute, else dir + separator + path.  -1 if too long. */
 int plat_path_join(const char *dir, const char *path, char *out, size_t outsz);
-/*
- * An existing path made absolute with every link, "." and ".." resolved: the same file gives
- * the same text however it is named.  -1 when it does not exist or is too long.
- */
-int plat_canonical_path(const char *path, char *out, size_t outsz);
 /*
  * The file this system's loader opens for the module name (a PKCS#11 provider) when the
  * process loading it runs in dir: a name with a directory part is taken from dir; a bare
@@ -185,9 +227,10 @@ int plat_module_path(const char *dir, const char *name, char *out, size_t outsz)
 
 struct plat_lock;
 /*
- * Takes the lock called name (a file in the per-user state folder) for as long as this process
- * lives or until released; the system drops it when the process dies, however it dies.  NULL
- * when another process holds it (*holder: its pid, 0 if unknown; err says so) or on error.
+ * Takes the lock called name (a file in the state folder, see plat_default_log_path, never
+ * opened through a link) for as long as this process lives or until released; the system drops it when the process dies,
+ * however it dies.  NULL when another process holds it (*holder: its pid, 0 if unknown; err
+ * says so) or on error.
  */
 struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz);
 void plat_lock_release(struct plat_lock *l);
@@ -280,13 +323,19 @@ struct plat_shortcut {
 	const char *description;
 	bool start_menu;        /* also in the Start menu's Programs folder */
 };
+enum plat_shortcut_result {
+	PLAT_SHORTCUT_MADE,
+	PLAT_SHORTCUT_FAILED,      /* err says why */
+	PLAT_SHORTCUT_UNSUPPORTED, /* no shortcuts on this system */
+	PLAT_SHORTCUT_UNFIT,       /* the title or an argument cannot go in unchanged (err: which) */
+};
 /*
  * Shell links on the Desktop (and the Start menu) that open a console running ovpn-token with
  * sc->args: through the ovpn-token.cmd launcher beside the program when it exists.  report is
- * called with each link made.  -1 with err on failure; -2: not on this system; -3: the title
- * or an argument cannot go into a shortcut unchanged (err says which).
+ * called with each link made.
  */
-int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
-                         char *err, size_t errsz);
+enum plat_shortcut_result plat_shortcut_create(const struct plat_shortcut *sc,
+                                               void (*report)(const char *path), char *err,
+                                               size_t errsz);
 
 #endif

@@ -7,18 +7,6 @@
 #include "secret/source.h"
 #include "ui/output.h"
 
-/* $CREDENTIALS_DIRECTORY/NAME, when systemd gave us such a directory. */
-static bool credential_path(const struct secret_source *src, char *out, size_t outsz)
-{
-	const char *dir = getenv("CREDENTIALS_DIRECTORY");
-	int n;
-
-	if (src->credential == NULL || dir == NULL || dir[0] == '\0')
-		return false;
-	n = snprintf(out, outsz, "%s/%s", dir, src->credential);
-	return n > 0 && (size_t)n < outsz;
-}
-
 static bool exists(const char *path)
 {
 	FILE *f = fopen(path, "r");
@@ -28,44 +16,66 @@ static bool exists(const char *path)
 	return f != NULL;
 }
 
-int secret_source_check(const struct secret_source *src)
+/* $CREDENTIALS_DIRECTORY/NAME, when systemd gave us such a directory and that credential. */
+static bool credential_path(const struct secret_source *src, char *out, size_t outsz)
 {
-	char err[600];
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	int n;
 
-	if (src->file != NULL && src->file_must_be_private &&
-	    plat_file_is_private(src->file, err, sizeof err) != 0) {
-		out_error("refusing the %s file: %s", src->what, err);
+	if (src->credential == NULL || dir == NULL || dir[0] == '\0')
+		return false;
+	n = snprintf(out, outsz, "%s/%s", dir, src->credential);
+	return n > 0 && (size_t)n < outsz && exists(out);
+}
+
+/* Every file that holds a secret must be private: the PIN's as the management password's. */
+int secret_source_check(const struct secret_source *src, char *err, size_t errsz)
+{
+	char why[600];
+
+	if (src->file != NULL && src->fd >= 0) {
+		snprintf(err, errsz, "give the %s one way: a file or a descriptor, not both", src->what);
+		return -1;
+	}
+	if (src->fd == 0 && plat_interactive()) {
+		snprintf(err, errsz, "descriptor 0 is the terminal: leave it out and type the %s at the "
+		         "prompt, which does not echo", src->what);
+		return -1;
+	}
+	if (src->file != NULL && plat_file_is_private(src->file, why, sizeof why) != 0) {
+		snprintf(err, errsz, "refusing the %s file: %s", src->what, why);
 		return -1;
 	}
 	return 0;
 }
 
-static int from_file(const struct secret_source *src, const char *path, struct secret *out)
+/* Into buf (bufsz: what it holds): the file read is the one judged private, never a swap. */
+static long read_private(const struct secret_source *src, const char *path, char *buf,
+                         size_t bufsz, char *err, size_t errsz)
 {
-	char err[600];
+	char why[600];
+	long n = plat_read_private_file(path, buf, bufsz, why, sizeof why);
 
-	if (plat_read_file(path, out->data, SECRET_BUF, err, sizeof err) < 0) {
-		out_error("cannot read the %s: %s", src->what, err);
-		return -1;
-	}
-	return 1;
+	if (n < 0)
+		snprintf(err, errsz, "cannot read the %s: %s", src->what, why);
+	return n;
 }
 
-static int take(const struct secret_source *src, struct secret *out)
+static int take(const struct secret_source *src, struct secret *out, char *err, size_t errsz)
 {
 	/* A file may end in a newline; a secret never holds one. */
 	secret_trim_newline(out);
 	if (memchr(out->data, '\n', out->len) != NULL || memchr(out->data, '\r', out->len) != NULL) {
-		out_error("the %s source holds more than one line", src->what);
+		snprintf(err, errsz, "the %s source holds more than one line", src->what);
 		secret_clear(out);
 		return -1;
 	}
 	if (out->len == 0) {
-		out_error("the %s source is empty", src->what);
+		snprintf(err, errsz, "the %s source is empty", src->what);
 		return -1;
 	}
 	if (out->len > SECRET_MAX) {
-		out_error("the %s source holds more than %d bytes", src->what, SECRET_MAX);
+		snprintf(err, errsz, "the %s source holds more than %d bytes", src->what, SECRET_MAX);
 		secret_clear(out);
 		return -1;
 	}
@@ -78,16 +88,17 @@ _Static_assert(PAIR_BUF <= SECRET_ALLOC, "a pair of lines must fit one secret al
 
 /* Moves line [start, start+len) of whole into out, dropping one trailing '\r'. */
 static int take_line(const struct secret_source *src, const char *which, const char *start,
-                     size_t len, struct secret *out)
+                     size_t len, struct secret *out, char *err, size_t errsz)
 {
 	if (len > 0 && start[len - 1] == '\r')
 		len--;
 	if (memchr(start, '\r', len) != NULL || memchr(start, '\0', len) != NULL) {
-		out_error("the %s file's %s holds a control character", src->what, which);
+		snprintf(err, errsz, "the %s file's %s holds a control character", src->what, which);
 		return -1;
 	}
 	if (len > SECRET_MAX) {
-		out_error("the %s file's %s holds more than %d bytes", src->what, which, SECRET_MAX);
+		snprintf(err, errsz, "the %s file's %s holds more than %d bytes", src->what, which,
+		         SECRET_MAX);
 		return -1;
 	}
 	memmove(out->data, start, len);  /* the first line moves within its own buffer */
@@ -97,9 +108,9 @@ static int take_line(const struct secret_source *src, const char *which, const c
 }
 
 int secret_source_read_pair(struct secret_source *src, struct secret *first,
-                            struct secret *second)
+                            struct secret *second, char *err, size_t errsz)
 {
-	char path[600], err[600];
+	char path[600];
 	const char *file = src->file, *nl, *rest;
 	long n;
 	int rc;
@@ -108,19 +119,14 @@ int secret_source_read_pair(struct secret_source *src, struct secret *first,
 	secret_clear(second);
 	if (src->disabled)
 		return 0;
-	if (file == NULL && credential_path(src, path, sizeof path) && exists(path))
+	if (file == NULL && credential_path(src, path, sizeof path))
 		file = path;
 	if (file == NULL)
 		return 0;
-	if (file == src->file && secret_source_check(src) != 0)
-		return -1;
 	/* The whole file lands in first's locked buffer, then the second line moves out of it. */
-	n = plat_read_file(file, first->data, PAIR_BUF, err, sizeof err);
-	if (n < 0) {
-		out_error("cannot read the %s: %s", src->what, err);
-		plat_wipe(first->data, PAIR_BUF);
+	n = read_private(src, file, first->data, PAIR_BUF, err, errsz);
+	if (n < 0)
 		return -1;
-	}
 	nl = memchr(first->data, '\n', (size_t)n);
 	rest = nl != NULL ? nl + 1 : first->data + n;
 	rc = 1;
@@ -129,19 +135,19 @@ int secret_source_read_pair(struct secret_source *src, struct secret *first,
 		size_t len = end != NULL ? (size_t)(end - rest) : (size_t)(first->data + n - rest);
 
 		if (end != NULL && end + 1 < first->data + n) {
-			out_error("the %s file holds more than two lines", src->what);
+			snprintf(err, errsz, "the %s file holds more than two lines", src->what);
 			rc = -1;
 		} else {
-			rc = take_line(src, "second line", rest, len, second);
+			rc = take_line(src, "second line", rest, len, second, err, errsz);
 		}
 	}
 	if (rc == 1)
 		rc = take_line(src, "first line", first->data,
-		               nl != NULL ? (size_t)(nl - first->data) : (size_t)n, first);
+		               nl != NULL ? (size_t)(nl - first->data) : (size_t)n, first, err, errsz);
 	/* What was read beyond the first line is still in first's buffer. */
 	plat_wipe(first->data + first->len + 1, PAIR_BUF - first->len - 1);
 	if (rc == 1 && first->len == 0) {
-		out_error("the %s file's first line is empty", src->what);
+		snprintf(err, errsz, "the %s file's first line is empty", src->what);
 		rc = -1;
 	}
 	if (rc != 1) {
@@ -152,28 +158,36 @@ int secret_source_read_pair(struct secret_source *src, struct secret *first,
 	return rc;
 }
 
-int secret_source_read(struct secret_source *src, struct secret *out)
+int secret_source_read(struct secret_source *src, struct secret *out, char *err, size_t errsz)
 {
-	char path[600], err[300];
+	char path[600], why[300];
 	int rc = 0;
 
 	secret_clear(out);
 	if (src->disabled)
 		return 0;
 	if (src->file != NULL) {
-		rc = secret_source_check(src) == 0 ? from_file(src, src->file, out) : -1;
+		rc = read_private(src, src->file, out->data, SECRET_BUF, err, errsz) < 0 ? -1 : 1;
 	} else if (src->fd >= 0 && !src->fd_consumed) {
 		src->fd_consumed = true;
-		rc = plat_read_fd(src->fd, out->data, SECRET_BUF, err, sizeof err) < 0 ? -1 : 1;
+		rc = plat_read_fd(src->fd, out->data, SECRET_BUF, why, sizeof why) < 0 ? -1 : 1;
 		plat_close_fd(src->fd);
 		if (rc < 0)
-			out_error("cannot read the %s: %s", src->what, err);
-	} else if (credential_path(src, path, sizeof path) && exists(path)) {
-		rc = from_file(src, path, out);
+			snprintf(err, errsz, "cannot read the %s: %s", src->what, why);
+	} else if (credential_path(src, path, sizeof path)) {
+		rc = read_private(src, path, out->data, SECRET_BUF, err, errsz) < 0 ? -1 : 1;
 	}
 	if (rc == 1)
-		rc = take(src, out);
+		rc = take(src, out, err, errsz);
 	if (rc != 1)
 		secret_clear(out);
 	return rc;
+}
+
+/* ---- until the session passes err (issue 17): the calls without it print the reason ---- */
+
+void secret_source_keep(const struct secret_source *src)
+{
+	if (src->fd >= 0)
+		plat_keep_from_children(src->fd);
 }

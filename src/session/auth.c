@@ -18,7 +18,7 @@ int auth_init(struct auth *a, const struct options *opts)
 	memset(a, 0, sizeof *a);
 	a->source = (struct secret_source){
 	    .what = "username and password", .file = opts->auth_user_pass_file,
-	    .file_must_be_private = true, .fd = -1, .credential = "auth-user-pass"};
+	    .fd = -1, .credential = "auth-user-pass"};
 	a->pending_timeout = -1;
 	return secret_init(&a->user) == 0 && secret_init(&a->password) == 0 &&
 	               secret_init(&a->response) == 0
@@ -290,9 +290,11 @@ static void on_username(struct session_core *c, void *arg, const struct session_
 /* Username and password: the source's, else a person's; then sent. */
 static void get_credentials(struct session_core *c, struct auth *a)
 {
-	int got = secret_source_read_pair(&a->source, &a->user, &a->password);
+	char err[700];
+	int got = secret_source_read_pair(&a->source, &a->user, &a->password, err, sizeof err);
 
 	if (got < 0) {
+		out_error("%s", err);
 		session_end_error(c, EXIT_USAGE);
 		return;
 	}

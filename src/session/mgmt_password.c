@@ -18,6 +18,7 @@ int mgmt_password_init(struct mgmt_password *m, const struct options *opts)
 	m->source = (struct secret_source){
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	secret_source_keep(&m->source);
 	return secret_init(&m->chosen);
 }
 
@@ -61,6 +62,7 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 
 void mgmt_password_on_prompt(struct session_core *c, struct mgmt_password *m)
 {
+	char err[700];
 	int got;
 
 	if (m->run.tries > 0) {
@@ -81,11 +83,12 @@ void mgmt_password_on_prompt(struct session_core *c, struct mgmt_password *m)
 		send_password(c);
 		return;
 	}
-	got = secret_source_read(&m->source, &c->answer_secret);
+	got = secret_source_read(&m->source, &c->answer_secret, err, sizeof err);
 	if (got != 0) {
-		if (got < 0)
+		if (got < 0) {
+			out_error("%s", err);
 			session_end_error(c, EXIT_USAGE);
-		else
+		} else
 			send_password(c);
 		return;
 	}

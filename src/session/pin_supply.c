@@ -14,8 +14,8 @@ int pin_supply_init(struct pin_supply *ps, const struct options *opts)
 {
 	memset(ps, 0, sizeof *ps);
 	ps->source = (struct secret_source){
-	    .what = "PIN", .file = opts->pin_file, .file_must_be_private = true,
-	    .fd = opts->pin_fd, .credential = "pin"};
+	    .what = "PIN", .file = opts->pin_file, .fd = opts->pin_fd, .credential = "pin"};
+	secret_source_keep(&ps->source);
 	return pin_cache_init(&ps->cache);
 }
 
@@ -58,6 +58,7 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 /* The remembered PIN, a source's, or a question to the person; or the reader's keypad. */
 static void supply(struct session_core *c, struct pin_supply *ps)
 {
+	char err[700];
 	int got;
 
 	if (ps->request.pinpad_reader != NULL) {
@@ -71,10 +72,12 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		hand_over(c, ps, PIN_FROM_CACHE);
 		return;
 	}
-	got = secret_source_read(&ps->source, &c->answer_secret);
+	got = secret_source_read(&ps->source, &c->answer_secret, err, sizeof err);
 	if (got != 0) {
-		if (got < 0)
+		if (got < 0) {
+			out_error("%s", err);
 			session_end_error(c, EXIT_USAGE);
+		}
 		else
 			out_verbose("%s the PIN for %s from its source", ps->request.action,
 			            ps->request.shown);

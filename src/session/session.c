@@ -845,10 +845,6 @@ struct session *session_new(const struct options *opts, bool owns_openvpn)
 	xkey_init(&s->xkey, &s->pins);
 	removal_init(&s->removal);
 	session_set_provider(s, opts->provider);
-	if (opts->pin_fd >= 0)
-		plat_keep_from_children(opts->pin_fd);
-	if (opts->mgmt_password_fd >= 0)
-		plat_keep_from_children(opts->mgmt_password_fd);
 	return s;
 }
 
@@ -892,29 +888,18 @@ const struct options *session_options(const struct session *s)
 	return s->core.opts;
 }
 
-static int check_one_way(const struct secret_source *src)
-{
-	if (src->file == NULL || src->fd < 0)
-		return 0;
-	out_error("give the %s one way: a file or a descriptor, not both", src->what);
-	return -1;
-}
-
 int session_check_sources(struct session *s)
 {
-	const struct secret_source *pin = &s->pins.source, *mgmt = &s->mgmt_password.source;
+	const struct secret_source *all[] = {&s->pins.source, &s->mgmt_password.source,
+	                                     &s->auth.source};
+	char err[700];
 
-	if ((pin->fd == 0 || mgmt->fd == 0) && plat_interactive()) {
-		out_error("descriptor 0 is the terminal: leave out --pin-fd 0 and type at the prompt, "
-		          "which does not echo");
-		return -1;
-	}
-	if (check_one_way(pin) != 0 || check_one_way(mgmt) != 0)
-		return -1;
-	return secret_source_check(pin) == 0 && secret_source_check(mgmt) == 0 &&
-	               secret_source_check(&s->auth.source) == 0
-	           ? 0
-	           : -1;
+	for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+		if (secret_source_check(all[i], err, sizeof err) != 0) {
+			out_error("%s", err);
+			return -1;
+		}
+	return 0;
 }
 
 void session_free(struct session *s)

@@ -67,7 +67,7 @@ int plat_file_is_private(const char *path, char *err, size_t errsz)
 	return 0;
 }
 
-long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+long plat_read_private_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
 	(void)path, (void)buf, (void)bufsz;
 	snprintf(err, errsz, "no files here");

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "secret/secret.h"
@@ -20,6 +21,7 @@
 struct fixture {
 	char dir[256];
 	struct secret s;
+	char err[700];
 	int fds[4];
 	int nfds;
 };
@@ -155,8 +157,8 @@ static void test_nothing_configured(void **state)
 	struct fixture *fx = *state;
 	struct secret_source src = no_source();
 
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	assert_wiped(&fx->s);
 }
 
@@ -166,9 +168,8 @@ static void test_file_plain(void **state)
 	struct secret_source src = no_source();
 
 	src.file = write_text(fx, "pin", "123456", 0600);
-	src.file_must_be_private = true;
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "123456");
 }
 
@@ -178,11 +179,11 @@ static void test_file_newline_trimmed(void **state)
 	struct secret_source src = no_source();
 
 	src.file = write_text(fx, "pin", "123456\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "123456");
 
 	src.file = write_text(fx, "pin2", "s3cr3t pass\r\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "s3cr3t pass");
 }
 
@@ -193,8 +194,8 @@ static void test_file_read_again(void **state)
 
 	/* A file, unlike a descriptor, gives its secret every time. */
 	src.file = write_text(fx, "pin", "4711\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "4711");
 }
 
@@ -204,17 +205,17 @@ static void test_file_two_lines(void **state)
 	struct secret_source src = no_source();
 
 	src.file = write_text(fx, "pin", "1234\n5678\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.file = write_text(fx, "pin2", "1234\n5678", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.file = write_text(fx, "pin3", "1234\r5678\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	/* A blank line after the secret is a second line too. */
 	src.file = write_text(fx, "pin4", "1234\n\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -224,13 +225,13 @@ static void test_file_empty(void **state)
 	struct secret_source src = no_source();
 
 	src.file = write_text(fx, "pin", "", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.file = write_text(fx, "pin2", "\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.file = write_text(fx, "pin3", "\r\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -242,11 +243,12 @@ static void test_file_missing(void **state)
 
 	snprintf(path, sizeof path, "%s/does-not-exist", fx->dir);
 	src.file = path;
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
-	src.file_must_be_private = true;
-	assert_int_equal(secret_source_check(&src), -1);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_non_null(strstr(fx->err, "cannot read the PIN: "));
+	assert_non_null(strstr(fx->err, "does-not-exist"));
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -257,21 +259,20 @@ static void test_file_not_private(void **state)
 
 	/* Mode bits, not access: this holds for root as well. */
 	src.file = write_text(fx, "pin", "123456\n", 0644);
-	src.file_must_be_private = true;
-	assert_int_equal(secret_source_check(&src), -1);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 
 	src.file = write_text(fx, "pin2", "123456\n", 0640);
-	assert_int_equal(secret_source_check(&src), -1);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 
 	src.file = write_text(fx, "pin3", "123456\n", 0604);
-	assert_int_equal(secret_source_check(&src), -1);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 
 	src.file = write_text(fx, "pin4", "123456\n", 0610);
-	assert_int_equal(secret_source_check(&src), -1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
 }
 
 static void test_file_private_modes_accepted(void **state)
@@ -279,27 +280,92 @@ static void test_file_private_modes_accepted(void **state)
 	struct fixture *fx = *state;
 	struct secret_source src = no_source();
 
-	src.file_must_be_private = true;
 	src.file = write_text(fx, "pin", "123456\n", 0600);
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "123456");
 	src.file = write_text(fx, "pin2", "654321\n", 0400);
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "654321");
 }
 
-static void test_file_mode_ignored_when_not_required(void **state)
+/*
+ * Every secret's file must be private, the management password's as the PIN's: the flag that
+ * once let a management password file be read by others is gone.
+ */
+static void test_every_file_must_be_private(void **state)
 {
 	struct fixture *fx = *state;
 	struct secret_source src = no_source();
 
+	src.what = "management password";
 	src.file = write_text(fx, "password", "hunter2\n", 0644);
-	src.file_must_be_private = false;
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
-	assert_secret(&fx->s, "hunter2");
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), -1);
+	assert_non_null(strstr(fx->err, "refusing the management password file"));
+	assert_non_null(strstr(fx->err, "can be read by other users"));
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
+	assert_non_null(strstr(fx->err, "can be read by other users"));
+	assert_wiped(&fx->s);
+	/* A credential as well: whoever could read it has the secret. */
+	src = no_source();
+	write_text(fx, "management-password", "hunter2\n", 0640);
+	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
+	src.credential = "management-password";
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
+	assert_wiped(&fx->s);
+}
+
+/* The reason goes to the caller's err, whole, naming the source: nothing is printed. */
+static void test_reasons_in_err(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+
+	src.file = write_text(fx, "two", "1\n2\n", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
+	assert_string_equal(fx->err, "the PIN source holds more than one line");
+	src.file = write_text(fx, "empty", "", 0600);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
+	assert_string_equal(fx->err, "the PIN source is empty");
+}
+
+/*
+ * A secret is judged by the descriptor it is read from: a FIFO (--pin-file <(...)) is judged
+ * without blocking and read once, and a link to a private file of ours is that file.
+ */
+static void test_fifo_and_link(void **state)
+{
+	struct fixture *fx = *state;
+	struct secret_source src = no_source();
+	char fifo[512], link[512];
+	pid_t writer;
+	int status;
+
+	snprintf(fifo, sizeof fifo, "%s/fifo", fx->dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	src.file = fifo;
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	/* A writer as bash's <(...) is: it writes once the reader opens, then ends. */
+	writer = fork();
+	assert_true(writer >= 0);
+	if (writer == 0) {
+		int wfd = open(fifo, O_WRONLY);
+
+		_exit(wfd >= 0 && write(wfd, "424242\n", 7) == 7 ? 0 : 1);
+	}
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
+	assert_secret(&fx->s, "424242");
+	assert_int_equal(waitpid(writer, &status, 0), writer);
+	assert_int_equal(status, 0);
+
+	snprintf(link, sizeof link, "%s/link", fx->dir);
+	assert_int_equal(symlink(write_text(fx, "target", "777\n", 0600), link), 0);
+	src.file = link;
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
+	assert_secret(&fx->s, "777");
+	assert_int_equal(chmod(link, 0644), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 }
 
 static void test_fd_read_once(void **state)
@@ -308,13 +374,13 @@ static void test_fd_read_once(void **state)
 	struct secret_source src = no_source();
 
 	src.fd = pipe_with(fx, "2468\n", 5);
-	assert_int_equal(secret_source_check(&src), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_check(&src, fx->err, sizeof fx->err), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "2468");
 	assert_true(src.fd_consumed);
 	/* Closed once read: nothing started later can hold the PIN's descriptor. */
 	assert_int_equal(fcntl(src.fd, F_GETFD), -1);
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	assert_wiped(&fx->s);
 }
 
@@ -324,12 +390,12 @@ static void test_fd_crlf_and_no_newline(void **state)
 	struct secret_source src = no_source();
 
 	src.fd = pipe_with(fx, "pw one\r\n", 8);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "pw one");
 
 	src = no_source();
 	src.fd = pipe_with(fx, "1357", 4);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "1357");
 }
 
@@ -339,13 +405,13 @@ static void test_fd_empty_and_two_lines(void **state)
 	struct secret_source src = no_source();
 
 	src.fd = pipe_with(fx, "", 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	assert_true(src.fd_consumed);
 
 	src = no_source();
 	src.fd = pipe_with(fx, "1234\n5678\n", 10);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -358,10 +424,10 @@ static void test_fd_bad(void **state)
 	assert_true(fd >= 0);
 	close(fd); /* now certainly not open */
 	src.fd = fd;
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	assert_true(src.fd_consumed);
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 }
 
 static void test_credential(void **state)
@@ -372,10 +438,10 @@ static void test_credential(void **state)
 	write_text(fx, "pin", "112233\n", 0600);
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src.credential = "pin";
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "112233");
 	/* A credential, like a file, may be read again. */
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "112233");
 }
 
@@ -387,18 +453,18 @@ static void test_credential_absent(void **state)
 	src.credential = "pin";
 	/* No CREDENTIALS_DIRECTORY. */
 	write_text(fx, "pin", "112233\n", 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	/* Empty CREDENTIALS_DIRECTORY. */
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", "", 1), 0);
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	/* A directory without that credential. */
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src.credential = "management-password";
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	assert_wiped(&fx->s);
 	/* No credential name. */
 	src.credential = NULL;
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 }
 
 static void test_credential_bad_content(void **state)
@@ -410,10 +476,10 @@ static void test_credential_bad_content(void **state)
 	write_text(fx, "empty", "", 0600);
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src.credential = "pin";
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.credential = "empty";
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -428,7 +494,7 @@ static void test_disabled(void **state)
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src.credential = "cred";
 	src.disabled = true;
-	assert_int_equal(secret_source_read(&src, &fx->s), 0);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 0);
 	assert_wiped(&fx->s);
 	assert_false(src.fd_consumed);
 }
@@ -445,18 +511,18 @@ static void test_precedence(void **state)
 	src.file = write_text(fx, "file", "from-file\n", 0600);
 
 	/* The file first, and the descriptor stays unread. */
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "from-file");
 	assert_false(src.fd_consumed);
 
 	/* Without the file: the descriptor, once. */
 	src.file = NULL;
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "from-fd");
 	assert_true(src.fd_consumed);
 
 	/* After that: the credential. */
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "from-credential");
 }
 
@@ -467,8 +533,7 @@ static void test_failing_file_does_not_fall_back(void **state)
 
 	src.fd = pipe_with(fx, "from-fd\n", 8);
 	src.file = write_text(fx, "file", "from-file\n", 0644);
-	src.file_must_be_private = true;
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	assert_false(src.fd_consumed);
 }
@@ -482,12 +547,12 @@ static void test_longest_secret(void **state)
 	memset(data, 'k', SECRET_MAX);
 	data[SECRET_MAX] = '\0';
 	src.file = write_file(fx, "pin", data, SECRET_MAX, 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, data);
 
 	src = no_source();
 	src.fd = pipe_with(fx, data, SECRET_MAX);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, data);
 }
 
@@ -505,7 +570,7 @@ static void test_longest_secret_with_newline(void **state)
 	data[SECRET_MAX] = '\n';
 	data[SECRET_MAX + 1] = '\0';
 	src.file = write_file(fx, "pin", data, SECRET_MAX + 1, 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), 1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), 1);
 	data[SECRET_MAX] = '\0';
 	assert_secret(&fx->s, data);
 }
@@ -520,15 +585,15 @@ static void test_one_over_longest(void **state)
 	memset(data, 'k', SECRET_MAX + 1);
 	data[SECRET_MAX + 1] = '\n';
 	src.file = write_file(fx, "pin", data, SECRET_MAX + 1, 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	src.file = write_file(fx, "pin2", data, SECRET_MAX + 2, 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 
 	src = no_source();
 	src.fd = pipe_with(fx, data, SECRET_MAX + 1);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -540,14 +605,14 @@ static void test_too_long_file(void **state)
 
 	memset(data, 'x', sizeof data);
 	src.file = write_file(fx, "pin", data, sizeof data, 0600);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 
 	write_file(fx, "cred", data, sizeof data, 0600);
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src = no_source();
 	src.credential = "cred";
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -563,7 +628,7 @@ static void test_too_long_fd(void **state)
 
 	memset(data, 'x', sizeof data);
 	src.fd = pipe_with(fx, data, sizeof data);
-	assert_int_equal(secret_source_read(&src, &fx->s), -1);
+	assert_int_equal(secret_source_read(&src, &fx->s, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 }
 
@@ -572,13 +637,12 @@ static void test_too_long_fd(void **state)
 static void read_pair_expect(struct fixture *fx, const char *content, size_t n, int rc,
                              const char *user, const char *pass)
 {
-	struct secret_source src = {.what = "username/password", .fd = -1,
-	                            .file_must_be_private = true};
+	struct secret_source src = {.what = "username/password", .fd = -1};
 	struct secret second;
 
 	assert_int_equal(secret_init(&second), 0);
 	src.file = write_file(fx, "up", content, n, 0600);
-	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), rc);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), rc);
 	if (rc == 1) {
 		assert_secret(&fx->s, user);
 		assert_secret(&second, pass);
@@ -629,7 +693,7 @@ static void test_pair_refused(void **state)
 
 		assert_int_equal(secret_init(&second), 0);
 		src.file = write_file(fx, "big", big, 2 * SECRET_MAX + 2, 0600);
-		assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 1);
+		assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), 1);
 		assert_int_equal(fx->s.len, SECRET_MAX);
 		assert_int_equal(second.len, SECRET_MAX);
 		secret_free(&second);
@@ -644,25 +708,25 @@ static void test_pair_refused(void **state)
 static void test_pair_private_and_credential(void **state)
 {
 	struct fixture *fx = *state;
-	struct secret_source src = {.what = "u/p", .fd = -1, .file_must_be_private = true};
+	struct secret_source src = {.what = "u/p", .fd = -1};
 	struct secret second;
 
 	assert_int_equal(secret_init(&second), 0);
 	src.file = write_text(fx, "open", "alice\npw\n", 0644);
-	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), -1);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), -1);
 	assert_wiped(&fx->s);
 	assert_wiped(&second);
 
 	src.file = NULL;
-	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 0);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), 0);
 	write_text(fx, "auth-user-pass", "bob\npw2\n", 0600);
 	assert_int_equal(setenv("CREDENTIALS_DIRECTORY", fx->dir, 1), 0);
 	src.credential = "auth-user-pass";
-	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 1);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), 1);
 	assert_secret(&fx->s, "bob");
 	assert_secret(&second, "pw2");
 	src.disabled = true;
-	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second), 0);
+	assert_int_equal(secret_source_read_pair(&src, &fx->s, &second, fx->err, sizeof fx->err), 0);
 	assert_wiped(&fx->s);
 	assert_wiped(&second);
 	secret_free(&second);
@@ -681,8 +745,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_file_missing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_not_private, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_file_private_modes_accepted, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_file_mode_ignored_when_not_required, setup,
-		                                teardown),
+		cmocka_unit_test_setup_teardown(test_every_file_must_be_private, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reasons_in_err, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fifo_and_link, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_read_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_crlf_and_no_newline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fd_empty_and_two_lines, setup, teardown),

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* POSIX: files and directories — secret files, the private socket directory, openvpn's log. */
+/*
+ * POSIX: files — secrets read from files and descriptors, and the files we write (openvpn's
+ * log, the status file, locks) opened so that no other user can redirect them.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -11,15 +14,11 @@
 #include "platform/platform.h"
 #include "platform/posix/internal.h"
 
-long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+/* Reads fd (path: for messages) to its end into buf; -1 with err, buf wiped. */
+static long read_all(int fd, const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	size_t len = 0;
 
-	if (fd == -1) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
 	for (;;) {
 		ssize_t got = read(fd, buf + len, bufsz - 1 - len);
 
@@ -27,7 +26,6 @@ long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t
 			continue;
 		if (got < 0) {
 			snprintf(err, errsz, "%s: %s", path, strerror(errno));
-			close(fd);
 			plat_wipe(buf, bufsz);
 			return -1;
 		}
@@ -39,100 +37,189 @@ long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t
 
 			if (read(fd, &extra, 1) > 0) {
 				snprintf(err, errsz, "%s: too large", path);
-				close(fd);
 				plat_wipe(buf, bufsz);
 				return -1;
 			}
 			break;
 		}
 	}
-	close(fd);
 	buf[len] = '\0';
 	return (long)len;
 }
 
-static const char *runtime_base(void)
+long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
-	const char *candidates[] = {getenv("XDG_RUNTIME_DIR"), getenv("TMPDIR"), "/tmp"};
-	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	long len;
 
-	for (size_t i = 0; i < sizeof candidates / sizeof candidates[0]; i++) {
-		const char *dir = candidates[i];
-
-		/* A unix socket path must fit in about 100 bytes. */
-		if (dir != NULL && dir[0] == '/' && strlen(dir) < 64 && stat(dir, &st) == 0 &&
-		    S_ISDIR(st.st_mode))
-			return dir;
-	}
-	return "/tmp";
-}
-
-int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
-{
-	int n = snprintf(out, outsz, "%s/ovpn-token.XXXXXX", runtime_base());
-
-	if (n < 0 || (size_t)n >= outsz) {
-		snprintf(err, errsz, "runtime directory path too long");
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	/* mkdtemp makes it 0700: no other user can reach the management socket inside. */
-	if (mkdtemp(out) == NULL) {
-		snprintf(err, errsz, "cannot create a private directory: %s", strerror(errno));
+	len = read_all(fd, path, buf, bufsz, err, errsz);
+	close(fd);
+	return len;
+}
+
+/* Whether st (of path) is a private file of ours; -1 with the reason if not. */
+static int judge_private(const struct stat *st, const char *path, char *err, size_t errsz)
+{
+	if ((st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		snprintf(err, errsz, "%s can be read by other users (mode %03o); chmod 600 it", path,
+		         (unsigned)(st->st_mode & 0777));
+		return -1;
+	}
+	if (st->st_uid != getuid()) {
+		snprintf(err, errsz, "%s belongs to another user", path);
 		return -1;
 	}
 	return 0;
 }
 
-void plat_remove_private_dir(const char *dir, const char *leftover_file)
+/*
+ * By the path: opening a FIFO (--pin-file <(...)) only to look would hang, or break its writer
+ * when closed.  plat_read_private_file judges what it reads once more.
+ */
+int plat_file_is_private(const char *path, char *err, size_t errsz)
 {
-	char path[512];
+	struct stat st;
 
-	if (leftover_file != NULL &&
-	    (size_t)snprintf(path, sizeof path, "%s/%s", dir, leftover_file) < sizeof path)
-		unlink(path);
-	rmdir(dir);
-}
-
-static int make_dirs(char *path)
-{
-	for (char *p = path + 1; *p != '\0'; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		if (mkdir(path, 0700) != 0 && errno != EEXIST) {
-			*p = '/';
-			return -1;
-		}
-		*p = '/';
+	if (stat(path, &st) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return -1;
 	}
-	return mkdir(path, 0700) != 0 && errno != EEXIST ? -1 : 0;
+	return judge_private(&st, path, err, errsz);
 }
 
-int posix_state_dir(char *out, size_t outsz)
+long plat_read_private_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
-	const char *state = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
-	int n;
+	int fd = open(path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	struct stat st;
+	long len = -1;
 
-	if (state != NULL && state[0] == '/')
-		n = snprintf(out, outsz, "%s/ovpn-token", state);
-	else if (home != NULL && home[0] == '/')
-		n = snprintf(out, outsz, "%s/.local/state/ovpn-token", home);
-	else
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
-	if (n < 0 || (size_t)n >= outsz)
-		return -1;
-	return make_dirs(out);
+	}
+	/* Judged and read through one descriptor: what was judged is what is read. */
+	if (fstat(fd, &st) != 0)
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	else if (judge_private(&st, path, err, errsz) == 0)
+		len = read_all(fd, path, buf, bufsz, err, errsz);
+	if (len < 0)
+		plat_wipe(buf, bufsz);
+	close(fd);
+	return len;
 }
 
-int plat_default_log_path(const char *config_name, char *out, size_t outsz)
+int posix_folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz)
 {
-	char dir[400];
-	int n;
+	struct stat st;
 
-	if (posix_state_dir(dir, sizeof dir) != 0)
+	if (fstat(dirfd, &st) != 0) {
+		snprintf(err, errsz, "its folder %s: %s", dir, strerror(errno));
 		return -1;
-	n = snprintf(out, outsz, "%s/%s.log", dir, config_name);
-	return n < 0 || (size_t)n >= outsz ? -1 : 0;
+	}
+	if (st.st_uid != getuid() && st.st_uid != 0) {
+		snprintf(err, errsz, "its folder %s belongs to another user (uid %ld)", dir,
+		         (long)st.st_uid);
+		return -1;
+	}
+	/* In a sticky folder (/tmp) others cannot rename or remove what is ours. */
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 && (st.st_mode & S_ISVTX) == 0) {
+		snprintf(err, errsz, "other users can write in its folder %s (mode %03o)", dir,
+		         (unsigned)(st.st_mode & 0777));
+		return -1;
+	}
+	return 0;
+}
+
+int posix_open_dir_of(const char *path, char *dir, size_t dirsz, const char **base, char *err,
+                      size_t errsz)
+{
+	int dfd;
+
+	*base = plat_path_base(path);
+	if (strlen(path) >= dirsz || (*base)[0] == '\0' || strcmp(*base, ".") == 0 ||
+	    strcmp(*base, "..") == 0) {
+		snprintf(err, errsz, "not a file name");
+		return -1;
+	}
+	plat_path_dir(path, dir, dirsz);
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd == -1) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return -1;
+	}
+	if (posix_folder_is_safe(dfd, dir, err, errsz) != 0) {
+		close(dfd);
+		return -1;
+	}
+	return dfd;
+}
+
+/* Whether fd is a plain file of ours with one name, in the mode we want; -1 with err if not. */
+static int check_opened(int fd, mode_t mode, char *err, size_t errsz)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s", strerror(errno));
+		return -1;
+	}
+	if (S_ISCHR(st.st_mode))
+		return 0;
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "it is not a plain file");
+		return -1;
+	}
+	if (st.st_uid != getuid()) {
+		snprintf(err, errsz, "it belongs to another user (uid %ld)", (long)st.st_uid);
+		return -1;
+	}
+	/* A second name is a way for someone else to make us write into their target. */
+	if (st.st_nlink != 1) {
+		snprintf(err, errsz, "it has other names (hard links); refusing to write to it");
+		return -1;
+	}
+	if ((st.st_mode & 07777) != mode && fchmod(fd, mode) != 0) {
+		snprintf(err, errsz, "cannot make it private: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int posix_open_safe(const char *path, int flags, mode_t mode, char *err, size_t errsz)
+{
+	char dir[4096];
+	const char *base;
+	int dfd = posix_open_dir_of(path, dir, sizeof dir, &base, err, errsz), fd;
+
+	if (dfd == -1)
+		return -1;
+	fd = openat(dfd, base, flags | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, mode);
+	if (fd == -1) {
+		/* (FreeBSD says EMLINK for a link under O_NOFOLLOW.) */
+		if (errno == ELOOP || errno == EMLINK)
+			snprintf(err, errsz, "it is a symbolic link; refusing to write through it");
+		else
+			snprintf(err, errsz, "%s", strerror(errno));
+	} else if (check_opened(fd, mode, err, errsz) != 0) {
+		close(fd);
+		fd = -1;
+	}
+	close(dfd);
+	return fd;
+}
+
+int plat_prepare_log(const char *path, char *err, size_t errsz)
+{
+	int fd = posix_open_safe(path, O_WRONLY | O_APPEND | O_CREAT, 0600, err, errsz);
+
+	if (fd == -1)
+		return -1;
+	close(fd);
+	return 0;
 }
 
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz)
@@ -189,30 +276,11 @@ long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
 	return (long)len;
 }
 
-int plat_file_is_private(const char *path, char *err, size_t errsz)
-{
-	struct stat st;
-
-	if (stat(path, &st) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
-		return -1;
-	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		snprintf(err, errsz, "%s can be read by other users (mode %03o); chmod 600 it", path,
-		         (unsigned)(st.st_mode & 0777));
-		return -1;
-	}
-	if (st.st_uid != getuid()) {
-		snprintf(err, errsz, "%s belongs to another user", path);
-		return -1;
-	}
-	return 0;
-}
-
 int plat_write_private_file(const char *path, const void *data, size_t n, char *err,
                             size_t errsz)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	/* O_EXCL: never into a file (or through a link) someone else prepared. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	ssize_t put;
 
 	if (fd == -1) {
@@ -231,22 +299,31 @@ int plat_write_private_file(const char *path, const void *data, size_t n, char *
 
 int plat_replace_file(const char *path, const void *data, size_t n, char *err, size_t errsz)
 {
-	char tmp[600];
-	int fd;
+	char tmp[4096 + 8], dir[4096], why[300];
+	const char *base;
+	int dfd = posix_open_dir_of(path, dir, sizeof dir, &base, why, sizeof why), fd;
 	ssize_t put;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+	if (dfd == -1) {
+		snprintf(err, errsz, "%s: %s", path, why);
+		return -1;
+	}
+	close(dfd);
+	if ((size_t)snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= sizeof tmp) {
 		snprintf(err, errsz, "%s: path too long", path);
 		return -1;
 	}
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	/* A new name of mkstemp's (O_EXCL): nothing planted there can be written through. */
+	fd = mkstemp(tmp);
 	if (fd == -1) {
 		snprintf(err, errsz, "%s: %s", tmp, strerror(errno));
 		return -1;
 	}
+	plat_keep_from_children(fd);
 	put = write(fd, data, n);
-	if (close(fd) != 0 || put != (ssize_t)n || rename(tmp, path) != 0) {
-		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+	/* rename replaces a link at path; it never writes through it. */
+	if (fchmod(fd, 0644) != 0 || put != (ssize_t)n || close(fd) != 0 || rename(tmp, path) != 0) {
+		snprintf(err, errsz, "%s: %s", path, put != (ssize_t)n ? "short write" : strerror(errno));
 		unlink(tmp);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /* Read end of the self-pipe the signal handlers write to, and emptying it. */
 int posix_wake_fd(void);
@@ -20,7 +21,29 @@ int posix_notice_fd(const struct plat_notice *n);
 struct plat_sock;
 int posix_sock_fd(const struct plat_sock *s);
 
-/* The per-user state directory (~/.local/state/ovpn-token), created if needed.  -1 if none. */
-int posix_state_dir(char *out, size_t outsz);
+/* The state folder (see plat_default_log_path), created private if needed.  -1 with err. */
+int posix_state_dir(char *out, size_t outsz, char *err, size_t errsz);
+
+/* ---- files we write (fs.c) ---- */
+
+/*
+ * Whether files of ours in the folder open at dirfd (named dir, for err) are safe from other
+ * users: the folder is ours or root's, and others cannot write in it unless it is sticky (/tmp,
+ * where they cannot rename or remove what is ours).  -1 with err naming the folder.
+ */
+int posix_folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz);
+/*
+ * Opens the folder of path (its directory part into dir, its last component in *base) once
+ * posix_folder_is_safe says so.  The descriptor, or -1 with err (a reason, not the path).
+ */
+int posix_open_dir_of(const char *path, char *dir, size_t dirsz, const char **base, char *err,
+                      size_t errsz);
+/*
+ * Opens path (flags: the access and O_CREAT/O_APPEND as wanted) in a safe folder, never through
+ * a link at its last component, and only as a plain file of ours with one name, which then has
+ * mode (a new one is created with it; an existing one is set to it).  A character device
+ * (/dev/null) is taken as it is.  The descriptor, or -1 with err (a reason, not the path).
+ */
+int posix_open_safe(const char *path, int flags, mode_t mode, char *err, size_t errsz);
 
 #endif

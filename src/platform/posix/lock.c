@@ -32,19 +32,20 @@ static long read_holder(int fd)
 struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-	char dir[400], path[512], pid[32];
+	char dir[400], path[512], pid[32], why[400];
 	struct plat_lock *l;
 	int fd, n;
 
 	*holder = 0;
-	if (posix_state_dir(dir, sizeof dir) != 0 ||
-	    (size_t)snprintf(path, sizeof path, "%s/%s.lock", dir, name) >= sizeof path) {
-		snprintf(err, errsz, "no state directory for the instance lock (HOME unset?)");
+	if (posix_state_dir(dir, sizeof dir, err, errsz) != 0)
+		return NULL;
+	if ((size_t)snprintf(path, sizeof path, "%s/%s.lock", dir, name) >= sizeof path) {
+		snprintf(err, errsz, "the lock file's path is too long");
 		return NULL;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	fd = posix_open_safe(path, O_RDWR | O_CREAT, 0600, why, sizeof why);
 	if (fd == -1) {
-		snprintf(err, errsz, "cannot open %s: %s", path, strerror(errno));
+		snprintf(err, errsz, "cannot open %s: %s", path, why);
 		return NULL;
 	}
 	if (fcntl(fd, F_SETLK, &fl) != 0) {

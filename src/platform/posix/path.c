@@ -21,6 +21,15 @@ int plat_absolute_path(const char *path, char *out, size_t outsz)
 	return plat_path_join(cwd, path, out, outsz);
 }
 
+int plat_canonical_path(const char *path, char *out, size_t outsz)
+{
+	char *real = realpath(path, NULL);
+	int n = real != NULL ? snprintf(out, outsz, "%s", real) : -1;
+
+	free(real);
+	return n >= 0 && (size_t)n < outsz ? 0 : -1;
+}
+
 void plat_path_dir(const char *path, char *out, size_t outsz)
 {
 	const char *slash = strrchr(path, '/');
@@ -43,18 +52,6 @@ int plat_path_join(const char *dir, const char *path, char *out, size_t outsz)
 	else
 		len = snprintf(out, outsz, "%s%s%s", dir, dir[n - 1] == '/' ? "" : "/", path);
 	return len >= 0 && (size_t)len < outsz ? 0 : -1;
-}
-
-int plat_canonical_path(const char *path, char *out, size_t outsz)
-{
-	char *real = realpath(path, NULL);
-	int n;
-
-	if (real == NULL)
-		return -1;
-	n = snprintf(out, outsz, "%s", real);
-	free(real);
-	return n >= 0 && (size_t)n < outsz ? 0 : -1;
 }
 
 int plat_module_path(const char *dir, const char *name, char *out, size_t outsz)

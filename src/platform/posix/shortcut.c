@@ -4,11 +4,12 @@
 
 #include "platform/platform.h"
 
-int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
-                         char *err, size_t errsz)
+enum plat_shortcut_result plat_shortcut_create(const struct plat_shortcut *sc,
+                                               void (*report)(const char *path), char *err,
+                                               size_t errsz)
 {
 	(void)sc;
 	(void)report;
 	snprintf(err, errsz, "only on Windows");
-	return -2;
+	return PLAT_SHORTCUT_UNSUPPORTED;
 }

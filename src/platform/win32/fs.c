@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Win32: files and directories — secret files, the private run directory, openvpn's log. */
+/*
+ * Win32: files — secrets read from files and descriptors, and the files we write (openvpn's
+ * log, the status file, locks) opened so that no reparse point redirects them.
+ */
 #include <io.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,26 +65,35 @@ static long read_handle(HANDLE h, char *buf, size_t bufsz, bool stop_at_newline,
 	return (long)len;
 }
 
+/* The whole file open at h (path: for messages) into buf; -1 with err, buf wiped. */
+static long read_whole(HANDLE h, const char *path, char *buf, size_t bufsz, char *err,
+                       size_t errsz)
+{
+	bool too_large;
+	long len = read_handle(h, buf, bufsz, false, &too_large);
+
+	if (len < 0)
+		file_error(path, err, errsz);
+	else if (too_large)
+		snprintf(err, errsz, "%s: too large", path);
+	if (len < 0 || too_large) {
+		plat_wipe(buf, bufsz);
+		return -1;
+	}
+	return len;
+}
+
 long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
 {
 	HANDLE h = open_path(path, GENERIC_READ, OPEN_EXISTING, NULL);
-	bool too_large;
 	long len;
 
 	if (h == INVALID_HANDLE_VALUE) {
 		file_error(path, err, errsz);
 		return -1;
 	}
-	len = read_handle(h, buf, bufsz, false, &too_large);
-	if (len < 0)
-		file_error(path, err, errsz);
-	else if (too_large)
-		snprintf(err, errsz, "%s: too large", path);
+	len = read_whole(h, path, buf, bufsz, err, errsz);
 	CloseHandle(h);
-	if (len < 0 || too_large) {
-		plat_wipe(buf, bufsz);
-		return -1;
-	}
 	return len;
 }
 
@@ -114,19 +126,129 @@ long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz)
 	return len;
 }
 
+/* Opens path for reading its content (content: GENERIC_READ too) and its access list. */
+static HANDLE open_to_judge(const char *path, bool content, char *err, size_t errsz)
+{
+	HANDLE h = open_path(path, READ_CONTROL | (content ? GENERIC_READ : 0), OPEN_EXISTING, NULL);
+
+	if (h == INVALID_HANDLE_VALUE)
+		file_error(path, err, errsz);
+	return h;
+}
+
+static int judge_private(HANDLE h, const char *path, char *err, size_t errsz)
+{
+	char why[300];
+
+	if (win32_handle_is_private(h, why, sizeof why) == 0)
+		return 0;
+	snprintf(err, errsz, "%s can be read by other users: %s (make it yours alone: icacls "
+	         "\"%s\" /inheritance:r /grant:r \"%%USERNAME%%:F\")", path, why, path);
+	return -1;
+}
+
 int plat_file_is_private(const char *path, char *err, size_t errsz)
 {
-	/*
-	 * Accepted without an ACL check.  Windows has no mode bits: a file's readers are decided by
-	 * its ACL, which a file in the user's profile inherits from it (only the user, SYSTEM and
-	 * Administrators), and which we cannot judge reliably (groups, deny entries, inheritance)
-	 * without reimplementing AccessCheck for every other account.  Only existence is checked,
-	 * so that a missing file is reported the same way as on POSIX.
-	 */
-	if (!win32_file_exists(path)) {
-		file_error(path, err, errsz);
+	HANDLE h = open_to_judge(path, false, err, errsz);
+	int rc;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	rc = judge_private(h, path, err, errsz);
+	CloseHandle(h);
+	return rc;
+}
+
+long plat_read_private_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	HANDLE h = open_to_judge(path, true, err, errsz);
+	long len = -1;
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	/* Judged and read through one handle: what was judged is what is read. */
+	if (judge_private(h, path, err, errsz) == 0)
+		len = read_whole(h, path, buf, bufsz, err, errsz);
+	else
+		plat_wipe(buf, bufsz);
+	CloseHandle(h);
+	return len;
+}
+
+/* Whether h is a plain file of ours with one name, made private if it existed; -1 with why. */
+static int check_opened(HANDLE h, bool existed, char *why, size_t whysz)
+{
+	BY_HANDLE_FILE_INFORMATION info;
+	char text[256];
+	int judged;
+
+	if (GetFileType(h) != FILE_TYPE_DISK)
+		return 0;
+	if (!GetFileInformationByHandle(h, &info)) {
+		win32_error_text(GetLastError(), text, sizeof text);
+		snprintf(why, whysz, "%s", text);
 		return -1;
 	}
+	if ((info.dwFileAttributes & FILE_ATTRIBUTE_REPARSE_POINT) != 0) {
+		snprintf(why, whysz, "it is a link (reparse point); refusing to write through it");
+		return -1;
+	}
+	if ((info.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) != 0) {
+		snprintf(why, whysz, "it is a folder");
+		return -1;
+	}
+	/* A second name is a way for someone else to make us write into their target. */
+	if (info.nNumberOfLinks > 1) {
+		snprintf(why, whysz, "it has other names (hard links); refusing to write to it");
+		return -1;
+	}
+	if (!existed)
+		return 0;
+	judged = win32_handle_is_private(h, why, whysz);
+	if (judged == -2 && win32_make_private(h) != 0) {
+		snprintf(why, whysz, "cannot make it private");
+		return -1;
+	}
+	return judged == -1 ? -1 : 0;
+}
+
+HANDLE win32_open_safe(const char *path, DWORD access, DWORD share, DWORD disposition, char *why,
+                       size_t whysz)
+{
+	PSECURITY_DESCRIPTOR sd = win32_owner_only_sd();
+	SECURITY_ATTRIBUTES sa = {sizeof sa, sd, FALSE};
+	wchar_t *w = win32_widen(path);
+	char text[256];
+	HANDLE h = INVALID_HANDLE_VALUE;
+	DWORD e;
+
+	if (w != NULL)
+		h = CreateFileW(w, access | READ_CONTROL | WRITE_DAC, share, sd != NULL ? &sa : NULL,
+		                disposition, FILE_ATTRIBUTE_NORMAL | FILE_FLAG_OPEN_REPARSE_POINT, NULL);
+	e = w == NULL ? ERROR_INVALID_NAME : GetLastError();
+	free(w);
+	LocalFree(sd);
+	if (h == INVALID_HANDLE_VALUE) {
+		win32_error_text(e, text, sizeof text);
+		snprintf(why, whysz, "%s", text);
+		SetLastError(e);
+		return INVALID_HANDLE_VALUE;
+	}
+	if (check_opened(h, e == ERROR_ALREADY_EXISTS, why, whysz) != 0) {
+		CloseHandle(h);
+		return INVALID_HANDLE_VALUE;
+	}
+	return h;
+}
+
+int plat_prepare_log(const char *path, char *err, size_t errsz)
+{
+	HANDLE h = win32_open_safe(path, FILE_APPEND_DATA, FILE_SHARE_READ | FILE_SHARE_WRITE,
+	                           OPEN_ALWAYS, err, errsz);
+
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	CloseHandle(h);
 	return 0;
 }
 
@@ -161,17 +283,21 @@ int plat_write_private_file(const char *path, const void *data, size_t n, char *
 
 int plat_replace_file(const char *path, const void *data, size_t n, char *err, size_t errsz)
 {
-	char tmp[MAX_PATH * 3 + 8];
+	char tmp[MAX_PATH * 3 + 24];
+	unsigned char rnd[8];
 	wchar_t *wtmp = NULL, *wpath = NULL;
 	HANDLE h;
 	DWORD put = 0;
 	BOOL ok;
 
-	if ((size_t)snprintf(tmp, sizeof tmp, "%s.tmp", path) >= sizeof tmp) {
+	if (plat_random_bytes(rnd, sizeof rnd) != 0 ||
+	    (size_t)snprintf(tmp, sizeof tmp, "%s.%02x%02x%02x%02x%02x%02x%02x%02x", path, rnd[0],
+	                     rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6], rnd[7]) >= sizeof tmp) {
 		snprintf(err, errsz, "%s: path too long", path);
 		return -1;
 	}
-	h = open_path(tmp, GENERIC_WRITE, CREATE_ALWAYS, NULL);
+	/* CREATE_NEW, as O_EXCL: a name nobody prepared, so nothing planted is written through. */
+	h = open_path(tmp, GENERIC_WRITE, CREATE_NEW, NULL);
 	if (h == INVALID_HANDLE_VALUE) {
 		file_error(tmp, err, errsz);
 		return -1;
@@ -180,7 +306,10 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 	ok = CloseHandle(h) && ok;
 	wtmp = win32_widen(tmp);
 	wpath = win32_widen(path);
-	/* MoveFileEx with REPLACE_EXISTING is a rename within the volume: one step for readers. */
+	/*
+	 * MoveFileEx with REPLACE_EXISTING is a rename within the volume: one step for readers,
+	 * and a link at path is replaced, not written through.
+	 */
 	if (ok)
 		ok = wtmp != NULL && wpath != NULL &&
 		     MoveFileExW(wtmp, wpath, MOVEFILE_REPLACE_EXISTING | MOVEFILE_WRITE_THROUGH);
@@ -192,160 +321,6 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 	free(wtmp);
 	free(wpath);
 	return ok ? 0 : -1;
-}
-
-int win32_app_dir(const char *sub, char *out, size_t outsz)
-{
-	char base[MAX_PATH * 3];
-	int n;
-
-	if (win32_getenv(L"LOCALAPPDATA", base, sizeof base) != 0)
-		return -1;
-	n = snprintf(out, outsz, "%s\\ovpn-token%s%s", base, sub[0] != '\0' ? "\\" : "", sub);
-	if (n < 0 || (size_t)n >= outsz)
-		return -1;
-	return win32_make_dirs(out);
-}
-
-/*
- * Run folders are named "<pid>-<random>" after the ovpn-token that made them.  The folder's
- * owner is alive when that pid is a running process started no later than the folder was made;
- * a later start means the pid was reused.  (A process we may not open is someone else's: its
- * folder is kept, to be safe.)
- */
-static bool run_dir_owner_alive(DWORD pid, const FILETIME *made)
-{
-	HANDLE p = OpenProcess(PROCESS_QUERY_LIMITED_INFORMATION, FALSE, pid);
-	FILETIME created, exited, kernel, user;
-	DWORD code = 0;
-	bool alive;
-
-	if (p == NULL)
-		return GetLastError() == ERROR_ACCESS_DENIED;
-	alive = GetExitCodeProcess(p, &code) && code == STILL_ACTIVE;
-	if (alive && GetProcessTimes(p, &created, &exited, &kernel, &user))
-		alive = CompareFileTime(&created, made) <= 0;
-	CloseHandle(p);
-	return alive;
-}
-
-/* Removes the files in dir (a stale run folder holds only plain files) and dir itself. */
-static void remove_run_dir(const wchar_t *dir)
-{
-	wchar_t path[MAX_PATH * 2];
-	WIN32_FIND_DATAW f;
-	HANDLE find;
-
-	if (swprintf(path, MAX_PATH * 2, L"%ls\\*", dir) < 0)
-		return;
-	find = FindFirstFileW(path, &f);
-	if (find != INVALID_HANDLE_VALUE) {
-		do {
-			if ((f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0 &&
-			    swprintf(path, MAX_PATH * 2, L"%ls\\%ls", dir, f.cFileName) >= 0)
-				DeleteFileW(path);
-		} while (FindNextFileW(find, &f));
-		FindClose(find);
-	}
-	RemoveDirectoryW(dir);
-}
-
-/*
- * After a hard kill (or a crash) nobody removed the run folder and its management password
- * file: the next start removes the folders whose owner is gone.
- */
-static void remove_stale_run_dirs(const char *base)
-{
-	wchar_t *wbase = win32_widen(base), pattern[MAX_PATH * 2], dir[MAX_PATH * 2];
-	WIN32_FIND_DATAW f;
-	HANDLE find;
-
-	if (wbase == NULL || swprintf(pattern, MAX_PATH * 2, L"%ls\\*-*", wbase) < 0) {
-		free(wbase);
-		return;
-	}
-	find = FindFirstFileW(pattern, &f);
-	if (find != INVALID_HANDLE_VALUE) {
-		do {
-			wchar_t *end;
-			unsigned long pid = wcstoul(f.cFileName, &end, 10);
-
-			if ((f.dwFileAttributes & FILE_ATTRIBUTE_DIRECTORY) == 0 || end == f.cFileName ||
-			    *end != L'-' || wcslen(end + 1) != 16 || pid == 0 ||
-			    run_dir_owner_alive((DWORD)pid, &f.ftCreationTime))
-				continue;
-			if (swprintf(dir, MAX_PATH * 2, L"%ls\\%ls", wbase, f.cFileName) >= 0)
-				remove_run_dir(dir);
-		} while (FindNextFileW(find, &f));
-		FindClose(find);
-	}
-	free(wbase);
-}
-
-int plat_make_private_dir(char *out, size_t outsz, char *err, size_t errsz)
-{
-	char base[MAX_PATH * 3];
-	unsigned char rnd[8];
-	PSECURITY_DESCRIPTOR sd;
-	SECURITY_ATTRIBUTES sa = {sizeof sa, NULL, FALSE};
-	wchar_t *w;
-	BOOL ok;
-	int n;
-
-	if (win32_app_dir("run", base, sizeof base) != 0 || plat_random_bytes(rnd, sizeof rnd) != 0) {
-		snprintf(err, errsz, "cannot create %%LOCALAPPDATA%%\\ovpn-token\\run");
-		return -1;
-	}
-	remove_stale_run_dirs(base);
-	n = snprintf(out, outsz, "%s\\%lu-%02x%02x%02x%02x%02x%02x%02x%02x", base,
-	             (unsigned long)GetCurrentProcessId(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4],
-	             rnd[5], rnd[6], rnd[7]);
-	if (n < 0 || (size_t)n >= outsz) {
-		snprintf(err, errsz, "runtime directory path too long");
-		return -1;
-	}
-	/*
-	 * The profile is private already; the owner-only ACL also keeps out administrators' and
-	 * backup software's inherited grants, like mkdtemp's 0700.  CreateDirectory fails if the
-	 * random name exists: the directory is always fresh.
-	 */
-	sd = win32_owner_only_sd();
-	sa.lpSecurityDescriptor = sd;
-	w = win32_widen(out);
-	ok = w != NULL && CreateDirectoryW(w, sd != NULL ? &sa : NULL);
-	if (!ok)
-		file_error(out, err, errsz);
-	free(w);
-	LocalFree(sd);
-	return ok ? 0 : -1;
-}
-
-void plat_remove_private_dir(const char *dir, const char *leftover_file)
-{
-	char path[MAX_PATH * 3];
-	wchar_t *w;
-
-	if (leftover_file != NULL &&
-	    (size_t)snprintf(path, sizeof path, "%s\\%s", dir, leftover_file) < sizeof path &&
-	    (w = win32_widen(path)) != NULL) {
-		DeleteFileW(w);
-		free(w);
-	}
-	if ((w = win32_widen(dir)) != NULL) {
-		RemoveDirectoryW(w);
-		free(w);
-	}
-}
-
-int plat_default_log_path(const char *config_name, char *out, size_t outsz)
-{
-	char dir[MAX_PATH * 3];
-	int n;
-
-	if (win32_app_dir("", dir, sizeof dir) != 0)
-		return -1;
-	n = snprintf(out, outsz, "%s\\%s.log", dir, config_name);
-	return n < 0 || (size_t)n >= outsz ? -1 : 0;
 }
 
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz)

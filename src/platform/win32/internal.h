@@ -48,12 +48,29 @@ HANDLE win32_notice_event(const struct plat_notice *n);
 /* The process handle to wait on; NULL when there is none (a service's openvpn): then poll. */
 HANDLE win32_child_handle(const struct plat_child *c);
 
+/* ---- who serves a TCP management port (peer.c) ---- */
+
+enum win32_tcp_row { WIN32_TCP_NO_TABLE, WIN32_TCP_NOT_LISTED, WIN32_TCP_LISTED };
+/*
+ * The verdict on the peer of a connection to the openvpn we started (expected_pid), from what
+ * the system's TCP table says about the peer's endpoint: found, and its owner.  0 when it is
+ * that process (or the system records no owners); -1 with err otherwise, also when the table
+ * cannot be read or does not list it.
+ */
+int win32_judge_tcp_peer(enum win32_tcp_row found, DWORD owner, long expected_pid, char *err,
+                         size_t errsz);
+
 /* ---- text and paths (text.c) ---- */
 
 /* UTF-8 -> newly allocated UTF-16 (free()).  NULL for invalid UTF-8 or out of memory. */
 wchar_t *win32_widen(const char *utf8);
-/* UTF-16 (len units, or -1: up to the NUL) -> UTF-8 in out.  -1 when it does not fit. */
+/*
+ * UTF-16 (len units, or -1: up to the NUL) -> UTF-8 in out.  -1 when it does not fit or is not
+ * valid UTF-16 (a lone surrogate: refused, never changed into U+FFFD).
+ */
 int win32_narrow(const wchar_t *w, int len, char *out, size_t outsz);
+/* UTF-16 -> newly allocated UTF-8 (free()).  NULL for invalid UTF-16 or out of memory. */
+char *win32_narrow_alloc(const wchar_t *w);
 /* A Win32 error code as one line of text (no trailing period or line end). */
 void win32_error_text(DWORD code, char *buf, size_t bufsz);
 /* An environment variable as UTF-8; -1 when unset or too long. */
@@ -70,20 +87,51 @@ wchar_t *win32_build_cmdline(const char *const *argv);
 /* Searches %PATH% for name (".exe" added when it has no extension).  -1 when not found. */
 int win32_search_path(const char *name, char *out, size_t outsz);
 
-/* %LOCALAPPDATA%\ovpn-token\<sub> (created; sub "" for the folder itself): per-user state. */
+/*
+ * %LOCALAPPDATA%\ovpn-token\<sub> (created, the folder itself with the owner-only ACL; sub ""
+ * for the folder itself): per-user state.
+ */
 int win32_app_dir(const char *sub, char *out, size_t outsz);
 
+/* ---- files we write (fs.c) ---- */
+
+/*
+ * Opens path (access, share and disposition as CreateFileW's) never through a reparse point,
+ * only as a plain file with one name whose owner is the user (or SYSTEM, Administrators); a
+ * new one gets the owner-only ACL, an existing one is given it.  A device (NUL) is taken as it
+ * is.  The handle, or INVALID_HANDLE_VALUE with why (a reason, not the path; when the open
+ * itself failed, GetLastError() says why too).
+ */
+HANDLE win32_open_safe(const char *path, DWORD access, DWORD share, DWORD disposition, char *why,
+                       size_t whysz);
+
 /* ---- security (acl.c) ---- */
+
+/* The current user's SID as text ("S-1-5-21-..."); LocalFree() it.  NULL on failure. */
+wchar_t *win32_user_sid_string(void);
 
 /*
  * A security descriptor whose DACL (protected: nothing inherited) grants full access to the
  * current user and SYSTEM only, inheritable to what a directory will hold.  LocalFree() it.
  */
 PSECURITY_DESCRIPTOR win32_owner_only_sd(void);
+/*
+ * Whether sd keeps a file private to user: its owner is user, SYSTEM or Administrators, and its
+ * DACL lets no one else read it or change who may (WRITE_DAC, WRITE_OWNER).  Deny entries and
+ * inherit-only ones are passed over; an allowing entry of another kind counts against it.
+ * 0; -1 (another owner) or -2 (the DACL lets others in) with why.
+ */
+int win32_sd_is_private(PSECURITY_DESCRIPTOR sd, PSID user, char *why, size_t whysz);
+/* The same for the file open at h (opened with READ_CONTROL), for the current user. */
+int win32_handle_is_private(HANDLE h, char *why, size_t whysz);
+/* Gives the file open at h (with WRITE_DAC) the owner-only DACL.  -1 on failure. */
+int win32_make_private(HANDLE h);
 
 /* ---- openvpn started by the interactive service (service.c, proc.c) ---- */
 
 struct win32_service_run;
+/* CreateFileW's flags for the service pipe: overlapped; impersonation at most, no delegation. */
+DWORD win32_service_pipe_flags(void);
 /* A child for plat_child_*: process (may be NULL) is the service's openvpn, run our pipe. */
 struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
                                             struct win32_service_run *run);

@@ -32,7 +32,7 @@ static long read_holder(const wchar_t *path)
 
 struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz)
 {
-	char dir[MAX_PATH * 3], path[MAX_PATH * 3], pid[32], text[256];
+	char dir[MAX_PATH * 3], path[MAX_PATH * 3], pid[32], why[300];
 	struct plat_lock *l;
 	wchar_t *w;
 	HANDLE h;
@@ -46,17 +46,14 @@ struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size
 		snprintf(err, errsz, "no folder for the instance lock (LOCALAPPDATA unset?)");
 		return NULL;
 	}
-	h = CreateFileW(w, GENERIC_WRITE, FILE_SHARE_READ, NULL, OPEN_ALWAYS,
-	                FILE_ATTRIBUTE_NORMAL, NULL);
+	/* Without write sharing: a second opener for writing fails while we hold it. */
+	h = win32_open_safe(path, GENERIC_WRITE, FILE_SHARE_READ, OPEN_ALWAYS, why, sizeof why);
 	if (h == INVALID_HANDLE_VALUE) {
-		DWORD e = GetLastError();
-
-		if (e == ERROR_SHARING_VIOLATION) {
+		if (GetLastError() == ERROR_SHARING_VIOLATION) {
 			*holder = read_holder(w);
 			snprintf(err, errsz, "locked by another process (%s)", path);
 		} else {
-			win32_error_text(e, text, sizeof text);
-			snprintf(err, errsz, "cannot open %s: %s", path, text);
+			snprintf(err, errsz, "cannot open %s: %s", path, why);
 		}
 		free(w);
 		return NULL;

@@ -4,11 +4,14 @@
  *
  * Windows hands main() its arguments in the ANSI code page, which cannot hold every file name
  * or certificate pattern; linked with -municode the C runtime calls wmain() instead, which
- * converts the UTF-16 arguments and then calls the ordinary main() of src/main.c.  The console
+ * converts the UTF-16 arguments (refusing one that is not valid UTF-16) and then calls the
+ * ordinary main() of src/main.c.  The console
  * is switched to UTF-8 output for our lifetime (and restored: it belongs to the user's shell).
  */
+#include <stdio.h>
 #include <stdlib.h>
 
+#include "cli/exit_codes.h"
 #include "platform/platform.h"
 #include "platform/win32/internal.h"
 
@@ -28,14 +31,19 @@ int wmain(int argc, wchar_t **wargv)
 	char **argv = calloc((size_t)argc + 1, sizeof *argv);
 
 	if (argv == NULL)
-		return 1;
+		return EXIT_INTERNAL;
 	for (int i = 0; i < argc; i++) {
-		int n = WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, NULL, 0, NULL, NULL);
-
-		argv[i] = n > 0 ? malloc((size_t)n) : NULL;
-		if (argv[i] == NULL ||
-		    WideCharToMultiByte(CP_UTF8, 0, wargv[i], -1, argv[i], n, NULL, NULL) != n)
-			return 1;
+		argv[i] = win32_narrow_alloc(wargv[i]);
+		/*
+		 * Only a lone surrogate (half of a UTF-16 pair) fails: it names no character, and
+		 * turned into U+FFFD it would name another file or pattern than the one given.
+		 */
+		if (argv[i] == NULL) {
+			fprintf(stderr, "ovpn-token: argument %d is not valid Unicode text (it holds "
+			        "half of a UTF-16 surrogate pair); refusing it rather than changing it\n",
+			        i);
+			return EXIT_USAGE;
+		}
 	}
 	saved_output_cp = GetConsoleOutputCP();
 	if (saved_output_cp != 0 && SetConsoleOutputCP(CP_UTF8))

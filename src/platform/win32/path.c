@@ -36,6 +36,35 @@ int plat_absolute_path(const char *path, char *out, size_t outsz)
 	return win32_narrow(full, (int)n, out, outsz);
 }
 
+int plat_canonical_path(const char *path, char *out, size_t outsz)
+{
+	wchar_t *wide = win32_widen(path), full[4096];
+	const wchar_t *shown = full;
+	HANDLE h = INVALID_HANDLE_VALUE;
+	DWORD n = 0;
+
+	/* No access, only a handle to ask its name: BACKUP_SEMANTICS lets folders open too. */
+	if (wide != NULL)
+		h = CreateFileW(wide, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
+		                OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
+	free(wide);
+	if (h == INVALID_HANDLE_VALUE)
+		return -1;
+	n = GetFinalPathNameByHandleW(h, full, sizeof full / sizeof full[0],
+	                              FILE_NAME_NORMALIZED | VOLUME_NAME_DOS);
+	CloseHandle(h);
+	if (n == 0 || n >= sizeof full / sizeof full[0])
+		return -1;
+	/* "\\?\C:\..." -> "C:\...", "\\?\UNC\server\share" -> "\\server\share" */
+	if (wcsncmp(full, L"\\\\?\\UNC\\", 8) == 0) {
+		full[6] = L'\\';
+		shown = full + 6;
+	} else if (wcsncmp(full, L"\\\\?\\", 4) == 0) {
+		shown = full + 4;
+	}
+	return win32_narrow(shown, -1, out, outsz);
+}
+
 void plat_path_dir(const char *path, char *out, size_t outsz)
 {
 	const char *last = NULL;
@@ -63,35 +92,6 @@ int plat_path_join(const char *dir, const char *path, char *out, size_t outsz)
 	else
 		len = snprintf(out, outsz, "%s%s%s", dir, is_sep(dir[n - 1]) ? "" : "\\", path);
 	return len >= 0 && (size_t)len < outsz ? 0 : -1;
-}
-
-int plat_canonical_path(const char *path, char *out, size_t outsz)
-{
-	wchar_t *wide = win32_widen(path), full[4096];
-	HANDLE h;
-	DWORD n;
-	const wchar_t *p = full;
-
-	if (wide == NULL)
-		return -1;
-	/* FILE_FLAG_BACKUP_SEMANTICS opens a folder too; no access right is asked for. */
-	h = CreateFileW(wide, 0, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, NULL,
-	                OPEN_EXISTING, FILE_FLAG_BACKUP_SEMANTICS, NULL);
-	free(wide);
-	if (h == INVALID_HANDLE_VALUE)
-		return -1;
-	n = GetFinalPathNameByHandleW(h, full, sizeof full / sizeof full[0], VOLUME_NAME_DOS);
-	CloseHandle(h);
-	if (n == 0 || n >= sizeof full / sizeof full[0])
-		return -1;
-	/* "\\?\C:\dir\f" -> "C:\dir\f"; "\\?\UNC\server\share" -> "\\server\share". */
-	if (wcsncmp(p, L"\\\\?\\UNC\\", 8) == 0) {
-		p += 6;
-		full[6] = L'\\';
-	} else if (wcsncmp(p, L"\\\\?\\", 4) == 0) {
-		p += 4;
-	}
-	return win32_narrow(p, -1, out, outsz);
 }
 
 int plat_module_path(const char *dir, const char *name, char *out, size_t outsz)

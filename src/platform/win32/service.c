@@ -108,13 +108,27 @@ bool plat_user_is_admin(void)
 
 /* ---- the pipe ---- */
 
+/*
+ * How far the pipe's server may act as us: SECURITY_IMPERSONATION, stated, and no further (no
+ * delegation to other machines, no tracking of later changes to our token).  Not the safer
+ * SECURITY_IDENTIFICATION: the service must impersonate us, it duplicates our token into the
+ * primary token openvpn runs with (interactive.c: DuplicateTokenEx, CreateProcessAsUserW), which
+ * an identification-level token cannot become.  A squatter serving the pipe before
+ * check_pipe_server refuses it gets no more than identification anyway unless it holds
+ * SeImpersonatePrivilege (services, administrators), which would own this machine already.
+ */
+DWORD win32_service_pipe_flags(void)
+{
+	return FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IMPERSONATION;
+}
+
 static HANDLE open_service_pipe(char *err, size_t errsz)
 {
 	char text[256];
 
 	for (int tries = 0; tries < 5; tries++) {
 		HANDLE h = CreateFileW(SERVICE_PIPE, GENERIC_READ | GENERIC_WRITE, 0, NULL,
-		                       OPEN_EXISTING, FILE_FLAG_OVERLAPPED, NULL);
+		                       OPEN_EXISTING, win32_service_pipe_flags(), NULL);
 		DWORD e;
 
 		if (h != INVALID_HANDLE_VALUE)

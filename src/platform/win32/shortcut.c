@@ -37,7 +37,8 @@ static void spec_free(struct link_spec *s)
 	free(s->description);
 }
 
-static int check_args(const struct plat_shortcut *sc, char *err, size_t errsz)
+static enum plat_shortcut_result check_args(const struct plat_shortcut *sc, char *err,
+                                            size_t errsz)
 {
 	for (size_t i = 0; sc->args[i] != NULL; i++) {
 		for (const unsigned char *p = (const unsigned char *)sc->args[i]; *p != '\0'; p++) {
@@ -45,15 +46,15 @@ static int check_args(const struct plat_shortcut *sc, char *err, size_t errsz)
 				snprintf(err, errsz, "'%s' has a character the console (cmd.exe) would "
 				         "change or act on (\" %% ! ^ & | < > or a control character)",
 				         sc->args[i]);
-				return -3;
+				return PLAT_SHORTCUT_UNFIT;
 			}
 		}
 	}
 	if (sc->title[0] == '\0' || strpbrk(sc->title, NOT_IN_FILE_NAMES) != NULL) {
 		snprintf(err, errsz, "'%s' cannot be part of a file name", sc->title);
-		return -3;
+		return PLAT_SHORTCUT_UNFIT;
 	}
-	return 0;
+	return PLAT_SHORTCUT_MADE;
 }
 
 /* args as one command line, each quoted for the C runtime's rules. */
@@ -201,28 +202,29 @@ static int link_in(REFKNOWNFOLDERID folder, const char *folder_name,
 	return rc;
 }
 
-int plat_shortcut_create(const struct plat_shortcut *sc, void (*report)(const char *path),
-                         char *err, size_t errsz)
+enum plat_shortcut_result plat_shortcut_create(const struct plat_shortcut *sc,
+                                               void (*report)(const char *path), char *err,
+                                               size_t errsz)
 {
+	enum plat_shortcut_result checked = check_args(sc, err, errsz);
 	struct link_spec s;
 	HRESULT hr;
 	int rc;
 
-	rc = check_args(sc, err, errsz);
-	if (rc != 0)
-		return rc;
+	if (checked != PLAT_SHORTCUT_MADE)
+		return checked;
 	if (describe_link(sc, &s, err, errsz) != 0)
-		return -1;
+		return PLAT_SHORTCUT_FAILED;
 	hr = CoInitializeEx(NULL, COINIT_APARTMENTTHREADED | COINIT_DISABLE_OLE1DDE);
 	if (FAILED(hr)) {
 		hresult_text("cannot start COM", hr, err, errsz);
 		spec_free(&s);
-		return -1;
+		return PLAT_SHORTCUT_FAILED;
 	}
 	rc = link_in(&FOLDERID_Desktop, "no Desktop folder", sc, &s, report, err, errsz);
 	if (rc == 0 && sc->start_menu)
 		rc = link_in(&FOLDERID_Programs, "no Start menu folder", sc, &s, report, err, errsz);
 	CoUninitialize();
 	spec_free(&s);
-	return rc;
+	return rc == 0 ? PLAT_SHORTCUT_MADE : PLAT_SHORTCUT_FAILED;
 }

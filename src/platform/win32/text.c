@@ -33,7 +33,9 @@ int win32_narrow(const wchar_t *w, int len, char *out, size_t outsz)
 		out[0] = '\0';
 		return 0;
 	}
-	n = WideCharToMultiByte(CP_UTF8, 0, w, len, out, (int)outsz - 1, NULL, NULL);
+	/* WC_ERR_INVALID_CHARS: a lone surrogate fails rather than becoming another name (U+FFFD). */
+	n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, w, len, out, (int)outsz - 1, NULL,
+	                        NULL);
 	if (n <= 0) {
 		out[0] = '\0';
 		return -1;
@@ -43,6 +45,19 @@ int win32_narrow(const wchar_t *w, int len, char *out, size_t outsz)
 		n--;
 	out[n] = '\0';
 	return 0;
+}
+
+char *win32_narrow_alloc(const wchar_t *w)
+{
+	int n = WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, w, -1, NULL, 0, NULL, NULL);
+	char *out = n > 0 ? malloc((size_t)n) : NULL;
+
+	if (out != NULL &&
+	    WideCharToMultiByte(CP_UTF8, WC_ERR_INVALID_CHARS, w, -1, out, n, NULL, NULL) != n) {
+		free(out);
+		out = NULL;
+	}
+	return out;
 }
 
 void win32_error_text(DWORD code, char *buf, size_t bufsz)
