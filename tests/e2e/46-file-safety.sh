@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 44-file-safety: the files ovpn-token writes cannot be turned against another file, and do not
+# 46-file-safety: the files ovpn-token writes cannot be turned against another file, and do not
 # take the umask; the files it reads secrets from must be private.
 #   a) --log naming a link planted to another file: refused (exit 2) before openvpn starts, the
 #      other file untouched;
