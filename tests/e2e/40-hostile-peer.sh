@@ -216,8 +216,8 @@ lost_release() {
     fake_check lost --pin "$PIN" --passwords 1
 }
 
-# 32 certificates (the session's limit), listed while our PIN answer awaits its reply: every
-# pkcs11-id-get goes out (no "cannot write to the management interface"), --cert chooses.
+# 32 certificates (the session's limit): every pkcs11-id-get goes out, one at a time (no
+# "cannot write to the management interface"), --cert chooses.
 many_certs() {
     fake_start many many-certs --count 32
     run_bounded many 20 "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" --cert tok/cert17 "$FAKE_ADDR"
@@ -227,6 +227,17 @@ many_certs() {
     [ "$(grep -c '^pkcs11-id-get' "$FAKE_REC")" = 32 ] || fail "many: not every certificate was asked for"
     grep -q '^needstr "pkcs11-id-request" "tok/cert17"' "$FAKE_REC" || fail "many: --cert did not choose tok/cert17"
     fake_check many --pin "$PIN" --passwords 1
+}
+
+# The PIN asked in the middle of pkcs11-id-count (pkcs11-cert-private): no PIN goes out (a real
+# OpenVPN hangs on any command then), the cause and the way out are said, exit 7.
+pin_while_listing() {
+    fake_start pwl pin-while-listing
+    run_bounded pwl 20 "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" "$FAKE_ADDR"
+    expect_rc pwl 7 "a PIN asked while OpenVPN lists"
+    grep -Fq "OpenVPN asks the token's PIN to list its certificates (pkcs11-cert-private)" "$T/pwl.err" \
+        || fail "pwl: the cause is not said: $(cat "$T/pwl.err")"
+    if grep -q '^password' "$FAKE_REC"; then fail "pwl: a PIN was sent while OpenVPN lists"; fi
 }
 
 # Challenge texts are kept as sent (mgmt/challenge.c) and made safe by the one sanitizer on
@@ -268,6 +279,7 @@ scenario hostile-static-batch hostile_static_batch
 scenario hostile-crv1-typed hostile_crv1_typed
 scenario lost-release lost_release
 scenario many-certs many_certs
+scenario pin-while-listing pin_while_listing
 scenario long-line long_line
 scenario nul-bytes nul_bytes
 scenario cut-line cut_line

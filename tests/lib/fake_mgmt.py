@@ -484,11 +484,30 @@ def sc_lost_release(p, a):
 
 
 def sc_many_certs(p, a):
-    """a.count certificates, listed while a PIN request is answered (openvpn issues #1030/1031).
+    """a.count certificates, each asked for on its own, then the PIN request and CONNECTED."""
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    got = answer_until(p, "hold release")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    if serve_ids(p, a.count) is None:
+        return
+    p.send(need_password(a.type))
+    got = answer_until(p, "password ")
+    if got is None:
+        return
+    p.send(openvpn_answer(got))
+    p.send(connected())
+    time.sleep(0.3)
 
-    The PIN request comes between `pkcs11-id-count` and its answer, so the client's answer to
-    it still awaits its reply when all the `pkcs11-id-get` go out.
-    """
+
+def sc_pin_while_listing(p, a):
+    """The PIN request between `pkcs11-id-count` and its answer (pkcs11-cert-private, openvpn
+    issues #1030/1031).  A real OpenVPN (2.6.14, 2.7.6) hangs on any command sent then; this
+    one records what comes until the client goes (the test asserts nothing does)."""
     p.autoreply = False
     p.send(GREETING)
     p.send(">HOLD:Waiting for hold release:0")
@@ -500,15 +519,8 @@ def sc_many_certs(p, a):
     if answer_until(p, "pkcs11-id-count") is None:
         return
     p.send(need_password(a.type))
-    got = answer_until(p, "password ")
-    if got is None:
-        return
-    p.send(">PKCS11ID-COUNT:%d" % a.count)
-    p.send(openvpn_answer(got))
-    if serve_ids(p, a.count) is None:
-        return
-    p.send(connected())
-    time.sleep(0.3)
+    while p.line(5) is not None:
+        pass
 
 
 SCENARIOS = {name[3:].replace("_", "-"): fn for name, fn in globals().items()
