@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The exit codes are part of the interface: scripts test them.  Keep README and --help in step. */
+/* The exit codes are part of the interface: scripts test them.  Keep README.md, the man page and --help in step. */
 #ifndef OVPN_TOKEN_EXIT_CODES_H
 #define OVPN_TOKEN_EXIT_CODES_H
 
