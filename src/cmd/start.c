@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/chosen_cert.h"
 #include "cmd/cmd.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
@@ -37,6 +38,8 @@ struct launch {
 	char log_path[OVPN_CONFIG_PATH_MAX];
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
+	char stem[160];                 /* the config's instance: NAME-HASH (lock, chosen cert) */
+	struct chosen_cert chosen;
 	const struct options *opts;
 	const struct ovpn_config_facts *facts;
 };
@@ -128,7 +131,7 @@ static int check_log_writable(const struct launch *l)
  * server.  The lock's name: the config's name and the hash of its canonical path.  A lock that
  * cannot be taken for want of a safe state folder is not fixed by starting again: EXIT_SETUP.
  */
-static struct plat_lock *take_instance_lock(const struct launch *l, int *code)
+static struct plat_lock *take_instance_lock(struct launch *l, int *code)
 {
 	char name[128], lock_name[160], err[600];
 	unsigned long long id;
@@ -137,6 +140,7 @@ static struct plat_lock *take_instance_lock(const struct launch *l, int *code)
 
 	config_name(l->config, name, sizeof name, &id);
 	snprintf(lock_name, sizeof lock_name, "%s-%016llx", name, id);
+	snprintf(l->stem, sizeof l->stem, "%s", lock_name);
 	lock = plat_lock_take(lock_name, &holder, err, sizeof err);
 	if (lock != NULL)
 		return lock;
@@ -469,6 +473,49 @@ static int prepare_config_copy(const struct options *opts, const struct ovpn_con
 	return rc;
 }
 
+/*
+ * Until OpenVPN confirms the signal (at most 2 s): a client gone before its command was read
+ * is a disconnect, which a held openvpn ignores.
+ */
+static bool signal_taken(struct mgmt_conn *conn)
+{
+	const struct plat_wait_set set = {.peer = conn->sock, .deadline_ms = plat_now_ms() + 2000};
+	char err[200], *line;
+	size_t len;
+	unsigned ready;
+
+	for (;;) {
+		while (mgmt_line_reader_next(&conn->reader, &line, &len) == MGMT_LINE_OK)
+			if (strncmp(line, "SUCCESS: signal", 15) == 0)
+				return true;
+		if (plat_wait(&set, &ready) != PLAT_WAIT_READY || mgmt_conn_fill(conn, err, sizeof err) <= 0)
+			return false;
+	}
+}
+
+/*
+ * The run folder of an ovpn-token that was killed: its openvpn may still wait in its hold on
+ * the socket there (--management-signal keeps it alive, held, when the kernel did not end it
+ * with us: a setcap openvpn).  Nobody else could reach it: tell it to go.
+ */
+static void end_orphan(const char *dir, void *arg)
+{
+	struct mgmt_address addr = {.is_unix = true};
+	struct mgmt_conn conn;
+	char err[300];
+
+	(void)arg;
+	if ((size_t)snprintf(addr.path, sizeof addr.path, "%s/%s", dir, SOCKET_NAME) >=
+	        sizeof addr.path ||
+	    !plat_has_unix_sockets() || mgmt_conn_open(&conn, &addr, err, sizeof err) != 0)
+		return;
+	if (mgmt_conn_send(&conn, REPLY_STATUS, 0, "signal", (const char *const[]){"SIGTERM", NULL}) ==
+	        MGMT_CMD_OK &&
+	    signal_taken(&conn))
+		out_verbose("told the openvpn a killed ovpn-token left in %s to exit", dir);
+	mgmt_conn_close(&conn);
+}
+
 /* The config is read and ours alone: run openvpn under a session until it is over. */
 static int start_session(const struct options *opts, const struct ovpn_config_facts *facts,
                          struct launch *l)
@@ -494,10 +541,13 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 	if (facts->pkcs11_id)
 		session_set_config_id(s, facts->pkcs11_id_value);
 	session_set_openvpn_pinpads(s, facts->pkcs11_pinpad_logins);
+	chosen_cert_load(&l->chosen, l->stem);
+	session_set_remembered_cert(s, l->chosen.sha256, chosen_cert_save, &l->chosen);
+	plat_remove_stale_run_dirs(end_orphan, NULL);
 	if (plat_make_private_dir(l->dir, sizeof l->dir, err, sizeof err) != 0) {
-		out_error("%s", err);
+		out_error("cannot make a private folder for the management interface: %s", err);
 		session_free(s);
-		return EXIT_INTERNAL;
+		return EXIT_SETUP;
 	}
 	out_status("OpenVPN log: %s", l->log_path);
 	l->opts = opts;

@@ -191,6 +191,11 @@ void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void 
  * or others may write in it (one of ours open to others is made private).
  */
 int plat_default_log_path(const char *name, char *out, size_t outsz, char *err, size_t errsz);
+/*
+ * The path of file in the state folder (see plat_default_log_path), the folder made and checked
+ * as for the locks.  -1 with err when there is none or it is unsafe.
+ */
+int plat_state_file_path(const char *file, char *out, size_t outsz, char *err, size_t errsz);
 /* The last bufsz-1 bytes of a file (all of a smaller one), NUL-terminated.  -1 on error. */
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz);
 /*

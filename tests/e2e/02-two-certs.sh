@@ -1,8 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # 02-two-certs: a token with two certificates.
-#   a) --cert client2 picks client2 without a menu; the server sees CN client2.
 #   b) without --cert: a menu lists both; choosing client2's number connects as client2.
+#   r) the next start of the same config uses client2 by itself, no menu (the choice is
+#      remembered in the state folder by fingerprint); the same config in another folder is
+#      another config: the menu again
+#   a) --cert client2 picks client2 without a menu; the server sees CN client2.
 #   c) --cert matching nothing: clear error, exit 7, no PIN asked.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -31,13 +34,6 @@ connect_and_stop() {
     pty_stop
 }
 
-log "a) --cert client2"
-server_log_mark "$T"
-pty_start "$OVPN_TOKEN" start --cert client2 --log "$T/client.log" "$T/client.conf"
-pty_expect_text "Using certificate client2 (issuer Test CA, expires $exp2)" 20
-if pty_screen | grep -Fq "Certificates on the token:"; then fail "menu shown although --cert was given"; fi
-connect_and_stop
-
 log "b) menu"
 wait_listening "$PORT"
 server_log_mark "$T"
@@ -56,6 +52,34 @@ n2=$(menu_number client2 "$exp2")
 [ "$n1" != "$n2" ] || fail "both certificates have number $n1"
 [ "$(pty_count '^  [0-9]+\) ')" = 2 ] || fail "the menu does not have exactly 2 entries"
 pty_type "$n2"
+connect_and_stop
+
+log "r) the choice remembered"
+wait_listening "$PORT"
+server_log_mark "$T"
+pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+pty_expect_text "Using the certificate chosen before: client2 (issuer Test CA, expires $exp2)" 20 \
+    "r: the certificate chosen before was not used by itself"
+if pty_screen | grep -Fq "Certificates on the token:"; then fail "r: a menu although a choice was remembered"; fi
+connect_and_stop
+ls "$XDG_STATE_HOME"/ovpn-token/client-*.cert >/dev/null 2>&1 || fail "r: no remembered choice in the state folder"
+grep -qx "sha256 $(openssl x509 -in "$T/pki/client2.crt" -outform DER | sha256sum | cut -d' ' -f1)" \
+    "$XDG_STATE_HOME"/ovpn-token/client-*.cert || fail "r: the remembered choice is not client2's fingerprint"
+mkdir -p "$T/other"
+cp "$T/client.conf" "$T/other/client.conf"
+wait_listening "$PORT"
+pty_start "$OVPN_TOKEN" start --log "$T/other.log" "$T/other/client.conf"
+pty_expect_text "Certificates on the token:" 20 "r: another config (same name, other folder) got no menu"
+pty_send_keys C-c
+pty_expect_exit 5 20
+pty_stop
+
+log "a) --cert client2"
+wait_listening "$PORT"
+server_log_mark "$T"
+pty_start "$OVPN_TOKEN" start --cert client2 --log "$T/client.log" "$T/client.conf"
+pty_expect_text "Using certificate client2 (issuer Test CA, expires $exp2)" 20
+if pty_screen | grep -Fq "Certificates on the token:"; then fail "menu shown although --cert was given"; fi
 connect_and_stop
 
 log "c) --cert matching nothing"

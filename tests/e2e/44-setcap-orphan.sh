@@ -8,8 +8,9 @@
 #      (SIGUSR1) and the server sees the tunnel go; it is not brought up again
 #   c) the orphan openvpn keeps running, held: it restarted into the management hold and waits
 #      there for a management client (a disconnect during the hold is ignored, manage.c's
-#      MANSIG_IGNORE_USR1_HUP).  What ends it: `signal SIGTERM` on its management socket (which
-#      only the user can reach), or a signal from the user or the system.
+#      MANSIG_IGNORE_USR1_HUP).
+#   d) what ends it: the user's next `ovpn-token start` (it finds the dead one's run folder and
+#      sends `signal SIGTERM` on the socket in it), which then connects.
 # The same on 2.6 and 2.7; the user and the capability copy are made here and removed.
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -103,27 +104,23 @@ if server_log_since "$T" | grep -q "Initialization Sequence Completed"; then
     fail "c: the tunnel came up again without ovpn-token"
 fi
 pid_alive "$OVPN_PID" || fail "c: openvpn ended while held"
-# What ends it: a management client's SIGTERM, through the socket only the user can reach.
-sock=$(tr '\0' '\n' < "/proc/$OVPN_PID/cmdline" | sed -n '/^--management$/{n;p}')
-case $sock in "$U/tmp/"*) ;; *) fail "c: the management socket '$sock' is not in \$TMPDIR" ;; esac
-[ -S "$sock" ] || fail "c: no management socket at '$sock'"
+
+log "d) the user's next start ends the orphan, then connects"
+# It finds the killed ovpn-token's run folder and sends `signal SIGTERM` on the socket in it.
 setpriv --reuid "$USER_NAME" --regid "$USER_NAME" --init-groups \
-    env -i PATH=/usr/bin:/bin python3 - "$sock" <<'PY' \
-    || fail "c: cannot send SIGTERM on the management socket"
-import socket, sys, time
-s = socket.socket(socket.AF_UNIX)
-s.connect(sys.argv[1])
-s.settimeout(5)
-s.sendall(b"signal SIGTERM\n")
-buf = b""
-end = time.time() + 5
-while b"SUCCESS: signal SIGTERM thrown" not in buf and time.time() < end:
-    data = s.recv(4096)
-    if not data:
-        break
-    buf += data
-sys.exit(0 if b"SUCCESS: signal SIGTERM thrown" in buf else 1)
-PY
-wait_until 10 pid_gone "$OVPN_PID" || fail "c: openvpn still runs after SIGTERM"
+    env -i PATH=/usr/bin:/bin HOME="$U" TMPDIR="$U/tmp" SOFTHSM2_CONF="$U/softhsm2.conf" \
+    ASAN_OPTIONS="${ASAN_OPTIONS:-}" UBSAN_OPTIONS="${UBSAN_OPTIONS:-}" \
+    "$OVPN_TOKEN" start --batch --pin-file "$U/pin" --openvpn "$T/capbin/openvpn" \
+    --log "$U/openvpn2.log" "$U/client.conf" > "$T/start2.out" 2>&1 &
+OTP_PID=$!
+wait_until 15 pid_gone "$OVPN_PID" || { cat "$T/start2.out" >&2; ls -la "$U/tmp" "$U/tmp"/* >&2; fail "d: the orphan openvpn still runs after the next start"; }
 OVPN_PID=
+wait_for "$U/openvpn.log" "SIGTERM\\[" 2 || { tail -5 "$U/openvpn.log" >&2; fail "d: the orphan did not take SIGTERM"; }
+wait_for "$U/openvpn2.log" "Initialization Sequence Completed" 30 \
+    || { cat "$T/start2.out" >&2; fail "d: the next start did not connect"; }
+[ -z "$(find "$U/tmp" -maxdepth 1 -name 'ovpn-token.*' -newer "$U/pin" | head -n 2 | sed -n 2p)" ] \
+    || fail "d: the dead ovpn-token's run folder is still there"
+kill -TERM "$OTP_PID"
+wait "$OTP_PID" 2>/dev/null || true
+OTP_PID=
 pass

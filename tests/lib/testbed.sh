@@ -118,6 +118,9 @@ tb_init() {
     trap 'exit 143' TERM
     # Keep the token config of the host out of the way: every test has its own.
     export SOFTHSM2_CONF="$T/softhsm2.conf"
+    # And its own state folder (default logs, instance locks, remembered certificates): nothing
+    # a test does is left in the machine's home, and no test sees another's choices.
+    export XDG_STATE_HOME="$T/state"
     : > "$SOFTHSM2_CONF"
     [ -x "$OPENVPN" ] || fail "openvpn under test not found: $OPENVPN"
     [ -n "$OPENVPN_VERSION" ] || fail "$OPENVPN --version shows no version"
@@ -460,7 +463,7 @@ pty_start() {
     {
         echo '#!/bin/bash'
         for v in SOFTHSM2_CONF PKCS11SPY PKCS11SPY_OUTPUT ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS PATH HOME \
-                 FLAG_SHIM_MODULE FLAG_SHIM_FILE FLAG_SHIM_LOGIN_ERROR FLAG_SHIM_PINPAD_PIN \
+                 XDG_STATE_HOME FLAG_SHIM_MODULE FLAG_SHIM_FILE FLAG_SHIM_LOGIN_ERROR FLAG_SHIM_PINPAD_PIN \
                  FLAG_SHIM_PINPAD_DELAY_MS FLAG_SHIM_ABSENT_FILE; do
             if [ -n "${!v+x}" ]; then printf 'export %s=%q\n' "$v" "${!v}"; fi
         done

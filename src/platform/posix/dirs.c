@@ -119,6 +119,21 @@ int posix_state_dir(char *out, size_t outsz, char *err, size_t errsz)
 	return check_state_dir(out, err, errsz);
 }
 
+int plat_state_file_path(const char *file, char *out, size_t outsz, char *err, size_t errsz)
+{
+	char dir[400];
+	int n;
+
+	if (posix_state_dir(dir, sizeof dir, err, errsz) != 0)
+		return -1;
+	n = snprintf(out, outsz, "%s/%s", dir, file);
+	if (n < 0 || (size_t)n >= outsz) {
+		snprintf(err, errsz, "the path of %s in the state folder is too long", file);
+		return -1;
+	}
+	return 0;
+}
+
 int plat_default_log_path(const char *name, char *out, size_t outsz, char *err, size_t errsz)
 {
 	char dir[400];

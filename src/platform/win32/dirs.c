@@ -41,6 +41,23 @@ int win32_app_dir(const char *sub, char *out, size_t outsz)
 	return win32_make_dirs(out);
 }
 
+int plat_state_file_path(const char *file, char *out, size_t outsz, char *err, size_t errsz)
+{
+	char dir[MAX_PATH * 3];
+	int n;
+
+	if (win32_app_dir("", dir, sizeof dir) != 0) {
+		snprintf(err, errsz, "cannot create %%LOCALAPPDATA%%\\ovpn-token");
+		return -1;
+	}
+	n = snprintf(out, outsz, "%s\\%s", dir, file);
+	if (n < 0 || (size_t)n >= outsz) {
+		snprintf(err, errsz, "the path of %s in the state folder is too long", file);
+		return -1;
+	}
+	return 0;
+}
+
 int plat_default_log_path(const char *name, char *out, size_t outsz, char *err, size_t errsz)
 {
 	char dir[MAX_PATH * 3];
