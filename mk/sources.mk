@@ -39,9 +39,9 @@ NO_P11_SRC := \
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
 POSIX_SRC := $(addprefix src/platform/posix/,find.c fs.c lock.c net.c path.c peer.c proc.c service.c \
-	shortcut.c sys.c thread.c tty.c wait.c)
+	shortcut.c sys.c thread.c tty.c users.c wait.c)
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c text.c thread.c tty.c wait.c)
+	service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 

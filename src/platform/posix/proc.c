@@ -34,7 +34,9 @@ static int decode_status(int raw)
 static void exec_child(const char *const *argv, const char *log_path, const char *workdir,
                        pid_t parent, int report_fd)
 {
-	int log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	int log_fd = log_path != NULL
+	                 ? open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)
+	                 : STDOUT_FILENO;
 	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int e;
 
@@ -59,8 +61,8 @@ static void exec_child(const char *const *argv, const char *log_path, const char
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if (log_fd == -1 || null_fd == -1 || dup2(null_fd, 0) == -1 || dup2(log_fd, 1) == -1 ||
-	    dup2(log_fd, 2) == -1) {
+	if (log_fd == -1 || null_fd == -1 || dup2(null_fd, 0) == -1 ||
+	    (log_path != NULL && (dup2(log_fd, 1) == -1 || dup2(log_fd, 2) == -1))) {
 		e = errno;
 		(void)!write(report_fd, &e, sizeof e);
 		_exit(127);
