@@ -24,7 +24,8 @@ PORTABLE_SRC := \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
 	src/cert/text.c \
 	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
-	src/pkcs11/provider_select.c
+	src/pkcs11/provider_select.c \
+	src/served/served.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
@@ -58,7 +59,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_uri.c tests/unit/test_utc.c
+	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \
