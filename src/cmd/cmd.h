@@ -33,6 +33,17 @@
 	  SESSION_OPTIONS | OPTION(MGMT_PASSWORD_FILE) | OPTION(MGMT_PASSWORD_FD), \
 	  "manage a running openvpn's management interface: HOST:PORT, [IPv6]:PORT or a unix " \
 	  "socket path") \
+	X(SERVE, "serve", cmd_serve, 1, 1, "CONFIG", true, \
+	  OPTION(OPENVPN) | OPTION(LOG) | OPTION(GROUP), \
+	  "(Linux, root) run openvpn for CONFIG, held, for the members of a group to connect " \
+	  "with their own token; the tunnel is named after CONFIG's file name") \
+	X(CONNECT, "connect", cmd_connect, 1, 1, "NAME", true, SESSION_OPTIONS, \
+	  "bring up the tunnel NAME that serve runs: your token signs, no root needed; Ctrl-C " \
+	  "takes it down") \
+	X(DISCONNECT, "disconnect", cmd_disconnect, 1, 1, "NAME", true, 0, \
+	  "take down the tunnel NAME that you (root: anyone) connected") \
+	X(STATUS, "status", cmd_status, 0, 1, "NAME", false, OPTION(JSON), \
+	  "the tunnels serve runs here, their state and who holds them") \
 	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON), \
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \

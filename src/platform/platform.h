@@ -307,6 +307,8 @@ void plat_held_file_release(struct plat_held_file *h);
 /* Who holds path's lock: its pid, 0 nobody, -1 cannot tell (err). */
 long plat_file_holder(const char *path, char *err, size_t errsz);
 
+/* This process's id. */
+long plat_process_id(void);
 /* The user a running process runs as (its real uid); -1 when it is gone or cannot be told. */
 long plat_process_uid(long pid);
 /* Asks process pid to end (SIGTERM); -1 with err (gone, or not ours to end). */

@@ -322,6 +322,11 @@ long plat_file_holder(const char *path, char *err, size_t errsz)
 
 /* ---- processes ---- */
 
+long plat_process_id(void)
+{
+	return (long)getpid();
+}
+
 long plat_process_uid(long pid)
 {
 	char path[64], line[256];

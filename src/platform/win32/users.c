@@ -6,6 +6,7 @@
 #include <stdio.h>
 
 #include "platform/platform.h"
+#include "platform/win32/internal.h"
 
 static const char not_here[] =
 	"serve and connect exist on Linux only; on Windows OpenVPN's interactive service starts "
@@ -124,6 +125,11 @@ long plat_file_holder(const char *path, char *err, size_t errsz)
 {
 	(void)path;
 	return refuse(err, errsz);
+}
+
+long plat_process_id(void)
+{
+	return (long)GetCurrentProcessId();
 }
 
 long plat_process_uid(long pid)
