@@ -48,7 +48,8 @@
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \
 	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY), \
-	  "check openvpn, the smartcard stack and CONFIG") \
+	  "check openvpn, the smartcard stack and CONFIG (or the tunnel CONFIG that serve " \
+	  "runs: your group and its socket)") \
 	X(SHORTCUT, "shortcut", cmd_shortcut, 1, 1, "NAME", false, \
 	  OPTION(CERT) | OPTION(START_MENU), \
 	  "(Windows) a desktop shortcut \"Connect NAME (token)\" that runs start NAME in a console") \

@@ -5,7 +5,8 @@
 #   a) anna holds office; bob is told "office is in use by anna since HH:MM" (exit 16)
 #   b) eve is told to ask an administrator (exit 17), and the kernel itself keeps her from the
 #      socket (EACCES); anna in a login older than her group membership is told to log in again
-#   c) status as bob (text and --json) shows anna holding it; as eve, that she is not in the group
+#   c) status as bob (text and --json) shows anna holding it; as eve, that she is not in the
+#      group; doctor office says the same with its OK/WARN/FAIL lines
 #   d) disconnect: bob may not take anna's tunnel down (17), anna may (0), and her connect ends
 #   e) bob connects next, with his own certificate: openvpn asks for it anew (serve's SIGHUP
 #      restart: a SIGUSR1 one keeps anna's certificate in OpenVPN 2.7, and in 2.6 with
@@ -85,6 +86,20 @@ as_user eve "$OVPN_TOKEN" status > "$T/status-eve.out" 2>&1 || fail "c: status a
 grep -Eq "^office +\? +you are not in its group $SERVE_GROUP" "$T/status-eve.out" \
     || fail "c: status as eve: $(cat "$T/status-eve.out")"
 grep -q "$ANNA" "$T/status-eve.out" && fail "c: eve is shown who holds office"
+
+# doctor NAME: what connect needs, for each of them (the token checks are the usual ones).
+as_user bob "$OVPN_TOKEN" doctor office > "$T/doctor-bob.out" 2>&1 || true
+for line in "OK   tunnel office is served (serve pid $SERVE_PID) to the group $SERVE_GROUP" \
+    "OK   you ($BOB) are in the group $SERVE_GROUP" \
+    "OK   its management socket /run/ovpn-token/office/management.sock is there and yours to reach" \
+    "WARN tunnel office is in use by $ANNA since " "OK   token 'Bob Token'"; do
+    grep -Fq -- "$line" "$T/doctor-bob.out" || fail "c: doctor as bob lacks '$line': $(cat "$T/doctor-bob.out")"
+done
+grep -q "^OK   openvpn" "$T/doctor-bob.out" && fail "c: doctor checked root's openvpn for bob"
+as_user eve "$OVPN_TOKEN" doctor office > "$T/doctor-eve.out" 2>&1 && rc=0 || rc=$?
+[ "$rc" = 11 ] || fail "c: doctor as eve: exit $rc: $(cat "$T/doctor-eve.out")"
+grep -Fq "FAIL you ($EVE) are not in the group $SERVE_GROUP -- hint: ask an administrator: sudo adduser $EVE $SERVE_GROUP, then log in again" \
+    "$T/doctor-eve.out" || fail "c: doctor as eve: $(cat "$T/doctor-eve.out")"
 
 log "d) disconnect: not bob, not eve; anna"
 expect_refusal 17 "office is held by $ANNA, not by you" "d: bob disconnects anna" bob "$OVPN_TOKEN" disconnect office
