@@ -136,6 +136,10 @@ static int run(const struct options *opts, const struct served_view *v, struct s
 		session_set_status_sink(s, &sink);
 		rc = session_attach(s, &conn);
 		session_set_status_sink(s, NULL);
+		/* Detached: openvpn keeps running, as the session says, but held, without the tunnel. */
+		if (rc == EXIT_OK)
+			out_status("%s is down: root's openvpn waits for the next ovpn-token connect %s",
+			           v->name, v->name);
 	}
 	/* Free again: nothing of ours stays in the file. */
 	plat_held_file_write(h.file, "", 0);

@@ -55,6 +55,11 @@ void served_view_load(const char *name, struct served_view *v)
 	served_value(v->serve_text, "provider", v->provider, sizeof v->provider);
 	v->openvpn_pid = served_number(v->serve_text, "openvpn_pid", 0);
 	load_holder(v);
+	/* serve looks at the lock once a second; the lock itself is never behind. */
+	if (strcmp(v->state, served_state_name(SERVED_HOLD)) == 0 ||
+	    strcmp(v->state, served_state_name(SERVED_RUNNING)) == 0)
+		snprintf(v->state, sizeof v->state, "%s",
+		         served_state_name(v->holder_pid > 0 ? SERVED_RUNNING : SERVED_HOLD));
 }
 
 bool served_view_outsider(const struct served_view *v)

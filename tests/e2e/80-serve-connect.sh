@@ -98,6 +98,11 @@ server_log_mark "$T"
 hold_mark=$(grep -c "Need hold release from management interface" "$T/serve.log")
 pty_send_keys C-c
 pty_expect_exit 0 15
+pty_has_text "office is down: root's openvpn waits for the next ovpn-token connect office" \
+    || fail "c: connect does not say that the tunnel is down"
+# Right away, not a tick of serve's later: who holds it is the lock's word.
+as_user anna "$OVPN_TOKEN" status > "$T/status-c.out" 2>&1 || fail "c: status"
+grep -Eq "^office +HOLD +free" "$T/status-c.out" || fail "c: status right after Ctrl-C: $(cat "$T/status-c.out")"
 wait_until 3 eval 'server_log_since "$T" | grep -Eq "Connection reset|connection-reset|SIGTERM|client-instance (exiting|restarting)|SIGUSR1"' \
     || fail "c: the server did not see the tunnel go"
 wait_until 10 eval '[ "$(grep -c "Need hold release from management interface" "$T/serve.log")" -gt "$hold_mark" ]' \

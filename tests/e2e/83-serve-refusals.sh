@@ -1,0 +1,103 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-3.0-or-later
+# 83-serve-refusals: what serve refuses and what it survives, each said with what to do:
+#   a) not root (17); a group that does not exist (2); a config start --external-key refuses (2)
+#   b) an openvpn that fails before its management interface is up: exit 3, no folder left
+#   c) a second serve of the same name (13)
+#   d) openvpn dies (kill -9): serve starts it again (RESTARTING, then HOLD), a user connects
+#   e) serve itself killed (kill -9): openvpn ends with it; the folder left behind is named
+#      "not served" by connect (15) and status; a new serve takes it over
+#   f) bad names (2), and status with nothing served
+set -eu
+# shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
+. "$(dirname "$0")/../lib/testbed.sh"
+# shellcheck source=../lib/serve.sh
+. "$(dirname "$0")/../lib/serve.sh"
+serve_bed_init "$@"
+tb_init
+require_ovpn_token
+
+serve_group
+serve_user anna member
+make_pki "$T" anna
+serve_token anna "Anna Token" 1111 anna
+PORT=$(free_port)
+start_server "$T" "$PORT"
+serve_config office "$PORT"
+DIR=/run/ovpn-token/office
+
+# serve_once WHAT CODE TEXT [serve options] [config]: serve as root exits CODE saying TEXT.
+serve_once() {
+    local what=$1 code=$2 text=$3 rc
+    shift 3
+    timeout 60 "$OVPN_TOKEN" serve "$@" >"$T/once.out" 2>&1 && rc=0 || rc=$?
+    [ "$rc" = "$code" ] || fail "$what: exit $rc, expected $code: $(cat "$T/once.out")"
+    grep -Fq -- "$text" "$T/once.out" || fail "$what: says '$(cat "$T/once.out")', expected '$text'"
+    # Its folder is gone with it (unless another serve runs: c).
+    [ -n "$SERVE_PID" ] || [ ! -e "$DIR" ] || fail "$what: $DIR is left behind"
+}
+
+log "a) not root, no group, a refused config"
+expect_refusal 17 "serve runs openvpn for others and makes its tunnel: run it as root" "a: anna" \
+    anna "$OVPN_TOKEN" serve --group "$SERVE_GROUP" "$SERVE_CONFIG"
+serve_once "a: no group" 2 "there is no group 'ovtk-none-$$' for the users of office: create it (groupadd --system ovtk-none-$$" \
+    --group "ovtk-none-$$" "$SERVE_CONFIG"
+cp "$SERVE_CONFIG" "$T/daemon.conf"
+echo "daemon" >> "$T/daemon.conf"
+serve_once "a: daemon" 2 "$T/daemon.conf line $(wc -l < "$T/daemon.conf"):" --group "$SERVE_GROUP" "$T/daemon.conf"
+
+log "b) openvpn fails before its management interface is up"
+cp "$SERVE_CONFIG" "$T/broken.conf"
+echo "no-such-option-here 1" >> "$T/broken.conf"
+serve_once "b: broken config" 3 "before its management interface was up" --group "$SERVE_GROUP" "$T/broken.conf"
+grep -Fq "no-such-option-here" "$T/once.out" || fail "b: openvpn's own words are not shown: $(cat "$T/once.out")"
+
+log "c) one serve per name"
+serve_start office
+serve_once "c: second serve" 13 "office is served already (ovpn-token serve, pid $SERVE_PID)" \
+    --group "$SERVE_GROUP" "$SERVE_CONFIG"
+[ -S "$DIR/management.sock" ] || fail "c: the second serve took the first one's socket"
+
+log "d) openvpn killed: serve starts it again"
+OVPN_PID=$(serve_openvpn_pid office)
+kill -KILL "$OVPN_PID"
+wait_for "$T/serve.log" "openvpn was killed by SIGKILL; starting it again in 1 s" 5 \
+    || fail "d: serve did not say it starts openvpn again"
+wait_until 10 eval '[ "$(grep -c "office is ready" "$T/serve.log")" -ge 2 ]' || fail "d: openvpn is not ready again"
+NEW_PID=$(serve_openvpn_pid office)
+[ -n "$NEW_PID" ] && [ "$NEW_PID" != "$OVPN_PID" ] && pid_alive "$NEW_PID" || fail "d: no new openvpn ($NEW_PID)"
+wait_until 3 grep -qx "state=HOLD" "$DIR/serve" || fail "d: serve file: $(cat "$DIR/serve")"
+serve_pty_connect anna office
+pty_expect_text "PIN for token 'Anna Token':" 30
+pty_type 1111
+pty_expect "Connected to 127.0.0.1:$PORT" 30 "d: no connection through the new openvpn"
+pty_send_keys C-c
+pty_expect_exit 0 15
+pty_stop
+
+log "e) serve killed: its openvpn goes too, the folder left is not served"
+OVPN_PID=$(serve_openvpn_pid office)
+kill -KILL "$SERVE_PID"
+wait "$SERVE_PID" 2>/dev/null || true
+SERVE_PID=
+wait_until 5 pid_gone "$OVPN_PID" || fail "e: openvpn outlived a killed serve"
+[ -d "$DIR" ] || fail "e: (the folder of a killed serve should be there)"
+expect_refusal 15 "office is not being served (its serve has ended): sudo systemctl start ovpn-token-serve@office" \
+    "e: connect to a dead serve" anna "$OVPN_TOKEN" connect office
+as_user anna "$OVPN_TOKEN" status > "$T/status-dead.out" 2>&1 || fail "e: status"
+grep -Eq "^office +- +not served" "$T/status-dead.out" || fail "e: status: $(cat "$T/status-dead.out")"
+serve_start office
+wait_until 3 grep -qx "state=HOLD" "$DIR/serve" || fail "e: the new serve: $(cat "$DIR/serve")"
+
+log "f) names"
+expect_refusal 2 "'../x' is not a tunnel's name" "f: connect ../x" anna "$OVPN_TOKEN" connect ../x
+expect_refusal 2 "'.office.lock' is not a tunnel's name" "f: disconnect .office.lock" anna "$OVPN_TOKEN" disconnect .office.lock
+expect_refusal 15 "lab is not being served: sudo systemctl start ovpn-token-serve@lab" "f: connect lab" \
+    anna "$OVPN_TOKEN" connect lab
+kill -TERM "$SERVE_PID"
+wait_until 15 pid_gone "$SERVE_PID" || fail "f: serve does not stop"
+SERVE_PID=
+as_user anna "$OVPN_TOKEN" status > "$T/status-none.out" 2>&1 || fail "f: status with nothing"
+grep -Fxq "No tunnel is served here (nothing in /run/ovpn-token)." "$T/status-none.out" \
+    || fail "f: status with nothing: $(cat "$T/status-none.out")"
+pass
