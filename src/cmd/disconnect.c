@@ -64,8 +64,9 @@ int cmd_disconnect(const struct options *opts)
 	}
 	named = served_number(v.holder_text, "pid", -1);
 	if (named != v.holder_pid) {
-		out_error("%s is held by process %ld, but its holder file names %ld: not signalling "
-		          "either", v.name, v.holder_pid, named);
+		out_error("%s is held by process %ld (%s), but its holder file names %ld: not signalling "
+		          "either; end it in its own terminal (Ctrl-C)", v.name, v.holder_pid,
+		          v.holder_user, named);
 		return EXIT_INTERNAL;
 	}
 	uid = plat_process_uid(v.holder_pid);

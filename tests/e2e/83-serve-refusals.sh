@@ -7,7 +7,9 @@
 #   d) openvpn dies (kill -9): serve starts it again (RESTARTING, then HOLD), a user connects
 #   e) serve itself killed (kill -9): openvpn ends with it; the folder left behind is named
 #      "not served" by connect (15) and status; a new serve takes it over
-#   f) bad names (2), and status with nothing served
+#   f) a served-looking folder whose socket is not root's openvpn's: connect refuses it (4) before
+#      it says anything to it
+#   g) bad names (2), and status with nothing served
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -16,6 +18,7 @@ set -eu
 serve_bed_init "$@"
 tb_init
 require_ovpn_token
+command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
 
 serve_group
 serve_user anna member
@@ -89,15 +92,61 @@ grep -Eq "^office +- +not served" "$T/status-dead.out" || fail "e: status: $(cat
 serve_start office
 wait_until 3 grep -qx "state=HOLD" "$DIR/serve" || fail "e: the new serve: $(cat "$DIR/serve")"
 
-log "f) names"
-expect_refusal 2 "'../x' is not a tunnel's name" "f: connect ../x" anna "$OVPN_TOKEN" connect ../x
-expect_refusal 2 "'.office.lock' is not a tunnel's name" "f: disconnect .office.lock" anna "$OVPN_TOKEN" disconnect .office.lock
-expect_refusal 15 "lab is not being served: sudo systemctl start ovpn-token-serve@lab" "f: connect lab" \
+log "f) a socket not served by root's openvpn gets nothing"
+# A folder as serve makes one, its lock held, but the socket's server runs as bob: it bound the
+# socket as root and dropped to bob before listening (the peer's credentials are listen()'s).
+serve_user bob member
+FAKE=/run/ovpn-token/fake
+install -d -m 0750 -g "$SERVE_GROUP" "$FAKE"
+install -m 0660 -g "$SERVE_GROUP" /dev/null "$FAKE/holder"
+printf 'state=HOLD\nopenvpn_pid=1\nprovider=%s\n' "$SOFTHSM_LIB" > "$FAKE/serve"
+chgrp "$SERVE_GROUP" "$FAKE/serve" && chmod 0640 "$FAKE/serve"
+python3 - /run/ovpn-token/.fake.lock "$FAKE/management.sock" "$(id -u "$(user_of bob)")" \
+    "$(id -g "$(user_of bob)")" > "$T/fake.out" 2>&1 <<'PY' &
+import fcntl, os, socket, sys, time
+lock = open(sys.argv[1], "w")
+fcntl.lockf(lock, fcntl.LOCK_EX)
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[2])
+os.chmod(sys.argv[2], 0o666)
+os.setgid(int(sys.argv[4]))
+os.setuid(int(sys.argv[3]))
+s.listen(1)
+print("listening", flush=True)
+s.settimeout(30)
+c, _ = s.accept()
+c.sendall(b">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info\r\n"
+          b">HOLD:Waiting for hold release:0\r\n")
+got = b""
+c.settimeout(3)
+try:
+    while True:
+        d = c.recv(4096)
+        if not d:
+            break
+        got += d
+except OSError:
+    pass
+print("got", got, flush=True)
+PY
+TB_PIDS+=("$!")
+wait_for "$T/fake.out" "listening" 10 || fail "f: the fake server did not start: $(cat "$T/fake.out")"
+expect_refusal 4 "the management socket is served by $(user_of bob) (process " "f: connect to bob's socket" \
+    anna "$OVPN_TOKEN" connect fake
+grep -Fq "not by root; refusing" "$T/refusal.out" || fail "f: says: $(cat "$T/refusal.out")"
+wait_for "$T/fake.out" "^got" 10 || true
+grep -q "hold release\|certificate\|pk-sig" "$T/fake.out" && fail "f: bob's socket got an answer: $(cat "$T/fake.out")"
+rm -rf "$FAKE"
+
+log "g) names"
+expect_refusal 2 "'../x' is not a tunnel's name" "g: connect ../x" anna "$OVPN_TOKEN" connect ../x
+expect_refusal 2 "'.office.lock' is not a tunnel's name" "g: disconnect .office.lock" anna "$OVPN_TOKEN" disconnect .office.lock
+expect_refusal 15 "lab is not being served: sudo systemctl start ovpn-token-serve@lab" "g: connect lab" \
     anna "$OVPN_TOKEN" connect lab
 kill -TERM "$SERVE_PID"
-wait_until 15 pid_gone "$SERVE_PID" || fail "f: serve does not stop"
+wait_until 15 pid_gone "$SERVE_PID" || fail "g: serve does not stop"
 SERVE_PID=
-as_user anna "$OVPN_TOKEN" status > "$T/status-none.out" 2>&1 || fail "f: status with nothing"
+as_user anna "$OVPN_TOKEN" status > "$T/status-none.out" 2>&1 || fail "g: status with nothing"
 grep -Fxq "No tunnel is served here (nothing in /run/ovpn-token)." "$T/status-none.out" \
-    || fail "f: status with nothing: $(cat "$T/status-none.out")"
+    || fail "g: status with nothing: $(cat "$T/status-none.out")"
 pass
