@@ -10,8 +10,10 @@
 #      environment, log), and never loaded a PKCS#11 module (/proc/PID/maps)
 #   c) Ctrl-C: the tunnel goes down, the same openvpn holds again, serve says it is free
 #   d) connect again: a new prompt (a new process has no cache), Connected
-#   e) kill -9 of anna's ovpn-token: the tunnel goes down within two seconds, openvpn holds
-#   f) SIGTERM to serve: openvpn stops, the folder is gone, exit 0
+#   e) the server restarts: the tunnel comes back by itself without a new prompt (openvpn's
+#      restart is a SIGHUP: it asks for the certificate again, the session answers from memory)
+#   f) kill -9 of anna's ovpn-token: the tunnel goes down within two seconds, openvpn holds
+#   g) SIGTERM to serve: openvpn stops, the folder is gone, exit 0
 # The same on 2.6 and 2.7 (what differs is asserted where it shows: the restart's signal).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -129,31 +131,44 @@ server_log_since "$T" | grep -q "CN=anna" || fail "d: the server did not see ann
 [ "$(serve_openvpn_pid office)" = "$OVPN_PID" ] || fail "d: openvpn was restarted (pid)"
 no_pkcs11_in_openvpn d
 
-log "e) kill -9 of anna's ovpn-token: the tunnel goes within two seconds"
+log "e) the server restarts: the tunnel comes back by itself, without a new prompt"
+# Every restart of serve's openvpn is a SIGHUP (--remap-usr1): it asks for the certificate
+# again, and anna's session answers from what she chose and typed.
+serve_mark=$(wc -l < "$T/serve.log")
+kill -TERM "$SERVER_PID"
+wait "$SERVER_PID" 2>/dev/null || true
+start_server "$T" "$PORT"
+pty_wait_count "Connected to 127.0.0.1:$PORT" 2 60 || fail "e: the tunnel did not come back after the server restarted"
+[ "$(pty_count "PIN for token 'Anna Token':")" = 1 ] || fail "e: anna was asked for her PIN again"
+tail -n +"$((serve_mark + 1))" "$T/serve.log" | grep -Eq "SIGHUP\[soft,[a-z-]+\] received, process restarting" \
+    || fail "e: openvpn's restart was no SIGHUP: $(tail -n +"$((serve_mark + 1))" "$T/serve.log" | grep -E 'SIG[A-Z0-9]+\[')"
+[ "$(serve_openvpn_pid office)" = "$OVPN_PID" ] || fail "e: serve started another openvpn"
+
+log "f) kill -9 of anna's ovpn-token: the tunnel goes within two seconds"
 CONNECT_PID=$(pty_connect_pid)
 server_log_mark "$T"
 hold_mark=$(grep -c "Need hold release from management interface" "$T/serve.log")
 kill -KILL "$CONNECT_PID"
 wait_until 2 eval 'server_log_since "$T" | grep -Eq "Connection reset|connection-reset|client-instance (exiting|restarting)|SIGUSR1|SIGTERM"' \
-    || fail "e: the server still has the tunnel 2 s after connect was killed"
+    || fail "f: the server still has the tunnel 2 s after connect was killed"
 wait_until 10 eval '[ "$(grep -c "Need hold release from management interface" "$T/serve.log")" -gt "$hold_mark" ]' \
-    || fail "e: openvpn did not go back into its hold"
-pid_alive "$OVPN_PID" || fail "e: openvpn ended"
-wait_until 3 grep -qx "state=HOLD" "$DIR/serve" || fail "e: serve file: $(cat "$DIR/serve")"
-as_user anna "$OVPN_TOKEN" status > "$T/status2.out" 2>&1 || fail "e: status"
-grep -Eq "^office +HOLD +free" "$T/status2.out" || fail "e: status after kill -9: $(cat "$T/status2.out")"
+    || fail "f: openvpn did not go back into its hold"
+pid_alive "$OVPN_PID" || fail "f: openvpn ended"
+wait_until 3 grep -qx "state=HOLD" "$DIR/serve" || fail "f: serve file: $(cat "$DIR/serve")"
+as_user anna "$OVPN_TOKEN" status > "$T/status2.out" 2>&1 || fail "f: status"
+grep -Eq "^office +HOLD +free" "$T/status2.out" || fail "f: status after kill -9: $(cat "$T/status2.out")"
 pty_stop
 
-log "f) serve stops on SIGTERM"
+log "g) serve stops on SIGTERM"
 kill -TERM "$SERVE_PID"
-wait_until 15 pid_gone "$SERVE_PID" || fail "f: serve still runs"
+wait_until 15 pid_gone "$SERVE_PID" || fail "g: serve still runs"
 wait "$SERVE_PID" && rc=0 || rc=$?
-[ "$rc" = 0 ] || fail "f: serve exited with $rc"
+[ "$rc" = 0 ] || fail "g: serve exited with $rc"
 SERVE_PID=
-pid_gone "$OVPN_PID" || fail "f: openvpn outlived serve"
-[ ! -e "$DIR" ] || fail "f: $DIR is left behind: $(ls -la "$DIR")"
+pid_gone "$OVPN_PID" || fail "g: openvpn outlived serve"
+[ ! -e "$DIR" ] || fail "g: $DIR is left behind: $(ls -la "$DIR")"
 as_user anna "$OVPN_TOKEN" connect office > "$T/connect-gone.out" 2>&1 && rc=0 || rc=$?
-[ "$rc" = 15 ] || fail "f: connect with no serve: exit $rc: $(cat "$T/connect-gone.out")"
+[ "$rc" = 15 ] || fail "g: connect with no serve: exit $rc: $(cat "$T/connect-gone.out")"
 grep -Fq "office is not being served: sudo systemctl start ovpn-token-serve@office" "$T/connect-gone.out" \
-    || fail "f: connect with no serve says: $(cat "$T/connect-gone.out")"
+    || fail "g: connect with no serve says: $(cat "$T/connect-gone.out")"
 pass
