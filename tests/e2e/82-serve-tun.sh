@@ -75,7 +75,7 @@ pty_expect "Connected to $SERVER_LINK_IP:1194 \(tunnel IP 10\.201\.0\.[0-9]+\)" 
 tunnel_ip=$(pty_screen | sed -n 's/.*(tunnel IP \(10\.201\.0\.[0-9]*\)).*/\1/p' | tail -n 1)
 wait_until 5 eval 'tun_addresses | grep -q "inet $tunnel_ip/24"' \
     || fail "a: $tunnel_ip is on no tun device in $CLIENT_NETNS: $(ip -n "$CLIENT_NETNS" -4 -o addr show)"
-[ -z "$(ip -4 -o addr show | grep -F "inet $tunnel_ip/")" ] || fail "a: the tunnel's address is in the machine's namespace"
+if ip -4 -o addr show | grep -qF "inet $tunnel_ip/"; then fail "a: the tunnel's address is in the machine's namespace"; fi
 # Through the tunnel: the server listens on every address of its namespace, 10.201.0.1 too.
 ip netns exec "$CLIENT_NETNS" timeout 5 bash -c 'exec 3<>/dev/tcp/10.201.0.1/1194' >"$T/through.out" 2>&1 \
     || fail "a: the server's end cannot be reached through the tunnel: $(cat "$T/through.out")"
