@@ -224,6 +224,10 @@ static void tick(struct served *s, long long now)
 
 static void openvpn_ended(struct served *s, int status, long long now)
 {
+	/* Where openvpn wrote: --log, else its config's log line, else our own output. */
+	const char *log = s->opts->log_file != NULL       ? s->opts->log_file
+	                  : s->cfg->facts.log_line != 0 ? s->cfg->facts.log_file
+	                                                : NULL;
 	char how[64];
 
 	plat_describe_exit(status, how, sizeof how);
@@ -236,9 +240,8 @@ static void openvpn_ended(struct served *s, int status, long long now)
 	}
 	if (!s->socket_ready) {
 		/* Its options or files: the same again would fail the same way. */
-		out_error("openvpn %s before its management interface was up; see its output%s%s",
-		          how, s->opts->log_file != NULL ? " in " : " above",
-		          s->opts->log_file != NULL ? s->opts->log_file : "");
+		out_error("openvpn %s before its management interface was up; see its output %s%s",
+		          how, log != NULL ? "in " : "above", log != NULL ? log : "");
 		set_state(s, SERVED_STOPPED);
 		s->result = EXIT_OPENVPN_FAILED;
 		s->phase = PHASE_DONE;
