@@ -46,6 +46,7 @@ pty_expect_text "PIN for token 'Anna Token':" 30
 pty_type 1111
 pty_expect "Connected to 127.0.0.1:$PORT" 30 "a: anna is not connected"
 server_log_since "$T" | grep -q "CN=anna" || fail "a: the server did not see anna's certificate"
+wait_for "$T/serve.log" "office is held by $ANNA" 3 || fail "a: serve did not see anna hold office"
 expect_refusal 16 "office is in use by $ANNA since " "a: bob while anna holds it" bob "$OVPN_TOKEN" connect office
 grep -Eq "since [0-2][0-9]:[0-5][0-9]$" "$T/refusal.out" || fail "a: no HH:MM in: $(cat "$T/refusal.out")"
 pty_has_text "Connected to 127.0.0.1:$PORT" || fail "a: anna's session was disturbed"
