@@ -15,12 +15,9 @@ set -eu
 # shellcheck source=../lib/serve.sh
 . "$(dirname "$0")/../lib/serve.sh"
 serve_bed_init "$@"
-tb_init
-require_ovpn_token
 netns_require
 
 PIN=135790
-serve_group
 serve_user anna member
 make_pki "$T" anna
 serve_token anna "Anna Token" "$PIN" anna

@@ -17,11 +17,7 @@ set -eu
 # shellcheck source=../lib/serve.sh
 . "$(dirname "$0")/../lib/serve.sh"
 serve_bed_init "$@"
-tb_init
-require_ovpn_token
-command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
 
-serve_group
 serve_user anna member
 make_pki "$T" anna
 serve_token anna "Anna Token" 1111 anna

@@ -8,9 +8,8 @@
 #   - its own group (serve --group) and users, made here and removed at exit.
 #
 # Usage (first thing after testbed.sh):
-#   serve_bed_init "$@"            # re-runs the test in its namespace; SKIP when that cannot be
-#   tb_init; require_ovpn_token
-#   serve_group                    # $SERVE_GROUP
+#   serve_bed_init "$@"            # re-runs the test in its namespace (SKIP when that cannot
+#                                  # be), then tb_init, $OVPN_TOKEN and the group $SERVE_GROUP
 #   serve_user anna member         # a user in the group (a supplementary group), $T/home-anna
 #   serve_user eve outsider        # one who is not
 #   make_pki "$T" anna; serve_token anna "Anna Token" 1111 anna
@@ -35,6 +34,10 @@ serve_bed_init() {
         else
             SERVE_CONF_DIR=
         fi
+        tb_init
+        require_ovpn_token
+        command -v python3 >/dev/null || { echo "SKIP: python3 not found"; exit 77; }
+        serve_group
         return 0
     fi
     local tool made= rc
