@@ -4,6 +4,8 @@
 
 # Client configs of the systemd unit: offered as full paths, since `start` takes a path.
 : "${OVPN_TOKEN_COMPLETION_CLIENT_DIR:=/etc/openvpn/client}"
+# The tunnels `serve` runs, one folder each: what connect, disconnect and status take.
+: "${OVPN_TOKEN_COMPLETION_RUN_DIR:=/run/ovpn-token}"
 
 # What --cert can match, for the provider named on the line: each certificate's subject and its
 # CN alone (PATTERN is matched against the subject, so either selects it).  Run as the program
@@ -35,7 +37,7 @@ _ovpn_token() {
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
 				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file | \
-				--on-removal) ;;
+				--on-removal | --group) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;
@@ -71,6 +73,10 @@ _ovpn_token() {
 		COMPREPLY=($(compgen -W 'disconnect keep' -- "$cur"))
 		return
 		;;
+	--group)
+		COMPREPLY=($(compgen -g -- "$cur"))
+		return
+		;;
 	--provider)
 		_filedir '@(so|dll|dylib)'
 		return
@@ -92,10 +98,13 @@ _ovpn_token() {
 	case $command in
 	start) opts="--openvpn --log --external-key --restart $session" ;;
 	attach) opts="$session --management-password-file --management-password-fd" ;;
+	serve) opts='--openvpn --log --group' ;;
+	connect) opts="$session" ;;
+	status) opts='--json' ;;
 	list) opts='--provider --json --all' ;;
 	doctor) opts='--openvpn --cert --provider --external-key' ;;
 	'') opts="--openvpn --log --external-key --restart $session --management-password-file
-		--management-password-fd --json --all" ;;
+		--management-password-fd --json --all --group" ;;
 	*) opts= ;;
 	esac
 	opts="$opts --verbose --quiet --help --version"
@@ -108,9 +117,23 @@ _ovpn_token() {
 
 	case $command in
 	'')
-		COMPREPLY=($(compgen -W 'start attach list doctor help' -- "$cur"))
+		COMPREPLY=($(compgen -W 'start attach serve connect disconnect status list doctor help' \
+			-- "$cur"))
 		;;
-	start | doctor)
+	connect | disconnect | status)
+		# One NAME: a folder of the run directory (its hidden files are serve's locks).
+		local n=0 d
+		for ((i = 1; i < cword; i++)); do
+			[[ ${words[i]} != -* && ${words[i]} != "$command" ]] && n=1
+		done
+		((n)) && return
+		for d in "$OVPN_TOKEN_COMPLETION_RUN_DIR"/*/; do
+			d=${d%/}
+			d=${d##*/}
+			[[ -d $OVPN_TOKEN_COMPLETION_RUN_DIR/$d && $d == "$cur"* ]] && COMPREPLY+=("$d")
+		done
+		;;
+	start | doctor | serve)
 		# Only one config: nothing more once it is there.
 		local n=0
 		for ((i = 1; i < cword; i++)); do

@@ -5,8 +5,10 @@
 # Portable C: the C library and our platform interface only.
 PORTABLE_SRC := \
 	src/cli/options.c \
-	src/cmd/attach.c src/cmd/doctor.c src/cmd/help.c src/cmd/list.c src/cmd/shortcut.c src/cmd/start.c \
-	src/cmd/table.c src/cmd/chosen_cert.c \
+	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
+	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
+	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c \
+	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/codec/utc.c \
@@ -23,7 +25,8 @@ PORTABLE_SRC := \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
 	src/cert/text.c \
 	src/pkcs11/id_codec.c src/pkcs11/look.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
-	src/pkcs11/provider_select.c
+	src/pkcs11/provider_select.c \
+	src/served/served.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
@@ -39,9 +42,9 @@ NO_P11_SRC := \
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
 POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c thread.c tty.c wait.c)
+	service.c shortcut.c sys.c thread.c tty.c users.c wait.c)
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
-	proc.c service.c shortcut.c sys.c text.c thread.c tty.c wait.c)
+	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 
@@ -57,7 +60,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_uri.c tests/unit/test_utc.c
+	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \

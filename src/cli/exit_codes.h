@@ -17,9 +17,12 @@ enum exit_code {
 	EXIT_TOKEN_LOCKED = 10,    /* the token is locked, or (--batch) one wrong PIN from locking */
 	EXIT_CHECK_FAILED = 11,    /* doctor: at least one check failed */
 	EXIT_PROVIDER = 12,        /* the PKCS#11 provider is missing or is not a PKCS#11 module */
-	EXIT_ALREADY_RUNNING = 13, /* start: another ovpn-token already runs this config */
+	EXIT_ALREADY_RUNNING = 13, /* start, serve: another ovpn-token already runs this config */
 	EXIT_AUTH_REFUSED = 14,    /* the server refused the login (AUTH_FAILED); not tried again */
 	EXIT_SETUP = 15,           /* start: no safe state folder or instance lock; a retry fails too */
+	EXIT_NOT_SERVED = 16,      /* connect, disconnect: serve does not run the tunnel (or yet) */
+	EXIT_IN_USE = 17,          /* connect: another user holds the tunnel */
+	EXIT_NOT_PERMITTED = 18,   /* not in the tunnel's group, not your connection, serve not root */
 };
 
 #endif

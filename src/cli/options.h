@@ -43,6 +43,7 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal) \
 	X(JSON, "json", 0, FLAG, json) \
 	X(ALL, "all", 0, FLAG, all) \
+	X(GROUP, "group", 0, STRING, group) \
 	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
 	X(QUIET, "quiet", 'q', QUIET, verbosity) \
 	X(HELP, "help", 'h', HELP, command) \
@@ -75,7 +76,8 @@ struct cmd_entry;
 
 struct options {
 	const struct cmd_entry *command; /* named, or help and version for -h and -V */
-	const char *target;         /* CONFIG for start and doctor, ADDRESS for attach */
+	/* CONFIG for start, serve and doctor, ADDRESS for attach, NAME for connect and disconnect */
+	const char *target;
 	const char *openvpn;        /* --openvpn */
 	const char *cert_pattern;   /* --cert */
 	const char *mgmt_password_file;
@@ -93,6 +95,7 @@ struct options {
 	bool json;                  /* --json (list) */
 	bool all;                   /* --all (list): also the certificates that cannot log in */
 	bool start_menu;            /* --start-menu (shortcut) */
+	const char *group;          /* --group (serve): whose members may connect */
 	const char *service;        /* --service as given */
 	enum service_mode service_mode;
 	const char *on_removal;     /* --on-removal as given */

@@ -33,11 +33,23 @@
 	  SESSION_OPTIONS | OPTION(MGMT_PASSWORD_FILE) | OPTION(MGMT_PASSWORD_FD), \
 	  "manage a running openvpn's management interface: HOST:PORT, [IPv6]:PORT or a unix " \
 	  "socket path") \
+	X(SERVE, "serve", cmd_serve, 1, 1, "CONFIG", true, \
+	  OPTION(OPENVPN) | OPTION(LOG) | OPTION(GROUP), \
+	  "(Linux, root) run openvpn for CONFIG, held, for the members of a group to connect " \
+	  "with their own token; the tunnel is named after CONFIG's file name") \
+	X(CONNECT, "connect", cmd_connect, 1, 1, "NAME", true, SESSION_OPTIONS, \
+	  "bring up the tunnel NAME that serve runs: your token signs, no root needed; Ctrl-C " \
+	  "takes it down") \
+	X(DISCONNECT, "disconnect", cmd_disconnect, 1, 1, "NAME", true, 0, \
+	  "take down the tunnel NAME that you (root: anyone) connected") \
+	X(STATUS, "status", cmd_status, 0, 1, "NAME", false, OPTION(JSON), \
+	  "the tunnels serve runs here, their state and who holds them") \
 	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON) | OPTION(ALL), \
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \
 	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY), \
-	  "check openvpn, the smartcard stack and CONFIG") \
+	  "check openvpn, the smartcard stack and CONFIG (or the tunnel CONFIG that serve " \
+	  "runs: your group and its socket)") \
 	X(SHORTCUT, "shortcut", cmd_shortcut, 1, 1, "NAME", false, \
 	  OPTION(CERT) | OPTION(START_MENU), \
 	  "(Windows) a desktop shortcut \"Connect NAME (token)\" that runs start NAME in a console") \

@@ -6,6 +6,10 @@
  *   "FAIL ..."  `start` will not get through; a "-- hint:" says what to do
  * Exit: 0 when nothing FAILed (WARNs allowed), EXIT_CHECK_FAILED (11) when something did.
  *
+ * For a tunnel that root's `serve` runs (doctor NAME, or every one in /run/ovpn-token when no
+ * CONFIG is named) it checks what connect needs: serve running, the user in the tunnel's
+ * group (in this login), its management socket there and reachable.
+ *
  * PC/SC is only needed by smartcard providers (OpenSC): its lines are FAIL when the provider
  * found no token (PC/SC is then the likely cause) and WARN when a token was found anyway
  * (a software token such as SoftHSM2 needs no PC/SC).
@@ -18,6 +22,7 @@
 #include <time.h>
 
 #include "cmd/cmd.h"
+#include "cmd/served_view.h"
 #include "cert/cert_info.h"
 #include "codec/utc.h"
 #include "cli/exit_codes.h"
@@ -343,21 +348,95 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 	p11_cert_list_free(&list);
 }
 
+/* What connect NAME needs of a served tunnel (cmd/served_view.h). */
+static void check_served(struct doctor *d, const struct served_view *v)
+{
+	struct plat_file_facts sock;
+	char me[64], err[600];
+
+	plat_user_name(plat_user_id(), me, sizeof me);
+	if (v->serve_pid == 0) {
+		report(d, LEVEL_FAIL, "tunnel %s: serve is not running -- hint: sudo systemctl start "
+		       "ovpn-token-serve@%s", v->name, v->name);
+		return;
+	}
+	report(d, LEVEL_OK, "tunnel %s is served (serve pid %ld) to the group %s", v->name,
+	       v->serve_pid, v->group);
+	if (v->membership == PLAT_IN_GROUP_LATER) {
+		report(d, LEVEL_FAIL, "you (%s) were added to the group %s after this login began -- "
+		       "hint: log in again (or: newgrp %s)", me, v->group, v->group);
+		return;
+	}
+	if (v->membership == PLAT_NOT_IN_GROUP) {
+		report(d, LEVEL_FAIL, "you (%s) are not in the group %s -- hint: ask an administrator: "
+		       "sudo adduser %s %s, then log in again", me, v->group, me, v->group);
+		return;
+	}
+	report(d, LEVEL_OK, "you (%s) are in the group %s", me, v->group);
+	if (plat_file_facts(v->paths.socket, &sock, err, sizeof err) != 0) {
+		report(d, LEVEL_FAIL, "tunnel %s has no management socket (%s) -- hint: its openvpn is "
+		       "(re)starting or failed: journalctl -u ovpn-token-serve@%s", v->name, err,
+		       v->name);
+		return;
+	}
+	if (!sock.is_socket || sock.uid != 0) {
+		report(d, LEVEL_FAIL, "%s is not a socket of root's -- hint: restart "
+		       "ovpn-token-serve@%s", v->paths.socket, v->name);
+		return;
+	}
+	if (!plat_may_write(v->paths.socket)) {
+		report(d, LEVEL_FAIL, "you may not connect to %s (mode %o) -- hint: restart "
+		       "ovpn-token-serve@%s", v->paths.socket, (unsigned)sock.mode, v->name);
+		return;
+	}
+	report(d, LEVEL_OK, "its management socket %s is there and yours to reach", v->paths.socket);
+	if (v->holder_pid > 0)
+		report(d, LEVEL_WARN, "tunnel %s is in use by %s%s%s: connect waits for them to "
+		       "disconnect", v->name, v->holder_user, v->holder_since[0] ? " since " : "",
+		       v->holder_since);
+	else if (v->state[0] != '\0')
+		report(d, LEVEL_OK, "tunnel %s is %s: ovpn-token connect %s", v->name,
+		       strcmp(v->state, "HOLD") == 0 ? "free" : v->state, v->name);
+}
+
+static void check_each_served(void *arg, const char *name)
+{
+	struct served_view v;
+
+	if (!served_name_ok(name))
+		return;
+	served_view_load(name, &v);
+	if (v.exists)
+		check_served(arg, &v);
+}
+
 int cmd_doctor(const struct options *opts)
 {
 	struct doctor d = {0, 0};
 	struct ovpn_config_facts facts;
+	struct served_view served = {.exists = false};
 	struct p11_provider *p;
 	enum p11_provider_source source;
 	char used[512], err[768];
 	int ntokens = 0;
 
 	memset(&facts, 0, sizeof facts);
-	check_openvpn(&d, opts->openvpn);
-	if (opts->target != NULL)
-		check_config(&d, opts->target,
-		             &(struct config_check_mode){opts->cert_pattern != NULL, opts->external_key},
-		             &facts);
+	if (opts->target != NULL && served_name_ok(opts->target))
+		served_view_load(opts->target, &served);
+	if (served.exists) {
+		/* openvpn and its config are root's: what is the user's is the group and the token. */
+		check_served(&d, &served);
+		snprintf(facts.pkcs11_providers, sizeof facts.pkcs11_providers, "%s", served.provider);
+	} else {
+		check_openvpn(&d, opts->openvpn);
+		if (opts->target != NULL)
+			check_config(&d, opts->target,
+			             &(struct config_check_mode){opts->cert_pattern != NULL,
+			                                         opts->external_key},
+			             &facts);
+		else if (plat_served_check(err, sizeof err) == 0)
+			plat_list_dir(SERVED_BASE, check_each_served, &d, err, sizeof err);
+	}
 	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used,
 	                        &source, err, sizeof err);
 	if (p == NULL) {

@@ -102,7 +102,9 @@ int cmd_help(const struct options *opts)
 	    "  --cert PATTERN        choose the certificate whose id or subject contains\n"
 	    "                        PATTERN\n"
 	    "  --log FILE            where openvpn's own output goes (default:\n"
-	    "                        ~/.local/state/ovpn-token/CONFIG.log)\n"
+	    "                        ~/.local/state/ovpn-token/CONFIG.log; serve: its own\n"
+	    "                        output, the journal under systemd)\n"
+	    "  --group GROUP         (serve) whose members may connect (default: ovpn-token)\n"
 	    "  --provider LIB        the PKCS#11 module (default: the config's\n"
 	    "                        pkcs11-providers, else OpenSC's, else p11-kit's proxy;\n"
 	    "                        with --external-key no default search: the config's\n"
@@ -150,8 +152,9 @@ int cmd_help(const struct options *opts)
 	    "  -h, --help            this text\n"
 	    "  -V, --version         the version\n"
 	    "\n"
-	    "Ctrl-C or SIGTERM stops openvpn (start) or detaches and leaves it running\n"
-	    "(attach); at a prompt it cancels (exit 5).\n"
+	    "Ctrl-C or SIGTERM stops openvpn (start, serve) or detaches and leaves it\n"
+	    "running (attach; connect: openvpn takes the tunnel down and waits for the\n"
+	    "next user); at a prompt it cancels (exit 5).\n"
 	    "\n"
 	    "Exit codes:\n"
 	    "  0  done (also after a stop with Ctrl-C or SIGTERM)\n"
@@ -170,10 +173,13 @@ int cmd_help(const struct options *opts)
 	    " 10  token locked, or (--batch) one wrong PIN away from locking\n"
 	    " 11  doctor: at least one check failed\n"
 	    " 12  the PKCS#11 provider is missing or is not a PKCS#11 module\n"
-	    " 13  start: another ovpn-token already runs this config\n"
+	    " 13  start, serve: another ovpn-token already runs this config\n"
 	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n"
 	    " 15  start: the state folder or the instance lock is missing, unsafe, or\n"
-	    "     cannot be made\n",
+	    "     cannot be made\n"
+	    " 16  connect, disconnect: serve does not run the tunnel (or not yet)\n"
+	    " 17  connect: another user holds the tunnel\n"
+	    " 18  not in the tunnel's group, not your connection, or serve not as root\n",
 	    stdout);
 	return EXIT_OK;
 }

@@ -11,6 +11,7 @@
 
 #include "cmd/chosen_cert.h"
 #include "cmd/cmd.h"
+#include "cmd/launch.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
 #include "openvpn/argv.h"
@@ -282,12 +283,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	if (l->via_service || (opts->log_file != NULL && facts->log_line != 0))
 		d.log_file = l->log_path;
 	if (!l->via_service) {
-		/* openvpn runs in the config's folder: a relative --openvpn is ours: make it absolute. */
-		if (opts->openvpn == NULL)
-			plat_find_openvpn(program, sizeof program);
-		else if (strpbrk(opts->openvpn, "/\\") == NULL ||
-		         plat_absolute_path(opts->openvpn, program, sizeof program) != 0)
-			snprintf(program, sizeof program, "%s", opts->openvpn);
+		launch_program(opts->openvpn, program, sizeof program);
 		d.program = program;
 	}
 	if (ovpn_argv_build(&d, argv, OVPN_ARGV_MAX) < 0) {
@@ -383,33 +379,6 @@ static struct plat_child *launcher_child(void *ctx)
 	return l->child;
 }
 
-/* Lines of the config that would defeat a managed start: refused with the line named. */
-static int refuse_conflicts(const struct options *opts, const struct ovpn_config_facts *facts,
-                            const char *config)
-{
-	struct config_finding found[CONFIG_MAX_FINDINGS];
-	struct config_check_mode mode = {opts->cert_pattern != NULL, opts->external_key};
-	size_t n = config_check(facts, &mode, found, CONFIG_MAX_FINDINGS);
-	int fails = 0;
-	char where[OVPN_CONFIG_PATH_MAX + 32];
-
-	for (size_t i = 0; i < n; i++) {
-		if (found[i].line > 0)
-			snprintf(where, sizeof where, "%s line %d", config, found[i].line);
-		else
-			snprintf(where, sizeof where, "%s", config);
-		if (found[i].severity == CONFIG_FAIL) {
-			out_error("%s: %s", where, found[i].text);
-			fails++;
-		} else if (found[i].severity == CONFIG_WARN) {
-			out_warning("%s: %s", where, found[i].text);
-		} else {
-			out_verbose("%s: %s", where, found[i].text);
-		}
-	}
-	return fails > 0 ? -1 : 0;
-}
-
 /*
  * OpenVPN loads the config's provider only after the hold is released, and a broken one then
  * looks like a missing token forever: load it once ourselves first.
@@ -440,7 +409,10 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 	memcpy(l->config, cfg.path, sizeof l->config);
 	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
 	*facts = cfg.facts;
-	if (refuse_conflicts(opts, facts, cfg.path) != 0)
+	if (launch_check_config(facts,
+	                        &(struct config_check_mode){opts->cert_pattern != NULL,
+	                                                    opts->external_key},
+	                        cfg.path) != 0)
 		return EXIT_USAGE;
 	if (check_provider(facts, cfg.path) != 0)
 		return EXIT_PROVIDER;
@@ -454,23 +426,11 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 static int prepare_config_copy(const struct options *opts, const struct ovpn_config_facts *facts,
                                struct launch *l)
 {
-	char err[600], *text;
-	size_t len;
-	int rc;
-
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
 	if (!opts->external_key || facts->pkcs11_options[0] == '\0')
 		return 0;
-	if (ovpn_config_without_pkcs11(l->config, &text, &len, err, sizeof err) != 0) {
-		out_error("%s", err);
-		return -1;
-	}
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
-	rc = plat_write_private_file(l->openvpn_config, text, len, err, sizeof err);
-	free(text);
-	if (rc != 0)
-		out_error("%s", err);
-	return rc;
+	return launch_write_config_copy(l->config, l->openvpn_config);
 }
 
 /*

@@ -26,6 +26,18 @@ static const char *const external_key[] = {
 	"--management-external-cert", "ovpn-token", NULL,
 };
 
+/*
+ * serve: each user who connects must start from nothing.  A user's leaving ends the run with
+ * SIGUSR1 (--management-signal), and a SIGUSR1 restart keeps the TLS context, with the last
+ * user's certificate in it (OpenVPN 2.7 always, 2.6 with persist-key): the next user would be
+ * asked for signatures under a certificate not theirs, and never for their own.  As SIGHUP the
+ * restart reads everything again and asks for the certificate anew.  The login a user gave
+ * (auth-user-pass, an auth-token) is forgotten when their connection closes.
+ */
+static const char *const served[] = {
+	"--remap-usr1", "SIGHUP", "--management-forget-disconnect", NULL,
+};
+
 struct args {
 	const char **v;
 	size_t n, max;
@@ -64,6 +76,8 @@ int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max)
 	if (l->auth_retry_interact)
 		add(&a, auth_retry);
 	add(&a, sso);
+	if (l->served)
+		add(&a, served);
 	if (l->external_key)
 		add(&a, external_key);
 	else if (l->pkcs11_id_management)

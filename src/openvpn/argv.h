@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * openvpn's argument list for `start`: one pure function from what start decided to argv, for
- * openvpn run as our child and for openvpn run by OpenVPN's interactive service alike.
+ * openvpn's argument list for `start` and `serve`: one pure function from what they decided to
+ * argv, for openvpn run as our child and for openvpn run by OpenVPN's interactive service alike.
  */
 #ifndef OVPN_TOKEN_OVPN_ARGV_H
 #define OVPN_TOKEN_OVPN_ARGV_H
@@ -14,7 +14,7 @@
 /* Room for the longest list ovpn_argv_build() makes, its NULL included. */
 #define OVPN_ARGV_MAX 32
 
-/* What start decided; every string is used as it is (quoting is the spawner's). */
+/* What start or serve decided; every string is used as it is (quoting is the spawner's). */
 struct ovpn_launch {
 	const char *program;  /* argv[0]; NULL through the interactive service, which names it */
 	const char *config;   /* --config: the user's config, or our copy of it */
@@ -26,6 +26,11 @@ struct ovpn_launch {
 	bool external_key;         /* openvpn asks us for the certificate and every signature */
 	bool pkcs11_id_management; /* openvpn asks us which certificate */
 	bool auth_retry_interact;  /* a refused login is asked again: two-factor challenges */
+	/*
+	 * serve: the management client is one user after another, each with a certificate of
+	 * their own, and none may inherit what the last one left in openvpn.
+	 */
+	bool served;
 	/*
 	 * A log openvpn opens itself, NULL for none.  It goes before --config: openvpn takes the
 	 * first log option it reads and ignores later ones.

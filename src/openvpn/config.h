@@ -97,6 +97,12 @@ struct ovpn_config {
  */
 int ovpn_config_load(const char *name, struct ovpn_config *cfg, char *err, size_t errsz);
 /*
+ * The config's name: its file name without the extension ("~/vpn/office.ovpn" -> "office"; on
+ * Windows also "C:\\Users\\anna\\office.ovpn").  start names its log and lock after it, serve
+ * the tunnel.
+ */
+void ovpn_config_name(const char *path, char *out, size_t outsz);
+/*
  * The config at path without its pkcs11-* option lines (inline blocks kept as they are), as a
  * malloc'd text in *out (*outlen bytes): what openvpn reads with --external-key, which it
  * refuses next to PKCS#11 options.  -1 with err filled.

@@ -124,3 +124,16 @@ int ovpn_config_load(const char *name, struct ovpn_config *cfg, char *err, size_
 		return too_long("cd", cfg->facts.cd_line, err, errsz);
 	return resolve_paths(cfg, err, errsz);
 }
+
+void ovpn_config_name(const char *path, char *out, size_t outsz)
+{
+	const char *base = plat_path_base(path), *dot;
+	size_t n;
+
+	dot = strrchr(base, '.');
+	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
+	if (n >= outsz)
+		n = outsz - 1;
+	memcpy(out, base, n);
+	out[n] = '\0';
+}

@@ -270,7 +270,8 @@ const char *plat_pcsc_service_hint(void);
 
 /*
  * Starts argv[0] (searched in PATH if it has no '/') in the directory workdir (NULL: ours), with
- * stdout+stderr appended to log_path.  The child ends when we end, however we end (Linux: a
+ * stdout+stderr appended to log_path (NULL: where ours go, e.g. the journal of a service).  The
+ * child ends when we end, however we end (Linux: a
  * parent-death signal; Windows: a kill-on-close job).
  */
 struct plat_child *plat_spawn(const char *const *argv, const char *log_path, const char *workdir,
@@ -288,6 +289,85 @@ void plat_describe_exit(int status, char *out, size_t outsz);
 long plat_child_pid(const struct plat_child *c);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);
+
+/* ---- tunnels served to the users of a group (serve, connect, status; users.c) ------------- */
+
+/*
+ * 0 where root may serve a tunnel to the users of a group (a folder only they may enter, record
+ * locks, unix sockets whose peer can be told); -1 with why not (Windows: OpenVPN's
+ * interactive service is the way there).
+ */
+int plat_served_check(char *why, size_t whysz);
+
+/* Who we run as (the real user), and a user's or group's name ("uid 1234" when it has none). */
+long plat_user_id(void);
+void plat_user_name(long uid, char *out, size_t outsz);
+/* A group's id by its name; -1 when there is no such group. */
+long plat_group_id(const char *name);
+void plat_group_name(long gid, char *out, size_t outsz);
+
+enum plat_membership {
+	PLAT_IN_GROUP,       /* this process has the group */
+	PLAT_IN_GROUP_LATER, /* the group lists us, but this login began before: log in again */
+	PLAT_NOT_IN_GROUP,
+};
+enum plat_membership plat_group_membership(long gid);
+
+/* What a path is (the path itself, never where a link leads). */
+struct plat_file_facts {
+	long uid, gid;
+	int mode;     /* the permission bits */
+	bool is_dir, is_socket, is_link;
+};
+/* -1 with err (ENOENT's words for a path that is not there). */
+int plat_file_facts(const char *path, struct plat_file_facts *f, char *err, size_t errsz);
+/* Whether this process may write to path (connect to a socket there): the kernel's own test. */
+bool plat_may_write(const char *path);
+
+/*
+ * Makes the folder path (its parent must exist) or takes over the one there, which must be a
+ * folder of root's and not a link; it then has mode and group gid.  Root only.  -1 with err.
+ */
+int plat_make_shared_dir(const char *path, int mode, long gid, char *err, size_t errsz);
+/* Replaces path's content in one step with data, owned by root and group gid, mode. */
+int plat_write_shared_file(const char *path, const void *data, size_t n, int mode, long gid,
+                           char *err, size_t errsz);
+/*
+ * The socket at path made root's and group gid's with mode 0660: 1 changed now, 0 already so,
+ * -1 when it is not there (yet) or is no socket (err says which).
+ */
+int plat_share_socket(const char *path, long gid, char *err, size_t errsz);
+/* Calls each with the name of every entry of the folder path but "." and "..".  -1 with err. */
+int plat_list_dir(const char *path, void (*each)(void *arg, const char *name), void *arg,
+                  char *err, size_t errsz);
+
+/*
+ * A record lock on a file, held while this process lives (the kernel drops it however we end)
+ * or until released.  NULL when another process holds it (*holder: its pid, else 0) or on error
+ * (err).  create: made (0644) when missing.
+ */
+struct plat_held_file;
+struct plat_held_file *plat_hold_file(const char *path, bool create, long *holder, char *err,
+                                      size_t errsz);
+/* Replaces the held file's content (in place: the lock is on the file, not its name). */
+int plat_held_file_write(struct plat_held_file *h, const void *data, size_t n);
+void plat_held_file_release(struct plat_held_file *h);
+/* Who holds path's lock: its pid, 0 nobody, -1 cannot tell (err). */
+long plat_file_holder(const char *path, char *err, size_t errsz);
+
+/* This process's id. */
+long plat_process_id(void);
+/* The user a running process runs as (its real uid); -1 when it is gone or cannot be told. */
+long plat_process_uid(long pid);
+/* Asks process pid to end (SIGTERM); -1 with err (gone, or not ours to end). */
+int plat_process_terminate(long pid, char *err, size_t errsz);
+/*
+ * For a socket root serves to us: 0 when its peer runs as root and (pid > 0) is process pid;
+ * -1 with err naming who it is otherwise.
+ */
+int plat_sock_check_root_peer(struct plat_sock *s, long pid, char *err, size_t errsz);
+/* An epoch as the person reads it: local "09:12" when today, else "2031-05-06 09:12". */
+void plat_local_time_text(long long epoch, char *out, size_t outsz);
 
 /* ---- the desktop -------------------------------------------------------------------------- */
 

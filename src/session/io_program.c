@@ -23,6 +23,7 @@ struct program_world {
 	const struct session_launcher *launcher; /* start; NULL for attach */
 	const char *provider;                    /* "" for none */
 	const char *status_file;                 /* NULL for none */
+	const struct io_status *status_sink;     /* the status text's other reader; NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
 	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
@@ -404,6 +405,8 @@ static void write_status(void *ctx, const char *text, size_t len)
 	if (p->status_file != NULL &&
 	    plat_replace_file(p->status_file, text, len, err, sizeof err) != 0)
 		out_error("cannot write the status file: %s", err);
+	if (p->status_sink != NULL)
+		p->status_sink->write(p->status_sink->ctx, text, len);
 }
 
 /* ---- the one wait ---- */
@@ -473,7 +476,7 @@ static int run(struct session *s, struct program_world *p)
 		.tokens = &tokens,
 		.signer = &signer,
 		.clock = &clock,
-		.status = p->status_file != NULL ? &status : NULL,
+		.status = p->status_file != NULL || p->status_sink != NULL ? &status : NULL,
 		.openvpn = p->launcher != NULL ? &p->launcher->openvpn : NULL,
 		.wait_ctx = p,
 		.wait = wait_for,
@@ -491,7 +494,8 @@ int session_attach(struct session *s, struct mgmt_conn *conn)
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
 	                          .external_key = session_options(s)->external_key,
-	                          .status_file = session_options(s)->status_file};
+	                          .status_file = session_options(s)->status_file,
+	                          .status_sink = session_status_sink(s)};
 	int rc = run(s, &p);
 
 	/* The connection was handed over and is closed now. */
@@ -504,7 +508,8 @@ int session_start(struct session *s, const struct session_launcher *launcher)
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
 	                          .external_key = session_options(s)->external_key,
-	                          .status_file = session_options(s)->status_file};
+	                          .status_file = session_options(s)->status_file,
+	                          .status_sink = session_status_sink(s)};
 
 	return run(s, &p);
 }

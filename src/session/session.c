@@ -79,6 +79,7 @@ struct session {
 	struct tunnel_state tunnel;
 	struct fatal fatal;
 	struct removal removal;
+	const struct io_status *status_sink; /* besides --status-file; NULL for none */
 };
 
 /* ---- the question: shown, fed, settled ------------------------------------------------ */
@@ -876,6 +877,16 @@ void session_set_remembered_cert(struct session *s, const char *sha256,
 void session_set_openvpn_pinpads(struct session *s, bool on)
 {
 	s->core.openvpn_uses_pinpads = on;
+}
+
+void session_set_status_sink(struct session *s, const struct io_status *sink)
+{
+	s->status_sink = sink;
+}
+
+const struct io_status *session_status_sink(const struct session *s)
+{
+	return s->status_sink;
 }
 
 const char *session_provider(const struct session *s)

@@ -36,6 +36,11 @@ void session_set_openvpn_pinpads(struct session *s, bool on);
  */
 void session_set_remembered_cert(struct session *s, const char *sha256,
                                  certs_choice_fn *on_choice, void *arg);
+/*
+ * Where the status text (what --status-file gets) goes as well: connect keeps the holder file
+ * of a served tunnel up to date with it.  NULL: nowhere else.  It must outlive the runs.
+ */
+void session_set_status_sink(struct session *s, const struct io_status *sink);
 /* Checks the secret sources before anything is sent.  -1 after saying why. */
 int session_check_sources(struct session *s);
 void session_free(struct session *s);
@@ -61,5 +66,6 @@ int session_run(struct session *s, const struct session_world *w);
 /* What the program's world needs of the session (io_program.c). */
 const char *session_provider(const struct session *s);
 const struct options *session_options(const struct session *s);
+const struct io_status *session_status_sink(const struct session *s);
 
 #endif

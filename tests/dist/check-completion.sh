@@ -19,13 +19,15 @@ PIN=123456
 make_pki "$T" "Anna Example" "Bob Builder"
 make_token "$T" "Test Token" "$PIN" "Anna Example" "Bob Builder"
 
-mkdir -p "$T/work/sub" "$T/client"
-touch "$T/work/office.ovpn" "$T/work/home.conf" "$T/work/notes.txt" "$T/client/vpn1.conf"
+mkdir -p "$T/work/sub" "$T/client" "$T/run/office" "$T/run/lab"
+touch "$T/work/office.ovpn" "$T/work/home.conf" "$T/work/notes.txt" "$T/client/vpn1.conf" \
+	"$T/run/.office.lock"
 
 # answers WORD...: COMPREPLY, sorted, one per line, for the line WORD... with the cursor at the
 # end of the last WORD ('' = a new word just begun).
 answers() {
-	(cd "$T/work" && OVPN_TOKEN_COMPLETION_CLIENT_DIR="$T/client" bash --norc --noprofile -c '
+	(cd "$T/work" && OVPN_TOKEN_COMPLETION_CLIENT_DIR="$T/client" \
+		OVPN_TOKEN_COMPLETION_RUN_DIR="$T/run" bash --norc --noprofile -c '
 		. "$1"; . "$2"; shift 2
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
 		COMP_LINE="$*"; COMP_POINT=${#COMP_LINE}
@@ -45,8 +47,9 @@ expect() { # EXPECTED(lines joined by '|') WORD...
 	fi
 }
 
-expect 'attach|doctor|help|list|start' "$bin" ''
-expect 'start' "$bin" st
+expect 'attach|connect|disconnect|doctor|help|list|serve|start|status' "$bin" ''
+expect 'start|status' "$bin" st
+expect 'start' "$bin" star
 expect '--all|--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
 expect '--cert|--external-key|--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
 expect '--pin-fd|--pin-file|--provider' "$bin" start --p
@@ -73,9 +76,9 @@ help_options() { # COMMAND
 }
 all=
 for c in $(awk '/^  ovpn-token [a-z]/ {print $2}' "$T/help.txt"); do
-	case $c in help | shortcut) continue ;; esac  # no options; Windows only
+	case $c in help | shortcut | disconnect) continue ;; esac  # no options; Windows only
 	want=$( (help_options "$c"; printf '%s\n' $globals) | grep -vxF -e ${windows_only// / -e } | sort | paste -sd '|')
-	[ "$(help_options "$c" | wc -l)" -ge 2 ] || fail "--help lists no options under $c"
+	[ "$(help_options "$c" | wc -l)" -ge 1 ] || fail "--help lists no options under $c"
 	expect "$want" "$bin" "$c" --
 	all="$all $(help_options "$c")"
 done
@@ -86,6 +89,12 @@ expect "$T/client/vpn1.conf|home.conf|office.ovpn|sub" "$bin" start ''
 expect 'office.ovpn' "$bin" doctor o
 expect 'office.ovpn' "$bin" --provider o start o
 expect '' "$bin" start office.ovpn ''
+# serve takes a config as start does; connect, disconnect and status a served tunnel's name
+expect "$T/client/vpn1.conf|home.conf|office.ovpn|sub" "$bin" serve ''
+expect 'lab|office' "$bin" connect ''
+expect 'office' "$bin" disconnect o
+expect '' "$bin" connect office ''
+expect '--group' "$bin" serve --gr
 # a value that is any file
 expect 'home.conf|notes.txt|office.ovpn|sub' "$bin" start --log ''
 expect '' "$bin" start --pin-fd ''

@@ -5,13 +5,17 @@
 # finds no error in it (its warnings are printed).  As root it is then installed on this
 # machine: /usr/bin/ovpn-token --version and doctor run from it, the files and the 0700
 # /etc/ovpn-token/ are there, and purging it removes them all.  Not root: that part is SKIP.
-# A package installed before the test is not touched (SKIP for that part).
+# A package installed before the test is not touched (SKIP for that part).  Its postinst makes
+# serve's group ovpn-token; when the machine had none before, the test removes it again.
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d)
 installed=
+made_group=
 cleanup() {
 	[ -n "$installed" ] && dpkg --purge ovpn-token >/dev/null 2>&1
+	# The package's postinst made the group ovpn-token on this machine: the test removes it.
+	[ -n "$made_group" ] && groupdel ovpn-token >/dev/null 2>&1
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -42,11 +46,22 @@ done
 dpkg-deb -c "$deb" | awk '{print $1, $6}' | sed 's|^\([^ ]*\) \./|\1 /|' | sort -k2 >"$tmp/contents"
 for want in "-rwxr-xr-x /usr/bin/ovpn-token" "drwx------ /etc/ovpn-token/" \
 	"-rw-r--r-- /lib/systemd/system/ovpn-token@.service" \
+	"-rw-r--r-- /lib/systemd/system/ovpn-token-serve@.service" \
 	"-rw-r--r-- /usr/share/man/man1/ovpn-token.1.gz" \
 	"-rw-r--r-- /usr/share/bash-completion/completions/ovpn-token" \
 	"-rw-r--r-- /usr/share/doc/ovpn-token/examples/smartcard-client.ovpn" \
 	"-rw-r--r-- /usr/share/doc/ovpn-token/copyright"; do
 	grep -qxF -- "$want" "$tmp/contents" || fail "the package lacks '$want'; it has: $(cat "$tmp/contents")"
+done
+
+# serve's group: made by the postinst (addgroup --system, hence Depends: adduser), never removed.
+field Depends | grep -qE '(^|, )adduser(,|$| )' || fail "Depends lacks adduser (postinst): $(field Depends)"
+dpkg-deb -e "$deb" "$tmp/control"
+grep -q '^[[:space:]]*addgroup --system --quiet ovpn-token$' "$tmp/control/postinst" \
+	|| fail "the postinst does not make the group ovpn-token: $(cat "$tmp/control/postinst")"
+for script in prerm postrm; do
+	[ ! -f "$tmp/control/$script" ] || ! grep -q 'delgroup\|groupdel' "$tmp/control/$script" \
+		|| fail "$script removes the group an administrator filled"
 done
 
 # lintian: errors fail the test; warnings are shown.  As root lintian only notes that.
@@ -64,8 +79,12 @@ if dpkg-query -W -f='${Status}' ovpn-token 2>/dev/null | grep -q 'installed'; th
 	exit 0
 fi
 
+getent group ovpn-token >/dev/null || made_group=1
 installed=1
 dpkg -i "$deb" >"$tmp/dpkg.out" 2>&1 || fail "dpkg -i: $(cat "$tmp/dpkg.out")"
+getent group ovpn-token >/dev/null || fail "no group ovpn-token after installing"
+grep -q '^ExecStart=/usr/bin/ovpn-token serve /etc/openvpn/client/%i.conf$' \
+	/lib/systemd/system/ovpn-token-serve@.service || fail "the serve unit does not run /usr/bin/ovpn-token serve"
 [ "$(dpkg-query -W -f='${Status} ${Version}' ovpn-token)" = "install ok installed $version" ] \
 	|| fail "dpkg says: $(dpkg-query -W -f='${Status} ${Version}' ovpn-token)"
 [ "$(/usr/bin/ovpn-token --version)" = "ovpn-token $version" ] || fail "--version: $(/usr/bin/ovpn-token --version)"

@@ -32,6 +32,7 @@ check usr "755 usr/share/doc/ovpn-token
 700 etc/ovpn-token
 755 usr/bin/ovpn-token
 644 usr/lib/systemd/system/ovpn-token@.service
+644 usr/lib/systemd/system/ovpn-token-serve@.service
 644 usr/share/bash-completion/completions/ovpn-token
 644 usr/share/doc/ovpn-token/examples/smartcard-client.ovpn
 644 usr/share/man/man1/ovpn-token.1" PREFIX=/usr
@@ -67,9 +68,12 @@ check dirs "700 conf/ovpn-token
 644 m/man1/ovpn-token.1
 644 share/bash-completion/completions/ovpn-token
 644 share/doc/ovpn-token/examples/smartcard-client.ovpn
-644 lib/systemd/system/ovpn-token@.service" \
+644 lib/systemd/system/ovpn-token@.service
+644 lib/systemd/system/ovpn-token-serve@.service" \
 	PREFIX= BINDIR=/b MANDIR=/m DATADIR=/share SYSTEMD_UNIT_DIR=/lib/systemd/system SYSCONFDIR=/conf
 grep -q '^ExecStart=/b/ovpn-token ' "$tmp/dirs/lib/systemd/system/ovpn-token@.service" || fail "BINDIR not in the unit"
+grep -q '^ExecStart=/b/ovpn-token serve ' "$tmp/dirs/lib/systemd/system/ovpn-token-serve@.service" \
+	|| fail "BINDIR not in the serve unit"
 make -s -C "$top" uninstall DESTDIR="$tmp/dirs" PREFIX= BINDIR=/b MANDIR=/m DATADIR=/share \
 	SYSTEMD_UNIT_DIR=/lib/systemd/system SYSCONFDIR=/conf >"$tmp/un.out" 2>&1 || fail "uninstall: $(cat "$tmp/un.out")"
 left=$(cd "$tmp/dirs" && find . -mindepth 1 \( -type f -o -name '*ovpn-token*' \) -printf '%P\n')

@@ -106,6 +106,7 @@ static void test_string_options(void **state)
 	check_string_option("start", "--auth-user-pass-file",
 	                    offsetof(struct options, auth_user_pass_file));
 	check_string_option("start", "--status-file", offsetof(struct options, status_file));
+	check_string_option("serve", "--group", offsetof(struct options, group));
 }
 
 static void test_service(void **state)
@@ -539,6 +540,12 @@ static const struct {
     {"attach", "h:1",
      " --cert --provider --pin-file --pin-fd --auth-user-pass-file --management-password-file"
      " --management-password-fd --batch --no-cache --status-file --on-removal "},
+    {"serve", "c.conf", " --openvpn --log --group "},
+    {"connect", "office",
+     " --cert --provider --pin-file --pin-fd --auth-user-pass-file --batch --no-cache"
+     " --status-file --on-removal "},
+    {"disconnect", "office", " "},
+    {"status", NULL, " --json "},
     {"list", NULL, " --provider --json --all "},
     {"doctor", NULL, " --openvpn --cert --provider --external-key "},
     {"shortcut", "office", " --cert --start-menu "},
@@ -568,6 +575,7 @@ static const struct {
     {"--on-removal", "--on-removal=keep"},
     {"--json", "--json"},
     {"--all", "--all"},
+    {"--group", "--group=vpn"},
 };
 
 #define N_TAKES (sizeof takes / sizeof takes[0])
@@ -647,19 +655,23 @@ static void test_attach_refuses_what_only_start_reads(void **state)
 	assert_string_equal(err, "'attach' does not take --restart (it is an option of: start)");
 	/* The first one on the line is named, wherever it stands. */
 	assert_int_equal(PARSE(&o, "--log", "x", "attach", "--restart", "h:1"), -1);
-	assert_string_equal(err, "'attach' does not take --log (it is an option of: start)");
+	assert_string_equal(err, "'attach' does not take --log (it is an option of: start, serve)");
 	assert_int_equal(PARSE(&o, "attach", "h:1", "--openvpn=/o"), -1);
-	assert_string_equal(err,
-	                    "'attach' does not take --openvpn (it is an option of: start, doctor)");
+	assert_string_equal(err, "'attach' does not take --openvpn (it is an option of: start, "
+	                         "serve, doctor)");
 	assert_int_equal(PARSE(&o, "list", "--batch"), -1);
-	assert_string_equal(err, "'list' does not take --batch (it is an option of: start, attach)");
+	assert_string_equal(err, "'list' does not take --batch (it is an option of: start, attach, "
+	                         "connect)");
 	assert_int_equal(PARSE(&o, "doctor", "--pin-file", "/p"), -1);
-	assert_string_equal(err,
-	                    "'doctor' does not take --pin-file (it is an option of: start, attach)");
+	assert_string_equal(err, "'doctor' does not take --pin-file (it is an option of: start, "
+	                         "attach, connect)");
 	/* Given twice, it is still named once. */
 	assert_int_equal(PARSE(&o, "list", "--json", "--cert=a", "--cert=b"), -1);
 	assert_string_equal(err, "'list' does not take --cert (it is an option of: start, attach, "
-	                         "doctor, shortcut)");
+	                         "connect, doctor, shortcut)");
+	/* serve's group is serve's alone; connect reads the group from the tunnel's folder. */
+	assert_int_equal(PARSE(&o, "connect", "office", "--group=x"), -1);
+	assert_string_equal(err, "'connect' does not take --group (it is an option of: serve)");
 }
 
 /* -v and -q are global: every command prints through ui/, so every command takes them. */

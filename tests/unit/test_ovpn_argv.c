@@ -100,6 +100,31 @@ static void test_external_key(void **state)
 	                    "digest|--management-external-cert|ovpn-token");
 }
 
+/*
+ * serve: root's openvpn for the users of a group, on a socket in /run/ovpn-token: external key,
+ * each user's leaving a full restart (SIGHUP) that forgets their login; the log stays ours.
+ */
+static void test_served(void **state)
+{
+	struct ovpn_launch l = {
+		.program = "/usr/sbin/openvpn",
+		.config = "/run/ovpn-token/office/openvpn.conf",
+		.mgmt_unix = true,
+		.mgmt_host = "/run/ovpn-token/office/management.sock",
+		.external_key = true,
+		.auth_retry_interact = true,
+		.served = true,
+	};
+
+	(void)state;
+	assert_string_equal(joined(&l),
+	                    "/usr/sbin/openvpn|--config|/run/ovpn-token/office/openvpn.conf|"
+	                    "--management|/run/ovpn-token/office/management.sock|unix|" COMMON
+	                    "--auth-retry|interact|" SSO "|--remap-usr1|SIGHUP|"
+	                    "--management-forget-disconnect|--management-external-key|pkcs1|pss|"
+	                    "digest|--management-external-cert|ovpn-token");
+}
+
 /* A config that chose its certificate, with a login of the server's: auth-retry interact. */
 static void test_fixed_id_and_two_factor(void **state)
 {
@@ -136,6 +161,7 @@ static void test_room(void **state)
 	(void)state;
 	l.external_key = true;
 	l.auth_retry_interact = true;
+	l.served = true;
 	l.log_file = "/l";
 	argv[5] = "untouched";
 	assert_int_equal(ovpn_argv_build(&l, argv, 5), -1);
@@ -176,6 +202,7 @@ int main(void)
 		cmocka_unit_test(test_tcp_with_password_file),
 		cmocka_unit_test(test_through_the_service),
 		cmocka_unit_test(test_external_key),
+		cmocka_unit_test(test_served),
 		cmocka_unit_test(test_fixed_id_and_two_factor),
 		cmocka_unit_test(test_log_before_config),
 		cmocka_unit_test(test_room),

@@ -35,7 +35,10 @@ static void exec_child(const char *const *argv, const char *log_path, const char
                        pid_t parent, int report_fd)
 {
 	/* plat_prepare_log made it; a link swapped in since is not followed. */
-	int log_fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	int log_fd = log_path != NULL ? open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC |
+	                                                   O_NOFOLLOW,
+	                                     0600)
+	                              : STDOUT_FILENO;
 	int null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
 	int e;
 
@@ -60,8 +63,8 @@ static void exec_child(const char *const *argv, const char *log_path, const char
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);
 	signal(SIGHUP, SIG_DFL);
-	if (log_fd == -1 || null_fd == -1 || dup2(null_fd, 0) == -1 || dup2(log_fd, 1) == -1 ||
-	    dup2(log_fd, 2) == -1) {
+	if (log_fd == -1 || null_fd == -1 || dup2(null_fd, 0) == -1 ||
+	    (log_path != NULL && (dup2(log_fd, 1) == -1 || dup2(log_fd, 2) == -1))) {
 		e = errno;
 		(void)!write(report_fd, &e, sizeof e);
 		_exit(127);

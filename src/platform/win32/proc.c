@@ -97,6 +97,18 @@ static HANDLE open_inheritable(const char *path, bool for_append)
 	return h;
 }
 
+/* Our own standard output for the child (no log file named); NUL when we have none. */
+static HANDLE our_output(void)
+{
+	HANDLE out = GetStdHandle(STD_OUTPUT_HANDLE), h = INVALID_HANDLE_VALUE;
+
+	if (out == NULL || out == INVALID_HANDLE_VALUE ||
+	    !DuplicateHandle(GetCurrentProcess(), out, GetCurrentProcess(), &h, 0, TRUE,
+	                     DUPLICATE_SAME_ACCESS))
+		return open_inheritable("NUL", true);
+	return h;
+}
+
 /* argv[0] as CreateProcess needs it: a full path, never a search of the current directory. */
 static int program_path(const char *argv0, char *out, size_t outsz)
 {
@@ -163,12 +175,12 @@ struct plat_child *plat_spawn(const char *const *argv, const char *log_path, con
 		snprintf(err, errsz, "cannot run %s: not found in PATH", argv[0]);
 		goto fail;
 	}
-	log = open_inheritable(log_path, true);
+	log = log_path != NULL ? open_inheritable(log_path, true) : our_output();
 	nul = open_inheritable("NUL", false);
 	if (log == INVALID_HANDLE_VALUE || nul == INVALID_HANDLE_VALUE) {
 		win32_error_text(GetLastError(), text, sizeof text);
-		snprintf(err, errsz, "cannot open %s: %s", log == INVALID_HANDLE_VALUE ? log_path : "NUL",
-		         text);
+		snprintf(err, errsz, "cannot open %s: %s",
+		         log == INVALID_HANDLE_VALUE && log_path != NULL ? log_path : "NUL", text);
 		goto fail;
 	}
 	app = win32_widen(program);

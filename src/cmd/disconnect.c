@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * ovpn-token disconnect NAME: asks the connect that holds the tunnel NAME to end (SIGTERM: it
+ * detaches as on Ctrl-C, and openvpn takes the tunnel down and holds again), then waits until
+ * it has let go.  Only the user who holds it, or root.  The process is the one the kernel says
+ * holds the lock, and it must be the one the holder file names: a file the group may write is
+ * never enough to have a process signalled.
+ *
+ * Exit: 0 disconnected, or nobody held it; 1 it did not let go in time; 15 not served; 17 not
+ * in the group, or another user holds it.
+ */
+#include <stdio.h>
+
+#include "cli/exit_codes.h"
+#include "cmd/cmd.h"
+#include "cmd/served_view.h"
+#include "platform/platform.h"
+#include "ui/output.h"
+
+#define LET_GO_MS 10000
+#define LOOK_MS 100
+
+/* Until nobody holds the tunnel, or the time is up (or Ctrl-C): whether it was let go. */
+static bool wait_let_go(const struct served_view *v)
+{
+	long long end = plat_now_ms() + LET_GO_MS;
+	char err[600];
+
+	for (;;) {
+		struct plat_wait_set set = {.deadline_ms = plat_now_ms() + LOOK_MS};
+		unsigned ready;
+
+		if (plat_file_holder(v->paths.holder, err, sizeof err) == 0)
+			return true;
+		if (plat_now_ms() >= end)
+			return false;
+		if (plat_wait(&set, &ready) == PLAT_WAIT_INTERRUPT && plat_take_interrupt())
+			return false;
+	}
+}
+
+int cmd_disconnect(const struct options *opts)
+{
+	struct served_view v;
+	char err[600];
+	long named, uid;
+	int rc;
+
+	if (plat_served_check(err, sizeof err) != 0) {
+		out_error("%s", err);
+		return EXIT_USAGE;
+	}
+	if (!served_name_ok(opts->target)) {
+		out_error("'%s' is not a tunnel's name (ovpn-token status lists them)", opts->target);
+		return EXIT_USAGE;
+	}
+	served_view_load(opts->target, &v);
+	rc = served_view_refusal(&v);
+	if (rc != EXIT_OK)
+		return rc;
+	if (v.holder_pid <= 0) {
+		out_status("%s is not connected: nobody holds it", v.name);
+		return EXIT_OK;
+	}
+	named = served_number(v.holder_text, "pid", -1);
+	if (named != v.holder_pid) {
+		out_error("%s is held by process %ld (%s), but its holder file names %ld: not signalling "
+		          "either; end it in its own terminal (Ctrl-C)", v.name, v.holder_pid,
+		          v.holder_user, named);
+		return EXIT_INTERNAL;
+	}
+	uid = plat_process_uid(v.holder_pid);
+	if (!v.root && uid != plat_user_id()) {
+		out_error("%s is held by %s, not by you: only %s or root (sudo ovpn-token disconnect "
+		          "%s) can take it down", v.name, v.holder_user, v.holder_user, v.name);
+		return EXIT_NOT_PERMITTED;
+	}
+	if (plat_process_terminate(v.holder_pid, err, sizeof err) != 0) {
+		out_error("cannot ask %s's ovpn-token to end: %s", v.holder_user, err);
+		return EXIT_NOT_PERMITTED;
+	}
+	out_status("Asked %s's ovpn-token connect (pid %ld) to take %s down", v.holder_user,
+	           v.holder_pid, v.name);
+	if (!wait_let_go(&v)) {
+		out_error("it still holds %s after %d s", v.name, LET_GO_MS / 1000);
+		return EXIT_INTERNAL;
+	}
+	out_status("%s is down: openvpn waits in its hold for the next user", v.name);
+	return EXIT_OK;
+}
