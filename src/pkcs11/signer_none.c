@@ -37,6 +37,13 @@ enum p11_select_result p11_signer_select(struct p11_signer *s, const char *seria
 	return P11_SELECT_ERROR;
 }
 
+bool p11_signer_holds(const struct p11_signer *s, const char *serialized_id)
+{
+	(void)s;
+	(void)serialized_id;
+	return false;
+}
+
 int p11_signer_token(struct p11_signer *s, struct p11_token *out)
 {
 	(void)s;

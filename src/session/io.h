@@ -108,7 +108,8 @@ struct io_tokens {
 /*
  * --external-key: the session's own signer (pkcs11/signer.h), opened by the first select on
  * the session's provider (err says why not), closed when the run ends and before a look at the
- * tokens (a look finalizes the module): select again after one.
+ * tokens (a look finalizes the module): select again after one.  Until then it keeps its
+ * selection and its login, across OpenVPN's restarts (holds() tells).
  */
 struct io_signer {
 	void *ctx;
@@ -121,6 +122,8 @@ struct io_signer {
 	enum p11_sign_result (*sign)(void *ctx, const struct pk_alg *alg, const unsigned char *data,
 	                             size_t len, unsigned char *sig, size_t sigsz, size_t *siglen,
 	                             char *err, size_t errsz);
+	/* Open, with the certificate of this id selected: no look closed it since the select. */
+	bool (*holds)(void *ctx, const char *id);
 };
 
 struct io_clock {

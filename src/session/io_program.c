@@ -253,6 +253,24 @@ static int token_reader(void *ctx, const char *label, char *out, size_t outsz, b
 	return found;
 }
 
+/*
+ * The reader of the token called label, for its watch.  With --external-key the tunnel rests on
+ * the signer's token, whose slot the signer knows: a look would close the signer, and with it the
+ * login the next reconnect signs with.
+ */
+static int watched_reader(struct program_world *p, const char *label, char *out, size_t outsz)
+{
+	struct p11_token tok;
+	bool pinpad;
+
+	if (p->signer != NULL && p11_signer_token(p->signer, &tok) == 0 &&
+	    strcmp(tok.label, label) == 0) {
+		snprintf(out, outsz, "%s", tok.slot_description);
+		return 0;
+	}
+	return token_reader(p, label, out, outsz, &pinpad);
+}
+
 static void unwatch(void *ctx)
 {
 	struct program_world *p = ctx;
@@ -272,14 +290,13 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
 	char slot[128], reader[256], err[300];
-	bool pinpad;
 
 	unwatch(p);
 	if (!can_see(p))
 		return IO_WATCH_NONE;
 	snprintf(p->watched_label, sizeof p->watched_label, "%s", label);
 	p->watch_kind = IO_WATCH_LOOKS;
-	if (token_reader(p, label, slot, sizeof slot, &pinpad) != 0 ||
+	if (watched_reader(p, label, slot, sizeof slot) != 0 ||
 	    pcsc_reader_for_slot(slot, reader, sizeof reader) != 0)
 		return p->watch_kind;
 	if ((p->news = plat_notice_new()) == NULL ||
@@ -381,6 +398,13 @@ static enum p11_sign_result signer_sign(void *ctx, const struct pk_alg *alg,
 	return p11_signer_sign(p->signer, alg, data, len, sig, sigsz, siglen, err, errsz);
 }
 
+static bool signer_holds(void *ctx, const char *id)
+{
+	struct program_world *p = ctx;
+
+	return p->signer != NULL && p11_signer_holds(p->signer, id);
+}
+
 /* ---- the clock, the status file ---- */
 
 static long long now_ms(void *ctx)
@@ -467,7 +491,8 @@ static int run(struct session *s, struct program_world *p)
 	                                 signer_token,
 	                                 signer_login_needed,
 	                                 signer_login,
-	                                 signer_sign};
+	                                 signer_sign,
+	                                 signer_holds};
 	const struct io_clock clock = {p, now_ms, wall_s};
 	const struct io_status status = {p, write_status};
 	const struct session_world world = {

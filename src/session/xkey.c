@@ -471,6 +471,25 @@ static void on_sign(struct session_core *c, struct xkey *x, const char *chosen_i
 	step(c, x);
 }
 
+/*
+ * OpenVPN asks for the certificate again after each of its restarts.  The one chosen before,
+ * still selected in the open signer (the token stayed: neither its removal nor a look came
+ * between), goes again from there with the signer's login kept: listing the certificates would
+ * load the module afresh (seconds on a card) and end the signer's login.  --no-cache asks again
+ * after every restart, as it does for the PIN.
+ */
+static bool answered_from_signer(struct session_core *c, struct xkey *x, const char *chosen_id)
+{
+	if (c->opts->no_cache || chosen_id == NULL || !x->run.selected || x->run.id == NULL ||
+	    strcmp(x->run.id, chosen_id) != 0 || !signer(c)->holds(signer(c)->ctx, chosen_id))
+		return false;
+	out_verbose("Using the certificate chosen before, still selected on token '%s'",
+	            x->run.label);
+	x->run.task = XKEY_CERTIFICATE;
+	send_certificate(c, x);
+	return true;
+}
+
 enum pk_request_type xkey_on_request(struct session_core *c, struct xkey *x,
                                      const struct mgmt_event *ev, const char *chosen_id)
 {
@@ -481,7 +500,7 @@ enum pk_request_type xkey_on_request(struct session_core *c, struct xkey *x,
 	case PK_REQ_NEED_CERTIFICATE:
 		/* attach: openvpn was started elsewhere; the algorithm comes only after version 3. */
 		send_version(c);
-		return PK_REQ_NEED_CERTIFICATE;
+		return answered_from_signer(c, x, chosen_id) ? PK_REQ_NONE : PK_REQ_NEED_CERTIFICATE;
 	default:
 		on_sign(c, x, chosen_id);
 		return x->run.request.type;

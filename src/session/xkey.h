@@ -46,8 +46,10 @@ void xkey_free(struct xkey *x);
 void xkey_on_greeting(struct session_core *c);
 /*
  * An ">NAME:text" the event parser does not know: PK_REQ_NONE when it is not an external-key
- * one; PK_REQ_NEED_CERTIFICATE when the certificate must be chosen (then answer it with
- * xkey_answer_certificate); a signature request is answered here, with chosen_id's key.
+ * one, or when it asked for the certificate chosen_id names and the signer still holds it (it
+ * was answered here: the token stayed since); PK_REQ_NEED_CERTIFICATE when the certificate must
+ * be chosen (then answer it with xkey_answer_certificate); a signature request is answered here,
+ * with chosen_id's key.
  */
 enum pk_request_type xkey_on_request(struct session_core *c, struct xkey *x,
                                      const struct mgmt_event *ev, const char *chosen_id);

@@ -1,5 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Output with verbosity levels; every line goes through ui/sanitize.h on its way out. */
+/*
+ * Output with verbosity levels; every line goes through ui/sanitize.h on its way out.
+ *
+ * stdout is flushed where it matters, not after every line: with -v OpenVPN's log comes through
+ * here line by line, and a write(2) each capped how fast it could be followed.  The one wait
+ * (plat_wait) and a question (plat_prompt_open) flush it before they block, stderr's lines
+ * flush it before them (the order on a terminal), and exit flushes it.  A status line goes at
+ * once: the person must see it while a PKCS#11 call blocks after it (a PIN pad's C_Login waits
+ * for the PIN typed on the reader; a card's module load takes seconds).
+ */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +32,6 @@ static VPRINTF_LIKE(3) void emit(FILE *f, const char *prefix, const char *fmt, v
 		return;
 	sanitize_str(shown, sizeof shown, line);
 	fprintf(f, "%s%s\n", prefix, shown);
-	fflush(f);
 }
 
 void out_status(const char *fmt, ...)
@@ -35,6 +43,7 @@ void out_status(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(stdout, "", fmt, ap);
 	va_end(ap);
+	fflush(stdout);
 }
 
 void out_verbose(const char *fmt, ...)
@@ -56,6 +65,7 @@ void out_menu(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(stderr, "", fmt, ap);
 	va_end(ap);
+	fflush(stderr);
 }
 
 void out_error(const char *fmt, ...)
@@ -66,6 +76,7 @@ void out_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(stderr, "ovpn-token: ", fmt, ap);
 	va_end(ap);
+	fflush(stderr);
 }
 
 void out_warning(const char *fmt, ...)
@@ -76,6 +87,7 @@ void out_warning(const char *fmt, ...)
 	va_start(ap, fmt);
 	emit(stderr, "ovpn-token: warning: ", fmt, ap);
 	va_end(ap);
+	fflush(stderr);
 }
 
 void out_tail(const char *text, int lines, const char *prefix)

@@ -73,12 +73,14 @@ struct script {
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
 	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
+	bool real_ids;                 /* ids as pkcs11-helper makes them: token 'Anna', CKA_ID N */
 	/*
 	 * The watch of the tunnel's token: of kind watch_kind; it is away from look watch_away_from
 	 * (0: never) until look watch_back_from (0: for good).  Logged as "# watch LABEL".
 	 */
 	enum io_watch_kind watch_kind;
 	int watch_looks, watch_away_from, watch_back_from;
+	int watch_news;                /* NEWS: that many events, one a wait once a step is read */
 	bool pinpad;                   /* the token's reader has a PIN pad */
 	bool no_service;               /* the smartcard service (pcscd) is not running */
 	/*
@@ -95,6 +97,13 @@ struct script {
 	enum p11_pin_state xkey_state;
 	enum p11_sign_result xkey_sign[8];
 	size_t xkey_nsign, xkey_next_sign;
+	/*
+	 * As the program's signer: opened (the module loaded) by a select while closed, closed by
+	 * every look at the tokens (each_cert, trouble, reader, a LOOKS watch's look), which ends
+	 * its selection and login.  xkey_opens counts the opens.
+	 */
+	bool xkey_open;
+	int xkey_opens;
 };
 
 static void script_log(struct script *sc, const char *prefix, const char *text, size_t n)
@@ -161,6 +170,11 @@ static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *se
 	}
 	if (set->peer && sc->step_ready && script_has_input(sc)) {
 		*ready = IO_READY_PEER;
+		return PLAT_WAIT_READY;
+	}
+	if (set->token_news && sc->watch_news > 0) {
+		sc->watch_news--;
+		*ready = IO_READY_TOKEN;
 		return PLAT_WAIT_READY;
 	}
 	if (set->peer && script_has_input(sc) && !sc->step_ready) {
@@ -286,6 +300,12 @@ static int script_open_url(void *ctx, const char *url)
 	return 1;
 }
 
+/* A look at the tokens loads and finalizes the module: the signer's sessions end with it. */
+static void script_close_signer(struct script *sc)
+{
+	sc->xkey_open = sc->xkey_selected = sc->xkey_logged_in = false;
+}
+
 static bool script_can_see_tokens(void *ctx)
 {
 	return ((struct script *)ctx)->provider;
@@ -311,13 +331,17 @@ static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	struct script *sc = ctx;
 	int n;
 
+	script_close_signer(sc);
 	sc->looks++;
 	if (sc->certs_from_look <= 0 || sc->looks < sc->certs_from_look)
 		return 0;
 	for (n = 0; n < sc->certs_on_token; n++) {
 		char id[64];
 
-		snprintf(id, sizeof id, "Token/Serial/%d", n + 1);
+		if (sc->real_ids)
+			snprintf(id, sizeof id, "Maker/Model/0042/Anna/%02X", n + 1);
+		else
+			snprintf(id, sizeof id, "Token/Serial/%d", n + 1);
 		{
 			const struct io_cert cert = {id, NULL, 0,
 			                             n + 1 == sc->keyless_cert ? "the token holds no private "
@@ -337,6 +361,7 @@ static int script_trouble(void *ctx, char *why, size_t whysz)
 
 	if (!sc->no_service)
 		return 0;
+	script_close_signer(sc);
 	snprintf(why, whysz, "pcscd is not running");
 	return 1;
 }
@@ -346,6 +371,7 @@ static int script_reader(void *ctx, const char *label, char *out, size_t outsz, 
 	struct script *sc = ctx;
 
 	(void)label;
+	script_close_signer(sc);
 	snprintf(out, outsz, "Reader 0");
 	*pinpad = sc->pinpad;
 	return sc->provider ? 0 : -1;
@@ -358,6 +384,9 @@ static enum io_watch_kind script_watch(void *ctx, const char *label)
 
 	snprintf(line, sizeof line, "watch %s", label);
 	script_log(sc, "# ", line, strlen(line));
+	/* The program finds the reader in the signer that holds the token, else by a look. */
+	if (!(sc->xkey_open && sc->xkey_selected))
+		script_close_signer(sc);
 	return sc->watch_kind;
 }
 
@@ -365,6 +394,9 @@ static int script_watched(void *ctx)
 {
 	struct script *sc = ctx;
 	int look = ++sc->watch_looks;
+
+	if (sc->watch_kind == IO_WATCH_LOOKS)
+		script_close_signer(sc);
 
 	if (sc->watch_away_from > 0 && look >= sc->watch_away_from &&
 	    (sc->watch_back_from == 0 || look < sc->watch_back_from))
@@ -402,6 +434,9 @@ static enum p11_select_result script_signer_select(void *ctx, const char *id, ch
 
 	script_log(sc, "# ", "select", 6);
 	(void)id;
+	if (!sc->xkey_open)
+		sc->xkey_opens++;
+	sc->xkey_open = true;
 	sc->xkey_logged_in = false; /* a new look at the slots ends the session */
 	if (sc->xkey_absent_selects > 0) {
 		sc->xkey_absent_selects--;
@@ -419,8 +454,18 @@ static int script_signer_reload(void *ctx, char *err, size_t errsz)
 
 	(void)err, (void)errsz;
 	script_log(sc, "# ", "reload", 6);
+	if (sc->xkey_open)
+		sc->xkey_opens++;
 	sc->xkey_selected = sc->xkey_logged_in = false;
 	return 0;
+}
+
+static bool script_signer_holds(void *ctx, const char *id)
+{
+	struct script *sc = ctx;
+
+	(void)id;
+	return sc->xkey_open && sc->xkey_selected;
 }
 
 static int script_signer_cert_pem(void *ctx, char *out, size_t outsz)
@@ -541,12 +586,14 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->keyless_cert = keep.keyless_cert;
+	sc->real_ids = keep.real_ids;
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
 	sc->pinpad = keep.pinpad;
 	sc->no_service = keep.no_service;
 	sc->watch_away_from = keep.watch_away_from;
 	sc->watch_back_from = keep.watch_back_from;
+	sc->watch_news = keep.watch_news;
 	sc->xkey_absent_selects = keep.xkey_absent_selects;
 	sc->xkey_pin = keep.xkey_pin;
 	sc->xkey_wrong_locks = keep.xkey_wrong_locks;
@@ -634,7 +681,8 @@ static struct session_world script_world(struct script *sc)
 	                            script_signer_token,
 	                            script_signer_login_needed,
 	                            script_signer_login,
-	                            script_signer_sign};
+	                            script_signer_sign,
+	                            script_signer_holds};
 	clock = (struct io_clock){sc, script_now, script_wall};
 	status = (struct io_status){sc, script_write_status};
 	return (struct session_world){

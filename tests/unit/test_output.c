@@ -5,10 +5,13 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "platform/platform.h"
 #include "ui/output.h"
 
 static char captured[4096];
@@ -115,6 +118,46 @@ static void test_menu_and_error_share_the_rule(void **state)
 	assert_string_equal(captured, "ovpn-token: peer says O=B\xc3\xa4" "ckerei??\n");
 }
 
+/*
+ * stdout and stderr into one file, as `ovpn-token start ... >log 2>&1` or the journal has them:
+ * stdout is not flushed after each line, yet every line keeps its place (an error comes after
+ * the lines said before it) and all of them are out once the program waits.
+ */
+static void test_lines_keep_their_order_and_are_out_when_it_waits(void **state)
+{
+	char path[] = "/tmp/test_output_XXXXXX", text[256] = "";
+	int fd = mkstemp(path), saved_out = dup(STDOUT_FILENO), saved_err = dup(STDERR_FILENO);
+	struct plat_wait_set nothing = {.deadline_ms = 0};
+	unsigned ready;
+	ssize_t n;
+
+	(void)state;
+	assert_true(fd >= 0 && saved_out >= 0 && saved_err >= 0);
+	fflush(stdout);
+	fflush(stderr);
+	assert_int_equal(dup2(fd, STDOUT_FILENO), STDOUT_FILENO);
+	assert_int_equal(dup2(fd, STDERR_FILENO), STDERR_FILENO);
+	out_set_verbosity(VERBOSITY_VERBOSE);
+	out_verbose("openvpn: one");
+	out_error("two");
+	out_verbose("openvpn: three");
+	out_warning("four");
+	out_verbose("openvpn: five");
+	plat_wait(&nothing, &ready);
+	out_set_verbosity(VERBOSITY_NORMAL);
+	dup2(saved_out, STDOUT_FILENO);
+	dup2(saved_err, STDERR_FILENO);
+	close(saved_out);
+	close(saved_err);
+	n = pread(fd, text, sizeof text - 1, 0);
+	close(fd);
+	unlink(path);
+	assert_true(n > 0);
+	text[n] = '\0';
+	assert_string_equal(text, "openvpn: one\novpn-token: two\nopenvpn: three\n"
+	                          "ovpn-token: warning: four\nopenvpn: five\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -125,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_error_filters_terminal_escapes),
 		cmocka_unit_test(test_tail_is_sanitized),
 		cmocka_unit_test(test_menu_and_error_share_the_rule),
+		cmocka_unit_test(test_lines_keep_their_order_and_are_out_when_it_waits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -371,6 +371,93 @@ static void a_reconnect_signs_again_without_a_prompt(void **state)
 	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
 }
 
+/* ---- reconnects: the signer and its login kept while the token stays ---- */
+
+#define RECONNECT HOLD0 HOLD_RELEASED HANDSHAKE CONNECTED
+#define TUNNEL_DOWN_REPLIES                                                                   \
+	"SUCCESS: forget-passwords command succeeded\nSUCCESS: hold flag set to ON\n"          \
+	"SUCCESS: signal SIGUSR1 thrown\n"
+
+/*
+ * OpenVPN asks for the certificate after every restart: the one chosen, still selected in the
+ * open signer, goes from there; the certificates are listed (the module loaded) once, the
+ * signer opened once, the token logged in once, for the first connection and two reconnects.
+ */
+static void a_reconnect_answers_from_the_open_signer_and_its_login(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.real_ids = true; /* the watched token's label is read from the chosen id */
+	sc.watch_kind = IO_WATCH_NEWS; /* a card in a PC/SC reader: no looks while it stays */
+	new_session(true);
+	run_with(RECONNECT RECONNECT RECONNECT, right_pin);
+	assert_logged("> certificate\n", 3);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 3);
+	assert_logged("# watch Anna\n", 1);
+	assert_int_equal(sc.looks, 1);
+	assert_int_equal(sc.xkey_opens, 1);
+	assert_logged("# select\n", 1);
+	assert_logged("# login", 1);
+	assert_logged("? ", 1);
+}
+
+/* Taken out and put back between two connections: all afresh, the PIN asked again. */
+static void a_token_taken_out_meanwhile_is_listed_and_logged_in_afresh(void **state)
+{
+	static const char *const answers[] = {"1234", "1234", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.real_ids = true; /* the watched token's label is read from the chosen id */
+	sc.watch_kind = IO_WATCH_NEWS;
+	sc.watch_news = 2;
+	sc.watch_away_from = 1;
+	sc.watch_back_from = 2;
+	new_session(true);
+	run_with(RECONNECT SCRIPT_NEXT TUNNEL_DOWN_REPLIES RECONNECT, answers);
+	assert_logged("> forget-passwords\n> hold \"on\"\n> signal \"SIGUSR1\"\n", 1);
+	assert_logged("> certificate\n", 2);
+	assert_int_equal(sc.looks, 2);
+	assert_int_equal(sc.xkey_opens, 2);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("# login 1234\n", 2);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
+}
+
+/* --no-cache keeps neither the PIN nor the choice: every restart asks again. */
+static void no_cache_asks_again_after_a_reconnect(void **state)
+{
+	static const char *const answers[] = {"1234", "1234", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.real_ids = true; /* the watched token's label is read from the chosen id */
+	sc.watch_kind = IO_WATCH_NEWS;
+	opts.no_cache = true;
+	new_session(true);
+	run_with(RECONNECT RECONNECT, answers);
+	assert_int_equal(sc.looks, 2);
+	assert_logged("? PIN for token 'Anna': \n", 2);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
+}
+
+/* A watch that looks (SoftHSM2) closes the signer: the certificate is then chosen as at first. */
+static void a_signer_closed_by_a_look_is_opened_again(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.real_ids = true; /* the watched token's label is read from the chosen id */
+	sc.watch_kind = IO_WATCH_LOOKS;
+	new_session(true);
+	run_with(RECONNECT SCRIPT_LATER RECONNECT, right_pin);
+	assert_logged("> certificate\n", 2);
+	assert_int_equal(sc.looks, 2);
+	assert_int_equal(sc.xkey_opens, 2);
+	assert_logged("? ", 1);
+	assert_logged("# login 1234\n", 2);
+	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +484,10 @@ int main(void)
 		T(an_absent_token_is_waited_for_in_batch),
 		T(an_absent_token_can_be_waited_for_with_a_prompt),
 		T(a_reconnect_signs_again_without_a_prompt),
+		T(a_reconnect_answers_from_the_open_signer_and_its_login),
+		T(a_token_taken_out_meanwhile_is_listed_and_logged_in_afresh),
+		T(no_cache_asks_again_after_a_reconnect),
+		T(a_signer_closed_by_a_look_is_opened_again),
 #undef T
 	};
 

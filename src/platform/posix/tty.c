@@ -52,6 +52,8 @@ int plat_prompt_open(const char *text, bool echo, char *buf, size_t bufsz)
 {
 	if (prompt.mode != PROMPT_NONE || bufsz == 0)
 		return -1;
+	/* What was said before the question comes before it on the screen (ui/output.c). */
+	fflush(stdout);
 	memset(&prompt, 0, sizeof prompt);
 	prompt.buf = buf;
 	prompt.bufsz = bufsz;

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,6 +51,8 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 	long long deadline = set->deadline_ms;
 
 	*ready = 0;
+	/* What was said is on the screen before we sleep: ui/output.c leaves stdout to us. */
+	fflush(stdout);
 	if (set->child != NULL && !posix_child_wakes())
 		deadline = earlier(deadline, plat_now_ms() + CHILD_LOOK_MS);
 	for (;;) {

@@ -4,6 +4,8 @@
  * child's process, a helper thread's notice and the interrupt event.  A pipe on standard input and a child without a
  * process handle are not waitable: they are looked at in short steps.
  */
+#include <stdio.h>
+
 #include "platform/platform.h"
 #include "platform/win32/internal.h"
 
@@ -52,6 +54,9 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 	HANDLE child = set->child != NULL ? win32_child_handle(set->child) : NULL;
 	HANDLE notice = win32_notice_event(set->notice);
 	bool polled = (set->person && !in_console) || (set->child != NULL && child == NULL);
+
+	/* What was said is on the screen before we sleep: ui/output.c leaves stdout to us. */
+	fflush(stdout);
 
 	for (;;) {
 		HANDLE h[5];
