@@ -93,11 +93,11 @@ static void check_openvpn(struct doctor *d, const char *given)
 /* Each file the config names, as openvpn will open it: from its folder (or the config's "cd"). */
 static void check_config_files(struct doctor *d, const struct ovpn_config *cfg)
 {
-	const struct ovpn_config_facts *facts = &cfg->facts;
+	const struct ovpn_config_settings *settings = &cfg->settings;
 	FILE *f;
 
-	for (size_t i = 0; i < facts->nfiles; i++) {
-		const struct ovpn_config_file *cf = &facts->files[i];
+	for (size_t i = 0; i < settings->nfiles; i++) {
+		const struct ovpn_config_file *cf = &settings->files[i];
 
 		f = fopen(cf->resolved, "rb");
 		if (f != NULL) {
@@ -113,7 +113,7 @@ static void check_config_files(struct doctor *d, const struct ovpn_config *cfg)
 
 /* -1 when the config cannot be read (then its checks are skipped). */
 static int check_config(struct doctor *d, const char *name, const struct config_check_mode *mode,
-                        struct ovpn_config_facts *facts)
+                        struct ovpn_config_settings *settings)
 {
 	static const enum level levels[] = {LEVEL_OK, LEVEL_WARN, LEVEL_FAIL};
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
@@ -121,20 +121,20 @@ static int check_config(struct doctor *d, const char *name, const struct config_
 	char err[1200];
 	size_t n;
 
-	memset(facts, 0, sizeof *facts);
+	memset(settings, 0, sizeof *settings);
 	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
 		report(d, LEVEL_FAIL, "config: %s", err);
 		return -1;
 	}
-	*facts = cfg.facts;
+	*settings = cfg.settings;
 	report(d, LEVEL_OK, "config %s read", cfg.path);
-	if (facts->pkcs11_providers[0] != '\0')
-		report(d, LEVEL_OK, "config names its PKCS#11 provider: %s", facts->pkcs11_providers);
+	if (settings->pkcs11_providers[0] != '\0')
+		report(d, LEVEL_OK, "config names its PKCS#11 provider: %s", settings->pkcs11_providers);
 	else
 		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
 		       "'pkcs11-providers %s' (or your token's provider)",
 		       plat_default_pkcs11_providers()[0]);
-	n = config_check(facts, mode, found, CONFIG_MAX_FINDINGS);
+	n = config_check(settings, mode, found, CONFIG_MAX_FINDINGS);
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].line > 0)
 			report(d, levels[found[i].severity], "config line %d: %s", found[i].line,
@@ -300,7 +300,7 @@ static bool report_unfit(struct doctor *d, const struct p11_cert *c, bool extern
 }
 
 static void check_certs(struct doctor *d, struct p11_provider *p,
-                        const struct ovpn_config_facts *facts, bool external_key)
+                        const struct ovpn_config_settings *settings, bool external_key)
 {
 	struct p11_cert_list list;
 	struct p11_id_fields idf;
@@ -318,9 +318,9 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 		       "certificate with a CKA_ID beside its key", err[0] ? ": " : "", err);
 		return;
 	}
-	if (facts->pkcs11_id) {
+	if (settings->pkcs11_id) {
 		for (size_t i = 0; i < list.count && chosen == NULL; i++)
-			if (p11_id_equal(list.items[i].serialized_id, facts->pkcs11_id_value))
+			if (p11_id_equal(list.items[i].serialized_id, settings->pkcs11_id_value))
 				chosen = &list.items[i];
 	}
 	for (size_t i = 0; i < list.count; i++)
@@ -334,10 +334,10 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 		if (!report_unfit(d, c, external_key, matters))
 			report_cert(d, c, now, matters);
 	}
-	if (facts->pkcs11_id) {
-		if (p11_id_decode(facts->pkcs11_id_value, &idf, err, sizeof err) != 0)
+	if (settings->pkcs11_id) {
+		if (p11_id_decode(settings->pkcs11_id_value, &idf, err, sizeof err) != 0)
 			report(d, LEVEL_FAIL, "config's pkcs11-id '%s' is malformed (%s) -- hint: copy an "
-			       "id from `ovpn-token list`", facts->pkcs11_id_value, err);
+			       "id from `ovpn-token list`", settings->pkcs11_id_value, err);
 		else if (chosen == NULL)
 			report(d, LEVEL_FAIL, "config's pkcs11-id names no certificate on the tokens "
 			       "present -- hint: insert that token, or copy an id from `ovpn-token list`");
@@ -413,31 +413,31 @@ static void check_each_served(void *arg, const char *name)
 int cmd_doctor(const struct options *opts)
 {
 	struct doctor d = {0, 0};
-	struct ovpn_config_facts facts;
+	struct ovpn_config_settings settings;
 	struct served_view served = {.exists = false};
 	struct p11_provider *p;
 	enum p11_provider_source source;
 	char used[512], err[768];
 	int ntokens = 0;
 
-	memset(&facts, 0, sizeof facts);
+	memset(&settings, 0, sizeof settings);
 	if (opts->target != NULL && served_name_ok(opts->target))
 		served_view_load(opts->target, &served);
 	if (served.exists) {
 		/* openvpn and its config are root's: what is the user's is the group and the token. */
 		check_served(&d, &served);
-		snprintf(facts.pkcs11_providers, sizeof facts.pkcs11_providers, "%s", served.provider);
+		snprintf(settings.pkcs11_providers, sizeof settings.pkcs11_providers, "%s", served.provider);
 	} else {
 		check_openvpn(&d, opts->openvpn);
 		if (opts->target != NULL)
 			check_config(&d, opts->target,
 			             &(struct config_check_mode){opts->cert_pattern != NULL,
 			                                         opts->external_key},
-			             &facts);
+			             &settings);
 		else if (plat_served_check(err, sizeof err) == 0)
 			plat_list_dir(SERVED_BASE, check_each_served, &d, err, sizeof err);
 	}
-	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used,
+	p = p11_provider_select(opts->provider, settings.pkcs11_providers, used, sizeof used,
 	                        &source, err, sizeof err);
 	if (p == NULL) {
 		report(&d, LEVEL_FAIL, "%s -- hint: install OpenSC (opensc-pkcs11) or name the "
@@ -453,7 +453,7 @@ int cmd_doctor(const struct options *opts)
 		check_pcsc(&d, ntokens > 0);
 		check_tokens(&d, tokens, ntokens, err, used);
 		if (ntokens > 0)
-			check_certs(&d, p, &facts, opts->external_key);
+			check_certs(&d, p, &settings, opts->external_key);
 		p11_provider_close(p);
 	}
 	printf("%d check(s) failed, %d warning(s)\n", d.fails, d.warns);

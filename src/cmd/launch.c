@@ -8,11 +8,11 @@
 #include "platform/platform.h"
 #include "ui/output.h"
 
-int launch_check_config(const struct ovpn_config_facts *facts,
+int launch_check_config(const struct ovpn_config_settings *settings,
                         const struct config_check_mode *mode, const char *config)
 {
 	struct config_finding found[CONFIG_MAX_FINDINGS];
-	size_t n = config_check(facts, mode, found, CONFIG_MAX_FINDINGS);
+	size_t n = config_check(settings, mode, found, CONFIG_MAX_FINDINGS);
 	int fails = 0;
 	char where[OVPN_CONFIG_PATH_MAX + 32];
 

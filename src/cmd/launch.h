@@ -15,7 +15,7 @@
  * Says each finding of config_check() (a FAIL as an error, with the line named); -1 when one
  * FAILed: the config is refused.
  */
-int launch_check_config(const struct ovpn_config_facts *facts,
+int launch_check_config(const struct ovpn_config_settings *settings,
                         const struct config_check_mode *mode, const char *config);
 /*
  * The config at config without its pkcs11-* lines (which OpenVPN refuses next to the external

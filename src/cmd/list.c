@@ -172,26 +172,26 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	fputs(k > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);
 }
 
-/* CONFIG's pkcs11-providers, resolved as openvpn loads it, into facts (zeroed without CONFIG). */
-static int read_config_provider(const char *name, struct ovpn_config_facts *facts)
+/* CONFIG's pkcs11-providers, resolved as openvpn loads it, into settings (zeroed without CONFIG). */
+static int read_config_provider(const char *name, struct ovpn_config_settings *settings)
 {
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	char err[1200];
 
-	memset(facts, 0, sizeof *facts);
+	memset(settings, 0, sizeof *settings);
 	if (name == NULL)
 		return 0;
 	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return -1;
 	}
-	*facts = cfg.facts;
+	*settings = cfg.settings;
 	return 0;
 }
 
 int cmd_list(const struct options *opts)
 {
-	struct ovpn_config_facts facts;
+	struct ovpn_config_settings settings;
 	struct p11_provider *p;
 	struct p11_cert_list list;
 	enum p11_provider_source source;
@@ -200,14 +200,14 @@ int cmd_list(const struct options *opts)
 	size_t fit;
 	int rc;
 
-	if (read_config_provider(opts->target, &facts) != 0)
+	if (read_config_provider(opts->target, &settings) != 0)
 		return EXIT_USAGE;
-	p = p11_provider_select(opts->provider, facts.pkcs11_providers, used, sizeof used, &source,
+	p = p11_provider_select(opts->provider, settings.pkcs11_providers, used, sizeof used, &source,
 	                        err, sizeof err);
 	if (p == NULL) {
 		out_error("%s", err);
 		/* A hint to name one only when nobody did. */
-		if (p11_available() && opts->provider == NULL && facts.pkcs11_providers[0] == '\0')
+		if (p11_available() && opts->provider == NULL && settings.pkcs11_providers[0] == '\0')
 			out_error("name the PKCS#11 provider with --provider LIB (e.g. %s), or give the "
 			          "config that names it", plat_default_pkcs11_providers()[0]);
 		return EXIT_USAGE;

@@ -70,7 +70,7 @@ static void write_facts(struct served *s)
 {
 	struct served_facts f = {
 		.config = s->cfg->path,
-		.provider = s->cfg->facts.pkcs11_providers,
+		.provider = s->cfg->settings.pkcs11_providers,
 		.group = s->group,
 		.pid = plat_process_id(),
 		.openvpn_pid = s->child != NULL ? plat_child_pid(s->child) : 0,
@@ -110,7 +110,7 @@ static int prepare_folder(struct served *s)
 		return -1;
 	}
 	s->openvpn_config = s->cfg->path;
-	if (s->cfg->facts.pkcs11_options[0] != '\0') {
+	if (s->cfg->settings.pkcs11_options[0] != '\0') {
 		if (launch_write_config_copy(s->cfg->path, s->paths.config) != 0)
 			return -1;
 		s->openvpn_config = s->paths.config;
@@ -141,10 +141,10 @@ static int spawn(struct served *s)
 		.mgmt_unix = true,
 		.mgmt_host = s->paths.socket,
 		.external_key = true,
-		.auth_retry_interact = ovpn_config_wants_auth_retry(&s->cfg->facts),
+		.auth_retry_interact = ovpn_config_wants_auth_retry(&s->cfg->settings),
 		.served = true,
 		/* --log must win over the config's own log line: before --config. */
-		.log_file = s->opts->log_file != NULL && s->cfg->facts.log_line != 0 ? s->opts->log_file
+		.log_file = s->opts->log_file != NULL && s->cfg->settings.log_line != 0 ? s->opts->log_file
 		                                                                      : NULL,
 	};
 
@@ -226,7 +226,7 @@ static void openvpn_ended(struct served *s, int status, long long now)
 {
 	/* Where openvpn wrote: --log, else its config's log line, else our own output. */
 	const char *log = s->opts->log_file != NULL       ? s->opts->log_file
-	                  : s->cfg->facts.log_line != 0 ? s->cfg->facts.log_file
+	                  : s->cfg->settings.log_line != 0 ? s->cfg->settings.log_file
 	                                                : NULL;
 	char how[64];
 
@@ -329,7 +329,7 @@ static int check_setup(const struct options *opts, struct served *s, struct ovpn
 		return EXIT_USAGE;
 	}
 	/* What start --external-key refuses, serve refuses: its openvpn runs the same way. */
-	if (launch_check_config(&cfg->facts, &(struct config_check_mode){false, true}, cfg->path) !=
+	if (launch_check_config(&cfg->settings, &(struct config_check_mode){false, true}, cfg->path) !=
 	    0)
 		return EXIT_USAGE;
 	s->group = opts->group != NULL ? opts->group : SERVED_GROUP;

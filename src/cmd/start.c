@@ -42,7 +42,7 @@ struct launch {
 	char stem[160];                 /* the config's instance: NAME-HASH (lock, chosen cert) */
 	struct chosen_cert chosen;
 	const struct options *opts;
-	const struct ovpn_config_facts *facts;
+	const struct ovpn_config_settings *settings;
 };
 
 /*
@@ -76,7 +76,7 @@ static void config_name(const char *path, char *out, size_t outsz, unsigned long
  * --log wins; else the config's own log line (openvpn writes there, so that is what to show
  * and read); else a file of ours per config.
  */
-static int choose_log_path(const struct options *opts, const struct ovpn_config_facts *facts,
+static int choose_log_path(const struct options *opts, const struct ovpn_config_settings *settings,
                            struct launch *l)
 {
 	char name[128], stem[160], err[512], found[512], found_name[128];
@@ -85,10 +85,10 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
 
 	if (opts->log_file != NULL) {
 		snprintf(l->log_path, sizeof l->log_path, "%s", opts->log_file);
-	} else if (facts->log_line != 0 && facts->log_file[0] != '\0') {
+	} else if (settings->log_line != 0 && settings->log_file[0] != '\0') {
 		/* Already resolved from openvpn's folder (ovpn_config_load). */
-		snprintf(l->log_path, sizeof l->log_path, "%s", facts->log_file);
-		out_verbose("openvpn logs where the config's line %d says", facts->log_line);
+		snprintf(l->log_path, sizeof l->log_path, "%s", settings->log_file);
+		out_verbose("openvpn logs where the config's line %d says", settings->log_line);
 	} else {
 		/*
 		 * NAME.log for the config "start NAME" finds in OpenVPN's config folders (one per
@@ -197,7 +197,7 @@ static int prepare_endpoint(struct launch *l, struct session *s)
  * list of options: not --pkcs11-id-management and none of --external-key's, so the config must
  * choose its certificate itself.  The management password goes to openvpn's stdin.
  */
-static int choose_service(const struct options *opts, const struct ovpn_config_facts *facts,
+static int choose_service(const struct options *opts, const struct ovpn_config_settings *settings,
                           struct launch *l, const char *config)
 {
 	char why[512];
@@ -214,7 +214,7 @@ static int choose_service(const struct options *opts, const struct ovpn_config_f
 		          "administrator");
 		return EXIT_USAGE;
 	}
-	if (!facts->pkcs11_id && !facts->pkcs11_id_management) {
+	if (!settings->pkcs11_id && !settings->pkcs11_id_management) {
 		out_error("%s: through OpenVPN's interactive service the config must carry the line "
 		          "'pkcs11-id-management' itself (the service does not let ovpn-token add "
 		          "--pkcs11-id-management); add it to the config, or name a pkcs11-id",
@@ -258,7 +258,7 @@ static int spawn_through_service(const char *const *args, struct launch *l)
 	return 0;
 }
 
-static int spawn_openvpn(const struct options *opts, const struct ovpn_config_facts *facts,
+static int spawn_openvpn(const struct options *opts, const struct ovpn_config_settings *settings,
                          struct launch *l)
 {
 	const char *argv[OVPN_ARGV_MAX];
@@ -271,8 +271,8 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 		/* The service takes the password on openvpn's stdin. */
 		.mgmt_password_file = l->via_service ? NULL : l->password_file,
 		.external_key = opts->external_key,
-		.pkcs11_id_management = ovpn_config_wants_id_management(facts),
-		.auth_retry_interact = ovpn_config_wants_auth_retry(facts),
+		.pkcs11_id_management = ovpn_config_wants_id_management(settings),
+		.auth_retry_interact = ovpn_config_wants_auth_retry(settings),
 	};
 
 	/*
@@ -280,7 +280,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_fa
 	 * the config's errors.  Our own child writes to the log we give it; the user's --log must
 	 * still win over the config's log line.
 	 */
-	if (l->via_service || (opts->log_file != NULL && facts->log_line != 0))
+	if (l->via_service || (opts->log_file != NULL && settings->log_line != 0))
 		d.log_file = l->log_path;
 	if (!l->via_service) {
 		launch_program(opts->openvpn, program, sizeof program);
@@ -306,7 +306,7 @@ static int launcher_spawn(void *ctx)
 {
 	struct launch *l = ctx;
 
-	return spawn_openvpn(l->opts, l->facts, l);
+	return spawn_openvpn(l->opts, l->settings, l);
 }
 
 static bool launcher_exited(void *ctx, int *status)
@@ -383,19 +383,19 @@ static struct plat_child *launcher_child(void *ctx)
  * OpenVPN loads the config's provider only after the hold is released, and a broken one then
  * looks like a missing token forever: load it once ourselves first.
  */
-static int check_provider(const struct ovpn_config_facts *facts, const char *config)
+static int check_provider(const struct ovpn_config_settings *settings, const char *config)
 {
 	char err[512];
 
-	if (facts->pkcs11_providers[0] == '\0' ||
-	    plat_check_pkcs11_module(facts->pkcs11_providers, err, sizeof err) == 0)
+	if (settings->pkcs11_providers[0] == '\0' ||
+	    plat_check_pkcs11_module(settings->pkcs11_providers, err, sizeof err) == 0)
 		return 0;
 	out_error("%s: the PKCS#11 provider '%s' (pkcs11-providers) cannot be used: %s", config,
-	          facts->pkcs11_providers, err);
+	          settings->pkcs11_providers, err);
 	return -1;
 }
 
-static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
+static int prepare(const struct options *opts, struct ovpn_config_settings *settings,
                    struct launch *l)
 {
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
@@ -408,26 +408,26 @@ static int prepare(const struct options *opts, struct ovpn_config_facts *facts,
 	}
 	memcpy(l->config, cfg.path, sizeof l->config);
 	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
-	*facts = cfg.facts;
-	if (launch_check_config(facts,
+	*settings = cfg.settings;
+	if (launch_check_config(settings,
 	                        &(struct config_check_mode){opts->cert_pattern != NULL,
 	                                                    opts->external_key},
 	                        cfg.path) != 0)
 		return EXIT_USAGE;
-	if (check_provider(facts, cfg.path) != 0)
+	if (check_provider(settings, cfg.path) != 0)
 		return EXIT_PROVIDER;
-	rc = choose_service(opts, facts, l, cfg.path);
+	rc = choose_service(opts, settings, l, cfg.path);
 	if (rc != EXIT_OK)
 		return rc;
-	return choose_log_path(opts, facts, l) == 0 ? EXIT_OK : EXIT_USAGE;
+	return choose_log_path(opts, settings, l) == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
 /* --external-key and a config with pkcs11-* lines: openvpn gets a copy without them. */
-static int prepare_config_copy(const struct options *opts, const struct ovpn_config_facts *facts,
+static int prepare_config_copy(const struct options *opts, const struct ovpn_config_settings *settings,
                                struct launch *l)
 {
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
-	if (!opts->external_key || facts->pkcs11_options[0] == '\0')
+	if (!opts->external_key || settings->pkcs11_options[0] == '\0')
 		return 0;
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
 	return launch_write_config_copy(l->config, l->openvpn_config);
@@ -477,7 +477,7 @@ static void end_orphan(const char *dir, void *arg)
 }
 
 /* The config is read and ours alone: run openvpn under a session until it is over. */
-static int start_session(const struct options *opts, const struct ovpn_config_facts *facts,
+static int start_session(const struct options *opts, const struct ovpn_config_settings *settings,
                          struct launch *l)
 {
 	const struct session_launcher launcher = {
@@ -497,10 +497,10 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 		return EXIT_USAGE;
 	}
 	if (opts->provider == NULL)
-		session_set_provider(s, facts->pkcs11_providers);
-	if (facts->pkcs11_id)
-		session_set_config_id(s, facts->pkcs11_id_value);
-	session_set_openvpn_pinpads(s, facts->pkcs11_pinpad_logins);
+		session_set_provider(s, settings->pkcs11_providers);
+	if (settings->pkcs11_id)
+		session_set_config_id(s, settings->pkcs11_id_value);
+	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins);
 	chosen_cert_load(&l->chosen, l->stem);
 	session_set_remembered_cert(s, l->chosen.sha256, chosen_cert_save, &l->chosen);
 	plat_remove_stale_run_dirs(end_orphan, NULL);
@@ -511,8 +511,8 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 	}
 	out_status("OpenVPN log: %s", l->log_path);
 	l->opts = opts;
-	l->facts = facts;
-	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, facts, l) == 0
+	l->settings = settings;
+	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, settings, l) == 0
 	         ? session_start(s, &launcher)
 	         : EXIT_INTERNAL;
 	session_free(s);
@@ -524,19 +524,19 @@ static int start_session(const struct options *opts, const struct ovpn_config_fa
 
 int cmd_start(const struct options *opts)
 {
-	struct ovpn_config_facts facts;
+	struct ovpn_config_settings settings;
 	struct launch l;
 	struct plat_lock *lock;
 	int rc;
 
 	memset(&l, 0, sizeof l);
-	rc = prepare(opts, &facts, &l);
+	rc = prepare(opts, &settings, &l);
 	if (rc != EXIT_OK)
 		return rc;
 	lock = take_instance_lock(&l, &rc);
 	if (lock == NULL)
 		return rc;
-	rc = start_session(opts, &facts, &l);
+	rc = start_session(opts, &settings, &l);
 	plat_lock_release(lock);
 	return rc;
 }

@@ -86,12 +86,12 @@ int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max)
 	return a.n <= max ? (int)a.n - 1 : -1;
 }
 
-bool ovpn_config_wants_id_management(const struct ovpn_config_facts *facts)
+bool ovpn_config_wants_id_management(const struct ovpn_config_settings *settings)
 {
-	return !facts->pkcs11_id && !facts->pkcs11_id_management && !facts->own_cert_or_key;
+	return !settings->pkcs11_id && !settings->pkcs11_id_management && !settings->own_cert_or_key;
 }
 
-bool ovpn_config_wants_auth_retry(const struct ovpn_config_facts *facts)
+bool ovpn_config_wants_auth_retry(const struct ovpn_config_settings *settings)
 {
-	return facts->auth_user_pass && !facts->auth_retry;
+	return settings->auth_user_pass && !settings->auth_retry;
 }

@@ -49,13 +49,13 @@ int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max);
  * when the config fixes one (pkcs11-id), asks already, or has a cert/key of its own (OpenVPN
  * refuses the option next to those: 2.7's pkcs11: URIs through OpenSSL's providers).
  */
-bool ovpn_config_wants_id_management(const struct ovpn_config_facts *facts);
+bool ovpn_config_wants_id_management(const struct ovpn_config_settings *settings);
 /*
  * Whether to add --auth-retry interact: a config with auth-user-pass that chose no auth-retry
  * of its own.  Without it OpenVPN exits on a CRV1 challenge instead of asking again with it;
  * not for other configs, where it would turn 2.6's exit on a key it cannot load (an expired
  * pkcs11-pin-cache) into endless retries.
  */
-bool ovpn_config_wants_auth_retry(const struct ovpn_config_facts *facts);
+bool ovpn_config_wants_auth_retry(const struct ovpn_config_settings *settings);
 
 #endif

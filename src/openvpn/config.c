@@ -110,17 +110,17 @@ static bool in_list(const char *name, size_t n, const char *const *list, size_t 
 	return false;
 }
 
-static void note_file(struct ovpn_config_facts *facts, const char *name, size_t n,
+static void note_file(struct ovpn_config_settings *settings, const char *name, size_t n,
                       const char *value, int line, bool is_script)
 {
 	struct ovpn_config_file *f;
 
-	if (value[0] == '\0' || strcmp(value, "[inline]") == 0 || facts->nfiles >= OVPN_CONFIG_MAX_FILES)
+	if (value[0] == '\0' || strcmp(value, "[inline]") == 0 || settings->nfiles >= OVPN_CONFIG_MAX_FILES)
 		return;
 	/* "auth-user-pass" alone asks; "stdin" is the console, not a file. */
 	if (strcmp(value, "stdin") == 0)
 		return;
-	f = &facts->files[facts->nfiles++];
+	f = &settings->files[settings->nfiles++];
 	snprintf(f->option, sizeof f->option, "%.*s", (int)n, name);
 	snprintf(f->path, sizeof f->path, "%s", value);
 	f->line = line;
@@ -137,33 +137,33 @@ static bool first_flag_on(const char *rest)
 	return strtol(value, NULL, 10) != 0;
 }
 
-static void note_line(struct ovpn_config_facts *facts, const char *name, size_t n, int line)
+static void note_line(struct ovpn_config_settings *settings, const char *name, size_t n, int line)
 {
 	char value[512];
 
 	first_param(name + n, value, sizeof value);
-	if (is(name, n, "daemon") && facts->daemon_line == 0) {
-		facts->daemon_line = line;
-	} else if ((is(name, n, "log") || is(name, n, "log-append")) && facts->log_line == 0) {
-		facts->log_line = line;
-		snprintf(facts->log_file, sizeof facts->log_file, "%s", value);
-	} else if (is(name, n, "askpass") && facts->askpass_line == 0) {
-		facts->askpass_line = line;
-		facts->askpass_has_file = value[0] != '\0' && strcmp(value, "stdin") != 0;
+	if (is(name, n, "daemon") && settings->daemon_line == 0) {
+		settings->daemon_line = line;
+	} else if ((is(name, n, "log") || is(name, n, "log-append")) && settings->log_line == 0) {
+		settings->log_line = line;
+		snprintf(settings->log_file, sizeof settings->log_file, "%s", value);
+	} else if (is(name, n, "askpass") && settings->askpass_line == 0) {
+		settings->askpass_line = line;
+		settings->askpass_has_file = value[0] != '\0' && strcmp(value, "stdin") != 0;
 	} else if (is(name, n, "cert") || is(name, n, "key") || is(name, n, "pkcs12")) {
-		facts->own_cert_or_key = true;
+		settings->own_cert_or_key = true;
 	} else if (is(name, n, "auth-retry")) {
-		facts->auth_retry = true;
+		settings->auth_retry = true;
 	} else if (is(name, n, "auth-user-pass")) {
-		facts->auth_user_pass = true;
-	} else if (is(name, n, "cd") && facts->cd_line == 0) {
-		facts->cd_line = line;
-		snprintf(facts->cd_dir, sizeof facts->cd_dir, "%s", value);
+		settings->auth_user_pass = true;
+	} else if (is(name, n, "cd") && settings->cd_line == 0) {
+		settings->cd_line = line;
+		snprintf(settings->cd_dir, sizeof settings->cd_dir, "%s", value);
 	}
 	if (in_list(name, n, file_options, sizeof file_options / sizeof file_options[0]))
-		note_file(facts, name, n, value, line, false);
+		note_file(settings, name, n, value, line, false);
 	else if (in_list(name, n, script_options, sizeof script_options / sizeof script_options[0]))
-		note_file(facts, name, n, value, line, true);
+		note_file(settings, name, n, value, line, true);
 }
 
 static void skip_rest_of_line(FILE *f)
@@ -174,13 +174,13 @@ static void skip_rest_of_line(FILE *f)
 		;
 }
 
-int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
+int ovpn_config_scan(FILE *f, struct ovpn_config_settings *settings)
 {
 	char line[4096];
 	bool in_block = false;
 	int lineno = 0;
 
-	memset(facts, 0, sizeof *facts);
+	memset(settings, 0, sizeof *settings);
 	while (fgets(line, sizeof line, f) != NULL) {
 		const char *name;
 		size_t n;
@@ -198,30 +198,30 @@ int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts)
 		if (name[0] == '<') {
 			in_block = name[1] != '/';
 			if (is(name, n, "<cert>") || is(name, n, "<key>") || is(name, n, "<pkcs12>"))
-				facts->own_cert_or_key = true;
+				settings->own_cert_or_key = true;
 			continue;
 		}
 		if (in_block)
 			continue;
-		note_line(facts, name, n, lineno);
+		note_line(settings, name, n, lineno);
 		if (n > 7 && strncmp(name, "pkcs11-", 7) == 0)
-			add_word(facts->pkcs11_options, sizeof facts->pkcs11_options, name, n);
-		if (is(name, n, "pkcs11-id") && !facts->pkcs11_id) {
-			first_param(name + n, facts->pkcs11_id_value, sizeof facts->pkcs11_id_value);
-			facts->pkcs11_id_line = lineno;
+			add_word(settings->pkcs11_options, sizeof settings->pkcs11_options, name, n);
+		if (is(name, n, "pkcs11-id") && !settings->pkcs11_id) {
+			first_param(name + n, settings->pkcs11_id_value, sizeof settings->pkcs11_id_value);
+			settings->pkcs11_id_line = lineno;
 		}
 		if (is(name, n, "pkcs11-id"))
-			facts->pkcs11_id = true;
+			settings->pkcs11_id = true;
 		else if (is(name, n, "pkcs11-id-management"))
-			facts->pkcs11_id_management = true;
+			settings->pkcs11_id_management = true;
 		else if (is(name, n, "pkcs11-protected-authentication"))
-			facts->pkcs11_pinpad_logins = first_flag_on(name + n);
+			settings->pkcs11_pinpad_logins = first_flag_on(name + n);
 		else if (is(name, n, "management"))
-			facts->management = true;
-		else if (is(name, n, "pkcs11-providers") && facts->pkcs11_providers[0] == '\0')
-			first_param(name + n, facts->pkcs11_providers, sizeof facts->pkcs11_providers);
+			settings->management = true;
+		else if (is(name, n, "pkcs11-providers") && settings->pkcs11_providers[0] == '\0')
+			first_param(name + n, settings->pkcs11_providers, sizeof settings->pkcs11_providers);
 		else if (conflicts_with_start(name, n))
-			add_word(facts->management_conflicts, sizeof facts->management_conflicts, name, n);
+			add_word(settings->management_conflicts, sizeof settings->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
 }

@@ -24,7 +24,7 @@ struct ovpn_config_file {
 	bool is_script; /* the first word of a command line openvpn runs (up, down, ...) */
 };
 
-struct ovpn_config_facts {
+struct ovpn_config_settings {
 	bool pkcs11_id;            /* a fixed "pkcs11-id" */
 	bool pkcs11_id_management; /* already asks the management interface for the id */
 	/* "pkcs11-protected-authentication 1": OpenVPN logs in through a reader's PIN pad itself */
@@ -74,7 +74,7 @@ struct ovpn_config_facts {
  * Reads the options' names line by line (comments, inline <blocks> skipped); the paths stay as
  * written.  -1 on I/O error.
  */
-int ovpn_config_scan(FILE *f, struct ovpn_config_facts *facts);
+int ovpn_config_scan(FILE *f, struct ovpn_config_settings *settings);
 
 /* The user's config as openvpn will see it: the one way start, list and doctor read one. */
 struct ovpn_config {
@@ -85,7 +85,7 @@ struct ovpn_config {
 	/* where openvpn runs once it read the config: dir, or where the config's "cd" leads */
 	char workdir[OVPN_CONFIG_PATH_MAX];
 	/* the config's lines, with every path they name resolved against workdir (see above) */
-	struct ovpn_config_facts facts;
+	struct ovpn_config_settings settings;
 };
 
 /*

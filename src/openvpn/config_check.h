@@ -28,7 +28,7 @@ struct config_check_mode {
 };
 
 /* Returns the number of findings put in out. */
-size_t config_check(const struct ovpn_config_facts *facts, const struct config_check_mode *mode,
+size_t config_check(const struct ovpn_config_settings *settings, const struct config_check_mode *mode,
                     struct config_finding *out, size_t max);
 
 #endif

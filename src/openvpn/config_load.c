@@ -15,7 +15,7 @@
 #include "openvpn/config.h"
 #include "platform/platform.h"
 
-static int read_facts(const char *path, struct ovpn_config_facts *facts, char *err, size_t errsz)
+static int read_settings(const char *path, struct ovpn_config_settings *settings, char *err, size_t errsz)
 {
 	struct stat st;
 	FILE *f;
@@ -44,7 +44,7 @@ static int read_facts(const char *path, struct ovpn_config_facts *facts, char *e
 		snprintf(err, errsz, "cannot read %s: %s", path, strerror(errno));
 		return -1;
 	}
-	rc = ovpn_config_scan(f, facts);
+	rc = ovpn_config_scan(f, settings);
 	fclose(f);
 	if (rc != 0)
 		snprintf(err, errsz, "cannot read %s", path);
@@ -60,14 +60,14 @@ static int too_long(const char *what, int line, char *err, size_t errsz)
 	return -1;
 }
 
-/* Each path in facts, seen from workdir: the files, the scripts' programs, the log, the provider. */
+/* Each path in settings, seen from workdir: the files, the scripts' programs, the log, the provider. */
 static int resolve_paths(struct ovpn_config *cfg, char *err, size_t errsz)
 {
-	struct ovpn_config_facts *facts = &cfg->facts;
-	char name[sizeof facts->pkcs11_providers];
+	struct ovpn_config_settings *settings = &cfg->settings;
+	char name[sizeof settings->pkcs11_providers];
 
-	for (size_t i = 0; i < facts->nfiles; i++) {
-		struct ovpn_config_file *f = &facts->files[i];
+	for (size_t i = 0; i < settings->nfiles; i++) {
+		struct ovpn_config_file *f = &settings->files[i];
 
 		/* A script line is a command: openvpn runs its first word, from workdir. */
 		snprintf(name, sizeof name, "%.*s", (int)(f->is_script ? strcspn(f->path, " \t") :
@@ -75,15 +75,15 @@ static int resolve_paths(struct ovpn_config *cfg, char *err, size_t errsz)
 		if (plat_path_join(cfg->workdir, name, f->resolved, sizeof f->resolved) != 0)
 			return too_long(f->option, f->line, err, errsz);
 	}
-	if (facts->log_line != 0 && facts->log_file[0] != '\0') {
-		snprintf(name, sizeof name, "%s", facts->log_file);
-		if (plat_path_join(cfg->workdir, name, facts->log_file, sizeof facts->log_file) != 0)
-			return too_long("log file", facts->log_line, err, errsz);
+	if (settings->log_line != 0 && settings->log_file[0] != '\0') {
+		snprintf(name, sizeof name, "%s", settings->log_file);
+		if (plat_path_join(cfg->workdir, name, settings->log_file, sizeof settings->log_file) != 0)
+			return too_long("log file", settings->log_line, err, errsz);
 	}
-	if (facts->pkcs11_providers[0] != '\0') {
-		snprintf(name, sizeof name, "%s", facts->pkcs11_providers);
-		if (plat_module_path(cfg->workdir, name, facts->pkcs11_providers,
-		                     sizeof facts->pkcs11_providers) != 0)
+	if (settings->pkcs11_providers[0] != '\0') {
+		snprintf(name, sizeof name, "%s", settings->pkcs11_providers);
+		if (plat_module_path(cfg->workdir, name, settings->pkcs11_providers,
+		                     sizeof settings->pkcs11_providers) != 0)
 			return too_long("pkcs11-providers", 0, err, errsz);
 	}
 	return 0;
@@ -103,7 +103,7 @@ int ovpn_config_load(const char *name, struct ovpn_config *cfg, char *err, size_
 		snprintf(err, errsz, "the config's path is too long: %s", found);
 		return -1;
 	}
-	if (read_facts(cfg->path, &cfg->facts, err, errsz) != 0)
+	if (read_settings(cfg->path, &cfg->settings, err, errsz) != 0)
 		return -1;
 	/*
 	 * Its folder without "..", "." or links ("vpn/../vpn/office.ovpn" is "/home/a/vpn/
@@ -118,10 +118,10 @@ int ovpn_config_load(const char *name, struct ovpn_config *cfg, char *err, size_
 		snprintf(cfg->path, sizeof cfg->path, "%s", found);
 	if (plat_canonical_path(cfg->path, cfg->canonical, sizeof cfg->canonical) != 0)
 		snprintf(cfg->canonical, sizeof cfg->canonical, "%s", cfg->path);
-	if (cfg->facts.cd_line == 0)
+	if (cfg->settings.cd_line == 0)
 		snprintf(cfg->workdir, sizeof cfg->workdir, "%s", cfg->dir);
-	else if (plat_path_join(cfg->dir, cfg->facts.cd_dir, cfg->workdir, sizeof cfg->workdir) != 0)
-		return too_long("cd", cfg->facts.cd_line, err, errsz);
+	else if (plat_path_join(cfg->dir, cfg->settings.cd_dir, cfg->workdir, sizeof cfg->workdir) != 0)
+		return too_long("cd", cfg->settings.cd_line, err, errsz);
 	return resolve_paths(cfg, err, errsz);
 }
 

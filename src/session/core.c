@@ -127,7 +127,7 @@ static void open_question(struct session_core *c, enum ask_kind kind,
 	q->kind = kind;
 	q->max = max;
 	q->watch = watch != NULL ? *watch : (struct session_watch){0, NULL, NULL};
-	q->next_look = session_now(c);
+	q->next_check = session_now(c);
 	q->then = then;
 	q->arg = arg;
 	q->typed[0] = '\0';

@@ -68,7 +68,7 @@ struct session_question {
 	char prompt[512];
 	int max;
 	struct session_watch watch;
-	long long next_look;
+	long long next_check;
 	session_answer_fn *then;
 	void *arg;
 	char typed[MGMT_PARAM_MAX];    /* ASK_TEXT, ASK_NUMBER: the answer as it is typed */

@@ -13,10 +13,10 @@
 
 void hold_new_run(struct hold *h)
 {
-	bool kept = h->kept;
+	bool for_token = h->for_token;
 
 	/* Kept across a new connection: the token is still away. */
-	*h = (struct hold){.kept = kept};
+	*h = (struct hold){.for_token = for_token};
 }
 
 static void send_release(struct session_core *c, struct hold *h)
@@ -41,7 +41,7 @@ void hold_on_hold(struct session_core *c, struct hold *h, long wait_s)
 	h->resend_at = 0;
 	h->resends = 0;
 	h->held = true;
-	if (h->kept) {
+	if (h->for_token) {
 		h->release_at = 0;
 		out_verbose("OpenVPN holds until the token is back");
 		return;
@@ -70,7 +70,7 @@ void hold_on_time(struct session_core *c, struct hold *h)
 {
 	long long now = session_now(c);
 
-	if (h->kept)
+	if (h->for_token)
 		return;
 	if (h->resend_at != 0 && now >= h->resend_at) {
 		if (++h->resends > RELEASE_RESENDS_MAX) {
@@ -88,7 +88,7 @@ void hold_on_time(struct session_core *c, struct hold *h)
 
 bool hold_keep(struct session_core *c, struct hold *h, bool keep)
 {
-	h->kept = keep;
+	h->for_token = keep;
 	if (keep || !h->held)
 		return false;
 	h->release_at = 0;
@@ -100,7 +100,7 @@ long long hold_next_due(const struct hold *h)
 {
 	long long next = h->release_at != 0 ? h->release_at : -1;
 
-	if (h->kept)
+	if (h->for_token)
 		return -1;
 
 	if (h->resend_at != 0 && (next < 0 || h->resend_at < next))

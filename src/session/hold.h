@@ -23,7 +23,7 @@ struct hold {
 	long long release_at;           /* when to release OpenVPN's hold; 0: not waiting to */
 	long long resend_at;            /* a release is owed but not confirmed: when to send it */
 	int resends;                    /* releases sent again since the last confirmation */
-	bool kept;                      /* held on purpose (the token is away): nothing released */
+	bool for_token;                 /* held on purpose (the token is away): nothing released */
 	bool held;                      /* a >HOLD came that is not released yet */
 };
 

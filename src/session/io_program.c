@@ -155,14 +155,14 @@ static bool can_see(void *ctx)
 }
 
 /*
- * Each look loads the provider afresh (p11_look_*): some modules (SoftHSM2) read their tokens
+ * Each look loads the provider afresh (p11_fresh_*): some modules (SoftHSM2) read their tokens
  * once at load, and the PIN flags change with every wrong PIN.
  */
 static enum p11_pin_state pin_state(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
 	char err[300] = "";
-	enum p11_pin_state state = p11_look_pin_state(p->provider, label, err, sizeof err);
+	enum p11_pin_state state = p11_fresh_pin_state(p->provider, label, err, sizeof err);
 
 	if (err[0] != '\0')
 		out_verbose("cannot look at the token's PIN state: %s", err);
@@ -173,7 +173,7 @@ static int token_present(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
 
-	return p11_look_token_present(p->provider, label);
+	return p11_fresh_token_present(p->provider, label);
 }
 
 static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
@@ -185,7 +185,7 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 
 	/* A look loads and finalizes the module: that would end the signer's sessions too. */
 	close_signer(p);
-	if (p11_look_certs(p->provider, &list, err, sizeof err) != 0)
+	if (p11_fresh_certs(p->provider, &list, err, sizeof err) != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
@@ -321,7 +321,7 @@ static int watched(void *ctx)
 		return pcsc_watch_card(p->pcsc);
 	case IO_WATCH_LOOKS:
 		close_signer(p);
-		return p11_look_token_present(p->provider, p->watched_label);
+		return p11_fresh_token_present(p->provider, p->watched_label);
 	case IO_WATCH_NONE:
 		break;
 	}

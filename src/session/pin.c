@@ -116,7 +116,7 @@ void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supp
 		return;
 	}
 	/* Nothing of ours was put to the test, or a PIN that went through before was resent. */
-	if (!cache->answered || (cache->kept && cache->confirmed) || before_key)
+	if (!cache->answered || (cache->holds_pin && cache->confirmed) || before_key)
 		return;
 	if (!mgmt_token_label(cache->type, "", label, sizeof label))
 		snprintf(label, sizeof label, "%s", cache->type);

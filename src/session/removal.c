@@ -30,7 +30,7 @@ void removal_watch(struct session_core *c, struct removal *r, const char *label)
 	}
 	snprintf(r->label, sizeof r->label, "%s", label);
 	r->away = false;
-	r->next_look = session_now(c) + REMOVAL_LOOK_MS;
+	r->next_check = session_now(c) + REMOVAL_CHECK_MS;
 	out_verbose("Watching token '%s' (%s): taking it out takes the tunnel down", label,
 	            r->kind == IO_WATCH_NEWS ? "the reader's events" : "a look every 2 s");
 }
@@ -47,9 +47,9 @@ bool removal_wants_news(const struct removal *r)
 	return r->kind == IO_WATCH_NEWS;
 }
 
-long long removal_next_look(const struct removal *r)
+long long removal_next_check(const struct removal *r)
 {
-	return r->kind == IO_WATCH_LOOKS ? r->next_look : -1;
+	return r->kind == IO_WATCH_LOOKS ? r->next_check : -1;
 }
 
 bool removal_token_away(const struct removal *r)
@@ -90,13 +90,13 @@ void removal_after_release(struct session_core *c, struct removal *r)
 	r->restore_hold_off = false;
 }
 
-enum removal_news removal_look(struct session_core *c, struct removal *r)
+enum removal_news removal_check(struct session_core *c, struct removal *r)
 {
 	int present;
 
 	if (r->kind == IO_WATCH_NONE)
 		return REMOVAL_SAME;
-	r->next_look = session_now(c) + REMOVAL_LOOK_MS;
+	r->next_check = session_now(c) + REMOVAL_CHECK_MS;
 	present = tokens(c)->watched(tokens(c)->ctx);
 	if (present == 0 && !r->away) {
 		r->away = true;

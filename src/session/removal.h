@@ -7,7 +7,7 @@
  * remembered PIN goes; put back, the hold is released and the PIN asked again.
  *
  * The watch is the token view's: the reader's own events where the token sits in a PC/SC
- * reader (no wakeups while the card stays), else a look every REMOVAL_LOOK_MS.
+ * reader (no wakeups while the card stays), else a look every REMOVAL_CHECK_MS.
  */
 #ifndef OVPN_TOKEN_SESSION_REMOVAL_H
 #define OVPN_TOKEN_SESSION_REMOVAL_H
@@ -18,13 +18,13 @@
 #include "session/core.h"
 
 /* A watch without the reader's events looks at most this often (each look may load the module). */
-#define REMOVAL_LOOK_MS 2000
+#define REMOVAL_CHECK_MS 2000
 
 struct removal {
 	enum io_watch_kind kind;        /* IO_WATCH_NONE: not watching */
 	char label[P11_LABEL_LEN + 1];
 	bool away;                      /* out of the reader: the tunnel is down for it */
-	long long next_look;
+	long long next_check;
 	bool restore_hold_off;          /* attach: the openvpn did not hold before we made it */
 };
 
@@ -37,12 +37,12 @@ void removal_watch(struct session_core *c, struct removal *r, const char *label)
 void removal_stop(struct session_core *c, struct removal *r);
 /* Whether the reader's news should wake the loop; when the next look is due (-1: none). */
 bool removal_wants_news(const struct removal *r);
-long long removal_next_look(const struct removal *r);
+long long removal_next_check(const struct removal *r);
 /*
  * Looks (after news, or when the look is due).  REMOVAL_TOKEN_GONE: the tunnel is being taken
  * down (said, commands sent); REMOVAL_TOKEN_BACK: it may come up again (said).
  */
-enum removal_news removal_look(struct session_core *c, struct removal *r);
+enum removal_news removal_check(struct session_core *c, struct removal *r);
 bool removal_token_away(const struct removal *r);
 /* The reply to "hold" (attach): whether OpenVPN held before we told it to. */
 void removal_on_hold_query(struct removal *r, const char *reply);

@@ -140,18 +140,18 @@ static void finish_question(struct session *s, enum plat_read_result r)
 }
 
 /* A due look of the question's watch; true when it settled the question. */
-static bool look_for_settling(struct session *s)
+static bool check_question_watch(struct session *s)
 {
 	struct session_core *c = &s->core;
 	struct session_question *q = &c->question;
 
-	if (q->watch.interval_ms <= 0 || session_now(c) < q->next_look)
+	if (q->watch.interval_ms <= 0 || session_now(c) < q->next_check)
 		return false;
 	if (q->watch.settled(c, q->watch.arg)) {
 		finish_question(s, PLAT_READ_SETTLED);
 		return true;
 	}
-	q->next_look = session_now(c) + q->watch.interval_ms;
+	q->next_check = session_now(c) + q->watch.interval_ms;
 	return false;
 }
 
@@ -486,11 +486,11 @@ static void end_connection(struct session *s)
 }
 
 /* What the watch of the tunnel's token found, and what follows from it. */
-static void look_at_token(struct session *s)
+static void check_removal(struct session *s)
 {
 	struct session_core *c = &s->core;
 
-	switch (removal_look(c, &s->removal)) {
+	switch (removal_check(c, &s->removal)) {
 	case REMOVAL_TOKEN_GONE:
 		/* Whoever takes the token may not find its PIN with us either. */
 		pin_cache_drop(&s->pins.cache);
@@ -521,16 +521,16 @@ static void manage(struct session *s)
 		}
 		if (session_asking(c)) {
 			show_question(s);
-			if (look_for_settling(s))
+			if (check_question_watch(s))
 				continue;
 			return;
 		}
 		dispatch_lines(s);
 		if (session_asking(c) || c->end.finished)
 			continue;
-		if (removal_next_look(&s->removal) >= 0 &&
-		    session_now(c) >= removal_next_look(&s->removal))
-			look_at_token(s);
+		if (removal_next_check(&s->removal) >= 0 &&
+		    session_now(c) >= removal_next_check(&s->removal))
+			check_removal(s);
 		if (!c->end.stop_requested)
 			hold_on_time(c, &s->hold);
 		state_on_silence(c, &s->tunnel);
@@ -562,13 +562,13 @@ static void manage_wait(struct session *s)
 		set.peer_hangup = true;
 		set.person = c->question.shown;
 		if (c->question.watch.interval_ms > 0)
-			set.deadline_ms = c->question.next_look;
+			set.deadline_ms = c->question.next_check;
 	} else {
 		set.peer = true;
 		set.token_news = removal_wants_news(&s->removal);
 		if (!c->end.stop_requested)
 			set.deadline_ms = earlier(earlier(hold_next_due(&s->hold),
-			                                  removal_next_look(&s->removal)),
+			                                  removal_next_check(&s->removal)),
 			                          state_silence_due(&s->tunnel));
 	}
 	if (c->end.stop_requested)
@@ -590,7 +590,7 @@ static void manage_wait(struct session *s)
 		break;
 	}
 	if ((ready & IO_READY_TOKEN) != 0 && !session_asking(c))
-		look_at_token(s);
+		check_removal(s);
 	if ((ready & IO_READY_PERSON) != 0 && session_asking(c)) {
 		enum plat_read_result r = person(s)->feed(person(s)->ctx);
 

@@ -109,16 +109,16 @@ static void test_relative_paths(void **state)
 	expect(cfg.workdir, "vpn");
 	assert_string_equal(cfg.path, name);
 	assert_string_equal(cfg.canonical, name);
-	expect(cfg.facts.pkcs11_providers, "vpn/lib/p11.so");
-	expect(cfg.facts.log_file, "vpn/office.log");
-	assert_int_equal(cfg.facts.nfiles, 4);
-	assert_string_equal(cfg.facts.files[0].path, "ca.crt");
-	expect(cfg.facts.files[0].resolved, "vpn/ca.crt");
-	expect(cfg.facts.files[1].resolved, "vpn/../keys/ta.key");
+	expect(cfg.settings.pkcs11_providers, "vpn/lib/p11.so");
+	expect(cfg.settings.log_file, "vpn/office.log");
+	assert_int_equal(cfg.settings.nfiles, 4);
+	assert_string_equal(cfg.settings.files[0].path, "ca.crt");
+	expect(cfg.settings.files[0].resolved, "vpn/ca.crt");
+	expect(cfg.settings.files[1].resolved, "vpn/../keys/ta.key");
 	/* A script: its program, not its whole command line. */
-	assert_string_equal(cfg.facts.files[2].path, "scripts/up.sh --flag");
-	expect(cfg.facts.files[2].resolved, "vpn/scripts/up.sh");
-	assert_string_equal(cfg.facts.files[3].resolved, "/etc/abs.crt");
+	assert_string_equal(cfg.settings.files[2].path, "scripts/up.sh --flag");
+	expect(cfg.settings.files[2].resolved, "vpn/scripts/up.sh");
+	assert_string_equal(cfg.settings.files[3].resolved, "/etc/abs.crt");
 }
 
 /* "cd DIR" moves openvpn before it opens anything: everything is resolved from there. */
@@ -132,14 +132,14 @@ static void test_cd(void **state)
 	                                err, sizeof err), 0);
 	expect(cfg.dir, "vpn");
 	expect(cfg.workdir, "vpn/sub");
-	expect(cfg.facts.files[0].resolved, "vpn/sub/ca.crt");
-	expect(cfg.facts.pkcs11_providers, "vpn/sub/./p11.so");
-	expect(cfg.facts.log_file, "vpn/sub/x.log");
+	expect(cfg.settings.files[0].resolved, "vpn/sub/ca.crt");
+	expect(cfg.settings.pkcs11_providers, "vpn/sub/./p11.so");
+	expect(cfg.settings.log_file, "vpn/sub/x.log");
 
 	assert_int_equal(write_and_load("vpn/cdabs.ovpn", "cd /etc/openvpn\nca ca.crt\n", err,
 	                                sizeof err), 0);
 	assert_string_equal(cfg.workdir, "/etc/openvpn");
-	assert_string_equal(cfg.facts.files[0].resolved, "/etc/openvpn/ca.crt");
+	assert_string_equal(cfg.settings.files[0].resolved, "/etc/openvpn/ca.crt");
 }
 
 /* A bare provider name is the loader's to find (the library path), as for openvpn. */
@@ -150,13 +150,13 @@ static void test_bare_and_absolute_provider(void **state)
 	(void)state;
 	assert_int_equal(write_and_load("vpn/bare.ovpn", "pkcs11-providers libsofthsm2.so\n", err,
 	                                sizeof err), 0);
-	assert_string_equal(cfg.facts.pkcs11_providers, "libsofthsm2.so");
+	assert_string_equal(cfg.settings.pkcs11_providers, "libsofthsm2.so");
 
 	assert_int_equal(write_and_load("vpn/abs.ovpn",
 	                                "pkcs11-providers \"/usr/lib/softhsm/libsofthsm2.so\"\n", err,
 	                                sizeof err), 0);
-	assert_string_equal(cfg.facts.pkcs11_providers, "/usr/lib/softhsm/libsofthsm2.so");
-	assert_string_equal(cfg.facts.log_file, "");
+	assert_string_equal(cfg.settings.pkcs11_providers, "/usr/lib/softhsm/libsofthsm2.so");
+	assert_string_equal(cfg.settings.log_file, "");
 }
 
 /* A link: openvpn starts in the link's folder (as named), the canonical path is the file's. */
@@ -173,7 +173,7 @@ static void test_link(void **state)
 	assert_string_equal(cfg.path, link);
 	assert_string_equal(cfg.canonical, target);
 	expect(cfg.dir, "cwd");
-	expect(cfg.facts.files[0].resolved, "cwd/ca.crt");
+	expect(cfg.settings.files[0].resolved, "cwd/ca.crt");
 }
 
 static void test_refusals(void **state)

@@ -175,7 +175,7 @@ static void test_room(void **state)
 /* What the config decides. */
 static void test_config_decisions(void **state)
 {
-	struct ovpn_config_facts f;
+	struct ovpn_config_settings f;
 
 	(void)state;
 	memset(&f, 0, sizeof f);

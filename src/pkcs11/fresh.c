@@ -7,7 +7,7 @@
 
 #include "pkcs11/provider.h"
 
-int p11_look_token_present(const char *provider, const char *label)
+int p11_fresh_token_present(const char *provider, const char *label)
 {
 	char err[300];
 	struct p11_provider *p = p11_provider_open(provider, err, sizeof err);
@@ -20,7 +20,7 @@ int p11_look_token_present(const char *provider, const char *label)
 	return rc;
 }
 
-enum p11_pin_state p11_look_pin_state(const char *provider, const char *label, char *err,
+enum p11_pin_state p11_fresh_pin_state(const char *provider, const char *label, char *err,
                                       size_t errsz)
 {
 	struct p11_provider *p = p11_provider_open(provider, err, errsz);
@@ -33,7 +33,7 @@ enum p11_pin_state p11_look_pin_state(const char *provider, const char *label, c
 	return state;
 }
 
-int p11_look_certs(const char *provider, struct p11_cert_list *out, char *err, size_t errsz)
+int p11_fresh_certs(const char *provider, struct p11_cert_list *out, char *err, size_t errsz)
 {
 	struct p11_provider *p = p11_provider_open(provider, err, errsz);
 	int rc;
