@@ -51,9 +51,14 @@ static int probe_args(const char *openvpn, const char *log_dir)
 			printf("FAIL %zu: cannot start openvpn.exe: %s\n", i, err);
 			return 1;
 		}
-		while (!plat_child_exited(c, &status) && plat_now_ms() < deadline)
-			plat_wait_until(NULL, plat_now_ms() + 50);
-		plat_child_stop(c, 0);
+		while (!plat_child_exited(c, &status) && plat_now_ms() < deadline) {
+			const struct plat_wait_set set = {.child = c, .deadline_ms = deadline};
+			unsigned ready;
+
+			plat_wait(&set, &ready);
+		}
+		if (!plat_child_exited(c, &status))
+			plat_child_kill(c);
 		plat_child_free(c);
 		snprintf(want, sizeof want, "I'm trying to parse \"%s\" as an --option parameter",
 		         odd[i]);
