@@ -250,7 +250,23 @@ static bool token_matches(const PKCS11_TOKEN *t, const struct p11_id_fields *wan
 	       f.label_len == want->label_len && memcmp(f.label, want->label, f.label_len) == 0;
 }
 
-/* The private key with the certificate's CKA_ID; private keys may be listed only after login. */
+/* Whether the private key key holds the public key of the certificate. */
+static bool key_of_cert(PKCS11_KEY *key, const PKCS11_CERT *cert)
+{
+	EVP_PKEY *pk = PKCS11_get_private_key(key);
+	bool same = pk != NULL && cert->x509 != NULL &&
+	            EVP_PKEY_eq(pk, X509_get0_pubkey(cert->x509)) == 1;
+
+	EVP_PKEY_free(pk);
+	ERR_clear_error();
+	return same;
+}
+
+/*
+ * The private key with the certificate's CKA_ID, else the one that holds its public key (a key
+ * stored under another CKA_ID, which pkcs11-helper cannot pair: list and doctor say so).
+ * Private keys may be listed only after login.
+ */
 static void find_key(struct p11_signer *s)
 {
 	PKCS11_KEY *keys = NULL;
@@ -269,6 +285,11 @@ static void find_key(struct p11_signer *s)
 			return;
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (keys[i].isPrivate && key_of_cert(&keys[i], s->cert)) {
+			s->key = &keys[i];
+			return;
+		}
 }
 
 enum p11_select_result p11_signer_select(struct p11_signer *s, const char *serialized_id,

@@ -13,6 +13,7 @@
 #   f) start uses the one with its key by itself (no menu), and connects
 #   g) only keyless ones: start --batch says each one's reason and exits 7, no id sent
 #   h) --cert sha256:PREFIX selects by the fingerprint list shows, and connects
+#   k) --external-key signs with a key under another CKA_ID (found by its public key): twin connects
 # Certificates stored as private objects (pkcs11-cert-private 1): OpenVPN asks the PIN in the
 # middle of pkcs11-id-count, and hangs for good if any command comes then (2.6 and 2.7 alike):
 #   i) that PIN request is named with the way out, nothing is sent, exit 7, openvpn stopped
@@ -157,6 +158,17 @@ grep -q "MANAGEMENT: CMD 'needstr \"pkcs11-id-request\" \".*/Pair/45\"'" "$T/h.l
     || fail "h: the id sent is not client1's (45): $(grep 'CMD .needstr' "$T/h.log")"
 pty_send_keys C-c
 pty_wait_exit 20 || fail "h: did not end after Ctrl-C"
+pty_stop
+wait_listening "$PORT"
+
+log "k) --external-key: the key under another CKA_ID"
+export SOFTHSM2_CONF="$T/e/softhsm2.conf"
+server_log_mark "$T"
+pty_start "$OVPN_TOKEN" start --external-key --cert twin --batch --pin-file "$T/pin" --log "$T/k.log" "$T/client.conf"
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "k: twin's key under another id did not sign"
+wait_until 5 eval 'server_log_since "$T" | grep -q "CN=twin"' || fail "k: the server did not see CN=twin"
+pty_send_keys C-c
+pty_wait_exit 20 || fail "k: did not end after Ctrl-C"
 pty_stop
 wait_listening "$PORT"
 
