@@ -54,22 +54,14 @@ struct launch {
 static void config_name(const char *path, char *out, size_t outsz, unsigned long long *id)
 {
 	char real[1024];
-	const char *base, *dot;
 	unsigned long long h = 1469598103934665603ULL; /* FNV-1a */
-	size_t n;
 
 	if (plat_canonical_path(path, real, sizeof real) != 0)
 		snprintf(real, sizeof real, "%s", path);
 	for (const unsigned char *p = (const unsigned char *)real; *p != '\0'; p++)
 		h = (h ^ *p) * 1099511628211ULL;
 	*id = h;
-	base = plat_path_base(real);
-	dot = strrchr(base, '.');
-	n = dot != NULL && dot != base ? (size_t)(dot - base) : strlen(base);
-	if (n >= outsz)
-		n = outsz - 1;
-	memcpy(out, base, n);
-	out[n] = '\0';
+	ovpn_config_name(real, out, outsz);
 }
 
 /*

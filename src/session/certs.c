@@ -182,11 +182,8 @@ static void on_certs_arrived(struct session_core *c, void *arg, const struct ses
 			ask_count(c, k);
 		return;
 	case PLAT_READ_INTERRUPT:
-		if (c->opts->batch || !session_interactive(c)) {
-			/* Nobody was asked: a signal stops, as anywhere else. */
-			session_end_stop(c);
+		if (session_stop_if_nobody_asked(c))
 			return;
-		}
 		break;
 	default:
 		break;

@@ -231,6 +231,14 @@ void session_end_detach(struct session_core *c)
 	c->end.finished = true;
 }
 
+bool session_stop_if_nobody_asked(struct session_core *c)
+{
+	if (!c->opts->batch && session_interactive(c))
+		return false;
+	session_end_stop(c);
+	return true;
+}
+
 void session_end_stop(struct session_core *c)
 {
 	c->end.user_stop = true;

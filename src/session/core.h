@@ -146,6 +146,11 @@ void session_answer_failed(struct session_core *c, enum plat_read_result r, cons
 /* ---- ending: the only ways a run ends ---- */
 /* The user asked to stop (Ctrl-C, SIGTERM): stop openvpn if it is ours, else detach. */
 void session_end_stop(struct session_core *c);
+/*
+ * Ctrl-C or a signal during a wait that asked nobody (--batch, no terminal): a stop, as
+ * anywhere else (true, the run ends); false when a person was asked: a cancel is theirs.
+ */
+bool session_stop_if_nobody_asked(struct session_core *c);
 /* Leave openvpn running and end the run. */
 void session_end_detach(struct session_core *c);
 /* A failure worth code: stops openvpn if it is ours, else leaves. */

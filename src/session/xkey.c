@@ -117,10 +117,8 @@ static void on_token_wait(struct session_core *c, void *arg, const struct sessio
 	case PLAT_READ_PEER_GONE:
 		return;
 	case PLAT_READ_INTERRUPT:
-		if (c->opts->batch || !session_interactive(c)) {
-			session_end_stop(c);
+		if (session_stop_if_nobody_asked(c))
 			return;
-		}
 		break;
 	default:
 		break;
@@ -182,6 +180,14 @@ static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_sou
 	}
 }
 
+/* The token refuses every PIN now: nothing is tried, the run ends. */
+static void end_locked(struct session_core *c, struct xkey *x)
+{
+	out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
+	          "unblocked (with its PUK or security officer PIN)", x->run.label);
+	session_end_error(c, EXIT_TOKEN_LOCKED);
+}
+
 /*
  * A PIN pad: C_Login without a PIN returns once the person typed it on the reader, or the
  * reader gave up (the one wait pauses meanwhile: a PKCS#11 call cannot be left).
@@ -203,9 +209,7 @@ static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
 		refuse(c, x);
 		break;
 	case P11_LOGIN_PIN_LOCKED:
-		out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
-		          "unblocked (with its PUK or security officer PIN)", x->run.label);
-		session_end_error(c, EXIT_TOKEN_LOCKED);
+		end_locked(c, x);
 		return;
 	case P11_LOGIN_TOKEN_ABSENT:
 		x->run.selected = false;
@@ -255,9 +259,7 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 		break;
 	case P11_LOGIN_PIN_LOCKED:
 		pin_cache_drop(cache);
-		out_error("token '%s' is locked (CKR_PIN_LOCKED): it accepts no PIN until it is "
-		          "unblocked (with its PUK or security officer PIN)", x->run.label);
-		session_end_error(c, EXIT_TOKEN_LOCKED);
+		end_locked(c, x);
 		return;
 	case P11_LOGIN_TOKEN_ABSENT:
 		x->run.selected = false;

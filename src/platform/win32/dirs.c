@@ -60,19 +60,13 @@ int plat_state_file_path(const char *file, char *out, size_t outsz, char *err, s
 
 int plat_default_log_path(const char *name, char *out, size_t outsz, char *err, size_t errsz)
 {
-	char dir[MAX_PATH * 3];
-	int n;
+	char file[300];
 
-	if (win32_app_dir("", dir, sizeof dir) != 0) {
-		snprintf(err, errsz, "cannot create %%LOCALAPPDATA%%\\ovpn-token");
+	if ((size_t)snprintf(file, sizeof file, "%s.log", name) >= sizeof file) {
+		snprintf(err, errsz, "the log file's name is too long");
 		return -1;
 	}
-	n = snprintf(out, outsz, "%s\\%s.log", dir, name);
-	if (n < 0 || (size_t)n >= outsz) {
-		snprintf(err, errsz, "the log file's path is too long");
-		return -1;
-	}
-	return 0;
+	return plat_state_file_path(file, out, outsz, err, errsz);
 }
 
 /*
