@@ -7,7 +7,7 @@
  * ends, closes the management connection: openvpn takes the tunnel down and waits in its hold
  * for the next user, and the kernel drops our lock on the holder file.
  *
- * Exit: the session's codes (as attach), and 15 not served, 16 held by another user, 17 not in
+ * Exit: the session's codes (as attach), and 16 not served, 17 held by another user, 18 not in
  * the group (cli/exit_codes.h).
  */
 #include <stdio.h>

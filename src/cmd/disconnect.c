@@ -6,7 +6,7 @@
  * holds the lock, and it must be the one the holder file names: a file the group may write is
  * never enough to have a process signalled.
  *
- * Exit: 0 disconnected, or nobody held it; 1 it did not let go in time; 15 not served; 17 not
+ * Exit: 0 disconnected, or nobody held it; 1 it did not let go in time; 16 not served; 18 not
  * in the group, or another user holds it.
  */
 #include <stdio.h>

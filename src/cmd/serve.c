@@ -14,7 +14,7 @@
  * umask 0); serve gives it to root:GROUP 0660 once it is there.
  *
  * Exit: 0 stopped; 2 bad config, name or group; 3 openvpn ended before its management interface
- * was up (a restart would not help); 13 another serve serves NAME; 17 not root.
+ * was up (a restart would not help); 13 another serve serves NAME; 18 not root.
  */
 #include <stdio.h>
 #include <string.h>

@@ -26,6 +26,7 @@ SERVE_PREFIX=()     # what serve runs under, e.g. (ip netns exec NS) for a tun o
 CLIENT_NETNS=
 
 # serve_bed_init "$@": root, and the test itself again inside its own mount namespace.
+# SERVE_UNSHARE=--net: a network namespace of its own too (the smartcard bed's pcscd and vpcd).
 serve_bed_init() {
     if [ -n "${OVT_SERVE_NAMESPACE:-}" ]; then
         mount -t tmpfs -o mode=0755 ovt-run /run/ovpn-token || { echo "cannot mount /run/ovpn-token"; exit 1; }
@@ -52,7 +53,9 @@ serve_bed_init() {
     if [ ! -e /run/ovpn-token ]; then
         mkdir -m 0755 /run/ovpn-token && made=1
     fi
-    OVT_SERVE_NAMESPACE=1 unshare --mount --propagation private bash "$0" "$@" && rc=0 || rc=$?
+    # shellcheck disable=SC2086  # SERVE_UNSHARE is a list of flags
+    OVT_SERVE_NAMESPACE=1 unshare --mount --propagation private ${SERVE_UNSHARE:-} bash "$0" "$@" \
+        && rc=0 || rc=$?
     [ -n "$made" ] && rmdir /run/ovpn-token 2>/dev/null
     exit "$rc"
 }
@@ -119,13 +122,14 @@ serve_token() {
     chmod -R go-rwx "$home"
 }
 
-# serve_config NAME PORT: the client config NAME.conf in root's config folder (write_client_config:
-# pkcs11-providers SoftHSM2 and all), readable by root alone; $SERVE_CONFIG its path.
+# serve_config NAME PORT [PROVIDER]: the client config NAME.conf in root's config folder
+# (write_client_config: pkcs11-providers PROVIDER, default SoftHSM2, and all), readable by root
+# alone; $SERVE_CONFIG its path.
 serve_config() {
     local dir=${SERVE_CONF_DIR:-$T/etc}
     mkdir -p "$dir"
     SERVE_CONFIG="$dir/$1.conf"
-    write_client_config "$T" "$2" "$SOFTHSM_LIB" "$SERVE_CONFIG"
+    write_client_config "$T" "$2" "${3:-$SOFTHSM_LIB}" "$SERVE_CONFIG"
     chmod 600 "$SERVE_CONFIG"
 }
 
