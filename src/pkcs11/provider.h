@@ -8,17 +8,18 @@
  * libp11) whose p11_available() is false and whose calls all fail with "not available in this
  * build".
  *
- * How the program uses it: every look is one p11_fresh_*() call, which loads the module
- * afresh, asks it once and unloads it again (see fresh.c).  A fresh load per look is deliberate:
- * some modules see only the tokens present when they were loaded (SoftHSM2 reads its token
- * directory once), and the PIN flags change with every wrong PIN.
- *   - the session, before a PIN prompt and before sending a kept PIN:
- *       p11_fresh_pin_state(provider, label)  (P11_PIN_LOCKED: send nothing)
- *   - the session, when OpenVPN lists no certificate: p11_fresh_certs() about once a second
- *     while the user is asked to insert the token; list.items[i].serialized_id is what
+ * How the program uses it: the session's looks (session/io_program.c) load the module, ask, and
+ * unload it again once no look followed for a moment (a burst of looks shares one load: OpenSC
+ * takes about 2 s to load).  A fresh load after that is deliberate: some modules see only the
+ * tokens present when they were loaded (SoftHSM2 reads its token directory once), and the PIN
+ * flags change with every wrong PIN.
+ *   - before a PIN prompt and before sending a kept PIN: p11_token_pin_state()
+ *     (P11_PIN_LOCKED: send nothing)
+ *   - when OpenVPN lists no certificate: p11_list_certs() about once a second while the user is
+ *     asked to insert the token; list.items[i].serialized_id is what
  *     `needstr pkcs11-id-request` takes
- *   - the session, at NEED-OK token-insertion-request: p11_fresh_token_present(provider, label)
- *     about once a second until it turns from 0 to 1
+ *   - at NEED-OK token-insertion-request: p11_token_present() about once a second until it
+ *     turns from 0 to 1; the same every 2 s for the removal watch of a token in no PC/SC reader
  *   - list and doctor: p11_provider_select() (provider_select.h), then p11_list_tokens() and
  *     p11_list_certs() on that one open provider, then p11_provider_close()
  * Waiting between looks is the caller's (the session's prompt watch), not this module's.
@@ -133,17 +134,5 @@ int p11_token_present(struct p11_provider *p, const char *label);
 /* See enum p11_pin_state; P11_PIN_UNKNOWN when the token is absent or on error. */
 enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label);
 const char *p11_pin_state_name(enum p11_pin_state s);
-
-/*
- * One look each, with the module loaded for it alone (see the top of this file): open, ask,
- * close.  The provider path must be non-empty.
- */
-/* 1 present, 0 absent, -1 the module could not be loaded or asked. */
-int p11_fresh_token_present(const char *provider, const char *label);
-/* P11_PIN_UNKNOWN also when the module could not be loaded; why then in err. */
-enum p11_pin_state p11_fresh_pin_state(const char *provider, const char *label, char *err,
-                                      size_t errsz);
-/* p11_list_certs() of a freshly loaded module; -1 (out empty) when it cannot be loaded. */
-int p11_fresh_certs(const char *provider, struct p11_cert_list *out, char *err, size_t errsz);
 
 #endif

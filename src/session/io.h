@@ -82,7 +82,7 @@ enum io_watch_kind {
 	IO_WATCH_LOOKS,  /* only by looking now and then (each look may load the provider) */
 };
 
-/* The tokens as the PKCS#11 provider sees them now (each call a fresh look). */
+/* The tokens as the PKCS#11 provider sees them now (each call looks; a burst shares one load). */
 struct io_tokens {
 	void *ctx;
 	bool (*can_see)(void *ctx);

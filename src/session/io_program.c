@@ -25,6 +25,8 @@ struct program_world {
 	const char *status_file;                 /* NULL for none */
 	const struct io_status *status_sink;     /* the status text's other reader; NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
+	struct p11_provider *look;               /* the module as the last looks loaded it */
+	long long look_ended_ms;                 /* when the last look was done with it */
 	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
@@ -39,6 +41,43 @@ static void close_signer(struct program_world *p)
 {
 	p11_signer_close(p->signer);
 	p->signer = NULL;
+}
+
+/*
+ * One load of the module serves a burst of looks.  Loading OpenSC takes about 2 s (it finds
+ * the readers and reads the card), and one event (the card back, OpenVPN authenticating, a
+ * certificate request) asks for up to five looks in a row: each loaded afresh, the PIN prompt
+ * came 10 to 14 s after the card returned, and the server gave up on the waiting handshake.
+ * Looks stay fresh where it matters (some modules, SoftHSM2, read their tokens at load; the PIN
+ * flags change with a login): the module is loaded again once LOOK_REUSE_MS passed since a look
+ * was last done with it (so the removal watch's look every 2 s and the once-a-second looks for
+ * a token being inserted load afresh), after a password went to OpenVPN, and whenever the
+ * signer loads it.  A wait that reaches LOOK_REUSE_MS unloads it (wait_for).
+ */
+#define LOOK_REUSE_MS 750
+
+static void close_look(struct program_world *p)
+{
+	p11_provider_close(p->look);
+	p->look = NULL;
+}
+
+static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
+{
+	if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
+		close_look(p);
+	if (p->look == NULL) {
+		/* The load initializes the module, and our unload finalizes it: the signer's
+		 * sessions with it would end too. */
+		close_signer(p);
+		p->look = p11_provider_open(p->provider, err, errsz);
+	}
+	return p->look;
+}
+
+static void look_done(struct program_world *p)
+{
+	p->look_ended_ms = plat_now_ms();
 }
 
 static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
@@ -59,6 +98,7 @@ static void close_connection(void *ctx)
 
 	/* The run is over: the signer's sessions with it. */
 	close_signer(p);
+	close_look(p);
 	if (p->conn_open)
 		mgmt_conn_close(&p->conn);
 	p->conn_open = false;
@@ -92,6 +132,8 @@ static enum io_send_result send_password_line(void *ctx, const char *password, i
 {
 	struct program_world *p = ctx;
 
+	/* OpenVPN logs in with it: the next look sees the PIN flags as that login left them. */
+	close_look(p);
 	return mgmt_conn_send_password_line(&p->conn, password, tag) == 0 ? IO_SENT
 	                                                                  : IO_SEND_FAILED;
 }
@@ -154,16 +196,14 @@ static bool can_see(void *ctx)
 	return p->provider[0] != '\0' && p11_available();
 }
 
-/*
- * Each look loads the provider afresh (p11_fresh_*): some modules (SoftHSM2) read their tokens
- * once at load, and the PIN flags change with every wrong PIN.
- */
 static enum p11_pin_state pin_state(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
 	char err[300] = "";
-	enum p11_pin_state state = p11_fresh_pin_state(p->provider, label, err, sizeof err);
+	struct p11_provider *prov = look_open(p, err, sizeof err);
+	enum p11_pin_state state = prov != NULL ? p11_token_pin_state(prov, label) : P11_PIN_UNKNOWN;
 
+	look_done(p);
 	if (err[0] != '\0')
 		out_verbose("cannot look at the token's PIN state: %s", err);
 	return state;
@@ -172,8 +212,12 @@ static enum p11_pin_state pin_state(void *ctx, const char *label)
 static int token_present(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
+	char err[300];
+	struct p11_provider *prov = look_open(p, err, sizeof err);
+	int present = prov != NULL ? p11_token_present(prov, label) : -1;
 
-	return p11_fresh_token_present(p->provider, label);
+	look_done(p);
+	return present;
 }
 
 static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
@@ -181,11 +225,11 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	struct program_world *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
 	char err[300];
-	int n;
+	struct p11_provider *prov = look_open(p, err, sizeof err);
+	int n, rc = prov != NULL ? p11_list_certs(prov, &list, err, sizeof err) : -1;
 
-	/* A look loads and finalizes the module: that would end the signer's sessions too. */
-	close_signer(p);
-	if (p11_fresh_certs(p->provider, &list, err, sizeof err) != 0)
+	look_done(p);
+	if (rc != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
@@ -215,12 +259,9 @@ static int trouble(void *ctx, char *why, size_t whysz)
 	pcsc_check(&st);
 	if (!st.built_in || st.service)
 		return 0;
-	/* A look loads and finalizes the module: that would end the signer's sessions too. */
-	close_signer(p);
-	if ((prov = p11_provider_open(p->provider, err, sizeof err)) == NULL)
-		return 0;
-	slots = p11_slot_count(prov, err, sizeof err);
-	p11_provider_close(prov);
+	prov = look_open(p, err, sizeof err);
+	slots = prov != NULL ? p11_slot_count(prov, err, sizeof err) : -1;
+	look_done(p);
 	if (slots != 0)
 		return 0;
 	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
@@ -237,19 +278,17 @@ static int token_reader(void *ctx, const char *label, char *out, size_t outsz, b
 	struct p11_provider *prov;
 	int n, found = -1;
 
-	/* A look loads and finalizes the module: that would end the signer's sessions too. */
-	close_signer(p);
-	prov = p11_provider_open(p->provider, err, sizeof err);
-	if (prov == NULL)
-		return -1;
-	n = p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err, sizeof err);
+	prov = look_open(p, err, sizeof err);
+	n = prov != NULL ? p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err,
+	                                   sizeof err)
+	                 : -1;
+	look_done(p);
 	for (int i = 0; i < n && i < 16 && found < 0; i++)
 		if (strcmp(tokens[i].label, label) == 0) {
 			snprintf(out, outsz, "%s", tokens[i].slot_description);
 			*pinpad = tokens[i].protected_auth_path;
 			found = 0;
 		}
-	p11_provider_close(prov);
 	return found;
 }
 
@@ -320,8 +359,7 @@ static int watched(void *ctx)
 		plat_notice_take(p->news);
 		return pcsc_watch_card(p->pcsc);
 	case IO_WATCH_LOOKS:
-		close_signer(p);
-		return p11_fresh_token_present(p->provider, p->watched_label);
+		return token_present(p, p->watched_label);
 	case IO_WATCH_NONE:
 		break;
 	}
@@ -334,6 +372,9 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 {
 	struct program_world *p = ctx;
 
+	/* One load of the module at a time: the look's unload would end the signer's sessions. */
+	if (p->signer == NULL)
+		close_look(p);
 	if (p->signer == NULL && (p->signer = p11_signer_open(p->provider, err, errsz)) == NULL)
 		return P11_SELECT_ERROR;
 	return p11_signer_select(p->signer, id, err, errsz);
@@ -345,6 +386,7 @@ static int signer_reload(void *ctx, char *err, size_t errsz)
 
 	if (p->signer == NULL)
 		return 0; /* the next select opens it afresh */
+	close_look(p);
 	if (p11_signer_reload(p->signer, err, errsz) == 0)
 		return 0;
 	close_signer(p);
@@ -449,8 +491,20 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 		.deadline_ms = set->deadline_ms,
 	};
 	unsigned got = 0;
-	enum plat_wait_result r = plat_wait(&w, &got);
+	enum plat_wait_result r;
 
+	/* The looks' module is unloaded once it can no longer serve a look (look_open). */
+	for (;;) {
+		if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
+			close_look(p);
+		w.deadline_ms = set->deadline_ms;
+		if (p->look != NULL &&
+		    (w.deadline_ms < 0 || p->look_ended_ms + LOOK_REUSE_MS < w.deadline_ms))
+			w.deadline_ms = p->look_ended_ms + LOOK_REUSE_MS;
+		r = plat_wait(&w, &got);
+		if (r != PLAT_WAIT_TIMEOUT || w.deadline_ms == set->deadline_ms)
+			break;
+	}
 	*ready = 0;
 	if (r == PLAT_WAIT_INTERRUPT)
 		plat_take_interrupt();
