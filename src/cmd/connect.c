@@ -93,6 +93,8 @@ static int choose_provider(const struct options *opts, const struct served_view 
 	p11_provider_close(p);
 	out_verbose("PKCS#11 provider %s (from %s)", used, p11_provider_source_name(source));
 	session_set_provider(s, used);
+	/* Root's openvpn logs in to no token (external key): our signer does, and names the pad. */
+	session_set_openvpn_pinpads(s, false);
 	return EXIT_OK;
 }
 

@@ -492,7 +492,8 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 		session_set_provider(s, settings->pkcs11_providers);
 	if (settings->pkcs11_id)
 		session_set_config_id(s, settings->pkcs11_id_value);
-	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins);
+	/* With --external-key openvpn logs in to no token: our signer does, and names the pad. */
+	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins && !opts->external_key);
 	chosen_cert_load(&l->chosen, l->stem);
 	session_set_remembered_cert(s, l->chosen.sha256, chosen_cert_save, &l->chosen);
 	plat_remove_stale_run_dirs(end_orphan, NULL);

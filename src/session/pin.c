@@ -138,7 +138,9 @@ void pin_on_authenticating(struct session_core *c, struct pin_login *p, const ch
 {
 	bool pinpad = false;
 
-	if (!c->openvpn_uses_pinpads || p->pinpad_done || label[0] == '\0' ||
+	/* (--external-key: xkey.c names the pad of the signer's own login.) */
+	if (!c->openvpn_uses_pinpads || c->opts->external_key || p->pinpad_done ||
+	    label[0] == '\0' ||
 	    tokens_reader(c, label, p->pinpad_reader, sizeof p->pinpad_reader, &pinpad) != 0 ||
 	    !pinpad)
 		return;

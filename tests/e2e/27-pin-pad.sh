@@ -8,7 +8,8 @@
 # a preset PIN after a delay (the person typing on the pad).
 #   a) pkcs11-helper, the right PIN on the pad: said, no prompt, Connected
 #   b) pkcs11-helper, a wrong PIN on the pad, --batch: said, exit 6 after that one attempt
-#   c) --external-key, the right PIN on the pad: said, no prompt, Connected
+#   c) --external-key, the right PIN on the pad: said once (the signer's login, not OpenVPN's), no
+#      prompt, never "did not take the PIN", Connected
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -52,8 +53,14 @@ export FLAG_SHIM_PINPAD_PIN=$PIN
 pty_start "$OVPN_TOKEN" start --external-key --log "$T/c.log" "$T/client.conf"
 pty_expect "Enter the PIN on the reader '.*' \(PIN pad\)" 20 "c: the PIN pad was not named"
 pty_expect_text "The reader took the PIN." 20
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 20 "c: not connected"
+# OpenVPN 2.7.6 now and then leaves its handshake standing after a signature that came late
+# (the pad's 1.5 s): the server's ping-restart (10 s) ends it, and the reconnect signs at once
+# with the login already made. Connected either way, the pad asked for once.
+pty_expect "Connected to 127\.0\.0\.1:$PORT" 40 "c: not connected"
 if pty_has_text "PIN for token"; then fail "c: a PIN was asked although the reader takes it"; fi
+n=$(pty_count "Enter the PIN on the reader")
+[ "$n" = 1 ] || fail "c: the PIN pad was named $n times (one login on it)"
+if pty_has_text "did not take the PIN"; then fail "c: the pad's login was taken for a failure"; fi
 pty_send_keys C-c
 pty_expect_exit 0 20
 pass
