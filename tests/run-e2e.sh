@@ -12,6 +12,9 @@
 # Prints PASS, FAIL or SKIP (exit 77) per test and openvpn version, the output of a failing one,
 # and ends with "N passed, M failed, K skipped" over all runs.
 # Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120), so the run never hangs.
+# With two or more openvpns their runs go side by side (a test mostly waits for openvpn, the
+# server or a timer, so two share two cores well; tests take what is machine-wide at random or
+# in namespaces of their own); each test's lines are printed whole. E2E_SERIAL=1: one by one.
 set -u
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,6 +35,7 @@ for tool in openvpn softhsm2-util pkcs11-tool openssl tmux ss; do
 done
 
 passed=0 failed=0 skipped=0 failed_names=
+suites=() counts_files=()
 
 # run_suite: every selected test against $OPENVPN (version $OPENVPN_VERSION).
 run_suite() {
@@ -53,22 +57,35 @@ run_suite() {
         rc=$?
         dur=$((SECONDS - start))
         if [ "$rc" = 0 ]; then
-            echo "PASS $name $tag (${dur}s)"
-            # A part a test could not run here is said, not hidden.
-            grep -hE '(XFAIL|XPASS|SKIP)' "$out" | sed 's/^/    | /' || true
+            {
+                echo "PASS $name $tag (${dur}s)"
+                # A part a test could not run here is said, not hidden.
+                grep -hE '(XFAIL|XPASS|SKIP)' "$out" | sed 's/^/    | /' || true
+            } | say
             passed=$((passed + 1))
         elif [ "$rc" = 77 ]; then
-            echo "SKIP $name $tag ($(grep -h -m1 'SKIP' "$out" | sed 's/.*SKIP:* *//'))"
+            echo "SKIP $name $tag ($(grep -h -m1 'SKIP' "$out" | sed 's/.*SKIP:* *//'))" | say
             skipped=$((skipped + 1))
         else
             [ "$rc" = 124 ] && why="timed out after ${limit}s" || why="exit $rc"
-            echo "FAIL $name $tag ($why, ${dur}s)"
-            sed 's/^/    | /' "$out"
+            { echo "FAIL $name $tag ($why, ${dur}s)"; sed 's/^/    | /' "$out"; } | say
             failed=$((failed + 1))
             failed_names="$failed_names ${name}[$OPENVPN_VERSION]"
         fi
         rm -f "$out"
     done
+}
+
+# say: stdin to stdout in one piece, never between the lines of another run's test.
+say_lock=$(mktemp)
+trap 'rm -f "$say_lock"' EXIT
+say() {
+    local text
+    text=$(cat)
+    (
+        flock 9
+        printf '%s\n' "$text"
+    ) 9>>"$say_lock"
 }
 
 for OPENVPN in ${OPENVPNS:-${OPENVPN:-openvpn}}; do
@@ -95,7 +112,27 @@ for OPENVPN in ${OPENVPNS:-${OPENVPN:-openvpn}}; do
         continue
     fi
     export OPENVPN OPENVPN_VERSION
-    run_suite "$@"
+    if [ "${E2E_SERIAL:-0}" = 1 ]; then
+        run_suite "$@"
+    else
+        # In the background; its counts come back in a file of its own.
+        counts=$(mktemp)
+        counts_files+=("$counts")
+        (
+            passed=0 failed=0 skipped=0 failed_names=
+            run_suite "$@"
+            printf '%s\n%s\n%s\n%s\n' "$passed" "$failed" "$skipped" "$failed_names" >"$counts"
+        ) &
+        suites+=("$!")
+    fi
+done
+
+for pid in "${suites[@]}"; do wait "$pid"; done
+for counts in "${counts_files[@]}"; do
+    { read -r p; read -r f; read -r k; IFS= read -r names; } <"$counts" || { p=0 f=1 k=0 names=" (a run ended early)"; }
+    passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + k))
+    failed_names="$failed_names$names"
+    rm -f "$counts"
 done
 
 [ "$failed" = 0 ] || echo "failed:$failed_names"

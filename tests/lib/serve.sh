@@ -50,6 +50,10 @@ serve_bed_init() {
         || { echo "SKIP: cannot make a mount namespace here (unshare --mount)"; exit 77; }
     # A stop (timeout's SIGTERM) reaches the inner test too: wait for it, then tidy up.
     trap 'true' TERM INT HUP
+    # The folder made here is shared with serve tests of other runs at the same time (run-e2e.sh
+    # runs one per openvpn): one at a time, or one's rmdir takes the other's mount away.
+    exec 197<"${BASH_SOURCE[0]}"
+    flock 197
     if [ ! -e /run/ovpn-token ]; then
         mkdir -m 0755 /run/ovpn-token && made=1
     fi
