@@ -436,6 +436,20 @@ def answer_until(p, prefix):
             p.send(openvpn_answer(got))
 
 
+def released_then_id_request(p):
+    """What a real OpenVPN with pkcs11-id-management does first: greeting, hold, (the client
+    releases it), the certificate request.  False when the client went away meanwhile."""
+    p.autoreply = False
+    p.send(GREETING)
+    p.send(">HOLD:Waiting for hold release:0")
+    got = answer_until(p, "hold release")
+    if got is None:
+        return False
+    p.send(openvpn_answer(got))
+    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
+    return True
+
+
 def serve_ids(p, count):
     """The certificate listing as OpenVPN answers it: count certificates 'tok/certNN', the
     other commands answered too, until the chosen id comes (answered; returned)."""
@@ -485,14 +499,8 @@ def sc_lost_release(p, a):
 
 def sc_many_certs(p, a):
     """a.count certificates, each asked for on its own, then the PIN request and CONNECTED."""
-    p.autoreply = False
-    p.send(GREETING)
-    p.send(">HOLD:Waiting for hold release:0")
-    got = answer_until(p, "hold release")
-    if got is None:
+    if not released_then_id_request(p):
         return
-    p.send(openvpn_answer(got))
-    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
     if serve_ids(p, a.count) is None:
         return
     p.send(need_password(a.type))
@@ -508,14 +516,8 @@ def sc_pin_while_listing(p, a):
     """The PIN request between `pkcs11-id-count` and its answer (pkcs11-cert-private, openvpn
     issues #1030/1031).  A real OpenVPN (2.6.14, 2.7.6) hangs on any command sent then; this
     one records what comes until the client goes (the test asserts nothing does)."""
-    p.autoreply = False
-    p.send(GREETING)
-    p.send(">HOLD:Waiting for hold release:0")
-    got = answer_until(p, "hold release")
-    if got is None:
+    if not released_then_id_request(p):
         return
-    p.send(openvpn_answer(got))
-    p.send(">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify PKCS#11 id to use")
     if answer_until(p, "pkcs11-id-count") is None:
         return
     p.send(need_password(a.type))
