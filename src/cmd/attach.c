@@ -29,7 +29,7 @@ static int connect_to(const char *target, struct mgmt_conn *conn)
 		return EXIT_MGMT_FAILED;
 	}
 	/* A socket someone else listens on could collect the PIN: refuse before any answer. */
-	if (addr.is_unix && plat_sock_check_peer(conn->sock, -1, err, sizeof err) != 0) {
+	if (addr.is_unix && plat_sock_check_peer(conn->sock, -1, err, sizeof err) != PLAT_PEER_OURS) {
 		out_error("%s; refusing", err);
 		mgmt_conn_close(conn);
 		return EXIT_MGMT_FAILED;

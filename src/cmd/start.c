@@ -356,12 +356,18 @@ static enum io_open_result launcher_connect(void *ctx, struct mgmt_conn *conn, c
 	if (mgmt_conn_open(conn, &l->addr, err, errsz) != 0)
 		return IO_OPEN_NOT_YET;
 	/* The 0700 directory keeps others out; this catches what got in anyway. */
-	if (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, errsz) != 0) {
-		out_error("%s; refusing", err);
+	switch (plat_sock_check_peer(conn->sock, plat_child_pid(l->child), err, errsz)) {
+	case PLAT_PEER_OURS:
+		return IO_OPEN_OK;
+	case PLAT_PEER_UNKNOWN:
 		mgmt_conn_close(conn);
-		return IO_OPEN_FOREIGN;
+		return IO_OPEN_UNVERIFIED;
+	case PLAT_PEER_FOREIGN:
+		break;
 	}
-	return IO_OPEN_OK;
+	out_error("%s; refusing", err);
+	mgmt_conn_close(conn);
+	return IO_OPEN_FOREIGN;
 }
 
 static struct plat_child *launcher_child(void *ctx)

@@ -38,11 +38,15 @@ struct plat_sock *plat_connect(const char *host, const char *port, char *err, si
 long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t errsz);
 int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n);
 void plat_sock_close(struct plat_sock *s);
-/*
- * For a socket we made for our own child: 0 when the peer is that process (or at least runs as
- * our user, where the system cannot tell the process); -1 with err filled when it is someone else.
- */
-int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size_t errsz);
+/* Who serves a socket we reached: a verdict, with err filled unless it is ours. */
+enum plat_peer {
+	PLAT_PEER_OURS,    /* that process (or our user, where the system cannot tell the process) */
+	PLAT_PEER_FOREIGN, /* someone else */
+	PLAT_PEER_UNKNOWN, /* the system cannot say right now: ask again later */
+};
+/* For a socket we made for our own child (expected_pid), or any of our user's (-1). */
+enum plat_peer plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err,
+                                    size_t errsz);
 /* Whether start can put the management interface on a unix socket (else: TCP + password). */
 bool plat_has_unix_sockets(void);
 /* A TCP port on 127.0.0.1 that is free right now, as text. */

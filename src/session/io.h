@@ -27,6 +27,7 @@ enum io_open_result {
 	IO_OPEN_OK,
 	IO_OPEN_NOT_YET, /* nobody listens yet: try again shortly */
 	IO_OPEN_FOREIGN, /* someone else serves it: never talk to it (said why) */
+	IO_OPEN_UNVERIFIED, /* someone listens, but who cannot be told yet: try again later */
 };
 
 /* The management connection. */

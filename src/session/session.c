@@ -28,8 +28,10 @@
 
 /* openvpn opens its management socket early; a slow start is a broken start. */
 #define STARTING_MAX_MS 30000
-/* How often a starting openvpn's management interface is tried. */
+/* How often a starting openvpn's management interface is tried ... */
 #define STARTING_RETRY_MS 50
+/* ... and, once reached, how often we ask again who serves it when the system could not say. */
+#define UNVERIFIED_RETRY_MS 500
 /* After the connection ended: how long openvpn may take to end by itself ... */
 #define ENDING_AFTER_FAILURE_MS 5000
 #define ENDING_AFTER_STOP_MS 10000
@@ -683,6 +685,16 @@ static void starting(struct session *s)
 	case IO_OPEN_FOREIGN:
 		s->life.result = EXIT_MGMT_FAILED;
 		enter_ending(s, 1);
+		return;
+	case IO_OPEN_UNVERIFIED:
+		if (now > s->life.deadline) {
+			out_error("%s; refusing", err);
+			s->life.result = EXIT_MGMT_FAILED;
+			enter_ending(s, 1);
+			return;
+		}
+		/* Each try is a connection openvpn logs: fewer of them. */
+		s->life.next_try = now + UNVERIFIED_RETRY_MS;
 		return;
 	case IO_OPEN_NOT_YET:
 		break;

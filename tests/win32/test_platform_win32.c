@@ -410,21 +410,30 @@ static void test_command_line_round_trip(void **state)
 	free(line);
 }
 
-/* The TCP peer check fails closed: only the openvpn we started (or an unknown owner). */
+/*
+ * The TCP peer check: only the openvpn we started (or an unknown owner) is ours; a table that
+ * cannot be read or lacks the row is "ask again", never ours (the caller refuses in the end).
+ */
 static void test_tcp_peer_verdict(void **state)
 {
 	char err[300];
 
 	(void)state;
-	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 1234, 1234, err, sizeof err), 0);
-	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 666, 1234, err, sizeof err), -1);
+	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 1234, 0, 1234, err, sizeof err),
+	                 PLAT_PEER_OURS);
+	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 666, 0, 1234, err, sizeof err),
+	                 PLAT_PEER_FOREIGN);
 	assert_non_null(strstr(err, "process 666, not by the openvpn we started (1234)"));
-	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_NOT_LISTED, 0, 1234, err, sizeof err), -1);
+	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_NOT_LISTED, 0, 0, 1234, err, sizeof err),
+	                 PLAT_PEER_UNKNOWN);
 	assert_non_null(strstr(err, "does not list it"));
-	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_NO_TABLE, 0, 1234, err, sizeof err), -1);
-	assert_non_null(strstr(err, "cannot be read"));
+	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_NO_TABLE, 0, ERROR_FILE_NOT_FOUND, 1234, err,
+	                                      sizeof err),
+	                 PLAT_PEER_UNKNOWN);
+	assert_non_null(strstr(err, "cannot be read: error 2)"));
 	/* Listed without an owner, as wine does: Windows never gives a connection to process 0. */
-	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 0, 1234, err, sizeof err), 0);
+	assert_int_equal(win32_judge_tcp_peer(WIN32_TCP_LISTED, 0, 0, 1234, err, sizeof err),
+	                 PLAT_PEER_OURS);
 }
 
 /*

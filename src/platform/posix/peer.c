@@ -12,7 +12,8 @@
 #include "platform/posix/internal.h"
 
 #ifdef SO_PEERCRED
-int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size_t errsz)
+enum plat_peer plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err,
+                                    size_t errsz)
 {
 	struct ucred cred;
 	socklen_t len = sizeof cred;
@@ -20,28 +21,29 @@ int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size
 	if (getsockopt(posix_sock_fd(s), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) {
 		snprintf(err, errsz, "cannot tell who serves the management socket (%s)",
 		         strerror(errno));
-		return -1;
+		return PLAT_PEER_FOREIGN;
 	}
 	if (cred.uid != getuid()) {
 		snprintf(err, errsz, "the management socket belongs to uid %ld, not to you",
 		         (long)cred.uid);
-		return -1;
+		return PLAT_PEER_FOREIGN;
 	}
 	if (expected_pid > 0 && cred.pid != (pid_t)expected_pid) {
 		snprintf(err, errsz, "the management socket is served by process %ld, not by the "
 		         "openvpn we started (%ld)", (long)cred.pid, expected_pid);
-		return -1;
+		return PLAT_PEER_FOREIGN;
 	}
-	return 0;
+	return PLAT_PEER_OURS;
 }
 #else
 /* Without SO_PEERCRED the private 0700 directory is the protection. */
-int plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err, size_t errsz)
+enum plat_peer plat_sock_check_peer(struct plat_sock *s, long expected_pid, char *err,
+                                    size_t errsz)
 {
 	(void)s;
 	(void)expected_pid;
 	(void)err;
 	(void)errsz;
-	return 0;
+	return PLAT_PEER_OURS;
 }
 #endif

@@ -53,12 +53,12 @@ HANDLE win32_child_handle(const struct plat_child *c);
 enum win32_tcp_row { WIN32_TCP_NO_TABLE, WIN32_TCP_NOT_LISTED, WIN32_TCP_LISTED };
 /*
  * The verdict on the peer of a connection to the openvpn we started (expected_pid), from what
- * the system's TCP table says about the peer's endpoint: found, and its owner.  0 when it is
- * that process (or the system records no owners); -1 with err otherwise, also when the table
- * cannot be read or does not list it.
+ * the system's TCP table says about the peer's endpoint: found, and its owner (table_rc: the
+ * system's error when the table could not be read).  Ours when it is that process (or the
+ * system records no owners); unknown when the table cannot be read or does not list it.
  */
-int win32_judge_tcp_peer(enum win32_tcp_row found, DWORD owner, long expected_pid, char *err,
-                         size_t errsz);
+enum plat_peer win32_judge_tcp_peer(enum win32_tcp_row found, DWORD owner, DWORD table_rc,
+                                    long expected_pid, char *err, size_t errsz);
 
 /* ---- text and paths (text.c) ---- */
 
