@@ -666,6 +666,7 @@ static void starting(struct session *s)
 	const struct session_world *w = s->core.world;
 	long long now = session_now(&s->core);
 	char err[512] = "";
+	bool unverified = false;
 	int status;
 
 	if (openvpn(s)->exited(openvpn(s)->ctx, &status)) {
@@ -687,25 +688,22 @@ static void starting(struct session *s)
 		enter_ending(s, 1);
 		return;
 	case IO_OPEN_UNVERIFIED:
-		if (now > s->life.deadline) {
-			out_error("%s; refusing", err);
-			s->life.result = EXIT_MGMT_FAILED;
-			enter_ending(s, 1);
-			return;
-		}
-		/* Each try is a connection openvpn logs: fewer of them. */
-		s->life.next_try = now + UNVERIFIED_RETRY_MS;
-		return;
+		unverified = true;
+		break;
 	case IO_OPEN_NOT_YET:
 		break;
 	}
 	if (now > s->life.deadline) {
-		out_error("openvpn did not open its management interface: %s", err);
-		s->life.result = EXIT_OPENVPN_FAILED;
+		if (unverified)
+			out_error("%s; refusing", err);
+		else
+			out_error("openvpn did not open its management interface: %s", err);
+		s->life.result = unverified ? EXIT_MGMT_FAILED : EXIT_OPENVPN_FAILED;
 		enter_ending(s, 1);
 		return;
 	}
-	s->life.next_try = now + STARTING_RETRY_MS;
+	/* Each try that reached openvpn is a connection it logs: fewer of those. */
+	s->life.next_try = now + (unverified ? UNVERIFIED_RETRY_MS : STARTING_RETRY_MS);
 }
 
 static void ending(struct session *s)
