@@ -66,10 +66,17 @@ $(TST)/unit/%: $(TST)/tests/unit/%.o $(CORE_SRC:%.c=$(TST)/%.o)
 
 UNIT_BINS := $(UNIT_SRC:tests/unit/%.c=$(TST)/unit/%)
 
+# Programs the end-to-end tests run beside ovpn-token, on the same objects.
+$(TST)/tools/%: $(TST)/tests/tools/%.o $(CORE_SRC:%.c=$(TST)/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+E2E_TOOLS := $(TST)/tools/pcsc_watch_churn
+.SECONDARY: $(E2E_TOOLS:$(TST)/tools/%=$(TST)/tests/tools/%.o)
+
 unit: $(UNIT_BINS)
 	@set -e; for t in $(UNIT_BINS); do echo "== $$t"; $$t; done
 
-e2e: $(TST)/ovpn-token $(E2E_DEPS)
+e2e: $(TST)/ovpn-token $(E2E_TOOLS) $(E2E_DEPS)
 	OVPN_TOKEN=$(CURDIR)/$(TST)/ovpn-token OPENVPNS="$(E2E_OPENVPNS)" tests/run-e2e.sh
 
 test: $(TEST_TARGETS)

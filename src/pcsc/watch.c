@@ -11,6 +11,9 @@
 #include "pcsc/watch.h"
 #include "pcsc_names.h"
 
+/* How long a stop waits for the thread before it cancels its wait again. */
+#define STOP_RETRY_MS 100
+
 #ifndef INFINITE
 #define INFINITE 0xFFFFFFFF
 #endif
@@ -126,8 +129,13 @@ void pcsc_watch_stop(struct pcsc_watch *w)
 	if (w == NULL)
 		return;
 	atomic_store(&w->stopping, true);
-	SCardCancel(w->ctx);
-	plat_thread_join(w->thread);
+	/*
+	 * A cancel ends only a wait already under way; one that came while the thread was on its
+	 * way into its next wait (just started, or just back from news) is lost: cancel again.
+	 */
+	do
+		SCardCancel(w->ctx);
+	while (!plat_thread_join_within(w->thread, STOP_RETRY_MS));
 	SCardReleaseContext(w->ctx);
 	free(w);
 }

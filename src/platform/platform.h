@@ -103,8 +103,8 @@ void plat_notice_free(struct plat_notice *n);
 struct plat_thread;
 /* Runs fn(arg) on a thread of its own; NULL when none can be started. */
 struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg);
-/* Waits for it to end (the caller made fn return first) and frees it. */
-void plat_thread_join(struct plat_thread *t);
+/* Waits up to ms for it to end (the caller asked fn to return): true, and freed, when it did. */
+bool plat_thread_join_within(struct plat_thread *t, int ms);
 
 /* ---- asking the person: one question at a time, fed by the one wait --------------------- */
 

@@ -2,6 +2,7 @@
 /* POSIX: a helper thread (pthread) and the notice it wakes the one wait with (a pipe). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ struct plat_thread {
 	pthread_t id;
 	void (*fn)(void *arg);
 	void *arg;
+	int ended[2]; /* a pipe: fn has returned once it is readable */
 };
 
 static void *run(void *p)
@@ -75,7 +77,15 @@ static void *run(void *p)
 	struct plat_thread *t = p;
 
 	t->fn(t->arg);
+	(void)!write(t->ended[1], "e", 1);
 	return NULL;
+}
+
+static void thread_free(struct plat_thread *t)
+{
+	close(t->ended[0]);
+	close(t->ended[1]);
+	free(t);
 }
 
 struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg)
@@ -85,6 +95,12 @@ struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg)
 
 	if (t == NULL)
 		return NULL;
+	if (pipe(t->ended) != 0) {
+		free(t);
+		return NULL;
+	}
+	for (int i = 0; i < 2; i++)
+		fcntl(t->ended[i], F_SETFD, FD_CLOEXEC);
 	t->fn = fn;
 	t->arg = arg;
 	/* Signals are the main thread's: the one wait sees Ctrl-C, not a blocked helper. */
@@ -92,17 +108,27 @@ struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg)
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&t->id, NULL, run, t) != 0) {
 		pthread_sigmask(SIG_SETMASK, &old, NULL);
-		free(t);
+		thread_free(t);
 		return NULL;
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return t;
 }
 
-void plat_thread_join(struct plat_thread *t)
+bool plat_thread_join_within(struct plat_thread *t, int ms)
 {
+	struct pollfd pfd;
+	int rc;
+
 	if (t == NULL)
-		return;
+		return true;
+	pfd = (struct pollfd){.fd = t->ended[0], .events = POLLIN};
+	do
+		rc = poll(&pfd, 1, ms);
+	while (rc < 0 && errno == EINTR);
+	if (rc <= 0)
+		return false;
 	pthread_join(t->id, NULL);
-	free(t);
+	thread_free(t);
+	return true;
 }

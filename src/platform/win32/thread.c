@@ -79,11 +79,13 @@ struct plat_thread *plat_thread_start(void (*fn)(void *arg), void *arg)
 	return t;
 }
 
-void plat_thread_join(struct plat_thread *t)
+bool plat_thread_join_within(struct plat_thread *t, int ms)
 {
 	if (t == NULL)
-		return;
-	WaitForSingleObject(t->handle, INFINITE);
+		return true;
+	if (WaitForSingleObject(t->handle, (DWORD)ms) != WAIT_OBJECT_0)
+		return false;
 	CloseHandle(t->handle);
 	free(t);
+	return true;
 }
