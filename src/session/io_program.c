@@ -62,10 +62,16 @@ static void close_look(struct program_world *p)
 	p->look = NULL;
 }
 
-static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
+/* The looks' module, once it can no longer serve a look, is unloaded. */
+static void close_stale_look(struct program_world *p)
 {
 	if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
 		close_look(p);
+}
+
+static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
+{
+	close_stale_look(p);
 	if (p->look == NULL) {
 		/* The load initializes the module, and our unload finalizes it: the signer's
 		 * sessions with it would end too. */
@@ -493,10 +499,9 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 	unsigned got = 0;
 	enum plat_wait_result r;
 
-	/* The looks' module is unloaded once it can no longer serve a look (look_open). */
+	/* Woken when the looks' module goes stale, to unload it, then waiting on. */
 	for (;;) {
-		if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
-			close_look(p);
+		close_stale_look(p);
 		w.deadline_ms = set->deadline_ms;
 		if (p->look != NULL &&
 		    (w.deadline_ms < 0 || p->look_ended_ms + LOOK_REUSE_MS < w.deadline_ms))

@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * pcsc_watch_churn READER N: starts a watch of READER (pcsc/watch.h) and stops it as soon as
- * its first news came, N times, as when a Ctrl-C comes right after "Connected".  A stop that waits for ever
- * (its cancel lost before the watch's thread was in its wait) fails after 20 s instead of
- * hanging the test.  Exit 0 with "N watches started and stopped".
+ * its first news came, N times, as when a Ctrl-C comes right after "Connected".  A stop that
+ * waits for ever (its cancel lost before the watch's thread was in its wait) fails after 20 s
+ * instead of hanging the test.  Exit 0 with "N watches started and stopped".
  */
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <unistd.h>
 
 #include "pcsc/watch.h"
