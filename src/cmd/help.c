@@ -100,7 +100,8 @@ int cmd_help(const struct options *opts)
 	    "  --openvpn PATH        the openvpn program to start or check (default: openvpn\n"
 	    "                        from PATH)\n"
 	    "  --cert PATTERN        choose the certificate whose id or subject contains\n"
-	    "                        PATTERN\n"
+	    "                        PATTERN, or sha256:HEX: whose SHA-256 fingerprint\n"
+	    "                        starts with HEX (8 digits at least; ':' allowed)\n"
 	    "  --log FILE            where openvpn's own output goes (default:\n"
 	    "                        ~/.local/state/ovpn-token/CONFIG.log; serve: its own\n"
 	    "                        output, the journal under systemd)\n"
@@ -177,7 +178,8 @@ int cmd_help(const struct options *opts)
 	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n"
 	    " 15  start: the state folder or the instance lock is missing, unsafe, or\n"
 	    "     cannot be made\n"
-	    " 16  connect, disconnect: serve does not run the tunnel (or not yet)\n"
+	    " 16  connect, disconnect, status NAME: serve does not run the tunnel (or not\n"
+	    "     yet)\n"
 	    " 17  connect: another user holds the tunnel\n"
 	    " 18  not in the tunnel's group, not your connection, or serve not as root\n",
 	    stdout);

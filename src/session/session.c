@@ -875,11 +875,13 @@ void session_set_config_id(struct session *s, const char *id)
 	s->core.config_id = id != NULL && id[0] != '\0' ? strdup(id) : NULL;
 }
 
-void session_set_remembered_cert(struct session *s, const char *sha256,
+void session_set_remembered_cert(struct session *s, const struct cert_memory *remembered,
                                  certs_choice_fn *on_choice, void *arg)
 {
-	snprintf(s->certs.remembered, sizeof s->certs.remembered, "%s",
-	         sha256 != NULL ? sha256 : "");
+	if (remembered != NULL)
+		s->certs.remembered = *remembered;
+	else
+		memset(&s->certs.remembered, 0, sizeof s->certs.remembered);
 	s->certs.on_choice = on_choice;
 	s->certs.on_choice_arg = arg;
 }

@@ -73,6 +73,8 @@ struct script {
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
 	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
+	int backup_from;               /* Token/Serial/N from this N on is on token 'Backup' in
+	                                  'Reader 1' (0: all are on 'Anna' in 'Reader 0') */
 	bool real_ids;                 /* ids as pkcs11-helper makes them: token 'Anna', CKA_ID N */
 	/*
 	 * The watch of the tunnel's token: of kind watch_kind; it is away from look watch_away_from
@@ -347,7 +349,10 @@ static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 			                             n + 1 == sc->keyless_cert ? "the token holds no private "
 			                                                         "key for it"
 			                                                       : NULL,
-			                             "Anna", "Reader 0"};
+			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
+			                                 ? "Backup" : "Anna",
+			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
+			                                 ? "Reader 1" : "Reader 0"};
 
 			fn(arg, &cert);
 		}
@@ -586,6 +591,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->keyless_cert = keep.keyless_cert;
+	sc->backup_from = keep.backup_from;
 	sc->real_ids = keep.real_ids;
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
