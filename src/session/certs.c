@@ -191,11 +191,28 @@ static void on_certs_arrived(struct session_core *c, void *arg, const struct ses
 	session_answer_failed(c, a->result, "the answer");
 }
 
+/*
+ * A token is inserted and the provider lists no certificate on any token (a key without its
+ * certificate): the token is there, "insert the token" would be wrong.  label: the token's.
+ */
+static bool token_without_certificate(struct session_core *c, struct token_cert_list *scratch,
+                                      char *label, size_t labelsz)
+{
+	int listed;
+
+	/* A look at the certificates only when a token is there to hold them. */
+	if (tokens_first(c, label, labelsz) != 1)
+		return false;
+	listed = tokens_list_certs(c, scratch);
+	token_certs_clear(scratch);
+	return listed == 0;
+}
+
 static void no_certificate(struct session_core *c, struct certs *k)
 {
 	struct session_watch watch;
 	bool watching = tokens_can_see(c);
-	char why[600];
+	char why[600], label[P11_LABEL_LEN + 1];
 
 	tokens_watch_for_certs(&watch, &k->run.list);
 	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
@@ -203,6 +220,18 @@ static void no_certificate(struct session_core *c, struct certs *k)
 
 	if (no_service)
 		out_error("%s", why);
+	else if (watching && token_without_certificate(c, &k->run.list, label, sizeof label)) {
+		if (!session_interactive(c) || c->opts->batch) {
+			out_error("token '%s' holds no certificate: put the certificate on it, or insert "
+			          "the token that holds it", label);
+			session_end_error(c, EXIT_NO_CERTIFICATE);
+			return;
+		}
+		session_ask(c, ASK_TEXT, &watch, 0, on_certs_arrived, k,
+		            "Token '%s' holds no certificate. Insert the token that holds it "
+		            "(Enter: look again, Ctrl-C: quit): ", label);
+		return;
+	}
 	if (!session_interactive(c) || c->opts->batch) {
 		if (!watching) {
 			out_error("OpenVPN finds no certificate on any token");

@@ -104,6 +104,8 @@ struct io_tokens {
 	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */
 	int (*watched)(void *ctx);
 	void (*unwatch)(void *ctx);
+	/* The label of the first token present: 1, 0 when none is, -1 when it cannot tell. */
+	int (*first_token)(void *ctx, char *label, size_t labelsz);
 };
 
 /*

@@ -226,6 +226,20 @@ static int token_present(void *ctx, const char *label)
 	return present;
 }
 
+static int first_token(void *ctx, char *label, size_t labelsz)
+{
+	struct program_world *p = ctx;
+	struct p11_token token;
+	char err[300];
+	struct p11_provider *prov = look_open(p, err, sizeof err);
+	int n = prov != NULL ? p11_list_tokens(prov, &token, 1, err, sizeof err) : -1;
+
+	look_done(p);
+	if (n > 0)
+		snprintf(label, labelsz, "%s", token.label);
+	return n < 0 ? -1 : n > 0;
+}
+
 static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 {
 	struct program_world *p = ctx;
@@ -542,7 +556,7 @@ static int run(struct session *s, struct program_world *p)
 	                                  close_question, open_url};
 	const struct io_tokens tokens = {p,       can_see,      pin_state, token_present,
 	                                 each_cert, trouble, token_reader, watch,
-	                                 watched,   unwatch};
+	                                 watched,   unwatch,      first_token};
 	const struct io_signer signer = {p,
 	                                 signer_select,
 	                                 signer_reload,

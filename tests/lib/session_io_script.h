@@ -360,6 +360,18 @@ static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	return n;
 }
 
+/* The token 'Anna', when the next look would see it (present_from_look); not a look itself. */
+static int script_first_token(void *ctx, char *label, size_t labelsz)
+{
+	struct script *sc = ctx;
+
+	script_close_signer(sc);
+	if (sc->present_from_look <= 0 || sc->looks + 1 < sc->present_from_look)
+		return 0;
+	snprintf(label, labelsz, "Anna");
+	return 1;
+}
+
 static int script_trouble(void *ctx, char *why, size_t whysz)
 {
 	struct script *sc = ctx;
@@ -679,7 +691,7 @@ static struct session_world script_world(struct script *sc)
 	tokens = (struct io_tokens){sc,           script_can_see_tokens, script_pin_state,
 	                            script_token_present, script_each_cert,  script_trouble,
 	                            script_reader,        script_watch,      script_watched,
-	                            script_unwatch};
+	                            script_unwatch,       script_first_token};
 	signer = (struct io_signer){sc,
 	                            script_signer_select,
 	                            script_signer_reload,

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The certificate choice as a user meets it: the remembered choice (its renewal, the same
- * certificate on two tokens, a file not to be trusted), --cert sha256:, and what --batch and the
- * menu say.  Driven through the scripted world (tests/lib/session_io_script.h); what the user
- * reads on stderr is captured and asserted.
+ * The session as a user meets it: the certificate choice (the remembered one's renewal, the same
+ * certificate on two tokens, a file not to be trusted, --cert sha256:, what --batch and the menu
+ * say) and the messages of a token without a certificate, a removal and a fatal cause.  Driven
+ * through the scripted world (tests/lib/session_io_script.h); what the user reads on stdout and
+ * stderr is captured and asserted.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -28,6 +29,10 @@
 #define ID_REQUEST ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify the id\n"
 #define NEEDSTR_OK "SUCCESS: needstr command succeeded\n"
 #define ENTRY(i, id) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'MIIC'\n"
+#define PIN_NEED ">PASSWORD:Need 'Anna token' password\n"
+#define PIN_TAKEN "SUCCESS: 'Anna token' password entered, but not yet verified\n"
+#define HOLD0 ">HOLD:Waiting for hold release:0\n"
+#define CONNECTED ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,198.51.100.7,1194,,\n"
 #define NAMED_ENTRY(i, id, blob) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'" blob "'\n"
 
 /* Self-signed, CN=alpha / CN=beta, for TLS clients, their keys thrown away (as test_session.c). */
@@ -61,7 +66,7 @@
 static struct options opts;
 static struct script sc;
 static struct session *s;
-static char said[16384]; /* what the run wrote to stderr */
+static char said[16384]; /* what the run wrote to stdout and stderr */
 static struct cert_memory remembered;
 static int choices;
 
@@ -74,7 +79,8 @@ static int setup(void **state)
 	choices = 0;
 	said[0] = '\0';
 	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
+	opts.verbosity = VERBOSITY_NORMAL;
+	out_set_verbosity(VERBOSITY_NORMAL);
 	return 0;
 }
 
@@ -100,23 +106,28 @@ static void new_session(const struct cert_memory *memory)
 	session_set_remembered_cert(s, memory, remember, NULL);
 }
 
-/* One run over input; stderr (errors, warnings, menus) lands in said. */
+/* One run over input; what it says (status lines, errors, warnings, menus) lands in said. */
 static int run_with(const char *input, const char *const *answers)
 {
 	struct session_world world;
 	FILE *capture = tmpfile();
-	int saved = dup(STDERR_FILENO), rc;
+	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
 	size_t n;
 
 	assert_non_null(capture);
+	fflush(stdout);
 	fflush(stderr);
 	dup2(fileno(capture), STDERR_FILENO);
+	dup2(fileno(capture), STDOUT_FILENO);
 	script_rerun(&sc, input, answers);
 	world = script_world(&sc);
 	rc = session_run(s, &world);
+	fflush(stdout);
 	fflush(stderr);
-	dup2(saved, STDERR_FILENO);
-	close(saved);
+	dup2(saved_err, STDERR_FILENO);
+	dup2(saved_out, STDOUT_FILENO);
+	close(saved_err);
+	close(saved_out);
 	rewind(capture);
 	n = fread(said, 1, sizeof said - 1, capture);
 	said[n] = '\0';
@@ -128,6 +139,12 @@ static void assert_said(const char *text)
 {
 	if (strstr(said, text) == NULL)
 		fail_msg("expected '%s' in what was said:\n%s", text, said);
+}
+
+static void assert_not_said(const char *text)
+{
+	if (strstr(said, text) != NULL)
+		fail_msg("did not expect '%s' in what was said:\n%s", text, said);
 }
 
 static void assert_logged(const char *text, int times)
@@ -311,6 +328,54 @@ static void the_menu_names_tokens_when_there_are_two(void **state)
 	assert_said("on token 'Backup' in 'Reader 1'");
 }
 
+/* 9. The token taken out: the tunnel is down; the restart that takes it down is ours, no news. */
+static void a_removal_is_not_followed_by_reconnecting(void **state)
+{
+	static const char *const answers[] = {"1111", "2222", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_away_from = 2;
+	sc.watch_back_from = 8; /* back after OpenVPN's restart (a look every 2 s) */
+	s = session_new(&opts, true);
+	assert_non_null(s);
+	run_with(PIN_NEED PIN_TAKEN CONNECTED SCRIPT_LATER
+	         ">STATE:1700000000,RECONNECTING,SIGUSR1,,,,,\n" HOLD0 SCRIPT_LATER
+	         PIN_NEED PIN_TAKEN CONNECTED,
+	         answers);
+	assert_logged("> signal \"SIGUSR1\"\n", 1);
+	assert_said("Token removed: tunnel down. Insert it to reconnect");
+	assert_said("is back: reconnecting...");
+	assert_not_said("Reconnecting (SIGUSR1)");
+}
+
+/* 6. The token is there with its key but no certificate: said as such; --batch ends with 7. */
+static void a_token_without_a_certificate_is_named(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	sc.provider = true;
+	sc.present_from_look = 1;
+	new_session(NULL);
+	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL), EXIT_NO_CERTIFICATE);
+	assert_said("token 'Anna' holds no certificate");
+	assert_not_said("Insert the token");
+	assert_not_said("waiting for a token");
+}
+
+static void a_token_without_a_certificate_is_named_at_the_prompt(void **state)
+{
+	(void)state;
+	sc.interactive = true;
+	sc.provider = true;
+	sc.present_from_look = 1;
+	new_session(NULL);
+	run_with(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL);
+	assert_logged("? Token 'Anna' holds no certificate. Insert the token that holds it", 1);
+	assert_logged("? No certificate found. Insert the token", 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +389,9 @@ int main(void)
 		T(cert_sha256_with_7_digits_is_refused),
 		T(batch_with_several_lists_them),
 		T(the_menu_names_tokens_when_there_are_two),
+		T(a_removal_is_not_followed_by_reconnecting),
+		T(a_token_without_a_certificate_is_named),
+		T(a_token_without_a_certificate_is_named_at_the_prompt),
 #undef T
 	};
 
