@@ -7,7 +7,7 @@ PORTABLE_SRC := \
 	src/cli/options.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
-	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c \
+	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
 	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \

@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ovpn-token help (also -h, --help) and --version.  The commands, their operands and the options
- * each takes are printed from the command table, so --help cannot say otherwise than the parser.
+ * ovpn-token help (also -h, --help).  The commands, their operands and the options each takes
+ * are printed from the command table, so --help cannot say otherwise than the parser.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
-
-#ifndef OVPN_TOKEN_VERSION
-#define OVPN_TOKEN_VERSION "unknown"
-#endif
 
 /* Columns: a line holds at most 79, what a command does starts at SUMMARY_COLUMN. */
 #define HELP_WIDTH 79
@@ -151,7 +147,8 @@ int cmd_help(const struct options *opts)
 	    "  -v, --verbose         also show openvpn's log lines\n"
 	    "  -q, --quiet           show errors and prompts only\n"
 	    "  -h, --help            this text\n"
-	    "  -V, --version         the version\n"
+	    "  -V, --version         the version, the openvpn start would run and the\n"
+	    "                        libraries (OpenSSL, libp11, pcsc-lite)\n"
 	    "\n"
 	    "Ctrl-C or SIGTERM stops openvpn (start, serve) or detaches and leaves it\n"
 	    "running (attach; connect: openvpn takes the tunnel down and waits for the\n"
@@ -183,12 +180,5 @@ int cmd_help(const struct options *opts)
 	    " 17  connect: another user holds the tunnel\n"
 	    " 18  not in the tunnel's group, not your connection, or serve not as root\n",
 	    stdout);
-	return EXIT_OK;
-}
-
-int cmd_version(const struct options *opts)
-{
-	(void)opts;
-	printf("ovpn-token %s\n", OVPN_TOKEN_VERSION);
 	return EXIT_OK;
 }
