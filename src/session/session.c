@@ -712,7 +712,13 @@ static void ending(struct session *s)
 	int status;
 
 	if (o->exited(o->ctx, &status)) {
-		if (s->life.result == EXIT_OPENVPN_FAILED || s->life.result == EXIT_MGMT_FAILED)
+		/*
+		 * OpenVPN's failure, or a connection lost for no known reason: its log tells why.  A
+		 * cause of ours that was said and stopped it (a label that cannot be answered, ...):
+		 * its log then only echoes the consequences ("TLS handshake failed"), noise.
+		 */
+		if (s->life.result == EXIT_OPENVPN_FAILED ||
+		    (s->life.result == EXIT_MGMT_FAILED && !s->core.end.stop_requested))
 			o->tell_end(o->ctx, status, "");
 		else
 			out_status("OpenVPN stopped.");
