@@ -127,6 +127,11 @@ struct io_signer {
 	                             char *err, size_t errsz);
 	/* Open, with the certificate of this id selected: no look closed it since the select. */
 	bool (*holds)(void *ctx, const char *id);
+	/*
+	 * The token is gone: the signer ends (its kept PIN wiped) and the module is finalized and
+	 * unloaded, so that what the module and libp11 keep of the PIN goes with them.
+	 */
+	void (*close)(void *ctx);
 };
 
 struct io_clock {

@@ -400,6 +400,15 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 	return p11_signer_select(p->signer, id, err, errsz);
 }
 
+/* The looks' module goes too: one C_Finalize ends every context in the process. */
+static void signer_close(void *ctx)
+{
+	struct program_world *p = ctx;
+
+	close_signer(p);
+	close_look(p);
+}
+
 static int signer_reload(void *ctx, char *err, size_t errsz)
 {
 	struct program_world *p = ctx;
@@ -565,7 +574,8 @@ static int run(struct session *s, struct program_world *p)
 	                                 signer_login_needed,
 	                                 signer_login,
 	                                 signer_sign,
-	                                 signer_holds};
+	                                 signer_holds,
+	                                 signer_close};
 	const struct io_clock clock = {p, now_ms, wall_s};
 	const struct io_status status = {p, write_status};
 	const struct session_world world = {

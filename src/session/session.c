@@ -497,6 +497,9 @@ static void check_removal(struct session *s)
 		/* Whoever takes the token may not find its PIN with us either. */
 		pin_cache_drop(&s->pins.cache);
 		xkey_on_token_gone(&s->xkey);
+		/* The signer's kept PIN, and the module's and libp11's copies with the module. */
+		if (c->world->signer != NULL && c->world->signer->close != NULL)
+			c->world->signer->close(c->world->signer->ctx);
 		hold_keep(c, &s->hold, true);
 		state_report_standing(c, &s->tunnel, "TOKEN_REMOVED");
 		break;

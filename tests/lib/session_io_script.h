@@ -485,6 +485,14 @@ static bool script_signer_holds(void *ctx, const char *id)
 	return sc->xkey_open && sc->xkey_selected;
 }
 
+static void script_signer_close(void *ctx)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "close", 5);
+	script_close_signer(sc);
+}
+
 static int script_signer_cert_pem(void *ctx, char *out, size_t outsz)
 {
 	(void)ctx;
@@ -700,7 +708,8 @@ static struct session_world script_world(struct script *sc)
 	                            script_signer_login_needed,
 	                            script_signer_login,
 	                            script_signer_sign,
-	                            script_signer_holds};
+	                            script_signer_holds,
+	                            script_signer_close};
 	clock = (struct io_clock){sc, script_now, script_wall};
 	status = (struct io_status){sc, script_write_status};
 	return (struct session_world){

@@ -376,6 +376,39 @@ static void a_token_without_a_certificate_is_named_at_the_prompt(void **state)
 	assert_logged("? No certificate found. Insert the token", 0);
 }
 
+/*
+ * 12. --external-key, a card in a PC/SC reader (no looks while it stays): taken out, the signer
+ * ends at once (its kept PIN wiped, the module finalized), not at the next look.
+ */
+#define XKEY_HANDSHAKE ">NEED-CERTIFICATE:ovpn-token\nSUCCESS: certificate command succeeded\n" \
+	">PK_SIGN:AAAA,ECDSA,hashalg=SHA256,data=message\nSUCCESS: pk-sig command succeeded\n"
+#define XKEY_RECONNECT HOLD0 "SUCCESS: hold release succeeded\n" XKEY_HANDSHAKE CONNECTED
+
+static void a_removal_ends_the_signer_and_its_pin(void **state)
+{
+	static const char *const answers[] = {"1234", "1234", NULL};
+
+	(void)state;
+	opts.external_key = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 1;
+	sc.xkey_pin = "1234";
+	sc.interactive = true;
+	sc.real_ids = true;
+	sc.watch_kind = IO_WATCH_NEWS;
+	sc.watch_news = 2;
+	sc.watch_away_from = 1;
+	sc.watch_back_from = 2;
+	s = session_new(&opts, true);
+	assert_non_null(s);
+	run_with(XKEY_RECONNECT SCRIPT_NEXT "SUCCESS: forget-passwords command succeeded\n"
+	         "SUCCESS: hold flag set to ON\nSUCCESS: signal SIGUSR1 thrown\n" XKEY_RECONNECT,
+	         answers);
+	assert_logged("> signal \"SIGUSR1\"\n# close\n", 1);
+	assert_logged("# close\n", 1);
+	assert_logged("# login 1234\n", 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -392,6 +425,7 @@ int main(void)
 		T(a_removal_is_not_followed_by_reconnecting),
 		T(a_token_without_a_certificate_is_named),
 		T(a_token_without_a_certificate_is_named_at_the_prompt),
+		T(a_removal_ends_the_signer_and_its_pin),
 #undef T
 	};
 
