@@ -20,7 +20,7 @@ echo "make \$*" >>"$tmp/make.log"
 EOS
 chmod +x "$tmp/bin/make"
 : >"$tmp/make.log"
-PATH="$tmp/bin:$PATH" OVPN_TOKEN=/bin/true BENCH_ONLY=card VIRT_CACARD= \
+PATH="$tmp/bin:$PATH" OVPN_TOKEN=/bin/true BENCH_ONLY=card VIRT_CACARD='' \
 	timeout 120 "$tmp/clone/bench/run" >"$tmp/out" 2>"$tmp/err" ||
 	fail "bench/run exited with $?: $(tail -n 5 "$tmp/err")"
 grep -q "^make -C $tmp/clone .*virt-cacard" "$tmp/make.log" ||

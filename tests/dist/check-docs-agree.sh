@@ -40,14 +40,16 @@ for d in State Logs Runtime; do
 		fail "the man page does not give ${d}Directory= mode $m, as the unit does"
 done
 
-codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/src/cli/exit_codes.h")
+# one_line: the numbers on stdin, one line, space-separated.
+one_line() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
+codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/src/cli/exit_codes.h" | one_line)
 [ "$(echo "$codes" | wc -w)" -ge 10 ] || fail "found only '$codes' in exit_codes.h"
-help_codes=$(sed -n '/^Exit codes:/,$p' "$tmp/help.txt" | sed -n 's/^ *\([0-9]\+\)  .*/\1/p')
-[ "$(echo $help_codes)" = "$(echo $codes)" ] || fail "--help lists exit codes $(echo $help_codes), exit_codes.h $(echo $codes)"
-man_codes=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$page" | sed -n 's/^\.It \([0-9]\+\)$/\1/p')
-[ "$(echo $man_codes)" = "$(echo $codes)" ] || fail "the man page lists exit codes $(echo $man_codes), exit_codes.h $(echo $codes)"
-readme_codes=$(sed -n 's/^| \([0-9]\+\) | .*/\1/p' "$top/README.md")
-[ "$(echo $readme_codes)" = "$(echo $codes)" ] || fail "README.md lists exit codes $(echo $readme_codes), exit_codes.h $(echo $codes)"
+help_codes=$(sed -n '/^Exit codes:/,$p' "$tmp/help.txt" | sed -n 's/^ *\([0-9]\+\)  .*/\1/p' | one_line)
+[ "$help_codes" = "$codes" ] || fail "--help lists exit codes $help_codes, exit_codes.h $codes"
+man_codes=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$page" | sed -n 's/^\.It \([0-9]\+\)$/\1/p' | one_line)
+[ "$man_codes" = "$codes" ] || fail "the man page lists exit codes $man_codes, exit_codes.h $codes"
+readme_codes=$(sed -n 's/^| \([0-9]\+\) | .*/\1/p' "$top/README.md" | one_line)
+[ "$readme_codes" = "$codes" ] || fail "README.md lists exit codes $readme_codes, exit_codes.h $codes"
 
 not_served=$(sed -n 's/^[[:space:]]*EXIT_NOT_SERVED = \([0-9]*\),.*/\1/p' "$top/src/cli/exit_codes.h")
 grep -q "^ *$not_served  .*status NAME" "$tmp/help.txt" || fail "--help does not give status NAME exit $not_served"
