@@ -11,6 +11,8 @@ PKGS    := openssl readline libp11 libpcsclite
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
 # -pthread: the PC/SC watch's helper thread (pcsc/watch.c, platform/posix/thread.c).
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -pthread
+# libp11 has no version call: --version names the one built against.
+PKG_CFLAGS += -DLIBP11_BUILD_VERSION='"$(shell pkg-config --modversion libp11)"'
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes -Wformat=2
 CFLAGS  ?= -O2 -g

@@ -7,7 +7,7 @@ PORTABLE_SRC := \
 	src/cli/options.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
-	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c \
+	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
 	src/cmd/table.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
@@ -16,7 +16,7 @@ PORTABLE_SRC := \
 	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c \
 	src/openvpn/probe.c \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
-	src/session/lockout.c src/session/reason.c \
+	src/session/lockout.c src/session/reason.c src/session/cert_memory.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
 	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/removal.c \
 	src/session/state.c src/session/xkey.c \
@@ -60,9 +60,11 @@ UNIT_PORTABLE := \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c
+	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c \
+	tests/unit/test_served_view.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
+	tests/unit/test_session_said.c \
 	tests/unit/test_signer.c \
 	tests/unit/test_secret_source.c tests/unit/test_platform_files.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c \

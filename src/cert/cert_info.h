@@ -86,10 +86,16 @@ void cert_info_summary(const struct cert_info *ci, char *buf, size_t bufsz);
 
 /*
  * True when pattern is an ASCII-case-insensitive substring of pkcs11_id, the subject CN or the
- * one-line subject, or "sha256:" and the start (8 hex digits at least, ':' allowed between
+ * one-line subject, or "sha256:" (or "SHA256 Fingerprint=", as `openssl x509 -fingerprint
+ * -sha256` prints it; any case) and the start (8 hex digits at least, ':' allowed between
  * bytes) of the certificate's SHA-256 fingerprint.  A NULL or empty pattern matches
  * everything; ci or pkcs11_id may be NULL.
  */
 bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern);
+/*
+ * For a pattern that names a fingerprint (as above): how many hex digits it gives, -2 when
+ * anything but hex digits and ':' follows the prefix; -1 for any other pattern.
+ */
+int cert_pattern_fingerprint_digits(const char *pattern);
 
 #endif

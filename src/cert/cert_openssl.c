@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include <openssl/asn1.h>
+#include <openssl/crypto.h>
 #include <openssl/bio.h>
 #include <openssl/ec.h>
 #include <openssl/evp.h>
@@ -212,4 +213,9 @@ int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info
 done:
 	X509_free(x);
 	return rc;
+}
+
+const char *cert_backend_version(void)
+{
+	return OpenSSL_version(OPENSSL_VERSION);
 }

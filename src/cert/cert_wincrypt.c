@@ -492,3 +492,8 @@ done:
 		CertFreeCertificateContext(cert);
 	return rc;
 }
+
+const char *cert_backend_version(void)
+{
+	return "Windows CryptoAPI";
+}

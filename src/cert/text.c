@@ -224,12 +224,51 @@ const char *cert_purpose_text(enum cert_purpose p)
 	return NULL;
 }
 
+/* The hex digits after "sha256:" or openssl's "SHA256 Fingerprint=" (any case); NULL if none. */
+static const char *fingerprint_part(const char *pattern)
+{
+	static const char *const prefixes[] = {"sha256:", "sha256 fingerprint="};
+
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++) {
+		size_t n = strlen(prefixes[i]);
+
+		size_t k = 0;
+
+		while (k < n && ascii_lower((unsigned char)pattern[k]) == (unsigned char)prefixes[i][k])
+			k++;
+		if (k == n)
+			return pattern + n;
+	}
+	return NULL;
+}
+
+int cert_pattern_fingerprint_digits(const char *pattern)
+{
+	const char *hex = pattern != NULL ? fingerprint_part(pattern) : NULL;
+	int digits = 0;
+
+	if (hex == NULL)
+		return -1;
+	for (; *hex != '\0'; hex++) {
+		if (*hex == ':')
+			continue;
+		if (!((*hex >= '0' && *hex <= '9') || (ascii_lower((unsigned char)*hex) >= 'a' &&
+		                                         ascii_lower((unsigned char)*hex) <= 'f')))
+			return -2;
+		digits++;
+	}
+	return digits;
+}
+
 bool cert_info_matches(const struct cert_info *ci, const char *pkcs11_id, const char *pattern)
 {
+	const char *hex;
+
 	if (!pattern || !pattern[0])
 		return true;
-	if (strncmp(pattern, "sha256:", 7) == 0)
-		return ci != NULL && fingerprint_matches(ci, pattern + 7);
+	hex = fingerprint_part(pattern);
+	if (hex != NULL)
+		return ci != NULL && fingerprint_matches(ci, hex);
 	if (pkcs11_id && contains_nocase(pkcs11_id, strlen(pkcs11_id), pattern))
 		return true;
 	if (!ci)

@@ -32,5 +32,7 @@ void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, c
  * and *out is zeroed; fills out and returns 0, or -1 (out is zeroed again by the caller).
  */
 int cert_backend_describe(const unsigned char *der, size_t len, struct cert_info *out);
+/* The crypto library and its version, for --version ("OpenSSL 3.0.17 1 Jul 2025"). */
+const char *cert_backend_version(void);
 
 #endif

@@ -20,7 +20,7 @@ enum exit_code {
 	EXIT_ALREADY_RUNNING = 13, /* start, serve: another ovpn-token already runs this config */
 	EXIT_AUTH_REFUSED = 14,    /* the server refused the login (AUTH_FAILED); not tried again */
 	EXIT_SETUP = 15,           /* start: no safe state folder or instance lock; a retry fails too */
-	EXIT_NOT_SERVED = 16,      /* connect, disconnect: serve does not run the tunnel (or yet) */
+	EXIT_NOT_SERVED = 16,      /* connect, disconnect, status NAME: serve does not run it (yet) */
 	EXIT_IN_USE = 17,          /* connect: another user holds the tunnel */
 	EXIT_NOT_PERMITTED = 18,   /* not in the tunnel's group, not your connection, serve not root */
 };

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert/cert_info.h"
 #include "cli/options.h"
 #include "cmd/cmd.h"
 
@@ -209,6 +210,14 @@ static int check_values(struct parse *p, struct options *opts)
 	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0')
 		return fail(p, "--cert needs a non-empty PATTERN (part of the certificate's subject or "
 		               "id)");
+	/* Fewer digits would name several certificates by chance, not the one the user means. */
+	if (cert_pattern_fingerprint_digits(opts->cert_pattern) == -2)
+		return fail(p, "--cert '%s': after sha256: only the fingerprint's hex digits (':' "
+		               "between bytes allowed)", opts->cert_pattern);
+	if (cert_pattern_fingerprint_digits(opts->cert_pattern) >= 0 &&
+	    cert_pattern_fingerprint_digits(opts->cert_pattern) < 8)
+		return fail(p, "--cert '%s': give at least 8 hex digits of the SHA-256 fingerprint",
+		            opts->cert_pattern);
 	return 0;
 }
 

@@ -73,6 +73,9 @@ static int take_holder(const struct served_view *v, struct holding *h)
 		out_error("%s is in use by %s", v->name, now.holder_user);
 	else
 		out_error("%s is in use (process %ld)", v->name, holder);
+	served_view_holder_note(&now, err, sizeof err);
+	if (err[0] != '\0')
+		out_error("%s", err);
 	return EXIT_IN_USE;
 }
 

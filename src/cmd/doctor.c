@@ -192,25 +192,36 @@ static void check_tokens(struct doctor *d, const struct p11_token *tokens, int n
 
 static void check_pcsc(struct doctor *d, bool have_token)
 {
-	/* A found token means this provider gets by without PC/SC (or PC/SC is fine). */
-	enum level bad = have_token ? LEVEL_WARN : LEVEL_FAIL;
+	/*
+	 * A smartcard module sees no token without pcscd and a reader: one that finds a token
+	 * anyway (SoftHSM2, a USB token with its own driver) does not use them, and their absence
+	 * is no fault of this setup.
+	 */
+	static const char not_needed[] = " (not needed: the provider finds its token without it)";
+	enum level bad = have_token ? LEVEL_OK : LEVEL_FAIL;
 	struct pcsc_status st;
 	char names[1024] = "";
 
 	pcsc_check(&st);
 	if (!st.built_in) {
-		report(d, LEVEL_WARN, "%s", st.error);
+		report(d, have_token ? LEVEL_OK : LEVEL_WARN, "%s", st.error);
 		return;
 	}
 	if (!st.service) {
-		report(d, bad, "pcscd not reachable (%s) -- hint: %s", st.error,
-		       plat_pcsc_service_hint());
+		if (have_token)
+			report(d, LEVEL_OK, "pcscd not running%s", not_needed);
+		else
+			report(d, bad, "pcscd not reachable (%s) -- hint: %s", st.error,
+			       plat_pcsc_service_hint());
 		return;
 	}
 	report(d, LEVEL_OK, "pcscd reachable");
 	if (st.nreaders == 0) {
-		report(d, bad, "no smartcard reader connected%s%s -- hint: plug in the reader",
-		       st.error[0] != '\0' ? ": " : "", st.error);
+		if (have_token)
+			report(d, LEVEL_OK, "no smartcard reader connected%s", not_needed);
+		else
+			report(d, bad, "no smartcard reader connected%s%s -- hint: plug in the reader",
+			       st.error[0] != '\0' ? ": " : "", st.error);
 		return;
 	}
 	for (size_t i = 0; i < st.nreaders && i < PCSC_MAX_READERS; i++) {
@@ -221,7 +232,10 @@ static void check_pcsc(struct doctor *d, bool have_token)
 	}
 	report(d, LEVEL_OK, "%lu reader(s): %s", (unsigned long)st.nreaders, names);
 	if (st.ncards == 0) {
-		report(d, bad, "no card in any reader -- hint: insert the card");
+		if (have_token)
+			report(d, LEVEL_OK, "no card in any reader%s", not_needed);
+		else
+			report(d, bad, "no card in any reader -- hint: insert the card");
 		return;
 	}
 	for (size_t i = 0; i < st.nreaders && i < PCSC_MAX_READERS; i++)

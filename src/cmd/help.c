@@ -1,17 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ovpn-token help (also -h, --help) and --version.  The commands, their operands and the options
- * each takes are printed from the command table, so --help cannot say otherwise than the parser.
+ * ovpn-token help (also -h, --help).  The commands, their operands and the options each takes
+ * are printed from the command table, so --help cannot say otherwise than the parser.
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
-
-#ifndef OVPN_TOKEN_VERSION
-#define OVPN_TOKEN_VERSION "unknown"
-#endif
 
 /* Columns: a line holds at most 79, what a command does starts at SUMMARY_COLUMN. */
 #define HELP_WIDTH 79
@@ -100,7 +96,8 @@ int cmd_help(const struct options *opts)
 	    "  --openvpn PATH        the openvpn program to start or check (default: openvpn\n"
 	    "                        from PATH)\n"
 	    "  --cert PATTERN        choose the certificate whose id or subject contains\n"
-	    "                        PATTERN\n"
+	    "                        PATTERN, or sha256:HEX: whose SHA-256 fingerprint\n"
+	    "                        starts with HEX (8 digits at least; ':' allowed)\n"
 	    "  --log FILE            where openvpn's own output goes (default:\n"
 	    "                        ~/.local/state/ovpn-token/CONFIG.log; serve: its own\n"
 	    "                        output, the journal under systemd)\n"
@@ -150,7 +147,8 @@ int cmd_help(const struct options *opts)
 	    "  -v, --verbose         also show openvpn's log lines\n"
 	    "  -q, --quiet           show errors and prompts only\n"
 	    "  -h, --help            this text\n"
-	    "  -V, --version         the version\n"
+	    "  -V, --version         the version, the openvpn start would run and the\n"
+	    "                        libraries (OpenSSL, libp11, pcsc-lite)\n"
 	    "\n"
 	    "Ctrl-C or SIGTERM stops openvpn (start, serve) or detaches and leaves it\n"
 	    "running (attach; connect: openvpn takes the tunnel down and waits for the\n"
@@ -177,16 +175,10 @@ int cmd_help(const struct options *opts)
 	    " 14  the server refused the login (AUTH_FAILED); nothing is sent again\n"
 	    " 15  start: the state folder or the instance lock is missing, unsafe, or\n"
 	    "     cannot be made\n"
-	    " 16  connect, disconnect: serve does not run the tunnel (or not yet)\n"
+	    " 16  connect, disconnect, status NAME: serve does not run the tunnel (or not\n"
+	    "     yet)\n"
 	    " 17  connect: another user holds the tunnel\n"
 	    " 18  not in the tunnel's group, not your connection, or serve not as root\n",
 	    stdout);
-	return EXIT_OK;
-}
-
-int cmd_version(const struct options *opts)
-{
-	(void)opts;
-	printf("ovpn-token %s\n", OVPN_TOKEN_VERSION);
 	return EXIT_OK;
 }

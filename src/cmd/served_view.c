@@ -106,3 +106,15 @@ int served_view_refusal(const struct served_view *v)
 	}
 	return EXIT_OK;
 }
+
+void served_view_holder_note(const struct served_view *v, char *out, size_t outsz)
+{
+	char state[32];
+
+	out[0] = '\0';
+	if (v->holder_pid <= 0 || !served_value(v->holder_text, "state", state, sizeof state) ||
+	    strcmp(state, "TOKEN_REMOVED") != 0)
+		return;
+	snprintf(out, outsz, "its tunnel is down: %s's token is out of the reader; %s (or root) can "
+	         "free it with 'ovpn-token disconnect %s'", v->holder_user, v->holder_user, v->name);
+}

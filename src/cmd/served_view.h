@@ -41,5 +41,10 @@ void served_view_load(const char *name, struct served_view *v);
 int served_view_refusal(const struct served_view *v);
 /* Whether the person is kept out of the tunnel's folder (not root, not in its group). */
 bool served_view_outsider(const struct served_view *v);
+/*
+ * What a person refused the held tunnel must know beyond who holds it: when the holder's token
+ * is out (its state=TOKEN_REMOVED), that the tunnel is down and who can free it; "" otherwise.
+ */
+void served_view_holder_note(const struct served_view *v, char *out, size_t outsz);
 
 #endif

@@ -501,7 +501,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	/* With --external-key openvpn logs in to no token: our signer does, and names the pad. */
 	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins && !opts->external_key);
 	chosen_cert_load(&l->chosen, l->stem);
-	session_set_remembered_cert(s, l->chosen.sha256, chosen_cert_save, &l->chosen);
+	session_set_remembered_cert(s, &l->chosen.memory, chosen_cert_save, &l->chosen);
 	plat_remove_stale_run_dirs(end_orphan, NULL);
 	if (plat_make_private_dir(l->dir, sizeof l->dir, err, sizeof err) != 0) {
 		out_error("cannot make a private folder for the management interface: %s", err);

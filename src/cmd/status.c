@@ -4,7 +4,7 @@
  * each: its state and who holds it.  What the files say comes from others: it is shown through
  * the sanitizer, and who holds a tunnel is its lock's process, not the file's word.
  *
- * Exit: 0; 15 when NAME is given and not served.
+ * Exit: 0; 16 (EXIT_NOT_SERVED) when NAME is given and not served.
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -104,3 +104,13 @@ void pcsc_check(struct pcsc_status *st)
 	free(multi);
 	SCardReleaseContext(ctx);
 }
+
+const char *pcsc_library_version(void)
+{
+	/* pcsc-lite's winscard.h brings its version; Windows' own WinSCard has none to give. */
+#ifdef PCSCLITE_VERSION_NUMBER
+	return "pcsc-lite " PCSCLITE_VERSION_NUMBER;
+#else
+	return "WinSCard";
+#endif
+}

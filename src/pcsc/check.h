@@ -28,5 +28,7 @@ struct pcsc_status {
 
 /* Fills st; never blocks on a reader (status asked with a zero timeout). */
 void pcsc_check(struct pcsc_status *st);
+/* "pcsc-lite 1.9.9" (Windows: "WinSCard"), the PC/SC library of this build, for --version; NULL: none. */
+const char *pcsc_library_version(void);
 
 #endif

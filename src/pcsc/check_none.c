@@ -10,3 +10,8 @@ void pcsc_check(struct pcsc_status *st)
 	memset(st, 0, sizeof *st);
 	snprintf(st->error, sizeof st->error, "PC/SC is not available in this build");
 }
+
+const char *pcsc_library_version(void)
+{
+	return NULL;
+}

@@ -101,6 +101,8 @@ struct p11_cert_list {
 
 /* False in a build without PKCS#11 support: then every call below fails. */
 bool p11_available(void);
+/* "libp11 0.4.12": the library this build uses for PKCS#11, for --version; NULL: none. */
+const char *p11_library_version(void);
 
 /* Loads and initializes the module at path.  NULL with the reason in err. */
 struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz);

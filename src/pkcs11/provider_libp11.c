@@ -10,6 +10,16 @@
 #include "platform/platform.h"
 #include "pkcs11/provider_libp11_internal.h"
 
+/* libp11 has no version call: the build names the version it compiled against (Makefile). */
+#ifndef LIBP11_BUILD_VERSION
+#define LIBP11_BUILD_VERSION "(version unknown)"
+#endif
+
+const char *p11_library_version(void)
+{
+	return "libp11 " LIBP11_BUILD_VERSION;
+}
+
 bool p11_available(void)
 {
 	return true;

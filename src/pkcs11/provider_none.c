@@ -6,6 +6,11 @@
 
 #define NOT_HERE "PKCS#11 support is not available in this build (built without libp11)"
 
+const char *p11_library_version(void)
+{
+	return NULL;
+}
+
 bool p11_available(void)
 {
 	return false;

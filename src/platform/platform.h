@@ -140,6 +140,12 @@ long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t
 /* A descriptor that carries a secret: openvpn and its scripts must not inherit it. */
 void plat_keep_from_children(int fd);
 void plat_close_fd(int fd);
+/*
+ * plat_read_file for a file whose content is trusted (a remembered choice): -2 with the reason
+ * when it is not the user's own, is writable by others or is not a plain file (POSIX); Windows
+ * reads it as plat_read_file (the state folder is in the user's profile, closed to others).
+ */
+long plat_read_own_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz);
 /* Reads from an inherited descriptor (--pin-fd) until EOF or bufsz-1 bytes.  -1 on error. */
 long plat_read_fd(int fd, char *buf, size_t bufsz, char *err, size_t errsz);
 /*

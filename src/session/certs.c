@@ -191,11 +191,28 @@ static void on_certs_arrived(struct session_core *c, void *arg, const struct ses
 	session_answer_failed(c, a->result, "the answer");
 }
 
+/*
+ * A token is inserted and the provider lists no certificate on any token (a key without its
+ * certificate): the token is there, "insert the token" would be wrong.  label: the token's.
+ */
+static bool token_without_certificate(struct session_core *c, struct token_cert_list *scratch,
+                                      char *label, size_t labelsz)
+{
+	int listed;
+
+	/* A look at the certificates only when a token is there to hold them. */
+	if (tokens_first(c, label, labelsz) != 1)
+		return false;
+	listed = tokens_list_certs(c, scratch);
+	token_certs_clear(scratch);
+	return listed == 0;
+}
+
 static void no_certificate(struct session_core *c, struct certs *k)
 {
 	struct session_watch watch;
 	bool watching = tokens_can_see(c);
-	char why[600];
+	char why[600], label[P11_LABEL_LEN + 1];
 
 	tokens_watch_for_certs(&watch, &k->run.list);
 	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
@@ -203,6 +220,18 @@ static void no_certificate(struct session_core *c, struct certs *k)
 
 	if (no_service)
 		out_error("%s", why);
+	else if (watching && token_without_certificate(c, &k->run.list, label, sizeof label)) {
+		if (!session_interactive(c) || c->opts->batch) {
+			out_error("token '%s' holds no certificate: put the certificate on it, or insert "
+			          "the token that holds it", label);
+			session_end_error(c, EXIT_NO_CERTIFICATE);
+			return;
+		}
+		session_ask(c, ASK_TEXT, &watch, 0, on_certs_arrived, k,
+		            "Token '%s' holds no certificate. Insert the token that holds it "
+		            "(Enter: look again, Ctrl-C: quit): ", label);
+		return;
+	}
 	if (!session_interactive(c) || c->opts->batch) {
 		if (!watching) {
 			out_error("OpenVPN finds no certificate on any token");
@@ -239,33 +268,80 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 	return true;
 }
 
-/* A person chose t: told on, to be used by itself on the next run. */
+/* A person chose t (or t renewed their choice): told on, to be used by itself on the next run. */
 static void note_choice(struct certs *k, const struct token_cert *t)
 {
-	if (k->on_choice != NULL && t->described && t->info.sha256[0] != '\0')
-		k->on_choice(k->on_choice_arg, t->info.sha256);
+	struct cert_memory m;
+
+	if (k->on_choice == NULL || !t->described || t->info.sha256[0] == '\0')
+		return;
+	cert_memory_of(&m, &t->info, t->id);
+	k->on_choice(k->on_choice_arg, &m);
+	k->remembered = m;
 }
 
-/* The certificate chosen on an earlier run of this config, when it is here and can log in. */
+/*
+ * The certificate chosen on an earlier run of this config, when it is here and can log in: on
+ * the token it was chosen on, else on the only token that holds it, else its only renewal.
+ * Where the fingerprint alone cannot tell two tokens apart, or it is gone, that is said and
+ * the choice goes on without it (the menu, or in --batch the list to choose from).
+ */
 static bool choose_from_memory(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
-	char text[600];
+	const struct cert_memory *m = &k->remembered;
+	long here = -1, same = -1, renewal = -1, pick;
+	size_t nsame = 0, nrenewal = 0;
+	char text[600], was[800];
 
-	if (k->remembered[0] == '\0' || c->opts->cert_pattern != NULL)
+	if (m->sha256[0] == '\0' || c->opts->cert_pattern != NULL)
 		return false;
 	for (size_t i = 0; i < l->count; i++) {
 		const struct token_cert *t = &l->items[i];
 
-		if (!t->described || !fit(t) || strcmp(t->info.sha256, k->remembered) != 0)
+		if (!fit(t))
 			continue;
-		if (unusable(c, t))
+		switch (cert_memory_kinship(m, t->described ? &t->info : NULL, t->id)) {
+		case CERT_SAME_HERE:
+			here = (long)i;
+			break;
+		case CERT_SAME:
+			same = (long)i;
+			nsame++;
+			break;
+		case CERT_RENEWAL:
+			renewal = (long)i;
+			nrenewal++;
+			break;
+		case CERT_STRANGER:
+			break;
+		}
+	}
+	cert_memory_describe(m, was, sizeof was);
+	if (here >= 0 || nsame == 1) {
+		pick = here >= 0 ? here : same;
+		if (unusable(c, &l->items[pick]))
 			return false;
-		describe(c, t, text, sizeof text);
+		describe(c, &l->items[pick], text, sizeof text);
 		out_status("Using the certificate chosen before: %s", text);
-		answer_with(c, k, i);
+		answer_with(c, k, (size_t)pick);
 		return true;
 	}
+	if (nsame > 1) {
+		out_warning("the certificate chosen before, %s, is on %zu tokens, none of them the one "
+		            "it was chosen on: choose one", was, nsame);
+		return false;
+	}
+	if (nrenewal == 1 && !unusable(c, &l->items[renewal])) {
+		describe(c, &l->items[renewal], text, sizeof text);
+		out_status("The certificate chosen before was renewed on the token; using the new one: "
+		           "%s", text);
+		note_choice(k, &l->items[renewal]);
+		answer_with(c, k, (size_t)renewal);
+		return true;
+	}
+	out_warning("the certificate chosen before, %s, is no longer on the token%s", was,
+	            nrenewal > 1 ? " (several could be its renewal)" : "");
 	return false;
 }
 
@@ -351,18 +427,48 @@ static void on_menu_choice(struct session_core *c, void *arg, const struct sessi
 	answer_with(c, k, i);
 }
 
+/* Whether the certificates that can log in are on more than one token (or reader). */
+static bool on_several_tokens(const struct token_cert_list *l)
+{
+	const struct token_cert *first = NULL;
+
+	for (size_t i = 0; i < l->count; i++) {
+		const struct token_cert *t = &l->items[i];
+
+		if (!fit(t))
+			continue;
+		if (first == NULL)
+			first = t;
+		else if (strcmp(t->token, first->token) != 0 || strcmp(t->reader, first->reader) != 0)
+			return true;
+	}
+	return false;
+}
+
 static void choose_from_menu(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
 	size_t n = count_fit(l), shown = 0;
 	char text[600];
+	bool several = on_several_tokens(l);
 
 	if (!session_interactive(c) || c->opts->batch) {
-		out_error("the token holds %zu certificates: choose one with --cert", n);
+		/* Named so that --cert can take a part of one: its subject, id or fingerprint. */
+		out_error("%s %zu certificates: choose one with --cert (a part of its subject or id, or "
+		          "sha256:FINGERPRINT):", several ? "the tokens hold" : "the token holds", n);
+		for (size_t i = 0; i < l->count; i++) {
+			if (!fit(&l->items[i]))
+				continue;
+			describe(c, &l->items[i], text, sizeof text);
+			out_menu("  %s", text);
+			out_menu("      %s", l->items[i].id);
+			if (l->items[i].described)
+				out_menu("      sha256:%s", l->items[i].info.sha256);
+		}
 		session_end_error(c, EXIT_NO_CERTIFICATE);
 		return;
 	}
-	out_menu("Certificates on the token:");
+	out_menu("Certificates on %s:", several ? "the tokens" : "the token");
 	for (size_t i = 0; i < l->count; i++) {
 		if (!fit(&l->items[i]))
 			continue;

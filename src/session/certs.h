@@ -12,18 +12,19 @@
 #include <stdbool.h>
 
 #include "mgmt/event.h"
+#include "session/cert_memory.h"
 #include "session/core.h"
 #include "session/tokens.h"
 
 /* The certificate chosen for a NEED-CERTIFICATE, by its serialized id. */
 typedef void certs_chosen_fn(struct session_core *c, void *arg, const char *id);
 
-/* A certificate a person chose (by menu or --cert): its SHA-256 fingerprint, in hex. */
-typedef void certs_choice_fn(void *arg, const char *sha256);
+/* A certificate a person chose (by menu or --cert), or the renewal of the one remembered. */
+typedef void certs_choice_fn(void *arg, const struct cert_memory *chosen);
 
 struct certs {
 	char *chosen_id;                /* survives restarts: OpenVPN asks after every one */
-	char remembered[65];            /* the fingerprint chosen on an earlier run, "" none */
+	struct cert_memory remembered;  /* the one chosen on an earlier run; sha256 "" none */
 	certs_choice_fn *on_choice;     /* told each choice a person made, to remember it */
 	void *on_choice_arg;
 	struct {

@@ -104,6 +104,8 @@ struct io_tokens {
 	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */
 	int (*watched)(void *ctx);
 	void (*unwatch)(void *ctx);
+	/* The label of the first token present: 1, 0 when none is, -1 when it cannot tell. */
+	int (*first_token)(void *ctx, char *label, size_t labelsz);
 };
 
 /*
@@ -125,6 +127,11 @@ struct io_signer {
 	                             char *err, size_t errsz);
 	/* Open, with the certificate of this id selected: no look closed it since the select. */
 	bool (*holds)(void *ctx, const char *id);
+	/*
+	 * The token is gone: the signer ends (its kept PIN wiped) and the module is finalized and
+	 * unloaded, so that what the module and libp11 keep of the PIN goes with them.
+	 */
+	void (*close)(void *ctx);
 };
 
 struct io_clock {

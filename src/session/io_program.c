@@ -226,6 +226,20 @@ static int token_present(void *ctx, const char *label)
 	return present;
 }
 
+static int first_token(void *ctx, char *label, size_t labelsz)
+{
+	struct program_world *p = ctx;
+	struct p11_token token;
+	char err[300];
+	struct p11_provider *prov = look_open(p, err, sizeof err);
+	int n = prov != NULL ? p11_list_tokens(prov, &token, 1, err, sizeof err) : -1;
+
+	look_done(p);
+	if (n > 0)
+		snprintf(label, labelsz, "%s", token.label);
+	return n < 0 ? -1 : n > 0;
+}
+
 static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 {
 	struct program_world *p = ctx;
@@ -386,6 +400,15 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 	return p11_signer_select(p->signer, id, err, errsz);
 }
 
+/* The looks' module goes too: one C_Finalize ends every context in the process. */
+static void signer_close(void *ctx)
+{
+	struct program_world *p = ctx;
+
+	close_signer(p);
+	close_look(p);
+}
+
 static int signer_reload(void *ctx, char *err, size_t errsz)
 {
 	struct program_world *p = ctx;
@@ -542,7 +565,7 @@ static int run(struct session *s, struct program_world *p)
 	                                  close_question, open_url};
 	const struct io_tokens tokens = {p,       can_see,      pin_state, token_present,
 	                                 each_cert, trouble, token_reader, watch,
-	                                 watched,   unwatch};
+	                                 watched,   unwatch,      first_token};
 	const struct io_signer signer = {p,
 	                                 signer_select,
 	                                 signer_reload,
@@ -551,7 +574,8 @@ static int run(struct session *s, struct program_world *p)
 	                                 signer_login_needed,
 	                                 signer_login,
 	                                 signer_sign,
-	                                 signer_holds};
+	                                 signer_holds,
+	                                 signer_close};
 	const struct io_clock clock = {p, now_ms, wall_s};
 	const struct io_status status = {p, write_status};
 	const struct session_world world = {

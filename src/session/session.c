@@ -497,6 +497,9 @@ static void check_removal(struct session *s)
 		/* Whoever takes the token may not find its PIN with us either. */
 		pin_cache_drop(&s->pins.cache);
 		xkey_on_token_gone(&s->xkey);
+		/* The signer's kept PIN, and the module's and libp11's copies with the module. */
+		if (c->world->signer != NULL && c->world->signer->close != NULL)
+			c->world->signer->close(c->world->signer->ctx);
 		hold_keep(c, &s->hold, true);
 		state_report_standing(c, &s->tunnel, "TOKEN_REMOVED");
 		break;
@@ -712,7 +715,13 @@ static void ending(struct session *s)
 	int status;
 
 	if (o->exited(o->ctx, &status)) {
-		if (s->life.result == EXIT_OPENVPN_FAILED || s->life.result == EXIT_MGMT_FAILED)
+		/*
+		 * OpenVPN's failure, or a connection lost for no known reason: its log tells why.  A
+		 * cause of ours that was said and stopped it (a label that cannot be answered, ...):
+		 * its log then only echoes the consequences ("TLS handshake failed"), noise.
+		 */
+		if (s->life.result == EXIT_OPENVPN_FAILED ||
+		    (s->life.result == EXIT_MGMT_FAILED && !s->core.end.stop_requested))
 			o->tell_end(o->ctx, status, "");
 		else
 			out_status("OpenVPN stopped.");
@@ -875,11 +884,13 @@ void session_set_config_id(struct session *s, const char *id)
 	s->core.config_id = id != NULL && id[0] != '\0' ? strdup(id) : NULL;
 }
 
-void session_set_remembered_cert(struct session *s, const char *sha256,
+void session_set_remembered_cert(struct session *s, const struct cert_memory *remembered,
                                  certs_choice_fn *on_choice, void *arg)
 {
-	snprintf(s->certs.remembered, sizeof s->certs.remembered, "%s",
-	         sha256 != NULL ? sha256 : "");
+	if (remembered != NULL)
+		s->certs.remembered = *remembered;
+	else
+		memset(&s->certs.remembered, 0, sizeof s->certs.remembered);
 	s->certs.on_choice = on_choice;
 	s->certs.on_choice_arg = arg;
 }

@@ -30,11 +30,12 @@ void session_set_config_id(struct session *s, const char *id);
 /* Whether OpenVPN logs in through a reader's PIN pad (the config's pkcs11-protected-authentication). */
 void session_set_openvpn_pinpads(struct session *s, bool on);
 /*
- * The certificate chosen on an earlier run of the same config (SHA-256 hex, "" none): used by
- * itself when it is on the token and can log in, unless --cert says otherwise.  on_choice is
- * told each choice a person makes (the menu, --cert), to remember for the next run.
+ * The certificate chosen on an earlier run of the same config (NULL or sha256 "": none): used by
+ * itself when it is on the token (the remembered token first) and can log in, or its renewal,
+ * unless --cert says otherwise.  on_choice is told each choice a person makes (the menu,
+ * --cert) and a renewal taken, to remember for the next run.
  */
-void session_set_remembered_cert(struct session *s, const char *sha256,
+void session_set_remembered_cert(struct session *s, const struct cert_memory *remembered,
                                  certs_choice_fn *on_choice, void *arg);
 /*
  * Where the status text (what --status-file gets) goes as well: connect keeps the holder file

@@ -157,8 +157,14 @@ static void on_reconnecting(struct tunnel_state *t, const struct mgmt_event *ev)
 	t->last_failure[0] = '\0';
 	t->restart_before_key = t->last_failure_kind == REASON_BEFORE_KEY;
 	t->last_failure_kind = REASON_NONE;
-	/* A server that is down makes OpenVPN restart again and again: say it once a cause. */
-	if (strcmp(t->last_reconnect, shown) != 0)
+	/*
+	 * A server that is down makes OpenVPN restart again and again: say it once a cause.  The
+	 * restart that takes the tunnel down for a removed token is ours ("Token removed: tunnel
+	 * down" said it): "Reconnecting" would read as if it were coming back.
+	 */
+	if (t->own_state_stands)
+		out_verbose("OpenVPN restarts (%s)", shown);
+	else if (strcmp(t->last_reconnect, shown) != 0)
 		out_status("Reconnecting (%s)", shown);
 	snprintf(t->last_reconnect, sizeof t->last_reconnect, "%s", shown);
 }

@@ -96,6 +96,14 @@ int tokens_present(const struct session_core *c, const char *label)
 	return tokens_can_see(c) ? t->present(t->ctx, label) : -1;
 }
 
+int tokens_first(const struct session_core *c, char *label, size_t labelsz)
+{
+	const struct io_tokens *t = c->world->tokens;
+
+	return tokens_can_see(c) && t->first_token != NULL ? t->first_token(t->ctx, label, labelsz)
+	                                                   : -1;
+}
+
 bool tokens_trouble(const struct session_core *c, char *why, size_t whysz)
 {
 	const struct io_tokens *t = c->world->tokens;

@@ -50,6 +50,8 @@ bool tokens_can_see(const struct session_core *c);
 enum p11_pin_state tokens_pin_state(const struct session_core *c, const char *label);
 /* 1 present, 0 absent, -1 cannot tell. */
 int tokens_present(const struct session_core *c, const char *label);
+/* The label of the first token present: 1, 0 none, -1 cannot tell (or cannot see). */
+int tokens_first(const struct session_core *c, char *label, size_t labelsz);
 /* Why no token can be seen when the smartcard service is the cause; false when it is not. */
 bool tokens_trouble(const struct session_core *c, char *why, size_t whysz);
 /* The reader of the token called label and whether it has a PIN pad; -1 when it cannot see. */

@@ -3,7 +3,9 @@
 # 08-openvpn-version: the openvpn under test is the one the user sees, on every side. Fails when
 # the test bed mixes versions up (a 2.7 run that really starts Debian's 2.6, or the other way):
 #   a) `ovpn-token doctor` names the openvpn it would start, with $OPENVPN_VERSION;
-#   b) `ovpn-token start -v` shows the management greeting with the version that release speaks
+#   b) `ovpn-token --version` names the same openvpn (path and version), and the libraries it was
+#      built with: OpenSSL, libp11 and pcsc-lite at the versions pkg-config gives;
+#   c) `ovpn-token start -v` shows the management greeting with the version that release speaks
 #      (2.6.2 to 2.7.1: 5; 2.7.2 and later: 6), the client's log and the server's log begin
 #      with "OpenVPN $OPENVPN_VERSION".
 set -eu
@@ -31,7 +33,21 @@ log "a) doctor"
 grep -Eq "^OK +openvpn [^ ]*: OpenVPN ${OPENVPN_VERSION//./\\.} " "$T/doctor.out" \
     || fail "doctor does not show openvpn $OPENVPN_VERSION: $(grep -m1 'openvpn' "$T/doctor.out")"
 
-log "b) start -v"
+log "b) --version"
+"$OVPN_TOKEN" --version >"$T/version.out" 2>&1 || fail "--version exited with $?"
+grep -qx "ovpn-token $(cat "$(dirname "$0")/../../VERSION")" "$T/version.out" \
+    || fail "--version does not begin with our version: $(cat "$T/version.out")"
+grep -Eq "^openvpn: /[^ ]*: OpenVPN ${OPENVPN_VERSION//./\\.} " "$T/version.out" \
+    || fail "--version does not name openvpn $OPENVPN_VERSION: $(cat "$T/version.out")"
+grep -Eq "^library versions: OpenSSL [0-9]" "$T/version.out" \
+    || fail "--version does not name OpenSSL: $(cat "$T/version.out")"
+for lib in libp11:libp11 libpcsclite:pcsc-lite; do
+    v=$(pkg-config --modversion "${lib%%:*}" 2>/dev/null) || continue
+    grep -Fq ", ${lib#*:} $v" "$T/version.out" \
+        || fail "--version does not name ${lib#*:} $v: $(cat "$T/version.out")"
+done
+
+log "c) start -v"
 pty_start "$OVPN_TOKEN" start -v --batch --pin-file "$T/pin" --log "$T/client.log" "$T/client.conf"
 pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
 pty_expect_text "OpenVPN: OpenVPN Management Interface Version $mgmt_version -- type 'help' for more info" 1 \

@@ -51,6 +51,8 @@ removed() {
     sleep 3
     # Held: no reconnect while the token is out.
     if pty_screen | tail -n 3 | grep -q "^Connected"; then fail "$name: connected without the token"; fi
+    # The restart that takes the tunnel down is ours: not "Reconnecting", as if it were coming back.
+    if pty_screen | grep -q "Reconnecting (SIGUSR1)"; then fail "$name: 'Reconnecting' after the removal"; fi
 }
 
 log "a) a person: removed, back, the PIN asked again"

@@ -73,6 +73,8 @@ struct script {
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
 	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
+	int backup_from;               /* Token/Serial/N from this N on is on token 'Backup' in
+	                                  'Reader 1' (0: all are on 'Anna' in 'Reader 0') */
 	bool real_ids;                 /* ids as pkcs11-helper makes them: token 'Anna', CKA_ID N */
 	/*
 	 * The watch of the tunnel's token: of kind watch_kind; it is away from look watch_away_from
@@ -347,12 +349,27 @@ static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 			                             n + 1 == sc->keyless_cert ? "the token holds no private "
 			                                                         "key for it"
 			                                                       : NULL,
-			                             "Anna", "Reader 0"};
+			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
+			                                 ? "Backup" : "Anna",
+			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
+			                                 ? "Reader 1" : "Reader 0"};
 
 			fn(arg, &cert);
 		}
 	}
 	return n;
+}
+
+/* The token 'Anna', when the next look would see it (present_from_look); not a look itself. */
+static int script_first_token(void *ctx, char *label, size_t labelsz)
+{
+	struct script *sc = ctx;
+
+	script_close_signer(sc);
+	if (sc->present_from_look <= 0 || sc->looks + 1 < sc->present_from_look)
+		return 0;
+	snprintf(label, labelsz, "Anna");
+	return 1;
 }
 
 static int script_trouble(void *ctx, char *why, size_t whysz)
@@ -466,6 +483,14 @@ static bool script_signer_holds(void *ctx, const char *id)
 
 	(void)id;
 	return sc->xkey_open && sc->xkey_selected;
+}
+
+static void script_signer_close(void *ctx)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "close", 5);
+	script_close_signer(sc);
 }
 
 static int script_signer_cert_pem(void *ctx, char *out, size_t outsz)
@@ -586,6 +611,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->keyless_cert = keep.keyless_cert;
+	sc->backup_from = keep.backup_from;
 	sc->real_ids = keep.real_ids;
 	sc->present_from_look = keep.present_from_look;
 	sc->watch_kind = keep.watch_kind;
@@ -673,7 +699,7 @@ static struct session_world script_world(struct script *sc)
 	tokens = (struct io_tokens){sc,           script_can_see_tokens, script_pin_state,
 	                            script_token_present, script_each_cert,  script_trouble,
 	                            script_reader,        script_watch,      script_watched,
-	                            script_unwatch};
+	                            script_unwatch,       script_first_token};
 	signer = (struct io_signer){sc,
 	                            script_signer_select,
 	                            script_signer_reload,
@@ -682,7 +708,8 @@ static struct session_world script_world(struct script *sc)
 	                            script_signer_login_needed,
 	                            script_signer_login,
 	                            script_signer_sign,
-	                            script_signer_holds};
+	                            script_signer_holds,
+	                            script_signer_close};
 	clock = (struct io_clock){sc, script_now, script_wall};
 	status = (struct io_status){sc, script_write_status};
 	return (struct session_world){

@@ -238,11 +238,23 @@ static void a_pin_asked_while_listing_is_not_answered(void **state)
 }
 
 static char remembered[65];
+static struct cert_memory remembered_all;
 
-static void remember(void *arg, const char *sha256)
+static void remember(void *arg, const struct cert_memory *chosen)
 {
 	(void)arg;
-	snprintf(remembered, sizeof remembered, "%s", sha256);
+	snprintf(remembered, sizeof remembered, "%s", chosen->sha256);
+	remembered_all = *chosen;
+}
+
+/* What an older version remembered: the fingerprint alone. */
+static const struct cert_memory *memory_of(const char *sha256)
+{
+	static struct cert_memory m;
+
+	memset(&m, 0, sizeof m);
+	snprintf(m.sha256, sizeof m.sha256, "%s", sha256);
+	return &m;
 }
 
 /* The menu's choice is told to be remembered; the next run uses it by itself, no menu. */
@@ -254,7 +266,7 @@ static void a_choice_is_remembered_for_the_next_run(void **state)
 	sc.interactive = true;
 	remembered[0] = '\0';
 	new_session(false);
-	session_set_remembered_cert(s, "", remember, NULL);
+	session_set_remembered_cert(s, NULL, remember, NULL);
 	run_with(alpha_and_beta, answers);
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/beta\"\n", 1);
 	assert_string_equal(remembered, BETA_SHA256);
@@ -262,7 +274,7 @@ static void a_choice_is_remembered_for_the_next_run(void **state)
 	remembered[0] = '\0';
 	session_free(s);
 	new_session(false);
-	session_set_remembered_cert(s, BETA_SHA256, remember, NULL);
+	session_set_remembered_cert(s, memory_of(BETA_SHA256), remember, NULL);
 	run_with(alpha_and_beta, NULL);
 	assert_logged("? Choose", 0);
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/beta\"\n", 1);
@@ -276,7 +288,7 @@ static void cert_option_wins_over_the_remembered_choice(void **state)
 	opts.batch = true;
 	opts.cert_pattern = "alpha";
 	new_session(false);
-	session_set_remembered_cert(s, BETA_SHA256, remember, NULL);
+	session_set_remembered_cert(s, memory_of(BETA_SHA256), remember, NULL);
 	run_with(alpha_and_beta, NULL);
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/alpha\"\n", 1);
 	assert_string_equal(remembered, ALPHA_SHA256);
@@ -290,8 +302,9 @@ static void a_remembered_certificate_gone_brings_the_menu(void **state)
 	(void)state;
 	sc.interactive = true;
 	new_session(false);
-	session_set_remembered_cert(s, "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
-	                            remember, NULL);
+	session_set_remembered_cert(
+	    s, memory_of("00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"),
+	    remember, NULL);
 	run_with(alpha_and_beta, answers);
 	assert_logged("? Choose", 1);
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/alpha\"\n", 1);

@@ -61,6 +61,34 @@ long plat_read_file(const char *path, char *buf, size_t bufsz, char *err, size_t
 	return len;
 }
 
+long plat_read_own_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+	long len = -2;
+
+	if (fd == -1) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return errno == ELOOP ? -2 : -1;
+	}
+	/* Judged and read through one descriptor: what was judged is what is read. */
+	if (fstat(fd, &st) != 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		len = -1;
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errsz, "%s is not a plain file", path);
+	} else if (st.st_uid != getuid()) {
+		snprintf(err, errsz, "%s belongs to another user", path);
+	} else if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		snprintf(err, errsz, "others may write to %s (mode %03o)", path,
+		         (unsigned)(st.st_mode & 0777));
+	} else {
+		len = read_all(fd, path, buf, bufsz, err, errsz);
+	}
+	close(fd);
+	return len;
+}
+
 /* Whether st (of path) is a private file of ours; -1 with the reason if not. */
 static int judge_private(const struct stat *st, const char *path, char *err, size_t errsz)
 {

@@ -323,6 +323,12 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 	return ok ? 0 : -1;
 }
 
+long plat_read_own_file(const char *path, char *buf, size_t bufsz, char *err, size_t errsz)
+{
+	/* The state folder (%LOCALAPPDATA%) is the user's profile: others cannot put files there. */
+	return plat_read_file(path, buf, bufsz, err, errsz);
+}
+
 long plat_read_file_tail(const char *path, char *buf, size_t bufsz)
 {
 	HANDLE h = open_path(path, GENERIC_READ, OPEN_EXISTING, NULL);
