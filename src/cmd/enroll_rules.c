@@ -189,6 +189,16 @@ static void key_text(const struct csr_pubkey *k, char *out, size_t outsz)
 	snprintf(out, outsz, "%s %s %s...", type, k->ec ? "point" : "modulus", hex);
 }
 
+/* Whether a key with objs[i]'s id came before it (a pair is named once). */
+static bool listed_before(const struct p11_kg_object *objs, size_t i)
+{
+	for (size_t j = 0; j < i; j++)
+		if (objs[j].cls != P11_KG_CERT && objs[j].has_pub && objs[j].id_len == objs[i].id_len &&
+		    memcmp(objs[j].id, objs[i].id, objs[i].id_len) == 0)
+			return true;
+	return false;
+}
+
 long enroll_key_for(const struct p11_kg_object *objs, size_t n, const struct csr_pubkey *pub,
                     char *err, size_t errsz)
 {
@@ -209,7 +219,8 @@ long enroll_key_for(const struct p11_kg_object *objs, size_t n, const struct csr
 	for (size_t i = 0; i < n; i++) {
 		const struct p11_kg_object *o = &objs[i];
 
-		if (o->cls == P11_KG_CERT || !o->has_pub || used >= sizeof have)
+		if (o->cls == P11_KG_CERT || !o->has_pub || used >= sizeof have ||
+		    listed_before(objs, i))
 			continue;
 		enroll_id_hex(o->id, o->id_len, idhex, sizeof idhex);
 		sanitize_str(label, sizeof label, o->label);
