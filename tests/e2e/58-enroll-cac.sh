@@ -21,7 +21,10 @@ objects() { pkcs11-tool --module "$OPENSC_LIB" --list-objects 2>/dev/null | grep
 before=$(objects)
 [ "$before" -gt 0 ] || fail "the card shows no objects"
 
-rc=0; "$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --provider "$OPENSC_LIB" --subject /CN=new \
+# A wrong PIN in the file: had it gone to the card, the answer would be the PIN's (exit 6 or 1).
+printf '00000000\n' > "$T/wrong"
+chmod 600 "$T/wrong"
+rc=0; "$OVPN_TOKEN" enroll --batch --pin-file "$T/wrong" --provider "$OPENSC_LIB" --subject /CN=new \
     >"$T/e.out" 2>&1 || rc=$?
 log "enroll: $(cat "$T/e.out")"
 [ "$rc" -eq 19 ] || fail "enroll on the CAC card: exit $rc, not 19: $(cat "$T/e.out")"
