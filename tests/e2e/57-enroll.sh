@@ -8,7 +8,8 @@
 # wrong PIN from a file (exit 6, no key made), --batch with no PIN (exit 9), an id in use (exit 2),
 # a certificate whose key is not on the token and a CA certificate (exit 7, nothing written, the
 # key it needs named), and a renewal: --renew makes a new key and request with the same subject,
-# the old pair stays until --import --remove-old, and start connects with the new certificate.
+# the old pair stays until --import --chain --remove-old (which also writes the issuer), and start
+# connects with the new certificate.
 # e2e-timeout: 240
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -104,8 +105,15 @@ openssl req -in "$T/alice-new.csr" -noout -subject | grep -q "subject=CN = alice
     || fail "e: subject: $(openssl req -in "$T/alice-new.csr" -noout -subject)"
 [ "$(private_keys)" -eq 4 ] || fail "e: the old key did not stay beside the new one"
 cert=$(easyrsa_sign "$T" "$T/alice-new.csr" alice-renewed)
-"$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --provider "$SOFTHSM_LIB" --import "$cert" --remove-old \
-    >"$T/e2.out" 2>&1 || fail "e: import of the renewal failed: $(cat "$T/e2.out")"
+# The CA's answer with its own certificate after it: --chain puts that on the token too.
+cat "$cert" "$EASYRSA_PKI/ca.crt" > "$T/alice-bundle.pem"
+certs=$(certificates)
+"$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --provider "$SOFTHSM_LIB" --import "$T/alice-bundle.pem" \
+    --chain --remove-old >"$T/e2.out" 2>&1 || fail "e: import of the renewal failed: $(cat "$T/e2.out")"
+grep -q "The issuer's certificate 'Throwaway CA' is on the token too." "$T/e2.out" \
+    || fail "e: --chain said: $(cat "$T/e2.out")"
+# + the new certificate + the issuer - the old certificate
+[ "$(certificates)" -eq $((certs + 1)) ] || fail "e: $(certificates) certificates, not $((certs + 1))"
 grep -q "Removed the old certificate and its keys (id $(tr 'A-F' 'a-f' <<<"$alice_id"))" "$T/e2.out" \
     || fail "e: --remove-old said: $(cat "$T/e2.out")"
 [ "$(private_keys)" -eq 3 ] || fail "e: the old key is still there"
