@@ -53,7 +53,7 @@ static int check_options(const struct options *o)
 	} else if (o->subject == NULL) {
 		bad = "enroll needs --subject \"/CN=NAME\" (or --import FILE, or --renew)";
 	}
-	if (!o->renew && o->import_file == NULL && o->cert_pattern != NULL)
+	if (!o->renew && o->cert_pattern != NULL)
 		bad = "--cert goes with --renew (which certificate to renew)";
 	if (bad != NULL) {
 		out_error("%s", bad);

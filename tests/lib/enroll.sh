@@ -43,14 +43,17 @@ request_key_type() {
     fi
 }
 
+# ENROLL_ARGS: more words for the first step, e.g. "--id 01" where the card fixes the key's slot
+# by its id (OpenSC's PIV driver).
 # enroll_roundtrip NAME KEY PROVIDER TOKEN PINFILE CONFIG: the three steps and the login, all
 # --batch: `enroll --key KEY` writes $T/NAME.csr (checked with `openssl req -verify`: signed by
 # the key it carries, of the type asked, with clientAuth), easy-rsa signs it, `enroll --import`
 # puts the certificate back, and `start CONFIG` connects with it (the server verifies CN=NAME).
 enroll_roundtrip() {
     local name=$1 key=$2 provider=$3 token=$4 pinfile=$5 config=$6 cert want
+    # shellcheck disable=SC2086  # ENROLL_ARGS are separate words
     "$OVPN_TOKEN" enroll --batch --pin-file "$pinfile" --provider "$provider" --token "$token" \
-        --subject "/CN=$name" --key "$key" --out "$T/$name.csr" >"$T/$name.enroll.out" 2>&1 \
+        --subject "/CN=$name" --key "$key" --out "$T/$name.csr" ${ENROLL_ARGS:-} >"$T/$name.enroll.out" 2>&1 \
         || fail "$name: enroll failed ($?): $(cat "$T/$name.enroll.out")"
     openssl req -in "$T/$name.csr" -verify -noout >"$T/$name.verify" 2>&1 \
         || fail "$name: openssl req -verify: $(cat "$T/$name.verify")"
