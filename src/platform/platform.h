@@ -270,7 +270,8 @@ void plat_preload_pkcs11_module(const char *path);
 /*
  * A PKCS#11 module loaded for calls of our own (enroll's key generation: libp11 has no
  * C_GenerateKeyPair for EC keys, no mechanism list): the module stays loaded until
- * plat_module_close.  NULL with the loader's reason in err.
+ * plat_module_close (which forgets the handle; the library itself stays loaded for the process).
+ * NULL with the loader's reason in err.
  */
 struct plat_module;
 struct plat_module *plat_module_open(const char *path, char *err, size_t errsz);

@@ -37,8 +37,10 @@ void *plat_module_symbol(struct plat_module *m, const char *name)
 
 void plat_module_close(struct plat_module *m)
 {
-	if (m == NULL)
-		return;
-	dlclose(m->lib);
+	/*
+	 * The library stays loaded for the rest of the process: after C_Finalize a module may still
+	 * have its own handlers and memory pointed to from its data (pkcs11-spy's, OpenSC's), which
+	 * an unload would pull from under them.
+	 */
 	free(m);
 }
