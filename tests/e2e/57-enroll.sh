@@ -4,10 +4,12 @@
 # PKCS#11 tool: `enroll` makes the key on the token and a request it signs (`openssl req -verify`
 # holds), easy-rsa signs it, `enroll --import` puts the certificate beside the key, and `start`
 # connects with it -- RSA 2048 and EC P-256 (tests/lib/enroll.sh: a PIV or TPM token is one more
-# enroll_roundtrip line with its provider).  Then: the PIN typed at a real terminal (no echo), a
-# wrong PIN from a file (exit 6, no key made), --batch with no PIN (exit 9), an id in use (exit 2),
+# enroll_roundtrip line with its provider).  Then: the PIN typed at a real terminal (no echo; a
+# wrong one is refused and the PIN asked again), a wrong PIN from a file (exit 6, no key made),
+# --batch with no PIN (exit 9), an id in use (exit 2),
 # a certificate whose key is not on the token and a CA certificate (exit 7, nothing written, the
-# key it needs named), and a renewal: --renew makes a new key and request with the same subject,
+# key it needs named), and a renewal: --renew on a config whose pkcs11-id names the certificate
+# (token and provider from the config) makes a new key and request with the same subject,
 # the old pair stays until --import --chain --remove-old (which also writes the issuer), and start
 # connects with the new certificate.
 # e2e-timeout: 240
@@ -51,6 +53,9 @@ attrs=$(pkcs11-tool --module "$SOFTHSM_LIB" --token-label "$TOKEN" --login --pin
 log "b) the PIN typed at the terminal, without echo; the request to standard output"
 pty_start bash -c "'$OVPN_TOKEN' enroll --provider '$SOFTHSM_LIB' --subject '/CN=carol/O=Example' --key ec:P-384 > '$T/carol.csr'"
 pty_expect_text "PIN for token '$TOKEN':" 20
+pty_type 999999
+pty_expect_text "token '$TOKEN' refused the PIN (wrong PIN)" 20
+pty_wait_count "PIN for token '$TOKEN':" 2 20 || fail "b: the PIN was not asked again: $(pty_screen)"
 pty_type "$PIN"
 pty_expect_exit 0 30
 if pty_screen | grep -Fq "$PIN"; then fail "b: the PIN is visible on screen"; fi
@@ -95,8 +100,11 @@ grep -q "cannot log in (a CA certificate)" "$T/d2.out" || fail "d: CA certificat
 [ "$(certificates)" -eq "$certs" ] || fail "d: a refused import wrote a certificate"
 
 log "e) renewal: a new key and request for alice; the old pair stays until --import --remove-old"
-"$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --provider "$SOFTHSM_LIB" --renew --cert alice \
-    --out "$T/alice-new.csr" >"$T/e1.out" 2>&1 || fail "e: --renew failed: $(cat "$T/e1.out")"
+# The certificate in use is the one of the config's pkcs11-id; the provider is the config's.
+cp "$T/client.conf" "$T/alice.conf"
+echo "pkcs11-id '$(sed -n "s/^pkcs11-id '\(.*\)'$/\1/p" "$T/alice.import.out")'" >> "$T/alice.conf"
+"$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --renew --out "$T/alice-new.csr" "$T/alice.conf" \
+    >"$T/e1.out" 2>&1 || fail "e: --renew failed: $(cat "$T/e1.out")"
 grep -q "Renewing 'CN=alice' (id $(tr 'A-F' 'a-f' <<<"$alice_id")): the old key and certificate stay" "$T/e1.out" \
     || fail "e: --renew said: $(cat "$T/e1.out")"
 openssl req -in "$T/alice-new.csr" -verify -noout 2>&1 | grep -q "verify OK" || fail "e: the request does not verify"
@@ -117,6 +125,11 @@ grep -q "The issuer's certificate 'Throwaway CA' is on the token too." "$T/e2.ou
 grep -q "Removed the old certificate and its keys (id $(tr 'A-F' 'a-f' <<<"$alice_id"))" "$T/e2.out" \
     || fail "e: --remove-old said: $(cat "$T/e2.out")"
 [ "$(private_keys)" -eq 3 ] || fail "e: the old key is still there"
+"$OVPN_TOKEN" enroll --batch --pin-file "$T/pin" --import "$cert" "$T/alice.conf" >"$T/e4.out" 2>&1 \
+    || fail "e: a second import failed: $(cat "$T/e4.out")"
+grep -q "is on token '$TOKEN' already" "$T/e4.out" || fail "e: second import said: $(cat "$T/e4.out")"
+grep -q "warning: the config's pkcs11-id names another certificate" "$T/e4.out" \
+    || fail "e: no word that the config names the old certificate: $(cat "$T/e4.out")"
 new_serial=$(openssl x509 -in "$cert" -noout -serial | sed 's/serial=//')
 "$OVPN_TOKEN" list --provider "$SOFTHSM_LIB" >"$T/e3.out" 2>&1 || true
 grep -q "Serial: *$new_serial" "$T/e3.out" || fail "e: list does not show the new certificate: $(cat "$T/e3.out")"
