@@ -294,6 +294,8 @@ int cmd_enroll(const struct options *opts)
 	}
 	if (opts->import_file == NULL && !opts->renew && (rc = plan_new(opts, &p)) != EXIT_OK)
 		return rc;
+	if (opts->import_file != NULL && (rc = enroll_import_preflight(opts)) != EXIT_OK)
+		return rc;
 	if ((rc = enroll_token_open(opts, &cfg, &t)) != EXIT_OK)
 		goto done;
 	if (opts->import_file != NULL) {
@@ -301,9 +303,13 @@ int cmd_enroll(const struct options *opts)
 			rc = enroll_import(opts, &cfg, &t);
 		goto done;
 	}
-	/* Before any PIN: a token that cannot make the key is refused without a login. */
+	/*
+	 * Before any PIN: a token that cannot make the key is refused without a login (a renewal's
+	 * key type is known only after it: then only a token that makes no key at all).
+	 */
 	p11_keygen_caps(t.k, &caps);
-	if (!opts->renew && enroll_check_caps(&caps, p.kind, err, sizeof err) != 0) {
+	if ((!opts->renew || (caps.listed && !caps.rsa_gen && !caps.ec_gen)) &&
+	    enroll_check_caps(&caps, p.kind, err, sizeof err) != 0) {
 		out_error("token '%s': %s", t.token.label, err);
 		rc = EXIT_TOKEN_CANNOT;
 		goto done;

@@ -108,6 +108,24 @@ static int remove_old(struct enroll_token *t, const struct csr_cert *c, const un
 	return EXIT_OK;
 }
 
+int enroll_import_preflight(const struct options *opts)
+{
+	struct csr_cert c;
+	char err[1024], summary[600];
+	const char *unfit;
+
+	if (csr_cert_read(opts->import_file, 0, &c, err, sizeof err) != 0) {
+		out_error("%s", err);
+		return EXIT_USAGE;
+	}
+	cert_info_summary(&c.info, summary, sizeof summary);
+	unfit = enroll_cert_unfit(&c.info, (long long)time(NULL));
+	if (unfit != NULL)
+		out_error("%s cannot log in (%s): not imported", summary, unfit);
+	csr_cert_free(&c);
+	return unfit != NULL ? EXIT_NO_CERTIFICATE : EXIT_OK;
+}
+
 int enroll_import(const struct options *opts, const struct ovpn_config_settings *cfg,
                   struct enroll_token *t)
 {

@@ -32,6 +32,9 @@ void enroll_token_serialized_id(const struct enroll_token *t, const unsigned cha
                                 size_t id_len, char *out, size_t outsz);
 void enroll_token_close(struct enroll_token *t);
 
+/* enroll --import's checks of the file alone, before the token is touched (no PIN for a
+ * certificate that cannot go on it). */
+int enroll_import_preflight(const struct options *opts);
 /* enroll --import (enroll_import.c), on an open, logged-in token. */
 int enroll_import(const struct options *opts, const struct ovpn_config_settings *cfg,
                   struct enroll_token *t);
