@@ -37,7 +37,8 @@ _ovpn_token() {
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
 				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file | \
-				--on-removal | --group) ;;
+				--on-removal | --group | --subject | --key | --id | --label | --token | --out | \
+				--import) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;
@@ -77,6 +78,17 @@ _ovpn_token() {
 		COMPREPLY=($(compgen -g -- "$cur"))
 		return
 		;;
+	--key)
+		COMPREPLY=($(compgen -W 'rsa:2048 rsa:3072 ec:P-256 ec:P-384' -- "$cur"))
+		return
+		;;
+	--subject | --id | --label | --token)
+		return
+		;;
+	--out | --import)
+		_filedir
+		return
+		;;
 	--provider)
 		_filedir '@(so|dll|dylib)'
 		return
@@ -103,8 +115,11 @@ _ovpn_token() {
 	status) opts='--json' ;;
 	list) opts='--provider --json --all' ;;
 	doctor) opts='--openvpn --cert --provider --external-key' ;;
+	enroll) opts='--cert --provider --pin-file --pin-fd --batch --subject --key --id --label
+		--token --out --import --chain --renew --remove-old' ;;
 	'') opts="--openvpn --log --external-key --restart $session --management-password-file
-		--management-password-fd --json --all --group" ;;
+		--management-password-fd --json --all --group --subject --key --id --label --token --out
+		--import --chain --renew --remove-old" ;;
 	*) opts= ;;
 	esac
 	opts="$opts --verbose --quiet --help --version"
@@ -117,7 +132,7 @@ _ovpn_token() {
 
 	case $command in
 	'')
-		COMPREPLY=($(compgen -W 'start attach serve connect disconnect status list doctor help' \
+		COMPREPLY=($(compgen -W 'start attach serve connect disconnect status list doctor enroll help' \
 			-- "$cur"))
 		;;
 	connect | disconnect | status)
@@ -133,7 +148,7 @@ _ovpn_token() {
 			[[ -d $OVPN_TOKEN_COMPLETION_RUN_DIR/$d && $d == "$cur"* ]] && COMPREPLY+=("$d")
 		done
 		;;
-	start | doctor | serve)
+	start | doctor | serve | enroll)
 		# Only one config: nothing more once it is there.
 		local n=0
 		for ((i = 1; i < cword; i++)); do

@@ -9,6 +9,8 @@ PORTABLE_SRC := \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
 	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
 	src/cmd/table.c \
+	src/cmd/enroll.c src/cmd/enroll_import.c src/cmd/enroll_rules.c src/cmd/enroll_token.c \
+	src/cert/csr_common.c \
 	src/mgmt/address.c src/mgmt/command.c src/mgmt/conn.c src/mgmt/event.c \
 	src/mgmt/line_reader.c src/mgmt/pk_sign.c src/mgmt/reply_queue.c src/codec/base64.c \
 	src/codec/utc.c \
@@ -32,19 +34,23 @@ PORTABLE_SRC := \
 P11_SRC := \
 	src/cert/cert_openssl.c \
 	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
-	src/pcsc/check.c src/pcsc/watch.c
+	src/pcsc/check.c src/pcsc/watch.c \
+	src/cert/csr_openssl.c src/pkcs11/keygen_pkcs11.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
 NO_P11_SRC := \
 	src/cert/cert_wincrypt.c \
 	src/pkcs11/provider_none.c src/pkcs11/signer_none.c \
-	src/pcsc/check_none.c src/pcsc/watch_none.c
+	src/pcsc/check_none.c src/pcsc/watch_none.c \
+	src/cert/csr_none.c src/pkcs11/keygen_none.c
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
 POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c thread.c tty.c users.c wait.c)
+	service.c shortcut.c sys.c thread.c tty.c users.c wait.c) \
+	src/platform/posix/module.c
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
-	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
+	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c) \
+	src/platform/win32/module.c
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 
@@ -59,6 +65,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_options.c tests/unit/test_ovpn_argv.c tests/unit/test_ovpn_config.c \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
+	tests/unit/test_enroll_rules.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
 	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c \
 	tests/unit/test_served_view.c
@@ -66,6 +73,7 @@ UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c te
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c \
 	tests/unit/test_signer.c \
+	tests/unit/test_csr.c \
 	tests/unit/test_secret_source.c tests/unit/test_platform_files.c
 UNIT_WIN32_ONLY := tests/win32/test_cert_info_wincrypt.c tests/win32/test_path_base_win32.c \
 	tests/win32/test_platform_win32.c

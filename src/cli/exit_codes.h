@@ -23,6 +23,7 @@ enum exit_code {
 	EXIT_NOT_SERVED = 16,      /* connect, disconnect, status NAME: serve does not run it (yet) */
 	EXIT_IN_USE = 17,          /* connect: another user holds the tunnel */
 	EXIT_NOT_PERMITTED = 18,   /* not in the tunnel's group, not your connection, serve not root */
+	EXIT_TOKEN_CANNOT = 19,    /* enroll: the token cannot generate that key or store it */
 };
 
 #endif

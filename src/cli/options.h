@@ -44,6 +44,16 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 	X(JSON, "json", 0, FLAG, json) \
 	X(ALL, "all", 0, FLAG, all) \
 	X(GROUP, "group", 0, STRING, group) \
+	X(SUBJECT, "subject", 0, STRING, subject) \
+	X(KEY, "key", 0, STRING, key_type) \
+	X(ID, "id", 0, STRING, key_id) \
+	X(LABEL, "label", 0, STRING, key_label) \
+	X(TOKEN, "token", 0, STRING, token_label) \
+	X(OUT, "out", 0, STRING, out_file) \
+	X(IMPORT, "import", 0, STRING, import_file) \
+	X(CHAIN, "chain", 0, FLAG, chain) \
+	X(RENEW, "renew", 0, FLAG, renew) \
+	X(REMOVE_OLD, "remove-old", 0, FLAG, remove_old) \
 	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
 	X(QUIET, "quiet", 'q', QUIET, verbosity) \
 	X(HELP, "help", 'h', HELP, command) \
@@ -96,6 +106,18 @@ struct options {
 	bool all;                   /* --all (list): also the certificates that cannot log in */
 	bool start_menu;            /* --start-menu (shortcut) */
 	const char *group;          /* --group (serve): whose members may connect */
+	/* enroll: the request (--subject, --key, --id, --label), the token (--token), where the
+	 * request goes (--out), the certificate that comes back (--import, --chain), renewal */
+	const char *subject;
+	const char *key_type;
+	const char *key_id;
+	const char *key_label;
+	const char *token_label;
+	const char *out_file;
+	const char *import_file;
+	bool chain;
+	bool renew;
+	bool remove_old;
 	const char *service;        /* --service as given */
 	enum service_mode service_mode;
 	const char *on_removal;     /* --on-removal as given */

@@ -50,6 +50,13 @@
 	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY), \
 	  "check openvpn, the smartcard stack and CONFIG (or the tunnel CONFIG that serve " \
 	  "runs: your group and its socket)") \
+	X(ENROLL, "enroll", cmd_enroll, 0, 1, "CONFIG", true, \
+	  OPTION(PROVIDER) | OPTION(PIN_FILE) | OPTION(PIN_FD) | OPTION(BATCH) | OPTION(CERT) | \
+	  OPTION(SUBJECT) | OPTION(KEY) | OPTION(ID) | OPTION(LABEL) | OPTION(TOKEN) | \
+	  OPTION(OUT) | OPTION(IMPORT) | OPTION(CHAIN) | OPTION(RENEW) | OPTION(REMOVE_OLD), \
+	  "prepare the token: a key made on it and a certificate request (PEM) for your CA; " \
+	  "--import puts the CA's certificate back beside the key; --renew for the certificate " \
+	  "in use") \
 	X(SHORTCUT, "shortcut", cmd_shortcut, 1, 1, "NAME", false, \
 	  OPTION(CERT) | OPTION(START_MENU), \
 	  "(Windows) a desktop shortcut \"Connect NAME (token)\" that runs start NAME in a console") \

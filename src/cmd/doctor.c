@@ -261,7 +261,8 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 	switch (cert_info_validity(ci, now)) {
 	case CERT_EXPIRED:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
-		       "on %s UTC -- hint: get it renewed", who, c->token.label, to);
+		       "on %s UTC -- hint: get it renewed (ovpn-token enroll --renew)", who,
+		       c->token.label, to);
 		break;
 	case CERT_NOT_YET_VALID:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' is not "
@@ -270,7 +271,7 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 		break;
 	case CERT_EXPIRES_SOON:
 		report(d, LEVEL_WARN, "certificate '%s' on token '%s' EXPIRES SOON (%s UTC) -- hint: "
-		       "get it renewed", who, c->token.label, to);
+		       "get it renewed (ovpn-token enroll --renew)", who, c->token.label, to);
 		break;
 	case CERT_VALID:
 		report(d, LEVEL_OK, "certificate '%s' on token '%s' valid until %s UTC", who,

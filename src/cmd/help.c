@@ -141,6 +141,20 @@ int cmd_help(const struct options *opts)
 	    "                        when the token leaves the reader: take the tunnel down\n"
 	    "                        and wipe the PIN until it is back (default), or keep\n"
 	    "                        the tunnel up\n"
+	    "Preparing the token (enroll):\n"
+	    "  --subject /CN=NAME    the request's subject (also /O=.../C=...)\n"
+	    "  --key TYPE            rsa:2048 (default), rsa:3072, ec:P-256 or ec:P-384\n"
+	    "  --id HEX              the new key's CKA_ID (default: 8 random bytes)\n"
+	    "  --label TEXT          the new key's label (default: the subject's CN)\n"
+	    "  --token LABEL         the token, when several are present\n"
+	    "  --out FILE            write the request there (default: standard output)\n"
+	    "  --import FILE         put the CA's certificate (PEM or DER) on the token,\n"
+	    "                        beside its key, under the key's CKA_ID and label\n"
+	    "  --chain               with --import: also the issuer's certificate from FILE\n"
+	    "  --renew               a new key and request for the certificate in use (same\n"
+	    "                        subject); the old one stays until you import the new\n"
+	    "  --remove-old          with --import: then remove the older certificates of\n"
+	    "                        that subject and their keys\n"
 	    "Output:\n"
 	    "  --json                machine-readable output\n"
 	    "  --all                 also the certificates that cannot log in, and why\n"
@@ -178,7 +192,9 @@ int cmd_help(const struct options *opts)
 	    " 16  connect, disconnect, status NAME: serve does not run the tunnel (or not\n"
 	    "     yet)\n"
 	    " 17  connect: another user holds the tunnel\n"
-	    " 18  not in the tunnel's group, not your connection, or serve not as root\n",
+	    " 18  not in the tunnel's group, not your connection, or serve not as root\n"
+	    " 19  enroll: the token cannot (generate keys, this key type, no free space,\n"
+	    "     read-only)\n",
 	    stdout);
 	return EXIT_OK;
 }

@@ -76,6 +76,19 @@ static size_t count_shown(const struct p11_cert_list *list, bool all)
 	return n;
 }
 
+/* Whether list shows a certificate that expires soon or has expired: the renewal hint. */
+static bool expiring_shown(const struct p11_cert_list *list, long long now, bool all)
+{
+	for (size_t i = 0; i < list->count; i++) {
+		const struct p11_cert *c = &list->items[i];
+		enum cert_validity v = c->described ? cert_info_validity(&c->info, now) : CERT_VALID;
+
+		if (shown(c, all) && (v == CERT_EXPIRES_SOON || v == CERT_EXPIRED))
+			return true;
+	}
+	return false;
+}
+
 static void print_text(const struct p11_cert_list *list, long long now, bool all)
 {
 	size_t n = count_shown(list, all), k = 0;
@@ -230,6 +243,9 @@ int cmd_list(const struct options *opts)
 		          used, opts->all ? "" : " (--all shows them and why)");
 	else if (fit < list.count && !opts->all && !opts->json)
 		out_menu("(%zu more cannot log in: --all shows them and why)", list.count - fit);
+	if (!opts->json && expiring_shown(&list, now, opts->all))
+		out_menu("(a certificate above expires within %lld days: `ovpn-token enroll --renew` "
+		         "makes its successor's key and request)", CERT_SOON_SECONDS / 86400);
 	rc = fit > 0 ? EXIT_OK : EXIT_NO_CERTIFICATE;
 	fflush(stdout);
 	p11_cert_list_free(&list);

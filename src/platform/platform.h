@@ -273,6 +273,17 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz);
  * folder searched; elsewhere nothing to do.  Failure is left to the real load to report.
  */
 void plat_preload_pkcs11_module(const char *path);
+/*
+ * A PKCS#11 module loaded for calls of our own (enroll's key generation: libp11 has no
+ * C_GenerateKeyPair for EC keys, no mechanism list): the module stays loaded until
+ * plat_module_close (which forgets the handle; the library itself stays loaded for the process).
+ * NULL with the loader's reason in err.
+ */
+struct plat_module;
+struct plat_module *plat_module_open(const char *path, char *err, size_t errsz);
+/* The address of an exported function (C_GetFunctionList), NULL if there is none. */
+void *plat_module_symbol(struct plat_module *m, const char *name);
+void plat_module_close(struct plat_module *m);
 /* How the user starts this system's smartcard service, for a hint. */
 const char *plat_pcsc_service_hint(void);
 

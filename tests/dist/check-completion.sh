@@ -47,7 +47,7 @@ expect() { # EXPECTED(lines joined by '|') WORD...
 	fi
 }
 
-expect 'attach|connect|disconnect|doctor|help|list|serve|start|status' "$bin" ''
+expect 'attach|connect|disconnect|doctor|enroll|help|list|serve|start|status' "$bin" ''
 expect 'start|status' "$bin" st
 expect 'start' "$bin" star
 expect '--all|--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
@@ -60,6 +60,8 @@ expect '--management-password-fd|--management-password-file' "$bin" attach --man
 expect '' "$bin" start --man
 expect '' "$bin" list --ba
 expect '--help|--quiet|--verbose|--version' "$bin" help --
+expect 'ec:P-256|ec:P-384' "$bin" enroll --key ec
+expect '--remove-old|--renew' "$bin" enroll --re
 # Before the command's name any option may stand; after it, only the command's own.
 expect '--json' "$bin" --j
 expect '--restart' "$bin" --res

@@ -43,6 +43,8 @@ grep -q "Key:           EC P-256" "$T/list.out" || fail "key type not shown"
 grep -q "Issuer:        CN=Test CA" "$T/list.out" || fail "issuer not shown"
 # The test PKI lives 20 days: every certificate expires soon.
 [ "$(grep -c 'EXPIRES SOON' "$T/list.out")" = "${#LABELS[@]}" ] || fail "EXPIRES SOON not flagged"
+grep -q "a certificate above expires within 30 days: \`ovpn-token enroll --renew\`" "$T/list.err" \
+    || fail "no renewal hint: $(cat "$T/list.err")"
 
 # ---- JSON: valid, same ids, labels intact
 "$OVPN_TOKEN" list --provider "$SOFTHSM_LIB" --json >"$T/list.json" || fail "list --json failed"

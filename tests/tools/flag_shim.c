@@ -12,6 +12,11 @@
  *   FLAG_SHIM_ABSENT_FILE=F  while F exists the token is out of the reader: no slot lists it,
  *                            every call on it says CKR_TOKEN_NOT_PRESENT or CKR_DEVICE_REMOVED,
  *                            and its sessions (and so its login) are gone when it comes back
+ *   FLAG_SHIM_KEYGEN_ERROR=X C_GenerateKeyPair answers CK_RV X (hexadecimal) and makes nothing:
+ *                            31 (CKR_DEVICE_MEMORY) is a token without free space
+ *   FLAG_SHIM_HIDE_MECHANISMS=X,Y  mechanisms (hexadecimal) the token does not have: left out of
+ *                            C_GetMechanismList, CKR_MECHANISM_INVALID from C_GetMechanismInfo
+ *                            (1040: CKM_EC_KEY_PAIR_GEN, a token that makes no EC keys)
  * Built as a .so on Linux and, with mingw-w64, as a DLL for the tests under wine
  * (FLAG_SHIM_MODULE then a Windows path).
  */
@@ -179,6 +184,54 @@ static CK_RV shim_find_objects_init(CK_SESSION_HANDLE session, CK_ATTRIBUTE_PTR 
 	return absent() ? CKR_DEVICE_REMOVED : real->C_FindObjectsInit(session, tmpl, count);
 }
 
+static CK_RV shim_generate_key_pair(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mech,
+                                    CK_ATTRIBUTE_PTR pub, CK_ULONG npub, CK_ATTRIBUTE_PTR priv,
+                                    CK_ULONG npriv, CK_OBJECT_HANDLE_PTR hpub,
+                                    CK_OBJECT_HANDLE_PTR hpriv)
+{
+	unsigned long e = env_number("FLAG_SHIM_KEYGEN_ERROR", 16, 0);
+
+	if (e != 0)
+		return (CK_RV)e;
+	return real->C_GenerateKeyPair(session, mech, pub, npub, priv, npriv, hpub, hpriv);
+}
+
+static int mechanism_hidden(CK_MECHANISM_TYPE t)
+{
+	const char *p = getenv("FLAG_SHIM_HIDE_MECHANISMS");
+	char *end;
+
+	while (p != NULL && *p != '\0') {
+		if (strtoul(p, &end, 16) == t && end != p)
+			return 1;
+		p = strchr(end, ',');
+		if (p != NULL)
+			p++;
+	}
+	return 0;
+}
+
+static CK_RV shim_get_mechanism_list(CK_SLOT_ID slot, CK_MECHANISM_TYPE_PTR list,
+                                     CK_ULONG_PTR count)
+{
+	CK_RV rv = real->C_GetMechanismList(slot, list, count);
+	CK_ULONG kept = 0;
+
+	if (rv != CKR_OK || list == NULL)
+		return rv;
+	for (CK_ULONG i = 0; i < *count; i++)
+		if (!mechanism_hidden(list[i]))
+			list[kept++] = list[i];
+	*count = kept;
+	return CKR_OK;
+}
+
+static CK_RV shim_get_mechanism_info(CK_SLOT_ID slot, CK_MECHANISM_TYPE t,
+                                     CK_MECHANISM_INFO_PTR info)
+{
+	return mechanism_hidden(t) ? CKR_MECHANISM_INVALID : real->C_GetMechanismInfo(slot, t, info);
+}
+
 static CK_RV load_real(void)
 {
 	const char *path = getenv("FLAG_SHIM_MODULE");
@@ -203,6 +256,9 @@ static CK_RV load_real(void)
 	shim.C_SignInit = shim_sign_init;
 	shim.C_Sign = shim_sign;
 	shim.C_FindObjectsInit = shim_find_objects_init;
+	shim.C_GenerateKeyPair = shim_generate_key_pair;
+	shim.C_GetMechanismList = shim_get_mechanism_list;
+	shim.C_GetMechanismInfo = shim_get_mechanism_info;
 	return CKR_OK;
 }
 

@@ -98,6 +98,13 @@ static void test_string_options(void **state)
 	(void)state;
 	check_string_option("start", "--openvpn", offsetof(struct options, openvpn));
 	check_string_option("start", "--cert", offsetof(struct options, cert_pattern));
+	check_string_option("enroll", "--subject", offsetof(struct options, subject));
+	check_string_option("enroll", "--key", offsetof(struct options, key_type));
+	check_string_option("enroll", "--id", offsetof(struct options, key_id));
+	check_string_option("enroll", "--label", offsetof(struct options, key_label));
+	check_string_option("enroll", "--token", offsetof(struct options, token_label));
+	check_string_option("enroll", "--out", offsetof(struct options, out_file));
+	check_string_option("enroll", "--import", offsetof(struct options, import_file));
 	check_string_option("attach", "--management-password-file",
 	                    offsetof(struct options, mgmt_password_file));
 	check_string_option("start", "--log", offsetof(struct options, log_file));
@@ -548,6 +555,9 @@ static const struct {
     {"status", NULL, " --json "},
     {"list", NULL, " --provider --json --all "},
     {"doctor", NULL, " --openvpn --cert --provider --external-key "},
+    {"enroll", NULL,
+     " --cert --provider --pin-file --pin-fd --batch --subject --key --id --label --token --out"
+     " --import --chain --renew --remove-old "},
     {"shortcut", "office", " --cert --start-menu "},
     {"help", NULL, " "},
 };
@@ -576,6 +586,16 @@ static const struct {
     {"--json", "--json"},
     {"--all", "--all"},
     {"--group", "--group=vpn"},
+    {"--subject", "--subject=/CN=a"},
+    {"--key", "--key=ec:P-256"},
+    {"--id", "--id=45"},
+    {"--label", "--label=a"},
+    {"--token", "--token=T"},
+    {"--out", "--out=/r.csr"},
+    {"--import", "--import=/c.pem"},
+    {"--chain", "--chain"},
+    {"--renew", "--renew"},
+    {"--remove-old", "--remove-old"},
 };
 
 #define N_TAKES (sizeof takes / sizeof takes[0])
@@ -661,14 +681,14 @@ static void test_attach_refuses_what_only_start_reads(void **state)
 	                         "serve, doctor)");
 	assert_int_equal(PARSE(&o, "list", "--batch"), -1);
 	assert_string_equal(err, "'list' does not take --batch (it is an option of: start, attach, "
-	                         "connect)");
+	                         "connect, enroll)");
 	assert_int_equal(PARSE(&o, "doctor", "--pin-file", "/p"), -1);
 	assert_string_equal(err, "'doctor' does not take --pin-file (it is an option of: start, "
-	                         "attach, connect)");
+	                         "attach, connect, enroll)");
 	/* Given twice, it is still named once. */
 	assert_int_equal(PARSE(&o, "list", "--json", "--cert=a", "--cert=b"), -1);
 	assert_string_equal(err, "'list' does not take --cert (it is an option of: start, attach, "
-	                         "connect, doctor, shortcut)");
+	                         "connect, doctor, enroll, shortcut)");
 	/* serve's group is serve's alone; connect reads the group from the tunnel's folder. */
 	assert_int_equal(PARSE(&o, "connect", "office", "--group=x"), -1);
 	assert_string_equal(err, "'connect' does not take --group (it is an option of: serve)");
