@@ -167,3 +167,20 @@ piv_strict() {
         fail "OpenSC sent the PIV card APDUs it does not implement (above)"
     fi
 }
+
+# piv_card_replace SLOT:CN[:KIND[:USE]]...: another card in the reader: the card taken out, its
+# state made anew (a new CHUID, so OpenSC sees another serial) with these slots, and put back;
+# returns once OpenSC lists it. The PIN stays $SC_PIN.
+piv_card_replace() {
+    local spec slot cn kind use args=() PKI_DAYS=${PKI_DAYS:-400}
+    sc_card_remove
+    for spec in "$@"; do
+        IFS=: read -r slot cn kind use <<<"$spec"
+        piv_make_cert "$slot" "$cn" "${kind:-rsa}" "${use:-}"
+        args+=(--slot "$slot:$T/pki/$cn.key:$T/pki/$cn.crt")
+    done
+    "$(piv_python)" "$PIV_TOOL" setup "$PIV_STATE" --pin "$SC_PIN" --tries "${PIV_TRIES:-3}" "${args[@]}" \
+        || fail "virt_piv setup failed"
+    sc_card_insert
+    piv_wait_token 30 || fail "OpenSC does not list the new PIV card (see $T/virt_piv.log)"
+}
