@@ -66,7 +66,7 @@ verifies_are 2 c
 
 log "d) doctor at the final try"
 rc=0; "$OVPN_TOKEN" doctor "$T/client.conf" >"$T/doctor1.out" 2>&1 || rc=$?
-grep -q "^WARN token 'client1' in Virtual PCD 00 00: one more wrong PIN locks it (final try)" "$T/doctor1.out" \
+grep -q "^WARN token 'client1' in Virtual PCD 00 00: one more wrong PIN locks it (final try) \[PIV card\]" "$T/doctor1.out" \
     || { cat "$T/doctor1.out" >&2; fail "d: doctor does not warn of the final try"; }
 
 log "e) yes, and a third wrong PIN: the card blocks"
@@ -99,7 +99,7 @@ grep -q "PUK" "$T/xlocked.out" || { cat "$T/xlocked.out" >&2; fail "f: --externa
 verifies_are 3 f
 rc=0; "$OVPN_TOKEN" doctor "$T/client.conf" >"$T/doctor2.out" 2>&1 || rc=$?
 [ "$rc" = 11 ] || { cat "$T/doctor2.out" >&2; fail "f: doctor: exit $rc, expected 11"; }
-grep -q "^FAIL token 'client1' in Virtual PCD 00 00: its PIN is locked -- hint: unblock it with the PUK" "$T/doctor2.out" \
+grep -q "^FAIL token 'client1' in Virtual PCD 00 00: its PIN is locked \[PIV card\] -- hint: unblock it with the card's PUK" "$T/doctor2.out" \
     || { cat "$T/doctor2.out" >&2; fail "f: doctor does not fail the locked card"; }
 verifies_are 3 f
 piv_strict
