@@ -22,9 +22,17 @@
 #
 # An empty card (no keys, no certificates: for enrollment, `ovpn-token enroll`):
 #   PIV_EMPTY=1 piv_card_up 123456
-# The card then answers GENERATE ASYMMETRIC KEY PAIR and PUT DATA after the management key
-# (3DES, the default 010203040506070801020304050607080102030405060708; PIV_MGMT_KEY) was
-# authenticated, e.g. `piv-tool -A A:9B:03 -G 9A:07` with PIV_EXT_AUTH_KEY naming a file with it.
+# The card then answers GENERATE ASYMMETRIC KEY PAIR (RSA 2048, P-256, P-384 in 9a 9c 9d 9e) and
+# PUT DATA after the management key (3DES, the default 010203040506070801020304050607080102030405060708,
+# $PIV_MGMT_KEY) was authenticated, mutual or external (GENERAL AUTHENTICATE, key 9B). With
+# OpenSC 0.23's piv-tool (PIV_EXT_AUTH_KEY names a file holding the key as 01:02:...):
+#   piv-tool -A M:9B:03 -G 9A:11          the card makes the key; piv-tool 0.23 on OpenSSL 3 then
+#                                         fails to decode the public key it got ("gen_key unable
+#                                         to gen EC key"): an OpenSC bug, the card's key is there
+#                                         (piv_public_key 9a prints it, for a test's checks)
+#   piv-tool -A M:9B:03 -C 9A -i cert.pem writes the certificate (PUT DATA 5FC105)
+# `-A A:9B:03` (external authentication) fails inside piv-tool 0.23 (-1400) before its second
+# step; the mutual one works. OpenSC's PKCS#11 module cannot generate keys on a PIV card.
 #
 # The card's state is the JSON file $PIV_STATE (PIN, PUK, counters, keys, objects); the card's log,
 # one line per APDU (secrets not written), is $T/virt_piv.log.
@@ -154,6 +162,13 @@ piv_token_listed() {
 # piv_tries_left: the PIN's retry counter as the card keeps it.
 piv_tries_left() {
     "$(piv_python)" -c 'import json, sys; print(json.load(open(sys.argv[1]))["pin_tries_left"])' "$PIV_STATE"
+}
+
+# piv_public_key SLOT: the public key (PEM) of the card's key in SLOT (9a ...), read from its
+# state file: what a test checks an enrollment against; nothing else ever reads the key there.
+piv_public_key() {
+    "$(piv_python)" -c 'import json, sys; print(json.load(open(sys.argv[1]))["keys"][sys.argv[2].upper()])' \
+        "$PIV_STATE" "$1" | openssl pkey -pubout
 }
 
 # piv_verifies: how many VERIFY commands with a PIN reached the card (the log's redacted lines).

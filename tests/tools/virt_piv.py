@@ -510,11 +510,12 @@ class Card:
         enc = lambda b: ecb.encryptor().update(b)
         dec = lambda b: ecb.decryptor().update(b)
         pending, self.mgmt_challenge = self.mgmt_challenge, None
-        if fields.get(0x80) == b"" and len(fields) == 2:           # mutual, step 1: a witness
+        empty_asks = {t for t, v in fields.items() if v == b""} - {0x82}
+        if empty_asks == {0x80} and len(fields) <= 2:                # mutual, step 1: a witness
             witness = secrets.token_bytes(block)
             self.mgmt_challenge = ("witness", witness)
             return tlv(0x7C, tlv(0x80, enc(witness)))
-        if fields.get(0x81) == b"" and len(fields) == 2:           # external, step 1: a challenge
+        if empty_asks == {0x81} and len(fields) <= 2:                # external, step 1: a challenge
             challenge = secrets.token_bytes(block)
             self.mgmt_challenge = ("challenge", challenge)
             return tlv(0x7C, tlv(0x81, challenge))
