@@ -109,7 +109,7 @@ piv_card_up() {
     PIV_STATE=$T/piv.json
     "$(piv_python)" "$PIV_TOOL" setup "$PIV_STATE" --pin "$SC_PIN" --tries "${PIV_TRIES:-3}" "${args[@]}" \
         || fail "virt_piv setup failed"
-    sc_pcscd_start
+    [ -n "$SC_PCSCD_PID" ] || sc_pcscd_start
     [ "${SC_CARD_ABSENT:-0}" = 1 ] && return 0
     piv_card_start
     piv_wait_token 30 || fail "OpenSC does not list the PIV card's token (see $T/virt_piv.log)"
