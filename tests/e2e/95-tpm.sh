@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # 95-tpm: a TPM 2.0 as the token: a software TPM (swtpm) with a key made in it, through
 # tpm2-pkcs11 (tests/lib/tpm.sh).
-#   a) list: the ids of `openvpn --show-pkcs11-ids`, the token 'tpm' of kind TPM 2.0
+#   a) list: the ids of `openvpn --show-pkcs11-ids`, the token 'tpm' of kind TPM 2.0 (--json too)
 #   b) doctor: the token OK with its kind, no pcscd line (a TPM is no smartcard), exit 0
 #   c) start in a terminal: the PIN asked for token 'tpm', Connected (OpenVPN signs through
 #      the module)
@@ -36,6 +36,8 @@ ids_of() { sed -n 's/^ *Serialized id: *//p' "$1" | sort; }
 grep -q '^  Token: *tpm$' "$T/list.out" || { cat "$T/list.out" >&2; fail "the token is not 'tpm'"; }
 grep -q '^  Kind: *TPM 2.0$' "$T/list.out" || { cat "$T/list.out" >&2; fail "the token is not called a TPM 2.0"; }
 grep -q '^  Key: *EC P-256$' "$T/list.out" || fail "the TPM's key is not shown"
+"$OVPN_TOKEN" list --json --provider "$TPM_LIB" >"$T/list.json" 2>&1 || fail "list --json failed ($?)"
+grep -q '"token_kind": "TPM 2.0"' "$T/list.json" || { cat "$T/list.json" >&2; fail "list --json: no token_kind"; }
 
 log "b) doctor"
 rc=0; "$OVPN_TOKEN" doctor "$T/client.conf" >"$T/doctor.out" 2>&1 || rc=$?
