@@ -609,6 +609,7 @@ class Reader:
     def serve_once(self):
         self.sock = socket.create_connection(("127.0.0.1", self.port))
         card = Card(State(self.state))
+        card.st_mtime = os.stat(self.state).st_mtime_ns
         try:
             while self.want_in:
                 n = struct.unpack(">H", self.recv_exact(2))[0]
@@ -622,7 +623,9 @@ class Reader:
                     else:
                         log("UNSUPPORTED vpcd control code %d" % code)
                     continue
-                card.st = State(self.state)          # another process (setup) may have written it
+                mtime = os.stat(self.state).st_mtime_ns
+                if mtime != card.st_mtime:           # another process (setup) wrote it
+                    card.st, card.st_mtime = State(self.state), mtime
                 resp = card.apdu(msg)
                 log("%s -> %s" % (redact(msg), resp[-2:].hex().upper()))
                 self.send(resp)
