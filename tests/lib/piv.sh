@@ -48,6 +48,7 @@
 
 PIV_TOOL=${PIV_TOOL:-$SC_TOP/tests/tools/virt_piv.py}
 PIV_STATE=          # the card's state file (piv_card_up)
+# shellcheck disable=SC2034  # for the tests that authenticate the management key
 PIV_MGMT_KEY=010203040506070801020304050607080102030405060708
 
 # piv_python: the python with the cryptography package the card needs.
