@@ -12,6 +12,7 @@
 #   c) `start --batch` picks 9A's certificate by itself and connects; the card signed with 9A
 #   d) `start --batch --external-key` with 9C's certificate connects: the card wanted a VERIFY
 #      right before the signature, and got one
+# e2e-timeout: 240
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -12,6 +12,7 @@
 #   e) "y" and a third wrong PIN: the card is blocked; told so, naming the PUK
 #   f) start on the blocked card: no prompt, no VERIFY, exit 10, the message names the PUK;
 #      --external-key and --batch the same; doctor: FAIL locked, with the unblock hint
+# e2e-timeout: 240
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
