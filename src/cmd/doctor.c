@@ -32,6 +32,7 @@
 #include "pkcs11/id_codec.h"
 #include "pcsc/check.h"
 #include "pkcs11/provider.h"
+#include "pkcs11/token_kind.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
 #include "ui/output.h"
@@ -175,19 +176,34 @@ static void check_tokens(struct doctor *d, const struct p11_token *tokens, int n
 	}
 	for (int i = 0; i < n && i < MAX_TOKENS; i++) {
 		const struct p11_token *t = &tokens[i];
+		enum token_kind kind = token_kind_of(t->manufacturer, t->model);
+		const char *kind_name = token_kind_name(kind);
 		enum level lv = t->pin_state == P11_PIN_LOCKED     ? LEVEL_FAIL
 		                : t->pin_state == P11_PIN_COUNT_LOW ||
 		                          t->pin_state == P11_PIN_FINAL_TRY
 		                        ? LEVEL_WARN
 		                        : LEVEL_OK;
+		char kind_text[64] = "";
 
-		report(d, lv, "token '%s' in %s: %s%s", t->label, t->slot_description,
-		       pin_words(t->pin_state),
-		       lv == LEVEL_FAIL ? " -- hint: unblock it with the PUK (e.g. pkcs11-tool "
-		                          "--unlock-pin --login --login-type so)"
-		       : lv == LEVEL_WARN ? " -- hint: take care typing the PIN"
+		if (kind_name != NULL)
+			snprintf(kind_text, sizeof kind_text, " [%s]", kind_name);
+		report(d, lv, "token '%s' in %s: %s%s%s%s", t->label, t->slot_description,
+		       pin_words(t->pin_state), kind_text, lv != LEVEL_OK ? " -- hint: " : "",
+		       lv == LEVEL_FAIL   ? token_kind_unblock_hint(kind)
+		       : lv == LEVEL_WARN ? "take care typing the PIN"
 		                          : "");
 	}
+}
+
+/* Whether every token found is of a kind reached without PC/SC (a TPM). */
+static bool tokens_without_pcsc(const struct p11_token *tokens, int n)
+{
+	if (n <= 0)
+		return false;
+	for (int i = 0; i < n && i < MAX_TOKENS; i++)
+		if (!token_kind_without_pcsc(token_kind_of(tokens[i].manufacturer, tokens[i].model)))
+			return false;
+	return true;
 }
 
 static void check_pcsc(struct doctor *d, bool have_token)
@@ -465,7 +481,9 @@ int cmd_doctor(const struct options *opts)
 		       p11_provider_source_name(source));
 		/* The PC/SC lines come first but their level depends on whether a token is there. */
 		ntokens = p11_list_tokens(p, tokens, MAX_TOKENS, err, sizeof err);
-		check_pcsc(&d, ntokens > 0);
+		/* A TPM needs no pcscd: its state is nothing to warn of. */
+		if (!tokens_without_pcsc(tokens, ntokens))
+			check_pcsc(&d, ntokens > 0);
 		check_tokens(&d, tokens, ntokens, err, used);
 		if (ntokens > 0)
 			check_certs(&d, p, &settings, opts->external_key);

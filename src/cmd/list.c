@@ -19,6 +19,7 @@
 #include "cli/exit_codes.h"
 #include "openvpn/config.h"
 #include "pkcs11/provider.h"
+#include "pkcs11/token_kind.h"
 #include "pkcs11/provider_select.h"
 #include "pkcs11/uri.h"
 #include "platform/platform.h"
@@ -97,6 +98,7 @@ static void print_text(const struct p11_cert_list *list, long long now, bool all
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
 		const char *unfit = p11_cert_unfit(c, false);
+		const char *kind = token_kind_name(token_kind_of(c->token.manufacturer, c->token.model));
 		char line[1024], from[20], to[20];
 
 		if (!shown(c, all))
@@ -107,6 +109,8 @@ static void print_text(const struct p11_cert_list *list, long long now, bool all
 		if (unfit != NULL)
 			put_field("Cannot log in:", unfit);
 		put_field("Token:", c->token.label);
+		if (kind != NULL)
+			put_field("Kind:", kind);
 		snprintf(line, sizeof line, "%s (slot %lu)", c->token.slot_description,
 		         c->token.slot_id);
 		put_field("Slot:", line);
@@ -147,6 +151,7 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
 		const char *unfit = p11_cert_unfit(c, false);
+		const char *kind = token_kind_name(token_kind_of(c->token.manufacturer, c->token.model));
 		/* An unreadable certificate is none of the three. */
 		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
 		char from[20] = "", to[20] = "", uri[1024];
@@ -160,6 +165,7 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 			continue;
 		fputs(k++ > 0 ? ",\n    {\n" : "\n    {\n", stdout);
 		json_field("token_label", c->token.label, false);
+		json_field("token_kind", kind != NULL ? kind : "", false);
 		json_field("slot_description", c->token.slot_description, false);
 		printf("      \"slot_id\": %lu,\n", c->token.slot_id);
 		json_field("pin_state", p11_pin_state_name(c->token.pin_state), false);

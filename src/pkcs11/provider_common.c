@@ -33,6 +33,18 @@ void p11_cert_list_free(struct p11_cert_list *list)
 	list->count = 0;
 }
 
+/*
+ * A PIV card's digital signature key (slot 9C) wants the PIN right before every signature
+ * (CKA_ALWAYS_AUTHENTICATE): OpenVPN's PKCS#11 support logs in once, and the handshake's
+ * signature then fails.  The key's attribute shows only after a login; the certificate's label
+ * tells before: OpenSC's piv driver and Yubico's ykcs11 name the slot's certificate so.
+ */
+static bool pin_for_every_signature(const struct p11_cert *c)
+{
+	return strcmp(c->object_label, "Certificate for Digital Signature") == 0 ||
+	       strcmp(c->object_label, "X.509 Certificate for Digital Signature") == 0;
+}
+
 const char *p11_cert_unfit(const struct p11_cert *c, bool external_key)
 {
 	const char *why;
@@ -44,5 +56,8 @@ const char *p11_cert_unfit(const struct p11_cert *c, bool external_key)
 	if (c->key == P11_KEY_OTHER_ID && !external_key)
 		return "its private key has another CKA_ID: OpenVPN's PKCS#11 support cannot pair "
 		       "them (--external-key can)";
+	if (!external_key && pin_for_every_signature(c))
+		return "its key wants the PIN for every signature (a PIV card's slot 9C): OpenVPN's "
+		       "PKCS#11 support cannot use it, --external-key can";
 	return NULL;
 }

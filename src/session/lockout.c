@@ -10,7 +10,9 @@ enum lockout_verdict lockout_judge(enum p11_pin_state state, const char *label, 
 	switch (state) {
 	case P11_PIN_LOCKED:
 		out_error("token '%s' is locked: it accepts no PIN until it is unblocked (with its "
-		          "PUK or security officer PIN); nothing was sent",
+		          "PUK or security officer PIN, or by its administrator; a TPM after its "
+		          "lockout time or by its owner; `ovpn-token doctor` says which); nothing "
+		          "was sent",
 		          label);
 		return LOCKOUT_REFUSE;
 	case P11_PIN_FINAL_TRY:
