@@ -23,7 +23,7 @@ PORTABLE_SRC := \
 	src/session/session.c src/session/io_program.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
-	src/cert/text.c \
+	src/cert/text.c src/cert/serial_hex.c \
 	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c \
 	src/served/served.c
