@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/options.h"
+#include "cli/parse.h"
 #include "cmd/cmd.h"
 
 #define MAX_ARGS 32
@@ -740,11 +741,10 @@ static void test_command_enum_is_the_table(void **state)
 
 	(void)state;
 	for (int c = 0; c < COMMAND_COUNT; c++) {
-		const struct cmd_entry *cmd = cmd_find((enum command)c);
+		const struct command_spec *cmd = command_find((enum command)c);
 
 		assert_non_null(cmd);
 		assert_int_equal(cmd->id, c);
-		assert_non_null(cmd->exec);
 		assert_non_null(cmd->summary);
 		assert_true(cmd->min_operands <= cmd->max_operands);
 		assert_true(cmd->max_operands <= 1); /* the parser keeps one operand */
@@ -755,15 +755,15 @@ static void test_command_enum_is_the_table(void **state)
 		if (cmd->name == NULL)
 			continue;
 		named++;
-		assert_ptr_equal(cmd_find_by_name(cmd->name), cmd);
+		assert_ptr_equal(command_find_by_name(cmd->name), cmd);
 	}
-	assert_null(cmd_find(COMMAND_COUNT));
+	assert_null(command_find(COMMAND_COUNT));
 	/* -V is the only way to the entry without a name. */
-	assert_null(cmd_find(COMMAND_VERSION)->name);
+	assert_null(command_find(COMMAND_VERSION)->name);
 	/* This test knows every named command. */
 	assert_int_equal(named, N_TAKES);
 	for (size_t c = 0; c < N_TAKES; c++)
-		assert_non_null(cmd_find_by_name(takes[c].command));
+		assert_non_null(command_find_by_name(takes[c].command));
 }
 
 /* Each option has one name, and each but the global ones belongs to a command. */
@@ -789,7 +789,7 @@ static void test_option_table(void **state)
 	assert_null(option_name(OPT_COUNT));
 	assert_int_equal(N_SAMPLES + 4, OPT_COUNT);
 	for (int c = 0; c < COMMAND_COUNT; c++)
-		all |= cmd_find((enum command)c)->options;
+		all |= command_find((enum command)c)->options;
 	assert_int_equal(all | GLOBAL_OPTIONS, ((option_set)1 << OPT_COUNT) - 1);
 }
 
