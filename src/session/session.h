@@ -11,7 +11,6 @@
 
 #include "cli/options.h"
 #include "mgmt/conn.h"
-#include "session/certs.h"
 #include "session/io.h"
 
 struct session;
@@ -35,7 +34,7 @@ void session_set_openvpn_pinpads(struct session *s, bool on);
  * told each choice a person makes (the menu, --cert), to remember for the next run.
  */
 void session_set_remembered_cert(struct session *s, const char *sha256,
-                                 certs_choice_fn *on_choice, void *arg);
+                                 void (*on_choice)(void *arg, const char *sha256), void *arg);
 /*
  * Where the status text (what --status-file gets) goes as well: connect keeps the holder file
  * of a served tunnel up to date with it.  NULL: nowhere else.  It must outlive the runs.
