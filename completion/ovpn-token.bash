@@ -37,7 +37,7 @@ _ovpn_token() {
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
 				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file | \
-				--on-removal | --group) ;;
+				--on-removal | --group | --service) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;

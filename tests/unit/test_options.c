@@ -787,10 +787,31 @@ static void test_option_table(void **state)
 		assert_true(sampled == !option_set_has(GLOBAL_OPTIONS, (enum option_id)id));
 	}
 	assert_null(option_name(OPT_COUNT));
+	assert_null(option_spec(OPT_COUNT));
 	assert_int_equal(N_SAMPLES + 4, OPT_COUNT);
 	for (int c = 0; c < COMMAND_COUNT; c++)
 		all |= command_find((enum command)c)->options;
 	assert_int_equal(all | GLOBAL_OPTIONS, ((option_set)1 << OPT_COUNT) - 1);
+}
+
+/*
+ * Each entry has its words for --help, a value's name exactly when a value follows, and the
+ * parts of --help come one after the other (help.c prints a heading where the part changes).
+ */
+static void test_option_words(void **state)
+{
+	(void)state;
+	for (int id = 0; id < OPT_COUNT; id++) {
+		const struct option_spec *o = option_spec((enum option_id)id);
+
+		assert_non_null(o->help);
+		assert_true(o->help[0] != '\0');
+		assert_true((o->value_name != NULL) == option_takes_value(o));
+		if (id > 0)
+			assert_true(o->section >= option_spec((enum option_id)(id - 1))->section);
+	}
+	assert_int_equal(option_spec(OPT_OPENVPN)->section, SECTION_GENERAL);
+	assert_int_equal(option_spec(OPT_VERSION)->section, SECTION_OUTPUT);
 }
 
 int main(void)
@@ -830,6 +851,7 @@ int main(void)
 		cmocka_unit_test(test_operand_messages),
 		cmocka_unit_test(test_command_enum_is_the_table),
 		cmocka_unit_test(test_option_table),
+		cmocka_unit_test(test_option_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
