@@ -395,33 +395,6 @@ void mgmt_parse_line(char *line, struct mgmt_event *ev)
 		ev->type = MGMT_EV_TEXT;
 }
 
-const char *mgmt_event_type_name(enum mgmt_event_type type)
-{
-	switch (type) {
-	case MGMT_EV_MALFORMED: return "MALFORMED";
-	case MGMT_EV_UNKNOWN: return "UNKNOWN";
-	case MGMT_EV_TEXT: return "TEXT";
-	case MGMT_EV_ENTER_PASSWORD: return "ENTER_PASSWORD";
-	case MGMT_EV_INFO: return "INFO";
-	case MGMT_EV_HOLD: return "HOLD";
-	case MGMT_EV_PASSWORD_NEED: return "PASSWORD_NEED";
-	case MGMT_EV_PASSWORD_FAILED: return "PASSWORD_FAILED";
-	case MGMT_EV_NEED_OK: return "NEED_OK";
-	case MGMT_EV_NEED_STR: return "NEED_STR";
-	case MGMT_EV_PKCS11ID_COUNT: return "PKCS11ID_COUNT";
-	case MGMT_EV_PKCS11ID_ENTRY: return "PKCS11ID_ENTRY";
-	case MGMT_EV_STATE: return "STATE";
-	case MGMT_EV_LOG: return "LOG";
-	case MGMT_EV_FATAL: return "FATAL";
-	case MGMT_EV_INFOMSG: return "INFOMSG";
-	case MGMT_EV_BYTECOUNT: return "BYTECOUNT";
-	case MGMT_EV_SUCCESS: return "SUCCESS";
-	case MGMT_EV_ERROR: return "ERROR";
-	case MGMT_EV_END: return "END";
-	}
-	return "?";
-}
-
 bool mgmt_token_label(const char *text, const char *prefix, char *label, size_t labelsz)
 {
 	static const char suffix[] = " token";

@@ -78,8 +78,6 @@ struct mgmt_event {
  */
 void mgmt_parse_line(char *line, struct mgmt_event *ev);
 
-/* Short fixed name of a type, for debug output ("PASSWORD_NEED"). */
-const char *mgmt_event_type_name(enum mgmt_event_type type);
 
 /*
  * pkcs11-helper names a token "<label> token" in its requests (">PASSWORD:Need '<label> token'

@@ -20,6 +20,7 @@
 #include "mgmt/line_reader.h"
 
 #include "fuzz_common.h"
+#include "../lib/mgmt_probe.h"
 
 static const char PROMPT[] = "ENTER PASSWORD:";
 #define PROMPT_LEN (sizeof PROMPT - 1)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mgmt/event.h"
+#include "../lib/mgmt_probe.h"
 
 static char buf[8192];
 static struct mgmt_event ev;
