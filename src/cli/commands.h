@@ -16,7 +16,7 @@
 	 OPTION(AUTH_USER_PASS_FILE) | OPTION(BATCH) | OPTION(NO_CACHE) | OPTION(STATUS_FILE) | \
 	 OPTION(ON_REMOVAL))
 /* How start runs openvpn itself. */
-#define LAUNCH_OPTIONS \
+#define START_OPTIONS \
 	(OPTION(OPENVPN) | OPTION(LOG) | OPTION(EXTERNAL_KEY) | OPTION(SERVICE) | OPTION(RESTART))
 
 /*
@@ -28,8 +28,8 @@
  * named here so that a command is one entry, and only cmd/ (table.c) ever calls it.
  */
 #define COMMANDS(X) \
-	X(START, "start", cmd_start, 1, 1, "CONFIG", true, SESSION_OPTIONS | LAUNCH_OPTIONS, \
-	  "launch openvpn with CONFIG and manage it") \
+	X(START, "start", cmd_start, 1, 1, "CONFIG", true, SESSION_OPTIONS | START_OPTIONS, \
+	  "run openvpn with CONFIG and manage it") \
 	X(ATTACH, "attach", cmd_attach, 1, 1, "ADDRESS", true, \
 	  SESSION_OPTIONS | OPTION(MGMT_PASSWORD_FILE) | OPTION(MGMT_PASSWORD_FD), \
 	  "manage a running openvpn's management interface: HOST:PORT, [IPv6]:PORT or a unix " \
