@@ -24,8 +24,8 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
  *   X(ID, long name, short letter or 0, what follows it, the field of struct options it sets,
  *     the value's name in --help (NULL: none), its part of --help, what it does)
  * What follows: STRING a value, FD a descriptor number, FLAG nothing (the field is a bool).
- * The parts: GENERAL ("Options:"), UNATTENDED ("Unattended use:"), OUTPUT ("Output:"), in
- * that order.  The last four are the global ones (GLOBAL_OPTIONS), which every command takes.
+ * The parts are OPTION_SECTIONS below; the entries of a part stand together, in the parts' order.
+ * The last four are the global ones (GLOBAL_OPTIONS), which every command takes.
  */
 #define OPTIONS(X) \
 	X(OPENVPN, "openvpn", 0, STRING, openvpn, "PATH", GENERAL, \
@@ -140,8 +140,17 @@ struct options {
 /* What follows an option on the line (the OPTIONS list's fourth column). */
 enum option_kind { KIND_STRING, KIND_FD, KIND_FLAG, KIND_VERBOSE, KIND_QUIET, KIND_HELP,
                    KIND_VERSION };
-/* The parts of --help, in order. */
-enum option_section { SECTION_GENERAL, SECTION_UNATTENDED, SECTION_OUTPUT };
+/* The parts of --help, in order: X(ID, its heading). */
+#define OPTION_SECTIONS(X) \
+	X(GENERAL, "Options:") \
+	X(UNATTENDED, "Unattended use:") \
+	X(OUTPUT, "Output:")
+
+enum option_section {
+#define X(id, heading) SECTION_##id,
+	OPTION_SECTIONS(X)
+#undef X
+};
 
 /* One entry of the OPTIONS list. */
 struct option_spec {

@@ -86,9 +86,9 @@ static void print_command(const struct command_spec *cmd)
 static void print_options(void)
 {
 	static const char *const headings[] = {
-		[SECTION_GENERAL] = "Options:",
-		[SECTION_UNATTENDED] = "Unattended use:",
-		[SECTION_OUTPUT] = "Output:",
+#define X(id, heading) [SECTION_##id] = heading,
+		OPTION_SECTIONS(X)
+#undef X
 	};
 	int section = -1;
 
