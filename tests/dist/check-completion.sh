@@ -84,10 +84,10 @@ for c in $(awk '/^  ovpn-token [a-z]/ {print $2}' "$T/help.txt"); do
 done
 want=$(printf '%s\n' $all $globals | grep -vxF -e ${windows_only// / -e } | sort -u | paste -sd '|')
 expect "$want" "$bin" --
-# Which options take a value, as --help prints them from the option table ("--log FILE"): the
-# word after one is its value, not the command, so the command's name is still completed.
-awk '/^(Options|Unattended use|Output):$/ {on = 1; next} /^$/ {on = 0}
-	on && /^  -/ {sub(/^  (-., )?/, ""); sub(/   .*/, ""); print}' "$T/help.txt" >"$T/entries"
+# Which options take a value, as --help prints them from the option table, one entry a line
+# indented by two ("  --log FILE   ..."): the word after one is its value, not the command, so
+# the command's name is still completed.
+awk '/^  -/ {sub(/^  (-., )?/, ""); sub(/   .*/, ""); print}' "$T/help.txt" >"$T/entries"
 [ "$(wc -l <"$T/entries")" -ge 20 ] || fail "--help describes only $(wc -l <"$T/entries") options"
 while read -r o value; do
 	case $o in --help | --version) continue ;; esac  # they replace the command

@@ -25,7 +25,7 @@ tail -n 1 "$tmp/man.txt" | grep -qF "ovpn-token $version" || fail "the page's fo
 
 # The tables: the name of each entry X(ID, "name", ...) (the flag-only command has NULL there).
 table() {
-	sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$1"
+	sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([a-z][a-z0-9-]*\)".*/\1/p' "$1"
 }
 options=$(table "$src") commands=$(table "$cmd_src")
 [ "$(echo "$options" | wc -w)" -ge 10 ] || fail "found only '$options' as options in $src"
@@ -67,11 +67,10 @@ done
 [ -n "$(help_options start)" ] || fail "--help lists no options under 'ovpn-token start'"
 
 # Each option as "-v --verbose" or "--log file": its letter, its name and its value, lower case.
-# --help prints them from the option table, one line each under "Options:", "Unattended use:"
-# and "Output:"; the man page has an ".It Fl ..." entry each in its list of options.
+# --help prints them from the option table, one entry a line indented by two ("  --log FILE");
+# the man page has an ".It Fl ..." entry each in its list of options.
 help_entries() {
-	awk '/^(Options|Unattended use|Output):$/ {on = 1; next} /^$/ {on = 0}
-		on && /^  -/ {sub(/^  /, ""); sub(/   .*/, ""); print}' "$tmp/help.txt" |
+	awk '/^  -/ {sub(/^  /, ""); sub(/   .*/, ""); print}' "$tmp/help.txt" |
 		sed 's/, / /' | tr 'A-Z' 'a-z' | sort
 }
 man_entries() {
