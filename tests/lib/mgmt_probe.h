@@ -2,7 +2,8 @@
 /*
  * What the unit tests, the fuzzers and the scripted world (session_io_script.h) ask of src/mgmt/
  * that the program never does: feeding bytes without a socket, a whole line to the signing
- * parser, an event type's name, whether the reply queue is empty.  Built on the public API only.
+ * parser, an event type's name, whether the reply queue is empty, reading a quoted parameter
+ * back.  Built on the public API only.
  */
 #ifndef OVPN_TOKEN_TESTS_MGMT_PROBE_H
 #define OVPN_TOKEN_TESTS_MGMT_PROBE_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "mgmt/command.h"
 #include "mgmt/event.h"
 #include "mgmt/line_reader.h"
 #include "mgmt/pk_sign.h"
@@ -83,6 +85,95 @@ static inline void pk_request_parse(const char *line, struct pk_request *req)
 static inline bool mgmt_reply_queue_empty(const struct mgmt_reply_queue *q)
 {
 	return q->count == 0;
+}
+
+/* ---- reading back a quoted parameter ---- */
+
+static inline bool unquote_is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
+}
+
+struct unquoter {
+	char *out;
+	size_t outsz, len;
+};
+
+static inline bool unquote_emit(struct unquoter *u, char ch)
+{
+	if (u->len + 1 >= u->outsz)
+		return false;
+	u->out[u->len++] = ch;
+	return true;
+}
+
+/* OpenVPN allows a backslash only before another backslash, a '"' or a blank. */
+static inline bool unquote_escapable(char ch)
+{
+	return ch == '\\' || ch == '"' || unquote_is_space(ch);
+}
+
+/* Body of a "..." or bare parameter starting at in[i]; returns the index after it or -1. */
+static inline int unquote_escaped(const char *in, int i, bool quoted, struct unquoter *u)
+{
+	for (;;) {
+		char ch = in[i];
+
+		if (ch == '\0')
+			return quoted ? -1 : i;
+		if (ch == '\\') {
+			if (!unquote_escapable(in[i + 1]) || !unquote_emit(u, in[i + 1]))
+				return -1;
+			i += 2;
+			continue;
+		}
+		if (quoted && ch == '"')
+			return i + 1;
+		if (!quoted && unquote_is_space(ch))
+			return i;
+		if (!unquote_emit(u, ch))
+			return -1;
+		i++;
+	}
+}
+
+static inline int unquote_single(const char *in, int i, struct unquoter *u)
+{
+	for (; in[i] != '\''; i++) {
+		if (in[i] == '\0' || !unquote_emit(u, in[i]))
+			return -1;
+	}
+	return i + 1;
+}
+
+/*
+ * Parses one quoted parameter as OpenVPN does: the reading back of what mgmt_command_build
+ * quoted.  Returns the bytes read, -1 on error.
+ */
+static inline int mgmt_unquote_param(const char *in, char *out, size_t outsz)
+{
+	struct unquoter u = { out, outsz, 0 };
+	int i = 0, end;
+
+	if (out == NULL || outsz == 0)
+		return -1;
+	while (unquote_is_space(in[i]))
+		i++;
+	/* A parameter may not start a comment, and there must be one. */
+	if (in[i] == '\0' || in[i] == '#' || in[i] == ';')
+		return -1;
+	if (in[i] == '"')
+		end = unquote_escaped(in, i + 1, true, &u);
+	else if (in[i] == '\'')
+		end = unquote_single(in, i + 1, &u);
+	else
+		end = unquote_escaped(in, i, false, &u);
+	if (end < 0) {
+		out[0] = '\0';
+		return -1;
+	}
+	out[u.len] = '\0';
+	return end;
 }
 
 #endif
