@@ -37,8 +37,8 @@ _ovpn_token() {
 			case ${words[i - 1]} in
 			--openvpn | --cert | --management-password-file | --management-password-fd | \
 				--log | --provider | --pin-file | --pin-fd | --status-file | --auth-user-pass-file | \
-				--on-removal | --group | --subject | --key | --id | --label | --token | --out | \
-				--import) ;;
+				--on-removal | --group | --service | --subject | --key | --id | --label | --token | \
+				--out | --import) ;;
 			*) command=${words[i]} ;;
 			esac
 			;;

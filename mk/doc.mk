@@ -8,7 +8,7 @@
 MAN_PAGE := build/man/ovpn-token.1
 # The files that hold the option table and the command table.
 OPTIONS_SRC ?= src/cli/options.h
-COMMANDS_SRC ?= src/cmd/cmd.h
+COMMANDS_SRC ?= src/cli/commands.h
 
 .PHONY: man man-check completion-check
 

@@ -4,7 +4,7 @@
 
 # Portable C: the C library and our platform interface only.
 PORTABLE_SRC := \
-	src/cli/options.c \
+	src/cli/options.c src/cli/commands.c src/cli/parse.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
 	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
@@ -25,7 +25,7 @@ PORTABLE_SRC := \
 	src/session/session.c src/session/io_program.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
-	src/cert/text.c \
+	src/cert/text.c src/cert/serial_hex.c \
 	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/token_kind.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c \
 	src/served/served.c

@@ -2,6 +2,7 @@
 /* ovpn-token: smartcard logins for OpenVPN through its management interface. */
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "cli/parse.h"
 #include "cmd/cmd.h"
 #include "platform/platform.h"
 #include "ui/output.h"
@@ -21,5 +22,5 @@ int main(int argc, char **argv)
 		out_error("cannot set up signal handling");
 		return EXIT_INTERNAL;
 	}
-	return opts.command->exec(&opts);
+	return cmd_run(&opts);
 }

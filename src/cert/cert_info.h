@@ -71,7 +71,7 @@ int cert_info_from_base64(const char *blob, struct cert_info *out);
  * CKA_VALUE holds), with the same rules: -1 for NULL or empty input, bad DER, bytes after the
  * certificate, or an unreadable validity; *out always fully written, zeroed on failure.
  * The parsing is the crypto backend's (cert_openssl.c: OpenSSL, cert_wincrypt.c: CryptoAPI,
- * behind cert_backend_describe() of cert/text.h); everything else here is shared, in
+ * behind cert_backend_describe() of cert/backend.h); everything else here is shared, in
  * cert/text.c.
  */
 int cert_info_from_der(const unsigned char *der, size_t len, struct cert_info *out);

@@ -5,7 +5,7 @@
  * ui/sanitize.c's.
  */
 #include "cert/cert_info.h"
-#include "cert/text.h"
+#include "cert/backend.h"
 #include "codec/utc.h"
 #include "ui/sanitize.h"
 

@@ -11,7 +11,7 @@
  * visible '?'.
  */
 #include "cert/cert_info.h"
-#include "cert/text.h"
+#include "cert/backend.h"
 #include "ui/sanitize.h"
 
 #include <stdio.h>

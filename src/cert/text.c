@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The part of cert_info.h that needs no crypto library: base64, the serial, dates, the
- * summary and the matching (sanitising is ui/sanitize.c's, the one rule for everything shown).  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with
- * the CryptoAPI) link the very same code, and a certificate reads the same on every platform.
+ * The part of cert_info.h that needs no crypto library: base64, dates, the summary and the
+ * matching (sanitising is ui/sanitize.c's, the one rule for everything shown; the serial's text
+ * is serial_hex.c's).  Plain C11 so both backends (cert_openssl.c with OpenSSL, cert_wincrypt.c
+ * with the CryptoAPI) link the very same code, and a certificate reads the same on every
+ * platform.
  */
 #include "cert/cert_info.h"
-#include "cert/text.h"
+#include "cert/backend.h"
 #include "codec/base64.h"
 #include "codec/utc.h"
 #include "ui/sanitize.h"
@@ -14,27 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- serial numbers ----------------------------------------------------------------------- */
-
-void cert_text_serial_hex(const unsigned char *mag, size_t len, bool negative, char *dst,
-                          size_t dstsz)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	size_t o = 0;
-
-	if (negative && dstsz - o > 1)
-		dst[o++] = '-';
-	if (len == 0 && dstsz - o > 2) {
-		dst[o++] = '0';
-		dst[o++] = '0';
-	}
-	for (size_t i = 0; i < len && dstsz - o > 2; i++) {
-		dst[o++] = hex[mag[i] >> 4];
-		dst[o++] = hex[mag[i] & 0x0F];
-	}
-	dst[o] = '\0';
-}
 
 /* ---- base64 --------------------------------------------------------------------------------- */
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The command line, parsed once into one struct: what the user said, nothing a run finds out.
- * Which command takes which option is said by the command table (cmd/cmd.h).
+ * Which command takes which option is said by the command table (cli/commands.h).
  */
 #ifndef OVPN_TOKEN_OPTIONS_H
 #define OVPN_TOKEN_OPTIONS_H
@@ -18,46 +18,95 @@ enum service_mode { SERVICE_AUTO, SERVICE_ALWAYS, SERVICE_NEVER };
 enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 
 /*
- * Every option, one line each, in the order --help describes them:
- *   X(ID, long name, short letter or 0, what follows it, the field of struct options it sets)
+ * Every option, one entry each, in the order --help describes them: all an option is, in one
+ * place.  --help prints its words from here (cmd/help.c); tests/dist/check-man.sh holds the man
+ * page's list of options to --help, tests/dist/check-completion.sh the completion.
+ *   X(ID, long name, short letter or 0, what follows it, the field of struct options it sets,
+ *     the value's name in --help (NULL: none), its part of --help, what it does)
  * What follows: STRING a value, FD a descriptor number, FLAG nothing (the field is a bool).
+ * The parts are OPTION_SECTIONS below; the entries of a part stand together, in the parts' order.
  * The last four are the global ones (GLOBAL_OPTIONS), which every command takes.
  */
 #define OPTIONS(X) \
-	X(OPENVPN, "openvpn", 0, STRING, openvpn) \
-	X(CERT, "cert", 0, STRING, cert_pattern) \
-	X(LOG, "log", 0, STRING, log_file) \
-	X(PROVIDER, "provider", 0, STRING, provider) \
-	X(EXTERNAL_KEY, "external-key", 0, FLAG, external_key) \
-	X(SERVICE, "service", 0, STRING, service) \
-	X(START_MENU, "start-menu", 0, FLAG, start_menu) \
-	X(PIN_FILE, "pin-file", 0, STRING, pin_file) \
-	X(PIN_FD, "pin-fd", 0, FD, pin_fd) \
-	X(AUTH_USER_PASS_FILE, "auth-user-pass-file", 0, STRING, auth_user_pass_file) \
-	X(MGMT_PASSWORD_FILE, "management-password-file", 0, STRING, mgmt_password_file) \
-	X(MGMT_PASSWORD_FD, "management-password-fd", 0, FD, mgmt_password_fd) \
-	X(BATCH, "batch", 0, FLAG, batch) \
-	X(NO_CACHE, "no-cache", 0, FLAG, no_cache) \
-	X(RESTART, "restart", 0, FLAG, restart) \
-	X(STATUS_FILE, "status-file", 0, STRING, status_file) \
-	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal) \
-	X(JSON, "json", 0, FLAG, json) \
-	X(ALL, "all", 0, FLAG, all) \
-	X(GROUP, "group", 0, STRING, group) \
-	X(SUBJECT, "subject", 0, STRING, subject) \
-	X(KEY, "key", 0, STRING, key_type) \
-	X(ID, "id", 0, STRING, key_id) \
-	X(LABEL, "label", 0, STRING, key_label) \
-	X(TOKEN, "token", 0, STRING, token_label) \
-	X(OUT, "out", 0, STRING, out_file) \
-	X(IMPORT, "import", 0, STRING, import_file) \
-	X(CHAIN, "chain", 0, FLAG, chain) \
-	X(RENEW, "renew", 0, FLAG, renew) \
-	X(REMOVE_OLD, "remove-old", 0, FLAG, remove_old) \
-	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity) \
-	X(QUIET, "quiet", 'q', QUIET, verbosity) \
-	X(HELP, "help", 'h', HELP, command) \
-	X(VERSION, "version", 'V', VERSION, command)
+	X(OPENVPN, "openvpn", 0, STRING, openvpn, "PATH", GENERAL, \
+	  "the openvpn program to start or check (default: openvpn from PATH)") \
+	X(CERT, "cert", 0, STRING, cert_pattern, "PATTERN", GENERAL, \
+	  "choose the certificate whose id or subject contains PATTERN, or sha256:HEX: whose " \
+	  "SHA-256 fingerprint starts with HEX (8 digits at least; ':' allowed)") \
+	X(LOG, "log", 0, STRING, log_file, "FILE", GENERAL, \
+	  "where openvpn's own output goes (default: ~/.local/state/ovpn-token/CONFIG.log; " \
+	  "serve: its own output, the journal under systemd)") \
+	X(GROUP, "group", 0, STRING, group, "GROUP", GENERAL, \
+	  "(serve) whose members may connect (default: ovpn-token)") \
+	X(PROVIDER, "provider", 0, STRING, provider, "LIB", GENERAL, \
+	  "the PKCS#11 module (default: the config's pkcs11-providers, else OpenSC's, else " \
+	  "p11-kit's proxy; with --external-key no default search: the config's or this one)") \
+	X(EXTERNAL_KEY, "external-key", 0, FLAG, external_key, NULL, GENERAL, \
+	  "sign on the token ourselves, not through OpenVPN's PKCS#11 support (openvpn gets " \
+	  "the config without its pkcs11-* lines, whose pkcs11-providers is the module we load)") \
+	X(SERVICE, "service", 0, STRING, service, "auto|always|never", GENERAL, \
+	  "(Windows) have OpenVPN's interactive service start openvpn, as OpenVPN GUI does; " \
+	  "auto: when you are not an administrator and the service runs (default: auto)") \
+	X(START_MENU, "start-menu", 0, FLAG, start_menu, NULL, GENERAL, \
+	  "(Windows) also put the shortcut in the Start menu") \
+	X(PIN_FILE, "pin-file", 0, STRING, pin_file, "FILE", UNATTENDED, \
+	  "read the PIN from FILE (only you may be able to read it)") \
+	X(PIN_FD, "pin-fd", 0, FD, pin_fd, "N", UNATTENDED, \
+	  "read the PIN from file descriptor N (also: a systemd credential named 'pin')") \
+	X(AUTH_USER_PASS_FILE, "auth-user-pass-file", 0, STRING, auth_user_pass_file, "FILE", \
+	  UNATTENDED, \
+	  "username (line 1) and password (line 2) for servers that ask for them; private like " \
+	  "--pin-file (also: a systemd credential named 'auth-user-pass'). Challenges (OTP " \
+	  "codes) are never answered from a file") \
+	X(MGMT_PASSWORD_FILE, "management-password-file", 0, STRING, mgmt_password_file, "FILE", \
+	  UNATTENDED, \
+	  "the management interface password from FILE, private like --pin-file (also: a " \
+	  "credential named 'management-password'; default: ask when needed)") \
+	X(MGMT_PASSWORD_FD, "management-password-fd", 0, FD, mgmt_password_fd, "N", UNATTENDED, \
+	  "the management interface password from descriptor N") \
+	X(BATCH, "batch", 0, FLAG, batch, NULL, UNATTENDED, \
+	  "never ask; exit when something no source gives is needed") \
+	X(NO_CACHE, "no-cache", 0, FLAG, no_cache, NULL, UNATTENDED, \
+	  "forget the PIN and certificate after use: ask after every restart of openvpn") \
+	X(RESTART, "restart", 0, FLAG, restart, NULL, UNATTENDED, \
+	  "start openvpn again (with back-off) after failures") \
+	X(STATUS_FILE, "status-file", 0, STRING, status_file, "FILE", UNATTENDED, \
+	  "keep FILE up to date: state=, time=, tunnel_ip=, remote= (state=RESTARTING between " \
+	  "runs, TOKEN_REMOVED while the token is out, EXITED at the end)") \
+	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal, "disconnect|keep", UNATTENDED, \
+	  "when the token leaves the reader: take the tunnel down and wipe the PIN until it is " \
+	  "back (default), or keep the tunnel up") \
+	X(SUBJECT, "subject", 0, STRING, subject, "/CN=NAME", ENROLL, \
+	  "the request's subject (also /O=.../C=...)") \
+	X(KEY, "key", 0, STRING, key_type, "TYPE", ENROLL, \
+	  "rsa:2048 (default), rsa:3072, ec:P-256 or ec:P-384") \
+	X(ID, "id", 0, STRING, key_id, "HEX", ENROLL, \
+	  "the new key's CKA_ID (default: 8 random bytes)") \
+	X(LABEL, "label", 0, STRING, key_label, "TEXT", ENROLL, \
+	  "the new key's label (default: the subject's CN)") \
+	X(TOKEN, "token", 0, STRING, token_label, "LABEL", ENROLL, \
+	  "the token, when several are present") \
+	X(OUT, "out", 0, STRING, out_file, "FILE", ENROLL, \
+	  "write the request there (default: standard output)") \
+	X(IMPORT, "import", 0, STRING, import_file, "FILE", ENROLL, \
+	  "put the CA's certificate (PEM or DER) on the token, beside its key, under the key's " \
+	  "CKA_ID and label") \
+	X(CHAIN, "chain", 0, FLAG, chain, NULL, ENROLL, \
+	  "with --import: also the issuer's certificate from FILE") \
+	X(RENEW, "renew", 0, FLAG, renew, NULL, ENROLL, \
+	  "a new key and request for the certificate in use (same subject); the old one stays " \
+	  "until you import the new") \
+	X(REMOVE_OLD, "remove-old", 0, FLAG, remove_old, NULL, ENROLL, \
+	  "with --import: then remove the older certificates of that subject and their keys") \
+	X(JSON, "json", 0, FLAG, json, NULL, OUTPUT, "machine-readable output") \
+	X(ALL, "all", 0, FLAG, all, NULL, OUTPUT, \
+	  "also the certificates that cannot log in, and why") \
+	X(VERBOSE, "verbose", 'v', VERBOSE, verbosity, NULL, OUTPUT, "also show openvpn's log lines") \
+	X(QUIET, "quiet", 'q', QUIET, verbosity, NULL, OUTPUT, "show errors and prompts only") \
+	X(HELP, "help", 'h', HELP, command, NULL, OUTPUT, "this text") \
+	X(VERSION, "version", 'V', VERSION, command, NULL, OUTPUT, \
+	  "the version, the openvpn start would run and the libraries (OpenSSL, libp11, " \
+	  "pcsc-lite)")
 
 enum option_id {
 #define X(id, ...) OPT_##id,
@@ -66,7 +115,7 @@ enum option_id {
 	OPT_COUNT
 };
 
-/* A set of options: what a command takes (cmd/cmd.h). */
+/* A set of options: what a command takes (cli/commands.h). */
 typedef uint64_t option_set;
 #define OPTION(id) ((option_set)1 << OPT_##id)
 _Static_assert(OPT_COUNT <= 64, "option_set has a bit for each option");
@@ -82,10 +131,10 @@ static inline bool option_set_has(option_set set, enum option_id id)
  */
 #define GLOBAL_OPTIONS (OPTION(VERBOSE) | OPTION(QUIET) | OPTION(HELP) | OPTION(VERSION))
 
-struct cmd_entry;
+struct command_spec;
 
 struct options {
-	const struct cmd_entry *command; /* named, or help and version for -h and -V */
+	const struct command_spec *command; /* named, or help and version for -h and -V */
 	/* CONFIG for start, serve and doctor, ADDRESS for attach, NAME for connect and disconnect */
 	const char *target;
 	const char *openvpn;        /* --openvpn */
@@ -125,13 +174,38 @@ struct options {
 	enum verbosity verbosity;
 };
 
-/*
- * Fills opts from argv; -1 with err filled (a sentence that names the word at fault) when the
- * line is not one the command table allows: an unknown word, an option its command does not
- * take, a bad value, too few or too many operands.
- */
-int options_parse(int argc, char **argv, struct options *opts, char *err, size_t errsz);
+/* What follows an option on the line (the OPTIONS list's fourth column). */
+enum option_kind { KIND_STRING, KIND_FD, KIND_FLAG, KIND_VERBOSE, KIND_QUIET, KIND_HELP,
+                   KIND_VERSION };
+/* The parts of --help, in order: X(ID, its heading). */
+#define OPTION_SECTIONS(X) \
+	X(GENERAL, "Options:") \
+	X(UNATTENDED, "Unattended use:") \
+	X(ENROLL, "Preparing the token (enroll):") \
+	X(OUTPUT, "Output:")
+
+enum option_section {
+#define X(id, heading) SECTION_##id,
+	OPTION_SECTIONS(X)
+#undef X
+};
+
+/* One entry of the OPTIONS list. */
+struct option_spec {
+	const char *long_name;      /* without its dashes: "cert" */
+	char short_name;            /* 0 when none */
+	enum option_kind kind;
+	size_t offset;              /* of the field in struct options (STRING, FD, FLAG) */
+	const char *value_name;     /* "FILE"; NULL when it takes no value */
+	enum option_section section;
+	const char *help;
+};
+
+/* The option's entry; NULL for an id past the list. */
+const struct option_spec *option_spec(enum option_id id);
 /* The long name without its dashes: "cert" for OPT_CERT. */
 const char *option_name(enum option_id id);
+/* Whether a value follows the option (STRING, FD). */
+bool option_takes_value(const struct option_spec *o);
 
 #endif

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * ovpn-token help (also -h, --help).  The commands, their operands and the options each takes
- * are printed from the command table, so --help cannot say otherwise than the parser.
+ * are printed from the command table, the options' words from the option list, so --help cannot
+ * say otherwise than the parser.
  */
 #include <stdio.h>
 #include <string.h>
@@ -9,10 +10,14 @@
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
 
-/* Columns: a line holds at most 79, what a command does starts at SUMMARY_COLUMN. */
+/*
+ * Columns: a line holds at most 79, what a command does starts at SUMMARY_COLUMN, what an option
+ * does at OPTION_HELP_COLUMN.
+ */
 #define HELP_WIDTH 79
 #define SUMMARY_COLUMN 30
 #define OPTIONS_INDENT 6
+#define OPTION_HELP_COLUMN 24
 
 /* Prints text's words from column col on, wrapping before HELP_WIDTH to column indent. */
 static void print_wrapped(const char *text, int col, int indent)
@@ -43,7 +48,7 @@ static void print_wrapped(const char *text, int col, int indent)
 	putchar('\n');
 }
 
-static void print_command(const struct cmd_entry *cmd)
+static void print_command(const struct command_spec *cmd)
 {
 	char usage[64], names[1024];
 	size_t len = 0;
@@ -73,6 +78,38 @@ static void print_command(const struct cmd_entry *cmd)
 	}
 }
 
+/* The options, part by part, each with its words from the option list (cli/options.h). */
+static void print_options(void)
+{
+	static const char *const headings[] = {
+#define X(id, heading) [SECTION_##id] = heading,
+		OPTION_SECTIONS(X)
+#undef X
+	};
+	int section = -1;
+
+	for (int id = 0; id < OPT_COUNT; id++) {
+		const struct option_spec *o = option_spec((enum option_id)id);
+		int col;
+
+		if ((int)o->section != section) {
+			section = (int)o->section;
+			printf("%s\n", headings[section]);
+		}
+		if (o->short_name != 0)
+			col = printf("  -%c, --%s", o->short_name, o->long_name);
+		else
+			col = printf("  --%s", o->long_name);
+		if (o->value_name != NULL)
+			col += printf(" %s", o->value_name);
+		if (col > OPTION_HELP_COLUMN - 2)
+			printf("\n%*s", OPTION_HELP_COLUMN, "");
+		else
+			printf("%*s", OPTION_HELP_COLUMN - col, "");
+		print_wrapped(o->help, OPTION_HELP_COLUMN, OPTION_HELP_COLUMN);
+	}
+}
+
 int cmd_help(const struct options *opts)
 {
 	(void)opts;
@@ -81,8 +118,8 @@ int cmd_help(const struct options *opts)
 	      "The commands, each with the options it takes:\n",
 	      stdout);
 	for (int c = 0; c < COMMAND_COUNT; c++)
-		if (cmd_find((enum command)c)->name != NULL)
-			print_command(cmd_find((enum command)c));
+		if (command_find((enum command)c)->name != NULL)
+			print_command(command_find((enum command)c));
 	fputs(
 	    "Every command also takes -v, -q, -h and -V (below). Options may stand before or\n"
 	    "after the command's name.\n"
@@ -91,78 +128,10 @@ int cmd_help(const struct options *opts)
 	    "certificate (by itself when there is only one), asks for the PIN without echo\n"
 	    "and answers OpenVPN's requests until the tunnel ends, again after every\n"
 	    "reconnect.\n"
-	    "\n"
-	    "Options:\n"
-	    "  --openvpn PATH        the openvpn program to start or check (default: openvpn\n"
-	    "                        from PATH)\n"
-	    "  --cert PATTERN        choose the certificate whose id or subject contains\n"
-	    "                        PATTERN, or sha256:HEX: whose SHA-256 fingerprint\n"
-	    "                        starts with HEX (8 digits at least; ':' allowed)\n"
-	    "  --log FILE            where openvpn's own output goes (default:\n"
-	    "                        ~/.local/state/ovpn-token/CONFIG.log; serve: its own\n"
-	    "                        output, the journal under systemd)\n"
-	    "  --group GROUP         (serve) whose members may connect (default: ovpn-token)\n"
-	    "  --provider LIB        the PKCS#11 module (default: the config's\n"
-	    "                        pkcs11-providers, else OpenSC's, else p11-kit's proxy;\n"
-	    "                        with --external-key no default search: the config's\n"
-	    "                        or this one)\n"
-	    "  --external-key        sign on the token ourselves, not through OpenVPN's\n"
-	    "                        PKCS#11 support (openvpn gets the config without its\n"
-	    "                        pkcs11-* lines, whose pkcs11-providers is the module we\n"
-	    "                        load)\n"
-	    "  --service auto|always|never\n"
-	    "                        (Windows) have OpenVPN's interactive service start\n"
-	    "                        openvpn, as OpenVPN GUI does; auto: when you are not an\n"
-	    "                        administrator and the service runs (default: auto)\n"
-	    "  --start-menu          (Windows) also put the shortcut in the Start menu\n"
-	    "Unattended use:\n"
-	    "  --pin-file FILE       read the PIN from FILE (only you may be able to read\n"
-	    "                        it)\n"
-	    "  --pin-fd N            read the PIN from file descriptor N\n"
-	    "                        (also: a systemd credential named 'pin')\n"
-	    "  --auth-user-pass-file FILE\n"
-	    "                        username (line 1) and password (line 2) for servers\n"
-	    "                        that ask for them; private like --pin-file (also: a\n"
-	    "                        systemd credential named 'auth-user-pass'). Challenges\n"
-	    "                        (OTP codes) are never answered from a file\n"
-	    "  --management-password-file FILE, --management-password-fd N\n"
-	    "                        the management interface password; the file private\n"
-	    "                        like --pin-file (also: a credential named\n"
-	    "                        'management-password'; default: ask when needed)\n"
-	    "  --batch               never ask; exit when something no source gives is\n"
-	    "                        needed\n"
-	    "  --no-cache            forget the PIN and certificate after use: ask after\n"
-	    "                        every restart of openvpn\n"
-	    "  --restart             start openvpn again (with back-off) after failures\n"
-	    "  --status-file FILE    keep FILE up to date: state=, time=, tunnel_ip=,\n"
-	    "                        remote= (state=RESTARTING between runs,\n"
-	    "                        TOKEN_REMOVED while the token is out, EXITED at the end)\n"
-	    "  --on-removal disconnect|keep\n"
-	    "                        when the token leaves the reader: take the tunnel down\n"
-	    "                        and wipe the PIN until it is back (default), or keep\n"
-	    "                        the tunnel up\n"
-	    "Preparing the token (enroll):\n"
-	    "  --subject /CN=NAME    the request's subject (also /O=.../C=...)\n"
-	    "  --key TYPE            rsa:2048 (default), rsa:3072, ec:P-256 or ec:P-384\n"
-	    "  --id HEX              the new key's CKA_ID (default: 8 random bytes)\n"
-	    "  --label TEXT          the new key's label (default: the subject's CN)\n"
-	    "  --token LABEL         the token, when several are present\n"
-	    "  --out FILE            write the request there (default: standard output)\n"
-	    "  --import FILE         put the CA's certificate (PEM or DER) on the token,\n"
-	    "                        beside its key, under the key's CKA_ID and label\n"
-	    "  --chain               with --import: also the issuer's certificate from FILE\n"
-	    "  --renew               a new key and request for the certificate in use (same\n"
-	    "                        subject); the old one stays until you import the new\n"
-	    "  --remove-old          with --import: then remove the older certificates of\n"
-	    "                        that subject and their keys\n"
-	    "Output:\n"
-	    "  --json                machine-readable output\n"
-	    "  --all                 also the certificates that cannot log in, and why\n"
-	    "  -v, --verbose         also show openvpn's log lines\n"
-	    "  -q, --quiet           show errors and prompts only\n"
-	    "  -h, --help            this text\n"
-	    "  -V, --version         the version, the openvpn start would run and the\n"
-	    "                        libraries (OpenSSL, libp11, pcsc-lite)\n"
+	    "\n",
+	    stdout);
+	print_options();
+	fputs(
 	    "\n"
 	    "Ctrl-C or SIGTERM stops openvpn (start, serve) or detaches and leaves it\n"
 	    "running (attach; connect: openvpn takes the tunnel down and waits for the\n"

@@ -132,13 +132,6 @@ static void print_text(const struct p11_cert_list *list, long long now, bool all
 	}
 }
 
-static void json_field(const char *name, const char *value, bool last)
-{
-	printf("      \"%s\": ", name);
-	json_put_string(stdout, value);
-	fputs(last ? "\n" : ",\n", stdout);
-}
-
 static void print_json(const char *provider, const struct p11_cert_list *list, long long now,
                        bool all)
 {
@@ -155,6 +148,7 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		/* An unreadable certificate is none of the three. */
 		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
 		char from[20] = "", to[20] = "", uri[1024];
+		struct json_fields o = {.f = stdout, .sep = ",\n      "};
 
 		if (c->described) {
 			utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
@@ -163,29 +157,30 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 
 		if (!shown(c, all))
 			continue;
-		fputs(k++ > 0 ? ",\n    {\n" : "\n    {\n", stdout);
-		json_field("token_label", c->token.label, false);
-		json_field("token_kind", kind != NULL ? kind : "", false);
-		json_field("slot_description", c->token.slot_description, false);
-		printf("      \"slot_id\": %lu,\n", c->token.slot_id);
-		json_field("pin_state", p11_pin_state_name(c->token.pin_state), false);
-		json_field("object_label", c->object_label, false);
-		json_field("subject", ci->subject, false);
-		json_field("subject_cn", ci->subject_cn, false);
-		json_field("issuer", ci->issuer, false);
-		json_field("serial", ci->serial_hex, false);
-		json_field("not_before", from, false);
-		json_field("not_after", to, false);
-		printf("      \"expired\": %s,\n", v == CERT_EXPIRED ? "true" : "false");
-		printf("      \"expires_soon\": %s,\n", v == CERT_EXPIRES_SOON ? "true" : "false");
-		printf("      \"not_yet_valid\": %s,\n", v == CERT_NOT_YET_VALID ? "true" : "false");
-		json_field("key_type", ci->key_type, false);
-		json_field("sha256", ci->sha256, false);
-		printf("      \"can_log_in\": %s,\n", unfit == NULL ? "true" : "false");
-		json_field("cannot_log_in", unfit != NULL ? unfit : "", false);
+		fputs(k++ > 0 ? ",\n    {\n      " : "\n    {\n      ", stdout);
+		json_string_field(&o, "token_label", c->token.label);
+		json_string_field(&o, "token_kind", kind != NULL ? kind : "");
+		json_string_field(&o, "slot_description", c->token.slot_description);
+		json_ulong_field(&o, "slot_id", c->token.slot_id);
+		json_string_field(&o, "pin_state", p11_pin_state_name(c->token.pin_state));
+		json_string_field(&o, "object_label", c->object_label);
+		json_string_field(&o, "subject", ci->subject);
+		json_string_field(&o, "subject_cn", ci->subject_cn);
+		json_string_field(&o, "issuer", ci->issuer);
+		json_string_field(&o, "serial", ci->serial_hex);
+		json_string_field(&o, "not_before", from);
+		json_string_field(&o, "not_after", to);
+		json_bool_field(&o, "expired", v == CERT_EXPIRED);
+		json_bool_field(&o, "expires_soon", v == CERT_EXPIRES_SOON);
+		json_bool_field(&o, "not_yet_valid", v == CERT_NOT_YET_VALID);
+		json_string_field(&o, "key_type", ci->key_type);
+		json_string_field(&o, "sha256", ci->sha256);
+		json_bool_field(&o, "can_log_in", unfit == NULL);
+		json_string_field(&o, "cannot_log_in", unfit != NULL ? unfit : "");
 		uri_of(c->serialized_id, uri, sizeof uri);
-		json_field("pkcs11_uri", uri, false);
-		json_field("pkcs11_id", c->serialized_id, true);
+		json_string_field(&o, "pkcs11_uri", uri);
+		json_string_field(&o, "pkcs11_id", c->serialized_id);
+		fputs("\n", stdout);
 		fputs("    }", stdout);
 	}
 	fputs(k > 0 ? "\n  ]\n}\n" : "]\n}\n", stdout);

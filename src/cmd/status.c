@@ -76,37 +76,31 @@ static void print_line(const struct served_view *v)
 	printf("%s\n", shown);
 }
 
-static void json_field(const char *name, const char *value, bool last)
-{
-	printf("\"%s\": ", name);
-	json_put_string(stdout, value);
-	printf(last ? "" : ", ");
-}
-
 static void print_json(const struct served_view *v, bool first)
 {
 	static const char *const holder_keys[] = {"state", "time", "tunnel_ip", "remote"};
+	struct json_fields o = {.f = stdout, .sep = ", "}, h = {.f = stdout, .sep = ", "};
 	char value[256];
 
 	printf("%s\n  {", first ? "" : ",");
-	json_field("name", v->name, false);
-	printf("\"served\": %s, ", v->serve_pid > 0 ? "true" : "false");
-	json_field("group", v->group, false);
-	printf("\"member\": %s, ", served_view_outsider(v) ? "false" : "true");
-	json_field("state", v->serve_pid > 0 && v->state[0] != '\0' ? v->state : NULL, false);
-	printf("\"holder\": ");
+	json_string_field(&o, "name", v->name);
+	json_bool_field(&o, "served", v->serve_pid > 0);
+	json_string_field(&o, "group", v->group);
+	json_bool_field(&o, "member", !served_view_outsider(v));
+	json_string_field(&o, "state", v->serve_pid > 0 && v->state[0] != '\0' ? v->state : NULL);
+	json_field_name(&o, "holder");
 	if (v->holder_pid <= 0) {
 		printf("null}");
 		return;
 	}
 	printf("{");
-	json_field("user", v->holder_user, false);
-	printf("\"pid\": %ld, ", v->holder_pid);
+	json_string_field(&h, "user", v->holder_user);
+	json_long_field(&h, "pid", v->holder_pid);
 	served_value(v->holder_text, "since", value, sizeof value);
-	json_field("since", value, false);
+	json_string_field(&h, "since", value);
 	for (size_t i = 0; i < sizeof holder_keys / sizeof holder_keys[0]; i++) {
 		served_value(v->holder_text, holder_keys[i], value, sizeof value);
-		json_field(holder_keys[i], value, i + 1 == sizeof holder_keys / sizeof holder_keys[0]);
+		json_string_field(&h, holder_keys[i], value);
 	}
 	printf("}}");
 }

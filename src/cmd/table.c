@@ -1,31 +1,16 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The table of commands, made from the list in cmd.h: what main() runs and the line accepts. */
+/* Each command's function, from the list in cli/commands.h: what main() runs. */
 #include <stddef.h>
-#include <string.h>
 
 #include "cmd/cmd.h"
 
-static const struct cmd_entry table[] = {
-#define X(id, name, exec, min, max, operand, signals, options, summary) \
-	{COMMAND_##id, name, exec, min, max, operand, signals, options, summary},
+static int (*const run[])(const struct options *opts) = {
+#define X(id, name, exec, ...) [COMMAND_##id] = exec,
 	COMMANDS(X)
 #undef X
 };
 
-const struct cmd_entry *cmd_find_by_name(const char *name)
+int cmd_run(const struct options *opts)
 {
-	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
-		if (table[i].name != NULL && strcmp(name, table[i].name) == 0)
-			return &table[i];
-	return NULL;
-}
-
-const struct cmd_entry *cmd_find(enum command id)
-{
-	return (size_t)id < sizeof table / sizeof table[0] ? &table[id] : NULL;
-}
-
-bool cmd_takes(const struct cmd_entry *cmd, enum option_id option)
-{
-	return option_set_has(cmd->options | GLOBAL_OPTIONS, option);
+	return run[opts->command->id](opts);
 }

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cert/text.h"
+#include "cert/backend.h"
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
 #include "openvpn/probe.h"

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "mgmt/event.h"
+#include "mgmt/challenge.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -100,29 +101,6 @@ static bool parse_hold(char *body, struct mgmt_event *ev, struct cutter *c)
 }
 
 /*
- * " SC:flag,TEXT" after "username/password".  Nothing is cut: the raw "flag,TEXT" stays whole
- * for challenge_parse_static (2.7's SC:3 carries "concat" in bit 1 as well as echo in bit 0).
- */
-static bool parse_static_challenge(char *sc, struct mgmt_event *ev)
-{
-	char *comma = strchr(sc, ',');
-	char digits[16];
-	long flag;
-
-	if (comma == NULL || comma == sc || (size_t)(comma - sc) >= sizeof digits)
-		return false;
-	memcpy(digits, sc, (size_t)(comma - sc));
-	digits[comma - sc] = '\0';
-	if (!parse_long(digits, &flag))
-		return false;
-	ev->u.password_need.challenge_echo = (flag & 1) != 0;
-	ev->u.password_need.challenge_flags = (unsigned long)flag;
-	ev->u.password_need.challenge = comma + 1;
-	ev->u.password_need.challenge_raw = sc;
-	return true;
-}
-
-/*
  * rest is what follows "Need '".  The type may hold quotes and spaces, the challenge text
  * anything: the SC form is looked for first (its type is "Auth" in practice), and the plain
  * forms are matched against the end of the line so a quote inside the type does no harm.
@@ -137,12 +115,15 @@ static bool parse_password_need(char *rest, struct mgmt_event *ev, struct cutter
 	size_t len = strlen(rest);
 
 	ev->u.password_need.type = rest;
-	ev->u.password_need.challenge = "";
 	ev->u.password_need.challenge_raw = "";
-	ev->u.password_need.challenge_echo = false;
 	if (sc != NULL) {
+		/* "flag,TEXT" stays whole; the flag's one reader says whether it is well formed. */
+		struct challenge_static form;
+
 		ev->u.password_need.need_username = true;
-		return cut(c, sc) && parse_static_challenge(sc + sizeof sc_tail - 1, ev);
+		ev->u.password_need.challenge_raw = sc + sizeof sc_tail - 1;
+		return cut(c, sc) &&
+		       challenge_parse_static(ev->u.password_need.challenge_raw, &form) == CHALLENGE_OK;
 	}
 	if (ends_with(rest, u_tail)) {
 		ev->u.password_need.need_username = true;
@@ -412,33 +393,6 @@ void mgmt_parse_line(char *line, struct mgmt_event *ev)
 		ev->type = MGMT_EV_ENTER_PASSWORD;
 	else
 		ev->type = MGMT_EV_TEXT;
-}
-
-const char *mgmt_event_type_name(enum mgmt_event_type type)
-{
-	switch (type) {
-	case MGMT_EV_MALFORMED: return "MALFORMED";
-	case MGMT_EV_UNKNOWN: return "UNKNOWN";
-	case MGMT_EV_TEXT: return "TEXT";
-	case MGMT_EV_ENTER_PASSWORD: return "ENTER_PASSWORD";
-	case MGMT_EV_INFO: return "INFO";
-	case MGMT_EV_HOLD: return "HOLD";
-	case MGMT_EV_PASSWORD_NEED: return "PASSWORD_NEED";
-	case MGMT_EV_PASSWORD_FAILED: return "PASSWORD_FAILED";
-	case MGMT_EV_NEED_OK: return "NEED_OK";
-	case MGMT_EV_NEED_STR: return "NEED_STR";
-	case MGMT_EV_PKCS11ID_COUNT: return "PKCS11ID_COUNT";
-	case MGMT_EV_PKCS11ID_ENTRY: return "PKCS11ID_ENTRY";
-	case MGMT_EV_STATE: return "STATE";
-	case MGMT_EV_LOG: return "LOG";
-	case MGMT_EV_FATAL: return "FATAL";
-	case MGMT_EV_INFOMSG: return "INFOMSG";
-	case MGMT_EV_BYTECOUNT: return "BYTECOUNT";
-	case MGMT_EV_SUCCESS: return "SUCCESS";
-	case MGMT_EV_ERROR: return "ERROR";
-	case MGMT_EV_END: return "END";
-	}
-	return "?";
 }
 
 bool mgmt_token_label(const char *text, const char *prefix, char *label, size_t labelsz)

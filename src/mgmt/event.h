@@ -44,10 +44,11 @@ struct mgmt_event {
 			const char *type;       /* e.g. "Test Token token", "Auth", "Private Key" */
 			bool need_username;     /* "username/password" or "username" */
 			bool username_only;     /* "username" alone (2.7's auth-user-pass username-only) */
-			const char *challenge;  /* static challenge text after "SC:flag,", else "" */
-			const char *challenge_raw; /* "flag,TEXT" whole (challenge_parse_static), else "" */
-			unsigned long challenge_flags; /* the SC flag bits (challenge.h CHALLENGE_SC_*) */
-			bool challenge_echo;    /* bit 0 of the SC flag */
+			/*
+			 * A static challenge's "flag,TEXT" after "SC:", whole, else "": its flag's one
+			 * reader is challenge_parse_static (challenge.h).
+			 */
+			const char *challenge_raw;
 		} password_need;
 		struct {
 			const char *type;
@@ -77,8 +78,6 @@ struct mgmt_event {
  */
 void mgmt_parse_line(char *line, struct mgmt_event *ev);
 
-/* Short fixed name of a type, for debug output ("PASSWORD_NEED"). */
-const char *mgmt_event_type_name(enum mgmt_event_type type);
 
 /*
  * pkcs11-helper names a token "<label> token" in its requests (">PASSWORD:Need '<label> token'

@@ -33,19 +33,6 @@ void mgmt_line_reader_commit(struct mgmt_line_reader *lr, size_t n)
 	lr->len += n;
 }
 
-size_t mgmt_line_reader_feed(struct mgmt_line_reader *lr, const char *data, size_t n)
-{
-	size_t room;
-	char *dst = mgmt_line_reader_space(lr, &room);
-
-	if (n > room)
-		n = room;
-	if (n > 0)
-		memcpy(dst, data, n);
-	mgmt_line_reader_commit(lr, n);
-	return n;
-}
-
 static enum mgmt_line_status take(struct mgmt_line_reader *lr, size_t end, size_t next,
                              char **line, size_t *len)
 {

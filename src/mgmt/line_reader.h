@@ -26,8 +26,6 @@ void mgmt_line_reader_init(struct mgmt_line_reader *lr);
 char *mgmt_line_reader_space(struct mgmt_line_reader *lr, size_t *room);
 /* The caller put n bytes at mgmt_line_reader_space(). */
 void mgmt_line_reader_commit(struct mgmt_line_reader *lr, size_t n);
-/* Copies bytes in (for tests and fuzzers); returns how many were taken (less than n when full). */
-size_t mgmt_line_reader_feed(struct mgmt_line_reader *lr, const char *data, size_t n);
 
 /*
  * Takes the next line.  A line ends at "\n"; a "\r" before it is dropped, NUL bytes inside a

@@ -240,22 +240,6 @@ void pk_request_parse_notification(const char *name, const char *text, struct pk
 		req->alg.padding = PK_PAD_UNSUPPORTED;
 }
 
-void pk_request_parse(const char *line, struct pk_request *req)
-{
-	static const char *const names[] = { "NEED-CERTIFICATE", "PK_SIGN", "RSA_SIGN" };
-	size_t i;
-
-	for (i = 0; i < sizeof names / sizeof names[0]; i++) {
-		size_t n = strlen(names[i]);
-
-		if (line[0] == '>' && strncmp(line + 1, names[i], n) == 0 && line[n + 1] == ':') {
-			pk_request_parse_notification(names[i], line + n + 2, req);
-			return;
-		}
-	}
-	pk_request_parse_notification("", "", req);
-}
-
 /* ---------------------------------------------------------------- replies */
 
 struct out_buf {

@@ -92,18 +92,13 @@ struct pk_request {
 };
 
 /*
- * Parses a management line (without its line end; it is not modified) that starts with
- * ">NEED-CERTIFICATE:", ">PK_SIGN:" or ">RSA_SIGN:".  Any other line gives PK_REQ_NONE.  A
- * sign request with bad base64 or over-long data gives PK_REQ_MALFORMED; one with an
- * algorithm we do not support gives PK_REQ_SIGN with alg.padding == PK_PAD_UNSUPPORTED (the
- * data is decoded all the same, so the caller can say what was refused).  RSA_NO_PADDING is
- * one of those: raw RSA would decrypt anything for the peer, and TLS never needs it.
- */
-void pk_request_parse(const char *line, struct pk_request *req);
-/*
- * The same from what mgmt_parse_line() makes of such a line: it knows none of the three, so
- * they come as MGMT_EV_UNKNOWN with notify.name ("PK_SIGN") and notify.text (after ':').
- * hint and alg_text then point into text.
+ * Parses a ">NEED-CERTIFICATE:", ">PK_SIGN:" or ">RSA_SIGN:" line from what mgmt_parse_line()
+ * makes of it: it knows none of the three, so they come as MGMT_EV_UNKNOWN with notify.name
+ * ("PK_SIGN") and notify.text (after ':'); any other name gives PK_REQ_NONE.  A sign request
+ * with bad base64 or over-long data gives PK_REQ_MALFORMED; one with an algorithm we do not
+ * support gives PK_REQ_SIGN with alg.padding == PK_PAD_UNSUPPORTED (the data is decoded all the
+ * same, so the caller can say what was refused).  RSA_NO_PADDING is one of those: raw RSA would
+ * decrypt anything for the peer, and TLS never needs it.  hint and alg_text point into text.
  */
 void pk_request_parse_notification(const char *name, const char *text, struct pk_request *req);
 

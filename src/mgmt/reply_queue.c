@@ -40,11 +40,6 @@ bool mgmt_reply_queue_push(struct mgmt_reply_queue *q, enum reply_kind kind, int
 	return true;
 }
 
-bool mgmt_reply_queue_empty(const struct mgmt_reply_queue *q)
-{
-	return q->count == 0;
-}
-
 static struct pending_command *nth(struct mgmt_reply_queue *q, unsigned i)
 {
 	return &q->items[(q->head + i) % MGMT_REPLY_QUEUE_MAX];

@@ -68,7 +68,6 @@ void mgmt_reply_queue_init(struct mgmt_reply_queue *q);
  */
 bool mgmt_reply_queue_push(struct mgmt_reply_queue *q, enum reply_kind kind, int tag,
                            const char *verb, const char *first_arg);
-bool mgmt_reply_queue_empty(const struct mgmt_reply_queue *q);
 /*
  * Classifies ev.  An answer goes to the oldest waiting command it can answer, and the
  * commands older than that one are dropped (counted in q->dropped):

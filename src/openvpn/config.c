@@ -166,118 +166,140 @@ static void note_line(struct ovpn_config_settings *settings, const char *name, s
 		note_file(settings, name, n, value, line, true);
 }
 
-static void skip_rest_of_line(FILE *f)
-{
-	int c;
+/*
+ * One piece of a config as config_walk() reads it: a line, or (a line longer than the buffer)
+ * one of its pieces.
+ */
+struct config_piece {
+	const char *text;    /* as read, with its newline */
+	size_t len;
+	bool line_start;     /* the first piece of its line: the others carry no option */
+	int lineno;          /* 1 for the first line */
+	const char *name;    /* the line's first word ("--" dropped), name_len bytes */
+	size_t name_len;
+	bool tag;            /* an inline file's tag: <ca> or </ca> */
+	bool in_block;       /* inside an inline file (<ca> ... </ca>): PEM, not options */
+};
 
-	while ((c = getc(f)) != EOF && c != '\n')
-		;
-}
-
-int ovpn_config_scan(FILE *f, struct ovpn_config_settings *settings)
+/* The one walk over a config's lines (the scan and the copy without pkcs11-*); fn's 0 goes on. */
+static int config_walk(FILE *f, int (*fn)(void *arg, const struct config_piece *p), void *arg)
 {
-	char line[4096];
+	char buf[4096];
+	struct config_piece p = {.text = buf, .line_start = true, .name = ""};
 	bool in_block = false;
-	int lineno = 0;
 
-	memset(settings, 0, sizeof *settings);
-	while (fgets(line, sizeof line, f) != NULL) {
-		const char *name;
-		size_t n;
-
-		lineno++;
-
-		/* The rest of a line longer than the buffer is not a line of its own. */
-		if (strchr(line, '\n') == NULL)
-			skip_rest_of_line(f);
-		n = option_name(line, &name);
-
-		if (n == 0 || name[0] == '#' || name[0] == ';')
-			continue;
-		/* Inline files (<ca> ... </ca>) hold PEM, not options. */
-		if (name[0] == '<') {
-			in_block = name[1] != '/';
-			if (is(name, n, "<cert>") || is(name, n, "<key>") || is(name, n, "<pkcs12>"))
-				settings->own_cert_or_key = true;
-			continue;
+	while (fgets(buf, sizeof buf, f) != NULL) {
+		p.len = strlen(buf);
+		if (p.line_start) {
+			p.lineno++;
+			p.name_len = option_name(buf, &p.name);
+			p.tag = p.name_len > 0 && p.name[0] == '<';
+			if (p.tag)
+				in_block = p.name[1] != '/';
+			p.in_block = in_block && !p.tag;
 		}
-		if (in_block)
-			continue;
-		note_line(settings, name, n, lineno);
-		if (n > 7 && strncmp(name, "pkcs11-", 7) == 0)
-			add_word(settings->pkcs11_options, sizeof settings->pkcs11_options, name, n);
-		if (is(name, n, "pkcs11-id") && !settings->pkcs11_id) {
-			first_param(name + n, settings->pkcs11_id_value, sizeof settings->pkcs11_id_value);
-			settings->pkcs11_id_line = lineno;
+		if (fn(arg, &p) != 0)
+			return 0;
+		/* The next piece starts a line only when this one ended one. */
+		p.line_start = p.len > 0 && buf[p.len - 1] == '\n';
+		if (!p.line_start) {
+			p.name = "";
+			p.name_len = 0;
 		}
-		if (is(name, n, "pkcs11-id"))
-			settings->pkcs11_id = true;
-		else if (is(name, n, "pkcs11-id-management"))
-			settings->pkcs11_id_management = true;
-		else if (is(name, n, "pkcs11-protected-authentication"))
-			settings->pkcs11_pinpad_logins = first_flag_on(name + n);
-		else if (is(name, n, "management"))
-			settings->management = true;
-		else if (is(name, n, "pkcs11-providers") && settings->pkcs11_providers[0] == '\0')
-			first_param(name + n, settings->pkcs11_providers, sizeof settings->pkcs11_providers);
-		else if (conflicts_with_start(name, n))
-			add_word(settings->management_conflicts, sizeof settings->management_conflicts, name, n);
 	}
 	return ferror(f) ? -1 : 0;
 }
 
-/* Whether a raw config line is a pkcs11-* option (the option name, as the scanner reads it). */
-static bool is_pkcs11_line(const char *line)
+static int scan_piece(void *arg, const struct config_piece *p)
 {
-	const char *name;
-	size_t n = option_name(line, &name);
+	struct ovpn_config_settings *settings = arg;
+	const char *name = p->name;
+	size_t n = p->name_len;
+	int lineno = p->lineno;
 
-	return n > 7 && strncmp(name, "pkcs11-", 7) == 0;
+	if (!p->line_start || n == 0 || name[0] == '#' || name[0] == ';' || p->in_block)
+		return 0;
+	if (p->tag) {
+		if (is(name, n, "<cert>") || is(name, n, "<key>") || is(name, n, "<pkcs12>"))
+			settings->own_cert_or_key = true;
+		return 0;
+	}
+	note_line(settings, name, n, lineno);
+	if (n > 7 && strncmp(name, "pkcs11-", 7) == 0)
+		add_word(settings->pkcs11_options, sizeof settings->pkcs11_options, name, n);
+	if (is(name, n, "pkcs11-id") && !settings->pkcs11_id) {
+		first_param(name + n, settings->pkcs11_id_value, sizeof settings->pkcs11_id_value);
+		settings->pkcs11_id_line = lineno;
+	}
+	if (is(name, n, "pkcs11-id"))
+		settings->pkcs11_id = true;
+	else if (is(name, n, "pkcs11-id-management"))
+		settings->pkcs11_id_management = true;
+	else if (is(name, n, "pkcs11-protected-authentication"))
+		settings->pkcs11_pinpad_logins = first_flag_on(name + n);
+	else if (is(name, n, "management"))
+		settings->management = true;
+	else if (is(name, n, "pkcs11-providers") && settings->pkcs11_providers[0] == '\0')
+		first_param(name + n, settings->pkcs11_providers, sizeof settings->pkcs11_providers);
+	else if (conflicts_with_start(name, n))
+		add_word(settings->management_conflicts, sizeof settings->management_conflicts, name, n);
+	return 0;
+}
+
+int ovpn_config_scan(FILE *f, struct ovpn_config_settings *settings)
+{
+	memset(settings, 0, sizeof *settings);
+	return config_walk(f, scan_piece, settings);
+}
+
+/* The config's text without its pkcs11-* lines, as far as OVPN_CONFIG_MAX_BYTES. */
+struct copy {
+	char *text;
+	size_t len;
+	bool keep_line;   /* a long line's later pieces go the way its first piece went */
+	bool too_long;
+};
+
+static int copy_piece(void *arg, const struct config_piece *p)
+{
+	struct copy *c = arg;
+
+	if (p->line_start)
+		c->keep_line = p->in_block || p->tag || p->name_len <= 7 ||
+		               strncmp(p->name, "pkcs11-", 7) != 0;
+	if (!c->keep_line)
+		return 0;
+	if (c->len + p->len > OVPN_CONFIG_MAX_BYTES) {
+		c->too_long = true;
+		return 1;
+	}
+	memcpy(c->text + c->len, p->text, p->len);
+	c->len += p->len;
+	return 0;
 }
 
 int ovpn_config_without_pkcs11(const char *path, char **out, size_t *outlen, char *err,
                                size_t errsz)
 {
 	FILE *f = fopen(path, "r");
-	char *text = malloc(OVPN_CONFIG_MAX_BYTES + 1), line[4096];
-	size_t len = 0;
-	bool in_block = false, keep_line = true, at_line_start = true;
+	struct copy c = {.text = malloc(OVPN_CONFIG_MAX_BYTES + 1)};
 
-	if (f == NULL || text == NULL) {
+	if (f == NULL || c.text == NULL) {
 		snprintf(err, errsz, "cannot read %s: %s", path, f == NULL ? strerror(errno) : "out of memory");
 		if (f != NULL)
 			fclose(f);
-		free(text);
+		free(c.text);
 		return -1;
 	}
-	while (fgets(line, sizeof line, f) != NULL) {
-		size_t n = strlen(line);
-		const char *name;
-
-		/* A long line's later pieces go the way its first piece went. */
-		if (at_line_start) {
-			option_name(line, &name);
-			if (name[0] == '<')
-				in_block = name[1] != '/';
-			keep_line = in_block || name[0] == '<' || !is_pkcs11_line(line);
-		}
-		if (keep_line) {
-			if (len + n > OVPN_CONFIG_MAX_BYTES)
-				break;
-			memcpy(text + len, line, n);
-			len += n;
-		}
-		at_line_start = n > 0 && line[n - 1] == '\n';
-	}
-	if (ferror(f) || len >= OVPN_CONFIG_MAX_BYTES) {
+	if (config_walk(f, copy_piece, &c) != 0 || c.too_long || c.len >= OVPN_CONFIG_MAX_BYTES) {
 		snprintf(err, errsz, "cannot read %s", path);
 		fclose(f);
-		free(text);
+		free(c.text);
 		return -1;
 	}
 	fclose(f);
-	text[len] = '\0';
-	*out = text;
-	*outlen = len;
+	c.text[c.len] = '\0';
+	*out = c.text;
+	*outlen = c.len;
 	return 0;
 }

@@ -310,6 +310,15 @@ void plat_describe_exit(int status, char *out, size_t outsz);
 long plat_child_pid(const struct plat_child *c);
 /* A monotonic clock in milliseconds, for deadlines. */
 long long plat_now_ms(void);
+/* The earlier of two deadlines on the plat_now_ms() clock, where -1 (any negative) is none. */
+static inline long long plat_earlier_deadline(long long a, long long b)
+{
+	if (a < 0)
+		return b;
+	if (b < 0)
+		return a;
+	return a < b ? a : b;
+}
 
 /* ---- tunnels served to the users of a group (serve, connect, status; users.c) ------------- */
 

@@ -11,7 +11,7 @@
 
 #include "cli/options.h"
 #include "mgmt/conn.h"
-#include "session/certs.h"
+#include "session/cert_memory.h"
 #include "session/io.h"
 
 struct session;
@@ -36,7 +36,8 @@ void session_set_openvpn_pinpads(struct session *s, bool on);
  * --cert) and a renewal taken, to remember for the next run.
  */
 void session_set_remembered_cert(struct session *s, const struct cert_memory *remembered,
-                                 certs_choice_fn *on_choice, void *arg);
+                                 void (*on_choice)(void *arg, const struct cert_memory *chosen),
+                                 void *arg);
 /*
  * Where the status text (what --status-file gets) goes as well: connect keeps the holder file
  * of a served tunnel up to date with it.  NULL: nowhere else.  It must outlive the runs.

@@ -62,3 +62,35 @@ void json_put_string(FILE *f, const char *s)
 	}
 	fputc('"', f);
 }
+
+void json_field_name(struct json_fields *o, const char *name)
+{
+	if (o->started)
+		fputs(o->sep, o->f);
+	o->started = true;
+	fprintf(o->f, "\"%s\": ", name);
+}
+
+void json_string_field(struct json_fields *o, const char *name, const char *value)
+{
+	json_field_name(o, name);
+	json_put_string(o->f, value);
+}
+
+void json_bool_field(struct json_fields *o, const char *name, bool value)
+{
+	json_field_name(o, name);
+	fputs(value ? "true" : "false", o->f);
+}
+
+void json_long_field(struct json_fields *o, const char *name, long value)
+{
+	json_field_name(o, name);
+	fprintf(o->f, "%ld", value);
+}
+
+void json_ulong_field(struct json_fields *o, const char *name, unsigned long value)
+{
+	json_field_name(o, name);
+	fprintf(o->f, "%lu", value);
+}

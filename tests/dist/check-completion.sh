@@ -86,6 +86,19 @@ for c in $(awk '/^  ovpn-token [a-z]/ {print $2}' "$T/help.txt"); do
 done
 want=$(printf '%s\n' $all $globals | grep -vxF -e ${windows_only// / -e } | sort -u | paste -sd '|')
 expect "$want" "$bin" --
+# Which options take a value, as --help prints them from the option table, one entry a line
+# indented by two ("  --log FILE   ..."): the word after one is its value, not the command, so
+# the command's name is still completed.
+awk '/^  -/ {sub(/^  (-., )?/, ""); sub(/   .*/, ""); print}' "$T/help.txt" >"$T/entries"
+[ "$(wc -l <"$T/entries")" -ge 20 ] || fail "--help describes only $(wc -l <"$T/entries") options"
+while read -r o value; do
+	case $o in --help | --version) continue ;; esac  # they replace the command
+	if [ -n "$value" ]; then
+		expect 'start|status' "$bin" "$o" x st
+	else
+		expect 'start|status' "$bin" "$o" st
+	fi
+done <"$T/entries"
 # config files: *.ovpn, *.conf, directories, and the unit's client configs as full paths
 expect "$T/client/vpn1.conf|home.conf|office.ovpn|sub" "$bin" start ''
 expect 'office.ovpn' "$bin" doctor o

@@ -1,10 +1,12 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# check-man.sh BINARY MANPAGE OPTIONS_SOURCE COMMANDS_SOURCE: the man page is clean for `mandoc -Tlint` (warnings
-# and worse; its style notes are not errors) and carries the version from VERSION, and every
-# long option of the option table in OPTIONS_SOURCE and every command of the command table in
-# COMMANDS_SOURCE appears both in `BINARY --help` and in the man page as a reader sees it (rendered
-# by mandoc), and the man page's SYNOPSIS gives each command the options --help gives it.
+# check-man.sh BINARY MANPAGE OPTIONS_SOURCE COMMANDS_SOURCE: the man page is clean for
+# `mandoc -Tlint` (warnings and worse; its style notes are not errors) and carries the version
+# from VERSION; every long option of the option table in OPTIONS_SOURCE and every command of the
+# command table in COMMANDS_SOURCE appears both in `BINARY --help` and in the man page as a reader
+# sees it (rendered by mandoc); the man page's SYNOPSIS gives each command the options --help
+# gives it; and the man page's list of options (after "The options are:") has one entry for each
+# option --help describes (printed from the option table), with the same short letter and value.
 set -eu
 bin=$1 page=$2 src=$3 cmd_src=$4
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -23,7 +25,7 @@ tail -n 1 "$tmp/man.txt" | grep -qF "ovpn-token $version" || fail "the page's fo
 
 # The tables: the name of each entry X(ID, "name", ...) (the flag-only command has NULL there).
 table() {
-	sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([^"]*\)".*/\1/p' "$1"
+	sed -n 's/^[[:space:]]*X([A-Z0-9_]*, *"\([a-z][a-z0-9-]*\)".*/\1/p' "$1"
 }
 options=$(table "$src") commands=$(table "$cmd_src")
 [ "$(echo "$options" | wc -w)" -ge 10 ] || fail "found only '$options' as options in $src"
@@ -63,4 +65,25 @@ for c in $commands; do
 done
 [ -z "$differ" ] || fail "the man page's SYNOPSIS and --help disagree on the options:$differ"
 [ -n "$(help_options start)" ] || fail "--help lists no options under 'ovpn-token start'"
-echo "check-man: ok: $(echo $options | wc -w) options and $(echo $commands | wc -w) commands in --help and the man page, each command's options the same in both, mandoc -Tlint clean"
+
+# Each option as "-v --verbose" or "--log file": its letter, its name and its value, lower case.
+# --help prints them from the option table, one entry a line indented by two ("  --log FILE");
+# the man page has an ".It Fl ..." entry each in its list of options.
+help_entries() {
+	awk '/^  -/ {sub(/^  /, ""); sub(/   .*/, ""); print}' "$tmp/help.txt" |
+		sed 's/, / /' | tr 'A-Z' 'a-z' | sort
+}
+man_entries() {
+	awk '/^The options are:/ {on = 1; next} on && /^\.El/ {exit}
+		on && /^\.It Fl/ {print}' "$page" |
+		sed -e 's/^\.It //' -e 's/Fl \([a-zA-Z]\) , /-\1 /' -e 's/Fl -/--/g' -e 's/ Ar / /' \
+			-e 's/ Cm / /' -e 's/ | /|/g' | tr 'A-Z' 'a-z' | sort
+}
+help_entries >"$tmp/help.entries"
+man_entries >"$tmp/man.entries"
+[ "$(wc -l <"$tmp/help.entries")" = "$(echo $options | wc -w)" ] ||
+	fail "--help describes $(wc -l <"$tmp/help.entries") options, the table has $(echo $options | wc -w)"
+diff -u "$tmp/help.entries" "$tmp/man.entries" >"$tmp/entries.diff" ||
+	fail "the man page's list of options (+) is not --help's (-):
+$(tail -n +3 "$tmp/entries.diff" | grep '^[-+]')"
+echo "check-man: ok: $(echo $options | wc -w) options and $(echo $commands | wc -w) commands in --help and the man page, each command's options the same in both, each option's entry the same in both, mandoc -Tlint clean"

@@ -19,6 +19,7 @@
 #include "mgmt/command.h"
 
 #include "fuzz_common.h"
+#include "../lib/mgmt_probe.h"
 
 #define MAX_ARGS 20
 

@@ -18,6 +18,7 @@
 #include "mgmt/pk_sign.h"
 
 #include "fuzz_common.h"
+#include "../lib/mgmt_probe.h"
 
 /* The codec's strict decoder, as a length (-1 on refusal). */
 static long decode(const char *in, size_t n, unsigned char *out, size_t outsz)

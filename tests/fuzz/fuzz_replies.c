@@ -28,6 +28,7 @@
 #include "mgmt/reply_queue.h"
 
 #include "fuzz_common.h"
+#include "../lib/mgmt_probe.h"
 
 /* Real lines; those that answer a command name what they answer (verb, argument or NULL). */
 static const struct {

@@ -15,7 +15,7 @@
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "cert/cert_info.h"
-#include "cert/text.h"
+#include "cert/backend.h"
 #include "platform/platform.h"
 #include "session/session.h"
 #include "fuzz_common.h"

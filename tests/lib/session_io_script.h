@@ -28,6 +28,7 @@
 #include "mgmt/line_reader.h"
 #include "mgmt/reply_queue.h"
 #include "session/io.h"
+#include "mgmt_probe.h"
 
 #define SCRIPT_NEXT "\001"
 #define SCRIPT_CTRL_C "\002"

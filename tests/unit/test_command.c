@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "mgmt/command.h"
+#include "../lib/mgmt_probe.h"
 
 static char out[MGMT_COMMAND_MAX];
 static size_t outlen;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mgmt/event.h"
+#include "../lib/mgmt_probe.h"
 
 static char buf[8192];
 static struct mgmt_event ev;
@@ -61,8 +62,7 @@ static void test_password_need_token(void **state)
 	assert_int_equal(parse(">PASSWORD:Need 'Test Token token' password"), MGMT_EV_PASSWORD_NEED);
 	assert_string_equal(ev.u.password_need.type, "Test Token token");
 	assert_false(ev.u.password_need.need_username);
-	assert_string_equal(ev.u.password_need.challenge, "");
-	assert_false(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge_raw, "");
 
 	assert_int_equal(parse(">PASSWORD:Need 'Private Key' password"), MGMT_EV_PASSWORD_NEED);
 	assert_string_equal(ev.u.password_need.type, "Private Key");
@@ -87,43 +87,35 @@ static void test_password_need_auth(void **state)
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password"), MGMT_EV_PASSWORD_NEED);
 	assert_string_equal(ev.u.password_need.type, "Auth");
 	assert_true(ev.u.password_need.need_username);
-	assert_string_equal(ev.u.password_need.challenge, "");
-	assert_false(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge_raw, "");
 
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:1,Please enter token PIN"),
 	                 MGMT_EV_PASSWORD_NEED);
 	assert_string_equal(ev.u.password_need.type, "Auth");
 	assert_true(ev.u.password_need.need_username);
-	assert_string_equal(ev.u.password_need.challenge, "Please enter token PIN");
-	assert_true(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge_raw, "1,Please enter token PIN");
 
 	/* Challenge text that looks like the end of another form must not confuse the type. */
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:0,Enter the 'x' password"),
 	                 MGMT_EV_PASSWORD_NEED);
 	assert_string_equal(ev.u.password_need.type, "Auth");
-	assert_string_equal(ev.u.password_need.challenge, "Enter the 'x' password");
-	assert_false(ev.u.password_need.challenge_echo);
+	assert_string_equal(ev.u.password_need.challenge_raw, "0,Enter the 'x' password");
 
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:0,"), MGMT_EV_PASSWORD_NEED);
-	assert_string_equal(ev.u.password_need.challenge, "");
+	assert_string_equal(ev.u.password_need.challenge_raw, "0,");
 }
 
-/* 2.7's `static-challenge TEXT 1 concat`: SC:3; the flags stay whole, with the raw text. */
+/* 2.7's `static-challenge TEXT 1 concat`: SC:3; the flag stays whole, with the text. */
 static void test_password_need_sc_flags(void **state)
 {
 	(void)state;
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:3,Enter OTP, please"),
 	                 MGMT_EV_PASSWORD_NEED);
-	assert_int_equal(ev.u.password_need.challenge_flags, 3);
-	assert_true(ev.u.password_need.challenge_echo);
-	assert_string_equal(ev.u.password_need.challenge, "Enter OTP, please");
 	assert_string_equal(ev.u.password_need.challenge_raw, "3,Enter OTP, please");
 	assert_false(ev.u.password_need.username_only);
 
 	assert_int_equal(parse(">PASSWORD:Need 'Auth' username/password SC:2,x"),
 	                 MGMT_EV_PASSWORD_NEED);
-	assert_int_equal(ev.u.password_need.challenge_flags, 2);
-	assert_false(ev.u.password_need.challenge_echo);
 	assert_string_equal(ev.u.password_need.challenge_raw, "2,x");
 }
 

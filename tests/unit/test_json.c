@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* json_put_string: whatever a token holds, the output is valid JSON. */
+/* json_put_string: whatever a token holds, the output is valid JSON; the fields of an object. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -54,9 +54,38 @@ static void test_utf8(void **state)
 	assert_json("\xd8\x9c\xe2\x81\xa6", "\"\\u061c\\u2066\"");
 }
 
+/* The separator goes between two fields, never before the first or after the last. */
+static void test_fields(void **state)
+{
+	char buf[512] = "";
+	FILE *f = tmpfile();
+	struct json_fields o = {.f = f, .sep = ", "}, lines = {.f = f, .sep = ",\n  "};
+	size_t n;
+
+	(void)state;
+	assert_non_null(f);
+	fputs("{", f);
+	json_string_field(&o, "name", "a\"b");
+	json_bool_field(&o, "served", true);
+	json_string_field(&o, "state", NULL);
+	json_field_name(&o, "holder");
+	fputs("{", f);
+	json_long_field(&lines, "pid", -1);
+	json_ulong_field(&lines, "slot", 4000000000UL);
+	json_bool_field(&lines, "x", false);
+	fputs("}}", f);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	assert_string_equal(buf, "{\"name\": \"a\\\"b\", \"served\": true, \"state\": null, "
+	                         "\"holder\": {\"pid\": -1,\n  \"slot\": 4000000000,\n  \"x\": false}}");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fields),
 		cmocka_unit_test(test_plain_and_escapes),
 		cmocka_unit_test(test_utf8),
 	};

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "mgmt/line_reader.h"
+#include "../lib/mgmt_probe.h"
 
 #define BLOB_LEN 5120
 #define MAX_LINES 16

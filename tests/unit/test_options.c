@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/options.h"
+#include "cli/parse.h"
 #include "cmd/cmd.h"
 
 #define MAX_ARGS 32
@@ -760,11 +761,10 @@ static void test_command_enum_is_the_table(void **state)
 
 	(void)state;
 	for (int c = 0; c < COMMAND_COUNT; c++) {
-		const struct cmd_entry *cmd = cmd_find((enum command)c);
+		const struct command_spec *cmd = command_find((enum command)c);
 
 		assert_non_null(cmd);
 		assert_int_equal(cmd->id, c);
-		assert_non_null(cmd->exec);
 		assert_non_null(cmd->summary);
 		assert_true(cmd->min_operands <= cmd->max_operands);
 		assert_true(cmd->max_operands <= 1); /* the parser keeps one operand */
@@ -775,15 +775,15 @@ static void test_command_enum_is_the_table(void **state)
 		if (cmd->name == NULL)
 			continue;
 		named++;
-		assert_ptr_equal(cmd_find_by_name(cmd->name), cmd);
+		assert_ptr_equal(command_find_by_name(cmd->name), cmd);
 	}
-	assert_null(cmd_find(COMMAND_COUNT));
+	assert_null(command_find(COMMAND_COUNT));
 	/* -V is the only way to the entry without a name. */
-	assert_null(cmd_find(COMMAND_VERSION)->name);
+	assert_null(command_find(COMMAND_VERSION)->name);
 	/* This test knows every named command. */
 	assert_int_equal(named, N_TAKES);
 	for (size_t c = 0; c < N_TAKES; c++)
-		assert_non_null(cmd_find_by_name(takes[c].command));
+		assert_non_null(command_find_by_name(takes[c].command));
 }
 
 /* Each option has one name, and each but the global ones belongs to a command. */
@@ -807,10 +807,31 @@ static void test_option_table(void **state)
 		assert_true(sampled == !option_set_has(GLOBAL_OPTIONS, (enum option_id)id));
 	}
 	assert_null(option_name(OPT_COUNT));
+	assert_null(option_spec(OPT_COUNT));
 	assert_int_equal(N_SAMPLES + 4, OPT_COUNT);
 	for (int c = 0; c < COMMAND_COUNT; c++)
-		all |= cmd_find((enum command)c)->options;
+		all |= command_find((enum command)c)->options;
 	assert_int_equal(all | GLOBAL_OPTIONS, ((option_set)1 << OPT_COUNT) - 1);
+}
+
+/*
+ * Each entry has its words for --help, a value's name exactly when a value follows, and the
+ * parts of --help come one after the other (help.c prints a heading where the part changes).
+ */
+static void test_option_words(void **state)
+{
+	(void)state;
+	for (int id = 0; id < OPT_COUNT; id++) {
+		const struct option_spec *o = option_spec((enum option_id)id);
+
+		assert_non_null(o->help);
+		assert_true(o->help[0] != '\0');
+		assert_true((o->value_name != NULL) == option_takes_value(o));
+		if (id > 0)
+			assert_true(o->section >= option_spec((enum option_id)(id - 1))->section);
+	}
+	assert_int_equal(option_spec(OPT_OPENVPN)->section, SECTION_GENERAL);
+	assert_int_equal(option_spec(OPT_VERSION)->section, SECTION_OUTPUT);
 }
 
 int main(void)
@@ -850,6 +871,7 @@ int main(void)
 		cmocka_unit_test(test_operand_messages),
 		cmocka_unit_test(test_command_enum_is_the_table),
 		cmocka_unit_test(test_option_table),
+		cmocka_unit_test(test_option_words),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -435,6 +435,30 @@ static void test_without_pkcs11(void **state)
 	                                            sizeof err), -1);
 }
 
+/* A line longer than the reader's buffer goes whole, or is left out whole. */
+static void test_without_pkcs11_long_lines(void **state)
+{
+	const char *path = "ovpn-token-unit-without-pkcs11-long.conf";
+	static char pad[6000];
+	char err[256], *text, *want;
+	size_t len;
+	FILE *f = fopen(path, "w");
+
+	(void)state;
+	memset(pad, 'x', sizeof pad - 1);
+	assert_non_null(f);
+	fprintf(f, "pkcs11-id %s\nsetenv A %s\nremote a 1\n", pad, pad);
+	fclose(f);
+	assert_int_equal(ovpn_config_without_pkcs11(path, &text, &len, err, sizeof err), 0);
+	want = malloc(sizeof pad + 64);
+	assert_non_null(want);
+	snprintf(want, sizeof pad + 64, "setenv A %s\nremote a 1\n", pad);
+	assert_string_equal(text, want);
+	free(want);
+	free(text);
+	remove(path);
+}
+
 /* ovpn_config_load: the one way start, list and doctor read a config. */
 static void test_load_by_path(void **state)
 {
@@ -605,6 +629,7 @@ int main(void)
 		cmocka_unit_test(test_pkcs11_options_listed),
 		cmocka_unit_test(test_real_file),
 		cmocka_unit_test(test_without_pkcs11),
+		cmocka_unit_test(test_without_pkcs11_long_lines),
 		cmocka_unit_test(test_load_by_path),
 		cmocka_unit_test(test_own_cert_or_key),
 		cmocka_unit_test(test_param_escapes),

@@ -10,6 +10,7 @@
 
 #include "codec/base64.h"
 #include "mgmt/pk_sign.h"
+#include "../lib/mgmt_probe.h"
 
 /* The codec's strict decoder, as a length (-1 on refusal). */
 static long decode(const char *in, size_t n, unsigned char *out, size_t outsz)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mgmt/reply_queue.h"
+#include "../lib/mgmt_probe.h"
 
 static struct mgmt_reply_queue q;
 static struct pending_command done;

@@ -21,7 +21,7 @@
 #include "cli/options.h"
 #include "mgmt/conn.h"
 #include "session/session.h"
-#include "../lib/session_io_script.h"
+#include "../lib/session_bed.h"
 
 #define PIN_NEED ">PASSWORD:Need 'Anna token' password\n"
 #define PIN_TAKEN "SUCCESS: 'Anna token' password entered, but not yet verified\n"
@@ -34,57 +34,18 @@
 #define ENTER "ENTER PASSWORD:" SCRIPT_NEXT
 #define ENTRY(i, id) ">PKCS11ID-ENTRY:'" i "', ID:'" id "', BLOB:'MIIC'\n"
 
-static struct options opts;
-static struct script sc;
-static struct session *s;
-
 static int setup(void **state)
 {
 	(void)state;
-	memset(&opts, 0, sizeof opts);
-	memset(&sc, 0, sizeof sc); /* no test sees the token or person of the one before */
-	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
+	session_bed_reset();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	session_free(s);
-	s = NULL;
+	session_bed_free();
 	return 0;
-}
-
-/* The management connection is TCP (Windows, attach to a port) rather than a unix socket. */
-static bool over_tcp;
-
-static void new_session(bool owns_openvpn)
-{
-	s = session_new(&opts, owns_openvpn);
-	assert_non_null(s);
-}
-
-/* One run of s over input, with answers for the person (NULL-terminated). */
-static int run_with(const char *input, const char *const *answers)
-{
-	struct session_world world;
-
-	script_rerun(&sc, input, answers);
-	sc.over_tcp = over_tcp;
-	world = script_world(&sc);
-	return session_run(s, &world);
-}
-
-static int count(const char *text)
-{
-	return script_count(&sc, text);
-}
-
-static void assert_logged(const char *text, int times)
-{
-	if (count(text) != times)
-		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
 }
 
 /* ---- the certificate choice ---- */
@@ -773,7 +734,7 @@ static void the_hold_waits_as_long_as_openvpn_says(void **state)
 static void an_unconfirmed_release_is_sent_again(void **state)
 {
 	(void)state;
-	over_tcp = true;
+	sc.over_tcp = true;
 	new_session(false);
 	run_with(HOLD0, NULL);
 	assert_logged("> hold release\n", 1 + 5);
@@ -783,7 +744,6 @@ static void an_unconfirmed_release_is_sent_again(void **state)
 	new_session(false);
 	run_with(HOLD0 RELEASED, NULL);
 	assert_logged("> hold release\n", 1);
-	over_tcp = false;
 }
 
 static void ctrl_c_during_the_hold_stops_openvpn(void **state)

@@ -18,7 +18,7 @@
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "session/session.h"
-#include "../lib/session_io_script.h"
+#include "../lib/session_bed.h"
 
 #define AUTH_NEED ">PASSWORD:Need 'Auth' username/password\n"
 #define USER_TAKEN "SUCCESS: 'Auth' username entered, but not yet verified\n"
@@ -30,18 +30,12 @@
 	">PASSWORD:Verification Failed: 'Auth' ['CRV1:R,E:st4te:Ym9i:Code from your phone:']\n"
 #define PENDING ">STATE:1700000000,AUTH_PENDING,timeout 60,,,,,\n"
 
-static struct options opts;
-static struct script sc;
-static struct session *s;
 static char auth_file[64];
 
 static int setup(void **state)
 {
 	(void)state;
-	memset(&opts, 0, sizeof opts);
-	memset(&sc, 0, sizeof sc);
-	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
+	session_bed_reset();
 	auth_file[0] = '\0';
 	return 0;
 }
@@ -49,17 +43,10 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	session_free(s);
-	s = NULL;
+	session_bed_free();
 	if (auth_file[0] != '\0')
 		unlink(auth_file);
 	return 0;
-}
-
-static void new_session(void)
-{
-	s = session_new(&opts, false);
-	assert_non_null(s);
 }
 
 /* --auth-user-pass-file with text, private as it must be. */
@@ -75,27 +62,6 @@ static void use_auth_file(const char *text)
 	opts.auth_user_pass_file = auth_file;
 }
 
-/* One run of s over input, with answers for the person (NULL-terminated). */
-static int run_with(const char *input, const char *const *answers)
-{
-	struct session_world world;
-
-	script_rerun(&sc, input, answers);
-	world = script_world(&sc);
-	return session_run(s, &world);
-}
-
-static int count(const char *text)
-{
-	return script_count(&sc, text);
-}
-
-static void assert_logged(const char *text, int times)
-{
-	if (count(text) != times)
-		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
-}
-
 /* ---- username and password ---- */
 
 static void username_and_password_are_asked_and_sent(void **state)
@@ -103,7 +69,7 @@ static void username_and_password_are_asked_and_sent(void **state)
 	static const char *const answers[] = {"alice", "pw", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(AUTH_NEED USER_TAKEN PASS_TAKEN, answers);
 	assert_logged("? Username (Auth): \n", 1);
 	assert_logged("? Password (Auth): \n", 1);
@@ -115,7 +81,7 @@ static void batch_without_a_file_ends_with_9(void **state)
 {
 	(void)state;
 	opts.batch = true;
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(AUTH_NEED, NULL), EXIT_NEEDS_INPUT);
 	assert_logged("> username", 0);
 	assert_logged("? ", 0);
@@ -126,7 +92,7 @@ static void the_file_answers_without_a_question(void **state)
 	(void)state;
 	opts.batch = true;
 	use_auth_file("carol\nfile pass\n");
-	new_session();
+	new_session(false);
 	run_with(AUTH_NEED USER_TAKEN PASS_TAKEN, NULL);
 	assert_logged("? ", 0);
 	assert_logged("> username \"Auth\" \"carol\"\n", 1);
@@ -138,7 +104,7 @@ static void username_only_sends_no_password(void **state)
 	static const char *const answers[] = {"alice", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(">PASSWORD:Need 'Auth' username\n" USER_TAKEN, answers);
 	assert_logged("? Username (Auth): \n", 1);
 	assert_logged("? Password", 0);
@@ -150,11 +116,11 @@ static void username_only_sends_no_password(void **state)
 static void version_4_only_to_management_version_6(void **state)
 {
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(">INFO:OpenVPN Management Interface Version 6 -- type 'help' for more info\n", NULL);
 	assert_logged("> version \"4\"\n", 1);
 	session_free(s);
-	new_session();
+	new_session(false);
 	run_with(">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info\n", NULL);
 	assert_logged("> version", 0);
 }
@@ -166,7 +132,7 @@ static void static_challenge_sends_scrv1(void **state)
 	static const char *const answers[] = {"alice", "pw", "424242", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(">PASSWORD:Need 'Auth' username/password SC:1,Enter OTP\n" USER_TAKEN PASS_TAKEN,
 	         answers);
 	assert_logged("? Enter OTP \n", 1);
@@ -179,7 +145,7 @@ static void static_challenge_concat_glues_the_response(void **state)
 	static const char *const answers[] = {"alice", "pw", "424242", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(">PASSWORD:Need 'Auth' username/password SC:3,Enter OTP\n" USER_TAKEN PASS_TAKEN,
 	         answers);
 	assert_logged("> password \"Auth\" \"pw424242\"\n", 1);
@@ -190,7 +156,7 @@ static void static_challenge_in_batch_ends_with_9_before_sending(void **state)
 	(void)state;
 	opts.batch = true;
 	use_auth_file("carol\nfile pass\n");
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(">PASSWORD:Need 'Auth' username/password SC:0,Enter OTP\n", NULL),
 	                 EXIT_NEEDS_INPUT);
 	assert_logged("> ", 0);
@@ -203,7 +169,7 @@ static void crv1_response_goes_with_the_next_request(void **state)
 	static const char *const answers[] = {"alice", "pw", "123456", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(AUTH_NEED USER_TAKEN PASS_TAKEN CRV1_FAILED HOLD0 HOLD_RELEASED AUTH_NEED USER_TAKEN
 	         PASS_TAKEN CONNECTED,
 	         answers);
@@ -219,7 +185,7 @@ static void crv1_in_batch_ends_with_9(void **state)
 	(void)state;
 	opts.batch = true;
 	use_auth_file("carol\nfile pass\n");
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(AUTH_NEED USER_TAKEN PASS_TAKEN CRV1_FAILED HOLD0 AUTH_NEED, NULL),
 	                 EXIT_NEEDS_INPUT);
 	assert_logged("> password", 1);
@@ -232,7 +198,7 @@ static void crv1_required_response_is_not_sent_empty(void **state)
 	static const char *const answers[] = {"alice", "pw", "", "", "", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(AUTH_NEED USER_TAKEN PASS_TAKEN CRV1_FAILED HOLD0, answers),
 	                 EXIT_CANCELLED);
 	assert_logged("? Code from your phone: \n", 3);
@@ -246,7 +212,7 @@ static void a_refused_login_ends_and_is_not_answered_again(void **state)
 	(void)state;
 	opts.batch = true;
 	use_auth_file("carol\nfile pass\n");
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(AUTH_NEED USER_TAKEN PASS_TAKEN
 	                          ">PASSWORD:Verification Failed: 'Auth' ['wrong OTP']\n" HOLD0
 	                          AUTH_NEED,
@@ -263,7 +229,7 @@ static void cr_text_is_answered_with_cr_response(void **state)
 	static const char *const answers[] = {"424242", NULL};
 
 	(void)state;
-	new_session();
+	new_session(false);
 	run_with(PENDING ">INFOMSG:CR_TEXT:R,E:Your OTP code:\n"
 	         "SUCCESS: command succeeded\n",
 	         answers);
@@ -275,7 +241,7 @@ static void cr_text_in_batch_ends_with_9(void **state)
 {
 	(void)state;
 	opts.batch = true;
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(PENDING ">INFOMSG:CR_TEXT:R,E:Your OTP code:\n", NULL),
 	                 EXIT_NEEDS_INPUT);
 	assert_logged("> cr-response", 0);
@@ -288,20 +254,20 @@ static void web_auth_opens_only_for_a_person_at_a_desktop(void **state)
 	(void)state;
 	sc.interactive = true;
 	sc.desktop = true;
-	new_session();
+	new_session(false);
 	run_with(PENDING WEB_AUTH, NULL);
 	assert_logged("@ https://sso.example.test/login?s=1\n", 1);
 	session_free(s);
 
 	sc.interactive = false;
-	new_session();
+	new_session(false);
 	run_with(PENDING WEB_AUTH, NULL);
 	assert_logged("@ ", 0);
 	session_free(s);
 
 	sc.interactive = true;
 	sc.desktop = true;
-	new_session();
+	new_session(false);
 	run_with(PENDING ">INFOMSG:OPEN_URL:file:///etc/passwd\n", NULL);
 	assert_logged("@ ", 0);
 }
@@ -312,7 +278,7 @@ static void web_auth_in_batch_ends_with_9(void **state)
 	opts.batch = true;
 	sc.interactive = true;
 	sc.desktop = true;
-	new_session();
+	new_session(false);
 	assert_int_equal(run_with(PENDING WEB_AUTH, NULL), EXIT_NEEDS_INPUT);
 	assert_logged("@ ", 0);
 }

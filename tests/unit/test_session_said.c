@@ -21,6 +21,7 @@
 #include "cert/cert_info.h"
 #include "cli/exit_codes.h"
 #include "cli/options.h"
+#include "cli/parse.h"
 #include "cmd/chosen_cert.h"
 #include "session/session.h"
 #include "ui/output.h"

@@ -17,7 +17,7 @@
 #include "cli/exit_codes.h"
 #include "cli/options.h"
 #include "session/session.h"
-#include "../lib/session_io_script.h"
+#include "../lib/session_bed.h"
 
 #define GREETING ">INFO:OpenVPN Management Interface Version 5 -- type 'help' for more info\n"
 #define STATE_OK "SUCCESS: real-time state notification set to ON\n"
@@ -31,17 +31,10 @@
 /* The certificate, then one signature. */
 #define HANDSHAKE NEED_CERT CERT_OK PK_SIGN SIG_OK
 
-static struct options opts;
-static struct script sc;
-static struct session *s;
-
 static int setup(void **state)
 {
 	(void)state;
-	memset(&opts, 0, sizeof opts);
-	memset(&sc, 0, sizeof sc);
-	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
+	session_bed_reset();
 	opts.external_key = true;
 	sc.certs_from_look = 1;
 	sc.certs_on_token = 1;
@@ -52,36 +45,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	session_free(s);
-	s = NULL;
+	session_bed_free();
 	return 0;
-}
-
-static void new_session(bool owns_openvpn)
-{
-	s = session_new(&opts, owns_openvpn);
-	assert_non_null(s);
-}
-
-/* One run over input; the token, the signer and the person stay as the test set them. */
-static int run_with(const char *input, const char *const *answers)
-{
-	struct session_world world;
-
-	script_rerun(&sc, input, answers);
-	world = script_world(&sc);
-	return session_run(s, &world);
-}
-
-static int count(const char *text)
-{
-	return script_count(&sc, text);
-}
-
-static void assert_logged(const char *text, int times)
-{
-	if (count(text) != times)
-		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
 }
 
 static const char *const right_pin[] = {"1234", NULL};

@@ -140,7 +140,12 @@ long plat_read_private_file(const char *path, char *buf, size_t bufsz, char *err
 	return len;
 }
 
-int posix_folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz)
+/*
+ * Whether files of ours in the folder open at dirfd (named dir, for err) are safe from other
+ * users: the folder is ours or root's, and others cannot write in it unless it is sticky (/tmp,
+ * where they cannot rename or remove what is ours).  -1 with err naming the folder.
+ */
+static int folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz)
 {
 	struct stat st;
 
@@ -162,8 +167,12 @@ int posix_folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz)
 	return 0;
 }
 
-int posix_open_dir_of(const char *path, char *dir, size_t dirsz, const char **base, char *err,
-                      size_t errsz)
+/*
+ * Opens the folder of path (its directory part into dir, its last component in *base) once
+ * folder_is_safe says so.  The descriptor, or -1 with err (a reason, not the path).
+ */
+static int open_dir_of(const char *path, char *dir, size_t dirsz, const char **base, char *err,
+                       size_t errsz)
 {
 	int dfd;
 
@@ -179,7 +188,7 @@ int posix_open_dir_of(const char *path, char *dir, size_t dirsz, const char **ba
 		snprintf(err, errsz, "%s", strerror(errno));
 		return -1;
 	}
-	if (posix_folder_is_safe(dfd, dir, err, errsz) != 0) {
+	if (folder_is_safe(dfd, dir, err, errsz) != 0) {
 		close(dfd);
 		return -1;
 	}
@@ -221,7 +230,7 @@ int posix_open_safe(const char *path, int flags, mode_t mode, char *err, size_t 
 {
 	char dir[4096];
 	const char *base;
-	int dfd = posix_open_dir_of(path, dir, sizeof dir, &base, err, errsz), fd;
+	int dfd = open_dir_of(path, dir, sizeof dir, &base, err, errsz), fd;
 
 	if (dfd == -1)
 		return -1;
@@ -329,7 +338,7 @@ int plat_replace_file(const char *path, const void *data, size_t n, char *err, s
 {
 	char tmp[4096 + 8], dir[4096], why[300];
 	const char *base;
-	int dfd = posix_open_dir_of(path, dir, sizeof dir, &base, why, sizeof why), fd;
+	int dfd = open_dir_of(path, dir, sizeof dir, &base, why, sizeof why), fd;
 	ssize_t put;
 
 	if (dfd == -1) {

@@ -27,18 +27,6 @@ int posix_state_dir(char *out, size_t outsz, char *err, size_t errsz);
 /* ---- files we write (fs.c) ---- */
 
 /*
- * Whether files of ours in the folder open at dirfd (named dir, for err) are safe from other
- * users: the folder is ours or root's, and others cannot write in it unless it is sticky (/tmp,
- * where they cannot rename or remove what is ours).  -1 with err naming the folder.
- */
-int posix_folder_is_safe(int dirfd, const char *dir, char *err, size_t errsz);
-/*
- * Opens the folder of path (its directory part into dir, its last component in *base) once
- * posix_folder_is_safe says so.  The descriptor, or -1 with err (a reason, not the path).
- */
-int posix_open_dir_of(const char *path, char *dir, size_t dirsz, const char **base, char *err,
-                      size_t errsz);
-/*
  * Opens path (flags: the access and O_CREAT/O_APPEND as wanted) in a safe folder, never through
  * a link at its last component, and only as a plain file of ours with one name, which then has
  * mode (a new one is created with it; an existing one is set to it).  A character device

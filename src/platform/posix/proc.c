@@ -181,3 +181,21 @@ void plat_describe_exit(int status, char *out, size_t outsz)
 		}
 	snprintf(out, outsz, "was killed by signal %d", status - 128);
 }
+
+/* There is no interactive service here (service.c says so). */
+struct plat_child *plat_service_spawn(const char *const *args, const char *workdir,
+                                      const char *stdin_data, char *err, size_t errsz)
+{
+	(void)args;
+	(void)workdir;
+	(void)stdin_data;
+	plat_service_check(err, errsz);
+	return NULL;
+}
+
+void plat_child_exit_note(struct plat_child *c, char *out, size_t outsz)
+{
+	(void)c;
+	if (outsz > 0)
+		out[0] = '\0';
+}

@@ -35,15 +35,6 @@ static int poll_timeout(long long deadline_ms)
 	return left > 60000 ? 60000 : (int)left;
 }
 
-static long long earlier(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
 enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready)
 {
 	enum { PEER, PERSON, NOTICE, WAKE, COUNT };
@@ -54,7 +45,7 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 	/* What was said is on the screen before we sleep: ui/output.c leaves stdout to us. */
 	fflush(stdout);
 	if (set->child != NULL && !posix_child_wakes())
-		deadline = earlier(deadline, plat_now_ms() + CHILD_LOOK_MS);
+		deadline = plat_earlier_deadline(deadline, plat_now_ms() + CHILD_LOOK_MS);
 	for (;;) {
 		int rc;
 

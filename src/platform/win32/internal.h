@@ -127,14 +127,19 @@ int win32_handle_is_private(HANDLE h, char *why, size_t whysz);
 /* Gives the file open at h (with WRITE_DAC) the owner-only DACL.  -1 on failure. */
 int win32_make_private(HANDLE h);
 
-/* ---- openvpn started by the interactive service (service.c, proc.c) ---- */
+/* ---- openvpn started by the interactive service (service.c; proc.c calls it, never back) ---- */
 
 struct win32_service_run;
 /* CreateFileW's flags for the service pipe: overlapped; impersonation at most, no delegation. */
 DWORD win32_service_pipe_flags(void);
-/* A child for plat_child_*: process (may be NULL) is the service's openvpn, run our pipe. */
-struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
-                                            struct win32_service_run *run);
+/*
+ * Has the service start openvpn (plat_service_spawn, proc.c, makes the child of it): the run is
+ * our pipe to the service, *process its openvpn (NULL when we may not open it), *pid its id.
+ * NULL with err: our reason or the service's own error text.
+ */
+struct win32_service_run *win32_service_run_start(const char *const *args, const char *workdir,
+                                                  const char *stdin_data, HANDLE *process,
+                                                  DWORD *pid, char *err, size_t errsz);
 /* True once the service has closed the pipe (openvpn ended); waits up to timeout_ms. */
 bool win32_service_run_ended(struct win32_service_run *r, int timeout_ms);
 /* openvpn's exit code as the service reported it (0 when it reported none). */

@@ -17,12 +17,21 @@ struct plat_child {
 	struct win32_service_run *service;
 };
 
-struct plat_child *win32_child_from_service(HANDLE process, DWORD pid,
-                                            struct win32_service_run *run)
+/* The interactive service starts openvpn (service.c); the child watches it through our pipe. */
+struct plat_child *plat_service_spawn(const char *const *args, const char *workdir,
+                                      const char *stdin_data, char *err, size_t errsz)
 {
-	struct plat_child *c = calloc(1, sizeof *c);
+	HANDLE process = NULL;
+	DWORD pid = 0;
+	struct win32_service_run *run =
+	    win32_service_run_start(args, workdir, stdin_data, &process, &pid, err, errsz);
+	struct plat_child *c;
 
+	if (run == NULL)
+		return NULL;
+	c = calloc(1, sizeof *c);
 	if (c == NULL) {
+		snprintf(err, errsz, "out of memory");
 		if (process != NULL)
 			CloseHandle(process);
 		win32_service_run_free(run);

@@ -384,15 +384,15 @@ static DWORD first_reply(struct win32_service_run *r, char *err, size_t errsz)
 	return (DWORD)strtoul(rep.line2, NULL, 16);
 }
 
-struct plat_child *plat_service_spawn(const char *const *args, const char *workdir,
-                                      const char *stdin_data, char *err, size_t errsz)
+struct win32_service_run *win32_service_run_start(const char *const *args, const char *workdir,
+                                                  const char *stdin_data, HANDLE *process,
+                                                  DWORD *pid, char *err, size_t errsz)
 {
 	struct win32_service_run *r = calloc(1, sizeof *r);
 	wchar_t event_w[96], *options = NULL, *wdir = NULL, *msg = NULL;
 	char event_name[96], why[512] = "";
 	unsigned char rnd[8];
-	DWORD bytes = 0, pid, svc_pid;
-	HANDLE process = NULL;
+	DWORD bytes = 0, svc_pid;
 	int rc = -1;
 
 	if (r == NULL) {
@@ -443,15 +443,15 @@ struct plat_child *plat_service_spawn(const char *const *args, const char *workd
 	}
 	if (send_message(r, msg, bytes, err, errsz) != 0)
 		goto done;
-	pid = first_reply(r, err, errsz);
-	if (pid == 0)
+	*pid = first_reply(r, err, errsz);
+	if (*pid == 0)
 		goto done;
 	/*
 	 * The service lets the user synchronize with and terminate its openvpn (the process DACL
 	 * it sets); without the handle the pipe alone tells us when openvpn has ended.
 	 */
-	process = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
-	                      FALSE, pid);
+	*process = OpenProcess(SYNCHRONIZE | PROCESS_QUERY_LIMITED_INFORMATION | PROCESS_TERMINATE,
+	                       FALSE, *pid);
 	rc = 0;
 done:
 	if (msg != NULL) {
@@ -464,7 +464,7 @@ done:
 		run_free(r);
 		return NULL;
 	}
-	return win32_child_from_service(process, pid, r);
+	return r;
 }
 
 /* ---- after the start: what proc.c asks ---- */

@@ -24,15 +24,6 @@ static DWORD wait_timeout(long long deadline_ms)
 	return left > 60000 ? 60000 : (DWORD)left;
 }
 
-static long long earlier(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
 /* What is ready without waiting: bytes already there, a pipe's data, a child already gone. */
 static unsigned ready_now(const struct plat_wait_set *set, HANDLE in, bool in_console)
 {
@@ -86,7 +77,7 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 		if (win32_wake_event() != NULL)
 			h[n++] = win32_wake_event();
 		if (polled)
-			until = earlier(until, plat_now_ms() + POLL_STEP_MS);
+			until = plat_earlier_deadline(until, plat_now_ms() + POLL_STEP_MS);
 		rc = n == 0 ? (Sleep(wait_timeout(until)), WAIT_TIMEOUT)
 		            : WaitForMultipleObjects(n, h, FALSE, wait_timeout(until));
 		if (win32_interrupt_pending())

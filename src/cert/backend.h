@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * What the two cert_info.h backends (cert_openssl.c with OpenSSL, cert_wincrypt.c with the
- * CryptoAPI) share with the portable part in cert/text.c.  Only for those three files: having
- * one copy of these rules is what keeps both backends showing a certificate the same way.
+ * The crypto backend of cert_info.h (cert_openssl.c with OpenSSL, cert_wincrypt.c with the
+ * CryptoAPI) and what it shares with the portable part (cert/text.c, cert/serial_hex.c).  Only
+ * for the files of cert/: having one copy of these rules is what keeps both backends showing a
+ * certificate the same way.
  */
-#ifndef OVPN_TOKEN_CERT_TEXT_H
-#define OVPN_TOKEN_CERT_TEXT_H
+#ifndef OVPN_TOKEN_CERT_BACKEND_H
+#define OVPN_TOKEN_CERT_BACKEND_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -20,7 +21,7 @@
 #define CERT_TEXT_MAX (1024 * 1024)
 
 /*
- * The serial number as `openssl x509 -serial` prints it: '-' when negative, then the big-endian
+ * (serial_hex.c) The serial number as `openssl x509 -serial` prints it: '-' when negative, then the big-endian
  * magnitude mag[0..len) in upper-case hex, "00" when len is 0.  Cut at a whole byte, always
  * NUL-terminated (dstsz must be > 0).
  */

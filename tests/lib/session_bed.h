@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * The bed every unit test of the session lies in: one session over the scripted world
+ * (session_io_script.h), the options it was made with and the script it runs.  A test file
+ * includes this, sets opts and sc in its setup after session_bed_reset(), and in each test:
+ *
+ *	new_session(false);                        // attach; true: start (we own openvpn)
+ *	run_with(HOLD0 RELEASED, answers);         // OpenVPN's side, the person's answers
+ *	assert_logged("> hold release\n", 1);      // what came out, how many times
+ *
+ * run_with() may be called again on the same session (a restart of openvpn: what survives
+ * one is kept); the token, the signer and the person stay as the test set them in sc.
+ */
+#ifndef OVPN_TOKEN_TESTS_SESSION_BED_H
+#define OVPN_TOKEN_TESTS_SESSION_BED_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "cli/options.h"
+#include "session/session.h"
+#include "session_io_script.h"
+
+static struct options opts;
+static struct script sc;
+static struct session *s;
+
+/* Options as a bare command line gives them, quiet; a script that knows nothing of the last test. */
+static inline void session_bed_reset(void)
+{
+	memset(&opts, 0, sizeof opts);
+	memset(&sc, 0, sizeof sc);
+	opts.pin_fd = opts.mgmt_password_fd = -1;
+	opts.verbosity = VERBOSITY_QUIET;
+}
+
+/* The session of the last test, if any, freed. */
+static inline void session_bed_free(void)
+{
+	session_free(s);
+	s = NULL;
+}
+
+/* owns_openvpn: start (Ctrl-C and cancelling stop openvpn); false: attach. */
+static inline void new_session(bool owns_openvpn)
+{
+	s = session_new(&opts, owns_openvpn);
+	assert_non_null(s);
+}
+
+/* One run of s over input, with answers for the person (NULL-terminated, or NULL: none). */
+static inline int run_with(const char *input, const char *const *answers)
+{
+	struct session_world world;
+
+	script_rerun(&sc, input, answers);
+	world = script_world(&sc);
+	return session_run(s, &world);
+}
+
+/* How often text is in what came out (commands "> ...", questions "? ...", signer "# ..."). */
+static inline int count(const char *text)
+{
+	return script_count(&sc, text);
+}
+
+static inline void assert_logged(const char *text, int times)
+{
+	if (count(text) != times)
+		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
+}
+
+#endif
