@@ -20,7 +20,8 @@ PORTABLE_SRC := \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
 	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/removal.c \
 	src/session/state.c src/session/xkey.c \
-	src/session/session.c src/session/io_program.c \
+	src/session/session.c \
+	src/program/world.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
 	src/cert/text.c \

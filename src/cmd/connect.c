@@ -22,6 +22,7 @@
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
+#include "program/world.h"
 #include "session/session.h"
 #include "ui/output.h"
 
@@ -136,7 +137,7 @@ static int run(const struct options *opts, const struct served_view *v, struct s
 		out_status("Connecting %s (root's openvpn, pid %ld; your token signs)", v->name,
 		           v->openvpn_pid);
 		session_set_status_sink(s, &sink);
-		rc = session_attach(s, &conn);
+		rc = program_attach(s, &conn);
 		session_set_status_sink(s, NULL);
 		/* Detached: openvpn keeps running, as the session says, but held, without the tunnel. */
 		if (rc == EXIT_OK)

@@ -8,7 +8,7 @@
  * libp11) whose p11_available() is false and whose calls all fail with "not available in this
  * build".
  *
- * How the program uses it: the session's looks (session/io_program.c) load the module, ask, and
+ * How the program uses it: the session's looks (session/program/world.c) load the module, ask, and
  * unload it again once no look followed for a moment (a burst of looks shares one load: OpenSC
  * takes about 2 s to load).  A fresh load after that is deliberate: some modules see only the
  * tokens present when they were loaded (SoftHSM2 reads its token directory once), and the PIN

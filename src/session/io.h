@@ -3,7 +3,7 @@
  * The session's doors to the world, one table for each thing it stands for: the management
  * connection, the person, the tokens, the signer, the clock, the status file and (start) the
  * openvpn process.  The program wires them to sockets, the terminal and the PKCS#11 provider
- * (io_program.c); a unit test or a fuzzer wires scripts.  Nothing in src/session/ reaches the
+ * (program/world.c); a unit test or a fuzzer wires scripts.  Nothing in src/session/ reaches the
  * world any other way.
  */
 #ifndef OVPN_TOKEN_SESSION_IO_H

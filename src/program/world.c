@@ -13,6 +13,7 @@
 #include "pkcs11/provider.h"
 #include "platform/platform.h"
 #include "session/io.h"
+#include "program/world.h"
 #include "session/session.h"
 #include "ui/output.h"
 #include "ui/sanitize.h"
@@ -573,7 +574,7 @@ static int run(struct session *s, struct program_world *p)
 	return rc;
 }
 
-int session_attach(struct session *s, struct mgmt_conn *conn)
+int program_attach(struct session *s, struct mgmt_conn *conn)
 {
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
@@ -587,7 +588,7 @@ int session_attach(struct session *s, struct mgmt_conn *conn)
 	return rc;
 }
 
-int session_start(struct session *s, const struct session_launcher *launcher)
+int program_start(struct session *s, const struct session_launcher *launcher)
 {
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
