@@ -32,7 +32,8 @@ PORTABLE_SRC := \
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
 	src/cert/cert_openssl.c \
-	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
+	src/pkcs11/module_libp11.c src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c \
+	src/pkcs11/signer_libp11.c \
 	src/pcsc/check.c src/pcsc/watch.c
 # Their stand-ins for a build without those libraries (the plain Windows build).
 NO_P11_SRC := \

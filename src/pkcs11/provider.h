@@ -105,6 +105,11 @@ bool p11_available(void);
 /* Loads and initializes the module at path.  NULL with the reason in err. */
 struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz);
 void p11_provider_close(struct p11_provider *p);
+/*
+ * At the program's end: lets go of p without a word to the module (no C_CloseAllSessions, no
+ * C_Finalize), which could hang on a stopped smartcard service.  The process's end does the rest.
+ */
+void p11_provider_leave(struct p11_provider *p);
 
 /*
  * Every token present now, into out[0..max) in slot order.  Returns the number found (may be

@@ -267,6 +267,12 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz);
  * folder searched; elsewhere nothing to do.  Failure is left to the real load to report.
  */
 void plat_preload_pkcs11_module(const char *path);
+/*
+ * The C_GetFunctionList of the PKCS#11 module at path, loaded for the rest of the process (the
+ * same instance libp11 gets by the same path): the module owner (pkcs11/module.c) reads the
+ * slots and tokens through it.  NULL with the loader's reason in err.
+ */
+void *plat_pkcs11_entry(const char *path, char *err, size_t errsz);
 /* How the user starts this system's smartcard service, for a hint. */
 const char *plat_pcsc_service_hint(void);
 

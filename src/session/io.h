@@ -101,16 +101,19 @@ struct io_tokens {
 	int (*reader)(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad);
 	/* Starts watching the token called label for its going and coming (one at a time). */
 	enum io_watch_kind (*watch)(void *ctx, const char *label);
-	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */
+	/*
+	 * The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said; -1 when
+	 * the smartcard service went away, and each later call tries the reader's events again).
+	 */
 	int (*watched)(void *ctx);
 	void (*unwatch)(void *ctx);
 };
 
 /*
  * --external-key: the session's own signer (pkcs11/signer.h), opened by the first select on
- * the session's provider (err says why not), closed when the run ends and before a look at the
- * tokens (a look finalizes the module): select again after one.  Until then it keeps its
- * selection and its login, across OpenVPN's restarts (holds() tells).
+ * the session's provider (err says why not), closed when the connection ends and by a reload:
+ * select again after one.  The looks at the tokens share its module and never end its login
+ * (pkcs11/module.h).  Until then it keeps its selection and its login (holds() tells).
  */
 struct io_signer {
 	void *ctx;
