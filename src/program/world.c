@@ -4,6 +4,7 @@
  * the PKCS#11 provider, the clock, the status file and (start) the openvpn process.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -28,7 +29,9 @@ struct program_world {
 	const struct io_status *status_sink;     /* the status text's other reader; NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
 	struct p11_provider *look;               /* the module as the last looks loaded it */
-	long long look_ended_ms;                 /* when the last look was done with it */
+	long long look_loaded_ms;                /* when the looks took their load */
+	bool look_missed;                        /* a look did not find what it was asked */
+	struct preload *preload;                 /* the module loading while openvpn starts */
 	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
@@ -58,42 +61,101 @@ static void close_signer(struct program_world *p)
 
 /*
  * The module has one owner in the process (pkcs11/module.h): the looks and the signer share its
- * one load, and it is finalized only when neither holds it.  While the signer holds it (the
- * --external-key tunnel rests on its login), a look costs one C_GetSlotList/C_GetTokenInfo, and
- * no look ever ends that login.  Without the signer, one load serves a burst of looks: loading
- * OpenSC takes about 2 s, and one event (the card back, OpenVPN authenticating, a certificate
- * request) asks for up to five looks in a row.  Looks stay fresh where it matters (some
- * modules, SoftHSM2, see only the tokens present at load): the looks let go of the module once
- * LOOK_REUSE_MS passed since a look was last done with it, and after a password went to
- * OpenVPN (its login changes the PIN flags); a wait that reaches LOOK_REUSE_MS lets go of it
- * (wait_for).  The module is loaded afresh then only if the signer does not hold it.
+ * one load, and it is finalized only when neither holds it, so no look ever ends the signer's
+ * login.  A look reads the slots and tokens afresh (C_GetSlotList, C_GetTokenInfo: presence and
+ * PIN flags are current), so one load serves the whole connection: loading OpenSC takes about
+ * 2 s, and it is loaded while openvpn starts (preload), not in series with it.  A module that
+ * reads its tokens only at load (SoftHSM2) is loaded afresh for a look that did not find what
+ * it was asked (a token not there, no certificate), once LOOK_REUSE_MS passed since its load,
+ * and only when the signer does not hold it.
  */
 #define LOOK_REUSE_MS 750
 
+/* The module loaded on a thread of its own while openvpn starts (open_connection). */
+struct preload {
+	char path[1024];
+	struct p11_provider *prov;
+	char err[300];
+	struct plat_thread *thread;
+};
+
+static void preload_run(void *arg)
+{
+	struct preload *l = arg;
+
+	l->prov = p11_provider_open(l->path, l->err, sizeof l->err);
+}
+
+static void start_preload(struct program_world *p)
+{
+	struct preload *l;
+
+	if (p->preload != NULL || p->look != NULL || p->signer != NULL || p->provider[0] == '\0' ||
+	    !p11_available() || (l = calloc(1, sizeof *l)) == NULL)
+		return;
+	snprintf(l->path, sizeof l->path, "%s", p->provider);
+	l->thread = plat_thread_start(preload_run, l);
+	if (l->thread == NULL) {
+		free(l);
+		return;
+	}
+	p->preload = l;
+}
+
+/*
+ * The preload's module becomes the looks'.  Waits for it (a look needs it anyway), up to
+ * bound_ms (-1: for good); one that does not end in time (a hung pcscd) is left to the process's
+ * end with its memory.
+ */
+static void join_preload(struct program_world *p, int bound_ms)
+{
+	struct preload *l = p->preload;
+	long long until = plat_now_ms() + bound_ms;
+
+	if (l == NULL)
+		return;
+	while (!plat_thread_join_within(l->thread, 1000))
+		if (bound_ms >= 0 && plat_now_ms() >= until) {
+			p->preload = NULL;
+			return;
+		}
+	p->preload = NULL;
+	if (l->prov != NULL && p->look == NULL) {
+		p->look = l->prov;
+		p->look_loaded_ms = plat_now_ms();
+		p->look_missed = false;
+	} else {
+		p11_provider_close(l->prov);
+	}
+	free(l);
+}
+
 static void close_look(struct program_world *p)
 {
+	join_preload(p, -1);
 	p11_provider_close(p->look);
 	p->look = NULL;
 }
 
-/* The looks' module, once it can no longer serve a look, is unloaded. */
-static void close_stale_look(struct program_world *p)
-{
-	if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
-		close_look(p);
-}
-
 static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
 {
-	close_stale_look(p);
-	if (p->look == NULL)
+	join_preload(p, -1);
+	if (p->look != NULL && p->look_missed &&
+	    plat_now_ms() - p->look_loaded_ms >= LOOK_REUSE_MS)
+		close_look(p);
+	if (p->look == NULL) {
 		p->look = p11_provider_open(p->provider, err, errsz);
+		p->look_loaded_ms = plat_now_ms();
+		p->look_missed = false;
+	}
 	return p->look;
 }
 
-static void look_done(struct program_world *p)
+/* found: whether the look found what it was asked (else the next one may load afresh). */
+static void look_done(struct program_world *p, bool found)
 {
-	p->look_ended_ms = plat_now_ms();
+	if (!found)
+		p->look_missed = true;
 }
 
 static void remember_slot(struct program_world *p, const char *label, const char *slot)
@@ -127,7 +189,6 @@ static int look_token(struct program_world *p, const char *label, struct p11_tok
 	                                       errsz)
 	                     : -1, found = n < 0 ? -1 : 0;
 
-	look_done(p);
 	for (int i = 0; i < n && i < (int)(sizeof tokens / sizeof tokens[0]); i++) {
 		remember_slot(p, tokens[i].label, tokens[i].slot_description);
 		if (found == 0 && strcmp(tokens[i].label, label) == 0) {
@@ -135,6 +196,7 @@ static int look_token(struct program_world *p, const char *label, struct p11_tok
 			found = 1;
 		}
 	}
+	look_done(p, found == 1);
 	return found;
 }
 
@@ -147,7 +209,54 @@ static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
 		return IO_OPEN_FOREIGN;
 	r = p->launcher->connect(p->launcher->openvpn.ctx, &p->conn, err, errsz);
 	p->conn_open = r == IO_OPEN_OK;
+	/* openvpn starts (and loads its own module): we load ours meanwhile, not after it. */
+	if (p->conn_open)
+		start_preload(p);
 	return r;
+}
+
+/* The signer and the looks let go of the module: the signer's login ends (module.h). */
+struct module_closing {
+	struct p11_signer *signer;
+	struct p11_provider *look;
+};
+
+static void close_module_run(void *arg)
+{
+	struct module_closing *c = arg;
+
+	p11_signer_close(c->signer);
+	p11_provider_close(c->look);
+}
+
+/*
+ * On a thread of its own, waited for up to bound_ms: OpenSC's C_CloseAllSessions and
+ * C_Finalize wait on a stopped pcscd, and the program must not.  One that does not end in time
+ * is left to the process's end with its memory.
+ */
+static void close_module_within(struct program_world *p, int bound_ms)
+{
+	struct module_closing *c;
+	struct plat_thread *t;
+
+	if (p->signer == NULL && p->look == NULL)
+		return;
+	c = malloc(sizeof *c);
+	if (c == NULL) {
+		close_signer(p);
+		close_look(p);
+		return;
+	}
+	*c = (struct module_closing){p->signer, p->look};
+	p->signer = NULL;
+	p->look = NULL;
+	t = plat_thread_start(close_module_run, c);
+	if (t == NULL)
+		close_module_run(c);
+	if (t == NULL || plat_thread_join_within(t, bound_ms))
+		free(c);
+	else
+		out_verbose("the PKCS#11 module does not answer (is pcscd stopped?): left to the exit");
 }
 
 static void close_connection(void *ctx)
@@ -161,8 +270,8 @@ static void close_connection(void *ctx)
 	if (p->conn_open)
 		mgmt_conn_close(&p->conn);
 	p->conn_open = false;
-	close_signer(p);
-	close_look(p);
+	join_preload(p, 2000);
+	close_module_within(p, 2000);
 }
 
 static bool is_tcp(void *ctx)
@@ -193,8 +302,7 @@ static enum io_send_result send_password_line(void *ctx, const char *password, i
 {
 	struct program_world *p = ctx;
 
-	/* OpenVPN logs in with it: the next look sees the PIN flags as that login left them. */
-	close_look(p);
+	/* OpenVPN logs in with it: the next look reads the PIN flags afresh (C_GetTokenInfo). */
 	return mgmt_conn_send_password_line(&p->conn, password, tag) == 0 ? IO_SENT
 	                                                                  : IO_SEND_FAILED;
 }
@@ -286,7 +394,7 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	struct p11_provider *prov = look_open(p, err, sizeof err);
 	int n, rc = prov != NULL ? p11_list_certs(prov, &list, err, sizeof err) : -1;
 
-	look_done(p);
+	look_done(p, rc == 0 && list.count > 0);
 	if (rc != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++) {
@@ -320,7 +428,7 @@ static int trouble(void *ctx, char *why, size_t whysz)
 		return 0;
 	prov = look_open(p, err, sizeof err);
 	slots = prov != NULL ? p11_slot_count(prov, err, sizeof err) : -1;
-	look_done(p);
+	look_done(p, slots > 0);
 	if (slots != 0)
 		return 0;
 	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
@@ -460,7 +568,8 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 {
 	struct program_world *p = ctx;
 
-	/* The signer shares the looks' load of the module (module.h). */
+	/* The signer shares the looks' load of the module (module.h), the preload's too. */
+	join_preload(p, -1);
 	if (p->signer == NULL && (p->signer = p11_signer_open(p->provider, err, errsz)) == NULL)
 		return P11_SELECT_ERROR;
 	return p11_signer_select(p->signer, id, err, errsz);
@@ -574,6 +683,7 @@ static void leave(struct program_world *p)
 	if (p->conn_open)
 		mgmt_conn_close(&p->conn);
 	p->conn_open = false;
+	p->preload = NULL; /* a load still under way is left to the process's end */
 	p11_signer_leave(p->signer);
 	p->signer = NULL;
 	p11_provider_leave(p->look);
@@ -599,17 +709,7 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 	unsigned got = 0;
 	enum plat_wait_result r;
 
-	/* Woken when the looks' module goes stale, to unload it, then waiting on. */
-	for (;;) {
-		close_stale_look(p);
-		w.deadline_ms = set->deadline_ms;
-		if (p->look != NULL &&
-		    (w.deadline_ms < 0 || p->look_ended_ms + LOOK_REUSE_MS < w.deadline_ms))
-			w.deadline_ms = p->look_ended_ms + LOOK_REUSE_MS;
-		r = plat_wait(&w, &got);
-		if (r != PLAT_WAIT_TIMEOUT || w.deadline_ms == set->deadline_ms)
-			break;
-	}
+	r = plat_wait(&w, &got);
 	*ready = 0;
 	if (r == PLAT_WAIT_INTERRUPT)
 		plat_take_interrupt();
