@@ -91,7 +91,8 @@ static int choose_provider(const struct options *opts, const struct served_view 
 		out_error("%s -- name your token's PKCS#11 module with --provider LIB", err);
 		return EXIT_PROVIDER;
 	}
-	p11_provider_close(p);
+	/* Kept loaded, not finalized: the session's looks and signer take this same load. */
+	p11_provider_leave(p);
 	out_verbose("PKCS#11 provider %s (from %s)", used, p11_provider_source_name(source));
 	session_set_provider(s, used);
 	/* Root's openvpn logs in to no token (external key): our signer does, and names the pad. */

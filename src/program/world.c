@@ -779,7 +779,11 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file,
 	                          .status_sink = session_status_sink(s)};
-	int rc = run(s, &p);
+	int rc;
+
+	/* The tunnel is openvpn's already: the module loads while the session begins. */
+	start_preload(&p);
+	rc = run(s, &p);
 
 	/* The connection was handed over and is closed now. */
 	conn->sock = NULL;
