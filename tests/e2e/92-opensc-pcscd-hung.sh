@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 88-opensc-pcscd-hung: pcscd hung (SIGSTOP) while connected on the virtual card (issue 25,
+# 92-opensc-pcscd-hung: pcscd hung (SIGSTOP) while connected on the virtual card (issue 25,
 # seam 4). Ending the tunnel never waits on a module, a reader or pcscd: Ctrl-C (SIGINT) and
 # SIGTERM (what `systemctl stop` sends) end ovpn-token and its openvpn within a bound, the
 # server loses its client, and nothing is left running. pcscd is continued afterwards.

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 85-renegotiation-keeps-login: a token outside pcscd (SoftHSM2) with --external-key and
+# 52-renegotiation-keeps-login: a token outside pcscd (SoftHSM2) with --external-key and
 # --no-cache, renegotiating every 5 s: the removal watch looks at the token every 2 s, and a look
 # never ends the signer's login (one owner per PKCS#11 module, src/pkcs11/module.h). A
 # renegotiation is not a restart: the PIN is asked once, C_Login is called once, the module is

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 87-opensc-pcscd-restart: pcscd restarted while connected (an upgrade, a crash) on the virtual
+# 91-opensc-pcscd-restart: pcscd restarted while connected (an upgrade, a crash) on the virtual
 # card, `start --batch --pin-file` (issue 25, seam 3). The removal watch survives it: -v says the
 # smartcard service stopped and that the token is looked at until it is back, then that the
 # reader's events are watched again; the card pulled afterwards still takes the tunnel down

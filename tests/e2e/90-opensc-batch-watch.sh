@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 86-opensc-batch-watch: the plainest unattended start on the virtual card (`start --batch
+# 90-opensc-batch-watch: the plainest unattended start on the virtual card (`start --batch
 # --pin-file`, what ovpn-token@NAME runs) watches the card through the reader's events, whatever
 # the module's loads before the connection came up (issue 25, seam 8): -v says "the reader's
 # events", and the card taken out takes the tunnel down well under a second (status file
