@@ -22,7 +22,8 @@ PORTABLE_SRC := \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
 	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/removal.c \
 	src/session/state.c src/session/xkey.c \
-	src/session/session.c src/session/io_program.c \
+	src/session/session.c \
+	src/program/world.c \
 	src/secret/secret.c src/secret/source.c \
 	src/ui/json.c src/ui/output.c src/ui/sanitize.c \
 	src/cert/text.c src/cert/serial_hex.c \
@@ -33,7 +34,8 @@ PORTABLE_SRC := \
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
 	src/cert/cert_openssl.c \
-	src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c src/pkcs11/signer_libp11.c \
+	src/pkcs11/module_libp11.c src/pkcs11/provider_libp11.c src/pkcs11/provider_libp11_certs.c \
+	src/pkcs11/signer_libp11.c \
 	src/pcsc/check.c src/pcsc/watch.c \
 	src/cert/csr_openssl.c src/pkcs11/keygen_pkcs11.c
 # Their stand-ins for a build without those libraries (the plain Windows build).

@@ -4,6 +4,7 @@
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
 #include "platform/platform.h"
+#include "program/world.h"
 #include "session/session.h"
 #include "ui/output.h"
 
@@ -51,7 +52,7 @@ int cmd_attach(const struct options *opts)
 	}
 	rc = connect_to(opts->target, &conn);
 	if (rc == EXIT_OK)
-		rc = session_attach(s, &conn);
+		rc = program_attach(s, &conn);
 	session_free(s);
 	return rc;
 }

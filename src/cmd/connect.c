@@ -22,6 +22,7 @@
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
 #include "platform/platform.h"
+#include "program/world.h"
 #include "session/session.h"
 #include "ui/output.h"
 
@@ -93,7 +94,8 @@ static int choose_provider(const struct options *opts, const struct served_view 
 		out_error("%s -- name your token's PKCS#11 module with --provider LIB", err);
 		return EXIT_PROVIDER;
 	}
-	p11_provider_close(p);
+	/* Kept loaded, not finalized: the session's looks and signer take this same load. */
+	p11_provider_leave(p);
 	out_verbose("PKCS#11 provider %s (from %s)", used, p11_provider_source_name(source));
 	session_set_provider(s, used);
 	/* Root's openvpn logs in to no token (external key): our signer does, and names the pad. */
@@ -139,7 +141,7 @@ static int run(const struct options *opts, const struct served_view *v, struct s
 		out_status("Connecting %s (root's openvpn, pid %ld; your token signs)", v->name,
 		           v->openvpn_pid);
 		session_set_status_sink(s, &sink);
-		rc = session_attach(s, &conn);
+		rc = program_attach(s, &conn);
 		session_set_status_sink(s, NULL);
 		/* Detached: openvpn keeps running, as the session says, but held, without the tunnel. */
 		if (rc == EXIT_OK)

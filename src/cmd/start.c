@@ -18,6 +18,7 @@
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
 #include "platform/platform.h"
+#include "program/world.h"
 #include "session/session.h"
 #include "ui/output.h"
 
@@ -512,7 +513,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	l->opts = opts;
 	l->settings = settings;
 	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, settings, l) == 0
-	         ? session_start(s, &launcher)
+	         ? program_start(s, &launcher)
 	         : EXIT_INTERNAL;
 	session_free(s);
 	if (strcmp(l->openvpn_config, l->config) != 0)

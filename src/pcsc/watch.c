@@ -13,6 +13,8 @@
 
 /* How long a stop waits for the thread before it cancels its wait again. */
 #define STOP_RETRY_MS 100
+/* How long a stop may take before the watch is left to the process's end (pcscd stopped). */
+#define STOP_BOUND_MS 1000
 
 #ifndef INFINITE
 #define INFINITE 0xFFFFFFFF
@@ -25,7 +27,11 @@ struct pcsc_watch {
 	struct plat_thread *thread;
 	atomic_int card;              /* 1, 0, or -1 once the service went away */
 	atomic_bool stopping;
+	struct pcsc_watch *next_left; /* the watches a stop had to leave running */
 };
+
+/* Watches whose service did not answer their stop: kept for the process's end. */
+static struct pcsc_watch *left;
 
 int pcsc_reader_for_slot(const char *slot_description, char *name, size_t namesz)
 {
@@ -78,6 +84,8 @@ static void watch(void *arg)
 			return;
 		}
 		atomic_store(&w->card, card_in(rs.dwEventState));
+		if (atomic_load(&w->stopping))
+			return;
 		plat_notice_post(w->news);
 		rs.dwCurrentState = rs.dwEventState & ~(DWORD)SCARD_STATE_CHANGED;
 	}
@@ -124,11 +132,11 @@ int pcsc_watch_card(const struct pcsc_watch *w)
 	return atomic_load(&w->card);
 }
 
-void pcsc_watch_stop(struct pcsc_watch *w)
+/* On a thread of its own: a stopped service never answers, and the caller must not wait. */
+static void stop(void *arg)
 {
-	if (w == NULL)
-		return;
-	atomic_store(&w->stopping, true);
+	struct pcsc_watch *w = arg;
+
 	/*
 	 * A cancel ends only a wait already under way; one that came while the thread was on its
 	 * way into its next wait (just started, or just back from news) is lost: cancel again.
@@ -137,5 +145,21 @@ void pcsc_watch_stop(struct pcsc_watch *w)
 		SCardCancel(w->ctx);
 	while (!plat_thread_join_within(w->thread, STOP_RETRY_MS));
 	SCardReleaseContext(w->ctx);
-	free(w);
+}
+
+bool pcsc_watch_stop(struct pcsc_watch *w)
+{
+	struct plat_thread *stopper;
+
+	if (w == NULL)
+		return true;
+	atomic_store(&w->stopping, true);
+	stopper = plat_thread_start(stop, w);
+	if (stopper != NULL && plat_thread_join_within(stopper, STOP_BOUND_MS)) {
+		free(w);
+		return true;
+	}
+	w->next_left = left;
+	left = w;
+	return false;
 }

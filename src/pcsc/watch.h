@@ -8,6 +8,7 @@
 #ifndef OVPN_TOKEN_PCSC_WATCH_H
 #define OVPN_TOKEN_PCSC_WATCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "platform/platform.h"
@@ -25,7 +26,11 @@ struct pcsc_watch *pcsc_watch_start(const char *reader, struct plat_notice *news
                                     size_t errsz);
 /* 1 a card is in the reader, 0 none, -1 the service is gone (the watch ended). */
 int pcsc_watch_card(const struct pcsc_watch *w);
-/* Ends the thread (cancels its wait) and frees w. */
-void pcsc_watch_stop(struct pcsc_watch *w);
+/*
+ * Ends the thread (cancels its wait) and frees w: true.  A service that does not answer within
+ * a second (pcscd stopped) never holds the caller: false, and w with its thread is left to the
+ * process's end, still holding news (do not free it then).
+ */
+bool pcsc_watch_stop(struct pcsc_watch *w);
 
 #endif

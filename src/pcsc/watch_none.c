@@ -27,7 +27,8 @@ int pcsc_watch_card(const struct pcsc_watch *w)
 	return -1;
 }
 
-void pcsc_watch_stop(struct pcsc_watch *w)
+bool pcsc_watch_stop(struct pcsc_watch *w)
 {
 	(void)w;
+	return true;
 }

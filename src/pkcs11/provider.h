@@ -8,7 +8,7 @@
  * libp11) whose p11_available() is false and whose calls all fail with "not available in this
  * build".
  *
- * How the program uses it: the session's looks (session/io_program.c) load the module, ask, and
+ * How the program uses it: the session's looks (session/program/world.c) load the module, ask, and
  * unload it again once no look followed for a moment (a burst of looks shares one load: OpenSC
  * takes about 2 s to load).  A fresh load after that is deliberate: some modules see only the
  * tokens present when they were loaded (SoftHSM2 reads its token directory once), and the PIN
@@ -107,6 +107,11 @@ const char *p11_library_version(void);
 /* Loads and initializes the module at path.  NULL with the reason in err. */
 struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz);
 void p11_provider_close(struct p11_provider *p);
+/*
+ * At the program's end: lets go of p without a word to the module (no C_CloseAllSessions, no
+ * C_Finalize), which could hang on a stopped smartcard service.  The process's end does the rest.
+ */
+void p11_provider_leave(struct p11_provider *p);
 
 /*
  * Every token present now, into out[0..max) in slot order.  Returns the number found (may be

@@ -25,20 +25,6 @@ bool p11_available(void)
 	return true;
 }
 
-void p11_last_error(char *err, size_t errsz, const char *what, const char *fallback)
-{
-	unsigned long e = ERR_get_error();
-	char reason[256];
-
-	if (e != 0) {
-		ERR_error_string_n(e, reason, sizeof reason);
-		snprintf(err, errsz, "%s: %s", what, reason);
-	} else {
-		snprintf(err, errsz, "%s: %s", what, fallback);
-	}
-	ERR_clear_error();
-}
-
 /* A path with a directory part must name a file; a bare name is left to the loader's search. */
 static bool path_missing(const char *path)
 {
@@ -66,25 +52,20 @@ struct p11_provider *p11_provider_open(const char *path, char *err, size_t errsz
 		return NULL;
 	}
 	p = calloc(1, sizeof *p);
-	if (p == NULL || (p->ctx = PKCS11_CTX_new()) == NULL) {
+	if (p == NULL) {
 		snprintf(err, errsz, "out of memory");
+		return NULL;
+	}
+	p->mod = p11_module_get(path, err, errsz);
+	if (p->mod == NULL) {
 		free(p);
 		return NULL;
 	}
-	plat_preload_pkcs11_module(path);
-	if (PKCS11_CTX_load(p->ctx, path) != 0) {
-		char what[600];
-
-		snprintf(what, sizeof what, "cannot load PKCS#11 provider %s", path);
-		p11_last_error(err, errsz, what, "not a PKCS#11 module, or its C_Initialize failed");
-		PKCS11_CTX_free(p->ctx);
-		free(p);
-		return NULL;
-	}
+	p->ctx = p11_module_ctx(p->mod);
 	return p;
 }
 
-static void release_slots(struct p11_provider *p)
+void p11_release_slots(struct p11_provider *p)
 {
 	if (p->slots != NULL)
 		PKCS11_release_all_slots(p->ctx, p->slots, p->nslots);
@@ -96,10 +77,21 @@ void p11_provider_close(struct p11_provider *p)
 {
 	if (p == NULL)
 		return;
-	release_slots(p);
-	PKCS11_CTX_unload(p->ctx);
-	PKCS11_CTX_free(p->ctx);
+	p11_release_slots(p);
+	p11_module_put(p->mod);
 	free(p);
+}
+
+/* Left at the program's end: kept, never released (that would speak to the module). */
+static struct p11_provider *left;
+
+void p11_provider_leave(struct p11_provider *p)
+{
+	if (p == NULL)
+		return;
+	p11_module_leave(p->mod);
+	p->next_left = left;
+	left = p;
 }
 
 int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz)
@@ -108,7 +100,7 @@ int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz)
 	 * A fresh enumeration rather than PKCS11_update_slots(): it calls C_GetTokenInfo for
 	 * every slot again on all libp11 versions, which the PIN flags need.
 	 */
-	release_slots(p);
+	p11_release_slots(p);
 	ERR_clear_error();
 	if (PKCS11_enumerate_slots(p->ctx, &p->slots, &p->nslots) != 0) {
 		p->slots = NULL;
@@ -164,58 +156,46 @@ void p11_token_from_slot(const PKCS11_SLOT *slot, struct p11_token *out)
 int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, char *err,
                     size_t errsz)
 {
-	size_t found = 0;
-
-	if (p11_refresh_slots(p, err, errsz) != 0)
-		return -1;
-	for (unsigned int i = 0; i < p->nslots; i++) {
-		const PKCS11_SLOT *slot = &p->slots[i];
-
-		/* An uninitialized token (SoftHSM2's free slot) holds nothing OpenVPN can use. */
-		if (slot->token == NULL || !slot->token->initialized)
-			continue;
-		if (found < max)
-			p11_token_from_slot(slot, &out[found]);
-		found++;
-	}
-	return (int)found;
+	return p11_module_tokens(p->mod, out, max, NULL, err, errsz);
 }
 
 int p11_slot_count(struct p11_provider *p, char *err, size_t errsz)
 {
-	if (p11_refresh_slots(p, err, errsz) != 0)
-		return -1;
-	return (int)p->nslots;
+	int nslots;
+
+	return p11_module_tokens(p->mod, NULL, 0, &nslots, err, errsz) < 0 ? -1 : nslots;
 }
 
-static const PKCS11_SLOT *find_labelled(struct p11_provider *p, const char *label)
+/* The token called label now: 1 (into *out), 0 when absent, -1 when the module failed. */
+static int find_labelled(struct p11_provider *p, const char *label, struct p11_token *out)
 {
-	for (unsigned int i = 0; i < p->nslots; i++) {
-		const PKCS11_SLOT *slot = &p->slots[i];
+	struct p11_token tokens[32];
+	char err[256];
+	int n = p11_module_tokens(p->mod, tokens, sizeof tokens / sizeof tokens[0], NULL, err,
+	                          sizeof err);
 
-		if (slot->token != NULL && slot->token->initialized && slot->token->label != NULL &&
-		    strcmp(slot->token->label, label) == 0)
-			return slot;
-	}
-	return NULL;
+	if (n < 0)
+		return -1;
+	for (int i = 0; i < n && i < (int)(sizeof tokens / sizeof tokens[0]); i++)
+		if (strcmp(tokens[i].label, label) == 0) {
+			*out = tokens[i];
+			return 1;
+		}
+	return 0;
 }
 
 int p11_token_present(struct p11_provider *p, const char *label)
 {
-	char err[256];
+	struct p11_token t;
 
-	if (label == NULL || p11_refresh_slots(p, err, sizeof err) != 0)
-		return -1;
-	return find_labelled(p, label) != NULL;
+	return label == NULL ? -1 : find_labelled(p, label, &t);
 }
 
 enum p11_pin_state p11_token_pin_state(struct p11_provider *p, const char *label)
 {
-	const PKCS11_SLOT *slot;
-	char err[256];
+	struct p11_token t;
 
-	if (label == NULL || p11_refresh_slots(p, err, sizeof err) != 0)
+	if (label == NULL || find_labelled(p, label, &t) != 1)
 		return P11_PIN_UNKNOWN;
-	slot = find_labelled(p, label);
-	return slot != NULL ? p11_pin_state_of(slot->token) : P11_PIN_UNKNOWN;
+	return t.pin_state;
 }

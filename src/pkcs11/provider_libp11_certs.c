@@ -255,11 +255,18 @@ int p11_list_certs(struct p11_provider *p, struct p11_cert_list *out, char *err,
 			if (append(out, &cap, &c) != 0) {
 				free(c.der);
 				p11_cert_list_free(out);
+				p11_release_slots(p);
 				snprintf(err, errsz, "out of memory");
 				return -1;
 			}
 		}
 	}
 	drop_issuers(out);
+	/*
+	 * The list holds copies: the slots go now, not at the provider's close, as letting go of
+	 * them closes every session of their tokens (C_CloseAllSessions), the signer's login
+	 * among them once it has one (module.h).
+	 */
+	p11_release_slots(p);
 	return 0;
 }

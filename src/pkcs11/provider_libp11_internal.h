@@ -5,17 +5,22 @@
 
 #include <libp11.h>
 
+#include "pkcs11/module.h"
 #include "pkcs11/provider.h"
 
 struct p11_provider {
-	PKCS11_CTX *ctx;
+	struct p11_module *mod;            /* the module's one load (module.h) */
+	PKCS11_CTX *ctx;                   /* libp11's context on it */
 	/* The slot list of the last look; released and read anew by every call. */
 	PKCS11_SLOT *slots;
 	unsigned int nslots;
+	struct p11_provider *next_left;    /* p11_provider_leave's list */
 };
 
 /* Reads the slot list anew (so token presence and flags are current).  -1 with err filled. */
 int p11_refresh_slots(struct p11_provider *p, char *err, size_t errsz);
+/* Lets go of libp11's slot list: closes every session of their tokens in the process. */
+void p11_release_slots(struct p11_provider *p);
 /* Fills out from a slot that has a token. */
 void p11_token_from_slot(const PKCS11_SLOT *slot, struct p11_token *out);
 /* The token's PIN flags, worst first (P11_PIN_UNKNOWN for no token). */

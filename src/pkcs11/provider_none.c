@@ -28,6 +28,11 @@ void p11_provider_close(struct p11_provider *p)
 	(void)p;
 }
 
+void p11_provider_leave(struct p11_provider *p)
+{
+	(void)p;
+}
+
 int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, char *err,
                     size_t errsz)
 {

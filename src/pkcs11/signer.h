@@ -15,10 +15,11 @@
  *     p11_signer_sign(s, &req.alg, req.data, req.data_len, sig, sizeof sig, &len, ...)
  *   p11_signer_close(s);
  *
- * The signer has its own PKCS#11 context (C_Initialize of its own); modules tolerate a second
- * one in the process (CKR_CRYPTOKI_ALREADY_INITIALIZED), but a C_Finalize by anyone ends both:
- * do not p11_provider_reload() a p11_provider of the same module while a signer is open; use
- * p11_signer_reload() and then select again.
+ * The signer shares the module's one load with the looks (pkcs11/module.h): the module is
+ * initialized once and finalized only when neither holds it, and the looks read the tokens
+ * without a session, so they never end the signer's login.  p11_signer_reload() finalizes and
+ * initializes the module again only when the signer alone holds it (else it only drops the
+ * selection); select again after it.
  */
 #ifndef OVPN_TOKEN_SIGNER_H
 #define OVPN_TOKEN_SIGNER_H
@@ -39,6 +40,11 @@ bool p11_signer_available(void);
 
 struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t errsz);
 void p11_signer_close(struct p11_signer *s);
+/*
+ * At the program's end: wipes the kept PIN and lets go of s without a word to the module (no
+ * C_CloseAllSessions, no C_Finalize), which could hang on a stopped smartcard service.
+ */
+void p11_signer_leave(struct p11_signer *s);
 /* C_Finalize + C_Initialize: sees tokens inserted since (SoftHSM2, some card modules).  The
  * selection is dropped: select again.  -1 with err filled. */
 int p11_signer_reload(struct p11_signer *s, char *err, size_t errsz);

@@ -25,6 +25,7 @@
 
 #include "platform/platform.h"
 #include "pkcs11/id_codec.h"
+#include "pkcs11/module.h"
 #include "pkcs11/provider_libp11_internal.h"
 #include "pkcs11/signer.h"
 #include "secret/secret.h"
@@ -40,9 +41,10 @@
 #define CKR_DEVICE_ERROR_ 0x30UL
 
 struct p11_signer {
-	PKCS11_CTX *ctx;
-	char *path;
+	struct p11_module *mod;   /* the module's one load, shared with the looks (module.h) */
+	PKCS11_CTX *ctx;          /* libp11's context on it */
 	bool loaded;
+	struct p11_signer *next_left; /* p11_signer_leave's list */
 	PKCS11_SLOT *slots;
 	unsigned int nslots;
 	/* The selection: pointers into slots, valid until the slots are released. */
@@ -145,23 +147,18 @@ struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t 
 		return NULL;
 	}
 	s = calloc(1, sizeof *s);
-	if (s == NULL || secret_init(&s->pin) != 0 || (s->ctx = PKCS11_CTX_new()) == NULL) {
-		if (s != NULL)
-			secret_free(&s->pin);
+	if (s == NULL || secret_init(&s->pin) != 0) {
 		free(s);
 		snprintf(err, errsz, "out of memory");
 		return NULL;
 	}
-	plat_preload_pkcs11_module(provider_path);
-	if ((s->path = strdup(provider_path)) == NULL ||
-	    PKCS11_CTX_load(s->ctx, provider_path) != 0) {
-		last_ckr(err, errsz, provider_path);
-		PKCS11_CTX_free(s->ctx);
+	s->mod = p11_module_get(provider_path, err, errsz);
+	if (s->mod == NULL) {
 		secret_free(&s->pin);
-		free(s->path);
 		free(s);
 		return NULL;
 	}
+	s->ctx = p11_module_ctx(s->mod);
 	s->loaded = true;
 	set_ui(s);
 	return s;
@@ -171,39 +168,39 @@ void p11_signer_close(struct p11_signer *s)
 {
 	if (s == NULL)
 		return;
-	if (s->ctx != NULL) {
-		drop_slots(s);
-		if (s->loaded)
-			PKCS11_CTX_unload(s->ctx);
-		PKCS11_CTX_free(s->ctx);
-	}
+	drop_slots(s);
+	PKCS11_set_ui_method(s->ctx, NULL, NULL);
+	p11_module_put(s->mod);
 	secret_free(&s->pin);
 	if (s->ui != NULL)
 		UI_destroy_method(s->ui);
-	free(s->path);
 	free(s);
+}
+
+/* Left at the program's end: kept, never released (that would speak to the module). */
+static struct p11_signer *left;
+
+void p11_signer_leave(struct p11_signer *s)
+{
+	if (s == NULL)
+		return;
+	/* The PIN is wiped now; the slots and the module stay for the process's end. */
+	forget_pin(s);
+	p11_module_leave(s->mod);
+	s->next_left = left;
+	left = s;
 }
 
 int p11_signer_reload(struct p11_signer *s, char *err, size_t errsz)
 {
 	drop_slots(s);
 	s->id[0] = '\0';
-	PKCS11_CTX_unload(s->ctx);
-	s->loaded = false;
-	/* libp11 0.4.12 needs a fresh context after unload: the old one keeps the module name. */
-	PKCS11_CTX_free(s->ctx);
-	s->ctx = PKCS11_CTX_new();
-	if (s->ctx == NULL) {
-		snprintf(err, errsz, "out of memory");
-		return -1;
-	}
 	forget_pin(s);
-	plat_preload_pkcs11_module(s->path);
-	if (PKCS11_CTX_load(s->ctx, s->path) != 0) {
-		last_ckr(err, errsz, s->path);
+	/* Only when the signer alone holds the module: the looks' would end too (module.h). */
+	s->loaded = p11_module_reload(s->mod, err, errsz) == 0;
+	s->ctx = p11_module_ctx(s->mod);
+	if (!s->loaded)
 		return -1;
-	}
-	s->loaded = true;
 	set_ui(s);
 	return 0;
 }

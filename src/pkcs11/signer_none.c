@@ -21,6 +21,11 @@ void p11_signer_close(struct p11_signer *s)
 	(void)s;
 }
 
+void p11_signer_leave(struct p11_signer *s)
+{
+	(void)s;
+}
+
 int p11_signer_reload(struct p11_signer *s, char *err, size_t errsz)
 {
 	(void)s;

@@ -284,6 +284,12 @@ struct plat_module *plat_module_open(const char *path, char *err, size_t errsz);
 /* The address of an exported function (C_GetFunctionList), NULL if there is none. */
 void *plat_module_symbol(struct plat_module *m, const char *name);
 void plat_module_close(struct plat_module *m);
+/*
+ * The C_GetFunctionList of the PKCS#11 module at path, loaded for the rest of the process (the
+ * same instance libp11 gets by the same path): the module owner (pkcs11/module.c) reads the
+ * slots and tokens through it.  NULL with the loader's reason in err.
+ */
+void *plat_pkcs11_entry(const char *path, char *err, size_t errsz);
 /* How the user starts this system's smartcard service, for a hint. */
 const char *plat_pcsc_service_hint(void);
 

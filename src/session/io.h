@@ -3,7 +3,7 @@
  * The session's doors to the world, one table for each thing it stands for: the management
  * connection, the person, the tokens, the signer, the clock, the status file and (start) the
  * openvpn process.  The program wires them to sockets, the terminal and the PKCS#11 provider
- * (io_program.c); a unit test or a fuzzer wires scripts.  Nothing in src/session/ reaches the
+ * (program/world.c); a unit test or a fuzzer wires scripts.  Nothing in src/session/ reaches the
  * world any other way.
  */
 #ifndef OVPN_TOKEN_SESSION_IO_H
@@ -101,7 +101,10 @@ struct io_tokens {
 	int (*reader)(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad);
 	/* Starts watching the token called label for its going and coming (one at a time). */
 	enum io_watch_kind (*watch)(void *ctx, const char *label);
-	/* The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said). */
+	/*
+	 * The watched token: 1 present, 0 absent, -1 cannot tell (NEWS: as the news said; -1 when
+	 * the smartcard service went away, and each later call tries the reader's events again).
+	 */
 	int (*watched)(void *ctx);
 	void (*unwatch)(void *ctx);
 	/* The label of the first token present: 1, 0 when none is, -1 when it cannot tell. */
@@ -110,9 +113,9 @@ struct io_tokens {
 
 /*
  * --external-key: the session's own signer (pkcs11/signer.h), opened by the first select on
- * the session's provider (err says why not), closed when the run ends and before a look at the
- * tokens (a look finalizes the module): select again after one.  Until then it keeps its
- * selection and its login, across OpenVPN's restarts (holds() tells).
+ * the session's provider (err says why not), closed when the connection ends and by a reload:
+ * select again after one.  The looks at the tokens share its module and never end its login
+ * (pkcs11/module.h).  Until then it keeps its selection and its login (holds() tells).
  */
 struct io_signer {
 	void *ctx;

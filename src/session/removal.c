@@ -98,6 +98,20 @@ enum removal_news removal_check(struct session_core *c, struct removal *r)
 		return REMOVAL_SAME;
 	r->next_check = session_now(c) + REMOVAL_CHECK_MS;
 	present = tokens(c)->watched(tokens(c)->ctx);
+	if (present < 0 && r->kind == IO_WATCH_NEWS) {
+		/* The world tries the reader's events again at each look (io.h). */
+		r->kind = IO_WATCH_LOOKS;
+		r->news_lost = true;
+		out_verbose("The smartcard service stopped (pcscd restarted or gone): looking for "
+		            "token '%s' every 2 s until it is back", r->label);
+		return REMOVAL_SAME;
+	}
+	if (present >= 0 && r->news_lost) {
+		r->kind = IO_WATCH_NEWS;
+		r->news_lost = false;
+		out_verbose("The smartcard service is back: watching token '%s' through the reader's "
+		            "events again", r->label);
+	}
 	if (present == 0 && !r->away) {
 		r->away = true;
 		out_status("Token removed: tunnel down. Insert it to reconnect (Ctrl-C: quit)");

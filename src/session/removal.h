@@ -26,6 +26,8 @@ struct removal {
 	bool away;                      /* out of the reader: the tunnel is down for it */
 	long long next_check;
 	bool restore_hold_off;          /* attach: the openvpn did not hold before we made it */
+	bool news_lost;                 /* the reader's events stopped (the service went away):
+	                                   looked at every 2 s until they are back */
 };
 
 /* What a look found. */

@@ -10,7 +10,6 @@
 #include <stdbool.h>
 
 #include "cli/options.h"
-#include "mgmt/conn.h"
 #include "session/cert_memory.h"
 #include "session/io.h"
 
@@ -48,24 +47,12 @@ int session_check_sources(struct session *s);
 void session_free(struct session *s);
 
 /*
- * start: how to run openvpn (start.c).  The session spawns it, reaches its management
- * interface through connect, and ends it; child is what the one wait watches.
+ * The loop itself, through any world (io.h): what program/world.c runs for start and attach,
+ * and what tests and fuzzers drive.
  */
-struct session_launcher {
-	struct io_openvpn openvpn;
-	enum io_open_result (*connect)(void *ctx, struct mgmt_conn *conn, char *err,
-	                               size_t errsz);
-	struct plat_child *(*child)(void *ctx);
-};
-
-/* attach: manages the open connection conn until it ends; an exit code (exit_codes.h). */
-int session_attach(struct session *s, struct mgmt_conn *conn);
-/* start: runs openvpn (again after failures, with --restart) and manages it until it ends. */
-int session_start(struct session *s, const struct session_launcher *launcher);
-/* The loop itself, through any world (io.h): what both do, and what tests and fuzzers drive. */
 int session_run(struct session *s, const struct session_world *w);
 
-/* What the program's world needs of the session (io_program.c). */
+/* What the program's world needs of the session (program/world.c). */
 const char *session_provider(const struct session *s);
 const struct options *session_options(const struct session *s);
 const struct io_status *session_status_sink(const struct session *s);

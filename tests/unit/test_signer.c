@@ -331,9 +331,64 @@ static void test_login_results(void **state)
 	assert_null(p11_signer_open("/nonexistent/module.so", err, sizeof err));
 }
 
+/*
+ * One owner per module (pkcs11/module.h): looks at the tokens while the signer is logged in --
+ * the removal watch's look every 2 s on a token outside pcscd, a PIN state, a provider opened
+ * and closed -- never end the signer's login: a renegotiation signs without a new login.
+ */
+static void test_looks_keep_the_login(void **state)
+{
+	unsigned char sig[P11_SIG_MAX], in[32] = {0};
+	struct p11_token tokens[8];
+	struct pk_alg alg;
+	size_t siglen;
+	char err[256];
+
+	(void)state;
+	pk_alg_parse("ECDSA", &alg);
+	for (int round = 0; round < 2; round++) {
+		/* The certificate menu's look came first, and is closed after the login. */
+		struct p11_provider *menu = p11_provider_open(SOFTHSM, err, sizeof err);
+		struct p11_cert_list list = {NULL, 0};
+		struct p11_signer *s;
+
+		assert_non_null(menu);
+		assert_int_equal(p11_list_certs(menu, &list, err, sizeof err), 0);
+		assert_true(list.count >= 2);
+		p11_cert_list_free(&list);
+		s = open_logged_in(ec_id);
+		p11_provider_close(menu);
+		assert_false(p11_signer_login_needed(s));
+
+		for (int look = 0; look < 3; look++) {
+			struct p11_provider *p = p11_provider_open(SOFTHSM, err, sizeof err);
+
+			assert_non_null(p);
+			assert_int_equal(p11_token_present(p, "ec"), 1);
+			assert_int_equal(p11_token_pin_state(p, "ec"), P11_PIN_OK);
+			assert_true(p11_list_tokens(p, tokens, 8, err, sizeof err) >= 2);
+			assert_true(p11_slot_count(p, err, sizeof err) >= 2);
+			p11_provider_close(p);
+			assert_false(p11_signer_login_needed(s));
+			assert_int_equal(p11_signer_sign(s, &alg, in, 32, sig, sizeof sig, &siglen, err,
+			                                 sizeof err), P11_SIGN_OK);
+		}
+		/* A reload while a look holds the module does not finalize it either. */
+		{
+			struct p11_provider *p = p11_provider_open(SOFTHSM, err, sizeof err);
+
+			assert_int_equal(p11_signer_reload(s, err, sizeof err), 0);
+			assert_int_equal(p11_signer_select(s, ec_id, err, sizeof err), P11_SELECT_OK);
+			p11_provider_close(p);
+		}
+		p11_signer_close(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_looks_keep_the_login),
 		cmocka_unit_test(test_rsa_every_algorithm),
 		cmocka_unit_test(test_ec_every_algorithm),
 		cmocka_unit_test(test_refusals),

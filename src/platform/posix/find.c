@@ -130,3 +130,20 @@ void plat_preload_pkcs11_module(const char *path)
 {
 	(void)path;	/* the dynamic loader finds a module's dependencies by their own rpath */
 }
+
+void *plat_pkcs11_entry(const char *path, char *err, size_t errsz)
+{
+	/* Never closed: the module stays for the process, as its owner keeps it initialized. */
+	void *lib = dlopen(path, RTLD_NOW | RTLD_LOCAL), *entry;
+	const char *why;
+
+	if (lib == NULL) {
+		why = dlerror();
+		snprintf(err, errsz, "%s", why != NULL ? why : "cannot be loaded");
+		return NULL;
+	}
+	entry = dlsym(lib, "C_GetFunctionList");
+	if (entry == NULL)
+		snprintf(err, errsz, "%s is not a PKCS#11 module (no C_GetFunctionList)", path);
+	return entry;
+}

@@ -204,3 +204,32 @@ int plat_check_pkcs11_module(const char *path, char *err, size_t errsz)
 	FreeLibrary(lib);
 	return 0;
 }
+
+void *plat_pkcs11_entry(const char *path, char *err, size_t errsz)
+{
+	wchar_t *w = win32_widen(path);
+	HMODULE lib;
+	FARPROC entry;
+	void *out;
+	char text[256];
+
+	if (w == NULL) {
+		snprintf(err, errsz, "bad characters in the module's path");
+		return NULL;
+	}
+	/* Never freed: the module stays for the process, as its owner keeps it initialized. */
+	lib = LoadLibraryExW(w, NULL, module_load_flags(path));
+	free(w);
+	if (lib == NULL) {
+		win32_error_text(GetLastError(), text, sizeof text);
+		snprintf(err, errsz, "%s", text);
+		return NULL;
+	}
+	entry = GetProcAddress(lib, "C_GetFunctionList");
+	if (entry == NULL) {
+		snprintf(err, errsz, "%s is not a PKCS#11 module (no C_GetFunctionList)", path);
+		return NULL;
+	}
+	memcpy(&out, &entry, sizeof out);
+	return out;
+}

@@ -4,6 +4,7 @@
  * the PKCS#11 provider, the clock, the status file and (start) the openvpn process.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -11,7 +12,9 @@
 #include "pcsc/check.h"
 #include "pcsc/watch.h"
 #include "pkcs11/provider.h"
+#include "pkcs11/signer.h"
 #include "platform/platform.h"
+#include "program/world.h"
 #include "session/io.h"
 #include "session/session.h"
 #include "ui/output.h"
@@ -26,11 +29,24 @@ struct program_world {
 	const struct io_status *status_sink;     /* the status text's other reader; NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
 	struct p11_provider *look;               /* the module as the last looks loaded it */
-	long long look_ended_ms;                 /* when the last look was done with it */
+	long long look_loaded_ms;                /* when the looks took their load */
+	bool look_missed;                        /* a look did not find what it was asked */
+	struct preload *preload;                 /* the module loading while openvpn starts */
 	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
 	char watched_label[P11_LABEL_LEN + 1];
+	char watched_reader[256];                /* IO_WATCH_NEWS: the reader of its events */
+	/*
+	 * Where each token was last seen (label -> slot description): the watch's choice of the
+	 * reader's events must not depend on a look at the very moment the tunnel came up (the
+	 * card busy with openvpn's own login then, or the module between loads).
+	 */
+	struct seen_token {
+		char label[P11_LABEL_LEN + 1];
+		char slot_description[65];
+	} seen[4];
+	unsigned seen_next;
 	struct plat_notice *news;
 	struct pcsc_watch *pcsc;
 };
@@ -44,46 +60,144 @@ static void close_signer(struct program_world *p)
 }
 
 /*
- * One load of the module serves a burst of looks.  Loading OpenSC takes about 2 s (it finds
- * the readers and reads the card), and one event (the card back, OpenVPN authenticating, a
- * certificate request) asks for up to five looks in a row: each loaded afresh, the PIN prompt
- * came 10 to 14 s after the card returned, and the server gave up on the waiting handshake.
- * Looks stay fresh where it matters (some modules, SoftHSM2, read their tokens at load; the PIN
- * flags change with a login): the module is loaded again once LOOK_REUSE_MS passed since a look
- * was last done with it (so the removal watch's look every 2 s and the once-a-second looks for
- * a token being inserted load afresh), after a password went to OpenVPN, and whenever the
- * signer loads it.  A wait that reaches LOOK_REUSE_MS unloads it (wait_for).
+ * The module has one owner in the process (pkcs11/module.h): the looks and the signer share its
+ * one load, and it is finalized only when neither holds it, so no look ever ends the signer's
+ * login.  A look reads the slots and tokens afresh (C_GetSlotList, C_GetTokenInfo: presence and
+ * PIN flags are current), so one load serves the whole connection: loading OpenSC takes about
+ * 2 s, and it is loaded while openvpn starts (preload), not in series with it.  A module that
+ * reads its tokens only at load (SoftHSM2) is loaded afresh for a look that did not find what
+ * it was asked (a token not there, no certificate), once LOOK_REUSE_MS passed since its load,
+ * and only when the signer does not hold it.
  */
 #define LOOK_REUSE_MS 750
 
+/* The module loaded on a thread of its own while openvpn starts (open_connection). */
+struct preload {
+	char path[1024];
+	struct p11_provider *prov;
+	char err[300];
+	struct plat_thread *thread;
+};
+
+static void preload_run(void *arg)
+{
+	struct preload *l = arg;
+
+	l->prov = p11_provider_open(l->path, l->err, sizeof l->err);
+}
+
+static void start_preload(struct program_world *p)
+{
+	struct preload *l;
+
+	if (p->preload != NULL || p->look != NULL || p->signer != NULL || p->provider[0] == '\0' ||
+	    !p11_available() || (l = calloc(1, sizeof *l)) == NULL)
+		return;
+	snprintf(l->path, sizeof l->path, "%s", p->provider);
+	l->thread = plat_thread_start(preload_run, l);
+	if (l->thread == NULL) {
+		free(l);
+		return;
+	}
+	p->preload = l;
+}
+
+/*
+ * The preload's module becomes the looks'.  Waits for it (a look needs it anyway), up to
+ * bound_ms (-1: for good); one that does not end in time (a hung pcscd) is left to the process's
+ * end with its memory.
+ */
+static void join_preload(struct program_world *p, int bound_ms)
+{
+	struct preload *l = p->preload;
+	long long until = plat_now_ms() + bound_ms;
+
+	if (l == NULL)
+		return;
+	while (!plat_thread_join_within(l->thread, 1000))
+		if (bound_ms >= 0 && plat_now_ms() >= until) {
+			p->preload = NULL;
+			return;
+		}
+	p->preload = NULL;
+	if (l->prov != NULL && p->look == NULL) {
+		p->look = l->prov;
+		p->look_loaded_ms = plat_now_ms();
+		p->look_missed = false;
+	} else {
+		p11_provider_close(l->prov);
+	}
+	free(l);
+}
+
 static void close_look(struct program_world *p)
 {
+	join_preload(p, -1);
 	p11_provider_close(p->look);
 	p->look = NULL;
 }
 
-/* The looks' module, once it can no longer serve a look, is unloaded. */
-static void close_stale_look(struct program_world *p)
-{
-	if (p->look != NULL && plat_now_ms() - p->look_ended_ms >= LOOK_REUSE_MS)
-		close_look(p);
-}
-
 static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
 {
-	close_stale_look(p);
+	join_preload(p, -1);
+	if (p->look != NULL && p->look_missed &&
+	    plat_now_ms() - p->look_loaded_ms >= LOOK_REUSE_MS)
+		close_look(p);
 	if (p->look == NULL) {
-		/* The load initializes the module, and our unload finalizes it: the signer's
-		 * sessions with it would end too. */
-		close_signer(p);
 		p->look = p11_provider_open(p->provider, err, errsz);
+		p->look_loaded_ms = plat_now_ms();
+		p->look_missed = false;
 	}
 	return p->look;
 }
 
-static void look_done(struct program_world *p)
+/* found: whether the look found what it was asked (else the next one may load afresh). */
+static void look_done(struct program_world *p, bool found)
 {
-	p->look_ended_ms = plat_now_ms();
+	if (!found)
+		p->look_missed = true;
+}
+
+static void remember_slot(struct program_world *p, const char *label, const char *slot)
+{
+	struct seen_token *t = NULL;
+
+	for (size_t i = 0; i < sizeof p->seen / sizeof p->seen[0] && t == NULL; i++)
+		if (strcmp(p->seen[i].label, label) == 0)
+			t = &p->seen[i];
+	if (t == NULL)
+		t = &p->seen[p->seen_next++ % (sizeof p->seen / sizeof p->seen[0])];
+	snprintf(t->label, sizeof t->label, "%s", label);
+	snprintf(t->slot_description, sizeof t->slot_description, "%s", slot);
+}
+
+static const char *remembered_slot(const struct program_world *p, const char *label)
+{
+	for (size_t i = 0; i < sizeof p->seen / sizeof p->seen[0]; i++)
+		if (p->seen[i].label[0] != '\0' && strcmp(p->seen[i].label, label) == 0)
+			return p->seen[i].slot_description;
+	return NULL;
+}
+
+/* The token called label now (1, into *out), 0 when absent, -1 when the module failed. */
+static int look_token(struct program_world *p, const char *label, struct p11_token *out,
+                      char *err, size_t errsz)
+{
+	struct p11_token tokens[16];
+	struct p11_provider *prov = look_open(p, err, errsz);
+	int n = prov != NULL ? p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err,
+	                                       errsz)
+	                     : -1, found = n < 0 ? -1 : 0;
+
+	for (int i = 0; i < n && i < (int)(sizeof tokens / sizeof tokens[0]); i++) {
+		remember_slot(p, tokens[i].label, tokens[i].slot_description);
+		if (found == 0 && strcmp(tokens[i].label, label) == 0) {
+			*out = tokens[i];
+			found = 1;
+		}
+	}
+	look_done(p, found == 1);
+	return found;
 }
 
 static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
@@ -95,19 +209,69 @@ static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
 		return IO_OPEN_FOREIGN;
 	r = p->launcher->connect(p->launcher->openvpn.ctx, &p->conn, err, errsz);
 	p->conn_open = r == IO_OPEN_OK;
+	/* openvpn starts (and loads its own module): we load ours meanwhile, not after it. */
+	if (p->conn_open)
+		start_preload(p);
 	return r;
+}
+
+/* The signer and the looks let go of the module: the signer's login ends (module.h). */
+struct module_closing {
+	struct p11_signer *signer;
+	struct p11_provider *look;
+};
+
+static void close_module_run(void *arg)
+{
+	struct module_closing *c = arg;
+
+	p11_signer_close(c->signer);
+	p11_provider_close(c->look);
+}
+
+/*
+ * On a thread of its own, waited for up to bound_ms: OpenSC's C_CloseAllSessions and
+ * C_Finalize wait on a stopped pcscd, and the program must not.  One that does not end in time
+ * is left to the process's end with its memory.
+ */
+static void close_module_within(struct program_world *p, int bound_ms)
+{
+	struct module_closing *c;
+	struct plat_thread *t;
+
+	if (p->signer == NULL && p->look == NULL)
+		return;
+	c = malloc(sizeof *c);
+	if (c == NULL) {
+		close_signer(p);
+		close_look(p);
+		return;
+	}
+	*c = (struct module_closing){p->signer, p->look};
+	p->signer = NULL;
+	p->look = NULL;
+	t = plat_thread_start(close_module_run, c);
+	if (t == NULL)
+		close_module_run(c);
+	if (t == NULL || plat_thread_join_within(t, bound_ms))
+		free(c);
+	else
+		out_verbose("the PKCS#11 module does not answer (is pcscd stopped?): left to the exit");
 }
 
 static void close_connection(void *ctx)
 {
 	struct program_world *p = ctx;
 
-	/* The run is over: the signer's sessions with it. */
-	close_signer(p);
-	close_look(p);
+	/*
+	 * The connection first: ending the tunnel never waits on the module (OpenSC may wait on a
+	 * stopped pcscd).  Then the run's signer sessions.
+	 */
 	if (p->conn_open)
 		mgmt_conn_close(&p->conn);
 	p->conn_open = false;
+	join_preload(p, 2000);
+	close_module_within(p, 2000);
 }
 
 static bool is_tcp(void *ctx)
@@ -138,8 +302,7 @@ static enum io_send_result send_password_line(void *ctx, const char *password, i
 {
 	struct program_world *p = ctx;
 
-	/* OpenVPN logs in with it: the next look sees the PIN flags as that login left them. */
-	close_look(p);
+	/* OpenVPN logs in with it: the next look reads the PIN flags afresh (C_GetTokenInfo). */
 	return mgmt_conn_send_password_line(&p->conn, password, tag) == 0 ? IO_SENT
 	                                                                  : IO_SEND_FAILED;
 }
@@ -205,25 +368,22 @@ static bool can_see(void *ctx)
 static enum p11_pin_state pin_state(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
+	struct p11_token tok;
 	char err[300] = "";
-	struct p11_provider *prov = look_open(p, err, sizeof err);
-	enum p11_pin_state state = prov != NULL ? p11_token_pin_state(prov, label) : P11_PIN_UNKNOWN;
+	int found = look_token(p, label, &tok, err, sizeof err);
 
-	look_done(p);
-	if (err[0] != '\0')
+	if (found < 0)
 		out_verbose("cannot look at the token's PIN state: %s", err);
-	return state;
+	return found == 1 ? tok.pin_state : P11_PIN_UNKNOWN;
 }
 
 static int token_present(void *ctx, const char *label)
 {
 	struct program_world *p = ctx;
+	struct p11_token tok;
 	char err[300];
-	struct p11_provider *prov = look_open(p, err, sizeof err);
-	int present = prov != NULL ? p11_token_present(prov, label) : -1;
 
-	look_done(p);
-	return present;
+	return look_token(p, label, &tok, err, sizeof err);
 }
 
 static int first_token(void *ctx, char *label, size_t labelsz)
@@ -234,7 +394,7 @@ static int first_token(void *ctx, char *label, size_t labelsz)
 	struct p11_provider *prov = look_open(p, err, sizeof err);
 	int n = prov != NULL ? p11_list_tokens(prov, &token, 1, err, sizeof err) : -1;
 
-	look_done(p);
+	look_done(p, n > 0);
 	if (n > 0)
 		snprintf(label, labelsz, "%s", token.label);
 	return n < 0 ? -1 : n > 0;
@@ -248,7 +408,7 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	struct p11_provider *prov = look_open(p, err, sizeof err);
 	int n, rc = prov != NULL ? p11_list_certs(prov, &list, err, sizeof err) : -1;
 
-	look_done(p);
+	look_done(p, rc == 0 && list.count > 0);
 	if (rc != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++) {
@@ -257,6 +417,7 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 		                             p11_cert_unfit(c, p->external_key), c->token.label,
 		                             c->token.slot_description};
 
+		remember_slot(p, c->token.label, c->token.slot_description);
 		fn(arg, &cert);
 	}
 	n = (int)list.count;
@@ -281,7 +442,7 @@ static int trouble(void *ctx, char *why, size_t whysz)
 		return 0;
 	prov = look_open(p, err, sizeof err);
 	slots = prov != NULL ? p11_slot_count(prov, err, sizeof err) : -1;
-	look_done(p);
+	look_done(p, slots > 0);
 	if (slots != 0)
 		return 0;
 	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
@@ -293,23 +454,14 @@ static int trouble(void *ctx, char *why, size_t whysz)
 static int token_reader(void *ctx, const char *label, char *out, size_t outsz, bool *pinpad)
 {
 	struct program_world *p = ctx;
-	struct p11_token tokens[16];
+	struct p11_token tok;
 	char err[300];
-	struct p11_provider *prov;
-	int n, found = -1;
 
-	prov = look_open(p, err, sizeof err);
-	n = prov != NULL ? p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err,
-	                                   sizeof err)
-	                 : -1;
-	look_done(p);
-	for (int i = 0; i < n && i < 16 && found < 0; i++)
-		if (strcmp(tokens[i].label, label) == 0) {
-			snprintf(out, outsz, "%s", tokens[i].slot_description);
-			*pinpad = tokens[i].protected_auth_path;
-			found = 0;
-		}
-	return found;
+	if (look_token(p, label, &tok, err, sizeof err) != 1)
+		return -1;
+	snprintf(out, outsz, "%s", tok.slot_description);
+	*pinpad = tok.protected_auth_path;
+	return 0;
 }
 
 /*
@@ -322,21 +474,30 @@ static int watched_reader(struct program_world *p, const char *label, char *out,
 	struct p11_token tok;
 	bool pinpad;
 
+	const char *seen;
+
 	if (p->signer != NULL && p11_signer_token(p->signer, &tok) == 0 &&
 	    strcmp(tok.label, label) == 0) {
 		snprintf(out, outsz, "%s", tok.slot_description);
 		return 0;
 	}
-	return token_reader(p, label, out, outsz, &pinpad);
+	if (token_reader(p, label, out, outsz, &pinpad) == 0)
+		return 0;
+	/* Not seen now (the card busy, the module failing): where it was seen last. */
+	if ((seen = remembered_slot(p, label)) == NULL)
+		return -1;
+	snprintf(out, outsz, "%s", seen);
+	return 0;
 }
 
 static void unwatch(void *ctx)
 {
 	struct program_world *p = ctx;
 
-	pcsc_watch_stop(p->pcsc);
+	/* A watch left running (its service stopped) still holds the notice. */
+	if (pcsc_watch_stop(p->pcsc))
+		plat_notice_free(p->news);
 	p->pcsc = NULL;
-	plat_notice_free(p->news);
 	p->news = NULL;
 	p->watch_kind = IO_WATCH_NONE;
 }
@@ -358,6 +519,7 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 	if (watched_reader(p, label, slot, sizeof slot) != 0 ||
 	    pcsc_reader_for_slot(slot, reader, sizeof reader) != 0)
 		return p->watch_kind;
+	snprintf(p->watched_reader, sizeof p->watched_reader, "%s", reader);
 	if ((p->news = plat_notice_new()) == NULL ||
 	    (p->pcsc = pcsc_watch_start(reader, p->news, err, sizeof err)) == NULL) {
 		out_verbose("cannot watch reader '%s' for its events (%s): looking instead", reader,
@@ -370,14 +532,42 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 	return p->watch_kind;
 }
 
+/*
+ * The reader's events ended because the smartcard service went away (pcscd restarted): the
+ * watch again, once the service and the reader are back; -1 until then.
+ */
+static int rewatch(struct program_world *p)
+{
+	char err[300];
+	int card;
+
+	if (p->pcsc != NULL && !pcsc_watch_stop(p->pcsc))
+		p->news = NULL; /* still the left watch's: a fresh one below */
+	p->pcsc = NULL;
+	if (p->news == NULL && (p->news = plat_notice_new()) == NULL)
+		return -1;
+	p->pcsc = pcsc_watch_start(p->watched_reader, p->news, err, sizeof err);
+	card = p->pcsc != NULL ? pcsc_watch_card(p->pcsc) : -1;
+	if (card < 0 && p->pcsc != NULL) {
+		/* The service is back, its reader not yet: the next look tries again. */
+		if (!pcsc_watch_stop(p->pcsc))
+			p->news = NULL;
+		p->pcsc = NULL;
+	}
+	return card;
+}
+
 static int watched(void *ctx)
 {
 	struct program_world *p = ctx;
+	int card;
 
 	switch (p->watch_kind) {
 	case IO_WATCH_NEWS:
-		plat_notice_take(p->news);
-		return pcsc_watch_card(p->pcsc);
+		if (p->news != NULL)
+			plat_notice_take(p->news);
+		card = p->pcsc != NULL ? pcsc_watch_card(p->pcsc) : -1;
+		return card >= 0 ? card : rewatch(p);
 	case IO_WATCH_LOOKS:
 		return token_present(p, p->watched_label);
 	case IO_WATCH_NONE:
@@ -392,9 +582,8 @@ static enum p11_select_result signer_select(void *ctx, const char *id, char *err
 {
 	struct program_world *p = ctx;
 
-	/* One load of the module at a time: the look's unload would end the signer's sessions. */
-	if (p->signer == NULL)
-		close_look(p);
+	/* The signer shares the looks' load of the module (module.h), the preload's too. */
+	join_preload(p, -1);
 	if (p->signer == NULL && (p->signer = p11_signer_open(p->provider, err, errsz)) == NULL)
 		return P11_SELECT_ERROR;
 	return p11_signer_select(p->signer, id, err, errsz);
@@ -415,6 +604,7 @@ static int signer_reload(void *ctx, char *err, size_t errsz)
 
 	if (p->signer == NULL)
 		return 0; /* the next select opens it afresh */
+	/* The module loads afresh only when the signer alone holds it (module.h). */
 	close_look(p);
 	if (p11_signer_reload(p->signer, err, errsz) == 0)
 		return 0;
@@ -504,6 +694,26 @@ static void write_status(void *ctx, const char *text, size_t len)
 		p->status_sink->write(p->status_sink->ctx, text, len);
 }
 
+/* ---- the end ---- */
+
+/*
+ * The program ends: the connection is closed first, and nothing after it waits on the module
+ * or the smartcard service, which may hang (a stopped pcscd): the signer and the looks are left
+ * to the process's end (the kept PIN wiped), and the watch's stop is bounded (pcsc/watch.h).
+ */
+static void leave(struct program_world *p)
+{
+	if (p->conn_open)
+		mgmt_conn_close(&p->conn);
+	p->conn_open = false;
+	p->preload = NULL; /* a load still under way is left to the process's end */
+	p11_signer_leave(p->signer);
+	p->signer = NULL;
+	p11_provider_leave(p->look);
+	p->look = NULL;
+	unwatch(p);
+}
+
 /* ---- the one wait ---- */
 
 static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, unsigned *ready)
@@ -522,17 +732,7 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 	unsigned got = 0;
 	enum plat_wait_result r;
 
-	/* Woken when the looks' module goes stale, to unload it, then waiting on. */
-	for (;;) {
-		close_stale_look(p);
-		w.deadline_ms = set->deadline_ms;
-		if (p->look != NULL &&
-		    (w.deadline_ms < 0 || p->look_ended_ms + LOOK_REUSE_MS < w.deadline_ms))
-			w.deadline_ms = p->look_ended_ms + LOOK_REUSE_MS;
-		r = plat_wait(&w, &got);
-		if (r != PLAT_WAIT_TIMEOUT || w.deadline_ms == set->deadline_ms)
-			break;
-	}
+	r = plat_wait(&w, &got);
 	*ready = 0;
 	if (r == PLAT_WAIT_INTERRUPT)
 		plat_take_interrupt();
@@ -592,26 +792,29 @@ static int run(struct session *s, struct program_world *p)
 	int rc;
 
 	rc = session_run(s, &world);
-	unwatch(p);
-	close_connection(p);
+	leave(p);
 	return rc;
 }
 
-int session_attach(struct session *s, struct mgmt_conn *conn)
+int program_attach(struct session *s, struct mgmt_conn *conn)
 {
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
 	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file,
 	                          .status_sink = session_status_sink(s)};
-	int rc = run(s, &p);
+	int rc;
+
+	/* The tunnel is openvpn's already: the module loads while the session begins. */
+	start_preload(&p);
+	rc = run(s, &p);
 
 	/* The connection was handed over and is closed now. */
 	conn->sock = NULL;
 	return rc;
 }
 
-int session_start(struct session *s, const struct session_launcher *launcher)
+int program_start(struct session *s, const struct session_launcher *launcher)
 {
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
