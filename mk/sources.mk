@@ -26,7 +26,7 @@ PORTABLE_SRC := \
 	src/cert/text.c \
 	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c \
-	src/served/served.c
+	src/served/served.c src/served/allow.c src/served/broker.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
@@ -41,9 +41,9 @@ NO_P11_SRC := \
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
-POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
+POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c listen.c lock.c net.c path.c peer.c proc.c \
 	service.c shortcut.c sys.c thread.c tty.c users.c wait.c)
-WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
+WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c listen.c lock.c net.c path.c peer.c \
 	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c

@@ -2,9 +2,9 @@
 /*
  * ovpn-token disconnect NAME: asks the connect that holds the tunnel NAME to end (SIGTERM: it
  * detaches as on Ctrl-C, and openvpn takes the tunnel down and holds again), then waits until
- * it has let go.  Only the user who holds it, or root.  The process is the one the kernel says
- * holds the lock, and it must be the one the holder file names: a file the group may write is
- * never enough to have a process signalled.
+ * it has let go.  Only the user who holds it, or root.  The process is the one serve took the
+ * connection of (the holder file is serve's, root's alone to write), and still runs as the user
+ * serve saw.
  *
  * Exit: 0 disconnected, or nobody held it; 1 it did not let go in time; 16 not served; 18 not
  * in the group, or another user holds it.
@@ -24,13 +24,14 @@
 static bool wait_let_go(const struct served_view *v)
 {
 	long long end = plat_now_ms() + LET_GO_MS;
-	char err[600];
 
 	for (;;) {
 		struct plat_wait_set set = {.deadline_ms = plat_now_ms() + LOOK_MS};
+		struct served_view now;
 		unsigned ready;
 
-		if (plat_file_holder(v->paths.holder, err, sizeof err) == 0)
+		served_view_load(v->name, &now);
+		if (now.holder_pid != v->holder_pid)
 			return true;
 		if (plat_now_ms() >= end)
 			return false;
