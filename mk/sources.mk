@@ -60,7 +60,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_ovpn_config_p11.c \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c
+	tests/unit/test_broker.c tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_signer.c \

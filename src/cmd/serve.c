@@ -427,8 +427,15 @@ static void read_openvpn(struct served *s)
 		return;
 	}
 	mgmt_line_reader_commit(&s->openvpn_in, (size_t)n);
-	while (mgmt_line_reader_next(&s->openvpn_in, &line, &len) == MGMT_LINE_OK)
+	while (mgmt_line_reader_next(&s->openvpn_in, &line, &len) == MGMT_LINE_OK) {
+		bool held = s->broker.held;
+
 		broker_openvpn_line(&s->broker, line);
+		/* The first hold is "ready"; each one after a restart is said too, for the journal. */
+		if (!held && s->broker.held && s->ready_said)
+			out_status("%s: openvpn waits in its hold%s", s->name,
+			           s->member.sock != NULL ? "" : " for the next user");
+	}
 	say_ready(s);
 	if (s->member.sock != NULL && !s->member.joined && broker_ready(&s->broker))
 		member_join(s);
