@@ -44,7 +44,7 @@ int cmd_disconnect(const struct options *opts)
 {
 	struct served_view v;
 	char err[600];
-	long named, uid;
+	long uid;
 	int rc;
 
 	if (plat_served_check(err, sizeof err) != 0) {
@@ -62,13 +62,6 @@ int cmd_disconnect(const struct options *opts)
 	if (v.holder_pid <= 0) {
 		out_status("%s is not connected: nobody holds it", v.name);
 		return EXIT_OK;
-	}
-	named = served_number(v.holder_text, "pid", -1);
-	if (named != v.holder_pid) {
-		out_error("%s is held by process %ld (%s), but its holder file names %ld: not signalling "
-		          "either; end it in its own terminal (Ctrl-C)", v.name, v.holder_pid,
-		          v.holder_user, named);
-		return EXIT_INTERNAL;
 	}
 	uid = plat_process_uid(v.holder_pid);
 	if (!v.root && uid != plat_user_id()) {

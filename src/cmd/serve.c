@@ -283,7 +283,7 @@ static void take_member(struct served *s)
 	plat_user_name(uid, m->user, sizeof m->user);
 	utc_text((long long)time(NULL), UTC_ISO8601, m->since, sizeof m->since);
 	plat_local_time_text((long long)time(NULL), m->since_local, sizeof m->since_local);
-	out_status("%s is held by %s (uid %ld, ovpn-token connect, pid %ld)", s->name, m->user, uid,
+	out_status("%s is held by %s (uid %ld, pid %ld)", s->name, m->user, uid,
 	           pid);
 	write_holder(s);
 	set_state(s, SERVED_RUNNING);

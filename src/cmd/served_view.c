@@ -70,7 +70,8 @@ int served_view_refusal(const struct served_view *v)
 {
 	char me[64];
 
-	if (!v->exists || v->serve_pid == 0) {
+	/* Outside the group one cannot read whether serve runs: that is said first. */
+	if (!v->exists || (v->serve_pid == 0 && v->membership == PLAT_IN_GROUP)) {
 		out_error("%s is not being served%s: sudo systemctl start ovpn-token-serve@%s", v->name,
 		          v->exists ? " (its serve has ended)" : "", v->name);
 		return EXIT_NOT_SERVED;

@@ -56,13 +56,13 @@ static void print_line(const struct served_view *v)
 	char detail[512], line[700], shown[700];
 	const char *state = v->state;
 
-	if (!v->exists || v->serve_pid == 0) {
+	if (served_view_outsider(v)) {
+		state = "?";
+		snprintf(detail, sizeof detail, "you are not in its group %s", v->group);
+	} else if (!v->exists || v->serve_pid == 0) {
 		state = "-";
 		snprintf(detail, sizeof detail, "not served: sudo systemctl start ovpn-token-serve@%s",
 		         v->name);
-	} else if (served_view_outsider(v)) {
-		state = "?";
-		snprintf(detail, sizeof detail, "you are not in its group %s", v->group);
 	} else if (v->holder_pid > 0) {
 		describe_holder(v, detail, sizeof detail);
 	} else if (strcmp(v->state, "HOLD") == 0) {

@@ -102,7 +102,8 @@ serve_user bob member
 FAKE=/run/ovpn-token/fake
 install -d -m 0750 -g "$SERVE_GROUP" "$FAKE"
 install -m 0660 -g "$SERVE_GROUP" /dev/null "$FAKE/holder"
-printf 'state=HOLD\nopenvpn_pid=1\nprovider=%s\n' "$SOFTHSM_LIB" > "$FAKE/serve"
+# serve's word that it runs is its file's pid, a live process of root's (init here).
+printf 'state=HOLD\npid=1\nopenvpn_pid=1\nprovider=%s\n' "$SOFTHSM_LIB" > "$FAKE/serve"
 chgrp "$SERVE_GROUP" "$FAKE/serve" && chmod 0640 "$FAKE/serve"
 python3 - /run/ovpn-token/.fake.lock "$FAKE/management.sock" "$(id -u "$(user_of bob)")" \
     "$(id -g "$(user_of bob)")" > "$T/fake.out" 2>&1 <<'PY' &
