@@ -238,6 +238,9 @@ static void member_gone(struct served *s, const char *how)
 	plat_sock_close(m->sock);
 	out_status("%s: %s's connection (uid %ld, pid %ld) %s; %s is free: openvpn waits in its "
 	           "hold for the next user", s->name, m->user, m->uid, m->pid, how, s->name);
+	if (s->broker.awaiting_cert)
+		out_status("%s: openvpn waits at its certificate request for the next user (not "
+		           "restarted: that would end it)", s->name);
 	memset(m, 0, sizeof *m);
 	write_holder(s);
 	if (s->state == SERVED_RUNNING)

@@ -77,13 +77,15 @@ void broker_openvpn_new(struct broker *b)
 	b->greeted = false;
 	b->held = false;
 	b->in_block = false;
+	b->awaiting_cert = false;
+	b->block_len = 0;
 	b->npending = 0;
 	b->greeting[0] = '\0';
 }
 
 bool broker_ready(const struct broker *b)
 {
-	return b->greeted && b->held && !b->member;
+	return b->greeted && (b->held || b->awaiting_cert) && !b->member;
 }
 
 static void on_reply(struct broker *b, const char *line)
@@ -109,9 +111,13 @@ void broker_openvpn_line(struct broker *b, const char *line)
 		on_reply(b, line);
 		return;
 	}
-	if (strncmp(line, ">HOLD:", 6) == 0)
+	if (strncmp(line, ">HOLD:", 6) == 0) {
 		b->held = true;
-	else if (strncmp(line, ">STATE:", 7) == 0 && b->out.state != NULL)
+		b->awaiting_cert = false;
+	} else if (strncmp(line, ">NEED-CERTIFICATE", 17) == 0) {
+		b->awaiting_cert = true;
+		snprintf(b->cert_request, sizeof b->cert_request, "%s", line);
+	} else if (strncmp(line, ">STATE:", 7) == 0 && b->out.state != NULL)
 		b->out.state(b->out.ctx, line + 7);
 	/* Real-time messages reach a member from the moment it joined, never before. */
 	say_member_line(b, line);
@@ -121,19 +127,30 @@ void broker_member_join(struct broker *b)
 {
 	b->member = true;
 	b->in_block = false;
+	b->block_len = 0;
 	say_member_line(b, b->greeting);
 	if (b->held)
 		say_member_line(b, ">HOLD:Waiting for hold release:0");
+	else if (b->awaiting_cert)
+		say_member_line(b, b->cert_request);
 }
 
+/* A block's line, kept until its END: then the block goes to openvpn whole. */
 static bool block_line(struct broker *b, const char *line, size_t len)
 {
-	if (len != strlen(line) || !allow_block_line(line, len))
+	if (len != strlen(line) || !allow_block_line(line, len) ||
+	    b->block_len + len + 1 > sizeof b->block)
 		return false;
-	b->out.to_openvpn(b->out.ctx, line, len);
-	say_openvpn(b, "\n");
-	if (strcmp(line, "END") == 0)
-		b->in_block = false;
+	memcpy(b->block + b->block_len, line, len);
+	b->block[b->block_len + len] = '\n';
+	b->block_len += len + 1;
+	if (strcmp(line, "END") != 0)
+		return true;
+	if (strncmp(b->block, "certificate\n", 12) == 0)
+		b->awaiting_cert = false;
+	b->out.to_openvpn(b->out.ctx, b->block, b->block_len);
+	b->block_len = 0;
+	b->in_block = false;
 	return true;
 }
 
@@ -157,7 +174,13 @@ bool broker_member_line(struct broker *b, const char *line, size_t len)
 		else
 			push(b, PENDING_REFUSED, v.verb, v.why);
 	} else {
-		b->out.to_openvpn(b->out.ctx, v.line, v.len);
+		if (v.block) {
+			/* Its first line waits with the rest for END. */
+			memcpy(b->block, v.line, v.len);
+			b->block_len = v.len;
+		} else {
+			b->out.to_openvpn(b->out.ctx, v.line, v.len);
+		}
 		if (v.reply == ALLOW_REPLY_LINE)
 			push(b, PENDING_MEMBER, v.verb, NULL);
 		b->in_block = v.block;
@@ -174,10 +197,11 @@ void broker_member_leave(struct broker *b)
 
 	if (!b->member)
 		return;
-	/* An unfinished block ends here, so that what follows is read as commands. */
-	if (b->in_block)
-		say_openvpn(b, "END\n");
+	/* An unfinished block was never sent: it goes nowhere, nor does its reply come. */
+	if (b->in_block && b->npending > 0)
+		b->npending--;
 	b->in_block = false;
+	b->block_len = 0;
 	for (size_t i = 0; i < b->npending; i++) {
 		if (b->pending[i].kind == PENDING_REFUSED)
 			continue;
@@ -191,7 +215,7 @@ void broker_member_leave(struct broker *b)
 	/* --management-forget-disconnect's part, and --management-signal's as SIGHUP. */
 	say_openvpn(b, "forget-passwords\n");
 	push(b, PENDING_DROP, "forget-passwords", NULL);
-	if (!b->held) {
+	if (!b->held && !b->awaiting_cert) {
 		say_openvpn(b, "signal SIGHUP\n");
 		push(b, PENDING_DROP, "signal", NULL);
 	}

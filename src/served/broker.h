@@ -7,8 +7,13 @@
  *     and the replies to its own commands, nothing from before it joined;
  *   - from the member only the allow-list passes (allow.h); a refused command gets its
  *     "ERROR:" line in its turn among the replies, and a journal entry;
+ *   - a certificate or pk-sig block goes to openvpn whole, once its END came: a member who
+ *     leaves mid-block leaves nothing half-said;
  *   - when the member leaves, however, openvpn forgets the login and, unless it still waits in
- *     its hold, restarts (SIGHUP) into its hold for the next member.
+ *     its hold or for a certificate, restarts (SIGHUP) into its hold for the next member.  At its
+ *     certificate request openvpn is not signalled: a request that ends without a certificate
+ *     is fatal to it (OpenVPN 2.6, 2.7: "Cannot load inline certificate file"), so it waits
+ *     there, nothing of the last member's in it, and the next member is asked for theirs.
  */
 #ifndef OVPN_TOKEN_SERVED_BROKER_H
 #define OVPN_TOKEN_SERVED_BROKER_H
@@ -18,6 +23,8 @@
 
 /* Replies awaited at once; a member that sends more without reading is cut off. */
 #define BROKER_PENDING_MAX 64
+/* A certificate (chain) or signature block, END included; a longer one cuts the member off. */
+#define BROKER_BLOCK_MAX 65536
 
 struct broker_out {
 	void *ctx;
@@ -43,7 +50,11 @@ struct broker {
 	bool held;              /* openvpn waits in its hold */
 	bool member;            /* a member has joined */
 	bool in_block;          /* the member's certificate / pk-sig lines, until END */
+	bool awaiting_cert;     /* openvpn asked for a certificate (>NEED-CERTIFICATE) */
 	char greeting[256];
+	char cert_request[256]; /* that request, for the next member */
+	char block[BROKER_BLOCK_MAX];
+	size_t block_len;
 	struct {
 		unsigned char kind;  /* enum broker_pending */
 		const char *why;     /* PENDING_REFUSED */
@@ -57,9 +68,9 @@ void broker_init(struct broker *b, const struct broker_out *out);
 void broker_openvpn_new(struct broker *b);
 /* One line from openvpn, without its line end. */
 void broker_openvpn_line(struct broker *b, const char *line);
-/* Whether a member may join now: openvpn greeted us and waits in its hold. */
+/* Whether a member may join now: openvpn greeted us and waits in its hold (or for a certificate). */
 bool broker_ready(const struct broker *b);
-/* The member joins (broker_ready): it gets the greeting and the hold. */
+/* The member joins (broker_ready): it gets the greeting and the hold (or the certificate request). */
 void broker_member_join(struct broker *b);
 /*
  * One line the member sent (len bytes, without its line end; may hold NULs).  false: the

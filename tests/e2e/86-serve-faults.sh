@@ -4,8 +4,8 @@
 #   a) an outsider's lock does not keep serve from starting: eve holds a shared lock on every
 #      lock file she can open (the world-readable /run/ovpn-token/.NAME.lock of before; serve's
 #      own is in its root-only folder, which she cannot enter), and serve starts
-#   b) a member who leaves at the certificate menu (Ctrl-C, kill -9) or at the insert-token
-#      prompt leaves openvpn held within 2 s: the same openvpn, no "starting it again", no back-off;
+#   b) a member who leaves at the certificate menu (Ctrl-C, kill -9), the PIN prompt or the
+#      insert-token prompt leaves openvpn held (or at its certificate request) within 2 s: the same openvpn, no "starting it again", no back-off;
 #      the next member connects at once
 #   c) root restarts serve while anna is connected: connect says the service stopped (or was
 #      restarted) and what to run (16)
@@ -91,6 +91,15 @@ pty_expect_text "Choose a certificate [1-2]:" 30
 hold_mark=$(serve_holds office)
 kill -KILL "$(pty_connect_pid)"
 left_held "b: kill -9 at the menu"
+pty_stop
+serve_pty_connect anna office
+pty_expect_text "Choose a certificate [1-2]:" 30
+pty_type 1
+pty_expect_text "PIN for token 'Anna Token':" 30
+hold_mark=$(serve_holds office)
+pty_send_keys C-c
+pty_wait_exit 15 || fail "b: connect did not end on Ctrl-C at the PIN prompt"
+left_held "b: Ctrl-C at the PIN prompt"
 pty_stop
 mv "$T/home-anna/tokens" "$T/home-anna/tokens-away"
 serve_pty_connect anna office
