@@ -192,6 +192,12 @@ void plat_remove_private_dir(const char *dir, const char *leftover_file);
  */
 void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg);
 /*
+ * Calls each with every run folder of our user whose ovpn-token lives (its mark held), and
+ * that process's pid: what `status` lists as the user's own tunnels.  POSIX only; Windows lists
+ * none (status is not there).
+ */
+void plat_list_run_dirs(void (*each)(const char *dir, long pid, void *arg), void *arg);
+/*
  * Default path for openvpn's log, NAME.log: in $LOGS_DIRECTORY (systemd's LogsDirectory=) when
  * set, else in the state folder (the instance locks' too), created private if missing: POSIX
  * $STATE_DIRECTORY (systemd's StateDirectory=), else $XDG_STATE_HOME/ovpn-token, else

@@ -22,6 +22,13 @@
 
 #define SERVED_BASE "/run/ovpn-token"
 #define SERVED_PRIVATE SERVED_BASE "/.serve"
+/*
+ * The unattended unit ovpn-token@NAME's folders (its RuntimeDirectory): NAME/status is its
+ * --status-file.  Apart from the served tunnels', so that the two never share a folder.
+ */
+#define SERVED_UNITS SERVED_BASE "/.start"
+/* In a run folder of `ovpn-token start`: name=, config=, pid=, then the status text. */
+#define SERVED_RUN_FILE "tunnel"
 /* The group whose members may connect, unless serve --group names another. */
 #define SERVED_GROUP "ovpn-token"
 /*

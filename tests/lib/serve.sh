@@ -149,8 +149,9 @@ serve_start() {
     wait_for "$T/serve.log" "$name is ready" 30 || fail "serve did not get $name ready"
 }
 
-# serve_holds NAME: how often serve has seen openvpn wait in its hold (ready, then each return).
-serve_holds() { grep -c "$1 is ready\|$1: openvpn waits in its hold" "$T/serve.log"; }
+# serve_holds NAME: how often serve has seen openvpn wait for a user (ready, then each return
+# to its hold, or a user's leaving at its certificate request).
+serve_holds() { grep -c "$1 is ready\|$1: openvpn waits" "$T/serve.log"; }
 
 # serve_openvpn_pid NAME: the pid of serve's openvpn, as the serve file says.
 serve_openvpn_pid() { sed -n 's/^openvpn_pid=//p' "/run/ovpn-token/$1/serve"; }
