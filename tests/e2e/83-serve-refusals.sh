@@ -151,6 +151,6 @@ kill -TERM "$SERVE_PID"
 wait_until 15 pid_gone "$SERVE_PID" || fail "g: serve does not stop"
 SERVE_PID=
 as_user anna "$OVPN_TOKEN" status > "$T/status-none.out" 2>&1 || fail "g: status with nothing"
-grep -Fxq "No tunnel is served here (nothing in /run/ovpn-token)." "$T/status-none.out" \
+grep -Fxq "No tunnel here: none served (/run/ovpn-token), no unattended ovpn-token@NAME, none started by you." "$T/status-none.out" \
     || fail "g: status with nothing: $(cat "$T/status-none.out")"
 pass

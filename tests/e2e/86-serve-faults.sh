@@ -101,7 +101,9 @@ pty_send_keys C-c
 pty_wait_exit 15 || fail "b: connect did not end on Ctrl-C at the PIN prompt"
 left_held "b: Ctrl-C at the PIN prompt"
 pty_stop
+# The token out: SoftHSM2 with an empty token folder (without one it would not load at all).
 mv "$T/home-anna/tokens" "$T/home-anna/tokens-away"
+install -d -m 0700 -o "$ANNA" "$T/home-anna/tokens"
 serve_pty_connect anna office
 pty_expect_text "Insert the token" 30
 hold_mark=$(serve_holds office)
@@ -109,6 +111,7 @@ pty_send_keys C-c
 pty_wait_exit 15 || fail "b: connect did not end on Ctrl-C at the insert-token prompt"
 left_held "b: Ctrl-C at the insert-token prompt"
 pty_stop
+rmdir "$T/home-anna/tokens"
 mv "$T/home-anna/tokens-away" "$T/home-anna/tokens"
 # The next member at once, without an administrator.
 serve_pty_connect bob office
