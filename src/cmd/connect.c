@@ -134,9 +134,32 @@ static int after_lost(const struct served_view *v, int rc)
 	return EXIT_NOT_SERVED;
 }
 
+/*
+ * The session's status text, told to serve (ovpn-token-state, serve's own command): the holder
+ * file and `status` show the session's state as the member sees it (TOKEN_REMOVED too).
+ */
+static void tell_serve(void *ctx, const char *text, size_t len)
+{
+	struct mgmt_conn *conn = ctx;
+	char copy[SERVED_FILE_MAX], v[4][64], line[512];
+	const char *keys[4] = {"state", "time", "tunnel_ip", "remote"};
+	const char *args[5];
+	size_t n;
+
+	snprintf(copy, sizeof copy, "%.*s", (int)len, text);
+	for (int i = 0; i < 4; i++) {
+		served_value(copy, keys[i], v[i], sizeof v[i]);
+		args[i] = v[i];
+	}
+	args[4] = NULL;
+	if (mgmt_command_build(line, sizeof line, &n, "ovpn-token-state", args) == MGMT_CMD_OK)
+		plat_sock_write_all(conn->sock, line, n);
+}
+
 static int run(const struct options *opts, const struct served_view *v, struct session *s)
 {
 	struct mgmt_conn conn;
+	const struct io_status sink = {&conn, tell_serve};
 	int rc = choose_provider(opts, v, s);
 
 	if (rc != EXIT_OK)
@@ -146,7 +169,9 @@ static int run(const struct options *opts, const struct served_view *v, struct s
 		return rc;
 	out_status("Connecting %s (root's openvpn, pid %ld; your token signs)", v->name,
 	           v->openvpn_pid);
+	session_set_status_sink(s, &sink);
 	rc = session_attach(s, &conn);
+	session_set_status_sink(s, NULL);
 	/* Detached: openvpn keeps running, as the session says, but held, without the tunnel. */
 	if (rc == EXIT_OK)
 		out_status("%s is down: root's openvpn waits for the next ovpn-token connect %s",

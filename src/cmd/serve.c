@@ -222,6 +222,18 @@ static void state_heard(void *ctx, const char *text)
 	write_holder(s);
 }
 
+/* The member's own word on its session (TOKEN_REMOVED is only the member's to know). */
+static void member_state(void *ctx, const char *const args[4])
+{
+	struct served *s = ctx;
+
+	if (s->member.sock == NULL)
+		return;
+	snprintf(s->member.status, sizeof s->member.status,
+	         "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n", args[0], args[1], args[2], args[3]);
+	write_holder(s);
+}
+
 static void member_join(struct served *s)
 {
 	s->member.joined = true;
@@ -598,7 +610,8 @@ int cmd_serve(const struct options *opts)
 {
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	static struct served s;        /* two line buffers of 16 KiB */
-	const struct broker_out out = {&s, openvpn_write, member_write, refused, state_heard};
+	const struct broker_out out = {&s, openvpn_write, member_write, refused, state_heard,
+	                               member_state};
 	struct plat_held_file *lock;
 	char err[600];
 	long holder;

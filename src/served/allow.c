@@ -6,8 +6,8 @@
 
 #include "served/allow.h"
 
-/* OpenVPN splits a command into at most this many words; a member needs three at the most. */
-#define WORDS_MAX 4
+/* Words in a member's command: ovpn-token-state has five, OpenVPN's commands three at most. */
+#define WORDS_MAX 5
 
 struct allowed {
 	const char *verb;
@@ -15,6 +15,7 @@ struct allowed {
 	const char *const *first; /* the first argument must be one of these (NULL: any) */
 	bool number;              /* the first argument is a whole number */
 	bool block;
+	bool local;               /* serve keeps it: never sent to openvpn */
 	const char *why;          /* why a member needs it: the table's reason */
 };
 
@@ -32,37 +33,40 @@ static const char *const reconnect[] = {"SIGHUP", "SIGUSR1", NULL};
  * "pid", "help", bare "version", "username"/"password" for anything but the server's login.
  */
 static const struct allowed table[] = {
-	{"hold", 0, 1, hold_args, false, false,
+	{"hold", 0, 1, hold_args, false, false, false,
 	 "\"hold release\" starts the member's own session; the bare query and \"hold on\" are how "
 	 "a client takes the tunnel down while its token is away"},
-	{"certificate", 0, 0, NULL, false, true,
+	{"certificate", 0, 0, NULL, false, true, false,
 	 "answers >NEED-CERTIFICATE with the member's own certificate"},
-	{"pk-sig", 0, 0, NULL, false, true,
+	{"pk-sig", 0, 0, NULL, false, true, false,
 	 "answers >PK_SIGN with a signature made on the member's own token"},
-	{"username", 2, 2, auth_type, false, false,
+	{"username", 2, 2, auth_type, false, false, false,
 	 "the server's own login (auth-user-pass), when openvpn asks for it (>PASSWORD:Need 'Auth')"},
-	{"password", 2, 2, auth_type, false, false,
+	{"password", 2, 2, auth_type, false, false, false,
 	 "the server's own login (auth-user-pass, a static challenge's answer)"},
-	{"cr-response", 1, 1, NULL, false, false,
+	{"cr-response", 1, 1, NULL, false, false, false,
 	 "the answer to the server's challenge in this session (>INFOMSG:CR_TEXT)"},
-	{"needok", 2, 2, NULL, false, false,
+	{"needok", 2, 2, NULL, false, false, false,
 	 "answers a question openvpn itself asked in this session (>NEED-OK)"},
-	{"needstr", 2, 2, NULL, false, false,
+	{"needstr", 2, 2, NULL, false, false, false,
 	 "answers a question openvpn itself asked in this session (>NEED-STR)"},
-	{"state", 1, 1, on_off, false, false,
+	{"state", 1, 1, on_off, false, false, false,
 	 "the tunnel's state from now on (not its history: \"state all\" and bare \"state\" are "
 	 "refused)"},
-	{"log", 1, 1, on_off, false, false,
+	{"log", 1, 1, on_off, false, false, false,
 	 "openvpn's log from now on: why a connection failed (not its history: \"log all\", "
 	 "\"log N\" are refused)"},
-	{"bytecount", 1, 1, NULL, true, false, "traffic counts of the member's own session"},
-	{"signal", 1, 1, reconnect, false, false,
+	{"bytecount", 1, 1, NULL, true, false, false, "traffic counts of the member's own session"},
+	{"signal", 1, 1, reconnect, false, false, false,
 	 "a reconnect: the removal watch takes the tunnel down, a restart reads the config again "
 	 "(openvpn ends only when root stops serve)"},
-	{"forget-passwords", 0, 0, NULL, false, false,
+	{"forget-passwords", 0, 0, NULL, false, false, false,
 	 "drops the member's own login when the token is pulled"},
-	{"version", 1, 1, NULL, true, false,
+	{"version", 1, 1, NULL, true, false, false,
 	 "announces what the client understands (the external key's signature algorithms)"},
+	{"ovpn-token-state", 4, 4, NULL, false, false, true,
+	 "serve's own, never sent to openvpn: the member's session state (state, time, tunnel IP, "
+	 "remote: TOKEN_REMOVED is the member's to know) for the holder file and `status`"},
 };
 
 #define TABLE_SIZE (sizeof table / sizeof table[0])
@@ -179,7 +183,7 @@ static const char *args_refusal(const struct allowed *a, char words[WORDS_MAX][M
 void allow_judge(const char *text, size_t len, int mgmt_version, struct allow_verdict *v)
 {
 	char words[WORDS_MAX][MGMT_PARAM_MAX];
-	const char *argv[WORDS_MAX];
+	const char *argv[WORDS_MAX + 1];
 	const struct allowed *a;
 	const char *why;
 	int n;
@@ -216,6 +220,9 @@ void allow_judge(const char *text, size_t len, int mgmt_version, struct allow_ve
 	}
 	v->allowed = true;
 	v->block = a->block;
+	v->local = a->local;
+	for (int i = 1; a->local && i < n && i <= 4; i++)
+		snprintf(v->args[i - 1], sizeof v->args[0], "%.63s", words[i]);
 	v->reply = ALLOW_REPLY_LINE;
 	/* "version N": 2.6 never answers; 2.7 (management version 6) answers N > 3. */
 	if (strcmp(a->verb, "version") == 0 && (mgmt_version < 6 || atoi(words[1]) <= 3))

@@ -22,6 +22,8 @@ enum allow_reply {
 struct allow_verdict {
 	bool allowed;
 	bool block;               /* lines follow up to "END" (certificate, pk-sig) */
+	bool local;               /* serve's own: kept by serve, never sent to openvpn */
+	char args[4][64];         /* local: its arguments (cut to 63 bytes) */
 	enum allow_reply reply;
 	char verb[32];            /* the command's first word as parsed ("" for an empty line) */
 	const char *why;          /* refused: the reason, for the member and the journal */

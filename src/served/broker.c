@@ -173,6 +173,11 @@ bool broker_member_line(struct broker *b, const char *line, size_t len)
 			tell_refusal(b, v.verb, v.why);
 		else
 			push(b, PENDING_REFUSED, v.verb, v.why);
+	} else if (v.local) {
+		const char *const args[4] = {v.args[0], v.args[1], v.args[2], v.args[3]};
+
+		if (b->out.member_state != NULL)
+			b->out.member_state(b->out.ctx, args);
 	} else {
 		if (v.block) {
 			/* Its first line waits with the rest for END. */

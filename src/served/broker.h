@@ -35,6 +35,8 @@ struct broker_out {
 	void (*refused)(void *ctx, const char *verb, const char *why);
 	/* A >STATE: line of openvpn's (the text after ">STATE:"). */
 	void (*state)(void *ctx, const char *state);
+	/* The member's own word on its session (ovpn-token-state): state, time, tunnel IP, remote. */
+	void (*member_state)(void *ctx, const char *const args[4]);
 };
 
 enum broker_pending {

@@ -7,7 +7,7 @@
  * leave and, after openvpn's hold, a member join again; every other line is the member's, as
  * it is (NULs, control bytes, quotes).  Checked on every step: what goes to openvpn is whole
  * lines without a control byte; outside a certificate/pk-sig block each one's first word is on
- * the allow-list (or serve's own forget-passwords/signal SIGHUP when a member left), and a
+ * the allow-list and sent on (serve's own ovpn-token-state never is) (or serve's own forget-passwords/signal SIGHUP when a member left), and a
  * "signal" is never anything but SIGHUP or SIGUSR1, a "hold" never "off"; what goes to the
  * member is whole lines; the broker never awaits more than BROKER_PENDING_MAX replies.
  */
@@ -99,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct broker b;
 	struct wire w = {.len = 0};
-	const struct broker_out out = {&w, to_openvpn, to_member, refused, NULL};
+	const struct broker_out out = {&w, to_openvpn, to_member, refused, NULL, NULL};
 	const char *p = (const char *)data, *end = p + size;
 	char line[2048];
 

@@ -13,7 +13,7 @@
 #include "served/broker.h"
 
 struct wire {
-	char openvpn[4096], member[4096], refused[512];
+	char openvpn[4096], member[4096], refused[512], said[512];
 };
 
 static void put(char *buf, size_t sz, const char *text, size_t len)
@@ -49,6 +49,16 @@ static void refused(void *ctx, const char *verb, const char *why)
 	put(w->refused, sizeof w->refused, ";", 1);
 }
 
+static void member_state(void *ctx, const char *const args[4])
+{
+	struct wire *w = ctx;
+
+	for (int i = 0; i < 4; i++) {
+		put(w->said, sizeof w->said, args[i], strlen(args[i]));
+		put(w->said, sizeof w->said, "|", 1);
+	}
+}
+
 static void clear(struct wire *w)
 {
 	memset(w, 0, sizeof *w);
@@ -57,7 +67,7 @@ static void clear(struct wire *w)
 /* A broker whose openvpn greeted it (version v) and holds. */
 static void held_broker(struct broker *b, struct wire *w, int version)
 {
-	const struct broker_out out = {w, to_openvpn, to_member, refused, NULL};
+	const struct broker_out out = {w, to_openvpn, to_member, refused, NULL, member_state};
 	char greeting[128];
 
 	clear(w);
@@ -246,6 +256,26 @@ static void test_leave_at_certificate_request(void **state)
 	assert_null(strstr(w.member, ">HOLD"));
 }
 
+/* The member's own state is serve's to keep: nothing of it reaches openvpn, nothing is replied. */
+static void test_member_state_is_local(void **state)
+{
+	struct broker b;
+	struct wire w;
+
+	(void)state;
+	held_broker(&b, &w, 5);
+	broker_member_join(&b);
+	w.member[0] = '\0';
+	say(&b, "ovpn-token-state \"TOKEN_REMOVED\" \"2031-05-06T07:12:03Z\" \"\" \"\"");
+	assert_string_equal(w.said, "TOKEN_REMOVED|2031-05-06T07:12:03Z|||");
+	assert_string_equal(w.openvpn, "");
+	assert_string_equal(w.member, "");
+	assert_int_equal(b.npending, 0);
+	/* Not with other arguments. */
+	say(&b, "ovpn-token-state x");
+	assert_string_equal(w.refused, "ovpn-token-state;");
+}
+
 /* A block's lines are PEM or base64; anything else cuts the member off. */
 static void test_block_lines(void **state)
 {
@@ -290,6 +320,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_in_order),
 		cmocka_unit_test(test_leave_returns_to_hold),
 		cmocka_unit_test(test_leave_at_certificate_request),
+		cmocka_unit_test(test_member_state_is_local),
 		cmocka_unit_test(test_block_lines),
 		cmocka_unit_test(test_too_many_unanswered),
 	};
