@@ -58,7 +58,8 @@ struct member {
 	char user[64];
 	char since[32];    /* ISO 8601 UTC */
 	char since_local[32];
-	char status[512];  /* the tunnel's state as openvpn told it: state=, time=, ... */
+	char status[512];  /* the tunnel's state: state=, time=, ... */
+	bool told;         /* the member tells its session's state itself: openvpn's is not used */
 };
 
 struct served {
@@ -204,7 +205,7 @@ static void state_heard(void *ctx, const char *text)
 	const char *p = text;
 	long long t;
 
-	if (s->member.sock == NULL)
+	if (s->member.sock == NULL || s->member.told)
 		return;
 	for (int i = 0; i < 6; i++) {
 		size_t n = strcspn(p, ",");
@@ -229,6 +230,7 @@ static void member_state(void *ctx, const char *const args[4])
 
 	if (s->member.sock == NULL)
 		return;
+	s->member.told = true;
 	snprintf(s->member.status, sizeof s->member.status,
 	         "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n", args[0], args[1], args[2], args[3]);
 	write_holder(s);
