@@ -151,6 +151,12 @@ static void tell_serve(void *ctx, const char *text, size_t len)
 		served_value(copy, keys[i], v[i], sizeof v[i]);
 		args[i] = v[i];
 	}
+	/*
+	 * EXITED is the session's last word, said after it closed the connection (the socket is
+	 * gone then): serve sees the connection end anyway.
+	 */
+	if (strcmp(v[0], "EXITED") == 0 || conn->sock == NULL)
+		return;
 	args[4] = NULL;
 	if (mgmt_command_build(line, sizeof line, &n, "ovpn-token-state", args) == MGMT_CMD_OK)
 		plat_sock_write_all(conn->sock, line, n);

@@ -29,24 +29,18 @@
 #include "openvpn/argv.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
+#include "openvpn/supervise.h"
 #include "platform/platform.h"
 #include "served/broker.h"
 #include "served/served.h"
 #include "ui/output.h"
 #include "ui/sanitize.h"
 
-/* openvpn asked to end (SIGTERM) is killed after this; then we give up on it after KILLED_MS. */
-#define STOP_GRACE_MS 10000
-#define KILLED_MS 5000
-/* How often openvpn's management socket is tried until it answers. */
+/*
+ * How often openvpn's management socket is tried until it answers.  Its life (the start's
+ * limit, the stop's grace, the back-off) is the supervisor's: openvpn/supervise.h.
+ */
 #define SOCKET_LOOK_MS 100
-/* openvpn that has not greeted us from its hold by then is stopped. */
-#define MANAGEMENT_MAX_MS 30000
-/* As start --restart: 1, 2, 4 ... 60 s, from 1 again after a run of five minutes. */
-#define RESTART_DELAY_MAX_S 60
-#define RESTART_RESET_MS (300 * 1000LL)
-
-enum phase { PHASE_RUNNING, PHASE_PAUSED, PHASE_STOPPING, PHASE_DONE };
 
 /* The member who holds the tunnel: the connection serve took, and who made it. */
 struct member {
@@ -72,7 +66,7 @@ struct served {
 	char program[512];
 	const char *openvpn_config; /* the config, or our copy without its pkcs11-* lines */
 	struct plat_child *child;
-	enum phase phase;
+	struct supervisor life;
 	enum served_state state;
 	struct plat_sock *openvpn;  /* our management connection to openvpn */
 	struct mgmt_line_reader openvpn_in;
@@ -80,9 +74,10 @@ struct served {
 	struct plat_listener *listener;
 	struct member member;
 	struct broker broker;
-	long long run_started, next_look, deadline;
+	long long next_look;
+	char look_err[300];         /* why openvpn's management socket could not be reached */
 	char started[32];           /* when this openvpn started, ISO 8601 UTC */
-	int delay_s, escalation, result;
+	int result;
 };
 
 /* ---- the folder ---- */
@@ -368,8 +363,8 @@ static int spawn(struct served *s)
 		out_error("%s", err);
 		return -1;
 	}
-	s->run_started = plat_now_ms();
-	s->next_look = s->run_started;
+	s->next_look = plat_now_ms();
+	sup_spawned(&s->life, s->next_look);
 	s->ready_said = false;
 	broker_openvpn_new(&s->broker);
 	utc_text((long long)time(NULL), UTC_ISO8601, s->started, sizeof s->started);
@@ -391,32 +386,20 @@ static void stop(struct served *s, int result)
 	s->result = result;
 	set_state(s, SERVED_STOPPED);
 	close_openvpn(s);
-	if (s->child == NULL) {
-		s->phase = PHASE_DONE;
-		return;
-	}
-	plat_child_terminate(s->child);
-	s->escalation = 1;
-	s->deadline = plat_now_ms() + STOP_GRACE_MS;
-	s->phase = PHASE_STOPPING;
+	if (s->child != NULL)
+		plat_child_terminate(s->child);
+	sup_stop(&s->life, plat_now_ms());
 }
 
-/* openvpn's management socket, until it answers; stopped when it never greets from its hold. */
+/* openvpn's management socket, until it answers. */
 static void look_for_openvpn(struct served *s, long long now)
 {
-	char err[600];
-
 	s->next_look = now + SOCKET_LOOK_MS;
 	if (s->openvpn == NULL) {
-		s->openvpn = plat_connect(NULL, s->paths.openvpn_socket, err, sizeof err);
+		s->openvpn = plat_connect(NULL, s->paths.openvpn_socket, s->look_err,
+		                          sizeof s->look_err);
 		if (s->openvpn != NULL)
 			mgmt_line_reader_init(&s->openvpn_in);
-	}
-	if (now - s->run_started > MANAGEMENT_MAX_MS) {
-		out_error("openvpn did not open its management interface in %d s (%s); stopping it",
-		          MANAGEMENT_MAX_MS / 1000,
-		          s->openvpn == NULL ? err : "it never waited in its hold");
-		stop(s, EXIT_OPENVPN_FAILED);
 	}
 }
 
@@ -426,6 +409,7 @@ static void say_ready(struct served *s)
 	if (s->ready_said || !s->broker.greeted || !s->broker.held)
 		return;
 	s->ready_said = true;
+	sup_up(&s->life, plat_now_ms());
 	set_state(s, s->member.sock != NULL ? SERVED_RUNNING : SERVED_HOLD);
 	out_status("%s is ready: members of the group %s bring it up with: ovpn-token connect %s",
 	           s->name, s->group, s->name);
@@ -472,34 +456,28 @@ static void openvpn_ended(struct served *s, int status, long long now)
 	plat_child_free(s->child);
 	s->child = NULL;
 	close_openvpn(s);
-	if (s->phase == PHASE_STOPPING) {
+	if (s->life.phase == SUP_ENDING) {
+		sup_ended(&s->life, now, false);
 		out_status("openvpn stopped.");
-		s->phase = PHASE_DONE;
 		return;
 	}
-	if (!s->ready_said) {
-		/* Its options or files: the same again would fail the same way. */
+	/* Before it was up: its options or files, and the same again would fail the same way. */
+	if (sup_ended(&s->life, now, s->ready_said) == SUP_DONE) {
 		out_error("openvpn %s before its management interface was up; see its output %s%s",
 		          how, log != NULL ? "in " : "above", log != NULL ? log : "");
 		set_state(s, SERVED_STOPPED);
 		s->result = EXIT_OPENVPN_FAILED;
-		s->phase = PHASE_DONE;
 		return;
 	}
-	if (now - s->run_started > RESTART_RESET_MS)
-		s->delay_s = 1;
-	out_status("openvpn %s; starting it again in %d s", how, s->delay_s);
+	out_status("openvpn %s; starting it again in %d s", how, sup_pause_s(&s->life));
 	set_state(s, SERVED_RESTARTING);
-	s->deadline = now + 1000LL * s->delay_s;
-	s->delay_s = s->delay_s * 2 > RESTART_DELAY_MAX_S ? RESTART_DELAY_MAX_S : s->delay_s * 2;
-	s->phase = PHASE_PAUSED;
 }
 
 static void on_interrupt(struct served *s, long long now)
 {
-	if (s->phase == PHASE_STOPPING) {
+	if (s->life.phase == SUP_ENDING) {
 		/* A second Ctrl-C: no more waiting. */
-		s->deadline = now;
+		sup_hurry(&s->life, now);
 		return;
 	}
 	out_status("Stopping openvpn...");
@@ -518,35 +496,38 @@ static void step(struct served *s)
 		openvpn_ended(s, status, now);
 		return;
 	}
-	if (s->phase == PHASE_PAUSED && now >= s->deadline) {
-		s->phase = PHASE_RUNNING;
+	switch (sup_due(&s->life, now)) {
+	case SUP_SPAWN:
 		if (spawn(s) != 0)
 			stop(s, EXIT_OPENVPN_FAILED);
 		return;
-	}
-	if (s->phase == PHASE_RUNNING && !s->ready_said && now >= s->next_look) {
-		look_for_openvpn(s, now);
+	case SUP_START_EXPIRED:
+		out_error("openvpn did not open its management interface in %d s (%s); stopping it",
+		          SUP_START_MAX_MS / 1000,
+		          s->openvpn == NULL ? s->look_err : "it never waited in its hold");
+		stop(s, EXIT_OPENVPN_FAILED);
 		return;
-	}
-	if (s->phase == PHASE_STOPPING && now >= s->deadline) {
-		if (s->escalation >= 2) {
-			out_error("openvpn does not end, not even when killed; leaving it");
-			s->phase = PHASE_DONE;
-			return;
-		}
+	case SUP_KILL:
 		plat_child_kill(s->child);
-		s->escalation = 2;
-		s->deadline = now + KILLED_MS;
+		return;
+	case SUP_GIVE_UP:
+		out_error("%s", SUP_GIVE_UP_TEXT);
+		return;
+	case SUP_WAIT:
+		break;
+	}
+	if (s->life.phase == SUP_STARTING && !s->ready_said && now >= s->next_look) {
+		look_for_openvpn(s, now);
 		return;
 	}
 	set.child = s->child;
 	set.peer = s->openvpn;
-	set.listener = s->phase != PHASE_STOPPING ? s->listener : NULL;
+	set.listener = s->life.phase != SUP_ENDING ? s->listener : NULL;
 	set.member = s->member.sock;
-	if (s->phase == PHASE_RUNNING && !s->ready_said)
+	set.deadline_ms = sup_deadline(&s->life);
+	if (s->life.phase == SUP_STARTING && !s->ready_said &&
+	    (set.deadline_ms < 0 || s->next_look < set.deadline_ms))
 		set.deadline_ms = s->next_look;
-	else if (s->phase != PHASE_RUNNING)
-		set.deadline_ms = s->deadline;
 	switch (plat_wait(&set, &ready)) {
 	case PLAT_WAIT_INTERRUPT:
 		if (plat_take_interrupt())
@@ -619,7 +600,8 @@ int cmd_serve(const struct options *opts)
 	long holder;
 	int rc;
 
-	s = (struct served){.opts = opts, .cfg = &cfg, .delay_s = 1, .result = EXIT_OK};
+	s = (struct served){.opts = opts, .cfg = &cfg, .result = EXIT_OK};
+	sup_init(&s.life, NULL, NULL);
 	broker_init(&s.broker, &out);
 	rc = check_setup(opts, &s, &cfg);
 	if (rc != EXIT_OK)
@@ -648,7 +630,7 @@ int cmd_serve(const struct options *opts)
 	out_status("Serving %s (%s) to the group %s in %s", s.name, cfg.path, s.group, s.paths.dir);
 	if (spawn(&s) != 0)
 		stop(&s, EXIT_OPENVPN_FAILED);
-	while (s.phase != PHASE_DONE)
+	while (s.life.phase != SUP_DONE)
 		step(&s);
 	plat_child_free(s.child);
 	remove_folder(&s);
