@@ -12,6 +12,7 @@
 #   c) the next member sees nothing of the last session: after anna's connect (CONNECTED),
 #      bob's raw client asks "log on", "state on", "log all", "state all", "echo all": no line
 #      of anna's session reaches him
+# e2e-timeout: 300
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -14,6 +14,7 @@
 #   e) serve says "ready" only from openvpn's own greeting and hold: an openvpn started again
 #      that never opens its management interface is not called ready (its dead socket file is
 #      still there), and connect is told it is starting
+# e2e-timeout: 300
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -8,6 +8,7 @@
 #      trying: the test server takes one client at a time); as bob, not anna's own; --json says each one's kind
 #   b) the unit's folder is its own: serve and the unit never share one; doctor lab checks the
 #      config, never says to start serve for it
+# e2e-timeout: 300
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
