@@ -11,7 +11,8 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
 FUZZ_SHORT_SECONDS ?= 10
 FUZZ_DIR     := build/fuzz
-FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign fuzz_challenge fuzz_session
+FUZZ_TARGETS := fuzz_lines fuzz_replies fuzz_command fuzz_pk_sign fuzz_challenge fuzz_session \
+                fuzz_broker
 # Only the protocol code: it has no dependencies, so the targets build without OpenSSL.
 FUZZ_LIB_SRC := $(MGMT_SRC)
 FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -33,6 +34,15 @@ $(FUZZ_DIR)/fuzz_session: tests/fuzz/fuzz_session.c tests/fuzz/fuzz_common.h \
 	@mkdir -p $(FUZZ_DIR)
 	@echo "  FUZZCC  $@"
 	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_SESSION_SRC)
+
+# serve's broker: what a member sends, through the allow-list.
+FUZZ_BROKER_SRC := $(MGMT_SRC) src/served/allow.c src/served/broker.c
+
+$(FUZZ_DIR)/fuzz_broker: tests/fuzz/fuzz_broker.c tests/fuzz/fuzz_common.h $(FUZZ_BROKER_SRC) \
+		$(wildcard src/mgmt/*.h src/served/*.h)
+	@mkdir -p $(FUZZ_DIR)
+	@echo "  FUZZCC  $@"
+	@$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $< $(FUZZ_BROKER_SRC)
 
 $(FUZZ_DIR)/%: tests/fuzz/%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB_SRC) $(wildcard src/mgmt/*.h)
 	@mkdir -p $(FUZZ_DIR)

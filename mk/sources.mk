@@ -16,7 +16,7 @@ PORTABLE_SRC := \
 	src/codec/utc.c \
 	src/mgmt/challenge.c \
 	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c \
-	src/openvpn/probe.c \
+	src/openvpn/probe.c src/openvpn/supervise.c \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
 	src/session/lockout.c src/session/reason.c src/session/cert_memory.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
@@ -29,7 +29,7 @@ PORTABLE_SRC := \
 	src/cert/text.c src/cert/serial_hex.c \
 	src/pkcs11/id_codec.c src/pkcs11/provider_common.c src/pkcs11/token_kind.c src/pkcs11/uri.c \
 	src/pkcs11/provider_select.c \
-	src/served/served.c
+	src/served/served.c src/served/allow.c src/served/broker.c
 
 # Certificates, tokens and smart card readers through OpenSSL, libp11 and PC/SC.
 P11_SRC := \
@@ -47,11 +47,11 @@ NO_P11_SRC := \
 
 # The operating system, behind src/platform/platform.h.  main.c is the entry point; Windows
 # enters through wmain() in win32/main.c, which hands UTF-8 arguments to main().
-POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
-	service.c shortcut.c sys.c thread.c tty.c users.c wait.c) \
+POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c listen.c lock.c net.c path.c peer.c \
+	proc.c service.c shortcut.c sys.c thread.c tty.c users.c wait.c) \
 	src/platform/posix/module.c
-WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
-	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c) \
+WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c listen.c lock.c net.c path.c \
+	peer.c proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c) \
 	src/platform/win32/module.c
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
@@ -69,8 +69,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_pk_sign.c \
 	tests/unit/test_enroll_rules.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
-	tests/unit/test_served.c tests/unit/test_uri.c tests/unit/test_utc.c \
-	tests/unit/test_served_view.c
+	tests/unit/test_broker.c tests/unit/test_served.c tests/unit/test_supervise.c \
+	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c \

@@ -2,9 +2,9 @@
 /*
  * ovpn-token disconnect NAME: asks the connect that holds the tunnel NAME to end (SIGTERM: it
  * detaches as on Ctrl-C, and openvpn takes the tunnel down and holds again), then waits until
- * it has let go.  Only the user who holds it, or root.  The process is the one the kernel says
- * holds the lock, and it must be the one the holder file names: a file the group may write is
- * never enough to have a process signalled.
+ * it has let go.  Only the user who holds it, or root.  The process is the one serve took the
+ * connection of (the holder file is serve's, root's alone to write), and still runs as the user
+ * serve saw.
  *
  * Exit: 0 disconnected, or nobody held it; 1 it did not let go in time; 16 not served; 18 not
  * in the group, or another user holds it.
@@ -24,13 +24,14 @@
 static bool wait_let_go(const struct served_view *v)
 {
 	long long end = plat_now_ms() + LET_GO_MS;
-	char err[600];
 
 	for (;;) {
 		struct plat_wait_set set = {.deadline_ms = plat_now_ms() + LOOK_MS};
+		struct served_view now;
 		unsigned ready;
 
-		if (plat_file_holder(v->paths.holder, err, sizeof err) == 0)
+		served_view_load(v->name, &now);
+		if (now.holder_pid != v->holder_pid)
 			return true;
 		if (plat_now_ms() >= end)
 			return false;
@@ -43,7 +44,7 @@ int cmd_disconnect(const struct options *opts)
 {
 	struct served_view v;
 	char err[600];
-	long named, uid;
+	long uid;
 	int rc;
 
 	if (plat_served_check(err, sizeof err) != 0) {
@@ -61,13 +62,6 @@ int cmd_disconnect(const struct options *opts)
 	if (v.holder_pid <= 0) {
 		out_status("%s is not connected: nobody holds it", v.name);
 		return EXIT_OK;
-	}
-	named = served_number(v.holder_text, "pid", -1);
-	if (named != v.holder_pid) {
-		out_error("%s is held by process %ld (%s), but its holder file names %ld: not signalling "
-		          "either; end it in its own terminal (Ctrl-C)", v.name, v.holder_pid,
-		          v.holder_user, named);
-		return EXIT_INTERNAL;
 	}
 	uid = plat_process_uid(v.holder_pid);
 	if (!v.root && uid != plat_user_id()) {

@@ -386,13 +386,15 @@ static void check_served(struct doctor *d, const struct served_view *v)
 	char me[64], err[600];
 
 	plat_user_name(plat_user_id(), me, sizeof me);
-	if (v->serve_pid == 0) {
+	/* Outside the group one cannot read whether serve runs: the group comes first. */
+	if (v->serve_pid == 0 && v->membership == PLAT_IN_GROUP) {
 		report(d, LEVEL_FAIL, "tunnel %s: serve is not running -- hint: sudo systemctl start "
 		       "ovpn-token-serve@%s", v->name, v->name);
 		return;
 	}
-	report(d, LEVEL_OK, "tunnel %s is served (serve pid %ld) to the group %s", v->name,
-	       v->serve_pid, v->group);
+	if (v->serve_pid != 0)
+		report(d, LEVEL_OK, "tunnel %s is served (serve pid %ld) to the group %s", v->name,
+		       v->serve_pid, v->group);
 	if (v->membership == PLAT_IN_GROUP_LATER) {
 		report(d, LEVEL_FAIL, "you (%s) were added to the group %s after this login began -- "
 		       "hint: log in again (or: newgrp %s)", me, v->group, v->group);

@@ -7,23 +7,23 @@
 #include "cmd/served_view.h"
 #include "ui/output.h"
 
+/* The holder file is serve's (root's, the group may only read it): who holds it, as the kernel told serve. */
 static void load_holder(struct served_view *v)
 {
 	char err[600], since[64];
 	long uid;
 
-	v->holder_pid = plat_file_holder(v->paths.holder, err, sizeof err);
-	if (v->holder_pid <= 0)
-		return;
 	if (plat_read_file(v->paths.holder, v->holder_text, sizeof v->holder_text, err,
 	                   sizeof err) < 0)
 		v->holder_text[0] = '\0';
-	/* Its process says who it is; the file says what it was told. */
-	uid = plat_process_uid(v->holder_pid);
-	if (uid >= 0)
-		plat_user_name(uid, v->holder_user, sizeof v->holder_user);
-	else if (!served_value(v->holder_text, "user", v->holder_user, sizeof v->holder_user))
-		snprintf(v->holder_user, sizeof v->holder_user, "process %ld", v->holder_pid);
+	v->holder_pid = served_number(v->holder_text, "pid", 0);
+	uid = served_number(v->holder_text, "uid", -1);
+	/* A file left by a serve that was killed names a process that is gone (or another's). */
+	if (v->holder_pid <= 0 || v->serve_pid == 0 || plat_process_uid(v->holder_pid) != uid) {
+		v->holder_pid = 0;
+		return;
+	}
+	plat_user_name(uid, v->holder_user, sizeof v->holder_user);
 	served_value(v->holder_text, "since", since, sizeof since);
 	if (served_time_parse(since) >= 0)
 		plat_local_time_text(served_time_parse(since), v->holder_since, sizeof v->holder_since);
@@ -44,22 +44,21 @@ void served_view_load(const char *name, struct served_view *v)
 	v->gid = dir.gid;
 	plat_group_name(dir.gid, v->group, sizeof v->group);
 	v->membership = v->root ? PLAT_IN_GROUP : plat_group_membership(dir.gid);
-	v->serve_pid = plat_file_holder(v->paths.lock, err, sizeof err);
-	if (v->serve_pid < 0)
-		v->serve_pid = 0;
 	v->readable = plat_read_file(v->paths.serve, v->serve_text, sizeof v->serve_text, err,
 	                             sizeof err) >= 0;
 	if (!v->readable)
 		v->serve_text[0] = '\0';
+	/*
+	 * serve's lock is in root's own folder: whether it runs is the serve file's pid (a file
+	 * only root writes), a live process of root's.
+	 */
+	v->serve_pid = served_number(v->serve_text, "pid", 0);
+	if (v->serve_pid <= 0 || plat_process_uid(v->serve_pid) != 0)
+		v->serve_pid = 0;
 	served_value(v->serve_text, "state", v->state, sizeof v->state);
 	served_value(v->serve_text, "provider", v->provider, sizeof v->provider);
 	v->openvpn_pid = served_number(v->serve_text, "openvpn_pid", 0);
 	load_holder(v);
-	/* serve looks at the lock once a second; the lock itself is never behind. */
-	if (strcmp(v->state, served_state_name(SERVED_HOLD)) == 0 ||
-	    strcmp(v->state, served_state_name(SERVED_RUNNING)) == 0)
-		snprintf(v->state, sizeof v->state, "%s",
-		         served_state_name(v->holder_pid > 0 ? SERVED_RUNNING : SERVED_HOLD));
 }
 
 bool served_view_outsider(const struct served_view *v)
@@ -71,7 +70,8 @@ int served_view_refusal(const struct served_view *v)
 {
 	char me[64];
 
-	if (!v->exists || v->serve_pid == 0) {
+	/* Outside the group one cannot read whether serve runs: that is said first. */
+	if (!v->exists || (v->serve_pid == 0 && v->membership == PLAT_IN_GROUP)) {
 		out_error("%s is not being served%s: sudo systemctl start ovpn-token-serve@%s", v->name,
 		          v->exists ? " (its serve has ended)" : "", v->name);
 		return EXIT_NOT_SERVED;

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * A served tunnel as the person running connect, disconnect, status or doctor can see it: is
- * it there, may they use it, does serve run, who holds it.  The kernel's locks say who runs
- * and who holds; the files (others of the group may write the holder file) only add detail.
+ * it there, may they use it, does serve run, who holds it.  Only root writes the files: serve
+ * says who holds the tunnel (the connection it took), and a process that is gone holds nothing.
  */
 #ifndef OVPN_TOKEN_CMD_SERVED_VIEW_H
 #define OVPN_TOKEN_CMD_SERVED_VIEW_H
@@ -20,15 +20,15 @@ struct served_view {
 	long gid;
 	bool root;
 	enum plat_membership membership;  /* ours in that group (root: PLAT_IN_GROUP) */
-	long serve_pid;                   /* serve's, by its lock; 0 when it does not run */
+	long serve_pid;                   /* serve's, by its file; 0 when it does not run */
 	bool readable;                    /* the serve file could be read */
 	char serve_text[SERVED_FILE_MAX];
 	char state[16];                   /* serve's state=, "" when unknown */
 	long openvpn_pid;
 	char provider[1024];              /* the config's pkcs11-providers, "" none */
-	long holder_pid;                  /* the connect that holds it, 0 nobody, -1 cannot tell */
+	long holder_pid;                  /* the connect that holds it, 0 nobody */
 	char holder_text[SERVED_FILE_MAX];
-	char holder_user[64];             /* by the holder's process, else the file's user= */
+	char holder_user[64];             /* by the uid serve saw */
 	char holder_since[32];            /* local time, "" unknown */
 };
 

@@ -19,6 +19,7 @@
 #include "openvpn/config_check.h"
 #include "platform/platform.h"
 #include "program/world.h"
+#include "served/served.h"
 #include "session/session.h"
 #include "ui/output.h"
 
@@ -41,6 +42,7 @@ struct launch {
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
 	struct plat_child *child;
 	char stem[160];                 /* the config's instance: NAME-HASH (lock, chosen cert) */
+	char tunnel_file[300];          /* in dir: what `status` reads of this tunnel */
 	struct chosen_cert chosen;
 	const struct options *opts;
 	const struct ovpn_config_settings *settings;
@@ -476,6 +478,20 @@ static void end_orphan(const char *dir, void *arg)
 }
 
 /* The config is read and ours alone: run openvpn under a session until it is over. */
+/* The run folder's tunnel file: which config, which process, then the session's status text. */
+static void tunnel_file_write(void *ctx, const char *status, size_t len)
+{
+	struct launch *l = ctx;
+	char name[256], text[SERVED_FILE_MAX], err[512];
+	int n;
+
+	ovpn_config_name(l->config, name, sizeof name);
+	n = snprintf(text, sizeof text, "name=%s\nconfig=%s\npid=%ld\n%.*s", name, l->config,
+	             plat_process_id(), (int)len, status);
+	if (n > 0 && (size_t)n < sizeof text)
+		plat_replace_file(l->tunnel_file, text, (size_t)n, err, sizeof err);
+}
+
 static int start_session(const struct options *opts, const struct ovpn_config_settings *settings,
                          struct launch *l)
 {
@@ -485,6 +501,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 		.connect = launcher_connect,
 		.child = launcher_child,
 	};
+	const struct io_status tunnel_sink = {l, tunnel_file_write};
 	struct session *s = session_new(opts, true);
 	char err[512];
 	int rc;
@@ -509,6 +526,9 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 		session_free(s);
 		return EXIT_SETUP;
 	}
+	snprintf(l->tunnel_file, sizeof l->tunnel_file, "%s/%s", l->dir, SERVED_RUN_FILE);
+	tunnel_file_write(l, "state=CONNECTING\n", strlen("state=CONNECTING\n"));
+	session_set_status_sink(s, &tunnel_sink);
 	out_status("OpenVPN log: %s", l->log_path);
 	l->opts = opts;
 	l->settings = settings;
@@ -518,6 +538,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	session_free(s);
 	if (strcmp(l->openvpn_config, l->config) != 0)
 		remove(l->openvpn_config);
+	remove(l->tunnel_file);
 	plat_remove_private_dir(l->dir, l->addr.is_unix ? SOCKET_NAME : PASSWORD_NAME);
 	return rc;
 }

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * ovpn-token status [NAME] [--json]: the tunnels serve runs here (each folder in /run/ovpn-token), one line
- * each: its state and who holds it.  What the files say comes from others: it is shown through
- * the sanitizer, and who holds a tunnel is its lock's process, not the file's word.
+ * ovpn-token status [NAME] [--json]: every tunnel of this machine the caller may know of, one
+ * line each with its state: the tunnels serve runs (each folder in /run/ovpn-token, and who
+ * holds it), the unattended units' (ovpn-token@NAME, /run/ovpn-token/.start/NAME/status) and
+ * the caller's own `ovpn-token start` tunnels (their run folders).  What the files say is shown
+ * through the sanitizer.
  *
- * Exit: 0; 16 (EXIT_NOT_SERVED) when NAME is given and not served.
+ * Exit: 0; 16 when NAME is given and no tunnel of that name is there.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -56,13 +58,13 @@ static void print_line(const struct served_view *v)
 	char detail[512], line[700], shown[700];
 	const char *state = v->state;
 
-	if (!v->exists || v->serve_pid == 0) {
+	if (served_view_outsider(v)) {
+		state = "?";
+		snprintf(detail, sizeof detail, "you are not in its group %s", v->group);
+	} else if (!v->exists || v->serve_pid == 0) {
 		state = "-";
 		snprintf(detail, sizeof detail, "not served: sudo systemctl start ovpn-token-serve@%s",
 		         v->name);
-	} else if (served_view_outsider(v)) {
-		state = "?";
-		snprintf(detail, sizeof detail, "you are not in its group %s", v->group);
 	} else if (v->holder_pid > 0) {
 		describe_holder(v, detail, sizeof detail);
 	} else if (strcmp(v->state, "HOLD") == 0) {
@@ -84,6 +86,7 @@ static void print_json(const struct served_view *v, bool first)
 
 	printf("%s\n  {", first ? "" : ",");
 	json_string_field(&o, "name", v->name);
+	json_string_field(&o, "kind", "served");
 	json_bool_field(&o, "served", v->serve_pid > 0);
 	json_string_field(&o, "group", v->group);
 	json_bool_field(&o, "member", !served_view_outsider(v));
@@ -105,12 +108,92 @@ static void print_json(const struct served_view *v, bool first)
 	printf("}}");
 }
 
+/* A tunnel that is not served: an unattended unit's, or one of the caller's own start. */
+struct other {
+	char name[SERVED_NAME_MAX + 64];
+	const char *kind; /* "unit", "start" */
+	long pid;
+	char text[SERVED_FILE_MAX]; /* its status text: state=, tunnel_ip=, ... */
+};
+
+struct others {
+	struct other v[MAX_TUNNELS];
+	size_t n;
+	const char *only; /* NAME, or NULL for all */
+};
+
+static void take_other(struct others *o, const char *name, const char *kind, long pid,
+                       const char *text)
+{
+	struct other *t;
+
+	if (o->n == MAX_TUNNELS || (o->only != NULL && strcmp(o->only, name) != 0))
+		return;
+	t = &o->v[o->n++];
+	snprintf(t->name, sizeof t->name, "%s", name);
+	t->kind = kind;
+	t->pid = pid;
+	snprintf(t->text, sizeof t->text, "%s", text);
+}
+
+static void take_unit(void *arg, const char *name)
+{
+	char path[SERVED_PATH_MAX + 300], text[SERVED_FILE_MAX], err[300];
+
+	if (!served_name_ok(name))
+		return;
+	snprintf(path, sizeof path, "%s/%s/status", SERVED_UNITS, name);
+	if (plat_read_file(path, text, sizeof text, err, sizeof err) < 0)
+		snprintf(text, sizeof text, "state=STARTING\n");
+	take_other(arg, name, "unit", 0, text);
+}
+
+static void take_run_dir(const char *dir, long pid, void *arg)
+{
+	char path[600], text[SERVED_FILE_MAX], name[SERVED_NAME_MAX + 64], err[300];
+
+	snprintf(path, sizeof path, "%s/%s", dir, SERVED_RUN_FILE);
+	if (plat_read_file(path, text, sizeof text, err, sizeof err) < 0 ||
+	    !served_value(text, "name", name, sizeof name))
+		return;
+	take_other(arg, name, "start", pid, text);
+}
+
+/* "CONNECTED  unattended: ovpn-token@office, tunnel IP 10.8.0.6" */
+static void print_other(const struct other *t, bool json, bool first)
+{
+	struct json_fields o = {.f = stdout, .sep = ", "};
+	char state[32], ip[64], detail[300], line[700], shown[700];
+
+	served_value(t->text, "state", state, sizeof state);
+	served_value(t->text, "tunnel_ip", ip, sizeof ip);
+	if (json) {
+		printf("%s\n  {", first ? "" : ",");
+		json_string_field(&o, "name", t->name);
+		json_string_field(&o, "kind", t->kind);
+		json_string_field(&o, "state", state);
+		json_long_field(&o, "pid", t->pid);
+		json_string_field(&o, "tunnel_ip", ip);
+		printf("}");
+		return;
+	}
+	if (strcmp(t->kind, "unit") == 0)
+		snprintf(detail, sizeof detail, "unattended: ovpn-token@%s", t->name);
+	else
+		snprintf(detail, sizeof detail, "yours: ovpn-token start (pid %ld)", t->pid);
+	snprintf(line, sizeof line, "%-16s %-11s %s%s%s", t->name, state[0] != '\0' ? state : "?",
+	         detail, ip[0] != '\0' ? ", tunnel IP " : "", ip);
+	sanitize_str(shown, sizeof shown, line);
+	printf("%s\n", shown);
+}
+
 int cmd_status(const struct options *opts)
 {
+	static struct others others;
 	struct names names = {.n = 0};
 	struct served_view v;
 	size_t shown = 0;
-	bool served = true;
+	bool found = false;
 	char err[600];
 
 	if (plat_served_check(err, sizeof err) != 0) {
@@ -118,7 +201,7 @@ int cmd_status(const struct options *opts)
 		return EXIT_USAGE;
 	}
 	if (opts->target != NULL && !served_name_ok(opts->target)) {
-		out_error("'%s' is not a tunnel's name", opts->target);
+		out_error("'%s' is not a tunnel's name (%s)", opts->target, served_name_rule());
 		return EXIT_USAGE;
 	}
 	if (opts->target != NULL)
@@ -126,14 +209,19 @@ int cmd_status(const struct options *opts)
 	else if (plat_list_dir(SERVED_BASE, take_name, &names, err, sizeof err) != 0)
 		names.n = 0;
 	qsort(names.v, names.n, sizeof names.v[0], by_name);
+	others.n = 0;
+	others.only = opts->target;
+	plat_list_dir(SERVED_UNITS, take_unit, &others, err, sizeof err);
+	plat_list_run_dirs(take_run_dir, &others);
 	if (opts->json)
 		printf("[");
 	for (size_t i = 0; i < names.n; i++) {
 		if (names.v[i] == NULL)
 			continue;
 		served_view_load(names.v[i], &v);
-		served = v.exists && v.serve_pid > 0;
-		if (!v.exists && opts->target == NULL)
+		found |= v.exists && v.serve_pid > 0;
+		/* NAME asked for, not served, but another kind of tunnel: that one is shown. */
+		if (!v.exists && (opts->target == NULL || others.n > 0))
 			continue;
 		if (opts->json)
 			print_json(&v, shown == 0);
@@ -141,11 +229,15 @@ int cmd_status(const struct options *opts)
 			print_line(&v);
 		shown++;
 	}
+	for (size_t i = 0; i < others.n; i++, shown++)
+		print_other(&others.v[i], opts->json, shown == 0);
+	found |= others.n > 0;
 	if (opts->json)
 		printf("%s]\n", shown > 0 ? "\n" : "");
 	else if (shown == 0)
-		printf("No tunnel is served here (nothing in %s).\n", SERVED_BASE);
+		printf("No tunnel here: none served (%s), no unattended ovpn-token@NAME, none started "
+		       "by you.\n", SERVED_BASE);
 	for (size_t i = 0; i < names.n; i++)
 		free(names.v[i]);
-	return opts->target != NULL && !served ? EXIT_NOT_SERVED : EXIT_OK;
+	return opts->target != NULL && !found ? EXIT_NOT_SERVED : EXIT_OK;
 }

@@ -153,3 +153,92 @@ const char *mgmt_command_status_text(enum mgmt_cmd_status st)
 	}
 	return "unknown error";
 }
+
+/* ---- reading back a quoted parameter (serve reads its members' lines with it) ---- */
+
+static bool unquote_is_space(char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '\f' || ch == '\v';
+}
+
+struct unquoter {
+	char *out;
+	size_t outsz, len;
+};
+
+static bool unquote_emit(struct unquoter *u, char ch)
+{
+	if (u->len + 1 >= u->outsz)
+		return false;
+	u->out[u->len++] = ch;
+	return true;
+}
+
+/* OpenVPN allows a backslash only before another backslash, a '"' or a blank. */
+static bool unquote_escapable(char ch)
+{
+	return ch == '\\' || ch == '"' || unquote_is_space(ch);
+}
+
+/* Body of a "..." or bare parameter starting at in[i]; returns the index after it or -1. */
+static int unquote_escaped(const char *in, int i, bool quoted, struct unquoter *u)
+{
+	for (;;) {
+		char ch = in[i];
+
+		if (ch == '\0')
+			return quoted ? -1 : i;
+		if (ch == '\\') {
+			if (!unquote_escapable(in[i + 1]) || !unquote_emit(u, in[i + 1]))
+				return -1;
+			i += 2;
+			continue;
+		}
+		if (quoted && ch == '"')
+			return i + 1;
+		if (!quoted && unquote_is_space(ch))
+			return i;
+		if (!unquote_emit(u, ch))
+			return -1;
+		i++;
+	}
+}
+
+static int unquote_single(const char *in, int i, struct unquoter *u)
+{
+	for (; in[i] != '\''; i++) {
+		if (in[i] == '\0' || !unquote_emit(u, in[i]))
+			return -1;
+	}
+	return i + 1;
+}
+
+/*
+ * Parses one quoted parameter as OpenVPN does: the reading back of what mgmt_command_build
+ * quoted.  Returns the bytes read, -1 on error.
+ */
+int mgmt_unquote_param(const char *in, char *out, size_t outsz)
+{
+	struct unquoter u = { out, outsz, 0 };
+	int i = 0, end;
+
+	if (out == NULL || outsz == 0)
+		return -1;
+	while (unquote_is_space(in[i]))
+		i++;
+	/* A parameter may not start a comment, and there must be one. */
+	if (in[i] == '\0' || in[i] == '#' || in[i] == ';')
+		return -1;
+	if (in[i] == '"')
+		end = unquote_escaped(in, i + 1, true, &u);
+	else if (in[i] == '\'')
+		end = unquote_single(in, i + 1, &u);
+	else
+		end = unquote_escaped(in, i, false, &u);
+	if (end < 0) {
+		out[0] = '\0';
+		return -1;
+	}
+	out[u.len] = '\0';
+	return end;
+}

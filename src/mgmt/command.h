@@ -27,6 +27,12 @@ enum mgmt_cmd_status {
 enum mgmt_cmd_status mgmt_command_build(char *out, size_t outsz, size_t *outlen,
                                        const char *verb, const char *const *argv);
 
+/*
+ * Parses one quoted parameter as OpenVPN does (the reading back of what mgmt_command_build
+ * quoted; serve reads its members' lines with it): returns bytes read, -1 on error.
+ */
+int mgmt_unquote_param(const char *in, char *out, size_t outsz);
+
 const char *mgmt_command_status_text(enum mgmt_cmd_status st);
 
 #endif

@@ -27,15 +27,17 @@ static const char *const external_key[] = {
 };
 
 /*
- * serve: each user who connects must start from nothing.  A user's leaving ends the run with
- * SIGUSR1 (--management-signal), and a SIGUSR1 restart keeps the TLS context, with the last
- * user's certificate in it (OpenVPN 2.7 always, 2.6 with persist-key): the next user would be
- * asked for signatures under a certificate not theirs, and never for their own.  As SIGHUP the
- * restart reads everything again and asks for the certificate anew.  The login a user gave
- * (auth-user-pass, an auth-token) is forgotten when their connection closes.
+ * serve: each user who connects must start from nothing.  A SIGUSR1 restart keeps the TLS
+ * context, with the last user's certificate in it (OpenVPN 2.7 always, 2.6 with persist-key):
+ * the next user would be asked for signatures under a certificate not theirs, and never for
+ * their own.  As SIGHUP the restart reads everything again and asks for the certificate anew
+ * (serve sends SIGHUP itself when a user leaves; this is for openvpn's own restarts).  The
+ * login is forgotten if serve's own connection closes; the history a later user could ask for
+ * is kept as short as openvpn allows (serve refuses the history commands anyway).
  */
 static const char *const served[] = {
-	"--remap-usr1", "SIGHUP", "--management-forget-disconnect", NULL,
+	"--remap-usr1", "SIGHUP", "--management-forget-disconnect", "--management-log-cache", "1",
+	NULL,
 };
 
 struct args {

@@ -69,10 +69,13 @@ enum {
 	PLAT_READY_PERSON = 1u << 1, /* the person typed (or standard input ended): plat_prompt_feed() */
 	PLAT_READY_CHILD = 1u << 2,  /* the child may have ended: plat_child_exited() tells */
 	PLAT_READY_NOTICE = 1u << 3, /* another thread posted news (plat_notice_post) */
+	PLAT_READY_LISTENER = 1u << 4, /* someone knocks at the listener: plat_accept() */
+	PLAT_READY_MEMBER = 1u << 5,   /* bytes from the second connection, or its going away */
 };
 
 struct plat_child;
 struct plat_notice;
+struct plat_listener;
 /* What one wait waits for; every member may be left out (NULL, false, -1). */
 struct plat_wait_set {
 	struct plat_sock *peer;
@@ -80,6 +83,8 @@ struct plat_wait_set {
 	bool person;                 /* a key from the person, for the open question */
 	struct plat_child *child;
 	struct plat_notice *notice;
+	struct plat_listener *listener; /* serve's members' socket (POSIX only) */
+	struct plat_sock *member;       /* serve's connection from a member (POSIX only) */
 	long long deadline_ms;       /* on the plat_now_ms() clock; -1: none */
 };
 /*
@@ -192,6 +197,12 @@ void plat_remove_private_dir(const char *dir, const char *leftover_file);
  * other users, and (POSIX) of versions that did not mark them are left alone.
  */
 void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg);
+/*
+ * Calls each with every run folder of our user whose ovpn-token lives (its mark held), and
+ * that process's pid: what `status` lists as the user's own tunnels.  POSIX only; Windows lists
+ * none (status is not there).
+ */
+void plat_list_run_dirs(void (*each)(const char *dir, long pid, void *arg), void *arg);
 /*
  * Default path for openvpn's log, NAME.log: in $LOGS_DIRECTORY (systemd's LogsDirectory=) when
  * set, else in the state folder (the instance locks' too), created private if missing: POSIX
@@ -373,6 +384,20 @@ int plat_write_shared_file(const char *path, const void *data, size_t n, int mod
  * -1 when it is not there (yet) or is no socket (err says which).
  */
 int plat_share_socket(const char *path, long gid, char *err, size_t errsz);
+/*
+ * A unix socket at path (what was there is removed first: its folder is root's), listening,
+ * made root's and group gid's with mode 0660.  NULL with err.
+ */
+struct plat_listener *plat_listen_shared(const char *path, long gid, char *err, size_t errsz);
+/*
+ * The next connection at the listener (after plat_wait's PLAT_READY_LISTENER), non-blocking
+ * (a write that would wait fails instead), with the user and process that made it, as the
+ * kernel says.  NULL when none waits or on error (err).
+ */
+struct plat_sock *plat_accept(struct plat_listener *l, long *uid, long *pid, char *err,
+                              size_t errsz);
+/* Stops listening and removes the socket's file. */
+void plat_listener_close(struct plat_listener *l);
 /* Calls each with the name of every entry of the folder path but "." and "..".  -1 with err. */
 int plat_list_dir(const char *path, void (*each)(void *arg, const char *name), void *arg,
                   char *err, size_t errsz);

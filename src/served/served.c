@@ -23,15 +23,21 @@ bool served_name_ok(const char *name)
 	return true;
 }
 
+const char *served_name_rule(void)
+{
+	return "letters, digits, '.', '_', '-' and '@', not starting with '.' or '-', at most 75 "
+	       "characters (its socket's path must fit a unix socket's 108 bytes)";
+}
+
 void served_paths(const char *name, struct served_paths *p)
 {
 	snprintf(p->dir, sizeof p->dir, "%s/%s", SERVED_BASE, name);
-	snprintf(p->lock, sizeof p->lock, "%s/.%s.lock", SERVED_BASE, name);
-	/* The socket's path stays well within a unix socket's 108 bytes (name < 64). */
+	snprintf(p->lock, sizeof p->lock, "%s/%s.lock", SERVED_PRIVATE, name);
+	snprintf(p->openvpn_socket, sizeof p->openvpn_socket, "%s/%s.sock", SERVED_PRIVATE, name);
 	snprintf(p->socket, sizeof p->socket, "%s/%s/management.sock", SERVED_BASE, name);
 	snprintf(p->serve, sizeof p->serve, "%s/%s/serve", SERVED_BASE, name);
 	snprintf(p->holder, sizeof p->holder, "%s/%s/holder", SERVED_BASE, name);
-	snprintf(p->config, sizeof p->config, "%s/%s/openvpn.conf", SERVED_BASE, name);
+	snprintf(p->config, sizeof p->config, "%s/%s.conf", SERVED_PRIVATE, name);
 }
 
 const char *served_state_name(enum served_state s)

@@ -5,12 +5,14 @@
  * commands read and write the files.
  *
  *   /run/ovpn-token/            0755 root:root
- *   /run/ovpn-token/.NAME.lock  0644 root:root   serve's instance lock (never removed)
+ *   /run/ovpn-token/.serve/     0700 root:root   serve's own, no one else's
+ *     NAME.lock                 0600             serve's instance lock (never removed)
+ *     NAME.sock                 socket           openvpn's management interface: serve's alone
+ *     NAME.conf                 0600             the config without its pkcs11-* lines
  *   /run/ovpn-token/NAME/       0750 root:GROUP  only the group (and root) may enter
- *     management.sock           0660 root:GROUP  openvpn's management interface
+ *     management.sock           0660 root:GROUP  serve's broker: the members connect here
  *     serve                     0640 root:GROUP  what serve says: config=, provider=, ...
- *     holder                    0660 root:GROUP  locked by the connect that holds the tunnel
- *     openvpn.conf              0600 root:root   the config without its pkcs11-* lines
+ *     holder                    0640 root:GROUP  who holds the tunnel and its state (serve's word)
  */
 #ifndef OVPN_TOKEN_SERVED_H
 #define OVPN_TOKEN_SERVED_H
@@ -19,21 +21,35 @@
 #include <stddef.h>
 
 #define SERVED_BASE "/run/ovpn-token"
+#define SERVED_PRIVATE SERVED_BASE "/.serve"
+/*
+ * The unattended unit ovpn-token@NAME's folders (its RuntimeDirectory): NAME/status is its
+ * --status-file.  Apart from the served tunnels', so that the two never share a folder.
+ */
+#define SERVED_UNITS SERVED_BASE "/.start"
+/* In a run folder of `ovpn-token start`: name=, config=, pid=, then the status text. */
+#define SERVED_RUN_FILE "tunnel"
 /* The group whose members may connect, unless serve --group names another. */
 #define SERVED_GROUP "ovpn-token"
-/* A tunnel's name, its NUL included. */
-#define SERVED_NAME_MAX 64
-#define SERVED_PATH_MAX (sizeof SERVED_BASE + SERVED_NAME_MAX + 24)
+/*
+ * A tunnel's name, its NUL included: SERVED_BASE/NAME/management.sock must fit a unix socket's
+ * 108 bytes (its NUL included), so at most 75 characters.
+ */
+#define SERVED_NAME_MAX 76
+#define SERVED_PATH_MAX (sizeof SERVED_PRIVATE + SERVED_NAME_MAX + 24)
 /* The largest serve or holder file there is. */
 #define SERVED_FILE_MAX 4096
 
 /* Letters, digits, '.', '_', '-' and '@'; not starting with '.' or '-'; short enough. */
 bool served_name_ok(const char *name);
+/* That rule in words, for a refusal. */
+const char *served_name_rule(void);
 
 struct served_paths {
 	char dir[SERVED_PATH_MAX];
-	char lock[SERVED_PATH_MAX];
-	char socket[SERVED_PATH_MAX];
+	char lock[SERVED_PATH_MAX];           /* in SERVED_PRIVATE */
+	char openvpn_socket[SERVED_PATH_MAX]; /* in SERVED_PRIVATE */
+	char socket[SERVED_PATH_MAX];         /* the members' */
 	char serve[SERVED_PATH_MAX];
 	char holder[SERVED_PATH_MAX];
 	char config[SERVED_PATH_MAX];
@@ -65,8 +81,9 @@ struct served_facts {
 size_t served_facts_text(const struct served_facts *f, char *out, size_t outsz);
 
 /*
- * The holder file: who holds the tunnel (user=, uid=, pid=, since=), then the session's status
- * text as it is (state=, time=, tunnel_ip=, remote=: what --status-file gets).  The length, or
+ * The holder file, serve's: who holds the tunnel (user=, uid=, pid=, since=: the kernel's word
+ * for the connection serve took), then the tunnel's state as openvpn tells it (state=, time=,
+ * tunnel_ip=, remote=: what --status-file gets).  The length, or
  * 0 when out is too small.
  */
 size_t served_holder_text(const char *user, long uid, long pid, const char *since,
@@ -74,7 +91,7 @@ size_t served_holder_text(const char *user, long uid, long pid, const char *sinc
 
 /*
  * The value of key in text's "key=value" lines (the first such line) into out; false when no
- * line has it.  A file others can write is read this way: nothing but the value is trusted,
+ * line has it.  A file from others is read this way: nothing but the value is trusted,
  * and what is shown of it goes through the sanitizer.
  */
 bool served_value(const char *text, const char *key, char *out, size_t outsz);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
+#include "openvpn/supervise.h"
 #include "session/auth.h"
 #include "session/certs.h"
 #include "session/core.h"
@@ -26,22 +27,21 @@
 #include "session/xkey.h"
 #include "ui/output.h"
 
-/* openvpn opens its management socket early; a slow start is a broken start. */
-#define STARTING_MAX_MS 30000
+/*
+ * The openvpn child's shared numbers (a start's limit, the kill's wait, the back-off and its
+ * reset) and the give-up text are openvpn/supervise.h's, serve's supervisor; this file still
+ * runs its own copy of the life (start's ending waits differ: 5 s after a failure, 3 s after
+ * our SIGTERM).
+ */
 /* How often a starting openvpn's management interface is tried ... */
 #define STARTING_RETRY_MS 50
 /* ... and, once reached, how often we ask again who serves it when the system could not say. */
 #define UNVERIFIED_RETRY_MS 500
 /* After the connection ended: how long openvpn may take to end by itself ... */
 #define ENDING_AFTER_FAILURE_MS 5000
-#define ENDING_AFTER_STOP_MS 10000
+#define ENDING_AFTER_STOP_MS SUP_STOP_GRACE_MS
 /* ... after our SIGTERM, and after a kill. */
 #define ENDING_TERMINATED_MS 3000
-#define ENDING_KILLED_MS 5000
-/* --restart waits 1, 2, 4 ... seconds, never more than this. */
-#define RESTART_DELAY_MAX_S 60
-/* A run that stayed up this long starts the back-off again from the beginning. */
-#define RESTART_RESET_MS (300 * 1000LL)
 
 enum phase {
 	PHASE_SPAWNING,    /* openvpn is to be started */
@@ -638,7 +638,7 @@ static void spawn(struct session *s)
 	}
 	s->life.run_started = now;
 	s->life.phase = PHASE_STARTING;
-	s->life.deadline = now + STARTING_MAX_MS;
+	s->life.deadline = now + SUP_START_MAX_MS;
 	s->life.next_try = now;
 }
 
@@ -660,7 +660,7 @@ static void enter_ending(struct session *s, int escalation)
 		s->life.deadline = now + ENDING_TERMINATED_MS;
 	} else {
 		o->kill(o->ctx);
-		s->life.deadline = now + ENDING_KILLED_MS;
+		s->life.deadline = now + SUP_KILLED_MS;
 	}
 }
 
@@ -735,7 +735,7 @@ static void ending(struct session *s)
 		enter_ending(s, s->life.escalation + 1);
 		return;
 	}
-	out_error("openvpn does not end, not even when killed; leaving it");
+	out_error("%s", SUP_GIVE_UP_TEXT);
 	o->forget(o->ctx);
 	s->life.phase = PHASE_DONE;
 }
@@ -761,12 +761,13 @@ static void after_openvpn(struct session *s)
 		return;
 	}
 	state_report(&s->core, "RESTARTING");
-	if (l->was_connected && now - l->run_started > RESTART_RESET_MS)
+	if (l->was_connected && now - l->run_started > SUP_RESTART_RESET_MS)
 		l->restart_delay_s = 1;
 	out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)", l->restart_delay_s);
 	l->deadline = now + 1000LL * l->restart_delay_s;
-	l->restart_delay_s = l->restart_delay_s * 2 > RESTART_DELAY_MAX_S ? RESTART_DELAY_MAX_S
-	                                                                  : l->restart_delay_s * 2;
+	l->restart_delay_s = l->restart_delay_s * 2 > SUP_RESTART_DELAY_MAX_S
+	                         ? SUP_RESTART_DELAY_MAX_S
+	                         : l->restart_delay_s * 2;
 	l->phase = PHASE_RESTARTING;
 }
 

@@ -81,11 +81,11 @@ ip netns exec "$CLIENT_NETNS" timeout 5 bash -c 'exec 3<>/dev/tcp/10.201.0.1/119
 
 log "b) Ctrl-C: the tun device goes, openvpn holds"
 OVPN_PID=$(serve_openvpn_pid office)
-hold_mark=$(grep -c "Need hold release from management interface" "$T/serve.log")
+hold_mark=$(serve_holds office)
 pty_send_keys C-c
 pty_expect_exit 0 15
 wait_until 5 eval '[ -z "$(tun_addresses)" ]' || fail "b: the tun device stays: $(tun_addresses)"
-wait_until 10 eval '[ "$(grep -c "Need hold release from management interface" "$T/serve.log")" -gt "$hold_mark" ]' \
+wait_until 10 eval '[ "$(serve_holds office)" -gt "$hold_mark" ]' \
     || fail "b: openvpn did not go back into its hold"
 as_user anna "$OVPN_TOKEN" status > "$T/status-b.out" 2>&1 || fail "b: status"
 grep -Eq "^office +HOLD +free" "$T/status-b.out" || fail "b: status: $(cat "$T/status-b.out")"

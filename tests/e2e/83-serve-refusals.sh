@@ -102,7 +102,8 @@ serve_user bob member
 FAKE=/run/ovpn-token/fake
 install -d -m 0750 -g "$SERVE_GROUP" "$FAKE"
 install -m 0660 -g "$SERVE_GROUP" /dev/null "$FAKE/holder"
-printf 'state=HOLD\nopenvpn_pid=1\nprovider=%s\n' "$SOFTHSM_LIB" > "$FAKE/serve"
+# serve's word that it runs is its file's pid, a live process of root's (init here).
+printf 'state=HOLD\npid=1\nopenvpn_pid=1\nprovider=%s\n' "$SOFTHSM_LIB" > "$FAKE/serve"
 chgrp "$SERVE_GROUP" "$FAKE/serve" && chmod 0640 "$FAKE/serve"
 python3 - /run/ovpn-token/.fake.lock "$FAKE/management.sock" "$(id -u "$(user_of bob)")" \
     "$(id -g "$(user_of bob)")" > "$T/fake.out" 2>&1 <<'PY' &
@@ -150,6 +151,6 @@ kill -TERM "$SERVE_PID"
 wait_until 15 pid_gone "$SERVE_PID" || fail "g: serve does not stop"
 SERVE_PID=
 as_user anna "$OVPN_TOKEN" status > "$T/status-none.out" 2>&1 || fail "g: status with nothing"
-grep -Fxq "No tunnel is served here (nothing in /run/ovpn-token)." "$T/status-none.out" \
+grep -Fxq "No tunnel here: none served (/run/ovpn-token), no unattended ovpn-token@NAME, none started by you." "$T/status-none.out" \
     || fail "g: status with nothing: $(cat "$T/status-none.out")"
 pass

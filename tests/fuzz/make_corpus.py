@@ -173,6 +173,20 @@ def session_corpus():
         write("fuzz_session", name, bytes([flags, who]) + text.encode())
 
 
+def broker_corpus():
+    """What a member sends serve (\x01: a line of openvpn's; \x02: the member leaves, another joins)."""
+    session = ["version 3", "state on", "log on", "hold release", "\x01SUCCESS: hold release succeeded",
+               "\x01>NEED-CERTIFICATE:macosx-keychain:", "certificate", "-----BEGIN CERTIFICATE-----",
+               "MIIBszCCAVmgAwIBAgIUJ", "-----END CERTIFICATE-----", "END", "\x01SUCCESS: certificate set",
+               "\x01>PK_SIGN:AAAA,ECDSA", "pk-sig", "MEUCIQ==", "END", "\x01SUCCESS: pk-sig"]
+    write("fuzz_broker", "session", "\n".join(session).encode())
+    refused = ["signal SIGTERM", "hold off", "log all", "state all", "echo on", "kill 1",
+               'password "Private Key" x', "remote ACCEPT", "exit", "help"]
+    write("fuzz_broker", "refused", "\n".join(["state on"] + refused + ["\x01SUCCESS: ok"]).encode())
+    write("fuzz_broker", "leave-mid-block", b"hold release\ncertificate\nMIIB\n\x02\nhold\n")
+    write("fuzz_broker", "quotes", b'password "Auth" "a\\"b c"\n"hold" \'release\'\nhold\x00 off\nhold\trelease\n')
+
+
 def escape(word):
     """libFuzzer dictionaries take printable ASCII, with \\, \" and \\xHH for the rest."""
     out = ""
@@ -203,4 +217,5 @@ if __name__ == "__main__":
     replies_corpus()
     command_corpus()
     session_corpus()
+    broker_corpus()
     dictionary()

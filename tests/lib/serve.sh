@@ -138,7 +138,8 @@ serve_config() {
 }
 
 # serve_start NAME [serve options]: root's serve for $SERVE_CONFIG in the background (output in
-# $T/serve.log), until openvpn holds and the socket is the group's.
+# $T/serve.log), until openvpn holds (serve says ready only then: it saw the greeting and the
+# hold on its own management connection) and the members' socket is there.
 serve_start() {
     local name=$1
     shift
@@ -146,9 +147,11 @@ serve_start() {
         >"$T/serve.log" 2>&1 &
     SERVE_PID=$!
     wait_for "$T/serve.log" "$name is ready" 30 || fail "serve did not get $name ready"
-    wait_for "$T/serve.log" "Need hold release from management interface" 10 \
-        || fail "openvpn does not wait in its hold"
 }
+
+# serve_holds NAME: how often serve has seen openvpn wait for a user (ready, then each return
+# to its hold, or a user's leaving at its certificate request).
+serve_holds() { grep -c "$1 is ready\|$1: openvpn waits" "$T/serve.log"; }
 
 # serve_openvpn_pid NAME: the pid of serve's openvpn, as the serve file says.
 serve_openvpn_pid() { sed -n 's/^openvpn_pid=//p' "/run/ovpn-token/$1/serve"; }

@@ -108,9 +108,9 @@ static void test_served(void **state)
 {
 	struct ovpn_launch l = {
 		.program = "/usr/sbin/openvpn",
-		.config = "/run/ovpn-token/office/openvpn.conf",
+		.config = "/run/ovpn-token/.serve/office.conf",
 		.mgmt_unix = true,
-		.mgmt_host = "/run/ovpn-token/office/management.sock",
+		.mgmt_host = "/run/ovpn-token/.serve/office.sock",
 		.external_key = true,
 		.auth_retry_interact = true,
 		.served = true,
@@ -118,10 +118,11 @@ static void test_served(void **state)
 
 	(void)state;
 	assert_string_equal(joined(&l),
-	                    "/usr/sbin/openvpn|--config|/run/ovpn-token/office/openvpn.conf|"
-	                    "--management|/run/ovpn-token/office/management.sock|unix|" COMMON
+	                    "/usr/sbin/openvpn|--config|/run/ovpn-token/.serve/office.conf|"
+	                    "--management|/run/ovpn-token/.serve/office.sock|unix|" COMMON
 	                    "--auth-retry|interact|" SSO "|--remap-usr1|SIGHUP|"
-	                    "--management-forget-disconnect|--management-external-key|pkcs1|pss|"
+	                    "--management-forget-disconnect|--management-log-cache|1|"
+	                    "--management-external-key|pkcs1|pss|"
 	                    "digest|--management-external-cert|ovpn-token");
 }
 

@@ -40,11 +40,28 @@ static void test_paths(void **state)
 	(void)state;
 	served_paths("office", &p);
 	assert_string_equal(p.dir, "/run/ovpn-token/office");
-	assert_string_equal(p.lock, "/run/ovpn-token/.office.lock");
+	assert_string_equal(p.lock, "/run/ovpn-token/.serve/office.lock");
+	assert_string_equal(p.openvpn_socket, "/run/ovpn-token/.serve/office.sock");
 	assert_string_equal(p.socket, "/run/ovpn-token/office/management.sock");
 	assert_string_equal(p.serve, "/run/ovpn-token/office/serve");
 	assert_string_equal(p.holder, "/run/ovpn-token/office/holder");
-	assert_string_equal(p.config, "/run/ovpn-token/office/openvpn.conf");
+	assert_string_equal(p.config, "/run/ovpn-token/.serve/office.conf");
+}
+
+/* The longest name's sockets fit a unix socket's path (108 bytes with the NUL). */
+static void test_longest_name_fits(void **state)
+{
+	char name[SERVED_NAME_MAX];
+	struct served_paths p;
+
+	(void)state;
+	memset(name, 'a', sizeof name - 1);
+	name[sizeof name - 1] = '\0';
+	assert_true(served_name_ok(name));
+	served_paths(name, &p);
+	assert_true(strlen(p.socket) < 108);
+	assert_true(strlen(p.openvpn_socket) < 108);
+	assert_int_equal(strlen(p.socket), 107);
 }
 
 /* The serve file, exactly as doc/serve.md shows it. */
@@ -137,6 +154,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),        cmocka_unit_test(test_paths),
+		cmocka_unit_test(test_longest_name_fits),
 		cmocka_unit_test(test_serve_file),   cmocka_unit_test(test_holder_file),
 		cmocka_unit_test(test_values),       cmocka_unit_test(test_time),
 	};

@@ -349,3 +349,56 @@ void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void 
 		close(bfd);
 	}
 }
+
+/* One run folder: ours (the user's), and its maker alive by its mark's lock. */
+static void list_if_live(int bfd, const char *name, const char *path,
+                         void (*each)(const char *dir, long pid, void *arg), void *arg)
+{
+	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
+	int dfd = openat(bfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC), mark;
+	struct stat st;
+
+	if (dfd == -1)
+		return;
+	/* Our own process's folders are never looked into: closing the mark would drop its lock. */
+	if (fstat(dfd, &st) != 0 || st.st_uid != getuid() || held_by_us(&st) != NULL) {
+		close(dfd);
+		return;
+	}
+	mark = openat(dfd, MARK, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (mark != -1 && fcntl(mark, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
+		each(path, (long)fl.l_pid, arg);
+	if (mark != -1)
+		close(mark);
+	close(dfd);
+}
+
+void plat_list_run_dirs(void (*each)(const char *dir, long pid, void *arg), void *arg)
+{
+	const char *bases[4];
+	char systemd[RUN_BASE_MAX], path[RUN_BASE_MAX + 32];
+	size_t n = run_bases(bases, systemd);
+
+	for (size_t i = 0; i < n; i++) {
+		int bfd = open(bases[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
+		DIR *d;
+		struct dirent *e;
+
+		if (bfd == -1)
+			continue;
+		fd = dup(bfd);
+		d = fd != -1 ? fdopendir(fd) : NULL;
+		if (d == NULL && fd != -1)
+			close(fd);
+		while (d != NULL && (e = readdir(d)) != NULL) {
+			if (strncmp(e->d_name, RUN_PREFIX, strlen(RUN_PREFIX)) != 0 ||
+			    strlen(e->d_name) != strlen(RUN_PREFIX) + 6 ||
+			    (size_t)snprintf(path, sizeof path, "%s/%s", bases[i], e->d_name) >= sizeof path)
+				continue;
+			list_if_live(bfd, e->d_name, path, each, arg);
+		}
+		if (d != NULL)
+			closedir(d);
+		close(bfd);
+	}
+}

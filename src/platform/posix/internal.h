@@ -20,6 +20,11 @@ int posix_notice_fd(const struct plat_notice *n);
 /* The descriptor behind a connection, for poll(). */
 struct plat_sock;
 int posix_sock_fd(const struct plat_sock *s);
+/* A connection around a descriptor (an accepted one); NULL when out of memory. */
+struct plat_sock *posix_sock_from_fd(int fd);
+/* The descriptor of serve's listener, for poll(). */
+struct plat_listener;
+int posix_listener_fd(const struct plat_listener *l);
 
 /* The state folder (see plat_default_log_path), created private if needed.  -1 with err. */
 int posix_state_dir(char *out, size_t outsz, char *err, size_t errsz);

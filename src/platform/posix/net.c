@@ -23,6 +23,15 @@ int posix_sock_fd(const struct plat_sock *s)
 	return s != NULL ? s->fd : -1;
 }
 
+struct plat_sock *posix_sock_from_fd(int fd)
+{
+	struct plat_sock *s = malloc(sizeof *s);
+
+	if (s != NULL)
+		s->fd = fd;
+	return s;
+}
+
 static int connect_unix(const char *path, char *err, size_t errsz)
 {
 	struct sockaddr_un sun;

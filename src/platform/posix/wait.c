@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * POSIX: the one wait, over poll(): the peer, the person, the child, a helper thread's notice
- * and the interrupt.
+ * POSIX: the one wait, over poll(): the peer, the person, the child, a helper thread's notice,
+ * serve's listener and member, and the interrupt.
  */
 #include <errno.h>
 #include <poll.h>
@@ -37,7 +37,7 @@ static int poll_timeout(long long deadline_ms)
 
 enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready)
 {
-	enum { PEER, PERSON, NOTICE, WAKE, COUNT };
+	enum { PEER, PERSON, NOTICE, WAKE, LISTENER, MEMBER, COUNT };
 	struct pollfd fds[COUNT];
 	long long deadline = set->deadline_ms;
 
@@ -61,6 +61,8 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 		fds[PERSON] = (struct pollfd){.fd = set->person ? STDIN_FILENO : -1, .events = POLLIN};
 		fds[NOTICE] = (struct pollfd){.fd = posix_notice_fd(set->notice), .events = POLLIN};
 		fds[WAKE] = (struct pollfd){.fd = posix_wake_fd(), .events = POLLIN};
+		fds[LISTENER] = (struct pollfd){.fd = posix_listener_fd(set->listener), .events = POLLIN};
+		fds[MEMBER] = (struct pollfd){.fd = posix_sock_fd(set->member), .events = POLLIN};
 		rc = poll(fds, COUNT, poll_timeout(deadline));
 		if (posix_interrupt_pending())
 			return PLAT_WAIT_INTERRUPT;
@@ -73,6 +75,10 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 				*ready |= PLAT_READY_PERSON;
 			if (fds[NOTICE].revents != 0)
 				*ready |= PLAT_READY_NOTICE;
+			if (fds[LISTENER].revents != 0)
+				*ready |= PLAT_READY_LISTENER;
+			if (fds[MEMBER].revents != 0)
+				*ready |= PLAT_READY_MEMBER;
 			if (fds[WAKE].revents != 0)
 				posix_drain_wake();
 		}

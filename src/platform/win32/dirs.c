@@ -111,6 +111,13 @@ static void remove_run_dir(const wchar_t *dir)
 	RemoveDirectoryW(dir);
 }
 
+/* `status`, which would list them, does not run on Windows (plat_served_check). */
+void plat_list_run_dirs(void (*each)(const char *dir, long pid, void *arg), void *arg)
+{
+	(void)each;
+	(void)arg;
+}
+
 /* After a hard kill (or a crash) nobody removed the run folder and its password file. */
 void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg)
 {

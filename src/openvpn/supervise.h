@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/*
+ * One openvpn child's life, as a state machine over its deadlines, without I/O: the caller
+ * spawns, signals and waits (the one wait, plat_wait) and tells the supervisor what happened;
+ * the supervisor says what is due and tells every change of its phase through a callback.
+ *
+ *   STARTING --up--> UP --stop/ended--> ENDING --ended--> PAUSED --due: SPAWN--> STARTING
+ *       \--ended---------------------------------------> DONE (no restart)
+ *
+ * The back-off (the one policy): 1, 2, 4 ... 60 s between runs that ended without being asked
+ * to; from 1 s again after a run that was up (the caller's word: serve's openvpn ready, start's
+ * tunnel connected) for five minutes.  Ending: asked to end (SIGTERM, or told through the
+ * management interface), openvpn gets SUP_STOP_GRACE_MS, then is killed, then given up on after
+ * SUP_KILLED_MS with SUP_GIVE_UP_TEXT.
+ *
+ * serve (cmd/serve.c) runs on it; start's session (session/session.c) keeps its own copy for
+ * now (see doc/HACKING.md).
+ */
+#ifndef OVPN_TOKEN_OPENVPN_SUPERVISE_H
+#define OVPN_TOKEN_OPENVPN_SUPERVISE_H
+
+#include <stdbool.h>
+
+/* openvpn opens its management interface early: a slow start is a broken start. */
+#define SUP_START_MAX_MS 30000
+/* After openvpn was asked to end; then after it was killed. */
+#define SUP_STOP_GRACE_MS 10000
+#define SUP_KILLED_MS 5000
+#define SUP_RESTART_DELAY_MAX_S 60
+#define SUP_RESTART_RESET_MS (300 * 1000LL)
+#define SUP_GIVE_UP_TEXT "openvpn does not end, not even when killed; leaving it"
+
+enum sup_phase {
+	SUP_STARTING, /* spawned; not up yet */
+	SUP_UP,       /* up (the caller said so) */
+	SUP_ENDING,   /* asked to end: waiting, then killed */
+	SUP_PAUSED,   /* ended by itself: the back-off before the next spawn */
+	SUP_DONE,     /* no child, none to come */
+};
+
+/* What is due now; the caller does it (and tells the supervisor what followed). */
+enum sup_due {
+	SUP_WAIT,          /* nothing before sup_deadline() */
+	SUP_SPAWN,         /* the pause is over: spawn again (sup_spawned) */
+	SUP_START_EXPIRED, /* not up in SUP_START_MAX_MS: say so, then sup_stop() */
+	SUP_KILL,          /* it did not end in its grace: kill it */
+	SUP_GIVE_UP,       /* not even killed it ended: say SUP_GIVE_UP_TEXT, leave it (DONE) */
+};
+
+struct supervisor {
+	enum sup_phase phase;
+	long long deadline;     /* STARTING: up by; ENDING: escalate; PAUSED: spawn; else -1 */
+	long long run_started;
+	long long up_since;     /* -1 while not up in this run */
+	bool killed;            /* ENDING: the kill went out */
+	bool asked_to_end;      /* the run's end was asked for: no restart after it */
+	int delay_s;            /* the next pause */
+	int last_delay_s;       /* the pause now under way (PAUSED) */
+	void (*told)(void *ctx, enum sup_phase phase);
+	void *ctx;
+};
+
+/* DONE, no child yet; told (may be NULL) hears every change of phase. */
+void sup_init(struct supervisor *s, void (*told)(void *ctx, enum sup_phase phase), void *ctx);
+/* The caller spawned the child: STARTING. */
+void sup_spawned(struct supervisor *s, long long now);
+/* It is up (serve: ready in its hold; start: the tunnel connected). */
+void sup_up(struct supervisor *s, long long now);
+/* The caller asked it to end (a signal, or through the management interface): ENDING. */
+void sup_stop(struct supervisor *s, long long now);
+/*
+ * The child ended.  restart: the caller would have it again (not when its end was asked for,
+ * nor an end a restart would not help): PAUSED, with sup_pause_s() to say; else DONE.
+ */
+enum sup_phase sup_ended(struct supervisor *s, long long now, bool restart);
+/* What is due at now (moves on: after SUP_KILL it waits SUP_KILLED_MS; after GIVE_UP, DONE). */
+enum sup_due sup_due(struct supervisor *s, long long now);
+/* ENDING: what is due comes now (a second Ctrl-C: no more waiting). */
+void sup_hurry(struct supervisor *s, long long now);
+/* When something is due next; -1: only the child's end or the caller's news. */
+long long sup_deadline(const struct supervisor *s);
+/* The pause under way (PAUSED), in seconds. */
+int sup_pause_s(const struct supervisor *s);
+
+#endif
