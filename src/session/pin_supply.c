@@ -129,3 +129,22 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
 	}
 	supply(c, ps);
 }
+
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source)
+{
+	if (from_source)
+		ps->source.disabled = true;
+	pin_cache_drop(&ps->cache);
+	if (c->opts->batch) {
+		out_error("not trying the PIN again (--batch)");
+		session_end_error(c, EXIT_PIN_REJECTED);
+	}
+}
+
+void pin_supply_token_away(struct pin_supply *ps, const char *who)
+{
+	out_status("The PIN was not refused: %s was taken out while it used it.", who);
+	/* Whoever takes the token may not find its PIN with us either; the source stays. */
+	pin_cache_drop(&ps->cache);
+	pin_cache_forget_answer(&ps->cache);
+}

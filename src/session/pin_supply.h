@@ -53,5 +53,18 @@ void pin_supply_free(struct pin_supply *ps);
  */
 void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct pin_request *req,
                     pin_supply_fn *then, void *arg);
+/*
+ * The token refused a PIN: the one rule.  Called only when the token said so (CKR_PIN_INCORRECT,
+ * or a failure right after the PIN with the token still there: the handler looked).  A PIN that
+ * came from the source is never read from it again, the remembered PIN goes, and --batch ends
+ * with EXIT_PIN_REJECTED (nobody could give another).
+ */
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source);
+/*
+ * The token was taken out while it used the PIN (who: "token 'Anna'"): nothing it did says
+ * anything of the PIN.  Said; the PIN is not blamed, the source stays, and the answer is no
+ * longer pending.
+ */
+void pin_supply_token_away(struct pin_supply *ps, const char *who);
 
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
+#include "session/tokens.h"
 #include "session/xkey.h"
 #include "ui/output.h"
 
@@ -170,14 +171,8 @@ static bool select_chosen(struct session_core *c, struct xkey *x)
 
 static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_source)
 {
-	if (from_source)
-		x->supply->source.disabled = true;
-	pin_cache_drop(&x->supply->cache);
 	x->run.pin_refused = true;
-	if (c->opts->batch) {
-		out_error("not trying another PIN (--batch)");
-		session_end_error(c, EXIT_PIN_REJECTED);
-	}
+	pin_supply_refused(c, x->supply, from_source);
 }
 
 /* The token refuses every PIN now: nothing is tried, the run ends. */
@@ -271,7 +266,18 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 			session_end_error(c, EXIT_PROVIDER);
 			return;
 		}
-		/* Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR). */
+		/*
+		 * Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR), and
+		 * so does a card pulled during the login: only a token still there refused it.
+		 */
+		if (tokens_present(c, x->run.label) == 0) {
+			char who[P11_LABEL_LEN + 16];
+
+			snprintf(who, sizeof who, "token '%s'", x->run.label);
+			pin_supply_token_away(x->supply, who);
+			x->run.selected = false;
+			break;
+		}
 		out_error("The token may have refused the PIN: %s (token '%s').", rep.err,
 		          x->run.label);
 		on_pin_refused(c, x, from_source);
