@@ -479,6 +479,31 @@ static void a_restart_right_after_the_pin_is_a_refusal(void **state)
 	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
 }
 
+/*
+ * The same restart with the token out of its reader (pulled at the prompt or during the
+ * handshake): nothing the token did says anything of the PIN.  --batch goes on with the PIN
+ * from its source once OpenVPN asks again; it never ends with 6 (issue 25, seam 1).
+ */
+static void a_restart_with_the_token_out_is_no_refusal(void **state)
+{
+	static char path[] = "/tmp/test_session_pin_XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1111\n", 5), 5);
+	close(fd);
+	opts.batch = true;
+	opts.pin_file = path;
+	sc.provider = true; /* the token view can see, and the token is not there */
+	new_session(true);
+	assert_int_not_equal(run_with(PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0
+	                              HOLD_RELEASED PIN_NEED PIN_TAKEN, NULL),
+	                     EXIT_PIN_REJECTED);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 2);
+	unlink(path);
+}
+
 /* OpenVPN logs in through a PIN pad (nothing on the wire): in --batch one failure ends it. */
 static void a_pin_pad_failure_in_batch_ends_with_6(void **state)
 {
@@ -1090,6 +1115,7 @@ int main(void)
 		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
 		T(a_restart_right_after_the_pin_is_a_refusal),
+		T(a_restart_with_the_token_out_is_no_refusal),
 		T(a_pin_pad_failure_in_batch_ends_with_6),
 		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
 		T(a_confirmed_pin_is_sent_again_by_itself),
