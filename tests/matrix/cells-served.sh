@@ -10,7 +10,7 @@ MATRIX_SERVED="
 cert-menu ctrl-c subset 2
 cert-menu kill-9 full 2
 pin-prompt ctrl-c full 2
-connected ctrl-c subset -
+connected ctrl-c full -
 connected kill-9 full -
 connected serve-restart subset 6
 "

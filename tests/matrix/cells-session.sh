@@ -20,10 +20,9 @@ MATRIX_FAULTS="card-out card-in ctrl-c ctrl-c-twice sigterm sighup stop-cont kil
 # The subset, fixed: each line one cell "MODE INPUT STATE FAULT SEAM".
 MATRIX_SUBSET="
 start tty pin-prompt card-out 1
-start tty handshake card-out 1
+start batch handshake card-out 1
 attach tty pin-prompt card-out 1
-xkey tty pin-prompt card-out 1
-start batch reconnecting card-out 1
+start batch reconnecting card-out -
 start batch insert-prompt sigterm 9
 start tty pin-prompt cert-expired 7
 start batch connected card-out -
@@ -38,6 +37,15 @@ start batch connected openvpn-killed -
 attach batch connected server-restart -
 "
 
+# The seam a cell of the full product guards (the subset names its own).
+full_seam() {
+    case $1:$3:$4 in
+        start:pin-prompt:card-out | start:handshake:card-out | attach:pin-prompt:card-out | attach:handshake:card-out) echo 1 ;;
+        *:insert-prompt:sigterm) [ "$2" = batch ] && echo 9 || echo - ;;
+        *) echo - ;;
+    esac
+}
+
 matrix_cells() {
     local mode input state fault seam line
     while read -r mode input state fault seam; do
@@ -48,7 +56,7 @@ matrix_cells() {
         for state in $MATRIX_STATES; do for fault in $MATRIX_FAULTS; do
             line="$mode $input $state $fault"
             case $MATRIX_SUBSET in *"$line "*) continue ;; esac
-            cell "$mode/$input/$state/$fault" "$mode" "$input" "$state" "$fault" full -
+            cell "$mode/$input/$state/$fault" "$mode" "$input" "$state" "$fault" full "$(full_seam "$mode" "$input" "$state" "$fault")"
         done; done
     done; done
 }
@@ -59,7 +67,7 @@ cell_applies() {
     local mode=$1 input=$2 state=$3 fault=$4
     CELL_NA_WHY=
     case $input:$state in
-        batch:pin-prompt | batch:handshake | batch:cert-menu)
+        batch:pin-prompt | batch:cert-menu)
             CELL_NA_WHY="--batch asks nobody: there is no $state to be in"; return 1 ;;
     esac
     case $state:$fault in

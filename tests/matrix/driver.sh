@@ -18,7 +18,8 @@
 #   (e) nothing is left behind: no openvpn of the cell's, no management run folder
 #   (f) the next start works without an administrator (start --batch --pin-file: Connected)
 #   (g) the message names the cause that really happened (the cell's own expectation)
-# (d) is the served tunnel's: tests/matrix/cells-served.sh.
+# (d) is the served tunnel's: tests/matrix/cells-served.sh (run-served-cell.sh); the real card
+# stack's cells (pcscd's faults, the reader's events) are in cells-pcsc.sh (run-sc-cell.sh).
 # A cell listed in tests/matrix/known-failing ("ID seam N") is reported as "known (seam N, other
 # branch)" and does not fail the run; one listed there that passes is reported "known-passes".
 # Prints one line per cell (MATRIX ID RESULT DETAIL) as it goes, then the table; exit 1 when a
@@ -26,6 +27,7 @@
 set -u
 MATRIX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MATRIX_SET=${1:-subset}
+export MATRIX_SET
 shift || true
 MATRIX_PATTERNS=("$@")
 
@@ -61,6 +63,8 @@ for c in "${CELLS[@]}"; do
     t0=$SECONDS
     if [ "$mode" = connect ]; then
         runner=("$MATRIX_DIR/run-served-cell.sh" "$id" "$state" "$fault")
+    elif [ "${mode#sc-}" != "$mode" ]; then
+        runner=("$MATRIX_DIR/run-sc-cell.sh" "$id" "${mode#sc-}" "$input" "$state" "$fault")
     else
         runner=("$MATRIX_DIR/run-cell.sh" "$id" "$mode" "$input" "$state" "$fault")
     fi
