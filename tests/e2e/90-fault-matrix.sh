@@ -6,7 +6,7 @@
 # SIGHUP, SIGSTOP+SIGCONT, kill -9, openvpn killed, server restarted, an expired certificate) at
 # least once, with the same invariants checked in every cell; the table at the end.
 # MATRIX_SET=full runs the whole matrix (`make soak`).
-# e2e-timeout: 600
+# e2e-timeout: 900
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -22,8 +22,8 @@
 # stack's cells (pcscd's faults, the reader's events) are in cells-pcsc.sh (run-sc-cell.sh).
 # A cell listed in tests/matrix/known-failing ("ID seam N") is reported as "known (seam N, other
 # branch)" and does not fail the run; one listed there that passes is reported "known-passes".
-# Prints one line per cell (MATRIX ID RESULT DETAIL) as it goes, then the table; exit 1 when a
-# cell failed.
+# Prints one line per cell (MATRIX ID RESULT DETAIL), then the table; exit 1 when a cell failed.
+# MATRIX_JOBS: cells at a time (default 2).
 set -u
 MATRIX_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 MATRIX_SET=${1:-subset}
@@ -53,14 +53,14 @@ selected() {
 known_seam() { sed -n "s/^$(printf '%s' "$1" | sed 's/[][\/.*^$]/\\&/g') seam \([0-9]*\).*/\1/p" "$MATRIX_DIR/known-failing" 2>/dev/null | head -n 1; }
 
 results=$(mktemp)
-trap 'rm -f "$results"' EXIT
+work=$(mktemp -d)
+trap 'rm -rf "$results" "$work"' EXIT
 failed=0
 start_all=$SECONDS
-for c in "${CELLS[@]}"; do
-    IFS='|' read -r id mode input state fault set seam <<<"$c"
-    selected "$id" "$set" || continue
-    out=$(mktemp)
-    t0=$SECONDS
+
+# run_cell N ID MODE INPUT STATE FAULT: one cell, its output in $work/N.out, its status in $work/N.rc.
+run_cell() {
+    local n=$1 id=$2 mode=$3 input=$4 state=$5 fault=$6 runner t0=$SECONDS rc
     if [ "$mode" = connect ]; then
         runner=("$MATRIX_DIR/run-served-cell.sh" "$id" "$state" "$fault")
     elif [ "${mode#sc-}" != "$mode" ]; then
@@ -68,9 +68,33 @@ for c in "${CELLS[@]}"; do
     else
         runner=("$MATRIX_DIR/run-cell.sh" "$id" "$mode" "$input" "$state" "$fault")
     fi
-    timeout -k 10 "${MATRIX_CELL_TIMEOUT:-150}" bash "${runner[@]}" >"$out" 2>&1
+    timeout -k 10 "${MATRIX_CELL_TIMEOUT:-180}" bash "${runner[@]}" >"$work/$n.out" 2>&1
     rc=$?
-    dur=$((SECONDS - t0))
+    echo "$rc $((SECONDS - t0))" >"$work/$n.rc"
+}
+
+# The cells run MATRIX_JOBS at a time (default 2): a cell mostly waits for openvpn, the server or
+# a timer, and each has its own folder, ports, tmux socket and namespaces (the served ones take
+# serve.sh's lock one at a time).
+jobs_max=${MATRIX_JOBS:-2}
+selected_cells=()
+for c in "${CELLS[@]}"; do
+    IFS='|' read -r id mode input state fault set seam <<<"$c"
+    selected "$id" "$set" && selected_cells+=("$c")
+done
+running=0
+for n in "${!selected_cells[@]}"; do
+    IFS='|' read -r id mode input state fault set seam <<<"${selected_cells[$n]}"
+    if [ "$running" -ge "$jobs_max" ]; then wait -n; running=$((running - 1)); fi
+    run_cell "$n" "$id" "$mode" "$input" "$state" "$fault" &
+    running=$((running + 1))
+done
+wait
+
+for n in "${!selected_cells[@]}"; do
+    IFS='|' read -r id mode input state fault set seam <<<"${selected_cells[$n]}"
+    out=$work/$n.out
+    read -r rc dur <"$work/$n.rc" || { rc=1; dur=0; }
     ks=$(known_seam "$id")
     case $rc in
         0) res=pass; detail=$(sed -n 's/^CELL-NOTE: //p' "$out" | tr '\n' ' ') ;;
@@ -88,7 +112,6 @@ for c in "${CELLS[@]}"; do
     fi
     echo "MATRIX $id $res (${dur}s) $detail"
     printf '%s|%s|%s|%s|%s|%s|%s|%s\n' "$id" "$mode" "$input" "$state" "$fault" "$seam" "$res" "$detail" >>"$results"
-    rm -f "$out"
 done
 
 echo
