@@ -49,18 +49,18 @@ static bool token_taken_out(struct session_core *c, struct pin_supply *ps, const
 	return true;
 }
 
-/* The PIN is in c->answer_secret: to OpenVPN, and (a new one) into the cache. */
-static void send_pin(struct session_core *c, void *arg, enum pin_origin from)
+/* The PIN to OpenVPN, and (a new one) into the cache; pin_supply wipes it. */
+static void send_pin(struct session_core *c, void *arg, enum pin_origin from,
+                     const struct secret *pin)
 {
 	struct pin_login *p = arg;
-	const char *args[] = {p->type, c->answer_secret.data, NULL};
+	const char *args[] = {p->type, pin != NULL ? pin->data : "", NULL};
 
-	if (from != PIN_NONE && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
-		pin_cache_note_sent(&p->supply->cache, p->type, &c->answer_secret,
+	if (pin != NULL && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
+		pin_cache_note_sent(&p->supply->cache, p->type, pin,
 		                    from == PIN_FROM_CACHE ? p->supply->cache.from_source
 		                                           : from == PIN_FROM_SOURCE,
 		                    !c->opts->no_cache && from != PIN_FROM_CACHE, session_now(c));
-	secret_clear(&c->answer_secret);
 }
 
 /* The PIN for the request in p->request: the token's PIN state, then the supply. */

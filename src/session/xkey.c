@@ -221,8 +221,9 @@ static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
 		step(c, x);
 }
 
-/* The PIN is in c->answer_secret: C_Login with it, then on with the request. */
-static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
+/* C_Login with the PIN (pin_supply wipes it), then on with the request. */
+static void log_in_with(struct session_core *c, void *arg, enum pin_origin from,
+                        const struct secret *pin)
 {
 	struct xkey *x = arg;
 	struct pin_cache *cache = &x->supply->cache;
@@ -230,17 +231,16 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 	enum p11_login_result res;
 	bool from_source = from == PIN_FROM_SOURCE || (from == PIN_FROM_CACHE && cache->from_source);
 
-	if (from == PIN_NONE)
-		return;
 	if (from == PIN_ON_PINPAD) {
 		log_in_on_pinpad(c, x);
 		return;
 	}
-	res = signer(c)->login(signer(c)->ctx, c->answer_secret.data, &rep);
+	if (pin == NULL)
+		return;
+	res = signer(c)->login(signer(c)->ctx, pin->data, &rep);
 	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
-		pin_cache_note_sent(cache, x->run.label, &c->answer_secret, from_source,
-		                    !c->opts->no_cache, session_now(c));
-	secret_clear(&c->answer_secret);
+		pin_cache_note_sent(cache, x->run.label, pin, from_source, !c->opts->no_cache,
+		                    session_now(c));
 	pin_cache_forget_answer(cache);
 	switch (res) {
 	case P11_LOGIN_OK:
