@@ -63,6 +63,7 @@ matrix_cells() {
 matrix_cells
 
 # cell_applies MODE INPUT STATE FAULT: false (CELL_NA_WHY says why) when the cell cannot exist.
+# shellcheck disable=SC2034  # CELL_NA_WHY is read by run-cell.sh
 cell_applies() {
     local mode=$1 input=$2 state=$3 fault=$4
     CELL_NA_WHY=
@@ -75,7 +76,6 @@ cell_applies() {
         pin-prompt:card-in | handshake:card-in | cert-menu:card-in | connected:card-in | reconnecting:card-in)
             CELL_NA_WHY="the card is in already"; return 1 ;;
     esac
-    if [ "$mode" = attach ] && [ "$fault" = openvpn-killed ]; then :; fi
     return 0
 }
 

@@ -12,6 +12,7 @@ CELL_ID=$1 MODE=$2 INPUT=$3 STATE=$4 FAULT=$5
 MATRIX_DIR=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/testbed.sh
 . "$MATRIX_DIR/../lib/testbed.sh"
+# shellcheck disable=SC2034  # testbed.sh's name for this test's logs and tmux socket
 TB_NAME=${CELL_ID//\//.}
 na() { echo "CELL-NA: $*"; exit 77; }
 note() { echo "CELL-NOTE: $*"; }
@@ -46,6 +47,8 @@ if [ "$STATE" = insert-prompt ] && [ "$MODE" != xkey ]; then
     printf "pkcs11-id '%s'\n" "$id" >>"$T/client.conf"
 fi
 
+# CARD_OUT_AT: for the cells' expectations (cells-session.sh notes how long the removal took).
+# shellcheck disable=SC2034
 card_out() { touch "$FLAG_SHIM_ABSENT_FILE"; CARD_OUT_AT=$SECONDS; }
 card_in() { rm -f "$FLAG_SHIM_ABSENT_FILE"; }
 
@@ -119,7 +122,7 @@ answer_pin_if_asked() {
 }
 wait_connected() {
     # N-th Connected within S seconds, answering PIN prompts on the way.
-    local n=$1 s=$2 deadline=$((SECONDS + $2))
+    local n=$1 deadline=$((SECONDS + $2))
     while [ "$SECONDS" -le "$deadline" ]; do
         [ "$(connected_count)" -ge "$n" ] && return 0
         ovt_ended && return 1
@@ -185,7 +188,6 @@ inject() {
 
 # ---------------------------------------------------------------- the run
 reach
-FAULT_AT=$SECONDS
 inject
 # The cell's expectation: what follows the fault (cells-*.sh, cell_expect).
 cell_expect "$MODE" "$INPUT" "$STATE" "$FAULT"

@@ -18,6 +18,7 @@ MATRIX_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$MATRIX_DIR/../lib/testbed.sh"
 # shellcheck source=../lib/smartcard.sh
 . "$MATRIX_DIR/../lib/smartcard.sh"
+# shellcheck disable=SC2034  # testbed.sh's name for this test's logs and tmux socket
 TB_NAME=${CELL_ID//\//.}
 note() { echo "CELL-NOTE: $*"; }
 sc_init "$@"

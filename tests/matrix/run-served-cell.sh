@@ -15,6 +15,7 @@ MATRIX_DIR=$(cd "$(dirname "$0")" && pwd)
 . "$MATRIX_DIR/../lib/testbed.sh"
 # shellcheck source=../lib/serve.sh
 . "$MATRIX_DIR/../lib/serve.sh"
+# shellcheck disable=SC2034  # testbed.sh's name for this test's logs and tmux socket
 TB_NAME=${CELL_ID//\//.}
 note() { echo "CELL-NOTE: $*"; }
 serve_bed_init "$@"
