@@ -11,7 +11,8 @@
 # (tools/build-openvpn writes it).
 # Prints PASS, FAIL or SKIP (exit 77) per test and openvpn version, the output of a failing one,
 # and ends with "N passed, M failed, K skipped" over all runs.
-# Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120), so the run never hangs.
+# Each test gets a hard time limit (E2E_TIMEOUT seconds, default 120, or its own "# e2e-timeout:
+# N"; E2E_LIMIT overrides both), so the run never hangs.
 # With two or more openvpns their runs go side by side (a test mostly waits for openvpn, the
 # server or a timer, so two share two cores well; tests take what is machine-wide at random or
 # in namespaces of their own); each test's lines are printed whole. E2E_SERIAL=1: one by one.
@@ -52,6 +53,8 @@ run_suite() {
         # A long test (a soak) names its own limit in a "# e2e-timeout: N" line.
         limit=$(sed -n 's/^# e2e-timeout: *\([0-9][0-9]*\).*/\1/p' "$t" | head -n 1)
         limit=${limit:-$timeout_s}
+        # E2E_LIMIT: one limit for every test of this run (make soak: the whole fault matrix).
+        limit=${E2E_LIMIT:-$limit}
         # -k: if the test ignores SIGTERM (it should not), KILL it 10 s later.
         timeout -k 10 "$limit" bash "$t" >"$out" 2>&1
         rc=$?

@@ -23,7 +23,9 @@ bool fatal_seen(const struct fatal *f)
 enum fatal_kind fatal_on_line(struct session_core *c, struct fatal *f, const char *text)
 {
 	snprintf(f->last, sizeof f->last, "%s", text);
-	if (session_ending(c) && c->end.result != EXIT_OK) {
+	/* After a stop we asked for, openvpn's key failure is the echo of its cancelled wait. */
+	if ((session_ending(c) && c->end.result != EXIT_OK) ||
+	    (c->end.user_stop && strstr(text, KEY_FAILED) != NULL)) {
 		out_verbose("OpenVPN: %s", text);
 		return FATAL_ECHO;
 	}

@@ -32,54 +32,124 @@ static void name_token(const char *type, const char *label, char *out, size_t ou
 static void on_rejected(struct session_core *c, struct pin_supply *ps, const char *who)
 {
 	out_error("The PIN was rejected by %s.", who);
-	if (ps->cache.from_source)
-		ps->source.disabled = true;
-	pin_cache_drop(&ps->cache);
-	if (c->opts->batch) {
-		out_error("not trying another PIN (--batch)");
-		session_end_error(c, EXIT_PIN_REJECTED);
-	}
+	pin_supply_refused(c, ps, ps->cache.from_source);
 }
 
-/* The PIN is in c->answer_secret: to OpenVPN, and (a new one) into the cache. */
-static void send_pin(struct session_core *c, void *arg, enum pin_origin from)
+/*
+ * Whether the token the answer went to was taken out since (a fresh look; label "" for a
+ * provider's token, which cannot be looked up): then whatever failed says nothing of the PIN
+ * (said so).  Invariant: a PIN is called refused only with the token there.
+ */
+static bool token_taken_out(struct session_core *c, struct pin_supply *ps, const char *label,
+                            const char *who)
+{
+	if (label[0] == '\0' || tokens_present(c, label) != 0)
+		return false;
+	pin_supply_token_away(ps, who);
+	return true;
+}
+
+/* The PIN to OpenVPN, and (a new one) into the cache; pin_supply wipes it. */
+static void send_pin(struct session_core *c, void *arg, enum pin_origin from,
+                     const struct secret *pin)
 {
 	struct pin_login *p = arg;
-	const char *args[] = {p->type, c->answer_secret.data, NULL};
+	const char *args[] = {p->type, pin != NULL ? pin->data : "", NULL};
 
-	if (from != PIN_NONE && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
-		pin_cache_note_sent(&p->supply->cache, p->type, &c->answer_secret,
+	if (pin != NULL && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
+		pin_cache_note_sent(&p->supply->cache, p->type, pin,
 		                    from == PIN_FROM_CACHE ? p->supply->cache.from_source
 		                                           : from == PIN_FROM_SOURCE,
 		                    !c->opts->no_cache && from != PIN_FROM_CACHE, session_now(c));
-	secret_clear(&c->answer_secret);
+}
+
+/* The PIN for the request in p->request: the token's PIN state, then the supply. */
+static void supply_pin(struct session_core *c, struct pin_login *p)
+{
+	struct pin_request *req = &p->request;
+
+	/* A provider token has no label to look it up by: its PIN state cannot be read. */
+	req->state = strcmp(p->type, PROVIDER_TOKEN_TYPE) == 0 ? P11_PIN_UNKNOWN
+	                                                       : tokens_pin_state(c, req->label);
+	pin_supply_get(c, p->supply, req, send_pin, p);
+}
+
+static void on_token_back(struct session_core *c, void *arg, const struct session_answer *a)
+{
+	struct pin_login *p = arg;
+
+	switch (a->result) {
+	case PLAT_READ_SETTLED:
+		out_status("Token '%s' is there now.", p->insertion.label);
+		/* fall through */
+	case PLAT_READ_OK:
+	case PLAT_READ_TOO_LONG:
+		if (!session_ending(c))
+			supply_pin(c, p);
+		return;
+	case PLAT_READ_PEER_GONE:
+		return;
+	case PLAT_READ_INTERRUPT:
+		if (session_stop_if_nobody_asked(c))
+			return;
+		break;
+	default:
+		break;
+	}
+	session_answer_failed(c, a->result, "the answer");
+}
+
+/* OpenVPN asks for the PIN of a token that is out: as at its own "Please insert", first the token. */
+static void wait_for_token(struct session_core *c, struct pin_login *p)
+{
+	struct session_watch watch;
+
+	snprintf(p->insertion.label, sizeof p->insertion.label, "%.*s", P11_LABEL_LEN,
+	         p->request.label);
+	p->insertion.seen_absent = false;
+	tokens_watch_for_insertion(&watch, &p->insertion);
+	if (c->opts->batch || !session_interactive(c)) {
+		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...",
+		           p->insertion.label);
+		session_wait_for(c, &watch, on_token_back, p);
+		return;
+	}
+	session_ask(c, ASK_TEXT, &watch, 0, on_token_back, p,
+	            "Please insert token '%s'. Press Enter to continue, Ctrl-C to cancel: ",
+	            p->insertion.label);
 }
 
 void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
                     const char *type, const char *label)
 {
-	bool provider_token = strcmp(type, PROVIDER_TOKEN_TYPE) == 0;
 	bool rejected = pin_cache_refused(&ps->cache, type, session_now(c));
-	struct pin_request req = {.after_rejection = rejected || p->maybe_refused,
-	                          .action = "Sending"};
+	bool away = false;
+	struct pin_request *req = &p->request;
 
 	if (!session_can_answer_type(c, type))
 		return;
+	*req = (struct pin_request){.after_rejection = rejected || p->maybe_refused,
+	                            .action = "Sending"};
 	snprintf(p->type, sizeof p->type, "%s", type);
 	p->supply = ps;
 	p->maybe_refused = false;
-	snprintf(req.cache_key, sizeof req.cache_key, "%s", type);
-	snprintf(req.label, sizeof req.label, "%s", label);
-	name_token(type, label, req.shown, sizeof req.shown);
+	snprintf(req->cache_key, sizeof req->cache_key, "%s", type);
+	snprintf(req->label, sizeof req->label, "%s", label);
+	name_token(type, label, req->shown, sizeof req->shown);
+	if (rejected && token_taken_out(c, ps, label, req->shown)) {
+		rejected = req->after_rejection = false;
+		away = true;
+	}
 	if (rejected) {
-		on_rejected(c, ps, req.shown);
+		on_rejected(c, ps, req->shown);
 		if (session_ending(c))
 			return;
 	}
 	pin_cache_forget_answer(&ps->cache);
-	/* A provider token has no label to look it up by: its PIN state cannot be read. */
-	req.state = provider_token ? P11_PIN_UNKNOWN : tokens_pin_state(c, label);
-	pin_supply_get(c, ps, &req, send_pin, p);
+	if (away)
+		wait_for_token(c, p);
+	else
+		supply_pin(c, p);
 }
 
 bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
@@ -92,6 +162,8 @@ bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
 	if (!mgmt_token_label(type, "", label, sizeof label))
 		snprintf(label, sizeof label, "%s", type);
 	name_token(type, label, who, sizeof who);
+	if (strcmp(type, PROVIDER_TOKEN_TYPE) != 0 && token_taken_out(c, ps, label, who))
+		return true; /* openvpn ends: a failure it may get past (--restart), not the PIN */
 	on_rejected(c, ps, who);
 	/* openvpn is ending: nothing else can be asked on this run, and --restart must not resend. */
 	pin_cache_forget_answer(&ps->cache);
@@ -121,17 +193,13 @@ void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supp
 	if (!mgmt_token_label(cache->type, "", label, sizeof label))
 		snprintf(label, sizeof label, "%s", cache->type);
 	name_token(cache->type, label, who, sizeof who);
+	if (strcmp(cache->type, PROVIDER_TOKEN_TYPE) != 0 && token_taken_out(c, ps, label, who))
+		return;
 	out_error("The token may have refused the PIN: %s right after it (%s).",
 	          cause[0] != '\0' ? cause : "OpenVPN gave up", who);
-	if (cache->from_source)
-		ps->source.disabled = true;
-	pin_cache_drop(cache);
-	pin_cache_forget_answer(cache);
 	p->maybe_refused = true;
-	if (c->opts->batch) {
-		out_error("not trying the PIN again (--batch)");
-		session_end_error(c, EXIT_PIN_REJECTED);
-	}
+	pin_supply_refused(c, ps, cache->from_source);
+	pin_cache_forget_answer(cache);
 }
 
 void pin_on_authenticating(struct session_core *c, struct pin_login *p, const char *label)

@@ -13,11 +13,14 @@
 
 #include "session/core.h"
 #include "session/pin_supply.h"
+#include "session/tokens.h"
 
 /* The request under way. */
 struct pin_login {
 	char type[SECRET_MAX + 1];
 	struct pin_supply *supply;
+	struct pin_request request;
+	struct token_insertion insertion; /* the token is out: waiting for it before the PIN */
 	bool maybe_refused;             /* the last PIN went out right before OpenVPN gave up */
 	bool pinpad_login;              /* OpenVPN logs in through the reader's PIN pad now */
 	bool pinpad_done;               /* ... and did: the token stays logged in */

@@ -16,29 +16,38 @@ int pin_supply_init(struct pin_supply *ps, const struct options *opts)
 	ps->source = (struct secret_source){
 	    .what = "PIN", .file = opts->pin_file, .fd = opts->pin_fd, .credential = "pin"};
 	secret_source_keep(&ps->source);
-	return pin_cache_init(&ps->cache);
+	return secret_init(&ps->answer) == 0 ? pin_cache_init(&ps->cache) : -1;
 }
 
 void pin_supply_free(struct pin_supply *ps)
 {
 	pin_cache_free(&ps->cache);
+	secret_free(&ps->answer);
 }
 
+/* The one place a PIN leaves pin_supply: handed to then, wiped when it returns. */
 static void hand_over(struct session_core *c, struct pin_supply *ps, enum pin_origin from)
 {
-	if (from == PIN_NONE)
-		secret_clear(&c->answer_secret);
-	ps->then(c, ps->arg, from);
+	bool has_pin = from == PIN_FROM_CACHE || from == PIN_FROM_SOURCE || from == PIN_FROM_PERSON;
+
+	if (!has_pin)
+		secret_clear(&ps->answer);
+	ps->then(c, ps->arg, from, has_pin ? &ps->answer : NULL);
+	secret_clear(&ps->answer);
 }
 
 static void on_typed(struct session_core *c, void *arg, const struct session_answer *a)
 {
 	struct pin_supply *ps = arg;
 
+	/* The prompt read it into the session's answer buffer: it becomes ours at once. */
 	if (a->result == PLAT_READ_OK && !secret_empty(&c->answer_secret)) {
+		secret_copy(&ps->answer, &c->answer_secret);
+		secret_clear(&c->answer_secret);
 		hand_over(c, ps, PIN_FROM_PERSON);
 		return;
 	}
+	secret_clear(&c->answer_secret);
 	if (ps->request.after_rejection && a->result == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
 		session_end_error(c, EXIT_PIN_REJECTED);
@@ -67,12 +76,12 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		return;
 	}
 	if (pin_cache_may_resend(&ps->cache, ps->request.cache_key, c->opts->batch)) {
-		pin_cache_copy(&ps->cache, &c->answer_secret);
+		pin_cache_copy(&ps->cache, &ps->answer);
 		out_verbose("%s the remembered PIN for %s", ps->request.action, ps->request.shown);
 		hand_over(c, ps, PIN_FROM_CACHE);
 		return;
 	}
-	got = secret_source_read(&ps->source, &c->answer_secret, err, sizeof err);
+	got = secret_source_read(&ps->source, &ps->answer, err, sizeof err);
 	if (got != 0) {
 		if (got < 0) {
 			out_error("%s", err);
@@ -128,4 +137,23 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
 		break;
 	}
 	supply(c, ps);
+}
+
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source)
+{
+	if (from_source)
+		ps->source.disabled = true;
+	pin_cache_drop(&ps->cache);
+	if (c->opts->batch) {
+		out_error("not trying the PIN again (--batch)");
+		session_end_error(c, EXIT_PIN_REJECTED);
+	}
+}
+
+void pin_supply_token_away(struct pin_supply *ps, const char *who)
+{
+	out_status("The PIN was not refused: %s was taken out while it used it.", who);
+	/* Whoever takes the token may not find its PIN with us either; the source stays. */
+	pin_cache_drop(&ps->cache);
+	pin_cache_forget_answer(&ps->cache);
 }

@@ -23,8 +23,12 @@ enum pin_origin {
 	PIN_NONE,                        /* none may or can be had: the run is ending (said why) */
 };
 
-/* The PIN is in c->answer_secret (unless PIN_NONE); the caller sends it and clears it. */
-typedef void pin_supply_fn(struct session_core *c, void *arg, enum pin_origin from);
+/*
+ * The PIN, for PIN_FROM_CACHE, _SOURCE and _PERSON (else NULL): the caller uses it at once;
+ * pin_supply wipes it when the call returns, whatever the caller did.
+ */
+typedef void pin_supply_fn(struct session_core *c, void *arg, enum pin_origin from,
+                           const struct secret *pin);
 
 struct pin_request {
 	char cache_key[SECRET_MAX + 1];  /* what the cache files it under (OpenVPN's type, a label) */
@@ -38,6 +42,7 @@ struct pin_request {
 
 struct pin_supply {
 	struct pin_cache cache;
+	struct secret answer;            /* the PIN on its way, wiped once handed over */
 	struct secret_source source;
 	struct pin_request request;      /* the one under way */
 	char pinpad_reader[128];         /* ... its reader's name, kept */
@@ -53,5 +58,18 @@ void pin_supply_free(struct pin_supply *ps);
  */
 void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct pin_request *req,
                     pin_supply_fn *then, void *arg);
+/*
+ * The token refused a PIN: the one rule.  Called only when the token said so (CKR_PIN_INCORRECT,
+ * or a failure right after the PIN with the token still there: the handler looked).  A PIN that
+ * came from the source is never read from it again, the remembered PIN goes, and --batch ends
+ * with EXIT_PIN_REJECTED (nobody could give another).
+ */
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source);
+/*
+ * The token was taken out while it used the PIN (who: "token 'Anna'"): nothing it did says
+ * anything of the PIN.  Said; the PIN is not blamed, the source stays, and the answer is no
+ * longer pending.
+ */
+void pin_supply_token_away(struct pin_supply *ps, const char *who);
 
 #endif

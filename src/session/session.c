@@ -219,6 +219,25 @@ static void tunnel_token_label(const struct session *s, char *out, size_t outsz)
 		out[0] = '\0'; /* a provider token says no label */
 }
 
+/*
+ * A restart before the tunnel ever came up on this connection, with a certificate OpenVPN
+ * itself called expired (or not yet valid): the server refused the certificate, and will
+ * again at every try.  The PIN is not to blame (the token signed); the run ends, naming it.
+ */
+static bool certificate_refused(struct session *s)
+{
+	const char *words = state_cert_out_of_date(&s->tunnel);
+
+	if (s->tunnel.connected || words == NULL || state_restart_before_key(&s->tunnel))
+		return false;
+	out_error("The server refused the certificate: it %s (OpenVPN's log: \"Your certificate "
+	          "%s!\"). The PIN is not to blame. Renew the certificate, or use another "
+	          "(`ovpn-token list`).", words, words);
+	pin_cache_forget_answer(&s->pins.cache);
+	session_end_error(&s->core, EXIT_NO_CERTIFICATE);
+	return true;
+}
+
 static void on_state(struct session *s, const struct mgmt_event *ev)
 {
 	char label[P11_LABEL_LEN + 1];
@@ -236,6 +255,8 @@ static void on_state(struct session *s, const struct mgmt_event *ev)
 		pin_on_authenticating(&s->core, &s->pin, label);
 		break;
 	case STATE_RECONNECTING:
+		if (certificate_refused(s))
+			break;
 		pin_on_restart(&s->core, &s->pin, &s->pins, state_restart_before_key(&s->tunnel),
 		               state_restart_cause(&s->tunnel));
 		pin_cache_forget_answer(&s->pins.cache);

@@ -73,6 +73,11 @@ static void write_status(struct session_core *c, const char *state, long long wh
 		st->write(st->ctx, text, (size_t)n);
 }
 
+const char *state_cert_out_of_date(const struct tunnel_state *t)
+{
+	return t->cert_out_of_date;
+}
+
 bool state_restart_before_key(const struct tunnel_state *t)
 {
 	return t->restart_before_key;
@@ -223,6 +228,10 @@ bool state_on_log(struct tunnel_state *t, const char *text)
 	enum reason_kind kind;
 
 	out_verbose("openvpn: %s", text);
+	if (strstr(text, "Your certificate has expired") != NULL)
+		t->cert_out_of_date = "has expired";
+	else if (strstr(text, "Your certificate is not yet valid") != NULL)
+		t->cert_out_of_date = "is not yet valid";
 	kind = reason_from_log(text, t->last_failure, sizeof t->last_failure);
 	if (kind != REASON_NONE)
 		t->last_failure_kind = kind;

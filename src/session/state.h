@@ -22,6 +22,7 @@ struct tunnel_state {
 	bool own_state_stands;          /* our own state (TOKEN_REMOVED) stays in the status file */
 	long long silent_since;         /* OpenVPN should be talking since then; 0: not watched */
 	bool silence_said;
+	const char *cert_out_of_date;   /* OpenVPN warned: "has expired", "is not yet valid"; or NULL */
 };
 
 /*
@@ -49,6 +50,12 @@ enum state_meaning state_on_state(struct session_core *c, struct tunnel_state *t
  * one) or verb 2 ("Control Channel:", each renegotiation too).
  */
 bool state_on_log(struct tunnel_state *t, const char *text);
+/*
+ * Whether OpenVPN warned on this connection that its own certificate expired or is not valid
+ * yet ("WARNING: Your certificate has expired!"): a server that checks dates refuses it, and
+ * over TCP the client then sees only its connection reset.  The warning's words, or NULL.
+ */
+const char *state_cert_out_of_date(const struct tunnel_state *t);
 /* Whether the last RECONNECTING came of a cause before the key was used (reason.h). */
 bool state_restart_before_key(const struct tunnel_state *t);
 /* The last RECONNECTING's cause in words, "" when OpenVPN's log named none. */

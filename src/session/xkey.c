@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
+#include "session/tokens.h"
 #include "session/xkey.h"
 #include "ui/output.h"
 
@@ -170,14 +171,8 @@ static bool select_chosen(struct session_core *c, struct xkey *x)
 
 static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_source)
 {
-	if (from_source)
-		x->supply->source.disabled = true;
-	pin_cache_drop(&x->supply->cache);
 	x->run.pin_refused = true;
-	if (c->opts->batch) {
-		out_error("not trying another PIN (--batch)");
-		session_end_error(c, EXIT_PIN_REJECTED);
-	}
+	pin_supply_refused(c, x->supply, from_source);
 }
 
 /* The token refuses every PIN now: nothing is tried, the run ends. */
@@ -226,8 +221,9 @@ static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
 		step(c, x);
 }
 
-/* The PIN is in c->answer_secret: C_Login with it, then on with the request. */
-static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
+/* C_Login with the PIN (pin_supply wipes it), then on with the request. */
+static void log_in_with(struct session_core *c, void *arg, enum pin_origin from,
+                        const struct secret *pin)
 {
 	struct xkey *x = arg;
 	struct pin_cache *cache = &x->supply->cache;
@@ -235,17 +231,16 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 	enum p11_login_result res;
 	bool from_source = from == PIN_FROM_SOURCE || (from == PIN_FROM_CACHE && cache->from_source);
 
-	if (from == PIN_NONE)
-		return;
 	if (from == PIN_ON_PINPAD) {
 		log_in_on_pinpad(c, x);
 		return;
 	}
-	res = signer(c)->login(signer(c)->ctx, c->answer_secret.data, &rep);
+	if (pin == NULL)
+		return;
+	res = signer(c)->login(signer(c)->ctx, pin->data, &rep);
 	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
-		pin_cache_note_sent(cache, x->run.label, &c->answer_secret, from_source,
-		                    !c->opts->no_cache, session_now(c));
-	secret_clear(&c->answer_secret);
+		pin_cache_note_sent(cache, x->run.label, pin, from_source, !c->opts->no_cache,
+		                    session_now(c));
 	pin_cache_forget_answer(cache);
 	switch (res) {
 	case P11_LOGIN_OK:
@@ -271,7 +266,18 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from)
 			session_end_error(c, EXIT_PROVIDER);
 			return;
 		}
-		/* Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR). */
+		/*
+		 * Some cards say a wrong PIN this way (OpenSC on a CAC card: CKR_GENERAL_ERROR), and
+		 * so does a card pulled during the login: only a token still there refused it.
+		 */
+		if (tokens_present(c, x->run.label) == 0) {
+			char who[P11_LABEL_LEN + 16];
+
+			snprintf(who, sizeof who, "token '%s'", x->run.label);
+			pin_supply_token_away(x->supply, who);
+			x->run.selected = false;
+			break;
+		}
 		out_error("The token may have refused the PIN: %s (token '%s').", rep.err,
 		          x->run.label);
 		on_pin_refused(c, x, from_source);

@@ -453,6 +453,54 @@ static void a_restart_right_after_the_pin_is_a_refusal(void **state)
 	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
 }
 
+/*
+ * The same restart with the token out of its reader (pulled at the prompt or during the
+ * handshake): nothing the token did says anything of the PIN.  --batch goes on with the PIN
+ * from its source once OpenVPN asks again; it never ends with 6 (issue 25, seam 1).
+ */
+static void a_restart_with_the_token_out_is_no_refusal(void **state)
+{
+	static char path[] = "/tmp/test_session_pin_XXXXXX";
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "1111\n", 5), 5);
+	close(fd);
+	opts.batch = true;
+	opts.pin_file = path;
+	sc.provider = true; /* the token view can see, and the token is not there */
+	new_session(true);
+	assert_int_not_equal(run_with(PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0
+	                              HOLD_RELEASED PIN_NEED PIN_TAKEN, NULL),
+	                     EXIT_PIN_REJECTED);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 2);
+	unlink(path);
+}
+
+/*
+ * The only certificate expired and the server refuses it: over TCP OpenVPN sees only its
+ * connection reset, but it warned when it loaded the certificate.  The certificate is blamed,
+ * not the PIN, and the run ends with 7 instead of trying for ever (issue 25, seam 7).
+ */
+#define CERT_EXPIRED ">LOG:1700000000,W,WARNING: Your certificate has expired!\n"
+#define RESET ">LOG:1700000000,N,Connection reset, restarting [0]\n"
+
+static void a_refused_expired_certificate_is_named(void **state)
+{
+	static const char *const person[] = {"1111", NULL};
+
+	(void)state;
+	sc.interactive = true;
+	new_session(true);
+	assert_int_equal(run_with(CERT_EXPIRED PIN_NEED PIN_TAKEN RESET
+	                          ">STATE:1700000000,RECONNECTING,connection-reset,,,,,\n" HOLD0,
+	                          person),
+	                 EXIT_NO_CERTIFICATE);
+	assert_logged("> password \"Anna token\" \"1111\"\n", 1);
+	assert_logged("? PIN for token 'Anna': \n", 1);
+}
+
 /* OpenVPN logs in through a PIN pad (nothing on the wire): in --batch one failure ends it. */
 static void a_pin_pad_failure_in_batch_ends_with_6(void **state)
 {
@@ -1063,6 +1111,8 @@ int main(void)
 		T(a_request_after_a_login_that_went_through_is_a_new_login),
 		T(a_rejected_pin_in_batch_ends_with_6),
 		T(a_restart_right_after_the_pin_is_a_refusal),
+		T(a_restart_with_the_token_out_is_no_refusal),
+		T(a_refused_expired_certificate_is_named),
 		T(a_pin_pad_failure_in_batch_ends_with_6),
 		T(an_unconfirmed_pin_is_asked_again_after_a_restart),
 		T(a_confirmed_pin_is_sent_again_by_itself),
