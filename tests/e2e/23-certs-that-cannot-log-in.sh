@@ -107,9 +107,9 @@ SHA=$(sed -n 's/^  SHA-256: *//p' "$T/e.out")
 [ "$SHA" = "$(openssl x509 -in "$T/pki/client1.crt" -outform DER | sha256sum | cut -d' ' -f1)" ] \
     || fail "e: list's SHA-256 is not client1's fingerprint: '$SHA'"
 "$OVPN_TOKEN" list --all --provider "$SOFTHSM_LIB" >"$T/e-all.out" 2>&1 || fail "e: list --all failed"
-grep -B1 -A3 "Cannot log in: the token holds no private key for it" "$T/e-all.out" | grep -q "CN=orphan" \
+grep -B1 -A4 "Cannot log in: the token holds no private key for it" "$T/e-all.out" | grep -q "CN=orphan" \
     || fail "e: list --all does not mark orphan as keyless: $(cat "$T/e-all.out")"
-grep -A3 "Cannot log in: its private key has another CKA_ID" "$T/e-all.out" | grep -q "CN=twin" \
+grep -A4 "Cannot log in: its private key has another CKA_ID" "$T/e-all.out" | grep -q "CN=twin" \
     || fail "e: list --all does not mark twin's other id"
 "$OVPN_TOKEN" list --json --provider "$SOFTHSM_LIB" >"$T/e.json" || fail "e: list --json failed"
 python3 - "$T/e.json" <<'PY' || fail "e: list --json is not what list shows"
