@@ -44,7 +44,7 @@ NO_P11_SRC := \
 POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c lock.c net.c path.c peer.c proc.c \
 	service.c shortcut.c sys.c thread.c tty.c users.c wait.c)
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c lock.c net.c path.c peer.c \
-	proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
+	proc.c scard_dll.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c)
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c
 
