@@ -20,7 +20,7 @@
 # The reader and the card listen on fixed ports: the test runs in a network namespace of its own
 # (unshare, as root), with a wine prefix of its own (a wineserver outside the namespace would
 # read another network's TCP table).
-# e2e-timeout: 600
+# e2e-timeout: 900
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -32,6 +32,7 @@ set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 STACK=${WINDOWS_STACK:-$top/build/windows-stack}
 OPENSC_WIN=${WINDOWS_OPENSC:-$top/build/windows-opensc}
+OPENVPN26=${WINDOWS_OPENVPN26:-$top/build/windows-openvpn-2.6}
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ -n "${OVPN_TOKEN_EXE:-}" ] || skip "OVPN_TOKEN_EXE not set (make windows-test runs this)"
@@ -107,8 +108,19 @@ modutil -add "card store" -dbdir "sql:$SC_CARD_DIR/db" -libfile "$SOFTHSM_LIB" -
     >>"$T/modutil.out" 2>&1 || fail "modutil -add failed"
 sc_card_start
 wait_until 20 reader_says "card inserted" 1 || fail "the card did not reach the reader (see $T/virt_cacard.out)"
-card_out() { kill -USR1 "$SC_CARD_PID"; wait_until 10 reader_says "card removed" "$1" || fail "the card is not out"; }
-card_in() { kill -USR2 "$SC_CARD_PID"; wait_until 10 reader_says "card inserted" "$1" || fail "the card is not in"; }
+# card_out / card_in: the card taken out of the reader, put back; each returns once the reader saw it.
+card_out() {
+    local n
+    n=$(( $(grep -c "card removed" "$T/reader.out" || true) + 1 ))
+    kill -USR1 "$SC_CARD_PID"
+    wait_until 10 reader_says "card removed" "$n" || fail "the card is not out"
+}
+card_in() {
+    local n
+    n=$(( $(grep -c "card inserted" "$T/reader.out" || true) + 1 ))
+    kill -USR2 "$SC_CARD_PID"
+    wait_until 10 reader_says "card inserted" "$n" || fail "the card is not in"
+}
 
 # OpenSC where its installer puts it; its config names the test reader's DLL.
 PF="$WINEPREFIX/drive_c/Program Files"
@@ -177,63 +189,7 @@ stop_office() {
 }
 pin_answers() { grep -c "MANAGEMENT: CMD 'password \[...\]'" "$log_file" 2>/dev/null || true; }
 
-log "a) list (the installer's path) against openvpn.exe --show-pkcs11-ids"
-wine "$STACK/bin/openvpn.exe" --show-pkcs11-ids "$OPENSC_DLL" 2>&1 | tr -d '\r' >"$T/show-ids.out" || true
-want=$(sed -n 's/^ *Serialized id: *//p' "$T/show-ids.out")
-[ -n "$want" ] || { cat "$T/show-ids.out" >&2; fail "openvpn.exe --show-pkcs11-ids shows no id"; }
-case $want in "Common\x20Access\x20Card/"*) ;; *) fail "openvpn.exe lists '$want', not the CAC card" ;; esac
-wexe list
-[ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "list: exit $RC"; }
-got=$(sed -n 's/^ *Serialized id: *//p' "$T/out.txt")
-[ "$got" = "$want" ] || fail "list shows id '$got', openvpn.exe --show-pkcs11-ids '$want'"
-log "list and openvpn.exe agree: $got"
-
-log "b) doctor office"
-wexe doctor office
-cp "$T/out.txt" "$T/doctor.out"
-has OK "opensc-pkcs11.dll loads (from the config's pkcs11-providers)" doctor
-has OK "token 'client1' in Virtual PCD 00 00" doctor
-has OK "1 reader(s): 'Virtual PCD 00 00'" doctor
-has OK "card present in 'Virtual PCD 00 00'" doctor
-[ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC"; }
-
-log "c) start office: the PIN at the console; a reconnect without a prompt"
-start_office office
-pty_expect_text "PIN for token 'client1':" 120
-pty_type "$PIN"
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
-grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "c: the server did not verify client1"
-if pty_screen | grep -Fq "$PIN"; then fail "c: the PIN is visible on screen"; fi
-kill "$SERVER_PID"
-wait_until 10 pid_gone "$SERVER_PID" || fail "c: the server did not stop"
-start_server "$T" "$PORT"
-pty_wait_count "Connected to 127\.0\.0\.1:$PORT" 2 90 || fail "c: not connected again after the server's restart"
-[ "$(pty_count "PIN for token")" = 1 ] || fail "c: the PIN was asked again for a reconnect"
-[ "$(pin_answers)" = 1 ] || fail "c: $(pin_answers) PIN answers in openvpn.exe's log, expected 1"
-
-log "d) the card taken out, and put back"
-card_out 1
-pty_expect_text "Token removed: tunnel down. Insert it to reconnect (Ctrl-C: quit)" 30
-sleep 3
-if pty_screen | tail -n 5 | grep -q "Connected to"; then fail "d: connected again without the card"; fi
-card_in 2
-pty_wait_count "PIN for token 'client1':" 2 90 || fail "d: the PIN was not asked again$(pty_ended_note)"
-pty_type "$PIN"
-pty_wait_count "^Connected to 127\.0\.0\.1:$PORT" 3 90 || fail "d: not connected again$(pty_ended_note)"
-stop_office "d"
-
-log "e) --external-key: the signature made through OpenSC in ovpn-token.exe"
-start_office --external-key office
-pty_expect_text "PIN for token 'client1':" 120
-pty_type "$PIN"
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "e: not connected"
-grep -q "MANAGEMENT: CMD 'pk-sig'" "$log_file" || fail "e: no signature sent to openvpn.exe"
-ovpn=$(ovpn_pids)
-[ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "e: expected one openvpn.exe, found: ${ovpn:-none}"
-proc_args "$ovpn" | grep -qx -- "--management-external-key" || fail "e: openvpn.exe without --management-external-key"
-stop_office "e"
-
-log "f) through the interactive service, OpenSC's DLL in openvpn.exe's process"
+# The service, installed once: it starts whichever openvpn.exe exe_path names.
 mkdir -p "$T/config" "$T/svclog"
 R='HKLM\SOFTWARE\OpenVPN'
 reg_set() { wine reg add "$R" "$@" /f >/dev/null 2>&1 || fail "wine reg add $*"; }
@@ -250,14 +206,92 @@ wine reg add 'HKCU\Environment' /v OPENSC_CONF /d "$OPENSC_CONF" /f >/dev/null 2
 timeout 60 wine net start OpenVPNServiceInteractive >"$T/netstart.out" 2>&1 ||
     fail "net start OpenVPNServiceInteractive: $(cat "$T/netstart.out")"
 write_config "$T/config/office.ovpn" pkcs11-id-management
-start_office --service always -v "$(winpath "$T/config/office.ovpn")"
-pty_expect_text "openvpn is started by OpenVPN's interactive service" 60
-pty_expect_text "PIN for token 'client1':" 120
-pty_type "$PIN"
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "f: not connected through the service"
-ovpn=$(wine_pids "--msg-channel")
-[ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "f: expected one openvpn.exe of the service, found: ${ovpn:-none}"
-grep -q "interactive service msg_channel" "$log_file" || fail "f: openvpn's log does not show the service's channel"
-grep -qi "opensc-pkcs11.dll" "$log_file" || fail "f: openvpn.exe's log does not name OpenSC's DLL"
-stop_office "f"
+
+# run_version DIR: a) to f) with DIR/openvpn.exe (beside the stack's DLLs) as the installed OpenVPN.
+run_version() {
+    local bin=$1 ver
+    wine reg add 'HKLM\SOFTWARE\OpenVPN' /v exe_path /d "$(winpath "$bin/openvpn.exe")" /f \
+        >/dev/null 2>&1 || fail "wine reg add exe_path"
+    ver=$(wine "$bin/openvpn.exe" --version 2>/dev/null | tr -d '\r' | sed -n 's/^OpenVPN \([0-9.]*\) .*/\1/p' | head -n 1)
+    [ -n "$ver" ] || fail "$bin/openvpn.exe does not run"
+    log "== openvpn.exe $ver"
+
+    log "a) list (the installer's path) against openvpn.exe --show-pkcs11-ids"
+    wine "$bin/openvpn.exe" --show-pkcs11-ids "$OPENSC_DLL" 2>&1 | tr -d '\r' >"$T/show-ids.out" || true
+    want=$(sed -n 's/^ *Serialized id: *//p' "$T/show-ids.out")
+    [ -n "$want" ] || { cat "$T/show-ids.out" >&2; fail "openvpn.exe --show-pkcs11-ids shows no id"; }
+    case $want in "Common\x20Access\x20Card/"*) ;; *) fail "openvpn.exe lists '$want', not the CAC card" ;; esac
+    wexe list
+    [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "list: exit $RC"; }
+    got=$(sed -n 's/^ *Serialized id: *//p' "$T/out.txt")
+    [ "$got" = "$want" ] || fail "list shows id '$got', openvpn.exe --show-pkcs11-ids '$want'"
+    log "list and openvpn.exe agree: $got"
+
+    log "b) doctor office"
+    wexe doctor office
+    cp "$T/out.txt" "$T/doctor.out"
+    has OK "opensc-pkcs11.dll loads (from the config's pkcs11-providers)" doctor
+    has OK "token 'client1' in Virtual PCD 00 00" doctor
+    has OK "1 reader(s): 'Virtual PCD 00 00'" doctor
+    has OK "card present in 'Virtual PCD 00 00'" doctor
+    [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC"; }
+
+    log "c) start office: the PIN at the console; a reconnect without a prompt"
+    start_office office
+    pty_expect_text "PIN for token 'client1':" 120
+    pty_type "$PIN"
+    pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
+    grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "c: the server did not verify client1"
+    if pty_screen | grep -Fq "$PIN"; then fail "c: the PIN is visible on screen"; fi
+    kill "$SERVER_PID"
+    wait_until 10 pid_gone "$SERVER_PID" || fail "c: the server did not stop"
+    start_server "$T" "$PORT"
+    pty_wait_count "Connected to 127\.0\.0\.1:$PORT" 2 90 || fail "c: not connected again after the server's restart"
+    [ "$(pty_count "PIN for token")" = 1 ] || fail "c: the PIN was asked again for a reconnect"
+    [ "$(pin_answers)" = 1 ] || fail "c: $(pin_answers) PIN answers in openvpn.exe's log, expected 1"
+
+    log "d) the card taken out, and put back"
+    card_out
+    pty_expect_text "Token removed: tunnel down. Insert it to reconnect (Ctrl-C: quit)" 30
+    sleep 3
+    if pty_screen | tail -n 5 | grep -q "Connected to"; then fail "d: connected again without the card"; fi
+    card_in
+    pty_wait_count "PIN for token 'client1':" 2 90 || fail "d: the PIN was not asked again$(pty_ended_note)"
+    pty_type "$PIN"
+    pty_wait_count "^Connected to 127\.0\.0\.1:$PORT" 3 90 || fail "d: not connected again$(pty_ended_note)"
+    stop_office "d"
+
+    log "e) --external-key: the signature made through OpenSC in ovpn-token.exe"
+    start_office --external-key office
+    pty_expect_text "PIN for token 'client1':" 120
+    pty_type "$PIN"
+    pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "e: not connected"
+    grep -q "MANAGEMENT: CMD 'pk-sig'" "$log_file" || fail "e: no signature sent to openvpn.exe"
+    ovpn=$(ovpn_pids)
+    [ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "e: expected one openvpn.exe, found: ${ovpn:-none}"
+    proc_args "$ovpn" | grep -qx -- "--management-external-key" || fail "e: openvpn.exe without --management-external-key"
+    stop_office "e"
+
+    log "f) through the interactive service, OpenSC's DLL in openvpn.exe's process"
+    start_office --service always -v "$(winpath "$T/config/office.ovpn")"
+    pty_expect_text "openvpn is started by OpenVPN's interactive service" 60
+    pty_expect_text "PIN for token 'client1':" 120
+    pty_type "$PIN"
+    pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "f: not connected through the service"
+    ovpn=$(wine_pids "--msg-channel")
+    [ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "f: expected one openvpn.exe of the service, found: ${ovpn:-none}"
+    grep -q "interactive service msg_channel" "$log_file" || fail "f: openvpn's log does not show the service's channel"
+    grep -qi "opensc-pkcs11.dll" "$log_file" || fail "f: openvpn.exe's log does not name OpenSC's DLL"
+    stop_office "f"
+}
+
+run_version "$STACK/bin"
+if [ -f "$OPENVPN26/bin/openvpn.exe" ]; then
+    # 2.6.14 beside the stack's DLLs (the OpenSSL and pkcs11-helper it was built against).
+    mkdir -p "$T/openvpn-2.6"
+    cp "$OPENVPN26/bin/openvpn.exe" "$STACK"/bin/*.dll "$T/openvpn-2.6/"
+    run_version "$T/openvpn-2.6"
+else
+    log "SKIP part: no openvpn.exe 2.6 in $OPENVPN26 (make windows-openvpn26)"
+fi
 pass
