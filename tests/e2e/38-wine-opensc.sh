@@ -13,8 +13,8 @@
 #   b) `doctor office`: the provider, the card's token, the reader and the card;
 #   c) `start office`: the PIN typed at the console, CONNECTED; the server restarted: connected
 #      again without a PIN prompt;
-#   d) the card taken out: the tunnel goes down (the PC/SC watch through the reader); put back:
-#      the PIN is asked again, CONNECTED;
+#   d) the card taken out: the tunnel goes down (the PC/SC watch through the reader, which -v
+#      names); put back: the PIN is asked again, CONNECTED;
 #   e) `start --external-key`: the TLS signature made by OpenSC in ovpn-token.exe on the card;
 #   f) `start --service always`: openvpnserv.exe starts openvpn.exe, OpenSC's DLL in its process.
 # The reader and the card listen on fixed ports: the test runs in a network namespace of its own
@@ -237,7 +237,7 @@ run_version() {
     [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC"; }
 
     log "c) start office: the PIN at the console; a reconnect without a prompt"
-    start_office office
+    start_office -v office
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
@@ -251,6 +251,8 @@ run_version() {
     [ "$(pin_answers)" = 1 ] || fail "c: $(pin_answers) PIN answers in openvpn.exe's log, expected 1"
 
     log "d) the card taken out, and put back"
+    # The reader's own events (SCardGetStatusChange through the test reader), not looks.
+    pty_expect_text "watching reader 'Virtual PCD 00 00' for the card's removal" 5
     card_out
     pty_expect_text "Token removed: tunnel down. Insert it to reconnect (Ctrl-C: quit)" 30
     sleep 3
