@@ -51,7 +51,7 @@ POSIX_SRC := $(addprefix src/platform/posix/,dirs.c find.c fs.c listen.c lock.c 
 	proc.c service.c shortcut.c sys.c thread.c tty.c users.c wait.c) \
 	src/platform/posix/module.c
 WIN32_SRC := $(addprefix src/platform/win32/,acl.c dirs.c find.c fs.c listen.c lock.c net.c path.c \
-	peer.c proc.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c) \
+	peer.c proc.c scard_dll.c service.c shortcut.c sys.c text.c thread.c tty.c users.c wait.c) \
 	src/platform/win32/module.c
 MAIN_SRC  := src/main.c
 WIN32_MAIN_SRC := src/platform/win32/main.c

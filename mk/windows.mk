@@ -55,7 +55,7 @@ else
 WIN_PKGS     := openssl libp11
 WIN_P11_CFLAGS := $(shell $(WIN_PKG_CONFIG) --cflags $(WIN_PKGS)) \
                   -DLIBP11_BUILD_VERSION='"$(shell $(WIN_PKG_CONFIG) --modversion libp11)"'
-WIN_LIBS_P11 := $(shell $(WIN_PKG_CONFIG) --libs $(WIN_PKGS)) $(WIN_LIBS) -lwinscard
+WIN_LIBS_P11 := $(shell $(WIN_PKG_CONFIG) --libs $(WIN_PKGS)) $(WIN_LIBS)
 WIN_CORE_SRC := $(PORTABLE_SRC) $(P11_SRC) $(WIN32_SRC)
 # libp11 exists only as a DLL, and it must share one libcrypto with us (keys and certificates
 # cross between the two): OpenSSL is linked as DLLs too, and those go beside the exe.

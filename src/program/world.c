@@ -528,6 +528,7 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 		p->news = NULL;
 		return p->watch_kind;
 	}
+	out_verbose("watching reader '%s' for the card's removal", reader);
 	p->watch_kind = IO_WATCH_NEWS;
 	return p->watch_kind;
 }
