@@ -34,7 +34,7 @@ cd "$tmp/$name"
 # No git repository above the unpacked tree may be found: it must build without one.
 export GIT_CEILING_DIRECTORIES=$tmp
 make -j"$(nproc)" >"$tmp/make.out" 2>&1 || { tail -n 30 "$tmp/make.out"; fail "make in the unpacked tree"; }
-[ "$(./ovpn-token --version)" = "ovpn-token $version" ] || fail "--version: $(./ovpn-token --version)"
+[ "$(./ovpn-token --version | head -n 1)" = "ovpn-token $version" ] || fail "--version: $(./ovpn-token --version)"
 make -j"$(nproc)" unit >"$tmp/unit.out" 2>&1 || { tail -n 30 "$tmp/unit.out"; fail "make unit in the unpacked tree"; }
 n=$(grep -c '^== ' "$tmp/unit.out" || true)
 [ "$n" -gt 0 ] || fail "make unit ran no tests"
