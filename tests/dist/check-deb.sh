@@ -87,8 +87,8 @@ grep -q '^ExecStart=/usr/bin/ovpn-token serve /etc/openvpn/client/%i.conf$' \
 	/lib/systemd/system/ovpn-token-serve@.service || fail "the serve unit does not run /usr/bin/ovpn-token serve"
 [ "$(dpkg-query -W -f='${Status} ${Version}' ovpn-token)" = "install ok installed $version" ] \
 	|| fail "dpkg says: $(dpkg-query -W -f='${Status} ${Version}' ovpn-token)"
-[ "$(/usr/bin/ovpn-token --version)" = "ovpn-token $version" ] || fail "--version: $(/usr/bin/ovpn-token --version)"
-say "installed: $(/usr/bin/ovpn-token --version)"
+[ "$(/usr/bin/ovpn-token --version | head -n 1)" = "ovpn-token $version" ] || fail "--version: $(/usr/bin/ovpn-token --version)"
+say "installed: $(/usr/bin/ovpn-token --version | head -n 1)"
 # doctor: whatever this machine lacks (a card, pcscd), the openvpn checks pass and the exit
 # status is the one for "all fine" or "a check failed", not a crash or a usage error.
 rc=0

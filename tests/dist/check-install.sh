@@ -44,7 +44,7 @@ grep -q '@[A-Z]*@' "$d/usr/lib/systemd/system/ovpn-token@.service" "$d/usr/share
 	&& fail "a placeholder was left in the unit or the man page"
 MANWIDTH=80 mandoc -Tascii "$d/usr/share/man/man1/ovpn-token.1" | tail -n 1 | grep -qF "ovpn-token $version" \
 	|| fail "the installed man page does not show version $version"
-[ "$("$d/usr/bin/ovpn-token" --version)" = "ovpn-token $version" ] || fail "installed --version"
+[ "$("$d/usr/bin/ovpn-token" --version | head -n 1)" = "ovpn-token $version" ] || fail "installed --version"
 cmp -s "$d/usr/share/bash-completion/completions/ovpn-token" "$top/completion/ovpn-token.bash" \
 	|| fail "the completion differs from completion/ovpn-token.bash"
 
