@@ -320,7 +320,12 @@ static void remove_if_stale(int bfd, const char *name, const char *path,
 	close(dfd);
 }
 
-void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg)
+/*
+ * Each run folder of ours in the run folders' bases (RUN_PREFIX and six characters), handed to
+ * visit with the base's descriptor, its name and its path.
+ */
+static void each_run_dir(void (*visit)(int bfd, const char *name, const char *path, void *ctx),
+                         void *ctx)
 {
 	const char *bases[4];
 	char systemd[RUN_BASE_MAX], path[RUN_BASE_MAX + 32];
@@ -342,12 +347,32 @@ void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void 
 			    strlen(e->d_name) != strlen(RUN_PREFIX) + 6 ||
 			    (size_t)snprintf(path, sizeof path, "%s/%s", bases[i], e->d_name) >= sizeof path)
 				continue;
-			remove_if_stale(bfd, e->d_name, path, stale, arg);
+			visit(bfd, e->d_name, path, ctx);
 		}
 		if (d != NULL)
 			closedir(d);
 		close(bfd);
 	}
+}
+
+struct run_dir_visit {
+	void (*stale)(const char *dir, void *arg);
+	void (*each)(const char *dir, long pid, void *arg);
+	void *arg;
+};
+
+static void visit_stale(int bfd, const char *name, const char *path, void *ctx)
+{
+	struct run_dir_visit *v = ctx;
+
+	remove_if_stale(bfd, name, path, v->stale, v->arg);
+}
+
+void plat_remove_stale_run_dirs(void (*stale)(const char *dir, void *arg), void *arg)
+{
+	struct run_dir_visit v = {.stale = stale, .arg = arg};
+
+	each_run_dir(visit_stale, &v);
 }
 
 /* One run folder: ours (the user's), and its maker alive by its mark's lock. */
@@ -373,32 +398,16 @@ static void list_if_live(int bfd, const char *name, const char *path,
 	close(dfd);
 }
 
+static void visit_live(int bfd, const char *name, const char *path, void *ctx)
+{
+	struct run_dir_visit *v = ctx;
+
+	list_if_live(bfd, name, path, v->each, v->arg);
+}
+
 void plat_list_run_dirs(void (*each)(const char *dir, long pid, void *arg), void *arg)
 {
-	const char *bases[4];
-	char systemd[RUN_BASE_MAX], path[RUN_BASE_MAX + 32];
-	size_t n = run_bases(bases, systemd);
+	struct run_dir_visit v = {.each = each, .arg = arg};
 
-	for (size_t i = 0; i < n; i++) {
-		int bfd = open(bases[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC), fd;
-		DIR *d;
-		struct dirent *e;
-
-		if (bfd == -1)
-			continue;
-		fd = dup(bfd);
-		d = fd != -1 ? fdopendir(fd) : NULL;
-		if (d == NULL && fd != -1)
-			close(fd);
-		while (d != NULL && (e = readdir(d)) != NULL) {
-			if (strncmp(e->d_name, RUN_PREFIX, strlen(RUN_PREFIX)) != 0 ||
-			    strlen(e->d_name) != strlen(RUN_PREFIX) + 6 ||
-			    (size_t)snprintf(path, sizeof path, "%s/%s", bases[i], e->d_name) >= sizeof path)
-				continue;
-			list_if_live(bfd, e->d_name, path, each, arg);
-		}
-		if (d != NULL)
-			closedir(d);
-		close(bfd);
-	}
+	each_run_dir(visit_live, &v);
 }
