@@ -6,7 +6,7 @@
  * the caller's own `ovpn-token start` tunnels (their run folders).  What the files say is shown
  * through the sanitizer.
  *
- * Exit: 0; 16 when NAME is given and no tunnel of that name is there.
+ * Exit: 0; 16 (EXIT_NOT_SERVED) when NAME is given and no tunnel of that name is there.
  */
 #include <stdio.h>
 #include <stdlib.h>
