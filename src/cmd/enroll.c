@@ -20,6 +20,7 @@
 #include "cmd/enroll_token.h"
 #include "openvpn/config.h"
 #include "pkcs11/id_codec.h"
+#include "pkcs11/token_kind.h"
 #include "ui/output.h"
 #include "ui/sanitize.h"
 
@@ -272,6 +273,23 @@ static bool kind_of(const struct csr_pubkey *k, enum csr_key_kind *out)
 	return true;
 }
 
+/*
+ * A PIV card lists no key generation through OpenSC's module (its piv driver makes keys only
+ * with the card's management key, which PKCS#11 has no place for): the generic refusal would
+ * send its user to "a token that can", so name the driver and the card's own tools instead.
+ */
+static void piv_cannot_generate(const struct p11_token *tok, const struct p11_kg_caps *caps,
+                                char *err, size_t errsz)
+{
+	if (caps->rsa_gen || caps->ec_gen ||
+	    token_kind_of(tok->manufacturer, tok->model) != TOKEN_KIND_PIV)
+		return;
+	snprintf(err, errsz, "the token cannot generate keys: it is a PIV card, and OpenSC's PIV "
+	         "driver cannot generate keys on it through PKCS#11. Make the key and write its "
+	         "certificate with the card's own tool and management key (yubico-piv-tool, or "
+	         "OpenSC's piv-tool -G and -C), or, for a YubiKey, use Yubico's ykcs11 module");
+}
+
 int cmd_enroll(const struct options *opts)
 {
 	struct ovpn_config_settings cfg;
@@ -310,6 +328,7 @@ int cmd_enroll(const struct options *opts)
 	p11_keygen_caps(t.k, &caps);
 	if ((!opts->renew || (caps.listed && !caps.rsa_gen && !caps.ec_gen)) &&
 	    enroll_check_caps(&caps, p.kind, err, sizeof err) != 0) {
+		piv_cannot_generate(&t.token, &caps, err, sizeof err);
 		out_error("token '%s': %s", t.token.label, err);
 		rc = EXIT_TOKEN_CANNOT;
 		goto done;

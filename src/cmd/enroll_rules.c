@@ -96,7 +96,7 @@ int enroll_check_caps(const struct p11_kg_caps *caps, enum csr_key_kind kind, ch
 		snprintf(err, errsz, "the token cannot generate keys: its mechanism list has no "
 		         "CKM_RSA_PKCS_KEY_PAIR_GEN or CKM_EC_KEY_PAIR_GEN (so with OpenSC's CAC driver "
 		         "and read-only modules). Make the key with the card issuer's tool, or use a "
-		         "token that can (SoftHSM2, a PIV card, a YubiKey)");
+		         "token that can (SoftHSM2, a TPM, a YubiKey through Yubico's ykcs11)");
 		return -1;
 	}
 	if (ec ? !caps->ec_gen : !caps->rsa_gen) {
