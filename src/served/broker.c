@@ -33,8 +33,16 @@ static void say_member_line(struct broker *b, const char *line)
 	}
 }
 
+/*
+ * A member's commands may fill the queue only up to MEMBER_ROOM: its leaving always adds two
+ * more (forget-passwords and SIGHUP, whose replies are dropped), and they must fit.
+ */
+#define MEMBER_ROOM (BROKER_PENDING_MAX - 2)
+
 static void push(struct broker *b, enum broker_pending kind, const char *verb, const char *why)
 {
+	if (b->npending == BROKER_PENDING_MAX)
+		return; /* never: MEMBER_ROOM keeps room (a reply would only go unmatched) */
 	b->pending[b->npending].kind = (unsigned char)kind;
 	b->pending[b->npending].why = why;
 	snprintf(b->pending[b->npending].verb, sizeof b->pending[0].verb, "%s", verb);
@@ -85,7 +93,9 @@ void broker_openvpn_new(struct broker *b)
 
 bool broker_ready(const struct broker *b)
 {
-	return b->greeted && (b->held || b->awaiting_cert) && !b->member;
+	/* An openvpn that owes the last member's replies first answers them (MEMBER_ROOM). */
+	return b->greeted && (b->held || b->awaiting_cert) && !b->member &&
+	       b->npending <= MEMBER_ROOM;
 }
 
 static void on_reply(struct broker *b, const char *line)
@@ -164,7 +174,7 @@ bool broker_member_line(struct broker *b, const char *line, size_t len)
 	allow_judge(line, len, b->mgmt_version, &v);
 	if (!v.allowed && v.why == NULL)
 		return true; /* an empty line */
-	if (b->npending == BROKER_PENDING_MAX) {
+	if (b->npending >= MEMBER_ROOM) {
 		ok = false;
 	} else if (!v.allowed) {
 		if (b->out.refused != NULL)

@@ -305,9 +305,31 @@ static void test_too_many_unanswered(void **state)
 	(void)state;
 	held_broker(&b, &w, 5);
 	broker_member_join(&b);
-	for (i = 0; i < BROKER_PENDING_MAX; i++)
+	for (i = 0; i < BROKER_PENDING_MAX - 2; i++)
 		say(&b, "state on");
 	assert_false(broker_member_line(&b, "state on", 8));
+}
+
+/*
+ * A member cut off with a full queue leaves: the forget-passwords and SIGHUP that return
+ * openvpn to its hold still fit (fuzz_broker found the overflow), and nobody joins until
+ * openvpn has answered.
+ */
+static void test_leave_with_a_full_queue(void **state)
+{
+	struct broker b;
+	struct wire w;
+	int i;
+
+	(void)state;
+	held_broker(&b, &w, 5);
+	broker_member_join(&b);
+	for (i = 0; i < BROKER_PENDING_MAX - 2; i++)
+		say(&b, "state on");
+	assert_false(broker_member_line(&b, "state on", 8));
+	broker_member_leave(&b);
+	assert_true(b.npending <= BROKER_PENDING_MAX);
+	assert_false(broker_ready(&b));
 }
 
 int main(void)
@@ -323,6 +345,7 @@ int main(void)
 		cmocka_unit_test(test_member_state_is_local),
 		cmocka_unit_test(test_block_lines),
 		cmocka_unit_test(test_too_many_unanswered),
+		cmocka_unit_test(test_leave_with_a_full_queue),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
