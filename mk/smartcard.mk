@@ -9,3 +9,5 @@ virt-cacard:
 	@tools/build-virt-cacard
 
 E2E_DEPS += virt-cacard
+# The wine test of OpenSC's DLL (tests/e2e/38-wine-opensc.sh) puts the same card in its test reader.
+windows-test: | virt-cacard
