@@ -32,7 +32,6 @@ struct program_world {
 	long long look_loaded_ms;                /* when the looks took their load */
 	bool look_missed;                        /* a look did not find what it was asked */
 	struct preload *preload;                 /* the module loading while openvpn starts */
-	bool external_key;                       /* a key under another CKA_ID is fit then */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
 	char watched_label[P11_LABEL_LEN + 1];
@@ -400,7 +399,7 @@ static int first_token(void *ctx, char *label, size_t labelsz)
 	return n < 0 ? -1 : n > 0;
 }
 
-static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
+static int each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *arg)
 {
 	struct program_world *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
@@ -414,7 +413,7 @@ static int each_cert(void *ctx, io_cert_fn *fn, void *arg)
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		const struct io_cert cert = {c->serialized_id, c->der, c->der_len,
-		                             p11_cert_unfit(c, p->external_key), c->token.label,
+		                             p11_cert_unfit(c, external_key), c->token.label,
 		                             c->token.slot_description};
 
 		remember_slot(p, c->token.label, c->token.slot_description);
@@ -801,7 +800,6 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 {
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
-	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file,
 	                          .status_sink = session_status_sink(s)};
 	int rc;
@@ -819,7 +817,6 @@ int program_start(struct session *s, const struct session_launcher *launcher)
 {
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
-	                          .external_key = session_options(s)->external_key,
 	                          .status_file = session_options(s)->status_file,
 	                          .status_sink = session_status_sink(s)};
 

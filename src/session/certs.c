@@ -25,6 +25,16 @@ void certs_free(struct certs *k)
 	k->chosen_id = NULL;
 }
 
+/*
+ * Which rule judges the token view's certificates: a certificate request (>NEED-CERTIFICATE) is
+ * the external key's, whatever command runs the session (attach and connect too); OpenVPN's own
+ * listing (pkcs11-id-count) is for its PKCS#11 support.
+ */
+static bool for_external_key(const struct certs *k)
+{
+	return k->run.then != NULL;
+}
+
 const char *certs_chosen(const struct certs *k)
 {
 	return k->chosen_id;
@@ -203,7 +213,7 @@ static bool token_without_certificate(struct session_core *c, struct token_cert_
 	/* A look at the certificates only when a token is there to hold them. */
 	if (tokens_first(c, label, labelsz) != 1)
 		return false;
-	listed = tokens_list_certs(c, scratch);
+	listed = tokens_list_certs(c, scratch->external_key, scratch); /* its rule kept */
 	token_certs_clear(scratch);
 	return listed == 0;
 }
@@ -214,7 +224,7 @@ static void no_certificate(struct session_core *c, struct certs *k)
 	bool watching = tokens_can_see(c);
 	char why[600], label[P11_LABEL_LEN + 1];
 
-	tokens_watch_for_certs(&watch, &k->run.list);
+	tokens_watch_for_certs(&watch, &k->run.list, for_external_key(k));
 	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
 	bool no_service = tokens_trouble(c, why, sizeof why);
 
@@ -539,7 +549,7 @@ void certs_on_certificate_request(struct session_core *c, struct certs *k,
 	k->run.then = then;
 	k->run.arg = arg;
 	k->run.from_view = true;
-	if (tokens_list_certs(c, &k->run.list) < 0 && !tokens_can_see(c)) {
+	if (tokens_list_certs(c, for_external_key(k), &k->run.list) < 0 && !tokens_can_see(c)) {
 		out_error("ovpn-token cannot list the token's certificates: --external-key needs the "
 		          "PKCS#11 provider (--provider, or pkcs11-providers in the config)");
 		session_end_error(c, EXIT_NO_CERTIFICATE);

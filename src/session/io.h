@@ -90,8 +90,12 @@ struct io_tokens {
 	enum p11_pin_state (*pin_state)(void *ctx, const char *label);
 	/* 1 present, 0 absent, -1 cannot tell. */
 	int (*present)(void *ctx, const char *label);
-	/* Every certificate to fn; their number, or -1 when the provider cannot list them. */
-	int (*each_cert)(void *ctx, io_cert_fn *fn, void *arg);
+	/*
+	 * Every certificate to fn, judged for the external key (our signer pairs a key under
+	 * another CKA_ID by its public key) or for OpenVPN's PKCS#11 support; their number, or -1
+	 * when the provider cannot list them.
+	 */
+	int (*each_cert)(void *ctx, bool external_key, io_cert_fn *fn, void *arg);
 	/*
 	 * Why no token can be seen, when the smartcard service is the cause (pcscd not running):
 	 * 1 with why filled (what to do included), 0 when it is not.

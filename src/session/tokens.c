@@ -125,12 +125,14 @@ static void take_cert(void *arg, const struct io_cert *cert)
 	token_certs_add(arg, cert);
 }
 
-int tokens_list_certs(const struct session_core *c, struct token_cert_list *into)
+int tokens_list_certs(const struct session_core *c, bool external_key,
+                      struct token_cert_list *into)
 {
 	const struct io_tokens *t = c->world->tokens;
 
 	token_certs_clear(into);
-	if (t->each_cert(t->ctx, take_cert, into) < 0)
+	into->external_key = external_key;
+	if (t->each_cert(t->ctx, external_key, take_cert, into) < 0)
 		return -1;
 	return (int)into->count;
 }
@@ -139,7 +141,7 @@ void tokens_judge(const struct session_core *c, struct token_cert_list *l)
 {
 	struct token_cert_list seen = {.count = 0};
 
-	if (l->count == 0 || !tokens_can_see(c) || tokens_list_certs(c, &seen) < 0)
+	if (l->count == 0 || !tokens_can_see(c) || tokens_list_certs(c, false, &seen) < 0)
 		return;
 	for (size_t i = 0; i < l->count; i++) {
 		long k = token_certs_find(&seen, l->items[i].id);
@@ -159,7 +161,7 @@ bool tokens_config_id_names_nothing(const struct session_core *c)
 	struct token_cert_list seen = {.count = 0};
 	bool nothing;
 
-	if (c->config_id == NULL || !tokens_can_see(c) || tokens_list_certs(c, &seen) < 0)
+	if (c->config_id == NULL || !tokens_can_see(c) || tokens_list_certs(c, false, &seen) < 0)
 		return false;
 	/* The same listing `doctor` judges the config's pkcs11-id by. */
 	nothing = token_certs_find(&seen, c->config_id) < 0;
@@ -176,11 +178,15 @@ void tokens_blame_config_id(struct session_core *c)
 
 static bool certs_arrived(struct session_core *c, void *arg)
 {
-	return tokens_list_certs(c, arg) > 0;
+	struct token_cert_list *into = arg;
+
+	return tokens_list_certs(c, into->external_key, into) > 0;
 }
 
-void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *into)
+void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *into,
+                            bool external_key)
 {
+	into->external_key = external_key;
 	*w = (struct session_watch){TOKENS_LOOK_MS, certs_arrived, into};
 }
 

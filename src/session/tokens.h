@@ -35,6 +35,7 @@ struct token_cert {
 struct token_cert_list {
 	struct token_cert items[TOKENS_MAX_CERTS];
 	size_t count;
+	bool external_key;              /* the rule the token view last listed it under */
 };
 
 /* Adds one as the token view sees it; false when full or out of memory. */
@@ -57,8 +58,12 @@ bool tokens_trouble(const struct session_core *c, char *why, size_t whysz);
 /* The reader of the token called label and whether it has a PIN pad; -1 when it cannot see. */
 int tokens_reader(const struct session_core *c, const char *label, char *out, size_t outsz,
                   bool *pinpad);
-/* Replaces into's content with every certificate the provider sees now: their number, or -1. */
-int tokens_list_certs(const struct session_core *c, struct token_cert_list *into);
+/*
+ * Replaces into's content with every certificate the provider sees now, judged for the external
+ * key or for OpenVPN's PKCS#11 support (io_tokens.each_cert): their number, or -1.
+ */
+int tokens_list_certs(const struct session_core *c, bool external_key,
+                      struct token_cert_list *into);
 /*
  * What the token view knows of certificates OpenVPN listed: why one cannot log in (its key,
  * besides what the certificate itself says), its token and reader.  One look, when it can see.
@@ -70,8 +75,12 @@ bool tokens_config_id_names_nothing(const struct session_core *c);
 /* Says that the config's pkcs11-id is the cause and ends the run (EXIT_NO_CERTIFICATE). */
 void tokens_blame_config_id(struct session_core *c);
 
-/* A watch that settles once the provider lists a certificate (into holds them then). */
-void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *into);
+/*
+ * A watch that settles once the provider lists a certificate (into holds them then, judged
+ * under the rule of tokens_list_certs).
+ */
+void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *into,
+                            bool external_key);
 
 /* A watch that settles once the token called label turns from absent to present. */
 struct token_insertion {

@@ -74,6 +74,8 @@ struct script {
 	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
 	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
+	int other_id_cert;             /* Token/Serial/N's key has another CKA_ID: only the
+	                                  external key can use it (0: none) */
 	int backup_from;               /* Token/Serial/N from this N on is on token 'Backup' in
 	                                  'Reader 1' (0: all are on 'Anna' in 'Reader 0') */
 	bool real_ids;                 /* ids as pkcs11-helper makes them: token 'Anna', CKA_ID N */
@@ -329,7 +331,7 @@ static int script_token_present(void *ctx, const char *label)
 	return sc->present_from_look > 0 && sc->looks >= sc->present_from_look;
 }
 
-static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
+static int script_each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *arg)
 {
 	struct script *sc = ctx;
 	int n;
@@ -340,16 +342,18 @@ static int script_each_cert(void *ctx, io_cert_fn *fn, void *arg)
 		return 0;
 	for (n = 0; n < sc->certs_on_token; n++) {
 		char id[64];
+		const char *unfit = NULL;
 
 		if (sc->real_ids)
 			snprintf(id, sizeof id, "Maker/Model/0042/Anna/%02X", n + 1);
 		else
 			snprintf(id, sizeof id, "Token/Serial/%d", n + 1);
+		if (n + 1 == sc->keyless_cert)
+			unfit = "the token holds no private key for it";
+		else if (n + 1 == sc->other_id_cert && !external_key)
+			unfit = "its private key has another CKA_ID (--external-key can)";
 		{
-			const struct io_cert cert = {id, NULL, 0,
-			                             n + 1 == sc->keyless_cert ? "the token holds no private "
-			                                                         "key for it"
-			                                                       : NULL,
+			const struct io_cert cert = {id, NULL, 0, unfit,
 			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
 			                                 ? "Backup" : "Anna",
 			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
@@ -612,6 +616,7 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->certs_from_look = keep.certs_from_look;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->keyless_cert = keep.keyless_cert;
+	sc->other_id_cert = keep.other_id_cert;
 	sc->backup_from = keep.backup_from;
 	sc->real_ids = keep.real_ids;
 	sc->present_from_look = keep.present_from_look;

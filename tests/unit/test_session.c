@@ -166,6 +166,23 @@ static void a_certificate_without_a_key_is_not_offered(void **state)
 	assert_logged("? Choose", 0);
 }
 
+/* OpenVPN's PKCS#11 support cannot pair a key under another CKA_ID: the same as no key. */
+static void a_key_under_another_id_is_not_offered_to_pkcs11(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	sc.provider = true;
+	sc.certs_from_look = 1;
+	sc.certs_on_token = 2;
+	sc.other_id_cert = 1;
+	new_session(false);
+	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "Token/Serial/1")
+	             ENTRY("1", "Token/Serial/2") NEEDSTR_OK,
+	         NULL);
+	assert_logged("> needstr \"pkcs11-id-request\" \"Token/Serial/2\"\n", 1);
+	assert_logged("Token/Serial/1\"\n", 0);
+}
+
 /* The only certificate has no key: no id is sent, the cause is said, exit 7. */
 static void only_a_keyless_certificate_ends_with_7(void **state)
 {
@@ -1099,6 +1116,7 @@ int main(void)
 		T(batch_with_several_certificates_ends_with_7),
 		T(the_choice_survives_a_restart),
 		T(a_certificate_without_a_key_is_not_offered),
+		T(a_key_under_another_id_is_not_offered_to_pkcs11),
 		T(only_a_keyless_certificate_ends_with_7),
 		T(a_pin_asked_while_listing_is_not_answered),
 		T(a_choice_is_remembered_for_the_next_run),

@@ -77,6 +77,32 @@ static void attach_announces_version_3_at_need_certificate(void **state)
 	assert_logged("> version 3\n# select\n> certificate\n", 1);
 }
 
+/*
+ * A key under another CKA_ID: our signer pairs it by its public key, so a certificate request
+ * (the external key's, whoever started openvpn) offers it: attach, and connect.
+ */
+static void attach_offers_a_key_under_another_id(void **state)
+{
+	(void)state;
+	opts.external_key = false; /* attach: openvpn was started with the options elsewhere */
+	opts.batch = true;
+	sc.other_id_cert = 1;
+	new_session(false);
+	run_with(NEED_CERT CERT_OK, NULL);
+	assert_logged("# select\n> certificate\n", 1);
+}
+
+static void connect_offers_a_key_under_another_id(void **state)
+{
+	(void)state;
+	opts.external_key = false; /* connect takes no --external-key */
+	opts.batch = true;
+	sc.other_id_cert = 1;
+	new_session(false);
+	run_with(NEED_CERT CERT_OK, NULL);
+	assert_logged("# select\n> certificate\n", 1);
+}
+
 static void the_only_certificate_goes_as_pem(void **state)
 {
 	(void)state;
@@ -430,6 +456,8 @@ int main(void)
 		T(version_3_follows_the_greeting_and_awaits_nothing),
 		T(without_external_key_no_version_is_announced),
 		T(attach_announces_version_3_at_need_certificate),
+		T(attach_offers_a_key_under_another_id),
+		T(connect_offers_a_key_under_another_id),
 		T(the_only_certificate_goes_as_pem),
 		T(several_certificates_in_batch_end_with_7),
 		T(several_certificates_show_the_menu),
