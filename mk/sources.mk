@@ -7,7 +7,7 @@ PORTABLE_SRC := \
 	src/cli/options.c src/cli/commands.c src/cli/parse.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
-	src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
+	src/cmd/session_settings.c src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
 	src/cmd/table.c \
 	src/cmd/enroll.c src/cmd/enroll_import.c src/cmd/enroll_rules.c src/cmd/enroll_token.c \
 	src/cert/csr_common.c \

@@ -10,7 +10,10 @@
 
 #include "cli/options.h"
 
-/* What the session reads (session/): every command that answers an openvpn takes these. */
+/*
+ * What the session is told (cmd/session_settings.c): every command that answers an openvpn takes
+ * these.
+ */
 #define SESSION_OPTIONS \
 	(OPTION(CERT) | OPTION(PROVIDER) | OPTION(PIN_FILE) | OPTION(PIN_FD) | \
 	 OPTION(AUTH_USER_PASS_FILE) | OPTION(BATCH) | OPTION(NO_CACHE) | OPTION(STATUS_FILE) | \

@@ -2,6 +2,7 @@
 /* ovpn-token attach ADDRESS: manage an openvpn someone else started. */
 #include "cmd/cmd.h"
 #include "cli/exit_codes.h"
+#include "cmd/session_settings.h"
 #include "mgmt/conn.h"
 #include "platform/platform.h"
 #include "program/world.h"
@@ -40,7 +41,9 @@ static int connect_to(const char *target, struct mgmt_conn *conn)
 
 int cmd_attach(const struct options *opts)
 {
-	struct session *s = session_new(opts, false);
+	/* Someone else started openvpn: whether it wants the external key, its requests say. */
+	const struct session_settings settings = session_settings_from(opts, SESSION_KEY_AS_ASKED);
+	struct session *s = session_new(&settings, false);
 	struct mgmt_conn conn;
 	int rc;
 

@@ -17,6 +17,7 @@
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/served_view.h"
+#include "cmd/session_settings.h"
 #include "mgmt/conn.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/provider_select.h"
@@ -197,6 +198,8 @@ static int run(const struct options *opts, const struct served_view *v, struct s
 
 int cmd_connect(const struct options *opts)
 {
+	/* serve's openvpn asks each member for the certificate and every signature. */
+	const struct session_settings settings = session_settings_from(opts, SESSION_KEY_EXTERNAL);
 	struct served_view v;
 	struct session *s;
 	char err[600];
@@ -216,7 +219,7 @@ int cmd_connect(const struct options *opts)
 	rc = served_view_refusal(&v);
 	if (rc != EXIT_OK)
 		return rc;
-	s = session_new(opts, false);
+	s = session_new(&settings, false);
 	if (s == NULL)
 		return EXIT_INTERNAL;
 	rc = session_check_sources(s) == 0 ? run(opts, &v, s) : EXIT_USAGE;

@@ -12,6 +12,7 @@
 #include "cmd/chosen_cert.h"
 #include "cmd/cmd.h"
 #include "cmd/launch.h"
+#include "cmd/session_settings.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
 #include "openvpn/argv.h"
@@ -502,7 +503,9 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 		.child = launcher_child,
 	};
 	const struct io_status tunnel_sink = {l, tunnel_file_write};
-	struct session *s = session_new(opts, true);
+	const struct session_settings for_session = session_settings_from(
+	    opts, opts->external_key ? SESSION_KEY_EXTERNAL : SESSION_KEY_OPENVPN);
+	struct session *s = session_new(&for_session, true);
 	char err[512];
 	int rc;
 

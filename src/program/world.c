@@ -800,7 +800,7 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 {
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
-	                          .status_file = session_options(s)->status_file,
+	                          .status_file = session_status_file(s),
 	                          .status_sink = session_status_sink(s)};
 	int rc;
 
@@ -817,7 +817,7 @@ int program_start(struct session *s, const struct session_launcher *launcher)
 {
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
-	                          .status_file = session_options(s)->status_file,
+	                          .status_file = session_status_file(s),
 	                          .status_sink = session_status_sink(s)};
 
 	return run(s, &p);

@@ -13,7 +13,7 @@
 /* A required response left empty is asked again this many times, then counts as cancelled. */
 #define EMPTY_RESPONSE_TRIES 3
 
-int auth_init(struct auth *a, const struct options *opts)
+int auth_init(struct auth *a, const struct session_settings *opts)
 {
 	memset(a, 0, sizeof *a);
 	a->source = (struct secret_source){

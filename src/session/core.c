@@ -12,7 +12,8 @@
 /* How long openvpn gets to end after "signal SIGTERM" before it is made to. */
 #define STOP_GRACE_MS 10000
 
-int session_core_init(struct session_core *c, const struct options *opts, bool owns_openvpn)
+int session_core_init(struct session_core *c, const struct session_settings *opts,
+                      bool owns_openvpn)
 {
 	memset(c, 0, sizeof *c);
 	c->opts = opts;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
- * The bottom of the session: what every handler shares and nothing more — the options, the
+ * The bottom of the session: what every handler shares and nothing more — the settings, the
  * world (io.h), the one open question, sending a command, and how a run ends.  core.c knows no
  * handler; a handler knows core.h, the token view (tokens.h), the PIN supply (pin_supply.h)
  * and the plain policies (pin_cache.h, lockout.h, reason.h), never another handler.
@@ -11,10 +11,10 @@
 
 #include <stdbool.h>
 
-#include "cli/options.h"
 #include "mgmt/command.h"
 #include "secret/secret.h"
 #include "session/io.h"
+#include "session/settings.h"
 #include "ui/output.h"
 
 /* Whose reply it is: session.c hands each SUCCESS/ERROR to the handler that sent the command. */
@@ -85,7 +85,7 @@ struct session_run_end {
 };
 
 struct session_core {
-	const struct options *opts;
+	const struct session_settings *opts; /* the command's (settings.h) */
 	bool owns_openvpn;             /* start: stopping means stopping openvpn; attach: leaving */
 	const struct session_world *world;
 	struct session_question question;
@@ -98,7 +98,8 @@ struct session_core {
 	bool openvpn_uses_pinpads;
 };
 
-int session_core_init(struct session_core *c, const struct options *opts, bool owns_openvpn);
+int session_core_init(struct session_core *c, const struct session_settings *opts,
+                      bool owns_openvpn);
 void session_core_free(struct session_core *c);
 /* A new connection: the run's ending and question start afresh. */
 void session_core_new_run(struct session_core *c);

@@ -12,7 +12,7 @@
 	"--management-password-file FILE, --management-password-fd N or the credential " \
 	"'management-password'"
 
-int mgmt_password_init(struct mgmt_password *m, const struct options *opts)
+int mgmt_password_init(struct mgmt_password *m, const struct session_settings *opts)
 {
 	memset(m, 0, sizeof *m);
 	m->source = (struct secret_source){

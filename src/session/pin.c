@@ -207,7 +207,7 @@ void pin_on_authenticating(struct session_core *c, struct pin_login *p, const ch
 	bool pinpad = false;
 
 	/* (--external-key: xkey.c names the pad of the signer's own login.) */
-	if (!c->openvpn_uses_pinpads || c->opts->external_key || p->pinpad_done ||
+	if (!c->openvpn_uses_pinpads || c->opts->key_mode == SESSION_KEY_EXTERNAL || p->pinpad_done ||
 	    label[0] == '\0' ||
 	    tokens_reader(c, label, p->pinpad_reader, sizeof p->pinpad_reader, &pinpad) != 0 ||
 	    !pinpad)

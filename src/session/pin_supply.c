@@ -10,7 +10,7 @@
 
 #define PIN_SOURCES "--pin-file FILE, --pin-fd N or the credential 'pin'"
 
-int pin_supply_init(struct pin_supply *ps, const struct options *opts)
+int pin_supply_init(struct pin_supply *ps, const struct session_settings *opts)
 {
 	memset(ps, 0, sizeof *ps);
 	ps->source = (struct secret_source){

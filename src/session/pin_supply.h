@@ -50,7 +50,7 @@ struct pin_supply {
 	void *arg;
 };
 
-int pin_supply_init(struct pin_supply *ps, const struct options *opts);
+int pin_supply_init(struct pin_supply *ps, const struct session_settings *opts);
 void pin_supply_free(struct pin_supply *ps);
 /*
  * A PIN for req (copied), handed to then(c, arg, origin): at once from the cache or a source,

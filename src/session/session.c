@@ -873,20 +873,20 @@ int session_run(struct session *s, const struct session_world *w)
 
 /* ---- setup and what survives ------------------------------------------------------------ */
 
-struct session *session_new(const struct options *opts, bool owns_openvpn)
+struct session *session_new(const struct session_settings *settings, bool owns_openvpn)
 {
 	struct session *s = calloc(1, sizeof *s);
 
-	if (s == NULL || session_core_init(&s->core, opts, owns_openvpn) != 0 ||
-	    pin_supply_init(&s->pins, opts) != 0 || mgmt_password_init(&s->mgmt_password, opts) != 0 ||
-	    auth_init(&s->auth, opts) != 0) {
+	if (s == NULL || session_core_init(&s->core, settings, owns_openvpn) != 0 ||
+	    pin_supply_init(&s->pins, settings) != 0 ||
+	    mgmt_password_init(&s->mgmt_password, settings) != 0 || auth_init(&s->auth, settings) != 0) {
 		out_error("cannot allocate memory for secrets");
 		session_free(s);
 		return NULL;
 	}
 	xkey_init(&s->xkey, &s->pins);
 	removal_init(&s->removal);
-	session_set_provider(s, opts->provider);
+	session_set_provider(s, settings->provider);
 	return s;
 }
 
@@ -937,9 +937,9 @@ const char *session_provider(const struct session *s)
 	return s->core.provider;
 }
 
-const struct options *session_options(const struct session *s)
+const char *session_status_file(const struct session *s)
 {
-	return s->core.opts;
+	return s->core.opts->status_file;
 }
 
 int session_check_sources(struct session *s)

@@ -9,17 +9,18 @@
 
 #include <stdbool.h>
 
-#include "cli/options.h"
 #include "session/cert_memory.h"
 #include "session/io.h"
+#include "session/settings.h"
 
 struct session;
 
 /*
- * owns_openvpn: we started it (start), so Ctrl-C and cancelling stop it; otherwise (attach)
- * they only detach.  NULL when out of memory (said why).
+ * settings: the command's, for the session's life.  owns_openvpn: we started it (start), so
+ * Ctrl-C and cancelling stop it; otherwise (attach) they only detach.  NULL when out of memory
+ * (said why).
  */
-struct session *session_new(const struct options *opts, bool owns_openvpn);
+struct session *session_new(const struct session_settings *settings, bool owns_openvpn);
 /* A management password we chose ourselves (start on systems without unix sockets). */
 int session_set_mgmt_password(struct session *s, const char *password);
 /* The PKCS#11 module to look at the tokens with (lockout protection, late tokens); "" none. */
@@ -54,7 +55,7 @@ int session_run(struct session *s, const struct session_world *w);
 
 /* What the program's world needs of the session (program/world.c). */
 const char *session_provider(const struct session *s);
-const struct options *session_options(const struct session *s);
+const char *session_status_file(const struct session *s);
 const struct io_status *session_status_sink(const struct session *s);
 
 #endif

@@ -58,7 +58,7 @@ static void send_version(struct session_core *c)
 
 void xkey_on_greeting(struct session_core *c)
 {
-	if (c->opts->external_key)
+	if (c->opts->key_mode == SESSION_KEY_EXTERNAL)
 		send_version(c);
 }
 

@@ -13,7 +13,6 @@
 #include <string.h>
 
 #include "cli/exit_codes.h"
-#include "cli/options.h"
 #include "cert/cert_info.h"
 #include "cert/backend.h"
 #include "platform/platform.h"
@@ -127,7 +126,7 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct script sc;
-	struct options opts;
+	struct session_settings opts;
 	struct session *s;
 	char *input;
 
@@ -135,11 +134,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memset(&opts, 0, sizeof opts);
 	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
 	opts.batch = data[0] & 1;
 	opts.no_cache = data[0] & 2;
 	opts.cert_pattern = (data[0] & 128) ? "tok" : NULL;
-	opts.external_key = (data[1] & 3) == 3;
+	opts.key_mode = (data[1] & 3) == 3 ? SESSION_KEY_EXTERNAL : SESSION_KEY_OPENVPN;
 	input = malloc(size - 2 + 1);
 	if (input == NULL)
 		return 0;

@@ -22,21 +22,19 @@
 
 #include <string.h>
 
-#include "cli/options.h"
 #include "session/session.h"
 #include "session_io_script.h"
 
-static struct options opts;
+static struct session_settings opts;
 static struct script sc;
 static struct session *s;
 
-/* Options as a bare command line gives them, quiet; a script that knows nothing of the last test. */
+/* Settings as a bare command line gives them (start without --external-key); a script that knows nothing of the last test. */
 static inline void session_bed_reset(void)
 {
 	memset(&opts, 0, sizeof opts);
 	memset(&sc, 0, sizeof sc);
 	opts.pin_fd = opts.mgmt_password_fd = -1;
-	opts.verbosity = VERBOSITY_QUIET;
 }
 
 /* The session of the last test, if any, freed. */

@@ -18,7 +18,6 @@
 #include <unistd.h>
 
 #include "cli/exit_codes.h"
-#include "cli/options.h"
 #include "mgmt/conn.h"
 #include "session/session.h"
 #include "../lib/session_bed.h"
@@ -863,7 +862,7 @@ static void keep_leaves_the_tunnel_alone(void **state)
 	sc.interactive = true;
 	sc.watch_kind = IO_WATCH_LOOKS;
 	sc.watch_away_from = 1;
-	opts.removal_mode = REMOVAL_KEEP;
+	opts.keep_tunnel_on_removal = true;
 	new_session(true);
 	run_with(PIN_NEED PIN_TAKEN CONNECTED_ANNA SCRIPT_LATER SCRIPT_LATER, answers);
 	assert_logged("# watch", 0);

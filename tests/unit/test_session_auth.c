@@ -16,7 +16,6 @@
 #include <unistd.h>
 
 #include "cli/exit_codes.h"
-#include "cli/options.h"
 #include "session/session.h"
 #include "../lib/session_bed.h"
 

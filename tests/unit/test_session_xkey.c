@@ -15,7 +15,6 @@
 #include <unistd.h>
 
 #include "cli/exit_codes.h"
-#include "cli/options.h"
 #include "session/session.h"
 #include "../lib/session_bed.h"
 
@@ -35,7 +34,7 @@ static int setup(void **state)
 {
 	(void)state;
 	session_bed_reset();
-	opts.external_key = true;
+	opts.key_mode = SESSION_KEY_EXTERNAL;
 	sc.certs_from_look = 1;
 	sc.certs_on_token = 1;
 	sc.xkey_pin = "1234";
@@ -62,7 +61,7 @@ static void version_3_follows_the_greeting_and_awaits_nothing(void **state)
 static void without_external_key_no_version_is_announced(void **state)
 {
 	(void)state;
-	opts.external_key = false;
+	opts.key_mode = SESSION_KEY_OPENVPN;
 	new_session(true);
 	run_with(GREETING STATE_OK, NULL);
 	assert_logged("> version", 0);
@@ -71,7 +70,7 @@ static void without_external_key_no_version_is_announced(void **state)
 static void attach_announces_version_3_at_need_certificate(void **state)
 {
 	(void)state;
-	opts.external_key = false; /* attach: openvpn was started with the options elsewhere */
+	opts.key_mode = SESSION_KEY_AS_ASKED; /* attach: openvpn was started elsewhere */
 	new_session(false);
 	run_with(NEED_CERT CERT_OK, NULL);
 	assert_logged("> version 3\n# select\n> certificate\n", 1);
@@ -84,7 +83,7 @@ static void attach_announces_version_3_at_need_certificate(void **state)
 static void attach_offers_a_key_under_another_id(void **state)
 {
 	(void)state;
-	opts.external_key = false; /* attach: openvpn was started with the options elsewhere */
+	opts.key_mode = SESSION_KEY_AS_ASKED;
 	opts.batch = true;
 	sc.other_id_cert = 1;
 	new_session(false);
@@ -95,7 +94,6 @@ static void attach_offers_a_key_under_another_id(void **state)
 static void connect_offers_a_key_under_another_id(void **state)
 {
 	(void)state;
-	opts.external_key = false; /* connect takes no --external-key */
 	opts.batch = true;
 	sc.other_id_cert = 1;
 	new_session(false);
