@@ -550,8 +550,10 @@ void certs_on_certificate_request(struct session_core *c, struct certs *k,
 	k->run.arg = arg;
 	k->run.from_view = true;
 	if (tokens_list_certs(c, for_external_key(k), &k->run.list) < 0 && !tokens_can_see(c)) {
-		out_error("ovpn-token cannot list the token's certificates: --external-key needs the "
-		          "PKCS#11 provider (--provider, or pkcs11-providers in the config)");
+		/* attach and connect take no config: only --provider names the module there. */
+		out_error("OpenVPN asks for the certificate (the external key), and ovpn-token has no "
+		          "PKCS#11 module to list the token's certificates with: name it with "
+		          "--provider%s", c->owns_openvpn ? ", or pkcs11-providers in the config" : "");
 		session_end_error(c, EXIT_NO_CERTIFICATE);
 		return;
 	}

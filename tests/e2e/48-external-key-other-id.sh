@@ -9,6 +9,8 @@
 #   a) attach: the only certificate is used by itself, the PIN asked once, Connected, and the
 #      server saw CN=twin; no "cannot log in", no --external-key hint
 #   b) the same in --batch with --pin-file
+#   c) attach without --provider: exit 7, and the way out is --provider (attach has no config,
+#      and takes no --external-key)
 # (`connect` is the same session through serve's openvpn, always in external-key mode: 89.)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
@@ -83,6 +85,20 @@ pty_start "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" --provider "$SOFTHSM_
 attached_twin b
 pty_send_keys C-c
 pty_expect_exit 0 20
+pty_stop
+kill "$CLIENT_PID" 2>/dev/null || true
+wait "$CLIENT_PID" 2>/dev/null || true
+rm -f "$T/mgmt.sock"
+
+log "c) attach without --provider"
+run_client "$T/c.log"
+pty_start "$OVPN_TOKEN" attach --batch --pin-file "$T/pin" "$T/mgmt.sock"
+pty_expect_exit 7 30
+pty_expect_text "ovpn-token has no PKCS#11 module to list the token's certificates with: name it with --provider" 2 \
+    "c: the way out is not said"
+if pty_screen | grep -Eq -- "--external-key|pkcs11-providers"; then
+    fail "c: attach is sent to what it does not take: $(pty_screen | grep -E -- '--external-key|pkcs11-providers')"
+fi
 pty_stop
 
 pass
