@@ -5,7 +5,7 @@
 # (it asks the member for the certificate and each signature): the member's own signer finds
 # the key by its public key, so the certificate is offered and signs, as with start
 # --external-key (23 k); connect never sends the member to --external-key, an option it does
-# not take.  (attach to such an openvpn: 48.)
+# not take.  (attach to such an openvpn: 53.)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

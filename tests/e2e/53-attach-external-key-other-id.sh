@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 48-external-key-other-id: a certificate whose private key has another CKA_ID than the
+# 53-attach-external-key-other-id: a certificate whose private key has another CKA_ID than the
 # certificate (only the external key can use such a pair: our signer finds the key by its public
 # key; OpenVPN's PKCS#11 support cannot). An openvpn started by someone else in external-key mode
 # (--management-external-key/-cert) asks us for the certificate (>NEED-CERTIFICATE), so `attach`
@@ -11,7 +11,7 @@
 #   b) the same in --batch with --pin-file
 #   c) attach without --provider: exit 7, and the way out is --provider (attach has no config,
 #      and takes no --external-key)
-# (`connect` is the same session through serve's openvpn, always in external-key mode: 89.)
+# (`connect` is the same session through serve's openvpn, always in external-key mode: 88.)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
