@@ -11,7 +11,7 @@
 #   b) the same in --batch with --pin-file
 #   c) attach without --provider: exit 7, and the way out is --provider (attach has no config,
 #      and takes no --external-key)
-# (`connect` is the same session through serve's openvpn, always in external-key mode: 88.)
+# (`connect` is the same session through serve's openvpn, always in external-key mode: 54.)
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# 88-serve-connect-other-id: `connect` to a tunnel serve runs with a token whose certificate's
+# 54-connect-external-key-other-id: `connect` to a tunnel serve runs with a token whose certificate's
 # key has another CKA_ID than the certificate.  serve's openvpn is always in external-key mode
 # (it asks the member for the certificate and each signature): the member's own signer finds
 # the key by its public key, so the certificate is offered and signs, as with start
