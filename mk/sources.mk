@@ -70,7 +70,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_enroll_rules.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
 	tests/unit/test_broker.c tests/unit/test_served.c tests/unit/test_supervise.c \
-	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c
+	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c \
+	tests/unit/test_status_cert.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c \
