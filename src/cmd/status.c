@@ -44,6 +44,9 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static void json_cert(struct json_fields *o, const char *text, long long now);
+static void print_cert_warning(const char *text, long long now);
+
 /* "anna since 09:12, CONNECTED, tunnel IP 10.8.0.6" */
 static void describe_holder(const struct served_view *v, char *out, size_t outsz)
 {
@@ -56,7 +59,7 @@ static void describe_holder(const struct served_view *v, char *out, size_t outsz
 	         state[0] != '\0' ? ", " : "", state, ip[0] != '\0' ? ", tunnel IP " : "", ip);
 }
 
-static void print_line(const struct served_view *v)
+static void print_line(const struct served_view *v, long long now)
 {
 	char detail[512], line[700], shown[700];
 	const char *state = v->state;
@@ -79,9 +82,12 @@ static void print_line(const struct served_view *v)
 	         detail);
 	sanitize_str(shown, sizeof shown, line);
 	printf("%s\n", shown);
+	/* The holder's certificate, as serve saw it sent to openvpn. */
+	if (!served_view_outsider(v) && v->serve_pid != 0 && v->holder_pid > 0)
+		print_cert_warning(v->holder_text, now);
 }
 
-static void print_json(const struct served_view *v, bool first)
+static void print_json(const struct served_view *v, bool first, long long now)
 {
 	static const char *const holder_keys[] = {"state", "time", "tunnel_ip", "remote"};
 	struct json_fields o = {.f = stdout, .sep = ", "}, h = {.f = stdout, .sep = ", "};
@@ -108,6 +114,7 @@ static void print_json(const struct served_view *v, bool first)
 		served_value(v->holder_text, holder_keys[i], value, sizeof value);
 		json_string_field(&h, holder_keys[i], value);
 	}
+	json_cert(&h, v->holder_text, now);
 	printf("}}");
 }
 
@@ -270,9 +277,9 @@ int cmd_status(const struct options *opts)
 		if (!v.exists && (opts->target == NULL || others.n > 0))
 			continue;
 		if (opts->json)
-			print_json(&v, shown == 0);
+			print_json(&v, shown == 0, now);
 		else
-			print_line(&v);
+			print_line(&v, now);
 		shown++;
 	}
 	for (size_t i = 0; i < others.n; i++, shown++)

@@ -29,4 +29,12 @@ void tunnel_cert_read(const char *text, struct tunnel_cert *tc);
  */
 bool tunnel_cert_warning(const struct tunnel_cert *tc, long long now, char *buf, size_t bufsz);
 
+/*
+ * The cert_* lines (session/status_cert.h) for the certificate in a member's "certificate"
+ * block (certificate, the PEM lines, END), which serve passes to its openvpn: the holder file
+ * names it as a session's status file does.  Returns their length; 0 (out "") when the block
+ * holds no certificate that decodes.
+ */
+size_t tunnel_cert_block_lines(const char *block, size_t len, char *out, size_t outsz);
+
 #endif

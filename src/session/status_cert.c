@@ -65,7 +65,7 @@ size_t status_cert_text(const struct status_cert *sc, char *buf, size_t bufsz)
 	}
 	if (fits && sc->token[0] != '\0')
 		fits = append(buf, bufsz, &n, "cert_token", sc->token);
-	if (fits)
+	if (fits && sc->id[0] != '\0')
 		fits = append(buf, bufsz, &n, "cert_id", sc->id);
 	if (!fits) {
 		buf[0] = '\0';

@@ -23,7 +23,10 @@ struct status_cert {
 	char id[P11_ID_MAX];        /* its serialized pkcs11-id */
 };
 
-/* The certificate chosen now: ci NULL when it did not decode; token "" or NULL: from the id. */
+/*
+ * The certificate chosen now: ci NULL when it did not decode; token "" or NULL: from the id;
+ * id NULL or "" when there is none (serve sees only the certificate).
+ */
 void status_cert_of(struct status_cert *sc, const struct cert_info *ci, const char *token,
                     const char *id);
 /*
@@ -31,7 +34,7 @@ void status_cert_of(struct status_cert *sc, const struct cert_info *ci, const ch
  *   cert_subject=CN=anna,O=Example   (with cert_not_after, only when it decoded)
  *   cert_not_after=2031-05-06T12:00:00Z
  *   cert_token=Anna Token            (when known)
- *   cert_id=pkcs11-helper's serialized id
+ *   cert_id=pkcs11-helper's serialized id  (when known)
  * Returns the length written; 0 (buf "") when nothing is known or it does not fit.
  */
 size_t status_cert_text(const struct status_cert *sc, char *buf, size_t bufsz);

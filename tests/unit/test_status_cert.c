@@ -167,6 +167,56 @@ static void a_hostile_subject_stays_on_its_line(void **state)
 	assert_string_equal(tc.token, "Lab?token");
 }
 
+/*
+ * serve sees the member's certificate block on its way to openvpn: the holder file names it.
+ * (CN=alpha, self-signed, valid 2020-2120, its key thrown away; as in test_session.c.)
+ */
+#define ALPHA_PEM \
+	"-----BEGIN CERTIFICATE-----\n" \
+	"MIIBUjCB+aADAgECAgIQADAKBggqhkjOPQQDAjAQMQ4wDAYDVQQDDAVhbHBoYTAg\n" \
+	"Fw0yMDAxMDEwMDAwMDBaGA8yMTIwMDEwMTAwMDAwMFowEDEOMAwGA1UEAwwFYWxw\n" \
+	"aGEwWTATBgcqhkjOPQIBBggqhkjOPQMBBwNCAATgMiFMYo6b9988BZjlsBv3tCdI\n" \
+	"Y7H2lLj8fD3Tgc+j8nbbwfnMmgOwRJ8ZuEAhQW6PtaFslCJchRi415WA9omjo0Ew\n" \
+	"PzAJBgNVHRMEAjAAMBMGA1UdJQQMMAoGCCsGAQUFBwMCMB0GA1UdDgQWBBQMb5VH\n" \
+	"FMaxRHtjfJ1W5oWnP6NRZjAKBggqhkjOPQQDAgNIADBFAiBIcEUXDUkzyLKNRubb\n" \
+	"zUFjWtW7R7suHGW+809U+x33rwIhALx2e84a3atMbM1NNxoaeRxK27+eJm6SEdV2\n" \
+	"cMN6YE04\n" \
+	"-----END CERTIFICATE-----\n"
+
+static void a_certificate_block_names_its_certificate(void **state)
+{
+	static const char block[] = "certificate\n" ALPHA_PEM "END\n";
+	static const char broken[] = "certificate\n-----BEGIN CERTIFICATE-----\n"
+	                             "MIIBUjCB\n-----END CERTIFICATE-----\nEND\n";
+	char crlf[2048];
+	char lines[1024];
+	struct tunnel_cert tc;
+	size_t n;
+
+	(void)state;
+
+	n = tunnel_cert_block_lines(block, strlen(block), lines, sizeof lines);
+	assert_int_equal(n, strlen(lines));
+	assert_string_equal(lines, "cert_subject=CN=alpha\ncert_not_after=2120-01-01T00:00:00Z\n");
+	tunnel_cert_read(lines, &tc);
+	assert_true(tc.dated);
+	/* no PEM, a cut one, one that does not decode: nothing */
+	assert_int_equal(tunnel_cert_block_lines("certificate\nEND\n", 16, lines, sizeof lines), 0);
+	assert_string_equal(lines, "");
+	assert_int_equal(tunnel_cert_block_lines(block, 60, lines, sizeof lines), 0);
+	assert_int_equal(tunnel_cert_block_lines(broken, strlen(broken), lines, sizeof lines), 0);
+	/* lines ending in CR LF read the same */
+	n = 0;
+	for (const char *p = block; *p != '\0'; p++) {
+		if (*p == '\n')
+			crlf[n++] = '\r';
+		crlf[n++] = *p;
+	}
+	crlf[n] = '\0';
+	assert_true(tunnel_cert_block_lines(crlf, n, lines, sizeof lines) > 0);
+	assert_string_equal(lines, "cert_subject=CN=alpha\ncert_not_after=2120-01-01T00:00:00Z\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -177,6 +227,7 @@ int main(void)
 		cmocka_unit_test(no_certificate_no_lines),
 		cmocka_unit_test(an_old_or_odd_file_warns_of_nothing),
 		cmocka_unit_test(a_hostile_subject_stays_on_its_line),
+		cmocka_unit_test(a_certificate_block_names_its_certificate),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
