@@ -3,8 +3,10 @@
  * ovpn-token status [NAME] [--json]: every tunnel of this machine the caller may know of, one
  * line each with its state: the tunnels serve runs (each folder in /run/ovpn-token, and who
  * holds it), the unattended units' (ovpn-token@NAME, /run/ovpn-token/.start/NAME/status) and
- * the caller's own `ovpn-token start` tunnels (their run folders).  What the files say is shown
- * through the sanitizer.
+ * the caller's own `ovpn-token start` tunnels (their run folders).  Under a tunnel whose
+ * certificate in use (its status text's cert_ lines, tunnel_cert.h) expires within 30 days or
+ * has expired, a line warns with the renewal hint.  What the files say is shown through the
+ * sanitizer.
  *
  * Exit: 0; 16 (EXIT_NOT_SERVED) when NAME is given and no tunnel of that name is there.
  */
@@ -44,8 +46,45 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void json_cert(struct json_fields *o, const char *text, long long now);
-static void print_cert_warning(const char *text, long long now);
+/* The certificate in use, when the status text names one: {subject, ...} or null. */
+static void json_cert(struct json_fields *o, const char *text, long long now)
+{
+	struct json_fields c = {.f = stdout, .sep = ", "};
+	struct tunnel_cert tc;
+	char warning[1024];
+	enum cert_validity v;
+
+	tunnel_cert_read(text, &tc);
+	json_field_name(o, "certificate");
+	if (!tc.present) {
+		printf("null");
+		return;
+	}
+	v = tc.dated ? cert_expiry(tc.not_after, now) : CERT_VALID;
+	printf("{");
+	json_string_field(&c, "subject", tc.subject[0] != '\0' ? tc.subject : NULL);
+	json_string_field(&c, "not_after", tc.dated ? tc.not_after_text : NULL);
+	json_string_field(&c, "token", tc.token[0] != '\0' ? tc.token : NULL);
+	json_string_field(&c, "id", tc.id[0] != '\0' ? tc.id : NULL);
+	json_bool_field(&c, "expired", v == CERT_EXPIRED);
+	json_bool_field(&c, "expires_soon", v == CERT_EXPIRES_SOON);
+	json_string_field(&c, "warning",
+	                  tunnel_cert_warning(&tc, now, warning, sizeof warning) ? warning : NULL);
+	printf("}");
+}
+
+/* Under the tunnel's line: its certificate's expiry warning with the renewal hint, if due. */
+static void print_cert_warning(const char *text, long long now)
+{
+	struct tunnel_cert tc;
+	char warning[1024], shown[1024];
+
+	tunnel_cert_read(text, &tc);
+	if (!tunnel_cert_warning(&tc, now, warning, sizeof warning))
+		return;
+	sanitize_str(shown, sizeof shown, warning);
+	printf("  %s\n", shown);
+}
 
 /* "anna since 09:12, CONNECTED, tunnel IP 10.8.0.6" */
 static void describe_holder(const struct served_view *v, char *out, size_t outsz)
@@ -116,46 +155,6 @@ static void print_json(const struct served_view *v, bool first, long long now)
 	}
 	json_cert(&h, v->holder_text, now);
 	printf("}}");
-}
-
-/* The certificate in use, when the status text names one: {subject, ...} or null. */
-static void json_cert(struct json_fields *o, const char *text, long long now)
-{
-	struct json_fields c = {.f = stdout, .sep = ", "};
-	struct tunnel_cert tc;
-	char warning[1024];
-	enum cert_validity v;
-
-	tunnel_cert_read(text, &tc);
-	json_field_name(o, "certificate");
-	if (!tc.present) {
-		printf("null");
-		return;
-	}
-	v = tc.dated ? cert_expiry(tc.not_after, now) : CERT_VALID;
-	printf("{");
-	json_string_field(&c, "subject", tc.subject[0] != '\0' ? tc.subject : NULL);
-	json_string_field(&c, "not_after", tc.dated ? tc.not_after_text : NULL);
-	json_string_field(&c, "token", tc.token[0] != '\0' ? tc.token : NULL);
-	json_string_field(&c, "id", tc.id[0] != '\0' ? tc.id : NULL);
-	json_bool_field(&c, "expired", v == CERT_EXPIRED);
-	json_bool_field(&c, "expires_soon", v == CERT_EXPIRES_SOON);
-	json_string_field(&c, "warning",
-	                  tunnel_cert_warning(&tc, now, warning, sizeof warning) ? warning : NULL);
-	printf("}");
-}
-
-/* Under the tunnel's line: its certificate's expiry warning with the renewal hint, if due. */
-static void print_cert_warning(const char *text, long long now)
-{
-	struct tunnel_cert tc;
-	char warning[1024], shown[1024];
-
-	tunnel_cert_read(text, &tc);
-	if (!tunnel_cert_warning(&tc, now, warning, sizeof warning))
-		return;
-	sanitize_str(shown, sizeof shown, warning);
-	printf("  %s\n", shown);
 }
 
 /* A tunnel that is not served: an unattended unit's, or one of the caller's own start. */
