@@ -7,7 +7,8 @@ PORTABLE_SRC := \
 	src/cli/options.c src/cli/commands.c src/cli/parse.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
 	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
-	src/cmd/session_settings.c src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/version.c \
+	src/cmd/session_settings.c src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/tunnel_cert.c \
+	src/cmd/version.c \
 	src/cmd/table.c \
 	src/cmd/enroll.c src/cmd/enroll_import.c src/cmd/enroll_rules.c src/cmd/enroll_token.c \
 	src/cert/csr_common.c \
@@ -18,7 +19,7 @@ PORTABLE_SRC := \
 	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c \
 	src/openvpn/probe.c src/openvpn/supervise.c \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
-	src/session/lockout.c src/session/reason.c src/session/cert_memory.c \
+	src/session/lockout.c src/session/reason.c src/session/cert_memory.c src/session/status_cert.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
 	src/session/mgmt_password.c src/session/need.c src/session/pin.c src/session/removal.c \
 	src/session/state.c src/session/xkey.c \
@@ -70,7 +71,8 @@ UNIT_PORTABLE := \
 	tests/unit/test_enroll_rules.c \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
 	tests/unit/test_broker.c tests/unit/test_served.c tests/unit/test_supervise.c \
-	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c
+	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c \
+	tests/unit/test_status_cert.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c \

@@ -41,13 +41,24 @@ enum cert_purpose cert_info_purpose(const struct cert_info *ci);
 /* "a CA certificate", ...; NULL for CERT_FOR_LOGIN. */
 const char *cert_purpose_text(enum cert_purpose p);
 
-/* Expiring within this much counts as soon (list marks it, doctor warns). */
+/* Expiring within this much counts as soon (list marks it; doctor and status warn). */
 #define CERT_SOON_SECONDS (30LL * 24 * 3600)
+/* What to do about a certificate that expires soon or has expired (doctor, status). */
+#define CERT_RENEW_HINT "get it renewed (ovpn-token enroll --renew)"
 
 enum cert_validity { CERT_VALID, CERT_NOT_YET_VALID, CERT_EXPIRED, CERT_EXPIRES_SOON };
 
 /* Where now (seconds since 1970-01-01 UTC) stands in the certificate's validity. */
 enum cert_validity cert_info_validity(const struct cert_info *ci, long long now);
+/* The same rule for the end alone (what the status file keeps): never CERT_NOT_YET_VALID. */
+enum cert_validity cert_expiry(long long not_after, long long now);
+/*
+ * The warning's words for a certificate ending at not_after, when cert_expiry() says it
+ * expires soon or has expired: "EXPIRES SOON (2031-05-06 12:00:00 UTC) -- hint: " or
+ * "EXPIRED on 2031-05-06 12:00:00 UTC -- hint: ", then CERT_RENEW_HINT.  Returns false
+ * (buf "") when there is nothing to warn of.
+ */
+bool cert_expiry_warning(long long not_after, long long now, char *buf, size_t bufsz);
 
 /*
  * The one rule for whether a login can use a certificate at now: not when the server will

@@ -47,11 +47,33 @@ enum cert_validity cert_info_validity(const struct cert_info *ci, long long now)
 {
 	if (now < ci->not_before_epoch)
 		return CERT_NOT_YET_VALID;
-	if (now > ci->not_after_epoch)
+	return cert_expiry(ci->not_after_epoch, now);
+}
+
+enum cert_validity cert_expiry(long long not_after, long long now)
+{
+	if (now > not_after)
 		return CERT_EXPIRED;
-	if (ci->not_after_epoch - now < CERT_SOON_SECONDS)
+	if (not_after - now < CERT_SOON_SECONDS)
 		return CERT_EXPIRES_SOON;
 	return CERT_VALID;
+}
+
+bool cert_expiry_warning(long long not_after, long long now, char *buf, size_t bufsz)
+{
+	enum cert_validity v = cert_expiry(not_after, now);
+	char end[32];
+
+	if (bufsz > 0)
+		buf[0] = '\0';
+	if (v != CERT_EXPIRED && v != CERT_EXPIRES_SOON)
+		return false;
+	utc_text(not_after, UTC_DATE_TIME, end, sizeof end);
+	if (v == CERT_EXPIRED)
+		snprintf(buf, bufsz, "EXPIRED on %s UTC -- hint: %s", end, CERT_RENEW_HINT);
+	else
+		snprintf(buf, bufsz, "EXPIRES SOON (%s UTC) -- hint: %s", end, CERT_RENEW_HINT);
+	return true;
 }
 
 bool cert_info_usable(const struct cert_info *ci, long long now)

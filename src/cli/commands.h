@@ -47,7 +47,8 @@
 	X(DISCONNECT, "disconnect", cmd_disconnect, 1, 1, "NAME", true, 0, \
 	  "take down the tunnel NAME that you (root: anyone) connected") \
 	X(STATUS, "status", cmd_status, 0, 1, "NAME", false, OPTION(JSON), \
-	  "the tunnels here: serve's (who holds them), the units', your own start's") \
+	  "the tunnels here: serve's (who holds them), the units', your own start's; a warning " \
+	  "when a tunnel's certificate expires within 30 days") \
 	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON) | OPTION(ALL), \
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \

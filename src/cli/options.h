@@ -72,7 +72,8 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 	  "start openvpn again (with back-off) after failures") \
 	X(STATUS_FILE, "status-file", 0, STRING, status_file, "FILE", UNATTENDED, \
 	  "keep FILE up to date: state=, time=, tunnel_ip=, remote= (state=RESTARTING between " \
-	  "runs, TOKEN_REMOVED while the token is out, EXITED at the end)") \
+	  "runs, TOKEN_REMOVED while the token is out, EXITED at the end), and the certificate " \
+	  "in use: cert_subject=, cert_not_after=, cert_token=, cert_id=") \
 	X(ON_REMOVAL, "on-removal", 0, STRING, on_removal, "disconnect|keep", UNATTENDED, \
 	  "when the token leaves the reader: take the tunnel down and wipe the PIN until it is " \
 	  "back (default), or keep the tunnel up") \

@@ -263,7 +263,7 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 {
 	const struct cert_info *ci = &c->info;
 	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
-	char from[20], to[20];
+	char from[20], to[20], warning[160];
 
 	/* Usable all the same (cert_info_usable): ovpn-token cannot tell what the server says. */
 	if (!c->described) {
@@ -274,11 +274,11 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 	}
 	utc_text(ci->not_before_epoch, UTC_DATE_TIME, from, sizeof from);
 	utc_text(ci->not_after_epoch, UTC_DATE_TIME, to, sizeof to);
+	cert_expiry_warning(ci->not_after_epoch, now, warning, sizeof warning);
 	switch (cert_info_validity(ci, now)) {
 	case CERT_EXPIRED:
-		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' EXPIRED "
-		       "on %s UTC -- hint: get it renewed (ovpn-token enroll --renew)", who,
-		       c->token.label, to);
+		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' %s", who,
+		       c->token.label, warning);
 		break;
 	case CERT_NOT_YET_VALID:
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' is not "
@@ -286,8 +286,8 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 		       c->token.label, from);
 		break;
 	case CERT_EXPIRES_SOON:
-		report(d, LEVEL_WARN, "certificate '%s' on token '%s' EXPIRES SOON (%s UTC) -- hint: "
-		       "get it renewed (ovpn-token enroll --renew)", who, c->token.label, to);
+		report(d, LEVEL_WARN, "certificate '%s' on token '%s' %s", who, c->token.label,
+		       warning);
 		break;
 	case CERT_VALID:
 		report(d, LEVEL_OK, "certificate '%s' on token '%s' valid until %s UTC", who,

@@ -24,6 +24,7 @@
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/launch.h"
+#include "cmd/tunnel_cert.h"
 #include "codec/utc.h"
 #include "mgmt/line_reader.h"
 #include "openvpn/argv.h"
@@ -53,6 +54,7 @@ struct member {
 	char since[32];    /* ISO 8601 UTC */
 	char since_local[32];
 	char status[512];  /* the tunnel's state: state=, time=, ... */
+	char cert[1024];   /* the certificate it sent openvpn: cert_subject=, ... ("" none yet) */
 	bool told;         /* the member tells its session's state itself: openvpn's is not used */
 };
 
@@ -113,13 +115,13 @@ static void set_state(struct served *s, enum served_state state)
 static void write_holder(struct served *s)
 {
 	const struct member *m = &s->member;
-	char text[SERVED_FILE_MAX], err[600];
+	char text[SERVED_FILE_MAX], status[sizeof m->status + sizeof m->cert], err[600];
 	size_t n = 0;
 
+	snprintf(status, sizeof status, "%s%s",
+	         m->status[0] != '\0' ? m->status : "state=CONNECTING\n", m->cert);
 	if (m->sock != NULL)
-		n = served_holder_text(m->user, m->uid, m->pid, m->since,
-		                       m->status[0] != '\0' ? m->status : "state=CONNECTING\n", text,
-		                       sizeof text);
+		n = served_holder_text(m->user, m->uid, m->pid, m->since, status, text, sizeof text);
 	if (plat_write_shared_file(s->paths.holder, text, n, 0640, s->gid, err, sizeof err) != 0)
 		out_error("cannot write %s: %s", s->paths.holder, err);
 }
@@ -180,6 +182,11 @@ static void openvpn_write(void *ctx, const char *text, size_t len)
 
 	if (s->openvpn != NULL)
 		plat_sock_write_all(s->openvpn, text, len);
+	/* The member's certificate block: the holder file names it, for status's expiry warning. */
+	if (s->member.sock != NULL && len > 12 && strncmp(text, "certificate\n", 12) == 0) {
+		tunnel_cert_block_lines(text, len, s->member.cert, sizeof s->member.cert);
+		write_holder(s);
+	}
 }
 
 static void refused(void *ctx, const char *verb, const char *why)

@@ -3,18 +3,23 @@
  * ovpn-token status [NAME] [--json]: every tunnel of this machine the caller may know of, one
  * line each with its state: the tunnels serve runs (each folder in /run/ovpn-token, and who
  * holds it), the unattended units' (ovpn-token@NAME, /run/ovpn-token/.start/NAME/status) and
- * the caller's own `ovpn-token start` tunnels (their run folders).  What the files say is shown
- * through the sanitizer.
+ * the caller's own `ovpn-token start` tunnels (their run folders).  Under a tunnel whose
+ * certificate in use (its status text's cert_ lines, tunnel_cert.h) expires within 30 days or
+ * has expired, a line warns with the renewal hint.  What the files say is shown through the
+ * sanitizer.
  *
  * Exit: 0; 16 (EXIT_NOT_SERVED) when NAME is given and no tunnel of that name is there.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "cert/cert_info.h"
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/served_view.h"
+#include "cmd/tunnel_cert.h"
 #include "platform/platform.h"
 #include "ui/json.h"
 #include "ui/output.h"
@@ -41,6 +46,46 @@ static int by_name(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The certificate in use, when the status text names one: {subject, ...} or null. */
+static void json_cert(struct json_fields *o, const char *text, long long now)
+{
+	struct json_fields c = {.f = stdout, .sep = ", "};
+	struct tunnel_cert tc;
+	char warning[1024];
+	enum cert_validity v;
+
+	tunnel_cert_read(text, &tc);
+	json_field_name(o, "certificate");
+	if (!tc.present) {
+		printf("null");
+		return;
+	}
+	v = tc.dated ? cert_expiry(tc.not_after, now) : CERT_VALID;
+	printf("{");
+	json_string_field(&c, "subject", tc.subject[0] != '\0' ? tc.subject : NULL);
+	json_string_field(&c, "not_after", tc.dated ? tc.not_after_text : NULL);
+	json_string_field(&c, "token", tc.token[0] != '\0' ? tc.token : NULL);
+	json_string_field(&c, "id", tc.id[0] != '\0' ? tc.id : NULL);
+	json_bool_field(&c, "expired", v == CERT_EXPIRED);
+	json_bool_field(&c, "expires_soon", v == CERT_EXPIRES_SOON);
+	json_string_field(&c, "warning",
+	                  tunnel_cert_warning(&tc, now, warning, sizeof warning) ? warning : NULL);
+	printf("}");
+}
+
+/* Under the tunnel's line: its certificate's expiry warning with the renewal hint, if due. */
+static void print_cert_warning(const char *text, long long now)
+{
+	struct tunnel_cert tc;
+	char warning[1024], shown[1024];
+
+	tunnel_cert_read(text, &tc);
+	if (!tunnel_cert_warning(&tc, now, warning, sizeof warning))
+		return;
+	sanitize_str(shown, sizeof shown, warning);
+	printf("  %s\n", shown);
+}
+
 /* "anna since 09:12, CONNECTED, tunnel IP 10.8.0.6" */
 static void describe_holder(const struct served_view *v, char *out, size_t outsz)
 {
@@ -53,7 +98,7 @@ static void describe_holder(const struct served_view *v, char *out, size_t outsz
 	         state[0] != '\0' ? ", " : "", state, ip[0] != '\0' ? ", tunnel IP " : "", ip);
 }
 
-static void print_line(const struct served_view *v)
+static void print_line(const struct served_view *v, long long now)
 {
 	char detail[512], line[700], shown[700];
 	const char *state = v->state;
@@ -76,9 +121,12 @@ static void print_line(const struct served_view *v)
 	         detail);
 	sanitize_str(shown, sizeof shown, line);
 	printf("%s\n", shown);
+	/* The holder's certificate, as serve saw it sent to openvpn. */
+	if (!served_view_outsider(v) && v->serve_pid != 0 && v->holder_pid > 0)
+		print_cert_warning(v->holder_text, now);
 }
 
-static void print_json(const struct served_view *v, bool first)
+static void print_json(const struct served_view *v, bool first, long long now)
 {
 	static const char *const holder_keys[] = {"state", "time", "tunnel_ip", "remote"};
 	struct json_fields o = {.f = stdout, .sep = ", "}, h = {.f = stdout, .sep = ", "};
@@ -105,6 +153,7 @@ static void print_json(const struct served_view *v, bool first)
 		served_value(v->holder_text, holder_keys[i], value, sizeof value);
 		json_string_field(&h, holder_keys[i], value);
 	}
+	json_cert(&h, v->holder_text, now);
 	printf("}}");
 }
 
@@ -160,7 +209,7 @@ static void take_run_dir(const char *dir, long pid, void *arg)
 }
 
 /* "CONNECTED  unattended: ovpn-token@office, tunnel IP 10.8.0.6" */
-static void print_other(const struct other *t, bool json, bool first)
+static void print_other(const struct other *t, bool json, bool first, long long now)
 {
 	struct json_fields o = {.f = stdout, .sep = ", "};
 	char state[32], ip[64], detail[300], line[700], shown[700];
@@ -174,6 +223,7 @@ static void print_other(const struct other *t, bool json, bool first)
 		json_string_field(&o, "state", state);
 		json_long_field(&o, "pid", t->pid);
 		json_string_field(&o, "tunnel_ip", ip);
+		json_cert(&o, t->text, now);
 		printf("}");
 		return;
 	}
@@ -185,6 +235,7 @@ static void print_other(const struct other *t, bool json, bool first)
 	         detail, ip[0] != '\0' ? ", tunnel IP " : "", ip);
 	sanitize_str(shown, sizeof shown, line);
 	printf("%s\n", shown);
+	print_cert_warning(t->text, now);
 }
 
 int cmd_status(const struct options *opts)
@@ -195,6 +246,7 @@ int cmd_status(const struct options *opts)
 	size_t shown = 0;
 	bool found = false;
 	char err[600];
+	long long now = (long long)time(NULL);
 
 	if (plat_served_check(err, sizeof err) != 0) {
 		out_error("%s", err);
@@ -224,13 +276,13 @@ int cmd_status(const struct options *opts)
 		if (!v.exists && (opts->target == NULL || others.n > 0))
 			continue;
 		if (opts->json)
-			print_json(&v, shown == 0);
+			print_json(&v, shown == 0, now);
 		else
-			print_line(&v);
+			print_line(&v, now);
 		shown++;
 	}
 	for (size_t i = 0; i < others.n; i++, shown++)
-		print_other(&others.v[i], opts->json, shown == 0);
+		print_other(&others.v[i], opts->json, shown == 0, now);
 	found |= others.n > 0;
 	if (opts->json)
 		printf("%s]\n", shown > 0 ? "\n" : "");

@@ -138,10 +138,13 @@ static long only_usable(const struct session_core *c, const struct token_cert_li
 
 static void answer_with(struct session_core *c, struct certs *k, size_t index)
 {
-	const char *id = k->run.list.items[index].id;
+	const struct token_cert *t = &k->run.list.items[index];
+	const char *id = t->id;
 	const char *args[] = {"pkcs11-id-request", id, NULL};
 	certs_chosen_fn *then = k->run.then;
 
+	/* What the status file names from now on (status warns when it expires soon). */
+	status_cert_of(&c->status_cert, t->described ? &t->info : NULL, t->token, id);
 	if (k->chosen_id == NULL || strcmp(k->chosen_id, id) != 0) {
 		free(k->chosen_id);
 		k->chosen_id = strdup(id);

@@ -15,6 +15,7 @@
 #include "secret/secret.h"
 #include "session/io.h"
 #include "session/settings.h"
+#include "session/status_cert.h"
 #include "ui/output.h"
 
 /* Whose reply it is: session.c hands each SUCCESS/ERROR to the handler that sent the command. */
@@ -96,6 +97,7 @@ struct session_core {
 	char *config_id;               /* the config's own pkcs11-id (start), or NULL */
 	/* OpenVPN logs in through a reader's PIN pad itself (pkcs11-protected-authentication 1) */
 	bool openvpn_uses_pinpads;
+	struct status_cert status_cert; /* the certificate in use, for the status file */
 };
 
 int session_core_init(struct session_core *c, const struct session_settings *opts,

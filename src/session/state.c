@@ -61,14 +61,15 @@ static void write_status(struct session_core *c, const char *state, long long wh
                          const char *tun_ip, const char *remote)
 {
 	const struct io_status *st = c->world->status;
-	char text[1024], stamp[64];
+	char text[2560], stamp[64], cert[2048];
 	int n;
 
 	if (st == NULL)
 		return;
 	format_time(when, stamp, sizeof stamp);
-	n = snprintf(text, sizeof text, "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n", state,
-	             stamp, tun_ip, remote);
+	status_cert_text(&c->status_cert, cert, sizeof cert);
+	n = snprintf(text, sizeof text, "state=%s\ntime=%s\ntunnel_ip=%s\nremote=%s\n%s", state,
+	             stamp, tun_ip, remote, cert);
 	if (n > 0 && (size_t)n < sizeof text)
 		st->write(st->ctx, text, (size_t)n);
 }

@@ -64,7 +64,7 @@ struct script {
 	bool asking;
 	bool interactive;
 	bool over_tcp;
-	char status[1024];             /* the last status file text */
+	char status[4096];             /* the last status file text */
 	bool desktop;                  /* open_url() finds a desktop session */
 	/* The token as the provider sees it. */
 	bool provider;

@@ -972,6 +972,27 @@ static void our_own_states_carry_the_time(void **state)
 	assert_int_equal(y, 2023);
 	assert_int_equal(mo, 11);
 	assert_int_equal(d, 14);
+	/* No certificate was chosen on this run: the file names none. */
+	assert_null(strstr(sc.status, "cert_"));
+}
+
+/* The chosen certificate goes into the status file: status warns from it when it ends soon. */
+static void the_status_file_names_the_chosen_certificate(void **state)
+{
+	(void)state;
+	new_session(false);
+	run_with(ID_REQUEST ">PKCS11ID-COUNT:1\n"
+	         NAMED_ENTRY("0", "SoftHSM\\x20project/SoftHSM\\x20v2/0123/Anna\\x20token/45",
+	                     ALPHA_BLOB) NEEDSTR_OK CONNECTED,
+	         NULL);
+	assert_logged("> needstr \"pkcs11-id-request\"", 1);
+	/* The last text (EXITED) still names it. */
+	assert_non_null(strstr(sc.status, "\ncert_subject=CN=alpha\n"));
+	assert_non_null(strstr(sc.status, "\ncert_not_after=2120-01-01T00:00:00Z\n"));
+	/* pkcs11-helper's list names the token only in the id: its label, unescaped. */
+	assert_non_null(strstr(sc.status, "\ncert_token=Anna token\n"));
+	assert_non_null(
+	    strstr(sc.status, "\ncert_id=SoftHSM\\x20project/SoftHSM\\x20v2/0123/Anna\\x20token/45\n"));
 }
 
 /* ---- start: reaching the openvpn we started ---- */
@@ -1153,6 +1174,7 @@ int main(void)
 		T(three_refusals_end_with_8_and_no_fourth_prompt),
 		T(a_refused_password_file_ends_at_the_error),
 		T(our_own_states_carry_the_time),
+		T(the_status_file_names_the_chosen_certificate),
 		T(a_full_line_buffer_is_an_error_not_a_busy_loop),
 #undef T
 	};
