@@ -32,6 +32,11 @@ static void hand_over(struct session_core *c, struct pin_supply *ps, enum pin_or
 
 	if (!has_pin)
 		secret_clear(&ps->answer);
+	if (from != PIN_NONE) {
+		ps->handed = from;
+		ps->handed_from_source = from == PIN_FROM_SOURCE ||
+		                         (from == PIN_FROM_CACHE && ps->cache.from_source);
+	}
 	ps->then(c, ps->arg, from, has_pin ? &ps->answer : NULL);
 	secret_clear(&ps->answer);
 }
@@ -40,14 +45,11 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 {
 	struct pin_supply *ps = arg;
 
-	/* The prompt read it into the session's answer buffer: it becomes ours at once. */
-	if (a->result == PLAT_READ_OK && !secret_empty(&c->answer_secret)) {
-		secret_copy(&ps->answer, &c->answer_secret);
-		secret_clear(&c->answer_secret);
+	/* The prompt read it into ps->answer itself. */
+	if (a->result == PLAT_READ_OK && !secret_empty(&ps->answer)) {
 		hand_over(c, ps, PIN_FROM_PERSON);
 		return;
 	}
-	secret_clear(&c->answer_secret);
 	if (ps->request.after_rejection && a->result == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
 		session_end_error(c, EXIT_PIN_REJECTED);
@@ -97,7 +99,7 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		hand_over(c, ps, PIN_NONE);
 		return;
 	}
-	session_ask(c, ASK_SECRET, NULL, 0, on_typed, ps, "PIN for %s: ", ps->request.shown);
+	session_ask_secret(c, &ps->answer, on_typed, ps, "PIN for %s: ", ps->request.shown);
 }
 
 static void on_final_try(struct session_core *c, void *arg, const struct session_answer *a)
@@ -139,13 +141,41 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
 	supply(c, ps);
 }
 
-void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source)
+/* The PIN handed over is remembered as sent (see pin_cache_note_sent). */
+static void note_sent(struct session_core *c, struct pin_supply *ps)
 {
-	if (from_source)
+	pin_cache_note_sent(&ps->cache, ps->request.cache_key, &ps->answer, ps->handed_from_source,
+	                    !c->opts->no_cache && ps->handed != PIN_FROM_CACHE, session_now(c));
+}
+
+bool pin_supply_send(struct session_core *c, struct pin_supply *ps, const char *type)
+{
+	/* Remembered first: the one send wipes it. */
+	note_sent(c, ps);
+	if (session_send_secret(c, TAG_PIN, "password", type, &ps->answer))
+		return true;
+	pin_cache_forget_answer(&ps->cache);
+	if (ps->handed != PIN_FROM_CACHE)
+		pin_cache_drop(&ps->cache);
+	return false;
+}
+
+void pin_supply_logged_in(struct session_core *c, struct pin_supply *ps)
+{
+	if (ps->handed != PIN_FROM_CACHE)
+		note_sent(c, ps);
+	pin_cache_confirm(&ps->cache);
+}
+
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool on_reader)
+{
+	if (!on_reader && ps->handed_from_source)
 		ps->source.disabled = true;
 	pin_cache_drop(&ps->cache);
+	pin_cache_forget_answer(&ps->cache);
 	if (c->opts->batch) {
-		out_error("not trying the PIN again (--batch)");
+		out_error(on_reader ? "not waiting for another PIN on the reader (--batch)"
+		                    : "not trying the PIN again (--batch)");
 		session_end_error(c, EXIT_PIN_REJECTED);
 	}
 }
@@ -156,4 +186,44 @@ void pin_supply_token_away(struct pin_supply *ps, const char *who)
 	/* Whoever takes the token may not find its PIN with us either; the source stays. */
 	pin_cache_drop(&ps->cache);
 	pin_cache_forget_answer(&ps->cache);
+}
+
+bool pin_supply_request_refuses(struct pin_supply *ps, const char *type, long long now)
+{
+	return pin_cache_refused(&ps->cache, type, now);
+}
+
+void pin_supply_forget_answer(struct pin_supply *ps)
+{
+	pin_cache_forget_answer(&ps->cache);
+}
+
+void pin_supply_confirm(struct pin_supply *ps)
+{
+	pin_cache_confirm(&ps->cache);
+}
+
+void pin_supply_drop(struct pin_supply *ps)
+{
+	pin_cache_drop(&ps->cache);
+}
+
+const char *pin_supply_last_type(const struct pin_supply *ps)
+{
+	return ps->cache.type;
+}
+
+bool pin_supply_awaits_verdict(const struct pin_supply *ps)
+{
+	return ps->cache.answered;
+}
+
+bool pin_supply_answer_proven(const struct pin_supply *ps)
+{
+	return ps->cache.holds_pin && ps->cache.confirmed;
+}
+
+const struct secret_source *pin_supply_source(const struct pin_supply *ps)
+{
+	return &ps->source;
 }
