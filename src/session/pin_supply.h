@@ -3,9 +3,9 @@
  * Where a token PIN comes from, for both ways a token is logged in to (OpenVPN's PASSWORD
  * request, pin.c; our own signer, xkey.c): first the token's own word on its PIN (lockout.h),
  * then the remembered PIN, a source (file, descriptor, credential), and last the person.  It
- * owns the PIN's whole life: the PIN on its way, the PIN cache and the PIN source.  It is the
- * only writer of struct pin_supply: the handlers tell it what happened through the functions
- * below and read it through them, never through its fields.
+ * owns the PIN's whole life: the PIN on its way, the PIN cache (pin_cache.h, used here alone)
+ * and the PIN source.  What it keeps is opaque: the handlers tell it what happened through the
+ * functions below and read it through them.
  */
 #ifndef OVPN_TOKEN_SESSION_PIN_SUPPLY_H
 #define OVPN_TOKEN_SESSION_PIN_SUPPLY_H
@@ -15,7 +15,6 @@
 #include "pkcs11/provider.h"
 #include "secret/source.h"
 #include "session/core.h"
-#include "session/pin_cache.h"
 
 enum pin_origin {
 	PIN_FROM_CACHE,
@@ -43,17 +42,12 @@ struct pin_request {
 	const char *pinpad_reader;       /* the token's reader has a PIN pad (NULL: none) */
 };
 
-/* Written by pin_supply.c alone (in a struct only so that the session can hold it). */
+/*
+ * The PIN's owner, as the session holds it: what it keeps (the PIN on its way, the cache, the
+ * source, the request under way) is pin_supply.c's alone, defined there.
+ */
 struct pin_supply {
-	struct pin_cache cache;
-	struct secret answer;            /* the PIN on its way, wiped once handed over */
-	struct secret_source source;
-	struct pin_request request;      /* the one under way */
-	char pinpad_reader[128];         /* ... its reader's name, kept */
-	enum pin_origin handed;          /* where the last PIN handed over came from */
-	bool handed_from_source;         /* ... it was the source's (directly or remembered) */
-	pin_supply_fn *then;
-	void *arg;
+	struct pin_supply_state *state;
 };
 
 int pin_supply_init(struct pin_supply *ps, const struct options *opts);
