@@ -137,7 +137,8 @@ bool session_can_answer_type(struct session_core *c, const char *type);
 /*
  * Opens the question: the loop shows it, feeds it as keys arrive, and calls then(c, arg,
  * answer) once it is answered, cancelled, or settled by watch (may be NULL).  One question at
- * a time; OpenVPN's further lines wait until it is answered.
+ * a time; OpenVPN's further lines wait until it is answered.  kind: ASK_TEXT, ASK_NUMBER (a
+ * secret is asked with session_ask_secret, into the asker's own buffer).
  */
 void session_ask(struct session_core *c, enum ask_kind kind, const struct session_watch *watch,
                  int max, session_answer_fn *then, void *arg, const char *fmt, ...)
