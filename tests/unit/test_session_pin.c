@@ -124,10 +124,11 @@ static void a_refused_remembered_pin_is_dropped(void **state)
 /* --batch: on every road a refusal is seen by, one attempt, exit 6, said once. */
 static void a_refusal_in_batch_ends_with_6_on_every_road(void **state)
 {
+	/* Asked again at once; a restart right after the PIN; the key failing. */
 	static const char *const roads[] = {
-		PIN_NEED PIN_TAKEN PIN_NEED,                                       /* asked again */
-		PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0 HOLD_RELEASED PIN_NEED, /* restart */
-		PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL,                            /* the key failed */
+		PIN_NEED PIN_TAKEN PIN_NEED,
+		PIN_NEED PIN_TAKEN TLS_FAILED RECONNECTING HOLD0 HOLD_RELEASED PIN_NEED,
+		PROVIDER_NEED PROVIDER_TAKEN KEY_FATAL,
 	};
 
 	(void)state;
@@ -141,7 +142,8 @@ static void a_refusal_in_batch_ends_with_6_on_every_road(void **state)
 			fail_msg("road %zu: expected '" BATCH_WORDS "' once in:\n%s", i, said);
 		assert_int_equal(script_count(&sc, "> password"), 1);
 		/* The source gave the refused PIN: the next openvpn finds none. */
-		assert_int_equal(run_with(i == 2 ? PROVIDER_NEED : PIN_NEED, NULL), EXIT_NEEDS_INPUT);
+		assert_int_equal(run_with(i == 2 ? PROVIDER_NEED : PIN_NEED, NULL),
+		                 EXIT_NEEDS_INPUT);
 		assert_logged("> password", 0);
 		session_bed_free();
 		unlink(pin_file);
