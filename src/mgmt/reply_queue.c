@@ -30,6 +30,9 @@ bool mgmt_reply_queue_push(struct mgmt_reply_queue *q, enum reply_kind kind, int
 	snprintf(c->verb, sizeof c->verb, "%.*s", (int)word, verb);
 	if (first_arg == NULL && verb[word] == ' ')
 		first_arg = verb + word + 1;
+	/* cr-response's only argument is the response, a secret; its SUCCESS names nothing. */
+	if (strcmp(c->verb, "cr-response") == 0)
+		first_arg = NULL;
 	n = first_arg != NULL ? strlen(first_arg) : 0;
 	c->subject_cut = n >= sizeof c->subject;
 	if (c->subject_cut)

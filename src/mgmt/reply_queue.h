@@ -41,7 +41,7 @@ struct pending_command {
 	/*
 	 * Its first argument, which some answers repeat (a password's type, a needstr's name,
 	 * pkcs11-id-get's index); cut to fit (subject_cut), "" when none.  Never a secret: only
-	 * the first argument is kept.
+	 * the first argument is kept, and none of cr-response (its argument is the response).
 	 */
 	char subject[MGMT_REPLY_SUBJECT_MAX];
 	bool subject_cut;

@@ -21,7 +21,7 @@ int auth_init(struct auth *a, const struct session_settings *opts)
 	    .fd = -1, .credential = "auth-user-pass"};
 	a->pending_timeout = -1;
 	return secret_init(&a->user) == 0 && secret_init(&a->password) == 0 &&
-	               secret_init(&a->response) == 0
+	               secret_init(&a->response) == 0 && secret_init(&a->answer) == 0
 	           ? 0
 	           : -1;
 }
@@ -39,19 +39,18 @@ static void forget_crv1(struct auth *a)
 	secret_clear(&a->response);
 }
 
-static void forget_credentials(struct session_core *c, struct auth *a)
+static void forget_credentials(struct auth *a)
 {
 	secret_clear(&a->user);
 	secret_clear(&a->password);
-	secret_clear(&c->answer_secret);
+	secret_clear(&a->answer);
 }
 
 void auth_new_run(struct auth *a)
 {
 	forget_crv1(a);
 	forget_request(a);
-	secret_clear(&a->user);
-	secret_clear(&a->password);
+	forget_credentials(a);
 	a->pending_timeout = -1;
 }
 
@@ -62,6 +61,7 @@ void auth_free(struct auth *a)
 	secret_free(&a->user);
 	secret_free(&a->password);
 	secret_free(&a->response);
+	secret_free(&a->answer);
 }
 
 /*
@@ -95,30 +95,20 @@ static bool batch_refuses(struct session_core *c, const char *challenge, const c
 	return true;
 }
 
-static bool send_username(struct session_core *c, const char *user)
+/* The password (or a challenge's answer) for 'Auth'; wiped whatever happens. */
+static void send_password(struct session_core *c, struct secret *password)
 {
-	const char *args[] = {AUTH_TYPE, user, NULL};
-
-	return session_send(c, REPLY_STATUS, TAG_PLAIN, "username", args);
+	session_send_secret(c, TAG_PLAIN, "password", AUTH_TYPE, password);
 }
 
-/* c->answer_secret holds the password to send; it is wiped whatever happens. */
-static void send_password(struct session_core *c)
-{
-	const char *args[] = {AUTH_TYPE, c->answer_secret.data, NULL};
-
-	session_send(c, REPLY_STATUS, TAG_PLAIN, "password", args);
-	secret_clear(&c->answer_secret);
-}
-
-/* An answer builder's result in c->answer_secret; false (the run ending) when it did not fit. */
-static bool answer_built(struct session_core *c, enum challenge_status st)
+/* An answer builder's result in a->answer; false (the run ending) when it did not fit. */
+static bool answer_built(struct session_core *c, struct auth *a, enum challenge_status st)
 {
 	if (st == CHALLENGE_OK) {
-		c->answer_secret.len = strlen(c->answer_secret.data);
+		a->answer.len = strlen(a->answer.data);
 		return true;
 	}
-	secret_clear(&c->answer_secret);
+	secret_clear(&a->answer);
 	out_error("the answer to the server's challenge cannot be sent: %s",
 	          challenge_status_text(st));
 	session_end_error(c, EXIT_MGMT_FAILED);
@@ -139,9 +129,6 @@ static void on_response(struct session_core *c, void *arg, const struct session_
 	if (r == PLAT_READ_OK && a->request.echo &&
 	    secret_set(&a->response, ans->text, strlen(ans->text)) != 0)
 		r = PLAT_READ_TOO_LONG;
-	else if (r == PLAT_READ_OK && !a->request.echo)
-		secret_copy(&a->response, &c->answer_secret);
-	secret_clear(&c->answer_secret);
 	if (r == PLAT_READ_OK) {
 		if (!a->request.required || !secret_empty(&a->response)) {
 			use_response(c, a);
@@ -154,14 +141,16 @@ static void on_response(struct session_core *c, void *arg, const struct session_
 		}
 	}
 	secret_clear(&a->response);
-	forget_credentials(c, a);
+	forget_credentials(a);
 	session_answer_failed(c, r == PLAT_READ_OK ? PLAT_READ_EOF : r, "the response");
 }
 
 static void ask_response(struct session_core *c, struct auth *a)
 {
-	session_ask(c, a->request.echo ? ASK_TEXT : ASK_SECRET, NULL, 0, on_response, a, "%s ",
-	            a->request.text);
+	if (a->request.echo)
+		session_ask(c, ASK_TEXT, NULL, 0, on_response, a, "%s ", a->request.text);
+	else
+		session_ask_secret(c, &a->response, on_response, a, "%s ", a->request.text);
 }
 
 /* A response for use, asked visibly or not; a required one may not be empty. */
@@ -181,11 +170,13 @@ static void answer_crv1(struct session_core *c, struct auth *a)
 {
 	enum challenge_status st;
 
-	st = challenge_answer_crv1(c->answer_secret.data, SECRET_BUF, a->crv1_state,
-	                           a->response.data, a->response.len);
-	if (answer_built(c, st) && send_username(c, a->crv1_user))
-		send_password(c);
-	secret_clear(&c->answer_secret);
+	const char *args[] = {AUTH_TYPE, a->crv1_user, NULL};
+
+	st = challenge_answer_crv1(a->answer.data, SECRET_BUF, a->crv1_state, a->response.data,
+	                           a->response.len);
+	if (answer_built(c, a, st) && session_send(c, REPLY_STATUS, TAG_PLAIN, "username", args))
+		send_password(c, &a->answer);
+	secret_clear(&a->answer);
 	forget_crv1(a);
 }
 
@@ -196,26 +187,23 @@ static void answer_static(struct session_core *c, struct auth *a)
 	enum challenge_status st;
 
 	if (sc->concat)
-		st = challenge_answer_concat(c->answer_secret.data, SECRET_BUF, a->password.data,
+		st = challenge_answer_concat(a->answer.data, SECRET_BUF, a->password.data,
 		                             a->password.len, a->response.data, a->response.len);
 	else
-		st = challenge_answer_scrv1(c->answer_secret.data, SECRET_BUF, a->password.data,
+		st = challenge_answer_scrv1(a->answer.data, SECRET_BUF, a->password.data,
 		                            a->password.len, a->response.data, a->response.len);
 	secret_clear(&a->response);
-	if (answer_built(c, st))
-		send_password(c);
-	forget_credentials(c, a);
+	if (answer_built(c, a, st))
+		send_password(c, &a->answer);
+	forget_credentials(a);
 }
 
 static void answer_cr_text(struct session_core *c, struct auth *a)
 {
-	const char *args[] = {c->answer_secret.data, NULL};
-
-	if (answer_built(c, challenge_answer_cr_response(c->answer_secret.data, SECRET_BUF,
-	                                                 a->response.data, a->response.len)))
-		session_send(c, REPLY_STATUS, TAG_PLAIN, "cr-response", args);
+	if (answer_built(c, a, challenge_answer_cr_response(a->answer.data, SECRET_BUF,
+	                                                    a->response.data, a->response.len)))
+		session_send_secret(c, TAG_PLAIN, "cr-response", NULL, &a->answer);
 	secret_clear(&a->response);
-	secret_clear(&c->answer_secret);
 }
 
 static void use_response(struct session_core *c, struct auth *a)
@@ -241,17 +229,17 @@ static void use_response(struct session_core *c, struct auth *a)
 /* Username and password are in a->user / a->password: to OpenVPN, with a challenge's answer. */
 static void send_credentials(struct session_core *c, struct auth *a)
 {
-	if (!send_username(c, a->user.data) || a->request.username_only) {
-		forget_credentials(c, a);
+	if (!session_send_secret(c, TAG_PLAIN, "username", AUTH_TYPE, &a->user) ||
+	    a->request.username_only) {
+		forget_credentials(a);
 		return;
 	}
 	if (a->request.has_static) {
 		ask_response_for(c, a, RESPONSE_STATIC, a->request.sc.echo, false, a->request.sc.text);
 		return;
 	}
-	secret_copy(&c->answer_secret, &a->password);
-	send_password(c);
-	forget_credentials(c, a);
+	send_password(c, &a->password);
+	forget_credentials(a);
 }
 
 static void on_password(struct session_core *c, void *arg, const struct session_answer *ans)
@@ -259,12 +247,10 @@ static void on_password(struct session_core *c, void *arg, const struct session_
 	struct auth *a = arg;
 
 	if (ans->result != PLAT_READ_OK) {
-		forget_credentials(c, a);
+		forget_credentials(a);
 		session_answer_failed(c, ans->result, "the password");
 		return;
 	}
-	secret_copy(&a->password, &c->answer_secret);
-	secret_clear(&c->answer_secret);
 	send_credentials(c, a);
 }
 
@@ -276,7 +262,7 @@ static void on_username(struct session_core *c, void *arg, const struct session_
 	if (r == PLAT_READ_OK && secret_set(&a->user, ans->text, strlen(ans->text)) != 0)
 		r = PLAT_READ_TOO_LONG;
 	if (r != PLAT_READ_OK) {
-		forget_credentials(c, a);
+		forget_credentials(a);
 		session_answer_failed(c, r, "the username");
 		return;
 	}
@@ -284,7 +270,7 @@ static void on_username(struct session_core *c, void *arg, const struct session_
 		send_credentials(c, a);
 		return;
 	}
-	session_ask(c, ASK_SECRET, NULL, 0, on_password, a, "Password (%s): ", AUTH_TYPE);
+	session_ask_secret(c, &a->password, on_password, a, "Password (%s): ", AUTH_TYPE);
 }
 
 /* Username and password: the source's, else a person's; then sent. */
@@ -345,14 +331,12 @@ void auth_on_need(struct session_core *c, struct auth *a, const struct mgmt_even
 static void on_other_password(struct session_core *c, void *arg, const struct session_answer *ans)
 {
 	struct auth *a = arg;
-	const char *args[] = {a->request.other_type, c->answer_secret.data, NULL};
 
 	if (ans->result != PLAT_READ_OK) {
 		session_answer_failed(c, ans->result, "the password");
 		return;
 	}
-	session_send(c, REPLY_STATUS, TAG_PLAIN, "password", args);
-	secret_clear(&c->answer_secret);
+	session_send_secret(c, TAG_PLAIN, "password", a->request.other_type, &a->password);
 }
 
 static void on_other_username(struct session_core *c, void *arg, const struct session_answer *ans)
@@ -365,8 +349,8 @@ static void on_other_username(struct session_core *c, void *arg, const struct se
 		return;
 	}
 	if (session_send(c, REPLY_STATUS, TAG_PLAIN, "username", args))
-		session_ask(c, ASK_SECRET, NULL, 0, on_other_password, a, "Password (%s): ",
-		            a->request.other_type);
+		session_ask_secret(c, &a->password, on_other_password, a, "Password (%s): ",
+		                   a->request.other_type);
 }
 
 void auth_on_other_need(struct session_core *c, struct auth *a, const struct mgmt_event *ev)
@@ -381,7 +365,7 @@ void auth_on_other_need(struct session_core *c, struct auth *a, const struct mgm
 	if (with_username)
 		session_ask(c, ASK_TEXT, NULL, 0, on_other_username, a, "Username (%s): ", type);
 	else
-		session_ask(c, ASK_SECRET, NULL, 0, on_other_password, a, "Password (%s): ", type);
+		session_ask_secret(c, &a->password, on_other_password, a, "Password (%s): ", type);
 }
 
 bool auth_on_failed(struct session_core *c, struct auth *a, const struct mgmt_event *ev)

@@ -27,8 +27,9 @@ enum auth_response_use { RESPONSE_STATIC, RESPONSE_CRV1, RESPONSE_CR_TEXT };
 struct auth {
 	struct secret_source source;    /* --auth-user-pass-file, credential "auth-user-pass" */
 	bool from_source;               /* the last username/password came from it */
-	struct secret user, password;   /* on their way to OpenVPN */
+	struct secret user, password;   /* on their way to OpenVPN (password: also OpenVPN's own) */
 	struct secret response;         /* a typed response; for CRV1 kept until the next request */
+	struct secret answer;           /* a challenge's answer built from them, on its way */
 	bool crv1_pending;              /* a CRV1 response waits for the next Need 'Auth' */
 	char crv1_state[CHALLENGE_FIELD_MAX];
 	char crv1_user[CHALLENGE_FIELD_MAX];

@@ -20,12 +20,11 @@ int session_core_init(struct session_core *c, const struct session_settings *opt
 	c->owns_openvpn = owns_openvpn;
 	/* An openvpn we attach to may have it on: said when its token has a PIN pad. */
 	c->openvpn_uses_pinpads = true;
-	return secret_init(&c->answer_secret);
+	return 0;
 }
 
 void session_core_free(struct session_core *c)
 {
-	secret_free(&c->answer_secret);
 	free(c->config_id);
 	c->config_id = NULL;
 }
@@ -33,9 +32,17 @@ void session_core_free(struct session_core *c)
 void session_core_new_run(struct session_core *c)
 {
 	c->end = (struct session_run_end){.result = EXIT_OK};
+	session_drop_question(c);
 	c->question = (struct session_question){.open = false};
 	c->client_version_announced = false;
-	secret_clear(&c->answer_secret);
+}
+
+void session_drop_question(struct session_core *c)
+{
+	if (c->question.open && c->question.into != NULL)
+		secret_clear(c->question.into);
+	c->question.open = c->question.shown = false;
+	c->question.into = NULL;
 }
 
 long long session_now(const struct session_core *c)
@@ -93,11 +100,19 @@ bool session_send_lines(struct session_core *c, const char *text, size_t len, bo
 	            "lines");
 }
 
-bool session_send_password_line(struct session_core *c, const char *password)
+bool session_send_secret(struct session_core *c, enum reply_tag tag, const char *verb,
+                         const char *type, struct secret *answer)
 {
 	const struct io_connection *io = c->world->connection;
+	const char *args[] = {type != NULL ? type : answer->data, answer->data, NULL};
+	bool ok;
 
-	return io->send_password_line(io->ctx, password, TAG_MGMT_PASSWORD) == IO_SENT;
+	if (verb == NULL)
+		ok = io->send_password_line(io->ctx, answer->data, (int)tag) == IO_SENT;
+	else
+		ok = session_send(c, REPLY_STATUS, tag, verb, type != NULL ? args : args + 1);
+	secret_clear(answer);
+	return ok;
 }
 
 bool session_can_answer_type(struct session_core *c, const char *type)
@@ -131,9 +146,14 @@ static void open_question(struct session_core *c, enum ask_kind kind,
 	q->next_check = session_now(c);
 	q->then = then;
 	q->arg = arg;
+	q->into = NULL;
 	q->typed[0] = '\0';
-	if (kind == ASK_SECRET)
-		secret_clear(&c->answer_secret);
+}
+
+static void set_prompt(struct session_core *c, const char *fmt, va_list ap)
+{
+	if (vsnprintf(c->question.prompt, sizeof c->question.prompt, fmt, ap) < 0)
+		c->question.prompt[0] = '\0';
 }
 
 void session_ask(struct session_core *c, enum ask_kind kind, const struct session_watch *watch,
@@ -143,8 +163,20 @@ void session_ask(struct session_core *c, enum ask_kind kind, const struct sessio
 
 	open_question(c, kind, watch, max, then, arg);
 	va_start(ap, fmt);
-	if (vsnprintf(c->question.prompt, sizeof c->question.prompt, fmt, ap) < 0)
-		c->question.prompt[0] = '\0';
+	set_prompt(c, fmt, ap);
+	va_end(ap);
+}
+
+void session_ask_secret(struct session_core *c, struct secret *into, session_answer_fn *then,
+                        void *arg, const char *fmt, ...)
+{
+	va_list ap;
+
+	open_question(c, ASK_SECRET, NULL, 0, then, arg);
+	secret_clear(into);
+	c->question.into = into;
+	va_start(ap, fmt);
+	set_prompt(c, fmt, ap);
 	va_end(ap);
 }
 

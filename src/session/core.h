@@ -36,7 +36,7 @@ struct session_core;
 /* The answer to a question, or why there is none. */
 struct session_answer {
 	enum plat_read_result result;  /* PLAT_READ_OK, or EOF, INTERRUPT, PEER_GONE, SETTLED, ... */
-	const char *text;              /* ASK_TEXT: the line; ASK_SECRET: in core->answer_secret */
+	const char *text;              /* ASK_TEXT: the line; a secret: in the asker's own buffer */
 	int number;                    /* ASK_NUMBER: 1..max */
 };
 
@@ -57,7 +57,7 @@ struct session_watch {
 
 enum ask_kind {
 	ASK_TEXT,
-	ASK_SECRET,                    /* no echo, into core->answer_secret (locked memory) */
+	ASK_SECRET,                    /* no echo, into the asker's secret (session_ask_secret) */
 	ASK_NUMBER,                    /* asked again until a number in 1..max comes */
 	ASK_NOTHING,                   /* nobody is asked: only the watch or Ctrl-C ends it */
 };
@@ -72,6 +72,7 @@ struct session_question {
 	long long next_check;
 	session_answer_fn *then;
 	void *arg;
+	struct secret *into;           /* ASK_SECRET: the asker's, cleared when no answer came */
 	char typed[MGMT_PARAM_MAX];    /* ASK_TEXT, ASK_NUMBER: the answer as it is typed */
 };
 
@@ -90,7 +91,6 @@ struct session_core {
 	bool owns_openvpn;             /* start: stopping means stopping openvpn; attach: leaving */
 	const struct session_world *world;
 	struct session_question question;
-	struct secret answer_secret;   /* a secret answer or source value on its way to OpenVPN */
 	struct session_run_end end;
 	bool client_version_announced; /* "version N" went out on this connection */
 	char provider[512];            /* the PKCS#11 module to look at tokens with, or "" */
@@ -105,6 +105,8 @@ int session_core_init(struct session_core *c, const struct session_settings *opt
 void session_core_free(struct session_core *c);
 /* A new connection: the run's ending and question start afresh. */
 void session_core_new_run(struct session_core *c);
+/* The open question, if any, is over without an answer (the connection ended): its secret goes. */
+void session_drop_question(struct session_core *c);
 
 /* ---- the clock ---- */
 long long session_now(const struct session_core *c);
@@ -119,7 +121,15 @@ bool session_send(struct session_core *c, enum reply_kind kind, enum reply_tag t
 /* Whole lines as they are (the external key's replies, "version N"). */
 bool session_send_lines(struct session_core *c, const char *text, size_t len, bool reply_due,
                         enum reply_tag tag);
-bool session_send_password_line(struct session_core *c, const char *password);
+/*
+ * The one way an answer that is a secret (a PIN, a password, a username, a challenge's
+ * response) goes to OpenVPN: `verb type answer` (type NULL: `verb answer`), or with verb NULL
+ * the bare line of the management password.  answer is wiped once the command is queued and
+ * written, or failed to be: whatever happens, nothing of it stays.  false when it could not
+ * go out (a command: the run ends, said why; the bare line: the caller says why).
+ */
+bool session_send_secret(struct session_core *c, enum reply_tag tag, const char *verb,
+                         const char *type, struct secret *answer);
 /*
  * Whether a password of this type can be answered at all (a line break in it could not be
  * quoted back); false after saying so, the run ending.
@@ -130,11 +140,18 @@ bool session_can_answer_type(struct session_core *c, const char *type);
 /*
  * Opens the question: the loop shows it, feeds it as keys arrive, and calls then(c, arg,
  * answer) once it is answered, cancelled, or settled by watch (may be NULL).  One question at
- * a time; OpenVPN's further lines wait until it is answered.
+ * a time; OpenVPN's further lines wait until it is answered.  kind: ASK_TEXT, ASK_NUMBER (a
+ * secret is asked with session_ask_secret, into the asker's own buffer).
  */
 void session_ask(struct session_core *c, enum ask_kind kind, const struct session_watch *watch,
                  int max, session_answer_fn *then, void *arg, const char *fmt, ...)
     PRINTF_LIKE(7, 8);
+/*
+ * A question whose answer is a secret: read without echo into into (the asker's own, in
+ * locked memory; its len set), cleared when the question ends without an answer.
+ */
+void session_ask_secret(struct session_core *c, struct secret *into, session_answer_fn *then,
+                        void *arg, const char *fmt, ...) PRINTF_LIKE(5, 6);
 /* No question, only the watch (or Ctrl-C): "waiting for the token". */
 void session_wait_for(struct session_core *c, const struct session_watch *watch,
                       session_answer_fn *then, void *arg);

@@ -19,12 +19,13 @@ int mgmt_password_init(struct mgmt_password *m, const struct session_settings *o
 	    .what = "management password", .file = opts->mgmt_password_file,
 	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
 	secret_source_keep(&m->source);
-	return secret_init(&m->chosen);
+	return secret_init(&m->chosen) == 0 && secret_init(&m->answer) == 0 ? 0 : -1;
 }
 
 void mgmt_password_free(struct mgmt_password *m)
 {
 	secret_free(&m->chosen);
+	secret_free(&m->answer);
 }
 
 void mgmt_password_new_run(struct mgmt_password *m)
@@ -32,14 +33,13 @@ void mgmt_password_new_run(struct mgmt_password *m)
 	memset(&m->run, 0, sizeof m->run);
 }
 
-/* c->answer_secret holds it: as a bare line. */
-static void send_password(struct session_core *c)
+/* m->answer holds it: as a bare line, wiped. */
+static void send_password(struct session_core *c, struct mgmt_password *m)
 {
-	if (!session_send_password_line(c, c->answer_secret.data)) {
+	if (!session_send_secret(c, TAG_MGMT_PASSWORD, NULL, NULL, &m->answer)) {
 		out_error("cannot send the management password (it must be one line)");
 		session_end_lost(c, EXIT_MGMT_PASSWORD);
 	}
-	secret_clear(&c->answer_secret);
 }
 
 static void on_typed(struct session_core *c, void *arg, const struct session_answer *a)
@@ -57,7 +57,7 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 		return;
 	}
 	m->run.typed = true;
-	send_password(c);
+	send_password(c, m);
 }
 
 void mgmt_password_on_prompt(struct session_core *c, struct mgmt_password *m)
@@ -79,21 +79,21 @@ void mgmt_password_on_prompt(struct session_core *c, struct mgmt_password *m)
 	m->run.used = true;
 	m->run.typed = false;
 	if (!secret_empty(&m->chosen)) {
-		secret_copy(&c->answer_secret, &m->chosen);
-		send_password(c);
+		secret_copy(&m->answer, &m->chosen);
+		send_password(c, m);
 		return;
 	}
-	got = secret_source_read(&m->source, &c->answer_secret, err, sizeof err);
+	got = secret_source_read(&m->source, &m->answer, err, sizeof err);
 	if (got != 0) {
 		if (got < 0) {
 			out_error("%s", err);
 			session_end_error(c, EXIT_USAGE);
 		} else
-			send_password(c);
+			send_password(c, m);
 		return;
 	}
 	if (session_may_ask(c, "the management password"))
-		session_ask(c, ASK_SECRET, NULL, 0, on_typed, m, "Management password: ");
+		session_ask_secret(c, &m->answer, on_typed, m, "Management password: ");
 }
 
 /*

@@ -15,6 +15,7 @@
 struct mgmt_password {
 	struct secret_source source;
 	struct secret chosen;           /* start's own random one, when set */
+	struct secret answer;           /* the one on its way, wiped once sent */
 	struct {                        /* this connection */
 		int tries;                  /* since the last success */
 		bool typed;                 /* the last one came from a person, who may retype it */

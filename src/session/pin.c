@@ -32,7 +32,7 @@ static void name_token(const char *type, const char *label, char *out, size_t ou
 static void on_rejected(struct session_core *c, struct pin_supply *ps, const char *who)
 {
 	out_error("The PIN was rejected by %s.", who);
-	pin_supply_refused(c, ps, ps->cache.from_source);
+	pin_supply_refused(c, ps, false);
 }
 
 /*
@@ -49,18 +49,15 @@ static bool token_taken_out(struct session_core *c, struct pin_supply *ps, const
 	return true;
 }
 
-/* The PIN to OpenVPN, and (a new one) into the cache; pin_supply wipes it. */
+/* The PIN to OpenVPN (pin_supply remembers and wipes it). */
 static void send_pin(struct session_core *c, void *arg, enum pin_origin from,
                      const struct secret *pin)
 {
 	struct pin_login *p = arg;
-	const char *args[] = {p->type, pin != NULL ? pin->data : "", NULL};
 
-	if (pin != NULL && session_send(c, REPLY_STATUS, TAG_PIN, "password", args))
-		pin_cache_note_sent(&p->supply->cache, p->type, pin,
-		                    from == PIN_FROM_CACHE ? p->supply->cache.from_source
-		                                           : from == PIN_FROM_SOURCE,
-		                    !c->opts->no_cache && from != PIN_FROM_CACHE, session_now(c));
+	(void)from;
+	if (pin != NULL)
+		pin_supply_send(c, p->supply, p->type);
 }
 
 /* The PIN for the request in p->request: the token's PIN state, then the supply. */
@@ -122,7 +119,7 @@ static void wait_for_token(struct session_core *c, struct pin_login *p)
 void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
                     const char *type, const char *label)
 {
-	bool rejected = pin_cache_refused(&ps->cache, type, session_now(c));
+	bool rejected = pin_supply_request_refuses(ps, type, session_now(c));
 	bool away = false;
 	struct pin_request *req = &p->request;
 
@@ -145,7 +142,7 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
 		if (session_ending(c))
 			return;
 	}
-	pin_cache_forget_answer(&ps->cache);
+	pin_supply_forget_answer(ps);
 	if (away)
 		wait_for_token(c, p);
 	else
@@ -155,9 +152,9 @@ void pin_on_request(struct session_core *c, struct pin_login *p, struct pin_supp
 bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
 {
 	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
-	const char *type = ps->cache.type;
+	const char *type = pin_supply_last_type(ps);
 
-	if (!ps->cache.answered)
+	if (!pin_supply_awaits_verdict(ps))
 		return false;
 	if (!mgmt_token_label(type, "", label, sizeof label))
 		snprintf(label, sizeof label, "%s", type);
@@ -166,7 +163,6 @@ bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
 		return true; /* openvpn ends: a failure it may get past (--restart), not the PIN */
 	on_rejected(c, ps, who);
 	/* openvpn is ending: nothing else can be asked on this run, and --restart must not resend. */
-	pin_cache_forget_answer(&ps->cache);
 	session_end_error(c, EXIT_PIN_REJECTED);
 	return true;
 }
@@ -174,32 +170,28 @@ bool pin_blame_key_failure(struct session_core *c, struct pin_supply *ps)
 void pin_on_restart(struct session_core *c, struct pin_login *p, struct pin_supply *ps,
                     bool before_key, const char *cause)
 {
-	struct pin_cache *cache = &ps->cache;
+	const char *type = pin_supply_last_type(ps);
 	char who[SECRET_MAX + 32], label[SECRET_MAX + 1] = "";
 
 	if (p->pinpad_login && !before_key) {
 		p->pinpad_login = false;
 		out_error("The reader did not take the PIN (a wrong PIN, or none entered in time): %s.",
 		          cause[0] != '\0' ? cause : "OpenVPN gave up");
-		if (c->opts->batch) {
-			out_error("not waiting for another PIN on the reader (--batch)");
-			session_end_error(c, EXIT_PIN_REJECTED);
-		}
+		pin_supply_refused(c, ps, true);
 		return;
 	}
 	/* Nothing of ours was put to the test, or a PIN that went through before was resent. */
-	if (!cache->answered || (cache->holds_pin && cache->confirmed) || before_key)
+	if (!pin_supply_awaits_verdict(ps) || pin_supply_answer_proven(ps) || before_key)
 		return;
-	if (!mgmt_token_label(cache->type, "", label, sizeof label))
-		snprintf(label, sizeof label, "%s", cache->type);
-	name_token(cache->type, label, who, sizeof who);
-	if (strcmp(cache->type, PROVIDER_TOKEN_TYPE) != 0 && token_taken_out(c, ps, label, who))
+	if (!mgmt_token_label(type, "", label, sizeof label))
+		snprintf(label, sizeof label, "%s", type);
+	name_token(type, label, who, sizeof who);
+	if (strcmp(type, PROVIDER_TOKEN_TYPE) != 0 && token_taken_out(c, ps, label, who))
 		return;
 	out_error("The token may have refused the PIN: %s right after it (%s).",
 	          cause[0] != '\0' ? cause : "OpenVPN gave up", who);
 	p->maybe_refused = true;
-	pin_supply_refused(c, ps, cache->from_source);
-	pin_cache_forget_answer(cache);
+	pin_supply_refused(c, ps, false);
 }
 
 void pin_on_authenticating(struct session_core *c, struct pin_login *p, const char *label)

@@ -1,54 +1,78 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Where a token PIN comes from (pin_supply.h). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli/exit_codes.h"
 #include "session/lockout.h"
+#include "session/pin_cache.h"
 #include "session/pin_supply.h"
 #include "ui/output.h"
 
 #define PIN_SOURCES "--pin-file FILE, --pin-fd N or the credential 'pin'"
 
+struct pin_supply_state {
+	struct pin_cache cache;
+	struct secret answer;            /* the PIN on its way, wiped once handed over */
+	struct secret_source source;
+	struct pin_request request;      /* the one under way */
+	char pinpad_reader[128];         /* ... its reader's name, kept */
+	enum pin_origin handed;          /* where the last PIN handed over came from */
+	bool handed_from_source;         /* ... it was the source's (directly or remembered) */
+	pin_supply_fn *then;
+	void *arg;
+};
+
 int pin_supply_init(struct pin_supply *ps, const struct session_settings *opts)
 {
-	memset(ps, 0, sizeof *ps);
-	ps->source = (struct secret_source){
+	ps->state = calloc(1, sizeof *ps->state);
+	if (ps->state == NULL)
+		return -1;
+	ps->state->source = (struct secret_source){
 	    .what = "PIN", .file = opts->pin_file, .fd = opts->pin_fd, .credential = "pin"};
-	secret_source_keep(&ps->source);
-	return secret_init(&ps->answer) == 0 ? pin_cache_init(&ps->cache) : -1;
+	secret_source_keep(&ps->state->source);
+	return secret_init(&ps->state->answer) == 0 ? pin_cache_init(&ps->state->cache) : -1;
 }
 
 void pin_supply_free(struct pin_supply *ps)
 {
-	pin_cache_free(&ps->cache);
-	secret_free(&ps->answer);
+	if (ps->state == NULL)
+		return;
+	pin_cache_free(&ps->state->cache);
+	secret_free(&ps->state->answer);
+	free(ps->state);
+	ps->state = NULL;
 }
 
 /* The one place a PIN leaves pin_supply: handed to then, wiped when it returns. */
 static void hand_over(struct session_core *c, struct pin_supply *ps, enum pin_origin from)
 {
+	struct pin_supply_state *st = ps->state;
 	bool has_pin = from == PIN_FROM_CACHE || from == PIN_FROM_SOURCE || from == PIN_FROM_PERSON;
 
 	if (!has_pin)
-		secret_clear(&ps->answer);
-	ps->then(c, ps->arg, from, has_pin ? &ps->answer : NULL);
-	secret_clear(&ps->answer);
+		secret_clear(&st->answer);
+	if (from != PIN_NONE) {
+		st->handed = from;
+		st->handed_from_source =
+		    from == PIN_FROM_SOURCE || (from == PIN_FROM_CACHE && st->cache.from_source);
+	}
+	st->then(c, st->arg, from, has_pin ? &st->answer : NULL);
+	secret_clear(&st->answer);
 }
 
 static void on_typed(struct session_core *c, void *arg, const struct session_answer *a)
 {
 	struct pin_supply *ps = arg;
+	struct pin_supply_state *st = ps->state;
 
-	/* The prompt read it into the session's answer buffer: it becomes ours at once. */
-	if (a->result == PLAT_READ_OK && !secret_empty(&c->answer_secret)) {
-		secret_copy(&ps->answer, &c->answer_secret);
-		secret_clear(&c->answer_secret);
+	/* The prompt read it into st->answer itself. */
+	if (a->result == PLAT_READ_OK && !secret_empty(&st->answer)) {
 		hand_over(c, ps, PIN_FROM_PERSON);
 		return;
 	}
-	secret_clear(&c->answer_secret);
-	if (ps->request.after_rejection && a->result == PLAT_READ_EOF) {
+	if (st->request.after_rejection && a->result == PLAT_READ_EOF) {
 		out_error("no other PIN can be asked for");
 		session_end_error(c, EXIT_PIN_REJECTED);
 	} else if (a->result == PLAT_READ_EOF && !session_interactive(c)) {
@@ -67,29 +91,30 @@ static void on_typed(struct session_core *c, void *arg, const struct session_ans
 /* The remembered PIN, a source's, or a question to the person; or the reader's keypad. */
 static void supply(struct session_core *c, struct pin_supply *ps)
 {
+	struct pin_supply_state *st = ps->state;
 	char err[700];
 	int got;
 
-	if (ps->request.pinpad_reader != NULL) {
-		out_status("Enter the PIN on the reader '%s' (PIN pad)", ps->request.pinpad_reader);
+	if (st->request.pinpad_reader != NULL) {
+		out_status("Enter the PIN on the reader '%s' (PIN pad)", st->request.pinpad_reader);
 		hand_over(c, ps, PIN_ON_PINPAD);
 		return;
 	}
-	if (pin_cache_may_resend(&ps->cache, ps->request.cache_key, c->opts->batch)) {
-		pin_cache_copy(&ps->cache, &ps->answer);
-		out_verbose("%s the remembered PIN for %s", ps->request.action, ps->request.shown);
+	if (pin_cache_may_resend(&st->cache, st->request.cache_key, c->opts->batch)) {
+		pin_cache_copy(&st->cache, &st->answer);
+		out_verbose("%s the remembered PIN for %s", st->request.action, st->request.shown);
 		hand_over(c, ps, PIN_FROM_CACHE);
 		return;
 	}
-	got = secret_source_read(&ps->source, &ps->answer, err, sizeof err);
+	got = secret_source_read(&st->source, &st->answer, err, sizeof err);
 	if (got != 0) {
 		if (got < 0) {
 			out_error("%s", err);
 			session_end_error(c, EXIT_USAGE);
 		}
 		else
-			out_verbose("%s the PIN for %s from its source", ps->request.action,
-			            ps->request.shown);
+			out_verbose("%s the PIN for %s from its source", st->request.action,
+			            st->request.shown);
 		hand_over(c, ps, got > 0 ? PIN_FROM_SOURCE : PIN_NONE);
 		return;
 	}
@@ -97,7 +122,7 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		hand_over(c, ps, PIN_NONE);
 		return;
 	}
-	session_ask(c, ASK_SECRET, NULL, 0, on_typed, ps, "PIN for %s: ", ps->request.shown);
+	session_ask_secret(c, &st->answer, on_typed, ps, "PIN for %s: ", st->request.shown);
 }
 
 static void on_final_try(struct session_core *c, void *arg, const struct session_answer *a)
@@ -118,13 +143,15 @@ static void on_final_try(struct session_core *c, void *arg, const struct session
 void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct pin_request *req,
                     pin_supply_fn *then, void *arg)
 {
-	ps->request = *req;
+	struct pin_supply_state *st = ps->state;
+
+	st->request = *req;
 	if (req->pinpad_reader != NULL) {
-		snprintf(ps->pinpad_reader, sizeof ps->pinpad_reader, "%s", req->pinpad_reader);
-		ps->request.pinpad_reader = ps->pinpad_reader;
+		snprintf(st->pinpad_reader, sizeof st->pinpad_reader, "%s", req->pinpad_reader);
+		st->request.pinpad_reader = st->pinpad_reader;
 	}
-	ps->then = then;
-	ps->arg = arg;
+	st->then = then;
+	st->arg = arg;
 	switch (lockout_judge(req->state, req->label, c->opts->batch, session_interactive(c))) {
 	case LOCKOUT_REFUSE:
 		session_end_error(c, EXIT_TOKEN_LOCKED);
@@ -139,21 +166,99 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
 	supply(c, ps);
 }
 
-void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool from_source)
+/* The PIN handed over is remembered as sent (see pin_cache_note_sent). */
+static void note_sent(struct session_core *c, struct pin_supply *ps)
 {
-	if (from_source)
-		ps->source.disabled = true;
-	pin_cache_drop(&ps->cache);
+	struct pin_supply_state *st = ps->state;
+
+	pin_cache_note_sent(&st->cache, st->request.cache_key, &st->answer, st->handed_from_source,
+	                    !c->opts->no_cache && st->handed != PIN_FROM_CACHE, session_now(c));
+}
+
+bool pin_supply_send(struct session_core *c, struct pin_supply *ps, const char *type)
+{
+	struct pin_supply_state *st = ps->state;
+
+	/* Remembered first: the one send wipes it. */
+	note_sent(c, ps);
+	if (session_send_secret(c, TAG_PIN, "password", type, &st->answer))
+		return true;
+	pin_cache_forget_answer(&st->cache);
+	if (st->handed != PIN_FROM_CACHE)
+		pin_cache_drop(&st->cache);
+	return false;
+}
+
+void pin_supply_logged_in(struct session_core *c, struct pin_supply *ps)
+{
+	struct pin_supply_state *st = ps->state;
+
+	if (st->handed != PIN_FROM_CACHE)
+		note_sent(c, ps);
+	pin_cache_confirm(&st->cache);
+}
+
+void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool on_reader)
+{
+	struct pin_supply_state *st = ps->state;
+
+	if (!on_reader && st->handed_from_source)
+		st->source.disabled = true;
+	pin_cache_drop(&st->cache);
+	pin_cache_forget_answer(&st->cache);
 	if (c->opts->batch) {
-		out_error("not trying the PIN again (--batch)");
+		out_error(on_reader ? "not waiting for another PIN on the reader (--batch)"
+		                    : "not trying the PIN again (--batch)");
 		session_end_error(c, EXIT_PIN_REJECTED);
 	}
 }
 
 void pin_supply_token_away(struct pin_supply *ps, const char *who)
 {
+	struct pin_supply_state *st = ps->state;
+
 	out_status("The PIN was not refused: %s was taken out while it used it.", who);
 	/* Whoever takes the token may not find its PIN with us either; the source stays. */
-	pin_cache_drop(&ps->cache);
-	pin_cache_forget_answer(&ps->cache);
+	pin_cache_drop(&st->cache);
+	pin_cache_forget_answer(&st->cache);
+}
+
+bool pin_supply_request_refuses(struct pin_supply *ps, const char *type, long long now)
+{
+	return pin_cache_refused(&ps->state->cache, type, now);
+}
+
+void pin_supply_forget_answer(struct pin_supply *ps)
+{
+	pin_cache_forget_answer(&ps->state->cache);
+}
+
+void pin_supply_confirm(struct pin_supply *ps)
+{
+	pin_cache_confirm(&ps->state->cache);
+}
+
+void pin_supply_drop(struct pin_supply *ps)
+{
+	pin_cache_drop(&ps->state->cache);
+}
+
+const char *pin_supply_last_type(const struct pin_supply *ps)
+{
+	return ps->state->cache.type;
+}
+
+bool pin_supply_awaits_verdict(const struct pin_supply *ps)
+{
+	return ps->state->cache.answered;
+}
+
+bool pin_supply_answer_proven(const struct pin_supply *ps)
+{
+	return ps->state->cache.holds_pin && ps->state->cache.confirmed;
+}
+
+const struct secret_source *pin_supply_source(const struct pin_supply *ps)
+{
+	return &ps->state->source;
 }

@@ -99,7 +99,7 @@ static void show_question(struct session *s)
 	if (q->shown || q->kind == ASK_NOTHING)
 		return;
 	q->shown = person(s)->open(person(s)->ctx, q->prompt, !secret,
-	                           secret ? s->core.answer_secret.data : q->typed,
+	                           secret ? q->into->data : q->typed,
 	                           secret ? SECRET_MAX + 1 : sizeof q->typed) == 0;
 	if (!q->shown)
 		q->kind = ASK_NOTHING; /* cannot be asked: only the watch or Ctrl-C can end it */
@@ -129,10 +129,11 @@ static void finish_question(struct session *s, enum plat_read_result r)
 		}
 		a.number = (int)n;
 	}
-	if (r == PLAT_READ_OK && q->kind == ASK_SECRET)
-		c->answer_secret.len = strlen(c->answer_secret.data);
-	if (r != PLAT_READ_OK && q->kind == ASK_SECRET)
-		secret_clear(&c->answer_secret);
+	if (r == PLAT_READ_OK && q->into != NULL)
+		q->into->len = strlen(q->into->data);
+	if (r != PLAT_READ_OK && q->into != NULL)
+		secret_clear(q->into);
+	q->into = NULL;
 	memcpy(text, q->typed, sizeof text);
 	plat_wipe(q->typed, sizeof q->typed);
 	a.text = text;
@@ -200,7 +201,7 @@ static void on_password_need(struct session *s, const struct mgmt_event *ev)
 /* The token signed: the PIN that went to it was right. */
 static void login_confirmed(struct session *s)
 {
-	pin_cache_confirm(&s->pins.cache);
+	pin_supply_confirm(&s->pins);
 	pin_on_login_confirmed(&s->pin);
 }
 
@@ -214,8 +215,8 @@ static void tunnel_token_label(const struct session *s, char *out, size_t outsz)
 	out[0] = '\0';
 	if (id != NULL && p11_id_decode(id, &f, err, sizeof err) == 0)
 		snprintf(out, outsz, "%.*s", (int)f.label_len, (const char *)f.label);
-	else if (!mgmt_token_label(s->pins.cache.type, "", out, outsz) ||
-	         strcmp(s->pins.cache.type, "PKCS#11 token") == 0)
+	else if (!mgmt_token_label(pin_supply_last_type(&s->pins), "", out, outsz) ||
+	         strcmp(pin_supply_last_type(&s->pins), "PKCS#11 token") == 0)
 		out[0] = '\0'; /* a provider token says no label */
 }
 
@@ -233,7 +234,7 @@ static bool certificate_refused(struct session *s)
 	out_error("The server refused the certificate: it %s (OpenVPN's log: \"Your certificate "
 	          "%s!\"). The PIN is not to blame. Renew the certificate, or use another "
 	          "(`ovpn-token list`).", words, words);
-	pin_cache_forget_answer(&s->pins.cache);
+	pin_supply_forget_answer(&s->pins);
 	session_end_error(&s->core, EXIT_NO_CERTIFICATE);
 	return true;
 }
@@ -259,7 +260,7 @@ static void on_state(struct session *s, const struct mgmt_event *ev)
 			break;
 		pin_on_restart(&s->core, &s->pin, &s->pins, state_restart_before_key(&s->tunnel),
 		               state_restart_cause(&s->tunnel));
-		pin_cache_forget_answer(&s->pins.cache);
+		pin_supply_forget_answer(&s->pins);
 		break;
 	case STATE_OTHER:
 		break;
@@ -302,7 +303,7 @@ static void on_notification(struct session *s, const struct mgmt_event *ev)
 			on_greeting(s, ev->u.text.text);
 		break;
 	case MGMT_EV_HOLD:
-		pin_cache_forget_answer(&s->pins.cache);
+		pin_supply_forget_answer(&s->pins);
 		hold_on_hold(c, &s->hold, ev->u.hold.count);
 		break;
 	case MGMT_EV_NEED_STR:
@@ -376,7 +377,7 @@ static void on_reply(struct session *s, const struct mgmt_event *ev, int tag)
 	case TAG_PIN:
 		/* OpenVPN did not take the command: the next request is not about a wrong PIN. */
 		if (ev->type == MGMT_EV_ERROR)
-			pin_cache_forget_answer(&s->pins.cache);
+			pin_supply_forget_answer(&s->pins);
 		break;
 	case TAG_HOLD_QUERY:
 		if (ev->type == MGMT_EV_SUCCESS)
@@ -470,7 +471,7 @@ static void begin_connection(struct session *s)
 	xkey_new_run(&s->xkey);
 	state_new_run(&s->tunnel);
 	fatal_new_run(&s->fatal);
-	pin_cache_forget_answer(&s->pins.cache);
+	pin_supply_forget_answer(&s->pins);
 	s->life.phase = PHASE_MANAGING;
 	s->life.reached_management = true;
 }
@@ -485,12 +486,11 @@ static void end_connection(struct session *s)
 
 	if (session_asking(c) && c->question.shown)
 		person(s)->close(person(s)->ctx);
-	c->question.open = c->question.shown = false;
+	session_drop_question(c);
 	c->world->connection->close(c->world->connection->ctx);
 	xkey_new_run(&s->xkey);
 	certs_new_run(&s->certs);
 	auth_new_run(&s->auth);
-	secret_clear(&c->answer_secret);
 	s->life.result = c->end.result;
 	s->life.user_stop = s->life.user_stop || c->end.user_stop;
 	s->life.was_connected = s->tunnel.connected;
@@ -516,7 +516,7 @@ static void check_removal(struct session *s)
 	switch (removal_check(c, &s->removal)) {
 	case REMOVAL_TOKEN_GONE:
 		/* Whoever takes the token may not find its PIN with us either. */
-		pin_cache_drop(&s->pins.cache);
+		pin_supply_drop(&s->pins);
 		xkey_on_token_gone(&s->xkey);
 		/* The signer's kept PIN, and the module's and libp11's copies with the module. */
 		if (c->world->signer != NULL && c->world->signer->close != NULL)
@@ -944,7 +944,7 @@ const char *session_status_file(const struct session *s)
 
 int session_check_sources(struct session *s)
 {
-	const struct secret_source *all[] = {&s->pins.source, &s->mgmt_password.source,
+	const struct secret_source *all[] = {pin_supply_source(&s->pins), &s->mgmt_password.source,
 	                                     &s->auth.source};
 	char err[700];
 

@@ -169,10 +169,10 @@ static bool select_chosen(struct session_core *c, struct xkey *x)
 
 /* ---- the login ---- */
 
-static void on_pin_refused(struct session_core *c, struct xkey *x, bool from_source)
+static void on_pin_refused(struct session_core *c, struct xkey *x)
 {
 	x->run.pin_refused = true;
-	pin_supply_refused(c, x->supply, from_source);
+	pin_supply_refused(c, x->supply, false);
 }
 
 /* The token refuses every PIN now: nothing is tried, the run ends. */
@@ -199,7 +199,7 @@ static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
 		break;
 	case P11_LOGIN_PIN_INCORRECT:
 		out_error("The reader did not take the PIN: it was wrong (CKR_PIN_INCORRECT).");
-		on_pin_refused(c, x, false);
+		on_pin_refused(c, x);
 		/* This signature is given up: the person tries again at OpenVPN's next attempt. */
 		refuse(c, x);
 		break;
@@ -213,7 +213,7 @@ static void log_in_on_pinpad(struct session_core *c, struct xkey *x)
 		/* CKR_FUNCTION_CANCELED and the like: nobody typed in time, or it was cancelled. */
 		out_error("The reader did not take the PIN (%s): none was entered in time, or it was "
 		          "cancelled.", rep.err);
-		on_pin_refused(c, x, false);
+		on_pin_refused(c, x);
 		refuse(c, x);
 		break;
 	}
@@ -226,10 +226,8 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from,
                         const struct secret *pin)
 {
 	struct xkey *x = arg;
-	struct pin_cache *cache = &x->supply->cache;
 	struct p11_login_report rep;
 	enum p11_login_result res;
-	bool from_source = from == PIN_FROM_SOURCE || (from == PIN_FROM_CACHE && cache->from_source);
 
 	if (from == PIN_ON_PINPAD) {
 		log_in_on_pinpad(c, x);
@@ -238,22 +236,20 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from,
 	if (pin == NULL)
 		return;
 	res = signer(c)->login(signer(c)->ctx, pin->data, &rep);
-	if (res == P11_LOGIN_OK && from != PIN_FROM_CACHE)
-		pin_cache_note_sent(cache, x->run.label, pin, from_source, !c->opts->no_cache,
-		                    session_now(c));
-	pin_cache_forget_answer(cache);
+	if (res != P11_LOGIN_OK)
+		pin_supply_forget_answer(x->supply);
 	switch (res) {
 	case P11_LOGIN_OK:
 		/* The token itself said yes: nothing to wait for. */
-		pin_cache_confirm(cache);
+		pin_supply_logged_in(c, x->supply);
 		x->run.pin_refused = false;
 		break;
 	case P11_LOGIN_PIN_INCORRECT:
 		out_error("The PIN was rejected by token '%s' (CKR_PIN_INCORRECT).", x->run.label);
-		on_pin_refused(c, x, from_source);
+		on_pin_refused(c, x);
 		break;
 	case P11_LOGIN_PIN_LOCKED:
-		pin_cache_drop(cache);
+		pin_supply_drop(x->supply);
 		end_locked(c, x);
 		return;
 	case P11_LOGIN_TOKEN_ABSENT:
@@ -280,7 +276,7 @@ static void log_in_with(struct session_core *c, void *arg, enum pin_origin from,
 		}
 		out_error("The token may have refused the PIN: %s (token '%s').", rep.err,
 		          x->run.label);
-		on_pin_refused(c, x, from_source);
+		on_pin_refused(c, x);
 		break;
 	}
 	/* A PIN that came at once: step() is still running and goes on by itself. */

@@ -20,7 +20,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "session/session.h"
 #include "session_io_script.h"
@@ -51,14 +53,54 @@ static inline void new_session(bool owns_openvpn)
 	assert_non_null(s);
 }
 
-/* One run of s over input, with answers for the person (NULL-terminated, or NULL: none). */
+/*
+ * One run of s over input, with answers for the person (NULL-terminated, or NULL: none).  Every
+ * secret that went out (a PIN, a password, a response) must be wiped by the next wait, and by
+ * the end of the run.
+ */
 static inline int run_with(const char *input, const char *const *answers)
 {
 	struct session_world world;
+	int rc;
 
 	script_rerun(&sc, input, answers);
 	world = script_world(&sc);
-	return session_run(s, &world);
+	rc = session_run(s, &world);
+	script_check_wiped(&sc);
+	if (sc.secrets_left != 0)
+		fail_msg("%d secret(s) not wiped after they went out, in:\n%s", sc.secrets_left,
+		         sc.log);
+	return rc;
+}
+
+/*
+ * run_with, and what the run said to the user (stdout and stderr: status lines, errors) into
+ * said, cut to saidsz.
+ */
+static inline int run_saying(const char *input, const char *const *answers, char *said,
+                             size_t saidsz)
+{
+	FILE *capture = tmpfile();
+	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
+	size_t n;
+
+	assert_non_null(capture);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(capture), STDERR_FILENO);
+	dup2(fileno(capture), STDOUT_FILENO);
+	rc = run_with(input, answers);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(saved_err, STDERR_FILENO);
+	dup2(saved_out, STDOUT_FILENO);
+	close(saved_err);
+	close(saved_out);
+	rewind(capture);
+	n = fread(said, 1, saidsz - 1, capture);
+	said[n] = '\0';
+	fclose(capture);
+	return rc;
 }
 
 /* How often text is in what came out (commands "> ...", questions "? ...", signer "# ..."). */

@@ -109,7 +109,42 @@ struct script {
 	 */
 	bool xkey_open;
 	int xkey_opens;
+	/*
+	 * The last secret that went out (a password's, a cr-response's last argument, the bare
+	 * management password, the PIN of a C_Login): by the next wait, when every handler has
+	 * returned, its bytes must be zero.  secrets_sent counts them, secrets_left those that were
+	 * not wiped.
+	 */
+	struct {
+		const char *at;
+		size_t len;
+	} sent_secrets[4];
+	size_t nsent_secrets;
+	int secrets_sent, secrets_left;
 };
+
+/* Whether the secrets sent since the last look are wiped by now; counted, then forgotten. */
+static void script_check_wiped(struct script *sc)
+{
+	for (size_t k = 0; k < sc->nsent_secrets; k++)
+		for (size_t i = 0; i < sc->sent_secrets[k].len; i++)
+			if (sc->sent_secrets[k].at[i] != '\0') {
+				sc->secrets_left++;
+				break;
+			}
+	sc->nsent_secrets = 0;
+}
+
+static void script_note_secret(struct script *sc, const char *secret)
+{
+	sc->secrets_sent++;
+	if (sc->nsent_secrets == sizeof sc->sent_secrets / sizeof sc->sent_secrets[0]) {
+		sc->secrets_left++; /* more than a turn should ever send: look into it */
+		return;
+	}
+	sc->sent_secrets[sc->nsent_secrets].at = secret;
+	sc->sent_secrets[sc->nsent_secrets++].len = strlen(secret);
+}
 
 static void script_log(struct script *sc, const char *prefix, const char *text, size_t n)
 {
@@ -137,6 +172,15 @@ static enum mgmt_cmd_status script_send(void *ctx, enum reply_kind kind, int tag
 	if (!mgmt_reply_queue_push(&sc->replies, kind, tag, verb, args != NULL ? args[0] : NULL))
 		return MGMT_CMD_QUEUE_FULL;
 	script_log(sc, "> ", line, len > 0 ? len - 1 : 0);
+	/* An answer's secret is its last argument ('Auth' username: not OpenVPN's own). */
+	if (strcmp(verb, "password") == 0 || strcmp(verb, "cr-response") == 0 ||
+	    (strcmp(verb, "username") == 0 && strcmp(args[0], "Auth") == 0)) {
+		size_t last = 0;
+
+		while (args[last + 1] != NULL)
+			last++;
+		script_note_secret(sc, args[last]);
+	}
 	return MGMT_CMD_OK;
 }
 
@@ -149,6 +193,7 @@ static enum io_send_result script_send_password_line(void *ctx, const char *pass
 	mgmt_reply_queue_init(&sc->replies);
 	mgmt_reply_queue_push(&sc->replies, REPLY_STATUS, tag, NULL, NULL);
 	script_log(sc, "> ", password, strlen(password));
+	script_note_secret(sc, password);
 	return IO_SENT;
 }
 
@@ -168,6 +213,7 @@ static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *se
 {
 	struct script *sc = ctx;
 
+	script_check_wiped(sc);
 	*ready = 0;
 	if (set->person && script_person_ready(sc)) {
 		*ready = IO_READY_PERSON;
@@ -536,6 +582,8 @@ static enum p11_login_result script_signer_login(void *ctx, const char *pin,
 	memset(r, 0, sizeof *r);
 	snprintf(line, sizeof line, "login %s", pin != NULL ? pin : "on the pad");
 	script_log(sc, "# ", line, strlen(line));
+	if (pin != NULL)
+		script_note_secret(sc, pin);
 	if (!sc->xkey_selected)
 		return r->result = P11_LOGIN_TOKEN_ABSENT;
 	if (sc->xkey_state == P11_PIN_LOCKED)

@@ -252,6 +252,15 @@ static void test_subjects(void **state)
 	assert_int_equal(q.dropped, 0);
 }
 
+/* A response to a challenge is a secret: the queue keeps nothing of it. */
+static void test_no_secret_kept(void **state)
+{
+	(void)state;
+	assert_true(mgmt_reply_queue_push(&q, REPLY_STATUS, 1, "cr-response", "NDI0MjQy"));
+	assert_string_equal(q.items[q.head].subject, "");
+	assert_done("SUCCESS: command succeeded", REPLY_STATUS, 1);
+}
+
 /* Each command we send, and OpenVPN's own answer to it (2.6.14 and 2.7.6). */
 static void test_every_answer(void **state)
 {
@@ -316,6 +325,7 @@ int main(void)
 		T(test_lost_hold_release),
 		T(test_answer_skips_lost_commands),
 		T(test_subjects),
+		T(test_no_secret_kept),
 		T(test_every_answer),
 		T(test_room_for_a_listing),
 	};

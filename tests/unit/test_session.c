@@ -902,6 +902,8 @@ static void a_typed_management_password_gets_three_tries(void **state)
 	assert_logged("? Management password: \n", 3);
 	assert_logged("> c\n", 1);
 	assert_logged("> d\n", 0);
+	/* Each went out through the one send, and was wiped by the next wait (run_with). */
+	assert_int_equal(sc.secrets_sent, 3);
 }
 
 /* As OpenVPN does it: ERROR, ENTER PASSWORD again, and after the third it hangs up. */

@@ -74,6 +74,8 @@ static void username_and_password_are_asked_and_sent(void **state)
 	assert_logged("? Password (Auth): \n", 1);
 	assert_logged("> username \"Auth\" \"alice\"\n", 1);
 	assert_logged("> password \"Auth\" \"pw\"\n", 1);
+	/* Both went out through the one send, and were wiped by the next wait (run_with). */
+	assert_int_equal(sc.secrets_sent, 2);
 }
 
 static void batch_without_a_file_ends_with_9(void **state)
@@ -137,6 +139,8 @@ static void static_challenge_sends_scrv1(void **state)
 	assert_logged("? Enter OTP \n", 1);
 	assert_logged("> username \"Auth\" \"alice\"\n", 1);
 	assert_logged("> password \"Auth\" \"SCRV1:cHc=:NDI0MjQy\"\n", 1);
+	/* The username too is wiped once sent, not kept while the response is asked. */
+	assert_int_equal(sc.secrets_sent, 2);
 }
 
 static void static_challenge_concat_glues_the_response(void **state)
@@ -234,6 +238,7 @@ static void cr_text_is_answered_with_cr_response(void **state)
 	         answers);
 	assert_logged("? Your OTP code: \n", 1);
 	assert_logged("> cr-response \"NDI0MjQy\"\n", 1);
+	assert_int_equal(sc.secrets_sent, 1);
 }
 
 static void cr_text_in_batch_ends_with_9(void **state)
