@@ -470,9 +470,10 @@ static void note_stop(struct session *s)
 /* The stop's grace is over while the connection is still open: openvpn did not follow it. */
 static bool stop_overdue(struct session *s)
 {
-	long long due = sup_deadline(&s->life.sup);
+	long long due;
 
 	note_stop(s);
+	due = sup_deadline(&s->life.sup);
 	return s->core.end.stop_requested && due >= 0 && session_now(&s->core) >= due;
 }
 
