@@ -181,6 +181,28 @@ static void an_openvpn_that_died_is_started_again(void **state)
 	assert_said("OpenVPN stopped.", 1);
 }
 
+/*
+ * A failure of ours that stopped openvpn ("signal SIGTERM": here a certificate list line that
+ * cannot be read), once a tunnel had been up: a new openvpn may get past it, so it comes
+ * again; the stop was the session's, not the user's.
+ */
+static void our_stop_for_a_failure_may_come_again(void **state)
+{
+	(void)state;
+	opts.restart = true;
+	assert_int_equal(run_start(UP SCRIPT_HANGUP
+	                           ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify\n"
+	                           SCRIPT_NEXT ">PKCS11ID-COUNT:1\n" SCRIPT_NEXT
+	                           ">PKCS11ID-ENTRY:garbage\n" SCRIPT_NEXT SIGTERM_TAKEN SCRIPT_HANGUP
+	                           UP SCRIPT_CTRL_C SIGTERM_TAKEN),
+	                 EXIT_OK);
+	assert_said("OpenVPN sent a malformed certificate list line", 1);
+	assert_logged("> signal \"SIGTERM\"", 2);
+	assert_logged("# spawn", 3);
+	assert_said("Starting OpenVPN again in 1 s", 1);
+	assert_said("Starting OpenVPN again in 2 s", 1);
+}
+
 /* Without --restart the same death is the end, with openvpn's failure as the exit code. */
 static void without_restart_a_death_is_the_end(void **state)
 {
@@ -317,6 +339,7 @@ int main(void)
 		T(an_unverified_port_is_asked_again_until_it_is_known),
 		T(a_port_never_verified_is_refused),
 		T(an_openvpn_that_died_is_started_again),
+		T(our_stop_for_a_failure_may_come_again),
 		T(without_restart_a_death_is_the_end),
 		T(a_death_before_any_tunnel_is_the_end),
 		T(the_back_off_doubles_and_resets_after_five_minutes_up),
