@@ -24,7 +24,7 @@ FUZZ_FLAGS   := -std=c11 -Wall -Wextra -Werror -Isrc -D_POSIX_C_SOURCE=200809L -
 # The session, driven through its io seam (tests/lib/session_io_script.h): its own files, the
 # secrets and the output, with the platform's few calls and the crypto backend stubbed
 # in the target itself.
-FUZZ_SESSION_SRC := $(MGMT_SRC) $(wildcard src/session/*.c) \
+FUZZ_SESSION_SRC := $(MGMT_SRC) $(wildcard src/session/*.c) src/openvpn/supervise.c \
 	src/pkcs11/id_codec.c src/pkcs11/signer_none.c \
 	src/secret/secret.c src/secret/source.c src/ui/output.c src/ui/sanitize.c src/cert/text.c \
 	src/codec/utc.c

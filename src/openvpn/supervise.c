@@ -25,8 +25,13 @@ void sup_spawned(struct supervisor *s, long long now)
 	s->run_started = now;
 	s->up_since = -1;
 	s->killed = false;
-	s->asked_to_end = false;
 	enter(s, SUP_STARTING, now + SUP_START_MAX_MS);
+}
+
+void sup_reached(struct supervisor *s)
+{
+	if (s->phase == SUP_STARTING)
+		s->deadline = -1;
 }
 
 void sup_up(struct supervisor *s, long long now)
@@ -40,7 +45,6 @@ void sup_up(struct supervisor *s, long long now)
 
 void sup_stop(struct supervisor *s, long long now)
 {
-	s->asked_to_end = true;
 	if (s->phase == SUP_PAUSED || s->phase == SUP_DONE) {
 		enter(s, SUP_DONE, -1);
 		return;
@@ -54,7 +58,7 @@ enum sup_phase sup_ended(struct supervisor *s, long long now, bool restart)
 	/* A run that was up long enough: the next failure is a new story. */
 	if (s->up_since >= 0 && now - s->up_since > SUP_RESTART_RESET_MS)
 		s->delay_s = 1;
-	if (s->asked_to_end || !restart) {
+	if (!restart) {
 		enter(s, SUP_DONE, -1);
 		return s->phase;
 	}

@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * One openvpn child's life, as a state machine over its deadlines, without I/O: the caller
- * spawns, signals and waits (the one wait, plat_wait) and tells the supervisor what happened;
- * the supervisor says what is due and tells every change of its phase through a callback.
+ * spawns, signals and waits (the one wait) and tells the supervisor what happened; the
+ * supervisor says what is due and tells every change of its phase through a callback.
  *
- *   STARTING --up--> UP --stop/ended--> ENDING --ended--> PAUSED --due: SPAWN--> STARTING
- *       \--ended---------------------------------------> DONE (no restart)
+ *   spawned: STARTING --up--> UP;  STARTING or UP --stop--> ENDING --due: GIVE_UP--> DONE;
+ *   any of these --ended--> PAUSED (the caller would have it again) or DONE;
+ *   PAUSED --due: SPAWN, spawned--> STARTING;  PAUSED --stop--> DONE.
  *
- * The back-off (the one policy): 1, 2, 4 ... 60 s between runs that ended without being asked
- * to; from 1 s again after a run that was up (the caller's word: serve's openvpn ready, start's
- * tunnel connected) for five minutes.  Ending: asked to end (SIGTERM, or told through the
- * management interface), openvpn gets SUP_STOP_GRACE_MS, then is killed, then given up on after
- * SUP_KILLED_MS with SUP_GIVE_UP_TEXT.
+ * Starting: the caller reaches it (serve: its management socket; start: its management
+ * interface) within SUP_START_MAX_MS, else SUP_START_EXPIRED.  Up is the caller's word (serve:
+ * openvpn ready in its hold; start: the tunnel connected).  Ending: asked to end (SIGTERM, or
+ * told through the management interface), openvpn gets SUP_STOP_GRACE_MS, then is killed, then
+ * given up on after SUP_KILLED_MS with SUP_GIVE_UP_TEXT; a second Ctrl-C (sup_hurry) skips the
+ * waiting.  Whether an ended run comes again is the caller's word (sup_ended's restart); the
+ * back-off (the one policy) is the supervisor's: 1, 2, 4 ... 60 s between restarts, from 1 s
+ * again after a run that was up for five minutes.
  *
- * serve (cmd/serve.c) runs on it; start's session (session/session.c) keeps its own copy for
- * now (see doc/HACKING.md).
+ * serve (cmd/serve.c) and start's session (session/session.c, also for openvpn started by
+ * Windows' interactive service) run on it.
  */
 #ifndef OVPN_TOKEN_OPENVPN_SUPERVISE_H
 #define OVPN_TOKEN_OPENVPN_SUPERVISE_H
@@ -53,7 +57,6 @@ struct supervisor {
 	long long run_started;
 	long long up_since;     /* -1 while not up in this run */
 	bool killed;            /* ENDING: the kill went out */
-	bool asked_to_end;      /* the run's end was asked for: no restart after it */
 	int delay_s;            /* the next pause */
 	int last_delay_s;       /* the pause now under way (PAUSED) */
 	void (*told)(void *ctx, enum sup_phase phase);
@@ -64,13 +67,22 @@ struct supervisor {
 void sup_init(struct supervisor *s, void (*told)(void *ctx, enum sup_phase phase), void *ctx);
 /* The caller spawned the child: STARTING. */
 void sup_spawned(struct supervisor *s, long long now);
+/*
+ * The caller reached it (start: its management interface answers): the start limit is met,
+ * though it is not up yet.  serve has no such step: its up is its reach.
+ */
+void sup_reached(struct supervisor *s);
 /* It is up (serve: ready in its hold; start: the tunnel connected). */
 void sup_up(struct supervisor *s, long long now);
-/* The caller asked it to end (a signal, or through the management interface): ENDING. */
+/*
+ * The caller asked it to end (a signal, or through the management interface): ENDING.  While
+ * PAUSED: no spawn comes (DONE).
+ */
 void sup_stop(struct supervisor *s, long long now);
 /*
- * The child ended.  restart: the caller would have it again (not when its end was asked for,
- * nor an end a restart would not help): PAUSED, with sup_pause_s() to say; else DONE.
+ * The child ended.  restart: the caller would have it again (never after a stop the user asked
+ * for, nor after an end a restart would not help: the caller's policy): PAUSED, with
+ * sup_pause_s() to say; else DONE.
  */
 enum sup_phase sup_ended(struct supervisor *s, long long now, bool restart);
 /* What is due at now (moves on: after SUP_KILL it waits SUP_KILLED_MS; after GIVE_UP, DONE). */

@@ -9,9 +9,6 @@
 #include "session/core.h"
 #include "ui/output.h"
 
-/* How long openvpn gets to end after "signal SIGTERM" before it is made to. */
-#define STOP_GRACE_MS 10000
-
 int session_core_init(struct session_core *c, const struct session_settings *opts,
                       bool owns_openvpn)
 {
@@ -237,7 +234,6 @@ static void request_stop(struct session_core *c)
 	if (c->end.stop_requested)
 		return;
 	c->end.stop_requested = true;
-	c->end.stop_deadline = session_now(c) + STOP_GRACE_MS;
 	out_status("Stopping OpenVPN...");
 	if (io->send(io->ctx, REPLY_STATUS, TAG_SIGNAL, "signal", args) != MGMT_CMD_OK)
 		c->end.finished = true;

@@ -80,9 +80,8 @@ struct session_question {
 struct session_run_end {
 	int result;                    /* the exit code so far */
 	bool finished;                 /* nothing more is answered on this connection */
-	bool stop_requested;           /* "signal SIGTERM" went to our openvpn */
+	bool stop_requested;           /* "signal SIGTERM" went to our openvpn (its grace: session.c) */
 	bool user_stop;                /* ... because the user asked (Ctrl-C, SIGTERM) */
-	long long stop_deadline;       /* until then openvpn may take to end by itself */
 	bool kill_now;                 /* a second Ctrl-C: no more waiting for openvpn */
 };
 

@@ -28,43 +28,26 @@
 #include "ui/output.h"
 
 /*
- * The openvpn child's shared numbers (a start's limit, the kill's wait, the back-off and its
- * reset) and the give-up text are openvpn/supervise.h's, serve's supervisor; this file still
- * runs its own copy of the life (start's ending waits differ: 5 s after a failure, 3 s after
- * our SIGTERM).
+ * The openvpn process's life (its start's limit, the stop's grace, the kill, the back-off) is
+ * the supervisor's, openvpn/supervise.h, as it is serve's; this file says what each step means
+ * to the person and decides what is worth a restart.
  */
 /* How often a starting openvpn's management interface is tried ... */
 #define STARTING_RETRY_MS 50
 /* ... and, once reached, how often we ask again who serves it when the system could not say. */
 #define UNVERIFIED_RETRY_MS 500
-/* After the connection ended: how long openvpn may take to end by itself ... */
-#define ENDING_AFTER_FAILURE_MS 5000
-#define ENDING_AFTER_STOP_MS SUP_STOP_GRACE_MS
-/* ... after our SIGTERM, and after a kill. */
-#define ENDING_TERMINATED_MS 3000
 
-enum phase {
-	PHASE_SPAWNING,    /* openvpn is to be started */
-	PHASE_STARTING,    /* it runs; its management interface is not up yet */
-	PHASE_MANAGING,    /* the management connection is ours */
-	PHASE_ENDING,      /* the connection is over: openvpn is given time to end, then made to */
-	PHASE_RESTARTING,  /* --restart: the back-off before it starts again */
-	PHASE_DONE,
-};
-
-/* The openvpn process across its runs (start); attach goes straight to managing. */
+/* The openvpn process across its runs (start); attach has none and goes straight to managing. */
 struct openvpn_life {
-	enum phase phase;
-	long long deadline;             /* STARTING: give up; ENDING: escalate; RESTARTING: spawn */
-	long long next_try;             /* STARTING: the next connect */
-	int escalation;                 /* ENDING: 0 waiting, 1 terminated, 2 killed */
+	struct supervisor sup;          /* its phase and deadlines */
+	bool managing;                  /* the management connection is ours */
+	long long next_try;             /* starting: the next connect */
+	char open_err[512];             /* starting: why the last try did not get through */
+	bool unverified;                /* ... it got through, but nobody could say to whom */
 	int result;                     /* the exit code the whole run ends with */
 	bool reached_management;        /* this openvpn got as far as its management interface */
 	bool ever_connected;            /* a tunnel came up since start */
-	bool was_connected;             /* ... in this openvpn's run */
 	bool user_stop;
-	long long run_started;
-	int restart_delay_s;
 };
 
 struct session {
@@ -246,6 +229,7 @@ static void on_state(struct session *s, const struct mgmt_event *ev)
 	tunnel_token_label(s, label, sizeof label);
 	switch (state_on_state(&s->core, &s->tunnel, ev)) {
 	case STATE_CONNECTED:
+		sup_up(&s->life.sup, session_now(&s->core));
 		login_confirmed(s);
 		removal_watch(&s->core, &s->removal, label);
 		break;
@@ -472,17 +456,34 @@ static void begin_connection(struct session *s)
 	state_new_run(&s->tunnel);
 	fatal_new_run(&s->fatal);
 	pin_supply_forget_answer(&s->pins);
-	s->life.phase = PHASE_MANAGING;
+	s->life.managing = true;
 	s->life.reached_management = true;
+	sup_reached(&s->life.sup);
 }
 
-static void enter_ending(struct session *s, int escalation);
-static void after_openvpn(struct session *s);
+/* Our "signal SIGTERM" went to openvpn: the supervisor's grace runs from now (once). */
+static void note_stop(struct session *s)
+{
+	if (s->core.end.stop_requested)
+		sup_stop(&s->life.sup, session_now(&s->core));
+}
+
+/* The stop's grace is over while the connection is still open: openvpn did not follow it. */
+static bool stop_overdue(struct session *s)
+{
+	long long due;
+
+	note_stop(s);
+	due = sup_deadline(&s->life.sup);
+	return s->core.end.stop_requested && due >= 0 && session_now(&s->core) >= due;
+}
 
 static void end_connection(struct session *s)
 {
 	struct session_core *c = &s->core;
-	bool stop_overdue = c->end.stop_requested && session_now(c) >= c->end.stop_deadline;
+	const struct io_openvpn *o = c->world->openvpn;
+	long long now = session_now(c);
+	int status;
 
 	if (session_asking(c) && c->question.shown)
 		person(s)->close(person(s)->ctx);
@@ -493,19 +494,20 @@ static void end_connection(struct session *s)
 	auth_new_run(&s->auth);
 	s->life.result = c->end.result;
 	s->life.user_stop = s->life.user_stop || c->end.user_stop;
-	s->life.was_connected = s->tunnel.connected;
 	s->life.ever_connected = s->life.ever_connected || s->tunnel.connected;
-	if (c->world->openvpn == NULL) {
-		s->life.phase = PHASE_DONE;
+	s->life.managing = false;
+	if (o == NULL)
 		return;
-	}
-	/* A second Ctrl-C, or a stop that openvpn did not follow in time: no more waiting. */
+	/*
+	 * After our "signal SIGTERM" openvpn is on its way out (its grace runs since it went); a
+	 * connection lost without one: make it go, unless it is gone already.
+	 */
+	if (!c->end.stop_requested && !o->exited(o->ctx, &status))
+		o->terminate(o->ctx);
+	sup_stop(&s->life.sup, now);
+	/* A second Ctrl-C: no more waiting. */
 	if (c->end.kill_now)
-		enter_ending(s, 2);
-	else if (stop_overdue)
-		enter_ending(s, 1);
-	else
-		enter_ending(s, 0);
+		sup_hurry(&s->life.sup, now);
 }
 
 /* What the watch of the tunnel's token found, and what follows from it. */
@@ -540,8 +542,7 @@ static void manage(struct session *s)
 	struct session_core *c = &s->core;
 
 	for (;;) {
-		if (c->end.finished ||
-		    (c->end.stop_requested && session_now(c) >= c->end.stop_deadline)) {
+		if (c->end.finished || stop_overdue(s)) {
 			end_connection(s);
 			return;
 		}
@@ -583,6 +584,7 @@ static void manage_wait(struct session *s)
 	char err[256];
 	long got;
 
+	note_stop(s);
 	if (session_asking(c)) {
 		/* OpenVPN's further lines wait for the answer: only its going away counts now. */
 		set.peer_hangup = true;
@@ -598,7 +600,7 @@ static void manage_wait(struct session *s)
 			                          state_silence_due(&s->tunnel));
 	}
 	if (c->end.stop_requested)
-		set.deadline_ms = earlier(set.deadline_ms, c->end.stop_deadline);
+		set.deadline_ms = earlier(set.deadline_ms, sup_deadline(&s->life.sup));
 	switch (w->wait(w->wait_ctx, &set, &ready)) {
 	case PLAT_WAIT_INTERRUPT:
 		if (session_asking(c))
@@ -645,120 +647,65 @@ static const struct io_openvpn *openvpn(const struct session *s)
 	return s->core.world->openvpn;
 }
 
+/* Starts openvpn (again): starting, or DONE (spawn said why). */
 static void spawn(struct session *s)
 {
 	const struct io_openvpn *o = openvpn(s);
 	long long now = session_now(&s->core);
 
 	s->life.reached_management = false;
-	s->life.was_connected = false;
 	s->life.result = EXIT_OPENVPN_FAILED;
 	if (o->spawn(o->ctx) != 0) {
-		s->life.phase = PHASE_DONE;
+		sup_stop(&s->life.sup, now);
 		return;
 	}
-	s->life.run_started = now;
-	s->life.phase = PHASE_STARTING;
-	s->life.deadline = now + SUP_START_MAX_MS;
+	sup_spawned(&s->life.sup, now);
 	s->life.next_try = now;
 }
 
-/* 0: wait; 1: terminate (SIGTERM) now; 2: kill now. */
-static void enter_ending(struct session *s, int escalation)
+/* Asked to end without a management connection to say it through: its process is told. */
+static void stop_openvpn(struct session *s, int result)
 {
-	const struct io_openvpn *o = openvpn(s);
-	long long now = session_now(&s->core);
-
-	s->life.phase = PHASE_ENDING;
-	s->life.escalation = escalation;
-	if (escalation == 0) {
-		/* After a clean "signal SIGTERM" openvpn is on its way out; otherwise make it go. */
-		s->life.deadline = now + (s->life.result == EXIT_OPENVPN_FAILED
-		                              ? ENDING_AFTER_FAILURE_MS
-		                              : ENDING_AFTER_STOP_MS);
-	} else if (escalation == 1) {
-		o->terminate(o->ctx);
-		s->life.deadline = now + ENDING_TERMINATED_MS;
-	} else {
-		o->kill(o->ctx);
-		s->life.deadline = now + SUP_KILLED_MS;
-	}
+	s->life.result = result;
+	openvpn(s)->terminate(openvpn(s)->ctx);
+	sup_stop(&s->life.sup, session_now(&s->core));
 }
 
-static void starting(struct session *s)
+/* Starting: one try at its management interface, when one is due. */
+static void try_management(struct session *s)
 {
 	const struct session_world *w = s->core.world;
 	long long now = session_now(&s->core);
-	char err[512] = "";
-	bool unverified = false;
-	int status;
 
-	if (openvpn(s)->exited(openvpn(s)->ctx, &status)) {
-		openvpn(s)->tell_end(openvpn(s)->ctx, status,
-		                     " before its management interface was up");
-		openvpn(s)->forget(openvpn(s)->ctx);
-		s->life.result = EXIT_OPENVPN_FAILED;
-		s->life.phase = PHASE_DONE;
-		return;
-	}
 	if (now < s->life.next_try)
 		return;
-	switch (w->connection->open(w->connection->ctx, err, sizeof err)) {
+	s->life.open_err[0] = '\0';
+	s->life.unverified = false;
+	switch (w->connection->open(w->connection->ctx, s->life.open_err,
+	                            sizeof s->life.open_err)) {
 	case IO_OPEN_OK:
 		begin_connection(s);
 		return;
 	case IO_OPEN_FOREIGN:
-		s->life.result = EXIT_MGMT_FAILED;
-		enter_ending(s, 1);
+		stop_openvpn(s, EXIT_MGMT_FAILED);
 		return;
 	case IO_OPEN_UNVERIFIED:
-		unverified = true;
+		s->life.unverified = true;
 		break;
 	case IO_OPEN_NOT_YET:
 		break;
 	}
-	if (now > s->life.deadline) {
-		if (unverified)
-			out_error("%s; refusing", err);
-		else
-			out_error("openvpn did not open its management interface: %s", err);
-		s->life.result = unverified ? EXIT_MGMT_FAILED : EXIT_OPENVPN_FAILED;
-		enter_ending(s, 1);
-		return;
-	}
 	/* Each try that reached openvpn is a connection it logs: fewer of those. */
-	s->life.next_try = now + (unverified ? UNVERIFIED_RETRY_MS : STARTING_RETRY_MS);
+	s->life.next_try = now + (s->life.unverified ? UNVERIFIED_RETRY_MS : STARTING_RETRY_MS);
 }
 
-static void ending(struct session *s)
+static void start_expired(struct session *s)
 {
-	const struct io_openvpn *o = openvpn(s);
-	int status;
-
-	if (o->exited(o->ctx, &status)) {
-		/*
-		 * OpenVPN's failure, or a connection lost for no known reason: its log tells why.  A
-		 * cause of ours that was said and stopped it (a label that cannot be answered, ...):
-		 * its log then only echoes the consequences ("TLS handshake failed"), noise.
-		 */
-		if (s->life.result == EXIT_OPENVPN_FAILED ||
-		    (s->life.result == EXIT_MGMT_FAILED && !s->core.end.stop_requested))
-			o->tell_end(o->ctx, status, "");
-		else
-			out_status("OpenVPN stopped.");
-		o->forget(o->ctx);
-		after_openvpn(s);
-		return;
-	}
-	if (session_now(&s->core) < s->life.deadline)
-		return;
-	if (s->life.escalation < 2) {
-		enter_ending(s, s->life.escalation + 1);
-		return;
-	}
-	out_error("%s", SUP_GIVE_UP_TEXT);
-	o->forget(o->ctx);
-	s->life.phase = PHASE_DONE;
+	if (s->life.unverified)
+		out_error("%s; refusing", s->life.open_err);
+	else
+		out_error("openvpn did not open its management interface: %s", s->life.open_err);
+	stop_openvpn(s, s->life.unverified ? EXIT_MGMT_FAILED : EXIT_OPENVPN_FAILED);
 }
 
 /*
@@ -772,52 +719,94 @@ static bool worth_retrying(const struct openvpn_life *l)
 	return l->result == EXIT_OPENVPN_FAILED || l->result == EXIT_MGMT_FAILED;
 }
 
-static void after_openvpn(struct session *s)
+static void openvpn_ended(struct session *s, int status)
 {
+	const struct io_openvpn *o = openvpn(s);
 	struct openvpn_life *l = &s->life;
-	long long now = session_now(&s->core);
 
-	if (!s->core.opts->restart || !worth_retrying(l)) {
-		l->phase = PHASE_DONE;
-		return;
+	if (l->sup.phase == SUP_STARTING) {
+		o->tell_end(o->ctx, status, " before its management interface was up");
+		l->result = EXIT_OPENVPN_FAILED;
+	} else if (l->result == EXIT_OPENVPN_FAILED ||
+	           (l->result == EXIT_MGMT_FAILED && !s->core.end.stop_requested)) {
+		/*
+		 * OpenVPN's failure, or a connection lost for no known reason: its log tells why.  A
+		 * cause of ours that was said and stopped it (a label that cannot be answered, ...):
+		 * its log then only echoes the consequences ("TLS handshake failed"), noise.
+		 */
+		o->tell_end(o->ctx, status, "");
+	} else {
+		out_status("OpenVPN stopped.");
 	}
+	o->forget(o->ctx);
+	if (sup_ended(&l->sup, session_now(&s->core), s->core.opts->restart && worth_retrying(l)) !=
+	    SUP_PAUSED)
+		return;
 	state_report(&s->core, "RESTARTING");
-	if (l->was_connected && now - l->run_started > SUP_RESTART_RESET_MS)
-		l->restart_delay_s = 1;
-	out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)", l->restart_delay_s);
-	l->deadline = now + 1000LL * l->restart_delay_s;
-	l->restart_delay_s = l->restart_delay_s * 2 > SUP_RESTART_DELAY_MAX_S
-	                         ? SUP_RESTART_DELAY_MAX_S
-	                         : l->restart_delay_s * 2;
-	l->phase = PHASE_RESTARTING;
+	out_status("Starting OpenVPN again in %d s (--restart; Ctrl-C to quit)",
+	           sup_pause_s(&l->sup));
+}
+
+/* Whatever is due for the process now; false when nothing was. */
+static bool openvpn_step(struct session *s)
+{
+	const struct io_openvpn *o = openvpn(s);
+	int status;
+
+	if (s->life.sup.phase != SUP_PAUSED && o->exited(o->ctx, &status)) {
+		openvpn_ended(s, status);
+		return true;
+	}
+	switch (sup_due(&s->life.sup, session_now(&s->core))) {
+	case SUP_SPAWN:
+		spawn(s);
+		return true;
+	case SUP_START_EXPIRED:
+		start_expired(s);
+		return true;
+	case SUP_KILL:
+		o->kill(o->ctx);
+		return true;
+	case SUP_GIVE_UP:
+		out_error("%s", SUP_GIVE_UP_TEXT);
+		o->forget(o->ctx);
+		return true;
+	case SUP_WAIT:
+		break;
+	}
+	if (s->life.sup.phase != SUP_STARTING)
+		return false;
+	try_management(s);
+	return s->life.managing || s->life.sup.phase != SUP_STARTING;
 }
 
 /* The one wait while there is no connection: the process, the clock, Ctrl-C. */
 static void process_wait(struct session *s)
 {
 	const struct session_world *w = s->core.world;
-	struct io_wait_set set = {.child = s->life.phase != PHASE_RESTARTING, .deadline_ms = -1};
+	struct supervisor *sup = &s->life.sup;
+	struct io_wait_set set = {.child = sup->phase != SUP_PAUSED,
+	                          .deadline_ms = sup_deadline(sup)};
 	unsigned ready;
 
-	set.deadline_ms = s->life.phase == PHASE_STARTING ? s->life.next_try : s->life.deadline;
+	if (sup->phase == SUP_STARTING)
+		set.deadline_ms = earlier(set.deadline_ms, s->life.next_try);
 	if (w->wait(w->wait_ctx, &set, &ready) != PLAT_WAIT_INTERRUPT)
 		return;
-	switch (s->life.phase) {
-	case PHASE_STARTING:
+	switch (sup->phase) {
+	case SUP_STARTING:
 		out_status("Stopping OpenVPN...");
 		s->life.user_stop = true;
-		s->life.result = EXIT_OK;
-		enter_ending(s, 1);
+		stop_openvpn(s, EXIT_OK);
 		break;
-	case PHASE_ENDING:
+	case SUP_ENDING:
 		/* Another Ctrl-C while openvpn takes its time: it ends now. */
 		s->life.user_stop = true;
-		if (s->life.escalation < 2)
-			enter_ending(s, 2);
+		sup_hurry(sup, session_now(&s->core));
 		break;
-	case PHASE_RESTARTING:
+	case SUP_PAUSED:
 		s->life.result = EXIT_OK;
-		s->life.phase = PHASE_DONE;
+		sup_stop(sup, session_now(&s->core));
 		break;
 	default:
 		break;
@@ -831,38 +820,23 @@ int session_run(struct session *s, const struct session_world *w)
 	struct session_core *c = &s->core;
 
 	c->world = w;
-	s->life = (struct openvpn_life){.phase = PHASE_SPAWNING, .restart_delay_s = 1};
+	s->life = (struct openvpn_life){.result = EXIT_OK};
+	sup_init(&s->life.sup, NULL, NULL);
 	if (w->openvpn == NULL)
 		begin_connection(s);
-	while (s->life.phase != PHASE_DONE) {
-		enum phase before = s->life.phase;
-
-		switch (before) {
-		case PHASE_SPAWNING:
-			spawn(s);
-			break;
-		case PHASE_STARTING:
-			starting(s);
-			break;
-		case PHASE_MANAGING:
+	else
+		spawn(s);
+	for (;;) {
+		if (s->life.managing) {
 			manage(s);
-			break;
-		case PHASE_ENDING:
-			ending(s);
-			break;
-		case PHASE_RESTARTING:
-			if (session_now(c) >= s->life.deadline)
-				s->life.phase = PHASE_SPAWNING;
-			break;
-		case PHASE_DONE:
-			break;
-		}
-		/* A phase just entered does its own work before anything is waited for. */
-		if (s->life.phase != before || s->life.phase == PHASE_DONE)
+			if (s->life.managing)
+				manage_wait(s);
 			continue;
-		if (s->life.phase == PHASE_MANAGING)
-			manage_wait(s);
-		else
+		}
+		if (s->life.sup.phase == SUP_DONE)
+			break;
+		/* A step just taken may make another due before anything is waited for. */
+		if (!openvpn_step(s))
 			process_wait(s);
 	}
 	removal_stop(c, &s->removal);

@@ -4,7 +4,7 @@
 # gone, its private management socket (and directory) is gone, exit 0, and nothing is left running.
 # Then an openvpn that does not follow the stop (stopped with SIGSTOP, so neither its management
 # interface nor SIGTERM gets through): a second Ctrl-C ends it and ovpn-token at once, not after
-# the grace of 10 + 3 s.
+# the grace of 10 s (openvpn/supervise.h).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"

@@ -11,7 +11,8 @@
  *
  * The transcript is delivered in steps: SCRIPT_NEXT ends a step (the rest comes when the
  * session waits again), SCRIPT_LATER does too, 10 s later; SCRIPT_CTRL_C stands for the user
- * pressing Ctrl-C there.  While a
+ * pressing Ctrl-C there; SCRIPT_HANGUP is openvpn dying there (its connection closes; what
+ * follows is the next openvpn's, once the session started it again).  While a
  * question is open, OpenVPN's further steps wait as they do for the real session.  When all of
  * it is delivered, waits with a deadline time out at that deadline, and the first wait without
  * one sees OpenVPN close the connection.
@@ -35,6 +36,7 @@
 /* Ends a step like SCRIPT_NEXT, and the clock moves on 10 s before the next one arrives. */
 #define SCRIPT_LATER "\003"
 #define SCRIPT_LATER_MS 10000
+#define SCRIPT_HANGUP "\004"
 /* Answers with a meaning of their own. */
 #define ANSWER_EOF "<EOF>"
 #define ANSWER_CTRL_C "<CTRL-C>"
@@ -121,6 +123,17 @@ struct script {
 	} sent_secrets[4];
 	size_t nsent_secrets;
 	int secrets_sent, secrets_left;
+	/*
+	 * start's openvpn (process: the world has one; else none, as for attach), logged as
+	 * "# spawn", "# terminate", "# kill", "# ended WHEN" (told how it ended), "# forget".  Its
+	 * management interface answers at the first try, or never (mgmt_never: "connection
+	 * refused"), or cannot be told from another's for the first unverified_opens tries, then is
+	 * another's (foreign).  It ends when its connection closes (the transcript's end, or
+	 * SCRIPT_HANGUP), and once told to end (our "signal SIGTERM" closes the connection when the
+	 * transcript is over; a terminate ends it), unless deaf: 1, only a kill ends it; 2, nothing.
+	 */
+	bool process, process_alive, mgmt_never, sigterm_sent;
+	int process_deaf, unverified_opens, opens, spawns;
 };
 
 /* Whether the secrets sent since the last look are wiped by now; counted, then forgotten. */
@@ -181,6 +194,9 @@ static enum mgmt_cmd_status script_send(void *ctx, enum reply_kind kind, int tag
 			last++;
 		script_note_secret(sc, args[last]);
 	}
+	if (strcmp(verb, "signal") == 0 && args != NULL && args[0] != NULL &&
+	    strcmp(args[0], "SIGTERM") == 0)
+		sc->sigterm_sent = true;
 	return MGMT_CMD_OK;
 }
 
@@ -247,6 +263,12 @@ static enum plat_wait_result script_wait(void *ctx, const struct io_wait_set *se
 		*ready = IO_READY_PEER;
 		return PLAT_WAIT_READY;
 	}
+	/* Our openvpn follows our "signal SIGTERM": its connection closes. */
+	if (set->peer && !script_has_input(sc) && sc->process && sc->sigterm_sent &&
+	    sc->process_deaf == 0) {
+		*ready = IO_READY_PEER;
+		return PLAT_WAIT_READY;
+	}
 	if (++sc->idle_waits > sc->max_idle_waits)
 		return PLAT_WAIT_INTERRUPT;
 	if (set->deadline_ms >= 0) {
@@ -271,12 +293,18 @@ static long script_fill(void *ctx, char *err, size_t errsz)
 		snprintf(err, errsz, "the line buffer is full");
 		return -1;
 	}
-	if (!script_has_input(sc)) {
+	if (!script_has_input(sc) || sc->input[sc->pos] == SCRIPT_HANGUP[0]) {
+		/* Its connection closes as openvpn ends (deaf: not even then). */
+		if (script_has_input(sc))
+			sc->pos++;
 		sc->closed_seen = true;
+		if (sc->process_deaf == 0)
+			sc->process_alive = false;
 		return 0;
 	}
 	while (sc->pos + n < sc->input_len && sc->input[sc->pos + n] != SCRIPT_NEXT[0] &&
-	       sc->input[sc->pos + n] != SCRIPT_CTRL_C[0] && sc->input[sc->pos + n] != SCRIPT_LATER[0])
+	       sc->input[sc->pos + n] != SCRIPT_CTRL_C[0] && sc->input[sc->pos + n] != SCRIPT_LATER[0] &&
+	       sc->input[sc->pos + n] != SCRIPT_HANGUP[0])
 		n++;
 	taken = mgmt_line_reader_feed(&sc->reader, sc->input + sc->pos, n);
 	sc->pos += taken;
@@ -682,6 +710,10 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->xkey_state = keep.xkey_state;
 	memcpy(sc->xkey_sign, keep.xkey_sign, sizeof sc->xkey_sign);
 	sc->xkey_nsign = keep.xkey_nsign;
+	sc->process = keep.process;
+	sc->process_deaf = keep.process_deaf;
+	sc->mgmt_never = keep.mgmt_never;
+	sc->unverified_opens = keep.unverified_opens;
 	for (size_t i = 0; answers != NULL && answers[i] != NULL; i++)
 		sc->answers[sc->nanswers++] = answers[i];
 }
@@ -703,9 +735,77 @@ static bool script_is_tcp(void *ctx)
 
 static enum io_open_result script_open_connection(void *ctx, char *err, size_t errsz)
 {
-	(void)ctx;
-	snprintf(err, errsz, "the script has no openvpn to start");
-	return IO_OPEN_FOREIGN;
+	struct script *sc = ctx;
+
+	if (!sc->process) {
+		snprintf(err, errsz, "the script has no openvpn to start");
+		return IO_OPEN_FOREIGN;
+	}
+	sc->idle_waits = 0; /* a try is no idle wait: the start's limit ends these */
+	sc->opens++;
+	if (sc->mgmt_never) {
+		snprintf(err, errsz, "connection refused");
+		return IO_OPEN_NOT_YET;
+	}
+	if (sc->unverified_opens > 0) {
+		snprintf(err, errsz, "cannot tell which process serves the management port");
+		return sc->opens <= sc->unverified_opens ? IO_OPEN_UNVERIFIED : IO_OPEN_FOREIGN;
+	}
+	/* A new openvpn's connection: nothing of the last one's is pending. */
+	mgmt_line_reader_init(&sc->reader);
+	mgmt_reply_queue_init(&sc->replies);
+	sc->sigterm_sent = false;
+	return IO_OPEN_OK;
+}
+
+static int script_spawn(void *ctx)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "spawn", 5);
+	sc->spawns++;
+	sc->process_alive = true;
+	return 0;
+}
+
+static bool script_exited(void *ctx, int *status)
+{
+	struct script *sc = ctx;
+
+	*status = sc->sigterm_sent ? 0 : 1;
+	return !sc->process_alive;
+}
+
+static void script_terminate(void *ctx)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "terminate", 9);
+	if (sc->process_deaf == 0)
+		sc->process_alive = false;
+}
+
+static void script_kill(void *ctx)
+{
+	struct script *sc = ctx;
+
+	script_log(sc, "# ", "kill", 4);
+	if (sc->process_deaf < 2)
+		sc->process_alive = false;
+}
+
+static void script_tell_end(void *ctx, int status, const char *when)
+{
+	char line[128];
+
+	(void)status;
+	snprintf(line, sizeof line, "ended%s", when);
+	script_log(ctx, "# ", line, strlen(line));
+}
+
+static void script_forget(void *ctx)
+{
+	script_log(ctx, "# ", "forget", 6);
 }
 
 static void script_close_connection(void *ctx)
@@ -735,6 +835,7 @@ static struct session_world script_world(struct script *sc)
 	static struct io_signer signer;
 	static struct io_clock clock;
 	static struct io_status status;
+	static struct io_openvpn openvpn;
 
 	connection = (struct io_connection){
 	    .ctx = sc,
@@ -766,6 +867,8 @@ static struct session_world script_world(struct script *sc)
 	                            script_signer_close};
 	clock = (struct io_clock){sc, script_now, script_wall};
 	status = (struct io_status){sc, script_write_status};
+	openvpn = (struct io_openvpn){sc,          script_spawn,    script_exited, script_terminate,
+	                              script_kill, script_tell_end, script_forget};
 	return (struct session_world){
 	    .connection = &connection,
 	    .person = &person,
@@ -773,7 +876,7 @@ static struct session_world script_world(struct script *sc)
 	    .signer = &signer,
 	    .clock = &clock,
 	    .status = &status,
-	    .openvpn = NULL,
+	    .openvpn = sc->process ? &openvpn : NULL,
 	    .wait_ctx = sc,
 	    .wait = script_wait,
 	};

@@ -997,99 +997,6 @@ static void the_status_file_names_the_chosen_certificate(void **state)
 	    strstr(sc.status, "\ncert_id=SoftHSM\\x20project/SoftHSM\\x20v2/0123/Anna\\x20token/45\n"));
 }
 
-/* ---- start: reaching the openvpn we started ---- */
-
-/* The openvpn of these runs: it runs until it is told to end. */
-static struct {
-	int opens, unverified_opens; /* attempts, and how many of the first ones cannot be told */
-	bool ended;
-} started;
-
-static int started_spawn(void *ctx)
-{
-	(void)ctx;
-	started.ended = false;
-	return 0;
-}
-
-static bool started_exited(void *ctx, int *status)
-{
-	(void)ctx;
-	*status = 0;
-	return started.ended;
-}
-
-static void started_end(void *ctx)
-{
-	(void)ctx;
-	started.ended = true;
-}
-
-static void started_tell_end(void *ctx, int status, const char *when)
-{
-	(void)ctx;
-	(void)status;
-	(void)when;
-}
-
-static void started_forget(void *ctx)
-{
-	(void)ctx;
-}
-
-/* Who serves the port cannot be told for the first unverified_opens tries, then: someone else. */
-static enum io_open_result started_open(void *ctx, char *err, size_t errsz)
-{
-	(void)ctx;
-	snprintf(err, errsz, "cannot tell which process serves the management port");
-	return ++started.opens <= started.unverified_opens ? IO_OPEN_UNVERIFIED : IO_OPEN_FOREIGN;
-}
-
-static int run_started(int unverified_opens)
-{
-	static const struct io_openvpn openvpn = {NULL, started_spawn, started_exited, started_end,
-	                                          started_end, started_tell_end, started_forget};
-	static struct io_connection connection;
-	struct session_world world;
-
-	memset(&started, 0, sizeof started);
-	started.unverified_opens = unverified_opens;
-	script_rerun(&sc, "", NULL);
-	sc.max_idle_waits = 1000;
-	world = script_world(&sc);
-	connection = *world.connection;
-	connection.open = started_open;
-	world.connection = &connection;
-	world.openvpn = &openvpn;
-	return session_run(s, &world);
-}
-
-/*
- * A port whose server the system cannot name yet (wine's TCP table while its driver starts) is
- * asked about again, a few times a second and not in a tight loop, until the system names it.
- */
-static void an_unverified_port_is_asked_again_until_it_is_known(void **state)
-{
-	(void)state;
-	new_session(true);
-	assert_int_equal(run_started(3), EXIT_MGMT_FAILED);
-	assert_int_equal(started.opens, 4);
-	assert_true(started.ended);
-	/* Three waits of half a second: the scripted clock moved by them, not more. */
-	assert_true(sc.clock >= 1500 && sc.clock < 30000);
-}
-
-/* Never named within the start's time: refused, openvpn ended, never talked to. */
-static void a_port_never_verified_is_refused(void **state)
-{
-	(void)state;
-	new_session(true);
-	assert_int_equal(run_started(1000000), EXIT_MGMT_FAILED);
-	assert_true(started.ended);
-	assert_true(started.opens > 50 && started.opens < 80);
-	assert_int_equal(count("hold release"), 0);
-}
-
 /* ---- the real connection: a full line buffer must not look readable forever ---- */
 
 static void a_full_line_buffer_is_an_error_not_a_busy_loop(void **state)
@@ -1130,8 +1037,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 		T(one_certificate_is_chosen_by_itself),
-		T(an_unverified_port_is_asked_again_until_it_is_known),
-		T(a_port_never_verified_is_refused),
 		T(cert_option_picks_the_match),
 		T(cert_option_matching_two_ends_with_7),
 		T(several_certificates_show_a_menu),

@@ -90,8 +90,8 @@ static void test_backoff_resets_after_a_long_up_run(void **state)
 	assert_int_equal(sup_pause_s(&s), 1);
 }
 
-/* An end that was asked for, or one a restart would not help, is the end. */
-static void test_no_restart_when_asked_or_refused(void **state)
+/* An end the caller would not have again is the end; a stop while paused: no spawn comes. */
+static void test_no_restart_when_refused(void **state)
 {
 	struct supervisor s;
 
@@ -100,15 +100,68 @@ static void test_no_restart_when_asked_or_refused(void **state)
 	sup_spawned(&s, 0);
 	sup_up(&s, 10);
 	sup_stop(&s, 20);
-	assert_int_equal(sup_ended(&s, 30, true), SUP_DONE);
+	assert_int_equal(sup_ended(&s, 30, false), SUP_DONE);
 	sup_spawned(&s, 100);
 	assert_int_equal(sup_ended(&s, 110, false), SUP_DONE);
-	/* A stop while paused: no spawn comes. */
 	sup_spawned(&s, 200);
 	assert_int_equal(sup_ended(&s, 210, true), SUP_PAUSED);
 	sup_stop(&s, 220);
 	assert_int_equal(s.phase, SUP_DONE);
 	assert_int_equal(sup_due(&s, 999999), SUP_WAIT);
+}
+
+/* A run the caller ended for a failure of its own may come again: the caller's word decides. */
+static void test_a_stopped_run_may_come_again(void **state)
+{
+	struct supervisor s;
+
+	(void)state;
+	sup_init(&s, NULL, NULL);
+	sup_spawned(&s, 0);
+	sup_up(&s, 10);
+	sup_stop(&s, 20);
+	assert_int_equal(sup_ended(&s, 30, true), SUP_PAUSED);
+	assert_int_equal(sup_pause_s(&s), 1);
+	assert_int_equal(sup_due(&s, 1030), SUP_SPAWN);
+}
+
+/* Reached (start: its management interface answers): no start limit, though not up yet. */
+static void test_reached_ends_the_start_limit(void **state)
+{
+	struct supervisor s;
+
+	(void)state;
+	sup_init(&s, NULL, NULL);
+	sup_spawned(&s, 0);
+	sup_reached(&s);
+	assert_int_equal(s.phase, SUP_STARTING);
+	assert_int_equal(sup_deadline(&s), -1);
+	assert_int_equal(sup_due(&s, 10LL * SUP_START_MAX_MS), SUP_WAIT);
+	/* Never up: its end is no reason to start the back-off again. */
+	sup_ended(&s, SUP_RESTART_RESET_MS * 2, true);
+	assert_int_equal(sup_pause_s(&s), 1);
+	sup_spawned(&s, SUP_RESTART_RESET_MS * 3);
+	sup_reached(&s);
+	sup_ended(&s, SUP_RESTART_RESET_MS * 5, true);
+	assert_int_equal(sup_pause_s(&s), 2);
+}
+
+/* A second Ctrl-C: the kill is due now, and the give-up after its own wait. */
+static void test_hurry_kills_now(void **state)
+{
+	struct supervisor s;
+
+	(void)state;
+	sup_init(&s, NULL, NULL);
+	sup_spawned(&s, 0);
+	sup_hurry(&s, 5); /* not ending: nothing to hurry */
+	assert_int_equal(sup_due(&s, 5), SUP_WAIT);
+	sup_stop(&s, 100);
+	sup_hurry(&s, 200);
+	assert_int_equal(sup_due(&s, 200), SUP_KILL);
+	assert_int_equal(sup_due(&s, 200 + SUP_KILLED_MS - 1), SUP_WAIT);
+	assert_int_equal(sup_due(&s, 200 + SUP_KILLED_MS), SUP_GIVE_UP);
+	assert_int_equal(s.phase, SUP_DONE);
 }
 
 int main(void)
@@ -117,7 +170,10 @@ int main(void)
 		cmocka_unit_test(test_start_expires_then_escalates),
 		cmocka_unit_test(test_backoff_doubles_to_its_cap),
 		cmocka_unit_test(test_backoff_resets_after_a_long_up_run),
-		cmocka_unit_test(test_no_restart_when_asked_or_refused),
+		cmocka_unit_test(test_no_restart_when_refused),
+		cmocka_unit_test(test_a_stopped_run_may_come_again),
+		cmocka_unit_test(test_reached_ends_the_start_limit),
+		cmocka_unit_test(test_hurry_kills_now),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
