@@ -266,6 +266,9 @@ run_version() {
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
+    # openvpn.exe read the card in alone: its id carries the card's serial as list's does.
+    grep -F "pkcs11-id-request" "$log_file" | grep -qF "/$(echo "$got" | cut -d/ -f3)/" ||
+        fail "c: openvpn.exe's id does not carry the card's serial: $(grep -F "pkcs11-id-request" "$log_file")"
     grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "c: the server did not verify client1"
     if pty_screen | grep -Fq "$PIN"; then fail "c: the PIN is visible on screen"; fi
     kill "$SERVER_PID"
