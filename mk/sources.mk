@@ -76,6 +76,7 @@ UNIT_PORTABLE := \
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c tests/unit/test_session_pin.c tests/unit/test_session_openvpn.c \
+	tests/unit/test_mgmt_conn.c \
 	tests/unit/test_signer.c \
 	tests/unit/test_csr.c \
 	tests/unit/test_secret_source.c tests/unit/test_platform_files.c

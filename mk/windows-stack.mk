@@ -12,7 +12,8 @@
 #                          ~/.cache/ovpn-token/windows-opensc-<inputs>/, linked as
 #                          build/windows-opensc; SKIP without its source or the stack
 #                          (tests/e2e/38-wine-opensc.sh then says SKIP too)
-#   make windows-openvpn26 openvpn.exe 2.6.14 against the stack (tools/build-windows-openvpn26),
+#   make windows-openvpn26 openvpn.exe and openvpnserv.exe 2.6.14 against the stack
+#                          (tools/build-windows-openvpn26),
 #                          cached likewise, linked as build/windows-openvpn-2.6: 38-wine-opensc
 #                          runs on it as well as on the stack's 2.7.6
 WINDOWS_STACK := build/windows-stack

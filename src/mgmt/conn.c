@@ -10,6 +10,8 @@ int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *e
 {
 	mgmt_line_reader_init(&c->reader);
 	mgmt_reply_queue_init(&c->replies);
+	c->received = 0;
+	c->echoes = false;
 	c->is_tcp = !addr->is_unix;
 	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->is_unix ? addr->path : addr->port,
 	                       err, errsz);
@@ -20,6 +22,24 @@ void mgmt_conn_close(struct mgmt_conn *c)
 {
 	plat_sock_close(c->sock);
 	c->sock = NULL;
+}
+
+/* How openvpn echoes a command line into its real-time log (a ">LOG:" line). */
+#define ECHO "MANAGEMENT: CMD '"
+
+/* Whether the bytes not yet taken as lines hold needle at or after byte number from. */
+static bool held_has(const struct mgmt_conn *c, unsigned long long from, const char *needle)
+{
+	const struct mgmt_line_reader *lr = &c->reader;
+	size_t n = strlen(needle), i = lr->start;
+	unsigned long long at_start = c->received - (lr->len - lr->start);
+
+	if (from > at_start)
+		i += (size_t)(from - at_start);
+	for (; i + n <= lr->len; i++)
+		if (memcmp(lr->buf + i, needle, n) == 0)
+			return true;
+	return false;
 }
 
 long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
@@ -37,8 +57,12 @@ long mgmt_conn_fill(struct mgmt_conn *c, char *err, size_t errsz)
 		return -1;
 	}
 	got = plat_sock_read(c->sock, space, room, err, errsz);
-	if (got > 0)
+	if (got > 0) {
 		mgmt_line_reader_commit(&c->reader, (size_t)got);
+		c->received += (unsigned long long)got;
+		if (!c->echoes && held_has(c, 0, ECHO))
+			c->echoes = true;
+	}
 	return got;
 }
 
@@ -60,10 +84,34 @@ enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, i
 	return st;
 }
 
+/*
+ * openvpn on Windows (2.6.14, 2.7.6) reads its management socket again whenever it writes to it
+ * in the middle of a query (NEED-CERTIFICATE, PK_SIGN, a hold), and what it reads then goes in
+ * behind the command line it is still taking: that command runs once more for each such read
+ * and the lines in between are lost ("The certificate command is not currently available" four
+ * times, then a broken PEM).  The one thing it writes while it takes the first line of a
+ * multi-line reply is the echo of that line into its real-time log.  So when it echoes, the
+ * rest goes once the echo came: nothing more is waiting to be read while it writes.  (openvpn
+ * on POSIX never reads while it writes; the wait costs it one round trip.)
+ */
+#define ECHO_WAIT_MS 2000
+
+static void await_echo(struct mgmt_conn *c, unsigned long long from, const char *needle)
+{
+	const struct plat_wait_set set = {.peer = c->sock, .deadline_ms = plat_now_ms() + ECHO_WAIT_MS};
+	char err[200];
+	unsigned ready;
+
+	while (!held_has(c, from, needle))
+		if (plat_wait(&set, &ready) != PLAT_WAIT_READY || mgmt_conn_fill(c, err, sizeof err) <= 0)
+			return;
+}
+
 int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,
                          int tag)
 {
-	char verb[16];
+	char verb[16], echo[sizeof ECHO + sizeof verb + 1];
+	size_t first = strcspn(text, "\n") + 1;
 
 	if (len == 0 || text[len - 1] != '\n')
 		return -1;
@@ -71,6 +119,16 @@ int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool
 	snprintf(verb, sizeof verb, "%.*s", (int)strcspn(text, " \n"), text);
 	if (reply_due && !mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag, verb, NULL))
 		return -1;
+	if (c->echoes && first < len && first - 1 < sizeof verb &&
+	    snprintf(echo, sizeof echo, ECHO "%.*s'", (int)(first - 1), text) < (int)sizeof echo) {
+		unsigned long long sent_at = c->received;
+
+		if (plat_sock_write_all(c->sock, text, first) != 0)
+			return -1;
+		await_echo(c, sent_at, echo);
+		text += first;
+		len -= first;
+	}
 	return plat_sock_write_all(c->sock, text, len) != 0 ? -1 : 0;
 }
 

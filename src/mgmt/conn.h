@@ -17,6 +17,9 @@ struct mgmt_conn {
 	bool is_tcp;
 	struct mgmt_line_reader reader;
 	struct mgmt_reply_queue replies;
+	unsigned long long received; /* bytes read so far */
+	/* openvpn echoes each command into its real-time log ("log on", verb 3 and up): seen. */
+	bool echoes;
 };
 
 int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,
@@ -39,7 +42,9 @@ enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, i
  * Sends text as it is: one or more lines, each ending in "\n" (the multi-line replies of the
  * external key, "version 3").  Nothing is quoted: the caller checked the lines.  reply_due:
  * a SUCCESS:/ERROR: line is expected for it (tag), else nothing is awaited.  -1 on a write
- * error or a full queue.  The caller wipes text if it matters.
+ * error or a full queue.  The caller wipes text if it matters.  When openvpn echoes commands,
+ * the lines after the first go once the first one's echo came (up to 2 s): the lines read
+ * meanwhile stay in the line buffer for the caller.
  */
 int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool reply_due,
                          int tag);

@@ -280,11 +280,24 @@ static bool is_tcp(void *ctx)
 	return p->conn_open && p->conn.is_tcp;
 }
 
+/*
+ * openvpn loads its PKCS#11 module when its hold is released, and OpenSC's load finds and reads
+ * the card: the preload must be done by then.  Two processes reading one card in at once break
+ * each other's view of it (OpenSC's CAC driver selects an applet in one transaction and reads it
+ * in the next: the other's select comes in between; openvpn read the token's serial as 00000000,
+ * so its pkcs11-id no longer named the card once put back).  The card answers one at a time
+ * anyway.  With --external-key openvpn loads no module.  Bounded: a module that hangs (pcscd
+ * stopped) is left to itself, as join_preload leaves it.
+ */
+#define PRELOAD_BEFORE_RELEASE_MS 10000
+
 static enum mgmt_cmd_status send_command(void *ctx, enum reply_kind kind, int tag,
                                          const char *verb, const char *const *args)
 {
 	struct program_world *p = ctx;
 
+	if (!p->external_key && strcmp(verb, "hold release") == 0)
+		join_preload(p, PRELOAD_BEFORE_RELEASE_MS);
 	return mgmt_conn_send(&p->conn, kind, tag, verb, args);
 }
 

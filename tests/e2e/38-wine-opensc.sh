@@ -15,10 +15,10 @@
 #      again without a PIN prompt;
 #   d) the card taken out: the tunnel goes down (the PC/SC watch through the reader, which -v
 #      names); put back: the PIN is asked again, CONNECTED;
-#   e) `start --external-key`: the TLS signature made by OpenSC in ovpn-token.exe on the card
-#      (only with OVPN_TOKEN_TEST_WINE_XKEY=1: a known defect of --external-key under wine);
-#   f) `start --service always`: openvpnserv.exe starts openvpn.exe, OpenSC's DLL in its process.
-# c) to f) only with OVPN_TOKEN_TEST_WINE_START=1 for now: a known defect (see part c).
+#   e) `start --external-key`: the TLS signature made by OpenSC in ovpn-token.exe on the card;
+#   f) `start --service always`: openvpnserv.exe starts openvpn.exe, OpenSC's DLL in its process
+#      (each openvpn.exe behind the openvpnserv.exe of its own version, as its installer pairs
+#      them).
 # The reader and the card listen on fixed ports: the test runs in a network namespace of its own
 # (unshare, as root), with a wine prefix of its own (a wineserver outside the namespace would
 # read another network's TCP table).
@@ -35,6 +35,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 STACK=${WINDOWS_STACK:-$top/build/windows-stack}
 OPENSC_WIN=${WINDOWS_OPENSC:-$top/build/windows-opensc}
 OPENVPN26=${WINDOWS_OPENVPN26:-$top/build/windows-openvpn-2.6}
+# The service runs the openvpn.exe exe_path names: part f) stops it (and its openvpn.exe).
 skip() { echo "SKIP: $*"; exit 77; }
 
 [ -n "${OVPN_TOKEN_EXE:-}" ] || skip "OVPN_TOKEN_EXE not set (make windows-test runs this)"
@@ -75,7 +76,7 @@ ovpn_pids() { wine_pids 'openvpn\.exe'; wine_pids '^openvpn .*--msg-channel'; }
 no_ovpn_pids() { [ -z "$(ovpn_pids)" ]; }
 undo_wine_setup() {
     set +e
-    if [ -n "${SERVICE_INSTALLED:-}" ]; then
+    if [ -n "${SERVICE_DIR:-}" ]; then
         timeout 60 wine net stop OpenVPNServiceInteractive >/dev/null 2>&1
     fi
     return 0
@@ -193,7 +194,7 @@ stop_office() {
 }
 pin_answers() { grep -c "MANAGEMENT: CMD 'password \[...\]'" "$log_file" 2>/dev/null || true; }
 
-# The service, installed once: it starts whichever openvpn.exe exe_path names.
+# The service's settings; the service itself is each version's own (service_from).
 mkdir -p "$T/config" "$T/svclog"
 R='HKLM\SOFTWARE\OpenVPN'
 reg_set() { wine reg add "$R" "$@" /f >/dev/null 2>&1 || fail "wine reg add $*"; }
@@ -201,17 +202,28 @@ reg_set /v config_dir /d "$(winpath "$T/config")"
 reg_set /v log_dir /d "$(winpath "$T/svclog")"
 reg_set /v priority /d NORMAL_PRIORITY_CLASS
 reg_set /v ovpn_admin_group /d "OpenVPN Administrators"
-(cd "$STACK/bin" && timeout 60 wine openvpnserv.exe -install) >"$T/install.out" 2>&1 ||
-    fail "openvpnserv.exe -install: $(cat "$T/install.out")"
-SERVICE_INSTALLED=1
 # The service gives its openvpn.exe the user's environment from the registry, not ours.
 wine reg add 'HKCU\Environment' /v OPENSC_CONF /d "$OPENSC_CONF" /f >/dev/null 2>&1 ||
     fail "wine reg add HKCU\\Environment OPENSC_CONF"
-timeout 60 wine net start OpenVPNServiceInteractive >"$T/netstart.out" 2>&1 ||
-    fail "net start OpenVPNServiceInteractive: $(cat "$T/netstart.out")"
 write_config "$T/config/office.ovpn" pkcs11-id-management
+# service_from DIR: DIR/openvpnserv.exe is the installed interactive service, started (the one
+# installed before stopped and removed).
+service_from() {
+    if [ -n "${SERVICE_DIR:-}" ]; then
+        timeout 60 wine net stop OpenVPNServiceInteractive >/dev/null 2>&1 || true
+        (cd "$SERVICE_DIR" && timeout 60 wine openvpnserv.exe -remove) >"$T/remove.out" 2>&1 ||
+            fail "openvpnserv.exe -remove: $(cat "$T/remove.out")"
+        SERVICE_DIR=
+    fi
+    (cd "$1" && timeout 60 wine openvpnserv.exe -install) >"$T/install.out" 2>&1 ||
+        fail "openvpnserv.exe -install: $(cat "$T/install.out")"
+    SERVICE_DIR=$1
+    timeout 60 wine net start OpenVPNServiceInteractive >"$T/netstart.out" 2>&1 ||
+        fail "net start OpenVPNServiceInteractive: $(cat "$T/netstart.out")"
+}
 
-# run_version DIR: a) to f) with DIR/openvpn.exe (beside the stack's DLLs) as the installed OpenVPN.
+# run_version DIR: a) to f) with DIR/openvpn.exe and DIR/openvpnserv.exe (beside the stack's
+# DLLs) as the installed OpenVPN.
 run_version() {
     local bin=$1 ver
     wine reg add 'HKLM\SOFTWARE\OpenVPN' /v exe_path /d "$(winpath "$bin/openvpn.exe")" /f \
@@ -245,21 +257,18 @@ run_version() {
     has OK "card present in 'Virtual PCD 00 00'" doctor
     [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC"; }
 
-    # Known defect (2026-12-07, after the round's merges, openvpn.exe 2.7.6 and 2.6.14 with the
-    # cached stack): c) sends the PIN and openvpn.exe never reaches CONNECTED (no line in its
-    # log after the password for 90 s), while a) and b) pass. Not yet understood: ovpn-token.exe
-    # now loads OpenSC while openvpn.exe starts (one module owner), so both processes reach the
-    # card through the test reader at once. c), d) and f) run with OVPN_TOKEN_TEST_WINE_START=1
-    # until it is fixed (issue 30).
-    if [ "${OVPN_TOKEN_TEST_WINE_START:-0}" != 1 ]; then
-        log "SKIP parts c) to f): a start through OpenSC under wine (known defect, see the comment above)"
-        return 0
-    fi
+    # c) and d) also stand for ovpn-token's own load of OpenSC: done before openvpn.exe's hold
+    # is released, never beside openvpn.exe's (OpenSC's CAC driver reading the card in from two
+    # processes at once gave openvpn.exe the token serial 00000000: its id no longer named the
+    # card once put back, and d) failed).
     log "c) start office: the PIN at the console; a reconnect without a prompt"
     start_office -v office
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
+    # openvpn.exe read the card in alone: its id carries the card's serial as list's does.
+    grep -F "pkcs11-id-request" "$log_file" | grep -qF "/$(echo "$got" | cut -d/ -f3)/" ||
+        fail "c: openvpn.exe's id does not carry the card's serial: $(grep -F "pkcs11-id-request" "$log_file")"
     grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "c: the server did not verify client1"
     if pty_screen | grep -Fq "$PIN"; then fail "c: the PIN is visible on screen"; fi
     kill "$SERVER_PID"
@@ -283,29 +292,26 @@ run_version() {
     stop_office "d"
 
     log "e) --external-key: the signature made through OpenSC in ovpn-token.exe"
-    # Known defect (2026-12-07, openvpn.exe 2.7.6 under wine): openvpn.exe refuses our
-    # `certificate` ("The certificate command is not currently available") and then fails to
-    # read the PEM ("Cannot load inline certificate file"), before the card is used at all: the
-    # management exchange of --external-key on Windows, not OpenSC.  Run with
-    # OVPN_TOKEN_TEST_WINE_XKEY=1 until it is fixed.
-    if [ "${OVPN_TOKEN_TEST_WINE_XKEY:-0}" = 1 ]; then
-        start_office --external-key office
-        pty_expect_text "PIN for token 'client1':" 120
-        pty_type "$PIN"
-        pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "e: not connected"
-        grep -q "MANAGEMENT: CMD 'pk-sig'" "$log_file" || fail "e: no signature sent to openvpn.exe"
-        ovpn=$(ovpn_pids)
-        [ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "e: expected one openvpn.exe, found: ${ovpn:-none}"
-        proc_args "$ovpn" | grep -qx -- "--management-external-key" || fail "e: openvpn.exe without --management-external-key"
-        stop_office "e"
-    else
-        log "SKIP part e): --external-key under wine (known defect, see the comment above)"
+    # openvpn.exe (2.6 and 2.7) reads its management socket again while it echoes a command
+    # into its log in the middle of a query: our certificate and signatures go in two parts
+    # (src/mgmt/conn.c), else it runs "certificate" once per read and loses the PEM.
+    start_office --external-key office
+    pty_expect_text "PIN for token 'client1':" 120
+    pty_type "$PIN"
+    pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "e: not connected"
+    [ "$(grep -c "MANAGEMENT: CMD 'certificate'" "$log_file")" = 1 ] ||
+        fail "e: openvpn.exe took the certificate command $(grep -c "MANAGEMENT: CMD 'certificate'" "$log_file") times"
+    grep -q "MANAGEMENT: CMD 'pk-sig'" "$log_file" || fail "e: no signature sent to openvpn.exe"
+    if grep -q "not currently available" "$log_file" || pty_screen | grep -q "not currently available"; then
+        fail "e: openvpn.exe refused a command"
     fi
+    ovpn=$(ovpn_pids)
+    [ "$(echo "$ovpn" | wc -w)" = 1 ] || fail "e: expected one openvpn.exe, found: ${ovpn:-none}"
+    proc_args "$ovpn" | grep -qx -- "--management-external-key" || fail "e: openvpn.exe without --management-external-key"
+    stop_office "e"
 
-    # The service is the stack's openvpnserv.exe 2.7.6: with 2.6's openvpn.exe behind it the
-    # start failed (not yet understood; not a pairing an installer makes): 2.7 only.
-    case $ver in 2.6.*) log "SKIP part f) for $ver: the service is 2.7.6's"; return 0 ;; esac
-    log "f) through the interactive service, OpenSC's DLL in openvpn.exe's process"
+    log "f) through the interactive service $ver, OpenSC's DLL in openvpn.exe's process"
+    service_from "$bin"
     start_office --service always -v "$(winpath "$T/config/office.ovpn")"
     pty_expect_text "openvpn is started by OpenVPN's interactive service" 60
     pty_expect_text "PIN for token 'client1':" 120
@@ -320,9 +326,11 @@ run_version() {
 
 run_version "$STACK/bin"
 if [ -f "$OPENVPN26/bin/openvpn.exe" ]; then
+    [ -f "$OPENVPN26/bin/openvpnserv.exe" ] ||
+        fail "no openvpnserv.exe 2.6 beside $OPENVPN26/bin/openvpn.exe (make windows-openvpn26 builds both)"
     # 2.6.14 beside the stack's DLLs (the OpenSSL and pkcs11-helper it was built against).
     mkdir -p "$T/openvpn-2.6"
-    cp "$OPENVPN26/bin/openvpn.exe" "$STACK"/bin/*.dll "$T/openvpn-2.6/"
+    cp "$OPENVPN26/bin/openvpn.exe" "$OPENVPN26/bin/openvpnserv.exe" "$STACK"/bin/*.dll "$T/openvpn-2.6/"
     run_version "$T/openvpn-2.6"
 else
     log "SKIP part: no openvpn.exe 2.6 in $OPENVPN26 (make windows-openvpn26)"
