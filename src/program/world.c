@@ -32,6 +32,7 @@ struct program_world {
 	long long look_loaded_ms;                /* when the looks took their load */
 	bool look_missed;                        /* a look did not find what it was asked */
 	struct preload *preload;                 /* the module loading while openvpn starts */
+	bool openvpn_loads_module;               /* at its hold release (not as the external key) */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
 	enum io_watch_kind watch_kind;
 	char watched_label[P11_LABEL_LEN + 1];
@@ -296,7 +297,7 @@ static enum mgmt_cmd_status send_command(void *ctx, enum reply_kind kind, int ta
 {
 	struct program_world *p = ctx;
 
-	if (!p->external_key && strcmp(verb, "hold release") == 0)
+	if (p->openvpn_loads_module && strcmp(verb, "hold release") == 0)
 		join_preload(p, PRELOAD_BEFORE_RELEASE_MS);
 	return mgmt_conn_send(&p->conn, kind, tag, verb, args);
 }
@@ -814,6 +815,8 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 	struct program_world p = {.conn = *conn, .conn_open = true,
 	                          .provider = session_provider(s),
 	                          .status_file = session_status_file(s),
+	                          .openvpn_loads_module =
+	                              session_key_mode(s) != SESSION_KEY_EXTERNAL,
 	                          .status_sink = session_status_sink(s)};
 	int rc;
 
@@ -831,6 +834,8 @@ int program_start(struct session *s, const struct session_launcher *launcher)
 	struct program_world p = {.launcher = launcher,
 	                          .provider = session_provider(s),
 	                          .status_file = session_status_file(s),
+	                          .openvpn_loads_module =
+	                              session_key_mode(s) != SESSION_KEY_EXTERNAL,
 	                          .status_sink = session_status_sink(s)};
 
 	return run(s, &p);

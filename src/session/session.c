@@ -916,6 +916,11 @@ const char *session_status_file(const struct session *s)
 	return s->core.opts->status_file;
 }
 
+enum session_key_mode session_key_mode(const struct session *s)
+{
+	return s->core.opts->key_mode;
+}
+
 int session_check_sources(struct session *s)
 {
 	const struct secret_source *all[] = {pin_supply_source(&s->pins), &s->mgmt_password.source,
