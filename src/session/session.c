@@ -11,6 +11,7 @@
 
 #include "cli/exit_codes.h"
 #include "openvpn/supervise.h"
+#include "platform/platform.h"
 #include "session/auth.h"
 #include "session/certs.h"
 #include "session/core.h"
@@ -566,15 +567,6 @@ static void manage(struct session *s)
 	}
 }
 
-static long long earlier(long long a, long long b)
-{
-	if (a < 0)
-		return b;
-	if (b < 0)
-		return a;
-	return a < b ? a : b;
-}
-
 static void manage_wait(struct session *s)
 {
 	struct session_core *c = &s->core;
@@ -595,12 +587,13 @@ static void manage_wait(struct session *s)
 		set.peer = true;
 		set.token_news = removal_wants_news(&s->removal);
 		if (!c->end.stop_requested)
-			set.deadline_ms = earlier(earlier(hold_next_due(&s->hold),
-			                                  removal_next_check(&s->removal)),
-			                          state_silence_due(&s->tunnel));
+			set.deadline_ms = plat_earlier_deadline(
+				plat_earlier_deadline(hold_next_due(&s->hold),
+			                              removal_next_check(&s->removal)),
+				state_silence_due(&s->tunnel));
 	}
 	if (c->end.stop_requested)
-		set.deadline_ms = earlier(set.deadline_ms, sup_deadline(&s->life.sup));
+		set.deadline_ms = plat_earlier_deadline(set.deadline_ms, sup_deadline(&s->life.sup));
 	switch (w->wait(w->wait_ctx, &set, &ready)) {
 	case PLAT_WAIT_INTERRUPT:
 		if (session_asking(c))
@@ -790,7 +783,7 @@ static void process_wait(struct session *s)
 	unsigned ready;
 
 	if (sup->phase == SUP_STARTING)
-		set.deadline_ms = earlier(set.deadline_ms, s->life.next_try);
+		set.deadline_ms = plat_earlier_deadline(set.deadline_ms, s->life.next_try);
 	if (w->wait(w->wait_ctx, &set, &ready) != PLAT_WAIT_INTERRUPT)
 		return;
 	switch (sup->phase) {
