@@ -52,11 +52,6 @@ long long removal_next_check(const struct removal *r)
 	return r->kind == IO_WATCH_LOOKS ? r->next_check : -1;
 }
 
-bool removal_token_away(const struct removal *r)
-{
-	return r->away;
-}
-
 /*
  * OpenVPN takes the tunnel down and waits: it forgets its passwords (pkcs11-helper logs the
  * token out), restarts, and holds after the restart.  Our own openvpn holds anyway

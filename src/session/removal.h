@@ -45,7 +45,6 @@ long long removal_next_check(const struct removal *r);
  * down (said, commands sent); REMOVAL_TOKEN_BACK: it may come up again (said).
  */
 enum removal_news removal_check(struct session_core *c, struct removal *r);
-bool removal_token_away(const struct removal *r);
 /* The reply to "hold" (attach): whether OpenVPN held before we told it to. */
 void removal_on_hold_query(struct removal *r, const char *reply);
 /* The token is back and the hold released: OpenVPN holds again only if it did before. */
