@@ -35,9 +35,6 @@ struct p11_signer;
 /* The largest signature: RSA 8192 (1024 bytes); ECDSA P-521 DER is 139. */
 #define P11_SIG_MAX 1024
 
-/* False in a build without PKCS#11 support. */
-bool p11_signer_available(void);
-
 struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t errsz);
 void p11_signer_close(struct p11_signer *s);
 /*
@@ -121,7 +118,6 @@ enum p11_sign_result p11_signer_sign(struct p11_signer *s, const struct pk_alg *
                                      const unsigned char *data, size_t len, unsigned char *sig,
                                      size_t sigsz, size_t *siglen, char *err, size_t errsz);
 
-const char *p11_login_result_name(enum p11_login_result r);
 const char *p11_sign_result_name(enum p11_sign_result r);
 
 #endif

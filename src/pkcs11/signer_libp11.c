@@ -102,11 +102,6 @@ static void set_ui(struct p11_signer *s)
 		PKCS11_set_ui_method(s->ctx, s->ui, s);
 }
 
-bool p11_signer_available(void)
-{
-	return true;
-}
-
 /* The CK_RV behind the newest libp11 error, 0 if none; the queue is cleared. */
 static unsigned long last_ckr(char *err, size_t errsz, const char *what)
 {
@@ -695,18 +690,6 @@ enum p11_sign_result p11_signer_sign(struct p11_signer *s, const struct pk_alg *
 	EVP_PKEY_free(pkey);
 	ERR_clear_error();
 	return r;
-}
-
-const char *p11_login_result_name(enum p11_login_result r)
-{
-	switch (r) {
-	case P11_LOGIN_OK: return "ok";
-	case P11_LOGIN_PIN_INCORRECT: return "CKR_PIN_INCORRECT";
-	case P11_LOGIN_PIN_LOCKED: return "CKR_PIN_LOCKED";
-	case P11_LOGIN_TOKEN_ABSENT: return "token absent";
-	case P11_LOGIN_ERROR: return "error";
-	}
-	return "?";
 }
 
 const char *p11_sign_result_name(enum p11_sign_result r)

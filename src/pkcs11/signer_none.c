@@ -4,11 +4,6 @@
 
 #include "pkcs11/signer.h"
 
-bool p11_signer_available(void)
-{
-	return false;
-}
-
 struct p11_signer *p11_signer_open(const char *provider_path, char *err, size_t errsz)
 {
 	(void)provider_path;
@@ -101,11 +96,6 @@ enum p11_sign_result p11_signer_sign(struct p11_signer *s, const struct pk_alg *
 	*siglen = 0;
 	snprintf(err, errsz, "not available in this build");
 	return P11_SIGN_UNSUPPORTED;
-}
-
-const char *p11_login_result_name(enum p11_login_result r)
-{
-	return r == P11_LOGIN_OK ? "ok" : "error";
 }
 
 const char *p11_sign_result_name(enum p11_sign_result r)
