@@ -3,7 +3,7 @@
  * The session as a user meets it: the certificate choice (the remembered one's renewal, the same
  * certificate on two tokens, a file not to be trusted, --cert sha256:, what --batch and the menu
  * say) and the messages of a token without a certificate, a removal and a fatal cause.  Driven
- * through the scripted world (tests/lib/session_io_script.h); what the user reads on stdout and
+ * in the scripted world's bed (tests/lib/session_bed.h); what the user reads on stdout and
  * stderr is captured and asserted.
  */
 #include <setjmp.h>
@@ -25,7 +25,7 @@
 #include "cmd/chosen_cert.h"
 #include "session/session.h"
 #include "ui/output.h"
-#include "../lib/session_io_script.h"
+#include "../lib/session_bed.h"
 
 #define ID_REQUEST ">NEED-STR:Need 'pkcs11-id-request' string MSG:Please specify the id\n"
 #define NEEDSTR_OK "SUCCESS: needstr command succeeded\n"
@@ -64,9 +64,6 @@
 	"RlWbg8VC9avWTQ=="
 #define BETA_SHA256 "8edb0a2c8c8e132e19bdf653beb76b2bfeb7c17732512bfb870291e6abb8549d"
 
-static struct session_settings opts;
-static struct script sc;
-static struct session *s;
 static char said[16384]; /* what the run wrote to stdout and stderr */
 static struct cert_memory remembered;
 static int choices;
@@ -74,12 +71,10 @@ static int choices;
 static int setup(void **state)
 {
 	(void)state;
-	memset(&opts, 0, sizeof opts);
-	memset(&sc, 0, sizeof sc);
+	session_bed_reset();
 	memset(&remembered, 0, sizeof remembered);
 	choices = 0;
 	said[0] = '\0';
-	opts.pin_fd = opts.mgmt_password_fd = -1;
 	out_set_verbosity(VERBOSITY_NORMAL);
 	return 0;
 }
@@ -87,8 +82,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	session_free(s);
-	s = NULL;
+	session_bed_free();
 	return 0;
 }
 
@@ -99,17 +93,16 @@ static void remember(void *arg, const struct cert_memory *chosen)
 	choices++;
 }
 
-static void new_session(const struct cert_memory *memory)
+/* attach, with the certificate remembered before (NULL: none); a choice lands in remembered. */
+static void new_session_with_memory(const struct cert_memory *memory)
 {
-	s = session_new(&opts, false);
-	assert_non_null(s);
+	new_session(false);
 	session_set_remembered_cert(s, memory, remember, NULL);
 }
 
 /* One run over input; what it says (status lines, errors, warnings, menus) lands in said. */
-static int run_with(const char *input, const char *const *answers)
+static int run_said(const char *input, const char *const *answers)
 {
-	struct session_world world;
 	FILE *capture = tmpfile();
 	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
 	size_t n;
@@ -119,9 +112,7 @@ static int run_with(const char *input, const char *const *answers)
 	fflush(stderr);
 	dup2(fileno(capture), STDERR_FILENO);
 	dup2(fileno(capture), STDOUT_FILENO);
-	script_rerun(&sc, input, answers);
-	world = script_world(&sc);
-	rc = session_run(s, &world);
+	rc = run_with(input, answers);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(saved_err, STDERR_FILENO);
@@ -147,12 +138,6 @@ static void assert_not_said(const char *text)
 		fail_msg("did not expect '%s' in what was said:\n%s", text, said);
 }
 
-static void assert_logged(const char *text, int times)
-{
-	if (script_count(&sc, text) != times)
-		fail_msg("expected %d times '%s' in:\n%s", times, text, sc.log);
-}
-
 static struct cert_memory alpha_memory(const char *id)
 {
 	struct cert_memory m = {.not_before = ALPHA_NOT_BEFORE};
@@ -171,8 +156,8 @@ static void a_renewed_certificate_is_used_and_remembered(void **state)
 
 	(void)state;
 	opts.batch = true;
-	new_session(&m);
-	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "tok/alpha", ALPHA_RENEWED_BLOB)
+	new_session_with_memory(&m);
+	run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "tok/alpha", ALPHA_RENEWED_BLOB)
 	             NAMED_ENTRY("1", "tok/beta", BETA_BLOB) NEEDSTR_OK,
 	         NULL);
 	assert_logged("> needstr \"pkcs11-id-request\" \"tok/alpha\"\n", 1);
@@ -187,8 +172,8 @@ static void a_remembered_certificate_gone_is_said_in_batch(void **state)
 
 	(void)state;
 	opts.batch = true;
-	new_session(&m);
-	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n"
+	new_session_with_memory(&m);
+	assert_int_equal(run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n"
 	                              NAMED_ENTRY("0", "tok/alpha", ALPHA_RENEWED_BLOB)
 	                                  NAMED_ENTRY("1", "tok/beta", BETA_BLOB),
 	                          NULL),
@@ -208,8 +193,8 @@ static void the_same_certificate_on_two_tokens_takes_the_remembered_token(void *
 
 	(void)state;
 	opts.batch = true;
-	new_session(&m);
-	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "main/alpha", ALPHA_BLOB)
+	new_session_with_memory(&m);
+	run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "main/alpha", ALPHA_BLOB)
 	             NAMED_ENTRY("1", "backup/alpha", ALPHA_BLOB) NEEDSTR_OK,
 	         NULL);
 	assert_logged("> needstr \"pkcs11-id-request\" \"backup/alpha\"\n", 1);
@@ -223,8 +208,8 @@ static void the_fingerprint_alone_on_two_tokens_asks(void **state)
 
 	(void)state;
 	sc.interactive = true;
-	new_session(&m);
-	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "main/alpha", ALPHA_BLOB)
+	new_session_with_memory(&m);
+	run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "main/alpha", ALPHA_BLOB)
 	             NAMED_ENTRY("1", "backup/alpha", ALPHA_BLOB) NEEDSTR_OK,
 	         answers);
 	assert_logged("? Choose a certificate [1-2]: \n", 1);
@@ -282,15 +267,14 @@ static void cert_sha256_with_7_digits_is_refused(void **state)
 	char *argv[] = {"ovpn-token", "start", "--cert", "sha256:66a6edc", "office.ovpn", NULL};
 	char *bad[] = {"ovpn-token", "start", "--cert", "SHA256:66a6edcz", "office.ovpn", NULL};
 	char *good[] = {"ovpn-token", "start", "--cert", "SHA256:66:A6:ED:CF", "office.ovpn", NULL};
-	struct options parsed;
 	char err[512];
 
 	(void)state;
-	assert_int_equal(options_parse(5, argv, &parsed, err, sizeof err), -1);
+	assert_int_equal(options_parse(5, argv, &opts, err, sizeof err), -1);
 	assert_non_null(strstr(err, "at least 8 hex digits"));
-	assert_int_equal(options_parse(5, bad, &parsed, err, sizeof err), -1);
+	assert_int_equal(options_parse(5, bad, &opts, err, sizeof err), -1);
 	assert_non_null(strstr(err, "hex digits"));
-	assert_int_equal(options_parse(5, good, &parsed, err, sizeof err), 0);
+	assert_int_equal(options_parse(5, good, &opts, err, sizeof err), 0);
 }
 
 /* 5. --batch with several: each is named, with what --cert can take of it. */
@@ -298,8 +282,8 @@ static void batch_with_several_lists_them(void **state)
 {
 	(void)state;
 	opts.batch = true;
-	new_session(NULL);
-	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "tok/alpha", ALPHA_BLOB)
+	new_session_with_memory(NULL);
+	assert_int_equal(run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n" NAMED_ENTRY("0", "tok/alpha", ALPHA_BLOB)
 	                              NAMED_ENTRY("1", "tok/beta", BETA_BLOB),
 	                          NULL),
 	                 EXIT_NO_CERTIFICATE);
@@ -317,11 +301,11 @@ static void the_menu_names_tokens_when_there_are_two(void **state)
 	(void)state;
 	sc.interactive = true;
 	sc.provider = true;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 2;
 	sc.backup_from = 2;
-	new_session(NULL);
-	run_with(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "Token/Serial/1")
+	new_session_with_memory(NULL);
+	run_said(ID_REQUEST ">PKCS11ID-COUNT:2\n" ENTRY("0", "Token/Serial/1")
 	             ENTRY("1", "Token/Serial/2") NEEDSTR_OK,
 	         answers);
 	assert_logged("> needstr \"pkcs11-id-request\" \"Token/Serial/1\"\n", 1);
@@ -336,12 +320,11 @@ static void a_removal_is_not_followed_by_reconnecting(void **state)
 
 	(void)state;
 	sc.interactive = true;
-	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_kind = IO_WATCH_POLLS;
 	sc.watch_away_from = 2;
 	sc.watch_back_from = 8; /* back after OpenVPN's restart (a look every 2 s) */
-	s = session_new(&opts, true);
-	assert_non_null(s);
-	run_with(PIN_NEED PIN_TAKEN CONNECTED SCRIPT_LATER
+	new_session(true);
+	run_said(PIN_NEED PIN_TAKEN CONNECTED SCRIPT_LATER
 	         ">STATE:1700000000,RECONNECTING,SIGUSR1,,,,,\n" HOLD0 SCRIPT_LATER
 	         PIN_NEED PIN_TAKEN CONNECTED,
 	         answers);
@@ -357,9 +340,9 @@ static void a_token_without_a_certificate_is_named(void **state)
 	(void)state;
 	opts.batch = true;
 	sc.provider = true;
-	sc.present_from_look = 1;
-	new_session(NULL);
-	assert_int_equal(run_with(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL), EXIT_NO_CERTIFICATE);
+	sc.present_from_listing = 1;
+	new_session_with_memory(NULL);
+	assert_int_equal(run_said(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL), EXIT_NO_CERTIFICATE);
 	assert_said("token 'Anna' holds no certificate");
 	assert_not_said("Insert the token");
 	assert_not_said("waiting for a token");
@@ -370,9 +353,9 @@ static void a_token_without_a_certificate_is_named_at_the_prompt(void **state)
 	(void)state;
 	sc.interactive = true;
 	sc.provider = true;
-	sc.present_from_look = 1;
-	new_session(NULL);
-	run_with(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL);
+	sc.present_from_listing = 1;
+	new_session_with_memory(NULL);
+	run_said(ID_REQUEST ">PKCS11ID-COUNT:0\n", NULL);
 	assert_logged("? Token 'Anna' holds no certificate. Insert the token that holds it", 1);
 	assert_logged("? No certificate found. Insert the token", 0);
 }
@@ -390,8 +373,8 @@ static void a_removal_ends_the_signer_and_its_pin(void **state)
 	static const char *const answers[] = {"1234", "1234", NULL};
 
 	(void)state;
-	opts.key_mode = SESSION_KEY_EXTERNAL;
-	sc.certs_from_look = 1;
+	opts.external_key = true;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 1;
 	sc.xkey_pin = "1234";
 	sc.interactive = true;
@@ -400,9 +383,8 @@ static void a_removal_ends_the_signer_and_its_pin(void **state)
 	sc.watch_news = 2;
 	sc.watch_away_from = 1;
 	sc.watch_back_from = 2;
-	s = session_new(&opts, true);
-	assert_non_null(s);
-	run_with(XKEY_RECONNECT SCRIPT_NEXT "SUCCESS: forget-passwords command succeeded\n"
+	new_session(true);
+	run_said(XKEY_RECONNECT SCRIPT_NEXT "SUCCESS: forget-passwords command succeeded\n"
 	         "SUCCESS: hold flag set to ON\nSUCCESS: signal SIGUSR1 thrown\n" XKEY_RECONNECT,
 	         answers);
 	assert_logged("> signal \"SIGUSR1\"\n# close\n", 1);
