@@ -6,7 +6,7 @@
 PORTABLE_SRC := \
 	src/cli/options.c src/cli/commands.c src/cli/parse.c \
 	src/cmd/attach.c src/cmd/chosen_cert.c src/cmd/connect.c src/cmd/disconnect.c src/cmd/doctor.c \
-	src/cmd/help.c src/cmd/launch.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
+	src/cmd/help.c src/cmd/openvpn_setup.c src/cmd/list.c src/cmd/serve.c src/cmd/served_view.c \
 	src/cmd/session_settings.c src/cmd/shortcut.c src/cmd/start.c src/cmd/status.c src/cmd/tunnel_cert.c \
 	src/cmd/version.c \
 	src/cmd/table.c \

@@ -68,7 +68,7 @@ bool cert_expiry_warning(long long not_after, long long now, char *buf, size_t b
  * unusable would refuse a working certificate (--batch) or fail `doctor` on it, where trying it
  * costs one handshake that the server's answer explains.
  */
-bool cert_info_usable(const struct cert_info *ci, long long now);
+bool cert_info_in_date(const struct cert_info *ci, long long now);
 
 /*
  * Decodes one-line base64 (padding required, no whitespace) holding exactly one DER X.509

@@ -76,7 +76,7 @@ bool cert_expiry_warning(long long not_after, long long now, char *buf, size_t b
 	return true;
 }
 
-bool cert_info_usable(const struct cert_info *ci, long long now)
+bool cert_info_in_date(const struct cert_info *ci, long long now)
 {
 	enum cert_validity v;
 

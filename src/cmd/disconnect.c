@@ -17,16 +17,16 @@
 #include "platform/platform.h"
 #include "ui/output.h"
 
-#define LET_GO_MS 10000
-#define LOOK_MS 100
+#define FREE_WAIT_MS 10000
+#define POLL_MS 100
 
 /* Until nobody holds the tunnel, or the time is up (or Ctrl-C): whether it was let go. */
-static bool wait_let_go(const struct served_view *v)
+static bool wait_until_free(const struct served_view *v)
 {
-	long long end = plat_now_ms() + LET_GO_MS;
+	long long end = plat_now_ms() + FREE_WAIT_MS;
 
 	for (;;) {
-		struct plat_wait_set set = {.deadline_ms = plat_now_ms() + LOOK_MS};
+		struct plat_wait_set set = {.deadline_ms = plat_now_ms() + POLL_MS};
 		struct served_view now;
 		unsigned ready;
 
@@ -75,8 +75,8 @@ int cmd_disconnect(const struct options *opts)
 	}
 	out_status("Asked %s's ovpn-token connect (pid %ld) to take %s down", v.holder_user,
 	           v.holder_pid, v.name);
-	if (!wait_let_go(&v)) {
-		out_error("it still holds %s after %d s", v.name, LET_GO_MS / 1000);
+	if (!wait_until_free(&v)) {
+		out_error("it still holds %s after %d s", v.name, FREE_WAIT_MS / 1000);
 		return EXIT_INTERNAL;
 	}
 	out_status("%s is down: openvpn waits in its hold for the next user", v.name);

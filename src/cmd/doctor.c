@@ -265,7 +265,7 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 	const char *who = ci->subject_cn[0] != '\0' ? ci->subject_cn : ci->subject;
 	char from[20], to[20], warning[160];
 
-	/* Usable all the same (cert_info_usable): ovpn-token cannot tell what the server says. */
+	/* Usable all the same (cert_info_in_date): ovpn-token cannot tell what the server says. */
 	if (!c->described) {
 		report(d, LEVEL_WARN, "certificate %s on token '%s' cannot be read by ovpn-token (its "
 		       "dates are unknown); openvpn may still use it", c->serialized_id,
@@ -297,7 +297,7 @@ static void report_cert(struct doctor *d, const struct p11_cert *c, long long no
 }
 
 /* What to do about a certificate that cannot log in. */
-static const char *unfit_hint(const struct p11_cert *c)
+static const char *cannot_log_in_hint(const struct p11_cert *c)
 {
 	switch (c->key) {
 	case P11_KEY_NONE:
@@ -312,10 +312,10 @@ static const char *unfit_hint(const struct p11_cert *c)
 }
 
 /* A certificate that cannot log in, with why; false when it can. */
-static bool report_unfit(struct doctor *d, const struct p11_cert *c, bool external_key,
+static bool report_cannot_log_in(struct doctor *d, const struct p11_cert *c, bool external_key,
                          bool matters)
 {
-	const char *why = p11_cert_unfit(c, external_key);
+	const char *why = p11_cert_cannot_log_in(c, external_key);
 	const char *who = c->info.subject_cn[0] != '\0' ? c->info.subject_cn : c->serialized_id;
 
 	if (why == NULL)
@@ -323,10 +323,10 @@ static bool report_unfit(struct doctor *d, const struct p11_cert *c, bool extern
 	if (c->key == P11_KEY_OTHER_ID)
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' cannot "
 		       "log in: %s (the key's CKA_ID is %s) -- hint: %s", who, c->token.label, why,
-		       c->key_id_hex, unfit_hint(c));
+		       c->key_id_hex, cannot_log_in_hint(c));
 	else
 		report(d, matters ? LEVEL_FAIL : LEVEL_WARN, "certificate '%s' on token '%s' cannot "
-		       "log in: %s -- hint: %s", who, c->token.label, why, unfit_hint(c));
+		       "log in: %s -- hint: %s", who, c->token.label, why, cannot_log_in_hint(c));
 	return true;
 }
 
@@ -337,7 +337,7 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 	struct p11_id_fields idf;
 	long long now = (long long)time(NULL);
 	const struct p11_cert *chosen = NULL;
-	size_t nusable = 0;
+	size_t nready = 0;
 	char err[512];
 
 	if (p11_list_certs(p, &list, err, sizeof err) != 0) {
@@ -355,14 +355,14 @@ static void check_certs(struct doctor *d, struct p11_provider *p,
 				chosen = &list.items[i];
 	}
 	for (size_t i = 0; i < list.count; i++)
-		nusable += p11_cert_unfit(&list.items[i], external_key) == NULL &&
-		           cert_info_usable(list.items[i].described ? &list.items[i].info : NULL, now);
+		nready += p11_cert_cannot_log_in(&list.items[i], external_key) == NULL &&
+		           cert_info_in_date(list.items[i].described ? &list.items[i].info : NULL, now);
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		/* Only the configured certificate matters, or, without one, the last usable one. */
-		bool matters = chosen != NULL ? c == chosen : nusable == 0;
+		bool matters = chosen != NULL ? c == chosen : nready == 0;
 
-		if (!report_unfit(d, c, external_key, matters))
+		if (!report_cannot_log_in(d, c, external_key, matters))
 			report_cert(d, c, now, matters);
 	}
 	if (settings->pkcs11_id) {

@@ -333,7 +333,7 @@ int cmd_enroll(const struct options *opts)
 		rc = EXIT_TOKEN_CANNOT;
 		goto done;
 	}
-	if ((rc = enroll_token_login(opts, &t)) != EXIT_OK || (rc = enroll_token_look(&t)) != EXIT_OK)
+	if ((rc = enroll_token_login(opts, &t)) != EXIT_OK || (rc = enroll_token_list_objects(&t)) != EXIT_OK)
 		goto done;
 	if (opts->renew) {
 		long i = cert_in_use(opts, &cfg, &t, &old);

@@ -112,18 +112,18 @@ int enroll_import_preflight(const struct options *opts)
 {
 	struct csr_cert c;
 	char err[1024], summary[600];
-	const char *unfit;
+	const char *cannot_log_in;
 
 	if (csr_cert_read(opts->import_file, 0, &c, err, sizeof err) != 0) {
 		out_error("%s", err);
 		return EXIT_USAGE;
 	}
 	cert_info_summary(&c.info, summary, sizeof summary);
-	unfit = enroll_cert_unfit(&c.info, (long long)time(NULL));
-	if (unfit != NULL)
-		out_error("%s cannot log in (%s): not imported", summary, unfit);
+	cannot_log_in = enroll_cert_refusal(&c.info, (long long)time(NULL));
+	if (cannot_log_in != NULL)
+		out_error("%s cannot log in (%s): not imported", summary, cannot_log_in);
 	csr_cert_free(&c);
-	return unfit != NULL ? EXIT_NO_CERTIFICATE : EXIT_OK;
+	return cannot_log_in != NULL ? EXIT_NO_CERTIFICATE : EXIT_OK;
 }
 
 int enroll_import(const struct options *opts, const struct ovpn_config_settings *cfg,
@@ -132,7 +132,7 @@ int enroll_import(const struct options *opts, const struct ovpn_config_settings 
 	struct csr_cert c;
 	struct p11_id_fields f;
 	char err[1024], sid[P11_ID_MAX], uri[1024], label[65], hex[2 * 64 + 1], summary[600];
-	const char *unfit;
+	const char *cannot_log_in;
 	long key, have;
 	int rc = EXIT_OK;
 
@@ -141,13 +141,13 @@ int enroll_import(const struct options *opts, const struct ovpn_config_settings 
 		return EXIT_USAGE;
 	}
 	cert_info_summary(&c.info, summary, sizeof summary);
-	unfit = enroll_cert_unfit(&c.info, (long long)time(NULL));
-	if (unfit != NULL) {
-		out_error("%s cannot log in (%s): not imported", summary, unfit);
+	cannot_log_in = enroll_cert_refusal(&c.info, (long long)time(NULL));
+	if (cannot_log_in != NULL) {
+		out_error("%s cannot log in (%s): not imported", summary, cannot_log_in);
 		csr_cert_free(&c);
 		return EXIT_NO_CERTIFICATE;
 	}
-	if ((rc = enroll_token_look(t)) != EXIT_OK) {
+	if ((rc = enroll_token_list_objects(t)) != EXIT_OK) {
 		csr_cert_free(&c);
 		return rc;
 	}

@@ -235,7 +235,7 @@ long enroll_key_for(const struct p11_kg_object *objs, size_t n, const struct csr
 	return -1;
 }
 
-const char *enroll_cert_unfit(const struct cert_info *ci, long long now)
+const char *enroll_cert_refusal(const struct cert_info *ci, long long now)
 {
 	enum cert_purpose p = cert_info_purpose(ci);
 

@@ -52,6 +52,6 @@ long enroll_key_for(const struct p11_kg_object *objs, size_t n, const struct csr
  * Whether the certificate may go onto the token as a login certificate at now: the project's
  * rule (not an issuer, client logins allowed, in date).  NULL, or the reason.
  */
-const char *enroll_cert_unfit(const struct cert_info *ci, long long now);
+const char *enroll_cert_refusal(const struct cert_info *ci, long long now);
 
 #endif

@@ -257,7 +257,7 @@ int enroll_token_login(const struct options *opts, struct enroll_token *t)
 	return rc;
 }
 
-int enroll_token_look(struct enroll_token *t)
+int enroll_token_list_objects(struct enroll_token *t)
 {
 	char err[256];
 

@@ -16,7 +16,7 @@ struct enroll_token {
 	struct p11_keygen *k;
 	struct p11_token token;          /* the one in use */
 	char provider[1024];
-	struct p11_kg_object *objs;      /* what the session saw at the last enroll_token_look */
+	struct p11_kg_object *objs;      /* what the session saw at the last enroll_token_list_objects */
 	size_t nobjs;
 };
 
@@ -26,7 +26,7 @@ int enroll_token_open(const struct options *opts, const struct ovpn_config_setti
 /* Logs in (when the token wants it) with the PIN from start's sources or typed. */
 int enroll_token_login(const struct options *opts, struct enroll_token *t);
 /* Reads the token's certificates and keys anew into t->objs. */
-int enroll_token_look(struct enroll_token *t);
+int enroll_token_list_objects(struct enroll_token *t);
 /* The serialized id (pkcs11-id) of CKA_ID id on the token in use, "" if it does not fit. */
 void enroll_token_serialized_id(const struct enroll_token *t, const unsigned char *id,
                                 size_t id_len, char *out, size_t outsz);

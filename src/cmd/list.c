@@ -65,7 +65,7 @@ static void uri_of(const char *serialized_id, char *out, size_t outsz)
 /* Whether list shows c: every certificate with --all, else those that can log in. */
 static bool shown(const struct p11_cert *c, bool all)
 {
-	return all || p11_cert_unfit(c, false) == NULL;
+	return all || p11_cert_cannot_log_in(c, false) == NULL;
 }
 
 static size_t count_shown(const struct p11_cert_list *list, bool all)
@@ -97,7 +97,7 @@ static void print_text(const struct p11_cert_list *list, long long now, bool all
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
-		const char *unfit = p11_cert_unfit(c, false);
+		const char *cannot_log_in = p11_cert_cannot_log_in(c, false);
 		const char *kind = token_kind_name(token_kind_of(c->token.manufacturer, c->token.model));
 		char line[1024], from[20], to[20];
 
@@ -106,8 +106,8 @@ static void print_text(const struct p11_cert_list *list, long long now, bool all
 		if (k++ > 0)
 			putchar('\n');
 		printf("Certificate %zu of %zu\n", k, n);
-		if (unfit != NULL)
-			put_field("Cannot log in:", unfit);
+		if (cannot_log_in != NULL)
+			put_field("Cannot log in:", cannot_log_in);
 		put_field("Token:", c->token.label);
 		if (kind != NULL)
 			put_field("Kind:", kind);
@@ -143,7 +143,7 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 	for (size_t i = 0; i < list->count; i++) {
 		const struct p11_cert *c = &list->items[i];
 		const struct cert_info *ci = &c->info;
-		const char *unfit = p11_cert_unfit(c, false);
+		const char *cannot_log_in = p11_cert_cannot_log_in(c, false);
 		const char *kind = token_kind_name(token_kind_of(c->token.manufacturer, c->token.model));
 		/* An unreadable certificate is none of the three. */
 		enum cert_validity v = c->described ? cert_info_validity(ci, now) : CERT_VALID;
@@ -175,8 +175,8 @@ static void print_json(const char *provider, const struct p11_cert_list *list, l
 		json_bool_field(&o, "not_yet_valid", v == CERT_NOT_YET_VALID);
 		json_string_field(&o, "key_type", ci->key_type);
 		json_string_field(&o, "sha256", ci->sha256);
-		json_bool_field(&o, "can_log_in", unfit == NULL);
-		json_string_field(&o, "cannot_log_in", unfit != NULL ? unfit : "");
+		json_bool_field(&o, "can_log_in", cannot_log_in == NULL);
+		json_string_field(&o, "cannot_log_in", cannot_log_in != NULL ? cannot_log_in : "");
 		uri_of(c->serialized_id, uri, sizeof uri);
 		json_string_field(&o, "pkcs11_uri", uri);
 		json_string_field(&o, "pkcs11_id", c->serialized_id);

@@ -23,7 +23,7 @@
 
 #include "cli/exit_codes.h"
 #include "cmd/cmd.h"
-#include "cmd/launch.h"
+#include "cmd/openvpn_setup.h"
 #include "cmd/tunnel_cert.h"
 #include "codec/utc.h"
 #include "mgmt/line_reader.h"
@@ -41,7 +41,7 @@
  * How often openvpn's management socket is tried until it answers.  Its life (the start's
  * limit, the stop's grace, the back-off) is the supervisor's: openvpn/supervise.h.
  */
-#define SOCKET_LOOK_MS 100
+#define SOCKET_POLL_MS 100
 
 /* The member who holds the tunnel: the connection serve took, and who made it. */
 struct member {
@@ -76,8 +76,8 @@ struct served {
 	struct plat_listener *listener;
 	struct member member;
 	struct broker broker;
-	long long next_look;
-	char look_err[300];         /* why openvpn's management socket could not be reached */
+	long long next_poll;
+	char socket_err[300];         /* why openvpn's management socket could not be reached */
 	char started[32];           /* when this openvpn started, ISO 8601 UTC */
 	int result;
 };
@@ -140,7 +140,7 @@ static int prepare_folder(struct served *s)
 	write_holder(s);
 	s->openvpn_config = s->cfg->path;
 	if (s->cfg->settings.pkcs11_options[0] != '\0') {
-		if (launch_write_config_copy(s->cfg->path, s->paths.config) != 0)
+		if (setup_write_config_copy(s->cfg->path, s->paths.config) != 0)
 			return -1;
 		s->openvpn_config = s->paths.config;
 	}
@@ -200,7 +200,7 @@ static void refused(void *ctx, const char *verb, const char *why)
 }
 
 /* ">STATE:1700000000,CONNECTED,SUCCESS,10.8.0.6,192.0.2.1,1194,," for the holder file. */
-static void state_heard(void *ctx, const char *text)
+static void on_openvpn_state(void *ctx, const char *text)
 {
 	struct served *s = ctx;
 	char f[6][64], when[32];
@@ -343,7 +343,7 @@ static int spawn(struct served *s)
 {
 	const char *argv[OVPN_ARGV_MAX];
 	char err[512];
-	struct ovpn_launch d = {
+	struct ovpn_argv_spec d = {
 		.program = s->program,
 		.config = s->openvpn_config,
 		.mgmt_unix = true,
@@ -370,8 +370,8 @@ static int spawn(struct served *s)
 		out_error("%s", err);
 		return -1;
 	}
-	s->next_look = plat_now_ms();
-	sup_spawned(&s->life, s->next_look);
+	s->next_poll = plat_now_ms();
+	sup_spawned(&s->life, s->next_poll);
 	s->ready_said = false;
 	broker_openvpn_new(&s->broker);
 	utc_text((long long)time(NULL), UTC_ISO8601, s->started, sizeof s->started);
@@ -399,12 +399,12 @@ static void stop(struct served *s, int result)
 }
 
 /* openvpn's management socket, until it answers. */
-static void look_for_openvpn(struct served *s, long long now)
+static void poll_openvpn_socket(struct served *s, long long now)
 {
-	s->next_look = now + SOCKET_LOOK_MS;
+	s->next_poll = now + SOCKET_POLL_MS;
 	if (s->openvpn == NULL) {
-		s->openvpn = plat_connect(NULL, s->paths.openvpn_socket, s->look_err,
-		                          sizeof s->look_err);
+		s->openvpn = plat_connect(NULL, s->paths.openvpn_socket, s->socket_err,
+		                          sizeof s->socket_err);
 		if (s->openvpn != NULL)
 			mgmt_line_reader_init(&s->openvpn_in);
 	}
@@ -511,7 +511,7 @@ static void step(struct served *s)
 	case SUP_START_EXPIRED:
 		out_error("openvpn did not open its management interface in %d s (%s); stopping it",
 		          SUP_START_MAX_MS / 1000,
-		          s->openvpn == NULL ? s->look_err : "it never waited in its hold");
+		          s->openvpn == NULL ? s->socket_err : "it never waited in its hold");
 		stop(s, EXIT_OPENVPN_FAILED);
 		return;
 	case SUP_KILL:
@@ -523,8 +523,8 @@ static void step(struct served *s)
 	case SUP_WAIT:
 		break;
 	}
-	if (s->life.phase == SUP_STARTING && !s->ready_said && now >= s->next_look) {
-		look_for_openvpn(s, now);
+	if (s->life.phase == SUP_STARTING && !s->ready_said && now >= s->next_poll) {
+		poll_openvpn_socket(s, now);
 		return;
 	}
 	set.child = s->child;
@@ -533,8 +533,8 @@ static void step(struct served *s)
 	set.member = s->member.sock;
 	set.deadline_ms = sup_deadline(&s->life);
 	if (s->life.phase == SUP_STARTING && !s->ready_said &&
-	    (set.deadline_ms < 0 || s->next_look < set.deadline_ms))
-		set.deadline_ms = s->next_look;
+	    (set.deadline_ms < 0 || s->next_poll < set.deadline_ms))
+		set.deadline_ms = s->next_poll;
 	switch (plat_wait(&set, &ready)) {
 	case PLAT_WAIT_INTERRUPT:
 		if (plat_take_interrupt())
@@ -582,7 +582,7 @@ static int check_setup(const struct options *opts, struct served *s, struct ovpn
 	}
 	memcpy(s->name, name, strlen(name) + 1);
 	/* What start --external-key refuses, serve refuses: its openvpn runs the same way. */
-	if (launch_check_config(&cfg->settings, &(struct config_check_mode){false, true}, cfg->path) !=
+	if (setup_check_config(&cfg->settings, &(struct config_check_mode){false, true}, cfg->path) !=
 	    0)
 		return EXIT_USAGE;
 	s->group = opts->group != NULL ? opts->group : SERVED_GROUP;
@@ -600,11 +600,11 @@ int cmd_serve(const struct options *opts)
 {
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	static struct served s;        /* two line buffers of 16 KiB */
-	const struct broker_out out = {&s, openvpn_write, member_write, refused, state_heard,
+	const struct broker_out out = {&s, openvpn_write, member_write, refused, on_openvpn_state,
 	                               member_state};
-	struct plat_held_file *lock;
+	struct plat_file_lock *lock;
 	char err[600];
-	long holder;
+	long lock_owner;
 	int rc;
 
 	s = (struct served){.opts = opts, .cfg = &cfg, .result = EXIT_OK};
@@ -620,18 +620,18 @@ int cmd_serve(const struct options *opts)
 		out_error("%s", err);
 		return EXIT_INTERNAL;
 	}
-	lock = plat_hold_file(s.paths.lock, true, &holder, err, sizeof err);
+	lock = plat_file_lock_take(s.paths.lock, true, &lock_owner, err, sizeof err);
 	if (lock == NULL) {
-		if (holder > 0)
-			out_error("%s is served already (ovpn-token serve, pid %ld)", s.name, holder);
+		if (lock_owner > 0)
+			out_error("%s is served already (ovpn-token serve, pid %ld)", s.name, lock_owner);
 		else
 			out_error("%s", err);
-		return holder > 0 ? EXIT_ALREADY_RUNNING : EXIT_INTERNAL;
+		return lock_owner > 0 ? EXIT_ALREADY_RUNNING : EXIT_INTERNAL;
 	}
-	launch_program(opts->openvpn, s.program, sizeof s.program);
+	setup_program_path(opts->openvpn, s.program, sizeof s.program);
 	if (prepare_folder(&s) != 0) {
 		remove_folder(&s);
-		plat_held_file_release(lock);
+		plat_file_lock_release(lock);
 		return EXIT_INTERNAL;
 	}
 	out_status("Serving %s (%s) to the group %s in %s", s.name, cfg.path, s.group, s.paths.dir);
@@ -641,6 +641,6 @@ int cmd_serve(const struct options *opts)
 		step(&s);
 	plat_child_free(s.child);
 	remove_folder(&s);
-	plat_held_file_release(lock);
+	plat_file_lock_release(lock);
 	return s.result;
 }

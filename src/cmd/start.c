@@ -11,7 +11,7 @@
 
 #include "cmd/chosen_cert.h"
 #include "cmd/cmd.h"
-#include "cmd/launch.h"
+#include "cmd/openvpn_setup.h"
 #include "cmd/session_settings.h"
 #include "cli/exit_codes.h"
 #include "mgmt/conn.h"
@@ -30,7 +30,7 @@
 #define CONFIG_COPY_NAME "config.ovpn"
 #define LOG_TAIL_LINES 8
 
-struct launch {
+struct start_run {
 	char config[OVPN_CONFIG_PATH_MAX]; /* absolute: openvpn runs in the config's folder */
 	char openvpn_config[OVPN_CONFIG_PATH_MAX]; /* what openvpn's --config gets: config, or our copy */
 	char workdir[OVPN_CONFIG_PATH_MAX];
@@ -73,7 +73,7 @@ static void config_name(const char *path, char *out, size_t outsz, unsigned long
  * and read); else a file of ours per config.
  */
 static int choose_log_path(const struct options *opts, const struct ovpn_config_settings *settings,
-                           struct launch *l)
+                           struct start_run *l)
 {
 	char name[128], stem[160], err[512], found[512], found_name[128];
 	unsigned long long id, found_id;
@@ -112,7 +112,7 @@ static int choose_log_path(const struct options *opts, const struct ovpn_config_
  * Found out before openvpn starts, not as a baffling "cannot run openvpn" from the child; and
  * made here, private and never through a link, so that openvpn's own append finds it so.
  */
-static int check_log_writable(const struct launch *l)
+static int check_log_writable(const struct start_run *l)
 {
 	char err[512];
 
@@ -128,22 +128,22 @@ static int check_log_writable(const struct launch *l)
  * server.  The lock's name: the config's name and the hash of its canonical path.  A lock that
  * cannot be taken for want of a safe state folder is not fixed by starting again: EXIT_SETUP.
  */
-static struct plat_lock *take_instance_lock(struct launch *l, int *code)
+static struct plat_lock *take_instance_lock(struct start_run *l, int *code)
 {
 	char name[128], lock_name[160], err[600];
 	unsigned long long id;
 	struct plat_lock *lock;
-	long holder;
+	long owner;
 
 	config_name(l->config, name, sizeof name, &id);
 	snprintf(lock_name, sizeof lock_name, "%s-%016llx", name, id);
 	snprintf(l->stem, sizeof l->stem, "%s", lock_name);
-	lock = plat_lock_take(lock_name, &holder, err, sizeof err);
+	lock = plat_lock_take(lock_name, &owner, err, sizeof err);
 	if (lock != NULL)
 		return lock;
-	if (holder > 0) {
+	if (owner > 0) {
 		out_error("ovpn-token is already running for %s (pid %ld); stop that one first",
-		          l->config, holder);
+		          l->config, owner);
 		*code = EXIT_ALREADY_RUNNING;
 	} else {
 		out_error("cannot take the instance lock: %s", err);
@@ -153,7 +153,7 @@ static struct plat_lock *take_instance_lock(struct launch *l, int *code)
 }
 
 /* A unix socket in our private directory; else 127.0.0.1 with a random password. */
-static int prepare_endpoint(struct launch *l, struct session *s)
+static int prepare_endpoint(struct start_run *l, struct session *s)
 {
 	unsigned char raw[24];
 	char password[2 * sizeof raw + 1], err[512];
@@ -194,7 +194,7 @@ static int prepare_endpoint(struct launch *l, struct session *s)
  * choose its certificate itself.  The management password goes to openvpn's stdin.
  */
 static int choose_service(const struct options *opts, const struct ovpn_config_settings *settings,
-                          struct launch *l, const char *config)
+                          struct start_run *l, const char *config)
 {
 	char why[512];
 
@@ -226,7 +226,7 @@ static int choose_service(const struct options *opts, const struct ovpn_config_s
  * Through the service openvpn is not our child: no job ends it if we are killed.  Its stdin
  * gets the management password.
  */
-static int spawn_through_service(const char *const *args, struct launch *l)
+static int spawn_through_service(const char *const *args, struct start_run *l)
 {
 	char err[1200], *pw;
 	long n;
@@ -255,11 +255,11 @@ static int spawn_through_service(const char *const *args, struct launch *l)
 }
 
 static int spawn_openvpn(const struct options *opts, const struct ovpn_config_settings *settings,
-                         struct launch *l)
+                         struct start_run *l)
 {
 	const char *argv[OVPN_ARGV_MAX];
 	char program[512], err[512];
-	struct ovpn_launch d = {
+	struct ovpn_argv_spec d = {
 		.config = l->openvpn_config,
 		.mgmt_unix = l->addr.is_unix,
 		.mgmt_host = l->management_arg,
@@ -279,7 +279,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_se
 	if (l->via_service || (opts->log_file != NULL && settings->log_line != 0))
 		d.log_file = l->log_path;
 	if (!l->via_service) {
-		launch_program(opts->openvpn, program, sizeof program);
+		setup_program_path(opts->openvpn, program, sizeof program);
 		d.program = program;
 	}
 	if (ovpn_argv_build(&d, argv, OVPN_ARGV_MAX) < 0) {
@@ -296,42 +296,42 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_se
 	return 0;
 }
 
-/* ---- the launcher: how the session runs openvpn ---- */
+/* ---- the openvpn_ops: how the session runs openvpn ---- */
 
-static int launcher_spawn(void *ctx)
+static int ops_spawn(void *ctx)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	return spawn_openvpn(l->opts, l->settings, l);
 }
 
-static bool launcher_exited(void *ctx, int *status)
+static bool ops_exited(void *ctx, int *status)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	return l->child == NULL || plat_child_exited(l->child, status);
 }
 
-static void launcher_terminate(void *ctx)
+static void ops_terminate(void *ctx)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	if (l->child != NULL)
 		plat_child_terminate(l->child);
 }
 
-static void launcher_kill(void *ctx)
+static void ops_kill(void *ctx)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	if (l->child != NULL)
 		plat_child_kill(l->child);
 }
 
-static void launcher_tell_end(void *ctx, int status, const char *when)
+static void ops_tell_end(void *ctx, int status, const char *when)
 {
 	static char tail[8192];
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 	char how[64], note[1024];
 
 	plat_describe_exit(status, how, sizeof how);
@@ -343,19 +343,19 @@ static void launcher_tell_end(void *ctx, int status, const char *when)
 		out_tail(tail, LOG_TAIL_LINES, "  | ");
 }
 
-static void launcher_forget(void *ctx)
+static void ops_forget(void *ctx)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	plat_child_free(l->child);
 	l->child = NULL;
 }
 
 /* One attempt to reach openvpn's management interface, and to make sure it is openvpn's. */
-static enum io_open_result launcher_connect(void *ctx, struct mgmt_conn *conn, char *err,
+static enum io_open_result ops_connect(void *ctx, struct mgmt_conn *conn, char *err,
                                             size_t errsz)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	if (mgmt_conn_open(conn, &l->addr, err, errsz) != 0)
 		return IO_OPEN_NOT_YET;
@@ -374,9 +374,9 @@ static enum io_open_result launcher_connect(void *ctx, struct mgmt_conn *conn, c
 	return IO_OPEN_FOREIGN;
 }
 
-static struct plat_child *launcher_child(void *ctx)
+static struct plat_child *ops_child(void *ctx)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 
 	return l->child;
 }
@@ -398,7 +398,7 @@ static int check_provider(const struct ovpn_config_settings *settings, const cha
 }
 
 static int prepare(const struct options *opts, struct ovpn_config_settings *settings,
-                   struct launch *l)
+                   struct start_run *l)
 {
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	char err[1200];
@@ -411,7 +411,7 @@ static int prepare(const struct options *opts, struct ovpn_config_settings *sett
 	memcpy(l->config, cfg.path, sizeof l->config);
 	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
 	*settings = cfg.settings;
-	if (launch_check_config(settings,
+	if (setup_check_config(settings,
 	                        &(struct config_check_mode){opts->cert_pattern != NULL,
 	                                                    opts->external_key},
 	                        cfg.path) != 0)
@@ -426,13 +426,13 @@ static int prepare(const struct options *opts, struct ovpn_config_settings *sett
 
 /* --external-key and a config with pkcs11-* lines: openvpn gets a copy without them. */
 static int prepare_config_copy(const struct options *opts, const struct ovpn_config_settings *settings,
-                               struct launch *l)
+                               struct start_run *l)
 {
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
 	if (!opts->external_key || settings->pkcs11_options[0] == '\0')
 		return 0;
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
-	return launch_write_config_copy(l->config, l->openvpn_config);
+	return setup_write_config_copy(l->config, l->openvpn_config);
 }
 
 /*
@@ -482,7 +482,7 @@ static void end_orphan(const char *dir, void *arg)
 /* The run folder's tunnel file: which config, which process, then the session's status text. */
 static void tunnel_file_write(void *ctx, const char *status, size_t len)
 {
-	struct launch *l = ctx;
+	struct start_run *l = ctx;
 	char name[256], text[SERVED_FILE_MAX], err[512];
 	int n;
 
@@ -494,13 +494,13 @@ static void tunnel_file_write(void *ctx, const char *status, size_t len)
 }
 
 static int start_session(const struct options *opts, const struct ovpn_config_settings *settings,
-                         struct launch *l)
+                         struct start_run *l)
 {
-	const struct session_launcher launcher = {
-		.openvpn = {l, launcher_spawn, launcher_exited, launcher_terminate, launcher_kill,
-		            launcher_tell_end, launcher_forget},
-		.connect = launcher_connect,
-		.child = launcher_child,
+	const struct program_openvpn_ops openvpn_ops = {
+		.openvpn = {l, ops_spawn, ops_exited, ops_terminate, ops_kill,
+		            ops_tell_end, ops_forget},
+		.connect = ops_connect,
+		.child = ops_child,
 	};
 	const struct io_status tunnel_sink = {l, tunnel_file_write};
 	const struct session_settings for_session = session_settings_from(
@@ -536,7 +536,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	l->opts = opts;
 	l->settings = settings;
 	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, settings, l) == 0
-	         ? program_start(s, &launcher)
+	         ? program_start(s, &openvpn_ops)
 	         : EXIT_INTERNAL;
 	session_free(s);
 	if (strcmp(l->openvpn_config, l->config) != 0)
@@ -549,7 +549,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 int cmd_start(const struct options *opts)
 {
 	struct ovpn_config_settings settings;
-	struct launch l;
+	struct start_run l;
 	struct plat_lock *lock;
 	int rc;
 

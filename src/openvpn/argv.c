@@ -55,7 +55,7 @@ static void add(struct args *a, const char *const *words)
 	} while (words != NULL && *++words != NULL);
 }
 
-int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max)
+int ovpn_argv_build(const struct ovpn_argv_spec *l, const char **argv, size_t max)
 {
 	struct args a = {argv, 0, max};
 	const char *const program[] = {l->program, NULL};

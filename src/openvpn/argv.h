@@ -15,7 +15,7 @@
 #define OVPN_ARGV_MAX 32
 
 /* What start or serve decided; every string is used as it is (quoting is the spawner's). */
-struct ovpn_launch {
+struct ovpn_argv_spec {
 	const char *program;  /* argv[0]; NULL through the interactive service, which names it */
 	const char *config;   /* --config: the user's config, or our copy of it */
 	/* The management endpoint: a unix socket at mgmt_host, or TCP mgmt_host:mgmt_port. */
@@ -42,7 +42,7 @@ struct ovpn_launch {
  * Fills argv (room for max pointers) with the arguments for l, NULL-terminated; they point
  * into l and to constant strings.  Returns their number (argc), or -1 when max is too small.
  */
-int ovpn_argv_build(const struct ovpn_launch *l, const char **argv, size_t max);
+int ovpn_argv_build(const struct ovpn_argv_spec *l, const char **argv, size_t max);
 
 /*
  * Whether openvpn must be told to ask us for the certificate (--pkcs11-id-management): not

@@ -90,9 +90,9 @@ struct p11_cert {
 /*
  * Why a listed certificate cannot log in (NULL: it can): no key for it, an issuer, not for
  * client logins, an attestation, or (not external_key) its key under another CKA_ID.  An
- * expired certificate is not judged here (cert_info_usable): it is a login certificate still.
+ * expired certificate is not judged here (cert_info_in_date): it is a login certificate still.
  */
-const char *p11_cert_unfit(const struct p11_cert *c, bool external_key);
+const char *p11_cert_cannot_log_in(const struct p11_cert *c, bool external_key);
 
 struct p11_cert_list {
 	struct p11_cert *items;
@@ -121,7 +121,7 @@ int p11_list_tokens(struct p11_provider *p, struct p11_token *out, size_t max, c
                     size_t errsz);
 
 /*
- * Every certificate on every token present now, fit to log in or not (p11_cert_unfit says;
+ * Every certificate on every token present now, fit to log in or not (p11_cert_cannot_log_in says;
  * tokens that fail to list are skipped, their error in err with a 0 return when nothing was
  * found at all).  Returns 0 (list possibly empty) or -1.  Free with p11_cert_list_free().
  */

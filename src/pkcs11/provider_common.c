@@ -45,7 +45,7 @@ static bool pin_for_every_signature(const struct p11_cert *c)
 	       strcmp(c->object_label, "X.509 Certificate for Digital Signature") == 0;
 }
 
-const char *p11_cert_unfit(const struct p11_cert *c, bool external_key)
+const char *p11_cert_cannot_log_in(const struct p11_cert *c, bool external_key)
 {
 	const char *why;
 

@@ -62,7 +62,7 @@ enum p11_select_result p11_signer_select(struct p11_signer *s, const char *seria
  * Whether a select with this id found the certificate and no reload or failed select came since:
  * what the signer holds can answer for that id again without looking at the token.
  */
-bool p11_signer_holds(const struct p11_signer *s, const char *serialized_id);
+bool p11_signer_has_selected(const struct p11_signer *s, const char *serialized_id);
 /* The selected token as C_GetTokenInfo gives it now (label for the PIN prompt, flags). */
 int p11_signer_token(struct p11_signer *s, struct p11_token *out);
 /* The selected certificate as PEM ("-----BEGIN CERTIFICATE-----" ... "\n").  -1 if none. */

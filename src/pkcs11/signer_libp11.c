@@ -336,7 +336,7 @@ enum p11_select_result p11_signer_select(struct p11_signer *s, const char *seria
 	return token_seen ? P11_SELECT_NO_KEY : P11_SELECT_TOKEN_ABSENT;
 }
 
-bool p11_signer_holds(const struct p11_signer *s, const char *serialized_id)
+bool p11_signer_has_selected(const struct p11_signer *s, const char *serialized_id)
 {
 	return s->loaded && s->cert != NULL && serialized_id != NULL &&
 	       strcmp(s->id, serialized_id) == 0;

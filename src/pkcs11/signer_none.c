@@ -37,7 +37,7 @@ enum p11_select_result p11_signer_select(struct p11_signer *s, const char *seria
 	return P11_SELECT_ERROR;
 }
 
-bool p11_signer_holds(const struct p11_signer *s, const char *serialized_id)
+bool p11_signer_has_selected(const struct p11_signer *s, const char *serialized_id)
 {
 	(void)s;
 	(void)serialized_id;

@@ -255,10 +255,10 @@ struct plat_lock;
 /*
  * Takes the lock called name (a file in the state folder, see plat_default_log_path, never
  * opened through a link) for as long as this process lives or until released; the system drops it when the process dies,
- * however it dies.  NULL when another process holds it (*holder: its pid, 0 if unknown; err
+ * however it dies.  NULL when another process holds it (*owner: its pid, 0 if unknown; err
  * says so) or on error.
  */
-struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz);
+struct plat_lock *plat_lock_take(const char *name, long *owner, char *err, size_t errsz);
 void plat_lock_release(struct plat_lock *l);
 
 /* ---- finding things ----------------------------------------------------------------------- */
@@ -404,17 +404,17 @@ int plat_list_dir(const char *path, void (*each)(void *arg, const char *name), v
 
 /*
  * A record lock on a file, held while this process lives (the kernel drops it however we end)
- * or until released.  NULL when another process holds it (*holder: its pid, else 0) or on error
+ * or until released.  NULL when another process holds it (*owner: its pid, else 0) or on error
  * (err).  create: made (0644) when missing.
  */
-struct plat_held_file;
-struct plat_held_file *plat_hold_file(const char *path, bool create, long *holder, char *err,
+struct plat_file_lock;
+struct plat_file_lock *plat_file_lock_take(const char *path, bool create, long *owner, char *err,
                                       size_t errsz);
 /* Replaces the held file's content (in place: the lock is on the file, not its name). */
-int plat_held_file_write(struct plat_held_file *h, const void *data, size_t n);
-void plat_held_file_release(struct plat_held_file *h);
+int plat_file_lock_write(struct plat_file_lock *h, const void *data, size_t n);
+void plat_file_lock_release(struct plat_file_lock *h);
 /* Who holds path's lock: its pid, 0 nobody, -1 cannot tell (err). */
-long plat_file_holder(const char *path, char *err, size_t errsz);
+long plat_file_lock_owner(const char *path, char *err, size_t errsz);
 
 /* This process's id. */
 long plat_process_id(void);

@@ -23,14 +23,14 @@
 struct program_world {
 	struct mgmt_conn conn;
 	bool conn_open;
-	const struct session_launcher *launcher; /* start; NULL for attach */
+	const struct program_openvpn_ops *openvpn_ops; /* start; NULL for attach */
 	const char *provider;                    /* "" for none */
 	const char *status_file;                 /* NULL for none */
 	const struct io_status *status_sink;     /* the status text's other reader; NULL for none */
 	struct p11_signer *signer;               /* --external-key: opened on first use */
-	struct p11_provider *look;               /* the module as the last looks loaded it */
-	long long look_loaded_ms;                /* when the looks took their load */
-	bool look_missed;                        /* a look did not find what it was asked */
+	struct p11_provider *lister;               /* the module as the last looks loaded it */
+	long long lister_loaded_ms;                /* when the looks took their load */
+	bool lister_missed;                        /* a look did not find what it was asked */
 	struct preload *preload;                 /* the module loading while openvpn starts */
 	bool openvpn_loads_module;               /* at its hold release (not as the external key) */
 	/* The token the tunnel rests on (io_tokens.watch): the reader's news, or looks. */
@@ -66,10 +66,10 @@ static void close_signer(struct program_world *p)
  * PIN flags are current), so one load serves the whole connection: loading OpenSC takes about
  * 2 s, and it is loaded while openvpn starts (preload), not in series with it.  A module that
  * reads its tokens only at load (SoftHSM2) is loaded afresh for a look that did not find what
- * it was asked (a token not there, no certificate), once LOOK_REUSE_MS passed since its load,
+ * it was asked (a token not there, no certificate), once LISTER_REUSE_MS passed since its load,
  * and only when the signer does not hold it.
  */
-#define LOOK_REUSE_MS 750
+#define LISTER_REUSE_MS 750
 
 /* The module loaded on a thread of its own while openvpn starts (open_connection). */
 struct preload {
@@ -90,7 +90,7 @@ static void start_preload(struct program_world *p)
 {
 	struct preload *l;
 
-	if (p->preload != NULL || p->look != NULL || p->signer != NULL || p->provider[0] == '\0' ||
+	if (p->preload != NULL || p->lister != NULL || p->signer != NULL || p->provider[0] == '\0' ||
 	    !p11_available() || (l = calloc(1, sizeof *l)) == NULL)
 		return;
 	snprintf(l->path, sizeof l->path, "%s", p->provider);
@@ -120,42 +120,42 @@ static void join_preload(struct program_world *p, int bound_ms)
 			return;
 		}
 	p->preload = NULL;
-	if (l->prov != NULL && p->look == NULL) {
-		p->look = l->prov;
-		p->look_loaded_ms = plat_now_ms();
-		p->look_missed = false;
+	if (l->prov != NULL && p->lister == NULL) {
+		p->lister = l->prov;
+		p->lister_loaded_ms = plat_now_ms();
+		p->lister_missed = false;
 	} else {
 		p11_provider_close(l->prov);
 	}
 	free(l);
 }
 
-static void close_look(struct program_world *p)
+static void lister_close(struct program_world *p)
 {
 	join_preload(p, -1);
-	p11_provider_close(p->look);
-	p->look = NULL;
+	p11_provider_close(p->lister);
+	p->lister = NULL;
 }
 
-static struct p11_provider *look_open(struct program_world *p, char *err, size_t errsz)
+static struct p11_provider *lister_open(struct program_world *p, char *err, size_t errsz)
 {
 	join_preload(p, -1);
-	if (p->look != NULL && p->look_missed &&
-	    plat_now_ms() - p->look_loaded_ms >= LOOK_REUSE_MS)
-		close_look(p);
-	if (p->look == NULL) {
-		p->look = p11_provider_open(p->provider, err, errsz);
-		p->look_loaded_ms = plat_now_ms();
-		p->look_missed = false;
+	if (p->lister != NULL && p->lister_missed &&
+	    plat_now_ms() - p->lister_loaded_ms >= LISTER_REUSE_MS)
+		lister_close(p);
+	if (p->lister == NULL) {
+		p->lister = p11_provider_open(p->provider, err, errsz);
+		p->lister_loaded_ms = plat_now_ms();
+		p->lister_missed = false;
 	}
-	return p->look;
+	return p->lister;
 }
 
 /* found: whether the look found what it was asked (else the next one may load afresh). */
-static void look_done(struct program_world *p, bool found)
+static void lister_done(struct program_world *p, bool found)
 {
 	if (!found)
-		p->look_missed = true;
+		p->lister_missed = true;
 }
 
 static void remember_slot(struct program_world *p, const char *label, const char *slot)
@@ -180,11 +180,11 @@ static const char *remembered_slot(const struct program_world *p, const char *la
 }
 
 /* The token called label now (1, into *out), 0 when absent, -1 when the module failed. */
-static int look_token(struct program_world *p, const char *label, struct p11_token *out,
+static int find_token(struct program_world *p, const char *label, struct p11_token *out,
                       char *err, size_t errsz)
 {
 	struct p11_token tokens[16];
-	struct p11_provider *prov = look_open(p, err, errsz);
+	struct p11_provider *prov = lister_open(p, err, errsz);
 	int n = prov != NULL ? p11_list_tokens(prov, tokens, sizeof tokens / sizeof tokens[0], err,
 	                                       errsz)
 	                     : -1, found = n < 0 ? -1 : 0;
@@ -196,7 +196,7 @@ static int look_token(struct program_world *p, const char *label, struct p11_tok
 			found = 1;
 		}
 	}
-	look_done(p, found == 1);
+	lister_done(p, found == 1);
 	return found;
 }
 
@@ -205,9 +205,9 @@ static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
 	struct program_world *p = ctx;
 	enum io_open_result r;
 
-	if (p->launcher == NULL)
+	if (p->openvpn_ops == NULL)
 		return IO_OPEN_FOREIGN;
-	r = p->launcher->connect(p->launcher->openvpn.ctx, &p->conn, err, errsz);
+	r = p->openvpn_ops->connect(p->openvpn_ops->openvpn.ctx, &p->conn, err, errsz);
 	p->conn_open = r == IO_OPEN_OK;
 	/* openvpn starts (and loads its own module): we load ours meanwhile, not after it. */
 	if (p->conn_open)
@@ -218,7 +218,7 @@ static enum io_open_result open_connection(void *ctx, char *err, size_t errsz)
 /* The signer and the looks let go of the module: the signer's login ends (module.h). */
 struct module_closing {
 	struct p11_signer *signer;
-	struct p11_provider *look;
+	struct p11_provider *lister;
 };
 
 static void close_module_run(void *arg)
@@ -226,7 +226,7 @@ static void close_module_run(void *arg)
 	struct module_closing *c = arg;
 
 	p11_signer_close(c->signer);
-	p11_provider_close(c->look);
+	p11_provider_close(c->lister);
 }
 
 /*
@@ -239,17 +239,17 @@ static void close_module_within(struct program_world *p, int bound_ms)
 	struct module_closing *c;
 	struct plat_thread *t;
 
-	if (p->signer == NULL && p->look == NULL)
+	if (p->signer == NULL && p->lister == NULL)
 		return;
 	c = malloc(sizeof *c);
 	if (c == NULL) {
 		close_signer(p);
-		close_look(p);
+		lister_close(p);
 		return;
 	}
-	*c = (struct module_closing){p->signer, p->look};
+	*c = (struct module_closing){p->signer, p->lister};
 	p->signer = NULL;
-	p->look = NULL;
+	p->lister = NULL;
 	t = plat_thread_start(close_module_run, c);
 	if (t == NULL)
 		close_module_run(c);
@@ -383,7 +383,7 @@ static enum p11_pin_state pin_state(void *ctx, const char *label)
 	struct program_world *p = ctx;
 	struct p11_token tok;
 	char err[300] = "";
-	int found = look_token(p, label, &tok, err, sizeof err);
+	int found = find_token(p, label, &tok, err, sizeof err);
 
 	if (found < 0)
 		out_verbose("cannot look at the token's PIN state: %s", err);
@@ -396,7 +396,7 @@ static int token_present(void *ctx, const char *label)
 	struct p11_token tok;
 	char err[300];
 
-	return look_token(p, label, &tok, err, sizeof err);
+	return find_token(p, label, &tok, err, sizeof err);
 }
 
 static int first_token(void *ctx, char *label, size_t labelsz)
@@ -404,10 +404,10 @@ static int first_token(void *ctx, char *label, size_t labelsz)
 	struct program_world *p = ctx;
 	struct p11_token token;
 	char err[300];
-	struct p11_provider *prov = look_open(p, err, sizeof err);
+	struct p11_provider *prov = lister_open(p, err, sizeof err);
 	int n = prov != NULL ? p11_list_tokens(prov, &token, 1, err, sizeof err) : -1;
 
-	look_done(p, n > 0);
+	lister_done(p, n > 0);
 	if (n > 0)
 		snprintf(label, labelsz, "%s", token.label);
 	return n < 0 ? -1 : n > 0;
@@ -418,16 +418,16 @@ static int each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *arg)
 	struct program_world *p = ctx;
 	struct p11_cert_list list = {NULL, 0};
 	char err[300];
-	struct p11_provider *prov = look_open(p, err, sizeof err);
+	struct p11_provider *prov = lister_open(p, err, sizeof err);
 	int n, rc = prov != NULL ? p11_list_certs(prov, &list, err, sizeof err) : -1;
 
-	look_done(p, rc == 0 && list.count > 0);
+	lister_done(p, rc == 0 && list.count > 0);
 	if (rc != 0)
 		return -1;
 	for (size_t i = 0; i < list.count; i++) {
 		const struct p11_cert *c = &list.items[i];
 		const struct io_cert cert = {c->serialized_id, c->der, c->der_len,
-		                             p11_cert_unfit(c, external_key), c->token.label,
+		                             p11_cert_cannot_log_in(c, external_key), c->token.label,
 		                             c->token.slot_description};
 
 		remember_slot(p, c->token.label, c->token.slot_description);
@@ -453,9 +453,9 @@ static int trouble(void *ctx, char *why, size_t whysz)
 	pcsc_check(&st);
 	if (!st.built_in || st.service)
 		return 0;
-	prov = look_open(p, err, sizeof err);
+	prov = lister_open(p, err, sizeof err);
 	slots = prov != NULL ? p11_slot_count(prov, err, sizeof err) : -1;
-	look_done(p, slots > 0);
+	lister_done(p, slots > 0);
 	if (slots != 0)
 		return 0;
 	snprintf(why, whysz, "pcscd is not running, so no smartcard reader can be seen (%s) -- "
@@ -470,7 +470,7 @@ static int token_reader(void *ctx, const char *label, char *out, size_t outsz, b
 	struct p11_token tok;
 	char err[300];
 
-	if (look_token(p, label, &tok, err, sizeof err) != 1)
+	if (find_token(p, label, &tok, err, sizeof err) != 1)
 		return -1;
 	snprintf(out, outsz, "%s", tok.slot_description);
 	*pinpad = tok.protected_auth_path;
@@ -528,7 +528,7 @@ static enum io_watch_kind watch(void *ctx, const char *label)
 	if (!can_see(p))
 		return IO_WATCH_NONE;
 	snprintf(p->watched_label, sizeof p->watched_label, "%s", label);
-	p->watch_kind = IO_WATCH_LOOKS;
+	p->watch_kind = IO_WATCH_POLLS;
 	if (watched_reader(p, label, slot, sizeof slot) != 0 ||
 	    pcsc_reader_for_slot(slot, reader, sizeof reader) != 0)
 		return p->watch_kind;
@@ -582,7 +582,7 @@ static int watched(void *ctx)
 			plat_notice_take(p->news);
 		card = p->pcsc != NULL ? pcsc_watch_card(p->pcsc) : -1;
 		return card >= 0 ? card : rewatch(p);
-	case IO_WATCH_LOOKS:
+	case IO_WATCH_POLLS:
 		return token_present(p, p->watched_label);
 	case IO_WATCH_NONE:
 		break;
@@ -609,7 +609,7 @@ static void signer_close(void *ctx)
 	struct program_world *p = ctx;
 
 	close_signer(p);
-	close_look(p);
+	lister_close(p);
 }
 
 static int signer_reload(void *ctx, char *err, size_t errsz)
@@ -619,7 +619,7 @@ static int signer_reload(void *ctx, char *err, size_t errsz)
 	if (p->signer == NULL)
 		return 0; /* the next select opens it afresh */
 	/* The module loads afresh only when the signer alone holds it (module.h). */
-	close_look(p);
+	lister_close(p);
 	if (p11_signer_reload(p->signer, err, errsz) == 0)
 		return 0;
 	close_signer(p);
@@ -673,11 +673,11 @@ static enum p11_sign_result signer_sign(void *ctx, const struct pk_alg *alg,
 	return p11_signer_sign(p->signer, alg, data, len, sig, sigsz, siglen, err, errsz);
 }
 
-static bool signer_holds(void *ctx, const char *id)
+static bool signer_has_selected(void *ctx, const char *id)
 {
 	struct program_world *p = ctx;
 
-	return p->signer != NULL && p11_signer_holds(p->signer, id);
+	return p->signer != NULL && p11_signer_has_selected(p->signer, id);
 }
 
 /* ---- the clock, the status file ---- */
@@ -723,8 +723,8 @@ static void leave(struct program_world *p)
 	p->preload = NULL; /* a load still under way is left to the process's end */
 	p11_signer_leave(p->signer);
 	p->signer = NULL;
-	p11_provider_leave(p->look);
-	p->look = NULL;
+	p11_provider_leave(p->lister);
+	p->lister = NULL;
 	unwatch(p);
 }
 
@@ -737,8 +737,8 @@ static enum plat_wait_result wait_for(void *ctx, const struct io_wait_set *set, 
 		.peer = p->conn_open && (set->peer || set->peer_hangup) ? p->conn.sock : NULL,
 		.peer_hangup_only = set->peer_hangup && !set->peer,
 		.person = set->person,
-		.child = set->child && p->launcher != NULL
-		             ? p->launcher->child(p->launcher->openvpn.ctx)
+		.child = set->child && p->openvpn_ops != NULL
+		             ? p->openvpn_ops->child(p->openvpn_ops->openvpn.ctx)
 		             : NULL,
 		.notice = set->token_news ? p->news : NULL,
 		.deadline_ms = set->deadline_ms,
@@ -788,7 +788,7 @@ static int run(struct session *s, struct program_world *p)
 	                                 signer_login_needed,
 	                                 signer_login,
 	                                 signer_sign,
-	                                 signer_holds,
+	                                 signer_has_selected,
 	                                 signer_close};
 	const struct io_clock clock = {p, now_ms, wall_s};
 	const struct io_status status = {p, write_status};
@@ -799,7 +799,7 @@ static int run(struct session *s, struct program_world *p)
 		.signer = &signer,
 		.clock = &clock,
 		.status = p->status_file != NULL || p->status_sink != NULL ? &status : NULL,
-		.openvpn = p->launcher != NULL ? &p->launcher->openvpn : NULL,
+		.openvpn = p->openvpn_ops != NULL ? &p->openvpn_ops->openvpn : NULL,
 		.wait_ctx = p,
 		.wait = wait_for,
 	};
@@ -816,7 +816,7 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 	                          .provider = session_provider(s),
 	                          .status_file = session_status_file(s),
 	                          .openvpn_loads_module =
-	                              session_key_mode(s) != SESSION_KEY_EXTERNAL,
+	                              session_who_signs(s) != SESSION_KEY_EXTERNAL,
 	                          .status_sink = session_status_sink(s)};
 	int rc;
 
@@ -829,13 +829,13 @@ int program_attach(struct session *s, struct mgmt_conn *conn)
 	return rc;
 }
 
-int program_start(struct session *s, const struct session_launcher *launcher)
+int program_start(struct session *s, const struct program_openvpn_ops *openvpn_ops)
 {
-	struct program_world p = {.launcher = launcher,
+	struct program_world p = {.openvpn_ops = openvpn_ops,
 	                          .provider = session_provider(s),
 	                          .status_file = session_status_file(s),
 	                          .openvpn_loads_module =
-	                              session_key_mode(s) != SESSION_KEY_EXTERNAL,
+	                              session_who_signs(s) != SESSION_KEY_EXTERNAL,
 	                          .status_sink = session_status_sink(s)};
 
 	return run(s, &p);

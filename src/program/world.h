@@ -14,7 +14,7 @@
  * start: how to run openvpn (start.c).  The session spawns it, reaches its management
  * interface through connect, and ends it; child is what the one wait watches.
  */
-struct session_launcher {
+struct program_openvpn_ops {
 	struct io_openvpn openvpn;
 	enum io_open_result (*connect)(void *ctx, struct mgmt_conn *conn, char *err,
 	                               size_t errsz);
@@ -24,6 +24,6 @@ struct session_launcher {
 /* attach: manages the open connection conn until it ends; an exit code (exit_codes.h). */
 int program_attach(struct session *s, struct mgmt_conn *conn);
 /* start: runs openvpn (again after failures, with --restart) and manages it until it ends. */
-int program_start(struct session *s, const struct session_launcher *launcher);
+int program_start(struct session *s, const struct program_openvpn_ops *openvpn_ops);
 
 #endif

@@ -61,15 +61,15 @@ void certs_on_pin_while_listing(struct session_core *c, struct certs *k)
 }
 
 /* Expired or not yet valid: the server would refuse it, and reconnect for ever. */
-static bool unusable(const struct session_core *c, const struct token_cert *t)
+static bool out_of_date(const struct session_core *c, const struct token_cert *t)
 {
-	return !cert_info_usable(t->described ? &t->info : NULL, session_wall_time(c));
+	return !cert_info_in_date(t->described ? &t->info : NULL, session_wall_time(c));
 }
 
 /* Whether the certificate can log in, as far as anyone can tell. */
-static bool fit(const struct token_cert *t)
+static bool can_log_in(const struct token_cert *t)
 {
-	return t->unfit[0] == '\0';
+	return t->cannot_log_in[0] == '\0';
 }
 
 static void describe(const struct session_core *c, const struct token_cert *t, char *buf,
@@ -104,11 +104,11 @@ static void describe(const struct session_core *c, const struct token_cert *t, c
  * A certificate the server will refuse: said before it is used, and never used in --batch
  * (false, the run ending), where nobody would see why the tunnel never comes up.
  */
-static bool usable_or_warned(struct session_core *c, const struct token_cert *t)
+static bool in_date_or_warned(struct session_core *c, const struct token_cert *t)
 {
 	char text[600];
 
-	if (!unusable(c, t))
+	if (!out_of_date(c, t))
 		return true;
 	describe(c, t, text, sizeof text);
 	if (c->opts->batch) {
@@ -122,12 +122,12 @@ static bool usable_or_warned(struct session_core *c, const struct token_cert *t)
 }
 
 /* The one certificate that can be used when all others cannot; -1 when there is none or more. */
-static long only_usable(const struct session_core *c, const struct token_cert_list *l)
+static long only_in_date(const struct session_core *c, const struct token_cert_list *l)
 {
 	long found = -1;
 
 	for (size_t i = 0; i < l->count; i++) {
-		if (!fit(&l->items[i]) || unusable(c, &l->items[i]))
+		if (!can_log_in(&l->items[i]) || out_of_date(c, &l->items[i]))
 			continue;
 		if (found >= 0)
 			return -1;
@@ -274,7 +274,7 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 	if (c->opts->no_cache)
 		return false;
 	found = token_certs_find(&k->run.list, k->chosen_id);
-	if (found < 0 || !fit(&k->run.list.items[found]))
+	if (found < 0 || !can_log_in(&k->run.list.items[found]))
 		return false;
 	out_verbose("Using the certificate chosen before");
 	answer_with(c, k, (size_t)found);
@@ -312,7 +312,7 @@ static bool choose_from_memory(struct session_core *c, struct certs *k)
 	for (size_t i = 0; i < l->count; i++) {
 		const struct token_cert *t = &l->items[i];
 
-		if (!fit(t))
+		if (!can_log_in(t))
 			continue;
 		switch (cert_memory_kinship(m, t->described ? &t->info : NULL, t->id)) {
 		case CERT_SAME_HERE:
@@ -333,7 +333,7 @@ static bool choose_from_memory(struct session_core *c, struct certs *k)
 	cert_memory_describe(m, was, sizeof was);
 	if (here >= 0 || nsame == 1) {
 		pick = here >= 0 ? here : same;
-		if (unusable(c, &l->items[pick]))
+		if (out_of_date(c, &l->items[pick]))
 			return false;
 		describe(c, &l->items[pick], text, sizeof text);
 		out_status("Using the certificate chosen before: %s", text);
@@ -345,7 +345,7 @@ static bool choose_from_memory(struct session_core *c, struct certs *k)
 		            "it was chosen on: choose one", was, nsame);
 		return false;
 	}
-	if (nrenewal == 1 && !unusable(c, &l->items[renewal])) {
+	if (nrenewal == 1 && !out_of_date(c, &l->items[renewal])) {
 		describe(c, &l->items[renewal], text, sizeof text);
 		out_status("The certificate chosen before was renewed on the token; using the new one: "
 		           "%s", text);
@@ -360,14 +360,14 @@ static bool choose_from_memory(struct session_core *c, struct certs *k)
 
 static bool matches(const struct token_cert *t, const char *pattern)
 {
-	return fit(t) && cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
+	return can_log_in(t) && cert_info_matches(t->described ? &t->info : NULL, t->id, pattern);
 }
 
 static void choose_by_pattern(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
 	const char *pattern = c->opts->cert_pattern;
-	size_t found = 0, first = 0, usable = 0, first_usable = 0;
+	size_t found = 0, first = 0, in_date = 0, first_in_date = 0;
 	char text[600];
 
 	for (size_t i = 0; i < l->count; i++) {
@@ -375,16 +375,16 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 			continue;
 		if (found++ == 0)
 			first = i;
-		if (!unusable(c, &l->items[i]) && usable++ == 0)
-			first_usable = i;
+		if (!out_of_date(c, &l->items[i]) && in_date++ == 0)
+			first_in_date = i;
 	}
 	/* An expired twin (the old certificate beside its renewal) does not make a match ambiguous. */
-	if (found > 1 && usable == 1) {
+	if (found > 1 && in_date == 1) {
 		found = 1;
-		first = first_usable;
+		first = first_in_date;
 	}
 	if (found == 1) {
-		if (!usable_or_warned(c, &l->items[first]))
+		if (!in_date_or_warned(c, &l->items[first]))
 			return;
 		describe(c, &l->items[first], text, sizeof text);
 		out_status("Using certificate %s", text);
@@ -397,7 +397,7 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 	else
 		out_error("'%s' matches %zu certificates", pattern, found);
 	for (size_t i = 0; i < l->count; i++) {
-		if (!fit(&l->items[i]) || (found > 0 && !matches(&l->items[i], pattern)))
+		if (!can_log_in(&l->items[i]) || (found > 0 && !matches(&l->items[i], pattern)))
 			continue;
 		describe(c, &l->items[i], text, sizeof text);
 		out_menu("  %s", text);
@@ -407,20 +407,20 @@ static void choose_by_pattern(struct session_core *c, struct certs *k)
 }
 
 /* The index of the n-th (from 1) certificate that can log in. */
-static size_t nth_fit(const struct token_cert_list *l, int n)
+static size_t nth_can_log_in(const struct token_cert_list *l, int n)
 {
 	for (size_t i = 0; i < l->count; i++)
-		if (fit(&l->items[i]) && --n == 0)
+		if (can_log_in(&l->items[i]) && --n == 0)
 			return i;
 	return 0;
 }
 
-static size_t count_fit(const struct token_cert_list *l)
+static size_t count_can_log_in(const struct token_cert_list *l)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < l->count; i++)
-		n += fit(&l->items[i]);
+		n += can_log_in(&l->items[i]);
 	return n;
 }
 
@@ -433,8 +433,8 @@ static void on_menu_choice(struct session_core *c, void *arg, const struct sessi
 		session_answer_failed(c, a->result, "the choice");
 		return;
 	}
-	i = nth_fit(&k->run.list, a->number);
-	if (!usable_or_warned(c, &k->run.list.items[i]))
+	i = nth_can_log_in(&k->run.list, a->number);
+	if (!in_date_or_warned(c, &k->run.list.items[i]))
 		return;
 	note_choice(k, &k->run.list.items[i]);
 	answer_with(c, k, i);
@@ -448,7 +448,7 @@ static bool on_several_tokens(const struct token_cert_list *l)
 	for (size_t i = 0; i < l->count; i++) {
 		const struct token_cert *t = &l->items[i];
 
-		if (!fit(t))
+		if (!can_log_in(t))
 			continue;
 		if (first == NULL)
 			first = t;
@@ -461,7 +461,7 @@ static bool on_several_tokens(const struct token_cert_list *l)
 static void choose_from_menu(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
-	size_t n = count_fit(l), shown = 0;
+	size_t n = count_can_log_in(l), shown = 0;
 	char text[600];
 	bool several = on_several_tokens(l);
 
@@ -470,7 +470,7 @@ static void choose_from_menu(struct session_core *c, struct certs *k)
 		out_error("%s %zu certificates: choose one with --cert (a part of its subject or id, or "
 		          "sha256:FINGERPRINT):", several ? "the tokens hold" : "the token holds", n);
 		for (size_t i = 0; i < l->count; i++) {
-			if (!fit(&l->items[i]))
+			if (!can_log_in(&l->items[i]))
 				continue;
 			describe(c, &l->items[i], text, sizeof text);
 			out_menu("  %s", text);
@@ -483,7 +483,7 @@ static void choose_from_menu(struct session_core *c, struct certs *k)
 	}
 	out_menu("Certificates on %s:", several ? "the tokens" : "the token");
 	for (size_t i = 0; i < l->count; i++) {
-		if (!fit(&l->items[i]))
+		if (!can_log_in(&l->items[i]))
 			continue;
 		describe(c, &l->items[i], text, sizeof text);
 		out_menu("  %zu) %s", ++shown, text);
@@ -493,14 +493,14 @@ static void choose_from_menu(struct session_core *c, struct certs *k)
 }
 
 /* Certificates there are, but none can log in: say each one's reason. */
-static void none_fit(struct session_core *c, const struct token_cert_list *l)
+static void none_can_log_in(struct session_core *c, const struct token_cert_list *l)
 {
 	char text[600];
 
 	out_error("no certificate on the token can log in:");
 	for (size_t i = 0; i < l->count; i++) {
 		describe(c, &l->items[i], text, sizeof text);
-		out_menu("  %s: %s", text, l->items[i].unfit);
+		out_menu("  %s: %s", text, l->items[i].cannot_log_in);
 	}
 	session_end_error(c, EXIT_NO_CERTIFICATE);
 }
@@ -509,7 +509,7 @@ static void choose(struct session_core *c, struct certs *k)
 {
 	struct token_cert_list *l = &k->run.list;
 	char text[600];
-	long usable;
+	long in_date;
 
 	k->run.listing = false;
 	if (l->count == 0) {
@@ -523,24 +523,24 @@ static void choose(struct session_core *c, struct certs *k)
 		tokens_judge(c, l);
 	if (choose_from_memory(c, k))
 		return;
-	if (count_fit(l) == 0) {
-		none_fit(c, l);
+	if (count_can_log_in(l) == 0) {
+		none_can_log_in(c, l);
 	} else if (c->opts->cert_pattern != NULL) {
 		choose_by_pattern(c, k);
-	} else if (count_fit(l) == 1) {
-		size_t only = nth_fit(l, 1);
+	} else if (count_can_log_in(l) == 1) {
+		size_t only = nth_can_log_in(l, 1);
 
-		if (!usable_or_warned(c, &l->items[only]))
+		if (!in_date_or_warned(c, &l->items[only]))
 			return;
 		describe(c, &l->items[only], text, sizeof text);
 		out_status("Using the only certificate%s: %s",
 		           l->count > 1 ? " that can log in" : "", text);
 		answer_with(c, k, only);
-	} else if ((usable = only_usable(c, l)) >= 0) {
+	} else if ((in_date = only_in_date(c, l)) >= 0) {
 		/* Never the menu for a choice that is no choice: the others would be refused. */
-		describe(c, &l->items[usable], text, sizeof text);
+		describe(c, &l->items[in_date], text, sizeof text);
 		out_status("Using the only valid certificate: %s", text);
-		answer_with(c, k, (size_t)usable);
+		answer_with(c, k, (size_t)in_date);
 	} else {
 		choose_from_menu(c, k);
 	}

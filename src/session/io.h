@@ -69,7 +69,7 @@ struct io_cert {
 	const char *id;                /* the serialized pkcs11-id */
 	const unsigned char *der;      /* the certificate (NULL when not read) */
 	size_t der_len;
-	const char *unfit;             /* why it cannot log in (pkcs11/provider.h), NULL: it can */
+	const char *cannot_log_in;             /* why it cannot log in (pkcs11/provider.h), NULL: it can */
 	const char *token_label;
 	const char *reader;            /* the slot description: the reader, for a smartcard */
 };
@@ -80,7 +80,7 @@ typedef void io_cert_fn(void *arg, const struct io_cert *cert);
 enum io_watch_kind {
 	IO_WATCH_NONE,   /* it cannot be told */
 	IO_WATCH_NEWS,   /* the reader's own events wake the one wait (IO_READY_TOKEN) */
-	IO_WATCH_LOOKS,  /* only by looking now and then (each look may load the provider) */
+	IO_WATCH_POLLS,  /* only by looking now and then (each look may load the provider) */
 };
 
 /* The tokens as the PKCS#11 provider sees them now (each call looks; a burst shares one load). */
@@ -119,7 +119,7 @@ struct io_tokens {
  * --external-key: the session's own signer (pkcs11/signer.h), opened by the first select on
  * the session's provider (err says why not), closed when the connection ends and by a reload:
  * select again after one.  The looks at the tokens share its module and never end its login
- * (pkcs11/module.h).  Until then it keeps its selection and its login (holds() tells).
+ * (pkcs11/module.h).  Until then it keeps its selection and its login (has_selected() tells).
  */
 struct io_signer {
 	void *ctx;
@@ -133,7 +133,7 @@ struct io_signer {
 	                             size_t len, unsigned char *sig, size_t sigsz, size_t *siglen,
 	                             char *err, size_t errsz);
 	/* Open, with the certificate of this id selected: no look closed it since the select. */
-	bool (*holds)(void *ctx, const char *id);
+	bool (*has_selected)(void *ctx, const char *id);
 	/*
 	 * The token is gone: the signer ends (its kept PIN wiped) and the module is finalized and
 	 * unloaded, so that what the module and libp11 keep of the PIN goes with them.

@@ -13,7 +13,7 @@ int pin_cache_init(struct pin_cache *c)
 void pin_cache_free(struct pin_cache *c)
 {
 	secret_free(&c->pin);
-	c->holds_pin = c->confirmed = false;
+	c->has_pin = c->confirmed = false;
 }
 
 void pin_cache_note_sent(struct pin_cache *c, const char *type, const struct secret *value,
@@ -26,7 +26,7 @@ void pin_cache_note_sent(struct pin_cache *c, const char *type, const struct sec
 	if (!keep || value == &c->pin)
 		return;
 	secret_copy(&c->pin, value);
-	c->holds_pin = true;
+	c->has_pin = true;
 	c->confirmed = false;
 }
 
@@ -47,7 +47,7 @@ void pin_cache_forget_answer(struct pin_cache *c)
 
 void pin_cache_confirm(struct pin_cache *c)
 {
-	if (c->holds_pin)
+	if (c->has_pin)
 		c->confirmed = true;
 	c->answered = false;
 }
@@ -55,12 +55,12 @@ void pin_cache_confirm(struct pin_cache *c)
 void pin_cache_drop(struct pin_cache *c)
 {
 	secret_clear(&c->pin);
-	c->holds_pin = c->confirmed = false;
+	c->has_pin = c->confirmed = false;
 }
 
 bool pin_cache_may_resend(const struct pin_cache *c, const char *type, bool batch)
 {
-	if (!c->holds_pin || strcmp(c->type, type) != 0)
+	if (!c->has_pin || strcmp(c->type, type) != 0)
 		return false;
 	return c->confirmed || batch;
 }

@@ -17,7 +17,7 @@
 struct pin_cache {
 	struct secret pin;              /* the PIN we sent last, when kept */
 	char type[SECRET_MAX + 1];      /* the PASSWORD type it answered */
-	bool holds_pin, confirmed;
+	bool has_pin, confirmed;
 	bool from_source;               /* it came from a PIN source, not from a person */
 	bool answered;                  /* sent, and neither a restart nor a confirmation since */
 	long long answered_at;          /* when (session clock, ms) */

@@ -255,7 +255,7 @@ bool pin_supply_awaits_verdict(const struct pin_supply *ps)
 
 bool pin_supply_answer_proven(const struct pin_supply *ps)
 {
-	return ps->state->cache.holds_pin && ps->state->cache.confirmed;
+	return ps->state->cache.has_pin && ps->state->cache.confirmed;
 }
 
 const struct secret_source *pin_supply_source(const struct pin_supply *ps)

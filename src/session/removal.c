@@ -49,7 +49,7 @@ bool removal_wants_news(const struct removal *r)
 
 long long removal_next_check(const struct removal *r)
 {
-	return r->kind == IO_WATCH_LOOKS ? r->next_check : -1;
+	return r->kind == IO_WATCH_POLLS ? r->next_check : -1;
 }
 
 /*
@@ -95,7 +95,7 @@ enum removal_news removal_check(struct session_core *c, struct removal *r)
 	present = tokens(c)->watched(tokens(c)->ctx);
 	if (present < 0 && r->kind == IO_WATCH_NEWS) {
 		/* The world tries the reader's events again at each look (io.h). */
-		r->kind = IO_WATCH_LOOKS;
+		r->kind = IO_WATCH_POLLS;
 		r->news_lost = true;
 		out_verbose("The smartcard service stopped (pcscd restarted or gone): looking for "
 		            "token '%s' every 2 s until it is back", r->label);

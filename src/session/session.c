@@ -388,7 +388,7 @@ static void handle_line(struct session *s, char *line)
 	mgmt_parse_line(line, &ev);
 	/* Its log goes on while it waits on its console: only the rest is OpenVPN talking to us. */
 	if (ev.type != MGMT_EV_LOG)
-		state_heard(&s->tunnel);
+		state_on_line(&s->tunnel);
 	switch (mgmt_reply_queue_match(conn->replies, &ev, &done)) {
 	case REPLY_DONE:
 		on_reply(s, &ev, done.tag);
@@ -528,7 +528,7 @@ static void check_removal(struct session *s)
 		state_report_standing(c, &s->tunnel, "TOKEN_REMOVED");
 		break;
 	case REMOVAL_TOKEN_BACK:
-		state_let_go(&s->tunnel);
+		state_end_standing(&s->tunnel);
 		hold_keep(c, &s->hold, false);
 		removal_after_release(c, &s->removal);
 		break;
@@ -909,7 +909,7 @@ const char *session_status_file(const struct session *s)
 	return s->core.opts->status_file;
 }
 
-enum session_key_mode session_key_mode(const struct session *s)
+enum session_key_mode session_who_signs(const struct session *s)
 {
 	return s->core.opts->key_mode;
 }

@@ -57,7 +57,7 @@ int session_run(struct session *s, const struct session_world *w);
 const char *session_provider(const struct session *s);
 const char *session_status_file(const struct session *s);
 /* Who signs: openvpn through its PKCS#11 support, we (the external key), or as openvpn asks. */
-enum session_key_mode session_key_mode(const struct session *s);
+enum session_key_mode session_who_signs(const struct session *s);
 const struct io_status *session_status_sink(const struct session *s);
 
 #endif

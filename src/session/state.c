@@ -91,7 +91,7 @@ void state_expect_words(struct session_core *c, struct tunnel_state *t)
 		t->silent_since = session_now(c);
 }
 
-void state_heard(struct tunnel_state *t)
+void state_on_line(struct tunnel_state *t)
 {
 	t->silent_since = 0;
 }
@@ -120,7 +120,7 @@ void state_report_standing(struct session_core *c, struct tunnel_state *t, const
 	t->own_state_stands = true;
 }
 
-void state_let_go(struct tunnel_state *t)
+void state_end_standing(struct tunnel_state *t)
 {
 	t->own_state_stands = false;
 }

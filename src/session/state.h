@@ -66,17 +66,17 @@ const char *state_restart_cause(const struct tunnel_state *t);
  */
 void state_expect_words(struct session_core *c, struct tunnel_state *t);
 /* A line came from OpenVPN: it talks. */
-void state_heard(struct tunnel_state *t);
+void state_on_line(struct tunnel_state *t);
 /* When silence would be worth a word (-1: never), and saying it. */
 long long state_silence_due(const struct tunnel_state *t);
 void state_on_silence(struct session_core *c, struct tunnel_state *t);
 /* One of our own states (RESTARTING, EXITED): it happens now. */
 void state_report(struct session_core *c, const char *state);
 /*
- * One of our own states that stands until state_let_go (TOKEN_REMOVED): OpenVPN's states
+ * One of our own states that stands until state_end_standing (TOKEN_REMOVED): OpenVPN's states
  * meanwhile (RECONNECTING, ...) are shown but not written to the status file.
  */
 void state_report_standing(struct session_core *c, struct tunnel_state *t, const char *state);
-void state_let_go(struct tunnel_state *t);
+void state_end_standing(struct tunnel_state *t);
 
 #endif

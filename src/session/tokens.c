@@ -28,7 +28,7 @@ static void judge_purpose(struct token_cert *c)
 {
 	const char *why = c->described ? cert_purpose_text(cert_info_purpose(&c->info)) : NULL;
 
-	snprintf(c->unfit, sizeof c->unfit, "%s", why != NULL ? why : "");
+	snprintf(c->cannot_log_in, sizeof c->cannot_log_in, "%s", why != NULL ? why : "");
 }
 
 bool token_certs_add(struct token_cert_list *l, const struct io_cert *cert)
@@ -40,8 +40,8 @@ bool token_certs_add(struct token_cert_list *l, const struct io_cert *cert)
 	c->described =
 	    cert->der != NULL && cert_info_from_der(cert->der, cert->der_len, &c->info) == 0;
 	judge_purpose(c);
-	if (cert->unfit != NULL)
-		snprintf(c->unfit, sizeof c->unfit, "%s", cert->unfit);
+	if (cert->cannot_log_in != NULL)
+		snprintf(c->cannot_log_in, sizeof c->cannot_log_in, "%s", cert->cannot_log_in);
 	snprintf(c->token, sizeof c->token, "%s", cert->token_label != NULL ? cert->token_label : "");
 	snprintf(c->reader, sizeof c->reader, "%s", cert->reader != NULL ? cert->reader : "");
 	return true;
@@ -148,8 +148,8 @@ void tokens_judge(const struct session_core *c, struct token_cert_list *l)
 
 		if (k < 0)
 			continue;
-		if (seen.items[k].unfit[0] != '\0')
-			memcpy(l->items[i].unfit, seen.items[k].unfit, sizeof l->items[i].unfit);
+		if (seen.items[k].cannot_log_in[0] != '\0')
+			memcpy(l->items[i].cannot_log_in, seen.items[k].cannot_log_in, sizeof l->items[i].cannot_log_in);
 		memcpy(l->items[i].token, seen.items[k].token, sizeof l->items[i].token);
 		memcpy(l->items[i].reader, seen.items[k].reader, sizeof l->items[i].reader);
 	}
@@ -187,7 +187,7 @@ void tokens_watch_for_certs(struct session_watch *w, struct token_cert_list *int
                             bool external_key)
 {
 	into->external_key = external_key;
-	*w = (struct session_watch){TOKENS_LOOK_MS, certs_arrived, into};
+	*w = (struct session_watch){TOKENS_POLL_MS, certs_arrived, into};
 }
 
 /*
@@ -206,5 +206,5 @@ static bool token_inserted(struct session_core *c, void *arg)
 
 void tokens_watch_for_insertion(struct session_watch *w, struct token_insertion *ins)
 {
-	*w = (struct session_watch){TOKENS_LOOK_MS, token_inserted, ins};
+	*w = (struct session_watch){TOKENS_POLL_MS, token_inserted, ins};
 }

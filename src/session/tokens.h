@@ -5,7 +5,7 @@
  * OpenVPN asks to insert, how close a PIN is to locking).  On the core; used by handlers.
  *
  * Every look may load the provider afresh (modules such as SoftHSM2 only see the tokens
- * present when they were loaded), so a watch looks once per TOKENS_LOOK_MS and never because
+ * present when they were loaded), so a watch looks once per TOKENS_POLL_MS and never because
  * bytes arrived from OpenVPN meanwhile.
  */
 #ifndef OVPN_TOKEN_SESSION_TOKENS_H
@@ -18,7 +18,7 @@
 #include "session/core.h"
 
 /* How often a watch looks at the token. */
-#define TOKENS_LOOK_MS 1000
+#define TOKENS_POLL_MS 1000
 /* A token holds a handful of certificates; a peer claiming more is not believed. */
 #define TOKENS_MAX_CERTS 32
 
@@ -26,7 +26,7 @@ struct token_cert {
 	char *id;                       /* the serialized pkcs11-id */
 	bool described;                 /* the certificate decoded into info */
 	struct cert_info info;
-	char unfit[160];                /* why it cannot log in, "" when it can (or cannot tell) */
+	char cannot_log_in[160];                /* why it cannot log in, "" when it can (or cannot tell) */
 	char token[P11_LABEL_LEN + 1];  /* its token's label and reader, "" when unknown */
 	char reader[65];
 };

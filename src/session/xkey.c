@@ -10,7 +10,7 @@
 #include "ui/output.h"
 
 /* How often a wait for the token looks again (a reload of the module each time). */
-#define XKEY_LOOK_MS 1000
+#define XKEY_POLL_MS 1000
 /* A PEM certificate chain member plus the reply's lines; OpenVPN reads 1024-byte lines. */
 #define XKEY_REPLY_MAX 16384
 /* A token that keeps losing its login or vanishing while we sign: give up this signature. */
@@ -130,7 +130,7 @@ static void on_token_wait(struct session_core *c, void *arg, const struct sessio
 /* As at NEED-OK token-insertion-request: Enter, Ctrl-C, or the token arriving. */
 static void wait_for_token(struct session_core *c, struct xkey *x)
 {
-	struct session_watch watch = {XKEY_LOOK_MS, token_back, x};
+	struct session_watch watch = {XKEY_POLL_MS, token_back, x};
 
 	if (c->opts->batch || !session_interactive(c)) {
 		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...",
@@ -485,7 +485,7 @@ static void on_sign(struct session_core *c, struct xkey *x, const char *chosen_i
 static bool answered_from_signer(struct session_core *c, struct xkey *x, const char *chosen_id)
 {
 	if (c->opts->no_cache || chosen_id == NULL || !x->run.selected || x->run.id == NULL ||
-	    strcmp(x->run.id, chosen_id) != 0 || !signer(c)->holds(signer(c)->ctx, chosen_id))
+	    strcmp(x->run.id, chosen_id) != 0 || !signer(c)->has_selected(signer(c)->ctx, chosen_id))
 		return false;
 	out_verbose("Using the certificate chosen before, still selected on token '%s'",
 	            x->run.label);

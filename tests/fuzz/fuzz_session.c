@@ -101,9 +101,9 @@ static int run_once(struct session *s, struct script *sc, uint8_t flags, uint8_t
 	sc->interactive = flags & 4;
 	sc->provider = flags & 16;
 	sc->pin_state = (enum p11_pin_state)(1 + ((flags >> 5) & 3));
-	sc->certs_from_look = who & 3;
+	sc->certs_from_listing = who & 3;
 	sc->certs_on_token = (who >> 2) & 3;
-	sc->present_from_look = (who >> 4) & 3;
+	sc->present_from_listing = (who >> 4) & 3;
 	/* The external key's signer: absent for a while, a PIN that may lock, a login that drops. */
 	sc->xkey_absent_selects = (who >> 4) & 3;
 	sc->xkey_pin = (who & 64) ? "4321" : "1234";

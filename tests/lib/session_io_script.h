@@ -71,9 +71,9 @@ struct script {
 	/* The token as the provider sees it. */
 	bool provider;
 	enum p11_pin_state pin_state;
-	int looks;                     /* provider loads so far (certificates or presence) */
-	int present_from_look;         /* token_present() is 1 from this look on; 0: never */
-	int certs_from_look;           /* each_cert() lists certs_on_token from this look on */
+	int listings;                    /* provider loads so far (certificates or presence) */
+	int present_from_listing;         /* token_present() is 1 from this look on; 0: never */
+	int certs_from_listing;           /* each_cert() lists certs_on_token from this look on */
 	int certs_on_token;
 	int keyless_cert;              /* Token/Serial/N has no key (0: every one has) */
 	int other_id_cert;             /* Token/Serial/N's key has another CKA_ID: only the
@@ -86,7 +86,7 @@ struct script {
 	 * (0: never) until look watch_back_from (0: for good).  Logged as "# watch LABEL".
 	 */
 	enum io_watch_kind watch_kind;
-	int watch_looks, watch_away_from, watch_back_from;
+	int watch_polls, watch_away_from, watch_back_from;
 	int watch_news;                /* NEWS: that many events, one a wait once a step is read */
 	bool pinpad;                   /* the token's reader has a PIN pad */
 	bool no_service;               /* the smartcard service (pcscd) is not running */
@@ -401,8 +401,8 @@ static int script_token_present(void *ctx, const char *label)
 	struct script *sc = ctx;
 
 	(void)label;
-	sc->looks++;
-	return sc->present_from_look > 0 && sc->looks >= sc->present_from_look;
+	sc->listings++;
+	return sc->present_from_listing > 0 && sc->listings >= sc->present_from_listing;
 }
 
 static int script_each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *arg)
@@ -411,23 +411,23 @@ static int script_each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *
 	int n;
 
 	script_close_signer(sc);
-	sc->looks++;
-	if (sc->certs_from_look <= 0 || sc->looks < sc->certs_from_look)
+	sc->listings++;
+	if (sc->certs_from_listing <= 0 || sc->listings < sc->certs_from_listing)
 		return 0;
 	for (n = 0; n < sc->certs_on_token; n++) {
 		char id[64];
-		const char *unfit = NULL;
+		const char *cannot_log_in = NULL;
 
 		if (sc->real_ids)
 			snprintf(id, sizeof id, "Maker/Model/0042/Anna/%02X", n + 1);
 		else
 			snprintf(id, sizeof id, "Token/Serial/%d", n + 1);
 		if (n + 1 == sc->keyless_cert)
-			unfit = "the token holds no private key for it";
+			cannot_log_in = "the token holds no private key for it";
 		else if (n + 1 == sc->other_id_cert && !external_key)
-			unfit = "its private key has another CKA_ID (--external-key can)";
+			cannot_log_in = "its private key has another CKA_ID (--external-key can)";
 		{
-			const struct io_cert cert = {id, NULL, 0, unfit,
+			const struct io_cert cert = {id, NULL, 0, cannot_log_in,
 			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
 			                                 ? "Backup" : "Anna",
 			                             sc->backup_from > 0 && n + 1 >= sc->backup_from
@@ -439,13 +439,13 @@ static int script_each_cert(void *ctx, bool external_key, io_cert_fn *fn, void *
 	return n;
 }
 
-/* The token 'Anna', when the next look would see it (present_from_look); not a look itself. */
+/* The token 'Anna', when the next look would see it (present_from_listing); not a look itself. */
 static int script_first_token(void *ctx, char *label, size_t labelsz)
 {
 	struct script *sc = ctx;
 
 	script_close_signer(sc);
-	if (sc->present_from_look <= 0 || sc->looks + 1 < sc->present_from_look)
+	if (sc->present_from_listing <= 0 || sc->listings + 1 < sc->present_from_listing)
 		return 0;
 	snprintf(label, labelsz, "Anna");
 	return 1;
@@ -489,13 +489,13 @@ static enum io_watch_kind script_watch(void *ctx, const char *label)
 static int script_watched(void *ctx)
 {
 	struct script *sc = ctx;
-	int look = ++sc->watch_looks;
+	int poll = ++sc->watch_polls;
 
-	if (sc->watch_kind == IO_WATCH_LOOKS)
+	if (sc->watch_kind == IO_WATCH_POLLS)
 		script_close_signer(sc);
 
-	if (sc->watch_away_from > 0 && look >= sc->watch_away_from &&
-	    (sc->watch_back_from == 0 || look < sc->watch_back_from))
+	if (sc->watch_away_from > 0 && poll >= sc->watch_away_from &&
+	    (sc->watch_back_from == 0 || poll < sc->watch_back_from))
 		return 0;
 	return 1;
 }
@@ -556,7 +556,7 @@ static int script_signer_reload(void *ctx, char *err, size_t errsz)
 	return 0;
 }
 
-static bool script_signer_holds(void *ctx, const char *id)
+static bool script_signer_has_selected(void *ctx, const char *id)
 {
 	struct script *sc = ctx;
 
@@ -689,13 +689,13 @@ static inline void script_rerun(struct script *sc, const char *input, const char
 	sc->desktop = keep.desktop;
 	sc->provider = keep.provider;
 	sc->pin_state = keep.pin_state;
-	sc->certs_from_look = keep.certs_from_look;
+	sc->certs_from_listing = keep.certs_from_listing;
 	sc->certs_on_token = keep.certs_on_token;
 	sc->keyless_cert = keep.keyless_cert;
 	sc->other_id_cert = keep.other_id_cert;
 	sc->backup_from = keep.backup_from;
 	sc->real_ids = keep.real_ids;
-	sc->present_from_look = keep.present_from_look;
+	sc->present_from_listing = keep.present_from_listing;
 	sc->watch_kind = keep.watch_kind;
 	sc->pinpad = keep.pinpad;
 	sc->no_service = keep.no_service;
@@ -863,7 +863,7 @@ static struct session_world script_world(struct script *sc)
 	                            script_signer_login_needed,
 	                            script_signer_login,
 	                            script_signer_sign,
-	                            script_signer_holds,
+	                            script_signer_has_selected,
 	                            script_signer_close};
 	clock = (struct io_clock){sc, script_now, script_wall};
 	status = (struct io_status){sc, script_write_status};

@@ -464,7 +464,7 @@ pty_start() {
         echo '#!/bin/bash'
         for v in SOFTHSM2_CONF PKCS11SPY PKCS11SPY_OUTPUT ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS PATH HOME \
                  XDG_STATE_HOME FLAG_SHIM_MODULE FLAG_SHIM_FILE FLAG_SHIM_LOGIN_ERROR FLAG_SHIM_PINPAD_PIN \
-                 FLAG_SHIM_PINPAD_DELAY_MS FLAG_SHIM_ABSENT_FILE FLAG_SHIM_LOGIN_HOLD_FILE; do
+                 FLAG_SHIM_PINPAD_DELAY_MS FLAG_SHIM_ABSENT_FILE FLAG_SHIM_LOGIN_PAUSE_FILE; do
             if [ -n "${!v+x}" ]; then printf 'export %s=%q\n' "$v" "${!v}"; fi
         done
         printf 'cd %q\n' "$T"

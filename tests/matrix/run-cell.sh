@@ -137,14 +137,14 @@ reach() {
             ovt_run; expect_seen "PIN for token 'Test Token':" 30 "did not reach the PIN prompt" ;;
         handshake)
             # Between our PIN and the handshake's end: the token holds the login (the flag shim's
-            # FLAG_SHIM_LOGIN_HOLD_FILE) until the fault is in.
-            export FLAG_SHIM_LOGIN_HOLD_FILE=$T/login-held
-            touch "$FLAG_SHIM_LOGIN_HOLD_FILE.arm"
+            # FLAG_SHIM_LOGIN_PAUSE_FILE) until the fault is in.
+            export FLAG_SHIM_LOGIN_PAUSE_FILE=$T/login-held
+            touch "$FLAG_SHIM_LOGIN_PAUSE_FILE.arm"
             ovt_run
             if [ "$INPUT" = tty ]; then
                 expect_seen "PIN for token 'Test Token':" 30 "did not reach the PIN prompt"; type_pin
             fi
-            wait_until 30 test -e "$FLAG_SHIM_LOGIN_HOLD_FILE" || fail "the PIN never reached the token" ;;
+            wait_until 30 test -e "$FLAG_SHIM_LOGIN_PAUSE_FILE" || fail "the PIN never reached the token" ;;
         insert-prompt)
             card_out; ovt_run; expect_seen "Please insert" 30 "did not reach the insert-token prompt" ;;
         cert-menu)
@@ -182,7 +182,7 @@ inject() {
         *) fail "unknown fault $FAULT" ;;
     esac
     # The login the token held goes on now, with the fault in.
-    [ "$STATE" = handshake ] && rm -f "$FLAG_SHIM_LOGIN_HOLD_FILE"
+    [ "$STATE" = handshake ] && rm -f "$FLAG_SHIM_LOGIN_PAUSE_FILE"
     return 0
 }
 

@@ -9,7 +9,7 @@
  *   FLAG_SHIM_PINPAD_PIN=P   a reader with its own keypad: the token has
  *                            CKF_PROTECTED_AUTHENTICATION_PATH, and C_Login(NULL) logs in with P
  *                            after FLAG_SHIM_PINPAD_DELAY_MS (default 1000): the person "typing"
- *   FLAG_SHIM_LOGIN_HOLD_FILE=F  while F.arm exists, the next C_Login with a PIN removes F.arm,
+ *   FLAG_SHIM_LOGIN_PAUSE_FILE=F  while F.arm exists, the next C_Login with a PIN removes F.arm,
  *                            makes F and waits (up to 60 s) until F is gone, then goes on: a test
  *                            knows the PIN is at the token and can take the card out right then
  *   FLAG_SHIM_ABSENT_FILE=F  while F exists the token is out of the reader: no slot lists it,
@@ -146,20 +146,20 @@ static CK_RV shim_open_session(CK_SLOT_ID slot, CK_FLAGS flags, CK_VOID_PTR app,
 	return real->C_OpenSession(slot, flags, app, notify, session);
 }
 
-/* FLAG_SHIM_LOGIN_HOLD_FILE: once armed, a login with a PIN waits for the test. */
-static void hold_login(int with_pin)
+/* FLAG_SHIM_LOGIN_PAUSE_FILE: once armed, a login with a PIN waits for the test. */
+static void pause_login(int with_pin)
 {
-	const char *hold = getenv("FLAG_SHIM_LOGIN_HOLD_FILE");
+	const char *pause_file = getenv("FLAG_SHIM_LOGIN_PAUSE_FILE");
 	char arm[1024];
 	FILE *f;
 
-	if (hold == NULL || !with_pin || snprintf(arm, sizeof arm, "%s.arm", hold) >= (int)sizeof arm ||
+	if (pause_file == NULL || !with_pin || snprintf(arm, sizeof arm, "%s.arm", pause_file) >= (int)sizeof arm ||
 	    !file_exists(arm))
 		return;
 	remove(arm);
-	if ((f = fopen(hold, "w")) != NULL)
+	if ((f = fopen(pause_file, "w")) != NULL)
 		fclose(f);
-	for (int i = 0; i < 600 && file_exists(hold); i++)
+	for (int i = 0; i < 600 && file_exists(pause_file); i++)
 		sleep_ms(100);
 }
 
@@ -169,7 +169,7 @@ static CK_RV shim_login(CK_SESSION_HANDLE session, CK_USER_TYPE user, CK_UTF8CHA
 	const char *pad = getenv("FLAG_SHIM_PINPAD_PIN");
 	CK_RV rv;
 
-	hold_login(pin != NULL);
+	pause_login(pin != NULL);
 	if (absent())
 		return CKR_DEVICE_REMOVED;
 	if (pin == NULL && pad != NULL) {

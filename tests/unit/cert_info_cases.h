@@ -123,12 +123,12 @@ static void usable(void **state)
 	memset(&ci, 0, sizeof ci);
 	ci.not_before_epoch = 1000;
 	ci.not_after_epoch = 1000 + 60 * 86400LL;
-	assert_false(cert_info_usable(&ci, 999));
-	assert_true(cert_info_usable(&ci, 1000));
-	assert_true(cert_info_usable(&ci, ci.not_after_epoch - 1)); /* expires soon: still usable */
-	assert_true(cert_info_usable(&ci, ci.not_after_epoch));
-	assert_false(cert_info_usable(&ci, ci.not_after_epoch + 1));
-	assert_true(cert_info_usable(NULL, 0));
+	assert_false(cert_info_in_date(&ci, 999));
+	assert_true(cert_info_in_date(&ci, 1000));
+	assert_true(cert_info_in_date(&ci, ci.not_after_epoch - 1)); /* expires soon: still usable */
+	assert_true(cert_info_in_date(&ci, ci.not_after_epoch));
+	assert_false(cert_info_in_date(&ci, ci.not_after_epoch + 1));
+	assert_true(cert_info_in_date(NULL, 0));
 }
 
 static void validity(void **state)

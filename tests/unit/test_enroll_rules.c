@@ -218,21 +218,21 @@ static void test_cert_unfit(void **state)
 	memset(&ci, 0, sizeof ci);
 	ci.not_before_epoch = now - 3600;
 	ci.not_after_epoch = now + 365LL * 86400;
-	assert_null(enroll_cert_unfit(&ci, now));
+	assert_null(enroll_cert_refusal(&ci, now));
 	/* Expiring soon may still be imported: it can log in. */
 	ci.not_after_epoch = now + 86400;
-	assert_null(enroll_cert_unfit(&ci, now));
+	assert_null(enroll_cert_refusal(&ci, now));
 	ci.not_after_epoch = now - 1;
-	assert_string_equal(enroll_cert_unfit(&ci, now), "it has expired");
+	assert_string_equal(enroll_cert_refusal(&ci, now), "it has expired");
 	ci.not_after_epoch = now + 86400;
 	ci.not_before_epoch = now + 60;
-	assert_string_equal(enroll_cert_unfit(&ci, now), "it is not valid yet");
+	assert_string_equal(enroll_cert_refusal(&ci, now), "it is not valid yet");
 	ci.not_before_epoch = now - 60;
 	ci.ca = true;
-	assert_string_equal(enroll_cert_unfit(&ci, now), cert_purpose_text(CERT_AN_ISSUER));
+	assert_string_equal(enroll_cert_refusal(&ci, now), cert_purpose_text(CERT_AN_ISSUER));
 	ci.ca = false;
 	ci.not_for_clients = true;
-	assert_string_equal(enroll_cert_unfit(&ci, now), cert_purpose_text(CERT_NOT_FOR_CLIENTS));
+	assert_string_equal(enroll_cert_refusal(&ci, now), cert_purpose_text(CERT_NOT_FOR_CLIENTS));
 }
 
 static void test_key_kinds(void **state)

@@ -11,7 +11,7 @@
 #include "openvpn/argv.h"
 
 /* argv as one string, arguments separated by '|', for comparing whole lists at once. */
-static const char *joined(const struct ovpn_launch *l)
+static const char *joined(const struct ovpn_argv_spec *l)
 {
 	static char out[2048];
 	const char *argv[OVPN_ARGV_MAX];
@@ -29,7 +29,7 @@ static const char *joined(const struct ovpn_launch *l)
 	return out;
 }
 
-static const struct ovpn_launch unix_child = {
+static const struct ovpn_argv_spec unix_child = {
 	.program = "/usr/sbin/openvpn",
 	.config = "/home/a/vpn/office.ovpn",
 	.mgmt_unix = true,
@@ -53,7 +53,7 @@ static void test_unix_socket(void **state)
 /* Windows without the service: TCP on 127.0.0.1 with the password in a file. */
 static void test_tcp_with_password_file(void **state)
 {
-	struct ovpn_launch l = unix_child;
+	struct ovpn_argv_spec l = unix_child;
 
 	(void)state;
 	l.program = "C:\\Program Files\\OpenVPN\\bin\\openvpn.exe";
@@ -72,7 +72,7 @@ static void test_tcp_with_password_file(void **state)
 /* OpenVPN's interactive service: no program name, password on stdin, the log first. */
 static void test_through_the_service(void **state)
 {
-	struct ovpn_launch l = {
+	struct ovpn_argv_spec l = {
 		.config = "C:\\Users\\a\\office.ovpn",
 		.mgmt_host = "127.0.0.1",
 		.mgmt_port = "50123",
@@ -89,7 +89,7 @@ static void test_through_the_service(void **state)
 /* --external-key: the certificate and the signatures come from us, no pkcs11-id question. */
 static void test_external_key(void **state)
 {
-	struct ovpn_launch l = unix_child;
+	struct ovpn_argv_spec l = unix_child;
 
 	(void)state;
 	l.config = "/tmp/ovpn-token.x/config.ovpn";
@@ -106,7 +106,7 @@ static void test_external_key(void **state)
  */
 static void test_served(void **state)
 {
-	struct ovpn_launch l = {
+	struct ovpn_argv_spec l = {
 		.program = "/usr/sbin/openvpn",
 		.config = "/run/ovpn-token/.serve/office.conf",
 		.mgmt_unix = true,
@@ -129,7 +129,7 @@ static void test_served(void **state)
 /* A config that chose its certificate, with a login of the server's: auth-retry interact. */
 static void test_fixed_id_and_two_factor(void **state)
 {
-	struct ovpn_launch l = unix_child;
+	struct ovpn_argv_spec l = unix_child;
 
 	(void)state;
 	l.pkcs11_id_management = false;
@@ -142,7 +142,7 @@ static void test_fixed_id_and_two_factor(void **state)
 /* The user's --log over the config's own log line: before --config, or openvpn ignores it. */
 static void test_log_before_config(void **state)
 {
-	struct ovpn_launch l = unix_child;
+	struct ovpn_argv_spec l = unix_child;
 
 	(void)state;
 	l.log_file = "/home/a/my.log";
@@ -156,7 +156,7 @@ static void test_log_before_config(void **state)
 static void test_room(void **state)
 {
 	const char *argv[OVPN_ARGV_MAX + 1];
-	struct ovpn_launch l = unix_child;
+	struct ovpn_argv_spec l = unix_child;
 	int argc;
 
 	(void)state;

@@ -250,16 +250,16 @@ static void test_lock_link_refused(void **state)
 	const char *victim = path_in(fx, "victim");
 	char dir[600], lock[700];
 	struct plat_lock *l;
-	long holder;
+	long owner;
 
 	write_text(victim, "precious\n", 0644);
 	snprintf(dir, sizeof dir, "%s/ovpn-token", fx->dir);
 	assert_int_equal(mkdir(dir, 0700), 0);
 	snprintf(lock, sizeof lock, "%s/office-1.lock", dir);
 	assert_int_equal(symlink(victim, lock), 0);
-	l = plat_lock_take("office-1", &holder, fx->err, sizeof fx->err);
+	l = plat_lock_take("office-1", &owner, fx->err, sizeof fx->err);
 	assert_null(l);
-	assert_int_equal(holder, 0);
+	assert_int_equal(owner, 0);
 	assert_non_null(strstr(fx->err, "symbolic link"));
 	assert_content(victim, "precious\n");
 }
@@ -269,10 +269,10 @@ static void test_lock_file_private(void **state)
 	struct fixture *fx = *state;
 	char lock[600];
 	struct plat_lock *l;
-	long holder;
+	long owner;
 
 	umask(0);
-	l = plat_lock_take("office-2", &holder, fx->err, sizeof fx->err);
+	l = plat_lock_take("office-2", &owner, fx->err, sizeof fx->err);
 	assert_non_null(l);
 	snprintf(lock, sizeof lock, "%s/ovpn-token/office-2.lock", fx->dir);
 	assert_int_equal(mode_of(lock), 0600);
@@ -297,7 +297,7 @@ static void test_state_folder_of_another_user_refused(void **state)
 {
 	struct fixture *fx = *state;
 	char dir[600], log[700];
-	long holder;
+	long owner;
 
 	if (geteuid() != 0)
 		skip();
@@ -306,7 +306,7 @@ static void test_state_folder_of_another_user_refused(void **state)
 	assert_int_equal(chown(dir, OTHER_UID, OTHER_UID), 0);
 	assert_int_equal(plat_default_log_path("x", log, sizeof log, fx->err, sizeof fx->err), -1);
 	assert_non_null(strstr(fx->err, "belongs to another user"));
-	assert_null(plat_lock_take("x", &holder, fx->err, sizeof fx->err));
+	assert_null(plat_lock_take("x", &owner, fx->err, sizeof fx->err));
 	assert_non_null(strstr(fx->err, "belongs to another user"));
 }
 
@@ -317,7 +317,7 @@ static void test_systemd_folders(void **state)
 	const char *state_dir = path_in(fx, "lib"), *logs = path_in(fx, "log");
 	char log[700], expected[700], lock[700];
 	struct plat_lock *l;
-	long holder;
+	long owner;
 
 	assert_int_equal(mkdir(state_dir, 0700), 0);
 	assert_int_equal(mkdir(logs, 0700), 0);
@@ -333,7 +333,7 @@ static void test_systemd_folders(void **state)
 	                 0);
 	snprintf(expected, sizeof expected, "%s/office.log", logs);
 	assert_string_equal(log, expected);
-	l = plat_lock_take("office-3", &holder, fx->err, sizeof fx->err);
+	l = plat_lock_take("office-3", &owner, fx->err, sizeof fx->err);
 	assert_non_null(l);
 	snprintf(lock, sizeof lock, "%s/office-3.lock", state_dir);
 	assert_int_equal(access(lock, F_OK), 0);
@@ -341,7 +341,7 @@ static void test_systemd_folders(void **state)
 	/* A list (several StateDirectory= entries): the first. */
 	snprintf(expected, sizeof expected, "%s:/nonexistent", state_dir);
 	setenv("STATE_DIRECTORY", expected, 1);
-	l = plat_lock_take("office-4", &holder, fx->err, sizeof fx->err);
+	l = plat_lock_take("office-4", &owner, fx->err, sizeof fx->err);
 	assert_non_null(l);
 	plat_lock_release(l);
 }

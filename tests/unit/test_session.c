@@ -153,7 +153,7 @@ static void a_certificate_without_a_key_is_not_offered(void **state)
 	(void)state;
 	opts.batch = true;
 	sc.provider = true;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 2;
 	sc.keyless_cert = 1;
 	new_session(false);
@@ -171,7 +171,7 @@ static void a_key_under_another_id_is_not_offered_to_pkcs11(void **state)
 	(void)state;
 	opts.batch = true;
 	sc.provider = true;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 2;
 	sc.other_id_cert = 1;
 	new_session(false);
@@ -188,7 +188,7 @@ static void only_a_keyless_certificate_ends_with_7(void **state)
 	(void)state;
 	sc.interactive = true;
 	sc.provider = true;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 1;
 	sc.keyless_cert = 1;
 	new_session(false);
@@ -296,7 +296,7 @@ static void a_token_inserted_late_is_seen_without_spinning(void **state)
 	(void)state;
 	opts.batch = true;
 	sc.provider = true;
-	sc.certs_from_look = 3;
+	sc.certs_from_listing = 3;
 	sc.certs_on_token = 1;
 	n = (size_t)snprintf(input, sizeof input, "%s", ID_REQUEST ">PKCS11ID-COUNT:0\n");
 	for (int i = 0; i < 100; i++)
@@ -305,7 +305,7 @@ static void a_token_inserted_late_is_seen_without_spinning(void **state)
 	run_with(input, NULL);
 	assert_logged("> needstr \"pkcs11-id-request\" \"Token/Serial/1\"\n", 1);
 	/* One look per second of (scripted) time, not one per line that arrived. */
-	assert_int_equal(sc.looks, 3);
+	assert_int_equal(sc.listings, 3);
 	assert_int_equal(sc.clock, 2000);
 }
 
@@ -327,7 +327,7 @@ static void a_token_wait_reads_nothing_until_it_ends(void **state)
 	input[n + MGMT_LINE_MAX + 10] = '\0';
 	new_session(false);
 	assert_int_equal(run_with(input, NULL), EXIT_OK); /* Ctrl-C: attach detaches */
-	assert_int_equal(sc.looks, 1 + (int)(sc.clock / 1000));
+	assert_int_equal(sc.listings, 1 + (int)(sc.clock / 1000));
 	assert_true(sc.reader.len < MGMT_LINE_MAX);
 }
 
@@ -682,7 +682,7 @@ static void a_wrong_config_id_is_named_as_the_cause(void **state)
 {
 	(void)state;
 	sc.provider = true;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 1; /* Token/Serial/1 */
 	new_session(true);
 	session_set_config_id(s, "Token/Serial/9");
@@ -697,7 +697,7 @@ static void a_wrong_config_id_is_named_as_the_cause(void **state)
 
 	/* OpenVPN asks to insert the token that is there: the id is wrong, not the token. */
 	sc.interactive = true;
-	sc.present_from_look = 1;
+	sc.present_from_listing = 1;
 	new_session(true);
 	session_set_config_id(s, "Token/Serial/9");
 	assert_int_equal(run_with(">NEED-OK:Need 'token-insertion-request' confirmation "
@@ -835,7 +835,7 @@ static void a_removed_token_takes_the_tunnel_down_until_it_is_back(void **state)
 
 	(void)state;
 	sc.interactive = true;
-	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_kind = IO_WATCH_POLLS;
 	sc.watch_away_from = 2;
 	sc.watch_back_from = 4;
 	new_session(true);
@@ -860,7 +860,7 @@ static void keep_leaves_the_tunnel_alone(void **state)
 
 	(void)state;
 	sc.interactive = true;
-	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_kind = IO_WATCH_POLLS;
 	sc.watch_away_from = 1;
 	opts.keep_tunnel_on_removal = true;
 	new_session(true);
@@ -876,7 +876,7 @@ static void attach_puts_the_hold_back_as_it_was(void **state)
 
 	(void)state;
 	sc.interactive = true;
-	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_kind = IO_WATCH_POLLS;
 	sc.watch_away_from = 2;
 	sc.watch_back_from = 6; /* after OpenVPN answered "hold" */
 	new_session(false);

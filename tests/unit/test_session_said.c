@@ -267,14 +267,15 @@ static void cert_sha256_with_7_digits_is_refused(void **state)
 	char *argv[] = {"ovpn-token", "start", "--cert", "sha256:66a6edc", "office.ovpn", NULL};
 	char *bad[] = {"ovpn-token", "start", "--cert", "SHA256:66a6edcz", "office.ovpn", NULL};
 	char *good[] = {"ovpn-token", "start", "--cert", "SHA256:66:A6:ED:CF", "office.ovpn", NULL};
+	struct options parsed;
 	char err[512];
 
 	(void)state;
-	assert_int_equal(options_parse(5, argv, &opts, err, sizeof err), -1);
+	assert_int_equal(options_parse(5, argv, &parsed, err, sizeof err), -1);
 	assert_non_null(strstr(err, "at least 8 hex digits"));
-	assert_int_equal(options_parse(5, bad, &opts, err, sizeof err), -1);
+	assert_int_equal(options_parse(5, bad, &parsed, err, sizeof err), -1);
 	assert_non_null(strstr(err, "hex digits"));
-	assert_int_equal(options_parse(5, good, &opts, err, sizeof err), 0);
+	assert_int_equal(options_parse(5, good, &parsed, err, sizeof err), 0);
 }
 
 /* 5. --batch with several: each is named, with what --cert can take of it. */
@@ -373,7 +374,7 @@ static void a_removal_ends_the_signer_and_its_pin(void **state)
 	static const char *const answers[] = {"1234", "1234", NULL};
 
 	(void)state;
-	opts.external_key = true;
+	opts.key_mode = SESSION_KEY_EXTERNAL;
 	sc.certs_from_listing = 1;
 	sc.certs_on_token = 1;
 	sc.xkey_pin = "1234";

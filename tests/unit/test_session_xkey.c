@@ -35,7 +35,7 @@ static int setup(void **state)
 	(void)state;
 	session_bed_reset();
 	opts.key_mode = SESSION_KEY_EXTERNAL;
-	sc.certs_from_look = 1;
+	sc.certs_from_listing = 1;
 	sc.certs_on_token = 1;
 	sc.xkey_pin = "1234";
 	return 0;
@@ -383,7 +383,7 @@ static void a_reconnect_answers_from_the_open_signer_and_its_login(void **state)
 	assert_logged("> certificate\n", 3);
 	assert_logged("> pk-sig\n> U0lHIQ==\n", 3);
 	assert_logged("# watch Anna\n", 1);
-	assert_int_equal(sc.looks, 1);
+	assert_int_equal(sc.listings, 1);
 	assert_int_equal(sc.xkey_opens, 1);
 	assert_logged("# select\n", 1);
 	assert_logged("# login", 1);
@@ -406,7 +406,7 @@ static void a_token_taken_out_meanwhile_is_listed_and_logged_in_afresh(void **st
 	run_with(RECONNECT SCRIPT_NEXT TUNNEL_DOWN_REPLIES RECONNECT, answers);
 	assert_logged("> forget-passwords\n> hold \"on\"\n> signal \"SIGUSR1\"\n", 1);
 	assert_logged("> certificate\n", 2);
-	assert_int_equal(sc.looks, 2);
+	assert_int_equal(sc.listings, 2);
 	assert_int_equal(sc.xkey_opens, 2);
 	assert_logged("? PIN for token 'Anna': \n", 2);
 	assert_logged("# login 1234\n", 2);
@@ -425,7 +425,7 @@ static void no_cache_asks_again_after_a_reconnect(void **state)
 	opts.no_cache = true;
 	new_session(true);
 	run_with(RECONNECT RECONNECT, answers);
-	assert_int_equal(sc.looks, 2);
+	assert_int_equal(sc.listings, 2);
 	assert_logged("? PIN for token 'Anna': \n", 2);
 	assert_logged("> pk-sig\n> U0lHIQ==\n", 2);
 }
@@ -436,11 +436,11 @@ static void a_signer_closed_by_a_look_is_opened_again(void **state)
 	(void)state;
 	sc.interactive = true;
 	sc.real_ids = true; /* the watched token's label is read from the chosen id */
-	sc.watch_kind = IO_WATCH_LOOKS;
+	sc.watch_kind = IO_WATCH_POLLS;
 	new_session(true);
 	run_with(RECONNECT SCRIPT_LATER RECONNECT, right_pin);
 	assert_logged("> certificate\n", 2);
-	assert_int_equal(sc.looks, 2);
+	assert_int_equal(sc.listings, 2);
 	assert_int_equal(sc.xkey_opens, 2);
 	assert_logged("? ", 1);
 	assert_logged("# login 1234\n", 2);

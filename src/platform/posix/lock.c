@@ -19,24 +19,24 @@ struct plat_lock {
 	int fd;
 };
 
-static long read_holder(int fd)
+static long read_owner(int fd)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 
-	/* The kernel knows the holder; the file's content could be stale. */
+	/* The kernel knows the owner; the file's content could be stale. */
 	if (fcntl(fd, F_GETLK, &fl) == 0 && fl.l_type != F_UNLCK)
 		return (long)fl.l_pid;
 	return 0;
 }
 
-struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz)
+struct plat_lock *plat_lock_take(const char *name, long *owner, char *err, size_t errsz)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 	char dir[400], path[512], pid[32], why[400];
 	struct plat_lock *l;
 	int fd, n;
 
-	*holder = 0;
+	*owner = 0;
 	if (posix_state_dir(dir, sizeof dir, err, errsz) != 0)
 		return NULL;
 	if ((size_t)snprintf(path, sizeof path, "%s/%s.lock", dir, name) >= sizeof path) {
@@ -52,7 +52,7 @@ struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size
 		int e = errno;
 
 		if (e == EACCES || e == EAGAIN) {
-			*holder = read_holder(fd);
+			*owner = read_owner(fd);
 			snprintf(err, errsz, "locked by another process (%s)", path);
 		} else {
 			snprintf(err, errsz, "cannot lock %s: %s", path, strerror(e));

@@ -2,7 +2,7 @@
 /*
  * POSIX: what a tunnel root serves to the users of a group rests on: users and groups, a folder
  * and files only root writes and only the group reads, record locks the kernel drops when their
- * holder dies, and who is at the other end of a unix socket.
+ * owner dies, and who is at the other end of a unix socket.
  */
 #define _GNU_SOURCE /* struct ucred, getgrouplist */
 #include <dirent.h>
@@ -241,12 +241,12 @@ int plat_list_dir(const char *path, void (*each)(void *arg, const char *name), v
 
 /* ---- record locks ---- */
 
-struct plat_held_file {
+struct plat_file_lock {
 	int fd;
 };
 
-/* The kernel knows the holder (a POSIX record lock has its pid); a file's content may lie. */
-static long lock_holder(int fd)
+/* The kernel knows the owner (a POSIX record lock has its pid); a file's content may lie. */
+static long lock_owner(int fd)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
 
@@ -255,14 +255,14 @@ static long lock_holder(int fd)
 	return 0;
 }
 
-struct plat_held_file *plat_hold_file(const char *path, bool create, long *holder, char *err,
+struct plat_file_lock *plat_file_lock_take(const char *path, bool create, long *owner, char *err,
                                       size_t errsz)
 {
 	struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET};
-	struct plat_held_file *h;
+	struct plat_file_lock *h;
 	int fd;
 
-	*holder = 0;
+	*owner = 0;
 	fd = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
 	if (fd == -1) {
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
@@ -272,7 +272,7 @@ struct plat_held_file *plat_hold_file(const char *path, bool create, long *holde
 		int e = errno;
 
 		if (e == EACCES || e == EAGAIN) {
-			*holder = lock_holder(fd);
+			*owner = lock_owner(fd);
 			snprintf(err, errsz, "%s is locked by another process", path);
 		} else {
 			snprintf(err, errsz, "cannot lock %s: %s", path, strerror(e));
@@ -290,14 +290,14 @@ struct plat_held_file *plat_hold_file(const char *path, bool create, long *holde
 	return h;
 }
 
-int plat_held_file_write(struct plat_held_file *h, const void *data, size_t n)
+int plat_file_lock_write(struct plat_file_lock *h, const void *data, size_t n)
 {
 	ssize_t put = pwrite(h->fd, data, n, 0);
 
 	return put == (ssize_t)n && ftruncate(h->fd, (off_t)n) == 0 ? 0 : -1;
 }
 
-void plat_held_file_release(struct plat_held_file *h)
+void plat_file_lock_release(struct plat_file_lock *h)
 {
 	if (h == NULL)
 		return;
@@ -306,7 +306,7 @@ void plat_held_file_release(struct plat_held_file *h)
 	free(h);
 }
 
-long plat_file_holder(const char *path, char *err, size_t errsz)
+long plat_file_lock_owner(const char *path, char *err, size_t errsz)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	long pid;
@@ -315,7 +315,7 @@ long plat_file_holder(const char *path, char *err, size_t errsz)
 		snprintf(err, errsz, "%s: %s", path, strerror(errno));
 		return -1;
 	}
-	pid = lock_holder(fd);
+	pid = lock_owner(fd);
 	close(fd);
 	return pid;
 }

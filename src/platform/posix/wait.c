@@ -20,7 +20,7 @@
  * Without our SIGCHLD handler (plat_signals_install) a child's end wakes nobody: then a wait
  * for a child looks again at least this often.
  */
-#define CHILD_LOOK_MS 100
+#define CHILD_POLL_MS 100
 
 /* poll() takes an int of milliseconds: a far deadline is reached in steps. */
 static int poll_timeout(long long deadline_ms)
@@ -45,7 +45,7 @@ enum plat_wait_result plat_wait(const struct plat_wait_set *set, unsigned *ready
 	/* What was said is on the screen before we sleep: ui/output.c leaves stdout to us. */
 	fflush(stdout);
 	if (set->child != NULL && !posix_child_wakes())
-		deadline = plat_earlier_deadline(deadline, plat_now_ms() + CHILD_LOOK_MS);
+		deadline = plat_earlier_deadline(deadline, plat_now_ms() + CHILD_POLL_MS);
 	for (;;) {
 		int rc;
 

@@ -14,7 +14,7 @@ struct plat_lock {
 	HANDLE file;
 };
 
-static long read_holder(const wchar_t *path)
+static long read_owner(const wchar_t *path)
 {
 	HANDLE h = CreateFileW(path, GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE, NULL,
 	                       OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, NULL);
@@ -30,7 +30,7 @@ static long read_holder(const wchar_t *path)
 	return strtol(buf, NULL, 10);
 }
 
-struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size_t errsz)
+struct plat_lock *plat_lock_take(const char *name, long *owner, char *err, size_t errsz)
 {
 	char dir[MAX_PATH * 3], path[MAX_PATH * 3], pid[32], why[300];
 	struct plat_lock *l;
@@ -39,7 +39,7 @@ struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size
 	DWORD wrote;
 	int n;
 
-	*holder = 0;
+	*owner = 0;
 	if (win32_app_dir("", dir, sizeof dir) != 0 ||
 	    (size_t)snprintf(path, sizeof path, "%s\\%s.lock", dir, name) >= sizeof path ||
 	    (w = win32_widen(path)) == NULL) {
@@ -50,7 +50,7 @@ struct plat_lock *plat_lock_take(const char *name, long *holder, char *err, size
 	h = win32_open_safe(path, GENERIC_WRITE, FILE_SHARE_READ, OPEN_ALWAYS, why, sizeof why);
 	if (h == INVALID_HANDLE_VALUE) {
 		if (GetLastError() == ERROR_SHARING_VIOLATION) {
-			*holder = read_holder(w);
+			*owner = read_owner(w);
 			snprintf(err, errsz, "locked by another process (%s)", path);
 		} else {
 			snprintf(err, errsz, "cannot open %s: %s", path, why);

@@ -98,17 +98,17 @@ int plat_list_dir(const char *path, void (*each)(void *arg, const char *name), v
 	return refuse(err, errsz);
 }
 
-struct plat_held_file *plat_hold_file(const char *path, bool create, long *holder, char *err,
+struct plat_file_lock *plat_file_lock_take(const char *path, bool create, long *owner, char *err,
                                       size_t errsz)
 {
 	(void)path;
 	(void)create;
-	*holder = 0;
+	*owner = 0;
 	refuse(err, errsz);
 	return NULL;
 }
 
-int plat_held_file_write(struct plat_held_file *h, const void *data, size_t n)
+int plat_file_lock_write(struct plat_file_lock *h, const void *data, size_t n)
 {
 	(void)h;
 	(void)data;
@@ -116,12 +116,12 @@ int plat_held_file_write(struct plat_held_file *h, const void *data, size_t n)
 	return -1;
 }
 
-void plat_held_file_release(struct plat_held_file *h)
+void plat_file_lock_release(struct plat_file_lock *h)
 {
 	(void)h;
 }
 
-long plat_file_holder(const char *path, char *err, size_t errsz)
+long plat_file_lock_owner(const char *path, char *err, size_t errsz)
 {
 	(void)path;
 	return refuse(err, errsz);

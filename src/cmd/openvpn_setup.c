@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* What start and serve share to run openvpn for a config (launch.h). */
+/* What start and serve share to run openvpn for a config (openvpn_setup.h). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/launch.h"
+#include "cmd/openvpn_setup.h"
 #include "platform/platform.h"
 #include "ui/output.h"
 
-int launch_check_config(const struct ovpn_config_settings *settings,
+int setup_check_config(const struct ovpn_config_settings *settings,
                         const struct config_check_mode *mode, const char *config)
 {
 	struct config_finding found[CONFIG_MAX_FINDINGS];
@@ -33,7 +33,7 @@ int launch_check_config(const struct ovpn_config_settings *settings,
 	return fails > 0 ? -1 : 0;
 }
 
-int launch_write_config_copy(const char *config, const char *path)
+int setup_write_config_copy(const char *config, const char *path)
 {
 	char err[600], *text;
 	size_t len;
@@ -50,7 +50,7 @@ int launch_write_config_copy(const char *config, const char *path)
 	return rc;
 }
 
-void launch_program(const char *given, char *out, size_t outsz)
+void setup_program_path(const char *given, char *out, size_t outsz)
 {
 	if (given == NULL)
 		plat_find_openvpn(out, outsz);
