@@ -13,11 +13,11 @@
 /* A required response left empty is asked again this many times, then counts as cancelled. */
 #define EMPTY_RESPONSE_TRIES 3
 
-int auth_init(struct auth *a, const struct session_settings *opts)
+int auth_init(struct auth *a, const struct session_settings *settings)
 {
 	memset(a, 0, sizeof *a);
 	a->source = (struct secret_source){
-	    .what = "username and password", .file = opts->auth_user_pass_file,
+	    .what = "username and password", .file = settings->auth_user_pass_file,
 	    .fd = -1, .credential = "auth-user-pass"};
 	a->pending_timeout = -1;
 	return secret_init(&a->user) == 0 && secret_init(&a->password) == 0 &&
@@ -87,7 +87,7 @@ void auth_on_greeting(struct session_core *c, const char *greeting)
 /* --batch: a challenge wants a person; say which one came, and end with EXIT_NEEDS_INPUT. */
 static bool batch_refuses(struct session_core *c, const char *challenge, const char *text)
 {
-	if (!c->opts->batch)
+	if (!c->settings->batch)
 		return false;
 	out_error("the server asks %s, and --batch never answers a challenge%s%s", challenge,
 	          text[0] != '\0' ? ": " : "", text);

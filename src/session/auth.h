@@ -47,7 +47,7 @@ struct auth {
 	} request;
 };
 
-int auth_init(struct auth *a, const struct session_settings *opts);
+int auth_init(struct auth *a, const struct session_settings *settings);
 /* At the start of a run: nothing of a previous openvpn's challenge is answered. */
 void auth_new_run(struct auth *a);
 void auth_free(struct auth *a);

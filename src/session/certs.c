@@ -111,7 +111,7 @@ static bool in_date_or_warned(struct session_core *c, const struct token_cert *t
 	if (!out_of_date(c, t))
 		return true;
 	describe(c, t, text, sizeof text);
-	if (c->opts->batch) {
+	if (c->settings->batch) {
 		out_error("certificate %s cannot be used: the server will refuse it; not trying in "
 		          "--batch", text);
 		session_end_error(c, EXIT_NO_CERTIFICATE);
@@ -234,7 +234,7 @@ static void no_certificate(struct session_core *c, struct certs *k)
 	if (no_service)
 		out_error("%s", why);
 	else if (watching && token_without_certificate(c, &k->run.list, label, sizeof label)) {
-		if (!session_interactive(c) || c->opts->batch) {
+		if (!session_interactive(c) || c->settings->batch) {
 			out_error("token '%s' holds no certificate: put the certificate on it, or insert "
 			          "the token that holds it", label);
 			session_end_error(c, EXIT_NO_CERTIFICATE);
@@ -245,7 +245,7 @@ static void no_certificate(struct session_core *c, struct certs *k)
 		            "(Enter: look again, Ctrl-C: quit): ", label);
 		return;
 	}
-	if (!session_interactive(c) || c->opts->batch) {
+	if (!session_interactive(c) || c->settings->batch) {
 		if (!watching) {
 			out_error("OpenVPN finds no certificate on any token");
 			session_end_error(c, EXIT_NO_CERTIFICATE);
@@ -271,7 +271,7 @@ static bool choose_remembered(struct session_core *c, struct certs *k)
 {
 	long found;
 
-	if (c->opts->no_cache)
+	if (c->settings->no_cache)
 		return false;
 	found = token_certs_find(&k->run.list, k->chosen_id);
 	if (found < 0 || !can_log_in(&k->run.list.items[found]))
@@ -307,7 +307,7 @@ static bool choose_from_memory(struct session_core *c, struct certs *k)
 	size_t nsame = 0, nrenewal = 0;
 	char text[600], was[800];
 
-	if (m->sha256[0] == '\0' || c->opts->cert_pattern != NULL)
+	if (m->sha256[0] == '\0' || c->settings->cert_pattern != NULL)
 		return false;
 	for (size_t i = 0; i < l->count; i++) {
 		const struct token_cert *t = &l->items[i];
@@ -366,7 +366,7 @@ static bool matches(const struct token_cert *t, const char *pattern)
 static void choose_by_pattern(struct session_core *c, struct certs *k)
 {
 	const struct token_cert_list *l = &k->run.list;
-	const char *pattern = c->opts->cert_pattern;
+	const char *pattern = c->settings->cert_pattern;
 	size_t found = 0, first = 0, in_date = 0, first_in_date = 0;
 	char text[600];
 
@@ -465,7 +465,7 @@ static void choose_from_menu(struct session_core *c, struct certs *k)
 	char text[600];
 	bool several = on_several_tokens(l);
 
-	if (!session_interactive(c) || c->opts->batch) {
+	if (!session_interactive(c) || c->settings->batch) {
 		/* Named so that --cert can take a part of one: its subject, id or fingerprint. */
 		out_error("%s %zu certificates: choose one with --cert (a part of its subject or id, or "
 		          "sha256:FINGERPRINT):", several ? "the tokens hold" : "the token holds", n);
@@ -525,7 +525,7 @@ static void choose(struct session_core *c, struct certs *k)
 		return;
 	if (count_can_log_in(l) == 0) {
 		none_can_log_in(c, l);
-	} else if (c->opts->cert_pattern != NULL) {
+	} else if (c->settings->cert_pattern != NULL) {
 		choose_by_pattern(c, k);
 	} else if (count_can_log_in(l) == 1) {
 		size_t only = nth_can_log_in(l, 1);

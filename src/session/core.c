@@ -9,11 +9,11 @@
 #include "session/core.h"
 #include "ui/output.h"
 
-int session_core_init(struct session_core *c, const struct session_settings *opts,
+int session_core_init(struct session_core *c, const struct session_settings *settings,
                       bool owns_openvpn)
 {
 	memset(c, 0, sizeof *c);
-	c->opts = opts;
+	c->settings = settings;
 	c->owns_openvpn = owns_openvpn;
 	/* An openvpn we attach to may have it on: said when its token has a PIN pad. */
 	c->openvpn_uses_pinpads = true;
@@ -198,7 +198,7 @@ bool session_interactive(const struct session_core *c)
 
 bool session_may_ask(struct session_core *c, const char *what)
 {
-	if (!c->opts->batch)
+	if (!c->settings->batch)
 		return true;
 	out_error("OpenVPN asks for %s, and --batch forbids asking", what);
 	session_end_error(c, EXIT_NEEDS_INPUT);
@@ -262,7 +262,7 @@ void session_end_detach(struct session_core *c)
 
 bool session_stop_if_nobody_asked(struct session_core *c)
 {
-	if (!c->opts->batch && session_interactive(c))
+	if (!c->settings->batch && session_interactive(c))
 		return false;
 	session_end_stop(c);
 	return true;

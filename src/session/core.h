@@ -86,7 +86,7 @@ struct session_run_end {
 };
 
 struct session_core {
-	const struct session_settings *opts; /* the command's (settings.h) */
+	const struct session_settings *settings; /* the command's (settings.h) */
 	bool owns_openvpn;             /* start: stopping means stopping openvpn; attach: leaving */
 	const struct session_world *world;
 	struct session_question question;
@@ -99,7 +99,7 @@ struct session_core {
 	struct status_cert status_cert; /* the certificate in use, for the status file */
 };
 
-int session_core_init(struct session_core *c, const struct session_settings *opts,
+int session_core_init(struct session_core *c, const struct session_settings *settings,
                       bool owns_openvpn);
 void session_core_free(struct session_core *c);
 /* A new connection: the run's ending and question start afresh. */

@@ -12,12 +12,12 @@
 	"--management-password-file FILE, --management-password-fd N or the credential " \
 	"'management-password'"
 
-int mgmt_password_init(struct mgmt_password *m, const struct session_settings *opts)
+int mgmt_password_init(struct mgmt_password *m, const struct session_settings *settings)
 {
 	memset(m, 0, sizeof *m);
 	m->source = (struct secret_source){
-	    .what = "management password", .file = opts->mgmt_password_file,
-	    .fd = opts->mgmt_password_fd, .credential = "management-password"};
+	    .what = "management password", .file = settings->mgmt_password_file,
+	    .fd = settings->mgmt_password_fd, .credential = "management-password"};
 	secret_source_keep(&m->source);
 	return secret_init(&m->chosen) == 0 && secret_init(&m->answer) == 0 ? 0 : -1;
 }

@@ -24,7 +24,7 @@ struct mgmt_password {
 	} run;
 };
 
-int mgmt_password_init(struct mgmt_password *m, const struct session_settings *opts);
+int mgmt_password_init(struct mgmt_password *m, const struct session_settings *settings);
 void mgmt_password_free(struct mgmt_password *m);
 void mgmt_password_new_run(struct mgmt_password *m);
 void mgmt_password_on_prompt(struct session_core *c, struct mgmt_password *m);

@@ -42,7 +42,7 @@ static void on_insertion_answer(struct session_core *c, void *arg,
 			answer_ok(c, n, true);
 		return;
 	case PLAT_READ_INTERRUPT:
-		if (c->opts->batch) {
+		if (c->settings->batch) {
 			/* Nobody was asked anything: a signal stops, as anywhere else. */
 			session_end_stop(c);
 			return;
@@ -78,7 +78,7 @@ static void on_insertion(struct session_core *c, struct need *n, const char *msg
 		tokens_blame_config_id(c);
 		return;
 	}
-	if (c->opts->batch) {
+	if (c->settings->batch) {
 		/* Nobody to press Enter: the token arriving is the only answer there can be. */
 		if (!watching) {
 			session_may_ask(c, "a confirmation"); /* ends the run: --batch */

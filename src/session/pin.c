@@ -105,7 +105,7 @@ static void wait_for_token(struct session_core *c, struct pin_login *p)
 	         p->request.label);
 	p->insertion.seen_absent = false;
 	tokens_watch_for_insertion(&watch, &p->insertion);
-	if (c->opts->batch || !session_interactive(c)) {
+	if (c->settings->batch || !session_interactive(c)) {
 		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...",
 		           p->insertion.label);
 		session_wait_for(c, &watch, on_token_back, p);
@@ -199,7 +199,7 @@ void pin_on_authenticating(struct session_core *c, struct pin_login *p, const ch
 	bool pinpad = false;
 
 	/* (--external-key: xkey.c names the pad of the signer's own login.) */
-	if (!c->openvpn_uses_pinpads || c->opts->key_mode == SESSION_KEY_EXTERNAL || p->pinpad_done ||
+	if (!c->openvpn_uses_pinpads || c->settings->key_mode == SESSION_KEY_EXTERNAL || p->pinpad_done ||
 	    label[0] == '\0' ||
 	    tokens_reader(c, label, p->pinpad_reader, sizeof p->pinpad_reader, &pinpad) != 0 ||
 	    !pinpad)

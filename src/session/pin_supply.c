@@ -24,13 +24,13 @@ struct pin_supply_state {
 	void *arg;
 };
 
-int pin_supply_init(struct pin_supply *ps, const struct session_settings *opts)
+int pin_supply_init(struct pin_supply *ps, const struct session_settings *settings)
 {
 	ps->state = calloc(1, sizeof *ps->state);
 	if (ps->state == NULL)
 		return -1;
 	ps->state->source = (struct secret_source){
-	    .what = "PIN", .file = opts->pin_file, .fd = opts->pin_fd, .credential = "pin"};
+	    .what = "PIN", .file = settings->pin_file, .fd = settings->pin_fd, .credential = "pin"};
 	secret_source_keep(&ps->state->source);
 	return secret_init(&ps->state->answer) == 0 ? pin_cache_init(&ps->state->cache) : -1;
 }
@@ -100,7 +100,7 @@ static void supply(struct session_core *c, struct pin_supply *ps)
 		hand_over(c, ps, PIN_ON_PINPAD);
 		return;
 	}
-	if (pin_cache_may_resend(&st->cache, st->request.cache_key, c->opts->batch)) {
+	if (pin_cache_may_resend(&st->cache, st->request.cache_key, c->settings->batch)) {
 		pin_cache_copy(&st->cache, &st->answer);
 		out_verbose("%s the remembered PIN for %s", st->request.action, st->request.shown);
 		hand_over(c, ps, PIN_FROM_CACHE);
@@ -152,7 +152,7 @@ void pin_supply_get(struct session_core *c, struct pin_supply *ps, const struct 
 	}
 	st->then = then;
 	st->arg = arg;
-	switch (lockout_judge(req->state, req->label, c->opts->batch, session_interactive(c))) {
+	switch (lockout_judge(req->state, req->label, c->settings->batch, session_interactive(c))) {
 	case LOCKOUT_REFUSE:
 		session_end_error(c, EXIT_TOKEN_LOCKED);
 		hand_over(c, ps, PIN_NONE);
@@ -172,7 +172,7 @@ static void note_sent(struct session_core *c, struct pin_supply *ps)
 	struct pin_supply_state *st = ps->state;
 
 	pin_cache_note_sent(&st->cache, st->request.cache_key, &st->answer, st->handed_from_source,
-	                    !c->opts->no_cache && st->handed != PIN_FROM_CACHE, session_now(c));
+	                    !c->settings->no_cache && st->handed != PIN_FROM_CACHE, session_now(c));
 }
 
 bool pin_supply_send(struct session_core *c, struct pin_supply *ps, const char *type)
@@ -206,7 +206,7 @@ void pin_supply_refused(struct session_core *c, struct pin_supply *ps, bool on_r
 		st->source.disabled = true;
 	pin_cache_drop(&st->cache);
 	pin_cache_forget_answer(&st->cache);
-	if (c->opts->batch) {
+	if (c->settings->batch) {
 		out_error(on_reader ? "not waiting for another PIN on the reader (--batch)"
 		                    : "not trying the PIN again (--batch)");
 		session_end_error(c, EXIT_PIN_REJECTED);

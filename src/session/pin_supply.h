@@ -50,7 +50,7 @@ struct pin_supply {
 	struct pin_supply_state *state;
 };
 
-int pin_supply_init(struct pin_supply *ps, const struct session_settings *opts);
+int pin_supply_init(struct pin_supply *ps, const struct session_settings *settings);
 void pin_supply_free(struct pin_supply *ps);
 /*
  * A PIN for req (copied), handed to then(c, arg, origin): at once from the cache or a source,

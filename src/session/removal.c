@@ -19,7 +19,7 @@ void removal_init(struct removal *r)
 
 void removal_watch(struct session_core *c, struct removal *r, const char *label)
 {
-	if (c->opts->keep_tunnel_on_removal || r->kind != IO_WATCH_NONE ||
+	if (c->settings->keep_tunnel_on_removal || r->kind != IO_WATCH_NONE ||
 	    label[0] == '\0')
 		return;
 	r->kind = tokens(c)->watch(tokens(c)->ctx, label);

@@ -732,7 +732,7 @@ static void openvpn_ended(struct session *s, int status)
 		out_status("OpenVPN stopped.");
 	}
 	o->forget(o->ctx);
-	if (sup_ended(&l->sup, session_now(&s->core), s->core.opts->restart && worth_retrying(l)) !=
+	if (sup_ended(&l->sup, session_now(&s->core), s->core.settings->restart && worth_retrying(l)) !=
 	    SUP_PAUSED)
 		return;
 	state_report(&s->core, "RESTARTING");
@@ -906,12 +906,12 @@ const char *session_provider(const struct session *s)
 
 const char *session_status_file(const struct session *s)
 {
-	return s->core.opts->status_file;
+	return s->core.settings->status_file;
 }
 
 enum session_key_mode session_who_signs(const struct session *s)
 {
-	return s->core.opts->key_mode;
+	return s->core.settings->key_mode;
 }
 
 int session_check_sources(struct session *s)

@@ -58,7 +58,7 @@ static void send_version(struct session_core *c)
 
 void xkey_on_greeting(struct session_core *c)
 {
-	if (c->opts->key_mode == SESSION_KEY_EXTERNAL)
+	if (c->settings->key_mode == SESSION_KEY_EXTERNAL)
 		send_version(c);
 }
 
@@ -132,7 +132,7 @@ static void wait_for_token(struct session_core *c, struct xkey *x)
 {
 	struct session_watch watch = {XKEY_POLL_MS, token_back, x};
 
-	if (c->opts->batch || !session_interactive(c)) {
+	if (c->settings->batch || !session_interactive(c)) {
 		out_status("Please insert token '%s'; waiting for it (Ctrl-C to quit)...",
 		           x->run.label);
 		session_wait_for(c, &watch, on_token_wait, x);
@@ -484,7 +484,7 @@ static void on_sign(struct session_core *c, struct xkey *x, const char *chosen_i
  */
 static bool answered_from_signer(struct session_core *c, struct xkey *x, const char *chosen_id)
 {
-	if (c->opts->no_cache || chosen_id == NULL || !x->run.selected || x->run.id == NULL ||
+	if (c->settings->no_cache || chosen_id == NULL || !x->run.selected || x->run.id == NULL ||
 	    strcmp(x->run.id, chosen_id) != 0 || !signer(c)->has_selected(signer(c)->ctx, chosen_id))
 		return false;
 	out_verbose("Using the certificate chosen before, still selected on token '%s'",
