@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token: smartcard logins for OpenVPN through its management interface. */
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cli/options.h"
 #include "cli/parse.h"
 #include "cmd/cmd.h"

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* ovpn-token attach ADDRESS: manage an openvpn someone else started. */
 #include "cmd/cmd.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/session_settings.h"
 #include "mgmt/conn.h"
 #include "platform/platform.h"

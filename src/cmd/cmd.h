@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /*
  * The commands, one file each.  Which commands there are, and what each takes, is the list in
- * cli/commands.h; an entry's function returns an exit code (cli/exit_codes.h).
+ * cli/commands.h; an entry's function returns an exit code (exit_codes.h).
  */
 #ifndef OVPN_TOKEN_CMD_H
 #define OVPN_TOKEN_CMD_H

@@ -9,12 +9,12 @@
  * its hold for the next user.
  *
  * Exit: the session's codes (as attach), and 16 not served, 17 held by another user, 18 not in
- * the group (cli/exit_codes.h).
+ * the group (exit_codes.h).
  */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/served_view.h"
 #include "cmd/session_settings.h"

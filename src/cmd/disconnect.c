@@ -11,7 +11,7 @@
  */
 #include <stdio.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/served_view.h"
 #include "platform/platform.h"

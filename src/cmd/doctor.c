@@ -25,7 +25,7 @@
 #include "cmd/served_view.h"
 #include "cert/cert_info.h"
 #include "codec/utc.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/enroll_rules.h"
 #include "cmd/enroll_token.h"

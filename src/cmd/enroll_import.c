@@ -11,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/enroll_rules.h"
 #include "cmd/enroll_token.h"
 #include "pkcs11/id_codec.h"

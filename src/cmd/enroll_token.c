@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/enroll_rules.h"
 #include "cmd/enroll_token.h"
 #include "pkcs11/id_codec.h"

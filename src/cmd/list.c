@@ -16,7 +16,7 @@
 #include "cmd/cmd.h"
 #include "cert/cert_info.h"
 #include "codec/utc.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "openvpn/config.h"
 #include "pkcs11/provider.h"
 #include "pkcs11/token_kind.h"

@@ -21,7 +21,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/openvpn_setup.h"
 #include "cmd/tunnel_cert.h"

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/served_view.h"
 #include "ui/output.h"
 

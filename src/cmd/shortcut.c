@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "platform/platform.h"
 #include "ui/output.h"

@@ -13,7 +13,7 @@
 #include "cmd/cmd.h"
 #include "cmd/openvpn_setup.h"
 #include "cmd/session_settings.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "mgmt/conn.h"
 #include "openvpn/argv.h"
 #include "openvpn/config.h"

@@ -16,7 +16,7 @@
 #include <time.h>
 
 #include "cert/cert_info.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "cmd/served_view.h"
 #include "cmd/tunnel_cert.h"

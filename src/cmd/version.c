@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cert/backend.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cmd/cmd.h"
 #include "openvpn/probe.h"
 #include "pcsc/check.h"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "session/core.h"
 #include "ui/output.h"
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "session/fatal.h"
 #include "session/tokens.h"
 #include "ui/output.h"

@@ -2,7 +2,7 @@
 /* Handler: the management password (mgmt_password.h). */
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "session/mgmt_password.h"
 #include "ui/output.h"
 

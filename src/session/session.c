@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "openvpn/supervise.h"
 #include "platform/platform.h"
 #include "session/auth.h"

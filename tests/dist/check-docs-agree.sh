@@ -4,7 +4,7 @@
 #   - the exit codes after which the unit ovpn-token@.service is not restarted
 #     (RestartPreventExitStatus=), in the unit, doc/guide.md and the man page's EXAMPLES;
 #   - the unit's folder modes (StateDirectoryMode= ...) and doc/guide.md and the man page;
-#   - the exit codes of src/cli/exit_codes.h, --help, the man page's EXIT STATUS and README.md;
+#   - the exit codes of src/exit_codes.h, --help, the man page's EXIT STATUS and README.md;
 #   - exit 16 of `status NAME` in all of those;
 #   - the man page as a reader sees it has no plain word rendered as a flag ("-default").
 set -eu
@@ -42,7 +42,7 @@ done
 
 # one_line: the numbers on stdin, one line, space-separated.
 one_line() { tr -s ' \n' ' ' | sed 's/^ //; s/ $//'; }
-codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/src/cli/exit_codes.h" | one_line)
+codes=$(sed -n 's/^[[:space:]]*EXIT_[A-Z_]* = \([0-9]*\),.*/\1/p' "$top/src/exit_codes.h" | one_line)
 [ "$(echo "$codes" | wc -w)" -ge 10 ] || fail "found only '$codes' in exit_codes.h"
 help_codes=$(sed -n '/^Exit codes:/,$p' "$tmp/help.txt" | sed -n 's/^ *\([0-9]\+\)  .*/\1/p' | one_line)
 [ "$help_codes" = "$codes" ] || fail "--help lists exit codes $help_codes, exit_codes.h $codes"
@@ -51,7 +51,7 @@ man_codes=$(sed -n '/^\.Sh EXIT STATUS/,/^\.Sh /p' "$page" | sed -n 's/^\.It \([
 readme_codes=$(sed -n 's/^| \([0-9]\+\) | .*/\1/p' "$top/README.md" | one_line)
 [ "$readme_codes" = "$codes" ] || fail "README.md lists exit codes $readme_codes, exit_codes.h $codes"
 
-not_served=$(sed -n 's/^[[:space:]]*EXIT_NOT_SERVED = \([0-9]*\),.*/\1/p' "$top/src/cli/exit_codes.h")
+not_served=$(sed -n 's/^[[:space:]]*EXIT_NOT_SERVED = \([0-9]*\),.*/\1/p' "$top/src/exit_codes.h")
 grep -q "^ *$not_served  .*status NAME" "$tmp/help.txt" || fail "--help does not give status NAME exit $not_served"
 grep -qE "^\| $not_served \| .*status NAME" "$top/README.md" || fail "README.md does not give status NAME exit $not_served"
 grep -qF "$not_served connect, disconnect, status name" "$tmp/man.txt" ||

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cert/cert_info.h"
 #include "cert/backend.h"
 #include "platform/platform.h"

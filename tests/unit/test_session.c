@@ -17,7 +17,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "mgmt/conn.h"
 #include "session/session.h"
 #include "../lib/session_bed.h"

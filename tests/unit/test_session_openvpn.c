@@ -16,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "openvpn/supervise.h"
 #include "ui/output.h"
 #include "../lib/session_bed.h"

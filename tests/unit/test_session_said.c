@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "cert/cert_info.h"
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "cli/options.h"
 #include "cli/parse.h"
 #include "cmd/chosen_cert.h"

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "session/session.h"
 #include "../lib/session_bed.h"
 

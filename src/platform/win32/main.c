@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cli/exit_codes.h"
+#include "exit_codes.h"
 #include "platform/platform.h"
 #include "platform/win32/internal.h"
 
