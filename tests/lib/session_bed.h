@@ -73,6 +73,41 @@ static inline int run_with(const char *input, const char *const *answers)
 	return rc;
 }
 
+/* What a run says to the user (stdout and stderr) goes to a file of its own meanwhile. */
+struct said_capture {
+	FILE *file;
+	int saved_err, saved_out;
+};
+
+static inline struct said_capture said_capture_begin(void)
+{
+	struct said_capture c = {tmpfile(), dup(STDERR_FILENO), dup(STDOUT_FILENO)};
+
+	assert_non_null(c.file);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(c.file), STDERR_FILENO);
+	dup2(fileno(c.file), STDOUT_FILENO);
+	return c;
+}
+
+/* The terminal back; what was said into said, cut to saidsz. */
+static inline void said_capture_end(struct said_capture *c, char *said, size_t saidsz)
+{
+	size_t n;
+
+	fflush(stdout);
+	fflush(stderr);
+	dup2(c->saved_err, STDERR_FILENO);
+	dup2(c->saved_out, STDOUT_FILENO);
+	close(c->saved_err);
+	close(c->saved_out);
+	rewind(c->file);
+	n = fread(said, 1, saidsz - 1, c->file);
+	said[n] = '\0';
+	fclose(c->file);
+}
+
 /*
  * run_with, and what the run said to the user (stdout and stderr: status lines, errors) into
  * said, cut to saidsz.
@@ -80,26 +115,10 @@ static inline int run_with(const char *input, const char *const *answers)
 static inline int run_saying(const char *input, const char *const *answers, char *said,
                              size_t saidsz)
 {
-	FILE *capture = tmpfile();
-	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
-	size_t n;
+	struct said_capture capture = said_capture_begin();
+	int rc = run_with(input, answers);
 
-	assert_non_null(capture);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(fileno(capture), STDERR_FILENO);
-	dup2(fileno(capture), STDOUT_FILENO);
-	rc = run_with(input, answers);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_err, STDERR_FILENO);
-	dup2(saved_out, STDOUT_FILENO);
-	close(saved_err);
-	close(saved_out);
-	rewind(capture);
-	n = fread(said, 1, saidsz - 1, capture);
-	said[n] = '\0';
-	fclose(capture);
+	said_capture_end(&capture, said, saidsz);
 	return rc;
 }
 

@@ -53,31 +53,17 @@ static int teardown(void **state)
 static int run_start(const char *input)
 {
 	struct session_world world;
-	FILE *capture = tmpfile();
-	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
-	size_t n;
+	struct said_capture capture;
+	int rc;
 
-	assert_non_null(capture);
 	new_session(true);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(fileno(capture), STDERR_FILENO);
-	dup2(fileno(capture), STDOUT_FILENO);
+	capture = said_capture_begin();
 	script_rerun(&sc, input, NULL);
 	if (idle_limit >= 0)
 		sc.max_idle_waits = idle_limit;
 	world = script_world(&sc);
 	rc = session_run(s, &world);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_err, STDERR_FILENO);
-	dup2(saved_out, STDOUT_FILENO);
-	close(saved_err);
-	close(saved_out);
-	rewind(capture);
-	n = fread(said, 1, sizeof said - 1, capture);
-	said[n] = '\0';
-	fclose(capture);
+	said_capture_end(&capture, said, sizeof said);
 	return rc;
 }
 

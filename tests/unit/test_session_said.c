@@ -103,27 +103,7 @@ static void new_session_with_memory(const struct cert_memory *memory)
 /* One run over input; what it says (status lines, errors, warnings, menus) lands in said. */
 static int run_said(const char *input, const char *const *answers)
 {
-	FILE *capture = tmpfile();
-	int saved_err = dup(STDERR_FILENO), saved_out = dup(STDOUT_FILENO), rc;
-	size_t n;
-
-	assert_non_null(capture);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(fileno(capture), STDERR_FILENO);
-	dup2(fileno(capture), STDOUT_FILENO);
-	rc = run_with(input, answers);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_err, STDERR_FILENO);
-	dup2(saved_out, STDOUT_FILENO);
-	close(saved_err);
-	close(saved_out);
-	rewind(capture);
-	n = fread(said, 1, sizeof said - 1, capture);
-	said[n] = '\0';
-	fclose(capture);
-	return rc;
+	return run_saying(input, answers, said, sizeof said);
 }
 
 static void assert_said(const char *text)
