@@ -12,6 +12,7 @@ int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *e
 	mgmt_reply_queue_init(&c->replies);
 	c->received = 0;
 	c->echoes = false;
+	c->split_replies = plat_openvpn_rereads_mid_command();
 	c->is_tcp = !addr->is_unix;
 	c->sock = plat_connect(addr->is_unix ? NULL : addr->host, addr->is_unix ? addr->path : addr->port,
 	                       err, errsz);
@@ -92,7 +93,8 @@ enum mgmt_cmd_status mgmt_conn_send(struct mgmt_conn *c, enum reply_kind kind, i
  * times, then a broken PEM).  The one thing it writes while it takes the first line of a
  * multi-line reply is the echo of that line into its real-time log.  So when it echoes, the
  * rest goes once the echo came: nothing more is waiting to be read while it writes.  (openvpn
- * on POSIX never reads while it writes; the wait costs it one round trip.)
+ * on POSIX never reads while it writes: there the reply goes whole, as
+ * plat_openvpn_rereads_mid_command says.)
  */
 #define ECHO_WAIT_MS 2000
 
@@ -119,7 +121,7 @@ int mgmt_conn_send_lines(struct mgmt_conn *c, const char *text, size_t len, bool
 	snprintf(verb, sizeof verb, "%.*s", (int)strcspn(text, " \n"), text);
 	if (reply_due && !mgmt_reply_queue_push(&c->replies, REPLY_STATUS, tag, verb, NULL))
 		return -1;
-	if (c->echoes && first < len && first - 1 < sizeof verb &&
+	if (c->split_replies && c->echoes && first < len && first - 1 < sizeof verb &&
 	    snprintf(echo, sizeof echo, ECHO "%.*s'", (int)(first - 1), text) < (int)sizeof echo) {
 		unsigned long long sent_at = c->received;
 

@@ -20,6 +20,8 @@ struct mgmt_conn {
 	unsigned long long received; /* bytes read so far */
 	/* openvpn echoes each command into its real-time log ("log on", verb 3 and up): seen. */
 	bool echoes;
+	/* a multi-line reply goes in two parts once it echoes (openvpn.exe only: see conn.c) */
+	bool split_replies;
 };
 
 int mgmt_conn_open(struct mgmt_conn *c, const struct mgmt_address *addr, char *err,

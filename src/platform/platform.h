@@ -37,6 +37,11 @@ struct plat_sock *plat_connect(const char *host, const char *port, char *err, si
 /* >0 bytes, 0 on orderly close, -1 on error (err filled). */
 long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t errsz);
 int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n);
+/*
+ * Whether the openvpn of this platform reads its management socket again while it writes to it
+ * in the middle of a command (openvpn.exe does; see mgmt/conn.c): replies must then wait for it.
+ */
+bool plat_openvpn_rereads_mid_command(void);
 void plat_sock_close(struct plat_sock *s);
 /* Who serves a socket we reached: a verdict, with err filled unless it is ours. */
 enum plat_peer {

@@ -112,6 +112,11 @@ long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t 
 	return (long)got;
 }
 
+bool plat_openvpn_rereads_mid_command(void)
+{
+	return false;
+}
+
 int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n)
 {
 	const char *p = buf;

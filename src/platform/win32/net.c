@@ -170,6 +170,11 @@ long plat_sock_read(struct plat_sock *s, void *buf, size_t n, char *err, size_t 
 	}
 }
 
+bool plat_openvpn_rereads_mid_command(void)
+{
+	return true;
+}
+
 int plat_sock_write_all(struct plat_sock *s, const void *buf, size_t n)
 {
 	const char *p = buf;
