@@ -108,16 +108,16 @@ _ovpn_token() {
 		--status-file --on-removal'
 	local opts
 	case $command in
-	start) opts="--openvpn --log --external-key --restart $session" ;;
+	start) opts="--openvpn --log --external-key --no-external-key --restart $session" ;;
 	attach) opts="$session --management-password-file --management-password-fd" ;;
 	serve) opts='--openvpn --log --group' ;;
 	connect) opts="$session" ;;
 	status) opts='--json' ;;
 	list) opts='--provider --json --all' ;;
-	doctor) opts='--openvpn --cert --provider --external-key' ;;
+	doctor) opts='--openvpn --cert --provider --external-key --no-external-key' ;;
 	enroll) opts='--cert --provider --pin-file --pin-fd --batch --subject --key --id --label
 		--token --out --import --chain --renew --remove-old' ;;
-	'') opts="--openvpn --log --external-key --restart $session --management-password-file
+	'') opts="--openvpn --log --external-key --no-external-key --restart $session --management-password-file
 		--management-password-fd --json --all --group --subject --key --id --label --token --out
 		--import --chain --renew --remove-old" ;;
 	*) opts= ;;

@@ -17,7 +17,7 @@ PORTABLE_SRC := \
 	src/codec/utc.c \
 	src/mgmt/challenge.c \
 	src/openvpn/argv.c src/openvpn/config.c src/openvpn/config_load.c src/openvpn/config_check.c \
-	src/openvpn/probe.c src/openvpn/supervise.c \
+	src/openvpn/probe.c src/openvpn/signer_choice.c src/openvpn/supervise.c \
 	src/session/core.c src/session/tokens.c src/session/pin_supply.c src/session/pin_cache.c \
 	src/session/lockout.c src/session/reason.c src/session/cert_memory.c src/session/status_cert.c \
 	src/session/auth.c src/session/certs.c src/session/fatal.c src/session/hold.c \
@@ -72,7 +72,7 @@ UNIT_PORTABLE := \
 	tests/unit/test_reason.c tests/unit/test_reply_queue.c tests/unit/test_sanitize.c \
 	tests/unit/test_broker.c tests/unit/test_served.c tests/unit/test_supervise.c \
 	tests/unit/test_uri.c tests/unit/test_utc.c tests/unit/test_served_view.c \
-	tests/unit/test_status_cert.c
+	tests/unit/test_status_cert.c tests/unit/test_signer_choice.c
 UNIT_NATIVE_ONLY := tests/unit/test_cert_info.c tests/unit/test_config_load.c tests/unit/test_output.c tests/unit/test_path_base.c \
 	tests/unit/test_session.c tests/unit/test_session_auth.c tests/unit/test_session_xkey.c \
 	tests/unit/test_session_said.c tests/unit/test_session_pin.c tests/unit/test_session_openvpn.c \

@@ -20,7 +20,8 @@
 	 OPTION(ON_REMOVAL))
 /* How start runs openvpn itself. */
 #define START_OPTIONS \
-	(OPTION(OPENVPN) | OPTION(LOG) | OPTION(EXTERNAL_KEY) | OPTION(SERVICE) | OPTION(RESTART))
+	(OPTION(OPENVPN) | OPTION(LOG) | OPTION(EXTERNAL_KEY) | OPTION(NO_EXTERNAL_KEY) | \
+	 OPTION(SERVICE) | OPTION(RESTART))
 
 /*
  * Every command, one entry each, in the order --help lists them:
@@ -52,7 +53,8 @@
 	X(LIST, "list", cmd_list, 0, 1, "CONFIG", true, OPTION(PROVIDER) | OPTION(JSON) | OPTION(ALL), \
 	  "the certificates on the tokens (through CONFIG's provider)") \
 	X(DOCTOR, "doctor", cmd_doctor, 0, 1, "CONFIG", true, \
-	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY), \
+	  OPTION(OPENVPN) | OPTION(CERT) | OPTION(PROVIDER) | OPTION(EXTERNAL_KEY) | \
+	  OPTION(NO_EXTERNAL_KEY), \
 	  "check openvpn, the smartcard stack and CONFIG (or the tunnel CONFIG that serve " \
 	  "runs: your group and its socket)") \
 	X(ENROLL, "enroll", cmd_enroll, 0, 1, "CONFIG", true, \

@@ -43,7 +43,10 @@ enum removal_mode { REMOVAL_DISCONNECT, REMOVAL_KEEP };
 	  "p11-kit's proxy; with --external-key no default search: the config's or this one)") \
 	X(EXTERNAL_KEY, "external-key", 0, FLAG, external_key, NULL, GENERAL, \
 	  "sign on the token ourselves, not through OpenVPN's PKCS#11 support (openvpn gets " \
-	  "the config without its pkcs11-* lines, whose pkcs11-providers is the module we load)") \
+	  "the config without its pkcs11-* lines, whose pkcs11-providers is the module we load); " \
+	  "the default with OpenSC's module") \
+	X(NO_EXTERNAL_KEY, "no-external-key", 0, FLAG, no_external_key, NULL, GENERAL, \
+	  "let openvpn sign through its own PKCS#11 support, OpenSC's module too") \
 	X(SERVICE, "service", 0, STRING, service, "auto|always|never", GENERAL, \
 	  "(Windows) have OpenVPN's interactive service start openvpn, as OpenVPN GUI does; " \
 	  "auto: when you are not an administrator and the service runs (default: auto)") \
@@ -151,6 +154,7 @@ struct options {
 	bool batch;                 /* --batch: never prompt */
 	bool no_cache;              /* --no-cache: ask again after every restart */
 	bool external_key;          /* --external-key: ovpn-token signs on the token */
+	bool no_external_key;       /* --no-external-key: openvpn signs, even through OpenSC */
 	bool restart;               /* --restart: start openvpn again after a failure */
 	bool json;                  /* --json (list) */
 	bool all;                   /* --all (list): also the certificates that cannot log in */

@@ -180,6 +180,8 @@ static int check_values(struct parse *p, struct options *opts)
 		opts->removal_mode = REMOVAL_KEEP;
 	else
 		return fail(p, "--on-removal takes disconnect or keep, not '%s'", opts->on_removal);
+	if (opts->external_key && opts->no_external_key)
+		return fail(p, "--external-key and --no-external-key say opposite things: give one");
 	/* An empty pattern is in every subject: it would choose at random, not by the user's word. */
 	if (opts->cert_pattern != NULL && opts->cert_pattern[0] == '\0')
 		return fail(p, "--cert needs a non-empty PATTERN (part of the certificate's subject or "

@@ -29,6 +29,7 @@
 #include "openvpn/probe.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
+#include "openvpn/signer_choice.h"
 #include "pkcs11/id_codec.h"
 #include "pcsc/check.h"
 #include "pkcs11/provider.h"
@@ -112,20 +113,41 @@ static void check_config_files(struct doctor *d, const struct ovpn_config *cfg)
 	}
 }
 
-/* -1 when the config cannot be read (then its checks are skipped). */
-static int check_config(struct doctor *d, const char *name, const struct config_check_mode *mode,
-                        struct ovpn_config_settings *settings)
+/*
+ * Who start would have sign (openvpn/signer_choice.h), said among the config's lines.  Judged
+ * as if openvpn were our child: whether Windows' interactive service would start it is the
+ * service's to tell.  The certificates are judged by the rule start offers them by: the wider
+ * one only with --external-key (session/settings.h, openvpn_cert_rule).
+ */
+static bool check_signer(struct doctor *d, const struct options *opts,
+                         const struct ovpn_config_settings *settings)
+{
+	enum signer_asked asked = opts->external_key      ? SIGNER_ASKED_OVPN_TOKEN
+	                          : opts->no_external_key ? SIGNER_ASKED_OPENVPN
+	                                                  : SIGNER_ASKED_NOTHING;
+	struct signer_choice c = signer_choose(asked, settings, opts->provider, false);
+
+	if (c.ovpn_token_signs && asked == SIGNER_ASKED_NOTHING)
+		report(d, LEVEL_OK, "start signs on the token itself as openvpn's external key (%s; "
+		       "--no-external-key lets openvpn do it)", c.why);
+	return c.ovpn_token_signs;
+}
+
+/* The config's checks (skipped when it cannot be read). */
+static void check_config(struct doctor *d, const struct options *opts,
+                         struct ovpn_config_settings *settings)
 {
 	static const enum level levels[] = {LEVEL_OK, LEVEL_WARN, LEVEL_FAIL};
 	static struct ovpn_config cfg; /* some 60 KiB: not for the stack */
 	struct config_finding found[CONFIG_MAX_FINDINGS];
 	char err[1200];
+	bool external_key;
 	size_t n;
 
 	memset(settings, 0, sizeof *settings);
-	if (ovpn_config_load(name, &cfg, err, sizeof err) != 0) {
+	if (ovpn_config_load(opts->target, &cfg, err, sizeof err) != 0) {
 		report(d, LEVEL_FAIL, "config: %s", err);
-		return -1;
+		return;
 	}
 	*settings = cfg.settings;
 	report(d, LEVEL_OK, "config %s read", cfg.path);
@@ -135,7 +157,10 @@ static int check_config(struct doctor *d, const char *name, const struct config_
 		report(d, LEVEL_FAIL, "config has no pkcs11-providers line -- hint: add "
 		       "'pkcs11-providers %s' (or your token's provider)",
 		       plat_default_pkcs11_providers()[0]);
-	n = config_check(settings, mode, found, CONFIG_MAX_FINDINGS);
+	external_key = check_signer(d, opts, settings);
+	n = config_check(settings,
+	                 &(struct config_check_mode){opts->cert_pattern != NULL, external_key}, found,
+	                 CONFIG_MAX_FINDINGS);
 	for (size_t i = 0; i < n; i++) {
 		if (found[i].line > 0)
 			report(d, levels[found[i].severity], "config line %d: %s", found[i].line,
@@ -144,7 +169,6 @@ static int check_config(struct doctor *d, const char *name, const struct config_
 			report(d, levels[found[i].severity], "config: %s", found[i].text);
 	}
 	check_config_files(d, &cfg);
-	return 0;
 }
 
 static const char *pin_words(enum p11_pin_state s)
@@ -463,10 +487,7 @@ int cmd_doctor(const struct options *opts)
 	} else {
 		check_openvpn(&d, opts->openvpn);
 		if (opts->target != NULL)
-			check_config(&d, opts->target,
-			             &(struct config_check_mode){opts->cert_pattern != NULL,
-			                                         opts->external_key},
-			             &settings);
+			check_config(&d, opts, &settings);
 		else if (plat_served_check(err, sizeof err) == 0)
 			plat_list_dir(SERVED_BASE, check_each_served, &d, err, sizeof err);
 	}

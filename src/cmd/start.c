@@ -18,6 +18,7 @@
 #include "openvpn/argv.h"
 #include "openvpn/config.h"
 #include "openvpn/config_check.h"
+#include "openvpn/signer_choice.h"
 #include "platform/platform.h"
 #include "program/world.h"
 #include "served/served.h"
@@ -41,6 +42,7 @@ struct start_run {
 	char password_file[320];        /* TCP only: the random management password */
 	char log_path[OVPN_CONFIG_PATH_MAX];
 	bool via_service;               /* Windows: OpenVPN's interactive service starts openvpn */
+	bool external_key;              /* we sign: asked (--external-key) or chosen (signer_choose) */
 	struct plat_child *child;
 	char stem[160];                 /* the config's instance: NAME-HASH (lock, chosen cert) */
 	char tunnel_file[300];          /* in dir: what `status` reads of this tunnel */
@@ -266,7 +268,7 @@ static int spawn_openvpn(const struct options *opts, const struct ovpn_config_se
 		.mgmt_port = l->port,
 		/* The service takes the password on openvpn's stdin. */
 		.mgmt_password_file = l->via_service ? NULL : l->password_file,
-		.external_key = opts->external_key,
+		.external_key = l->external_key,
 		.pkcs11_id_management = ovpn_config_wants_id_management(settings),
 		.auth_retry_interact = ovpn_config_wants_auth_retry(settings),
 	};
@@ -397,6 +399,19 @@ static int check_provider(const struct ovpn_config_settings *settings, const cha
 	return -1;
 }
 
+/* Whether we sign for openvpn: the user's word, else the rule of openvpn/signer_choice.h. */
+static void choose_signer(const struct options *opts, const struct ovpn_config_settings *settings,
+                          struct start_run *l)
+{
+	enum signer_asked asked = opts->external_key      ? SIGNER_ASKED_OVPN_TOKEN
+	                          : opts->no_external_key ? SIGNER_ASKED_OPENVPN
+	                                                  : SIGNER_ASKED_NOTHING;
+	struct signer_choice c = signer_choose(asked, settings, opts->provider, l->via_service);
+
+	l->external_key = c.ovpn_token_signs;
+	out_verbose("%s signs for openvpn (%s)", c.ovpn_token_signs ? "ovpn-token" : "openvpn", c.why);
+}
+
 static int prepare(const struct options *opts, struct ovpn_config_settings *settings,
                    struct start_run *l)
 {
@@ -411,25 +426,25 @@ static int prepare(const struct options *opts, struct ovpn_config_settings *sett
 	memcpy(l->config, cfg.path, sizeof l->config);
 	memcpy(l->workdir, cfg.dir, sizeof l->workdir);
 	*settings = cfg.settings;
+	rc = choose_service(opts, settings, l, cfg.path);
+	if (rc != EXIT_OK)
+		return rc;
+	choose_signer(opts, settings, l);
 	if (setup_check_config(settings,
 	                        &(struct config_check_mode){opts->cert_pattern != NULL,
-	                                                    opts->external_key},
+	                                                    l->external_key},
 	                        cfg.path) != 0)
 		return EXIT_USAGE;
 	if (check_provider(settings, cfg.path) != 0)
 		return EXIT_PROVIDER;
-	rc = choose_service(opts, settings, l, cfg.path);
-	if (rc != EXIT_OK)
-		return rc;
 	return choose_log_path(opts, settings, l) == 0 ? EXIT_OK : EXIT_USAGE;
 }
 
-/* --external-key and a config with pkcs11-* lines: openvpn gets a copy without them. */
-static int prepare_config_copy(const struct options *opts, const struct ovpn_config_settings *settings,
-                               struct start_run *l)
+/* We sign and the config has pkcs11-* lines: openvpn gets a copy without them. */
+static int prepare_config_copy(const struct ovpn_config_settings *settings, struct start_run *l)
 {
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s", l->config);
-	if (!opts->external_key || settings->pkcs11_options[0] == '\0')
+	if (!l->external_key || settings->pkcs11_options[0] == '\0')
 		return 0;
 	snprintf(l->openvpn_config, sizeof l->openvpn_config, "%s/%s", l->dir, CONFIG_COPY_NAME);
 	return setup_write_config_copy(l->config, l->openvpn_config);
@@ -503,12 +518,14 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 		.child = ops_child,
 	};
 	const struct io_status tunnel_sink = {l, tunnel_file_write};
-	const struct session_settings for_session = session_settings_from(
-	    opts, opts->external_key ? SESSION_KEY_EXTERNAL : SESSION_KEY_OPENVPN);
-	struct session *s = session_new(&for_session, true);
+	struct session_settings for_session = session_settings_from(
+	    opts, l->external_key ? SESSION_KEY_EXTERNAL : SESSION_KEY_OPENVPN);
+	struct session *s;
 	char err[512];
 	int rc;
 
+	for_session.openvpn_cert_rule = l->external_key && !opts->external_key;
+	s = session_new(&for_session, true);
 	if (s == NULL)
 		return EXIT_INTERNAL;
 	if (session_check_sources(s) != 0 || check_log_writable(l) != 0) {
@@ -520,7 +537,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	if (settings->pkcs11_id)
 		session_set_config_id(s, settings->pkcs11_id_value);
 	/* With --external-key openvpn logs in to no token: our signer does, and names the pad. */
-	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins && !opts->external_key);
+	session_set_openvpn_pinpads(s, settings->pkcs11_pinpad_logins && !l->external_key);
 	chosen_cert_load(&l->chosen, l->stem);
 	session_set_remembered_cert(s, &l->chosen.memory, chosen_cert_save, &l->chosen);
 	plat_remove_stale_run_dirs(end_orphan, NULL);
@@ -535,7 +552,7 @@ static int start_session(const struct options *opts, const struct ovpn_config_se
 	out_status("OpenVPN log: %s", l->log_path);
 	l->opts = opts;
 	l->settings = settings;
-	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(opts, settings, l) == 0
+	rc = prepare_endpoint(l, s) == 0 && prepare_config_copy(settings, l) == 0
 	         ? program_start(s, &openvpn_ops)
 	         : EXIT_INTERNAL;
 	session_free(s);

@@ -50,8 +50,8 @@ size_t config_check(const struct ovpn_config_settings *settings, const struct co
 	 */
 	if (mode->external_key && settings->pkcs11_options[0] != '\0')
 		add(&f, CONFIG_NOTE, 0,
-		    "with --external-key openvpn reads the config without its %s lines; ovpn-token "
-		    "loads the provider itself", settings->pkcs11_options);
+		    "ovpn-token signs as openvpn's external key: openvpn reads the config without its "
+		    "%s lines; ovpn-token loads the provider itself", settings->pkcs11_options);
 	if (settings->askpass_line != 0 && !settings->askpass_has_file)
 		add(&f, CONFIG_WARN, settings->askpass_line,
 		    "'askpass' makes OpenVPN ask for a private key passphrase; a key on a token needs "

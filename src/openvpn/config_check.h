@@ -24,7 +24,7 @@ struct config_finding {
 /* What the command line adds to the judgment. */
 struct config_check_mode {
 	bool cert_pattern;  /* --cert */
-	bool external_key;  /* --external-key */
+	bool external_key;  /* ovpn-token signs (--external-key, or signer_choose()) */
 };
 
 /* Returns the number of findings put in out. */

@@ -28,11 +28,12 @@ void certs_free(struct certs *k)
 /*
  * Which rule judges the token view's certificates: a certificate request (>NEED-CERTIFICATE) is
  * the external key's, whatever command runs the session (attach and connect too); OpenVPN's own
- * listing (pkcs11-id-count) is for its PKCS#11 support.
+ * listing (pkcs11-id-count) is for its PKCS#11 support.  An external key start chose by itself
+ * offers what openvpn's own login would have (settings.h: openvpn_cert_rule).
  */
-static bool for_external_key(const struct certs *k)
+static bool for_external_key(const struct session_core *c, const struct certs *k)
 {
-	return k->run.then != NULL;
+	return k->run.then != NULL && !c->settings->openvpn_cert_rule;
 }
 
 const char *certs_chosen(const struct certs *k)
@@ -227,7 +228,7 @@ static void no_certificate(struct session_core *c, struct certs *k)
 	bool watching = tokens_can_see(c);
 	char why[600], label[P11_LABEL_LEN + 1];
 
-	tokens_watch_for_certs(&watch, &k->run.list, for_external_key(k));
+	tokens_watch_for_certs(&watch, &k->run.list, for_external_key(c, k));
 	/* No reader can be seen at all: the token cannot be the cause, pcscd is. */
 	bool no_service = tokens_trouble(c, why, sizeof why);
 
@@ -552,7 +553,7 @@ void certs_on_certificate_request(struct session_core *c, struct certs *k,
 	k->run.then = then;
 	k->run.arg = arg;
 	k->run.from_view = true;
-	if (tokens_list_certs(c, for_external_key(k), &k->run.list) < 0 && !tokens_can_see(c)) {
+	if (tokens_list_certs(c, for_external_key(c, k), &k->run.list) < 0 && !tokens_can_see(c)) {
 		/* attach and connect take no config: only --provider names the module there. */
 		out_error("OpenVPN asks for the certificate (the external key), and ovpn-token has no "
 		          "PKCS#11 module to list the token's certificates with: name it with "

@@ -32,6 +32,13 @@ struct session_settings {
 	bool no_cache;                   /* forget the PIN and certificate after each run */
 	bool restart;                    /* start openvpn again after a failure (start) */
 	bool keep_tunnel_on_removal;     /* the token leaving the reader leaves the tunnel up */
+	/*
+	 * We sign, but judge the certificates as OpenVPN's PKCS#11 support would (a key under
+	 * another CKA_ID, one that wants the PIN for every signature: not offered).  start sets it
+	 * when it chose the external key by itself (openvpn/signer_choice.h): a faster start offers
+	 * what openvpn's own login would have, and --external-key is the word for the wider choice.
+	 */
+	bool openvpn_cert_rule;
 };
 
 #endif

@@ -51,7 +51,7 @@ expect 'attach|connect|disconnect|doctor|enroll|help|list|serve|start|status' "$
 expect 'start|status' "$bin" st
 expect 'start' "$bin" star
 expect '--all|--help|--json|--provider|--quiet|--verbose|--version' "$bin" list --
-expect '--cert|--external-key|--help|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
+expect '--cert|--external-key|--help|--no-external-key|--openvpn|--provider|--quiet|--verbose|--version' "$bin" doctor --
 expect '--pin-fd|--pin-file|--provider' "$bin" start --p
 expect '--restart' "$bin" start --res
 expect '' "$bin" attach --res

@@ -518,6 +518,15 @@ static void test_everything_at_once(void **state)
 	assert_int_equal(o.service_mode, SERVICE_NEVER);
 	assert_int_equal(o.verbosity, VERBOSITY_QUIET);
 
+	/* Who signs is one choice: both words at once are refused, in either order. */
+	assert_int_equal(PARSE(&o, "start", "--no-external-key", "my.conf"), 0);
+	assert_true(o.no_external_key);
+	assert_false(o.external_key);
+	assert_int_equal(PARSE(&o, "start", "--external-key", "--no-external-key", "my.conf"), -1);
+	assert_string_equal(err, "--external-key and --no-external-key say opposite things: give "
+	                         "one");
+	assert_int_equal(PARSE(&o, "doctor", "--no-external-key", "--external-key", "my.conf"), -1);
+
 	assert_int_equal(PARSE(&o, "--cert=Bob", "attach", "--management-password-file=/m",
 	                       "--management-password-fd", "6", "--provider", "/p.so",
 	                       "--pin-file=/pin", "--auth-user-pass-file=/a", "--status-file=/s",
@@ -543,8 +552,8 @@ static const struct {
 	const char *command, *operand, *options;
 } takes[] = {
     {"start", "c.conf",
-     " --openvpn --cert --log --provider --external-key --service --pin-file --pin-fd"
-     " --auth-user-pass-file --batch --no-cache --restart --status-file --on-removal "},
+     " --openvpn --cert --log --provider --external-key --no-external-key --service --pin-file"
+     " --pin-fd --auth-user-pass-file --batch --no-cache --restart --status-file --on-removal "},
     {"attach", "h:1",
      " --cert --provider --pin-file --pin-fd --auth-user-pass-file --management-password-file"
      " --management-password-fd --batch --no-cache --status-file --on-removal "},
@@ -555,7 +564,7 @@ static const struct {
     {"disconnect", "office", " "},
     {"status", NULL, " --json "},
     {"list", NULL, " --provider --json --all "},
-    {"doctor", NULL, " --openvpn --cert --provider --external-key "},
+    {"doctor", NULL, " --openvpn --cert --provider --external-key --no-external-key "},
     {"enroll", NULL,
      " --cert --provider --pin-file --pin-fd --batch --subject --key --id --label --token --out"
      " --import --chain --renew --remove-old "},
@@ -572,6 +581,7 @@ static const struct {
     {"--log", "--log=/l"},
     {"--provider", "--provider=/p.so"},
     {"--external-key", "--external-key"},
+    {"--no-external-key", "--no-external-key"},
     {"--service", "--service=never"},
     {"--start-menu", "--start-menu"},
     {"--pin-file", "--pin-file=/pin"},

@@ -101,6 +101,34 @@ static void connect_offers_a_key_under_another_id(void **state)
 	assert_logged("# select\n> certificate\n", 1);
 }
 
+/*
+ * start chose the external key by itself (OpenSC): it offers what openvpn's own login would,
+ * so the key under another CKA_ID is left out and the other certificate is the only one; the
+ * same token with --external-key offers both.
+ */
+static void chosen_external_key_offers_as_openvpn(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	opts.openvpn_cert_rule = true;
+	sc.certs_on_token = 2;
+	sc.other_id_cert = 1;
+	new_session(true);
+	run_with(NEED_CERT CERT_OK, NULL);
+	assert_logged("# select\n> certificate\n", 1);
+}
+
+static void asked_external_key_offers_the_key_under_another_id(void **state)
+{
+	(void)state;
+	opts.batch = true;
+	sc.certs_on_token = 2;
+	sc.other_id_cert = 1;
+	new_session(true);
+	assert_int_equal(run_with(NEED_CERT, NULL), EXIT_NO_CERTIFICATE);
+	assert_logged("> certificate", 0);
+}
+
 static void the_only_certificate_goes_as_pem(void **state)
 {
 	(void)state;
@@ -456,6 +484,8 @@ int main(void)
 		T(attach_announces_version_3_at_need_certificate),
 		T(attach_offers_a_key_under_another_id),
 		T(connect_offers_a_key_under_another_id),
+		T(chosen_external_key_offers_as_openvpn),
+		T(asked_external_key_offers_the_key_under_another_id),
 		T(the_only_certificate_goes_as_pem),
 		T(several_certificates_in_batch_end_with_7),
 		T(several_certificates_show_the_menu),
