@@ -5,6 +5,8 @@
 # is found (a real PC/SC insertion), its certificate chosen by itself and its id sent to OpenVPN
 # exactly as `openvpn --show-pkcs11-ids` gives it, the PIN asked for token 'client1' and the tunnel
 # comes up.
+# With --no-external-key: openvpn's own PKCS#11 support on the card (start's own choice on
+# OpenSC's module is the external key, whose side of this is in 75).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -16,7 +18,7 @@ require_ovpn_token
 SC_CARD_ABSENT=1 sc_bed_up 12345678 client1
 sc_no_card || fail "a card is in the reader before the test put one there"
 
-pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+pty_start "$OVPN_TOKEN" start --no-external-key --log "$T/client.log" "$T/client.conf"
 pty_expect_text "No certificate found. Insert the token; ovpn-token watches for it" 30
 wait_for "$T/client.log" "MANAGEMENT: CMD 'pkcs11-id-count'" 10 || fail "OpenVPN was not asked for its certificates"
 if grep -q "CMD 'needstr" "$T/client.log"; then fail "an id was sent before the card came"; fi

@@ -5,6 +5,8 @@
 # restarts instead of asking again. Issue 20, point 3: a failure in the key step after our PIN is a
 # rejection: one attempt, then exit 6 with a message that names the PIN; never the same wrong PIN
 # again and again (on a card with a retry counter that locks it).
+# With --no-external-key: openvpn's own PKCS#11 support on the card (start's own choice on
+# OpenSC's module is the external key, whose side of this is in 75 --batch).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -18,7 +20,7 @@ printf '1111\n' >"$T/wrong.pin"
 chmod 600 "$T/wrong.pin"
 pins_sent() { grep -c "MANAGEMENT: CMD 'password \[...\]'" "$T/client.log" 2>/dev/null || true; }
 
-"$OVPN_TOKEN" start --batch --pin-file "$T/wrong.pin" --log "$T/client.log" "$T/client.conf" \
+"$OVPN_TOKEN" start --no-external-key --batch --pin-file "$T/wrong.pin" --log "$T/client.log" "$T/client.conf" \
     </dev/null >"$T/batch.out" 2>"$T/batch.err" &
 otp=$!
 TB_PIDS+=("$otp")

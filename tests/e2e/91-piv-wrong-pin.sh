@@ -13,6 +13,8 @@
 #   f) start on the blocked card: no prompt, no VERIFY, exit 10, the message names the PUK;
 #      --external-key and --batch the same; doctor: FAIL locked, with the unblock hint
 # e2e-timeout: 240
+# With --no-external-key: openvpn's own PKCS#11 support on the card (start's own choice on
+# OpenSC's module is the external key, whose side of this is in f) here and 93).
 set -eu
 # shellcheck source-path=SCRIPTDIR source=../lib/testbed.sh
 . "$(dirname "$0")/../lib/testbed.sh"
@@ -33,7 +35,7 @@ tries_are() { [ "$(piv_tries_left)" = "$1" ] || fail "$2: the card has $(piv_tri
 verifies_are() { [ "$(piv_verifies)" = "$1" ] || fail "$2: $(piv_verifies) PINs reached the card, expected $1"; }
 
 log "a) a wrong PIN"
-pty_start "$OVPN_TOKEN" start --log "$T/client.log" "$T/client.conf"
+pty_start "$OVPN_TOKEN" start --no-external-key --log "$T/client.log" "$T/client.conf"
 pty_expect_text "PIN for token 'client1':" 30
 pty_type 111111
 pty_expect_text "The PIN was rejected by token 'client1'." 30
@@ -57,7 +59,7 @@ pty_stop
 log "c) --batch at the final try: not risked"
 wait_listening "$PORT" 15
 rc=0
-"$OVPN_TOKEN" start --batch --pin-file "$T/pin" --log "$T/batch.log" "$T/client.conf" \
+"$OVPN_TOKEN" start --no-external-key --batch --pin-file "$T/pin" --log "$T/batch.log" "$T/client.conf" \
     </dev/null >"$T/batch.out" 2>&1 || rc=$?
 [ "$rc" = 10 ] || { cat "$T/batch.out" >&2; fail "c: exit $rc, expected 10"; }
 grep -Fq "token 'client1' is on its final PIN try; not risking it in --batch" "$T/batch.out" \
@@ -72,7 +74,7 @@ grep -q "^WARN token 'client1' in Virtual PCD 00 00: one more wrong PIN locks it
 
 log "e) yes, and a third wrong PIN: the card blocks"
 wait_listening "$PORT" 15
-pty_start "$OVPN_TOKEN" start --log "$T/last.log" "$T/client.conf"
+pty_start "$OVPN_TOKEN" start --no-external-key --log "$T/last.log" "$T/client.conf"
 pty_expect_text "Final try: one more wrong PIN locks token 'client1'. Continue? [y/N]" 30
 pty_type y
 pty_expect_text "PIN for token 'client1':" 10
@@ -85,7 +87,7 @@ pty_stop
 
 log "f) a blocked card: nothing is sent"
 wait_listening "$PORT" 15
-pty_start "$OVPN_TOKEN" start --log "$T/locked.log" "$T/client.conf"
+pty_start "$OVPN_TOKEN" start --no-external-key --log "$T/locked.log" "$T/client.conf"
 pty_expect_exit 10 30
 pty_has_text "token 'client1' is locked: it accepts no PIN until it is unblocked (with its PUK" \
     || fail "f: the message does not name the PUK"
