@@ -11,12 +11,14 @@
 #   a) `list` (its default provider: the installer's path) shows the id openvpn.exe
 #      --show-pkcs11-ids shows;
 #   b) `doctor office`: the provider, the card's token, the reader and the card;
-#   c) `start office`: the PIN typed at the console, CONNECTED; the server restarted: connected
-#      again without a PIN prompt;
+#   c) `start --no-external-key office` (openvpn.exe's own PKCS#11 support): the PIN typed at the
+#      console, CONNECTED; the server restarted: connected again without a PIN prompt;
 #   d) the card taken out: the tunnel goes down (the PC/SC watch through the reader, which -v
 #      names); put back: the PIN is asked again, CONNECTED;
-#   e) `start --external-key`: the TLS signature made by OpenSC in ovpn-token.exe on the card;
+#   e) `start office`, as it chooses by itself on OpenSC's DLL (doctor in b) says so too): the
+#      external key, the TLS signature made by OpenSC in ovpn-token.exe on the card;
 #   f) `start --service always`: openvpnserv.exe starts openvpn.exe, OpenSC's DLL in its process
+#      (the service passes no external-key option: openvpn.exe signs, -v says why)
 #      (each openvpn.exe behind the openvpnserv.exe of its own version, as its installer pairs
 #      them).
 # The reader and the card listen on fixed ports: the test runs in a network namespace of its own
@@ -255,6 +257,7 @@ run_version() {
     has OK "token 'client1' in Virtual PCD 00 00" doctor
     has OK "1 reader(s): 'Virtual PCD 00 00'" doctor
     has OK "card present in 'Virtual PCD 00 00'" doctor
+    has OK "start signs on the token itself as openvpn's external key (OpenSC reads the card" doctor
     [ "$RC" = 0 ] || { cat "$T/out.txt" >&2; fail "doctor: exit $RC"; }
 
     # c) and d) also stand for ovpn-token's own load of OpenSC: done before openvpn.exe's hold
@@ -262,7 +265,7 @@ run_version() {
     # processes at once gave openvpn.exe the token serial 00000000: its id no longer named the
     # card once put back, and d) failed).
     log "c) start office: the PIN at the console; a reconnect without a prompt"
-    start_office -v office
+    start_office -v --no-external-key office
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "c: not connected"
@@ -291,11 +294,12 @@ run_version() {
     pty_wait_count "^Connected to 127\.0\.0\.1:$PORT" 3 90 || fail "d: not connected again$(pty_ended_note)"
     stop_office "d"
 
-    log "e) --external-key: the signature made through OpenSC in ovpn-token.exe"
+    log "e) start's own choice on OpenSC's DLL, the external key: the signature made through OpenSC in ovpn-token.exe"
     # openvpn.exe (2.6 and 2.7) reads its management socket again while it echoes a command
     # into its log in the middle of a query: our certificate and signatures go in two parts
     # (src/mgmt/conn.c), else it runs "certificate" once per read and loses the PEM.
-    start_office --external-key office
+    start_office -v office
+    pty_expect_text "ovpn-token signs for openvpn (OpenSC reads the card at each load" 60
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "e: not connected"
@@ -314,6 +318,7 @@ run_version() {
     service_from "$bin"
     start_office --service always -v "$(winpath "$T/config/office.ovpn")"
     pty_expect_text "openvpn is started by OpenVPN's interactive service" 60
+    pty_expect_text "openvpn signs for openvpn (OpenVPN's interactive service starts openvpn" 5
     pty_expect_text "PIN for token 'client1':" 120
     pty_type "$PIN"
     pty_expect "Connected to 127\.0\.0\.1:$PORT" 90 "f: not connected through the service"
