@@ -18,15 +18,23 @@ require_ovpn_token
 sc_bed_up 12345678 client1
 expires=$(cert_expiry "$T" client1)
 
+# connect_in_terminal LOG [OPTION...]: start in the terminal until Connected with client1: the only
+# certificate chosen by itself, the PIN typed once and never shown.
+connect_in_terminal() {
+    local log=$1; shift
+    pty_start "$OVPN_TOKEN" start "$@" --log "$log" "$T/client.conf"
+    pty_expect_text "Using the only certificate: client1 (issuer Test CA, expires $expires)" 30
+    pty_expect_text "PIN for token 'client1':" 30
+    pty_type "$SC_PIN"
+    pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
+    grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "the server did not verify client1"
+    if pty_screen | grep -Fq "$SC_PIN"; then fail "the PIN is visible on screen"; fi
+}
+
 log "a) start chooses the external key on OpenSC's module"
-pty_start "$OVPN_TOKEN" start -v --log "$T/xkey.log" "$T/client.conf"
-pty_expect_text "ovpn-token signs for openvpn (OpenSC reads the card at each load" 30
-pty_expect_text "Using the only certificate: client1 (issuer Test CA, expires $expires)" 30
-pty_expect_text "PIN for token 'client1':" 30
-pty_type "$SC_PIN"
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
-grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "the server did not verify client1"
-if pty_screen | grep -Fq "$SC_PIN"; then fail "the PIN is visible on screen"; fi
+connect_in_terminal "$T/xkey.log" -v
+pty_has_text "ovpn-token signs for openvpn (OpenSC reads the card at each load" \
+    || fail "-v does not say that ovpn-token signs because of OpenSC"
 ovpn_pid=$(pty_openvpn_pid)
 [ -n "$ovpn_pid" ] || fail "no openvpn process found while connected"
 proc_args "$ovpn_pid" | grep -qx -- "--management-external-key" || fail "openvpn without --management-external-key"
@@ -44,13 +52,7 @@ pty_expect_exit 0 10
 pty_stop
 
 log "b) --no-external-key: openvpn's own PKCS#11 support"
-pty_start "$OVPN_TOKEN" start --no-external-key --log "$T/client.log" "$T/client.conf"
-pty_expect_text "Using the only certificate: client1 (issuer Test CA, expires $expires)" 30
-pty_expect_text "PIN for token 'client1':" 30
-pty_type "$SC_PIN"
-pty_expect "Connected to 127\.0\.0\.1:$PORT" 30 "not connected"
-grep -q "VERIFY OK: depth=0, CN=client1" "$T/server.log" || fail "the server did not verify client1"
-if pty_screen | grep -Fq "$SC_PIN"; then fail "the PIN is visible on screen"; fi
+connect_in_terminal "$T/client.log" --no-external-key
 # OpenVPN got the card's id from us, and the PIN through the management interface.
 grep -Fq "MANAGEMENT: CMD 'needstr \"pkcs11-id-request\" \"Common\\\\x20Access\\\\x20Card/" "$T/client.log" \
     || fail "OpenVPN did not get the card's id"
