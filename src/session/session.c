@@ -33,7 +33,13 @@
  * the supervisor's, openvpn/supervise.h, as it is serve's; this file says what each step means
  * to the person and decides what is worth a restart.
  */
-/* How often a starting openvpn's management interface is tried ... */
+/*
+ * How often a starting openvpn's management interface is tried: openvpn opens it some
+ * milliseconds after its start, and our module's load and its hold release both wait for the
+ * connection, so the first second is tried closely; a slow start is then tried less often.
+ */
+#define STARTING_FIRST_RETRY_MS 5
+#define STARTING_FIRST_MS 1000
 #define STARTING_RETRY_MS 50
 /* ... and, once reached, how often we ask again who serves it when the system could not say. */
 #define UNVERIFIED_RETRY_MS 500
@@ -43,6 +49,7 @@ struct openvpn_life {
 	struct supervisor sup;          /* its phase and deadlines */
 	bool managing;                  /* the management connection is ours */
 	long long next_try;             /* starting: the next connect */
+	long long spawned_at;           /* starting: when this openvpn was spawned */
 	char open_err[512];             /* starting: why the last try did not get through */
 	bool unverified;                /* ... it got through, but nobody could say to whom */
 	int result;                     /* the exit code the whole run ends with */
@@ -654,6 +661,7 @@ static void spawn(struct session *s)
 	}
 	sup_spawned(&s->life.sup, now);
 	s->life.next_try = now;
+	s->life.spawned_at = now;
 }
 
 /* Asked to end without a management connection to say it through: its process is told. */
@@ -689,7 +697,9 @@ static void try_management(struct session *s)
 		break;
 	}
 	/* Each try that reached openvpn is a connection it logs: fewer of those. */
-	s->life.next_try = now + (s->life.unverified ? UNVERIFIED_RETRY_MS : STARTING_RETRY_MS);
+	s->life.next_try = now + (s->life.unverified                          ? UNVERIFIED_RETRY_MS
+	                          : now - s->life.spawned_at < STARTING_FIRST_MS ? STARTING_FIRST_RETRY_MS
+	                                                                         : STARTING_RETRY_MS);
 }
 
 static void start_expired(struct session *s)
