@@ -147,6 +147,7 @@ static void open_question(struct session_core *c, enum ask_kind kind,
 	q->typed[0] = '\0';
 }
 
+static void set_prompt(struct session_core *c, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
 static void set_prompt(struct session_core *c, const char *fmt, va_list ap)
 {
 	if (vsnprintf(c->question.prompt, sizeof c->question.prompt, fmt, ap) < 0)
