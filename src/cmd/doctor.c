@@ -122,9 +122,7 @@ static void check_config_files(struct doctor *d, const struct ovpn_config *cfg)
 static bool check_signer(struct doctor *d, const struct options *opts,
                          const struct ovpn_config_settings *settings)
 {
-	enum signer_asked asked = opts->external_key      ? SIGNER_ASKED_OVPN_TOKEN
-	                          : opts->no_external_key ? SIGNER_ASKED_OPENVPN
-	                                                  : SIGNER_ASKED_NOTHING;
+	enum signer_asked asked = signer_asked_by(opts->external_key, opts->no_external_key);
 	struct signer_choice c = signer_choose(asked, settings, opts->provider, false);
 
 	if (c.ovpn_token_signs && asked == SIGNER_ASKED_NOTHING)

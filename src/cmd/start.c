@@ -403,9 +403,7 @@ static int check_provider(const struct ovpn_config_settings *settings, const cha
 static void choose_signer(const struct options *opts, const struct ovpn_config_settings *settings,
                           struct start_run *l)
 {
-	enum signer_asked asked = opts->external_key      ? SIGNER_ASKED_OVPN_TOKEN
-	                          : opts->no_external_key ? SIGNER_ASKED_OPENVPN
-	                                                  : SIGNER_ASKED_NOTHING;
+	enum signer_asked asked = signer_asked_by(opts->external_key, opts->no_external_key);
 	struct signer_choice c = signer_choose(asked, settings, opts->provider, l->via_service);
 
 	l->external_key = c.ovpn_token_signs;

@@ -4,16 +4,7 @@
 #include <string.h>
 
 #include "openvpn/signer_choice.h"
-
-static const char *base_name(const char *path)
-{
-	const char *base = path;
-
-	for (const char *p = path; *p != '\0'; p++)
-		if (*p == '/' || *p == '\\')
-			base = p + 1;
-	return base;
-}
+#include "platform/platform.h"
 
 /* Windows' file names ignore case: "OpenSC-PKCS11.DLL" is the same module. */
 static bool contains_nocase(const char *s, const char *part)
@@ -34,7 +25,14 @@ static bool contains_nocase(const char *s, const char *part)
 
 bool signer_module_is_opensc(const char *path)
 {
-	return path != NULL && contains_nocase(base_name(path), "opensc-pkcs11.");
+	return path != NULL && contains_nocase(plat_path_base(path), "opensc-pkcs11.");
+}
+
+enum signer_asked signer_asked_by(bool external_key, bool no_external_key)
+{
+	return external_key      ? SIGNER_ASKED_OVPN_TOKEN
+	       : no_external_key ? SIGNER_ASKED_OPENVPN
+	                         : SIGNER_ASKED_NOTHING;
 }
 
 struct signer_choice signer_choose(enum signer_asked asked,

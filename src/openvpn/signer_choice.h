@@ -22,6 +22,9 @@ struct signer_choice {
 	const char *why; /* for a person, e.g. in start's -v output */
 };
 
+/* What the command line said: --external-key, --no-external-key (never both: the parser). */
+enum signer_asked signer_asked_by(bool external_key, bool no_external_key);
+
 /*
  * provider: the module ovpn-token loads (--provider), NULL for the config's; via_service:
  * OpenVPN's interactive service starts openvpn, and it passes no external-key option.

@@ -49,7 +49,6 @@ struct openvpn_life {
 	struct supervisor sup;          /* its phase and deadlines */
 	bool managing;                  /* the management connection is ours */
 	long long next_try;             /* starting: the next connect */
-	long long spawned_at;           /* starting: when this openvpn was spawned */
 	char open_err[512];             /* starting: why the last try did not get through */
 	bool unverified;                /* ... it got through, but nobody could say to whom */
 	int result;                     /* the exit code the whole run ends with */
@@ -661,7 +660,6 @@ static void spawn(struct session *s)
 	}
 	sup_spawned(&s->life.sup, now);
 	s->life.next_try = now;
-	s->life.spawned_at = now;
 }
 
 /* Asked to end without a management connection to say it through: its process is told. */
@@ -698,8 +696,9 @@ static void try_management(struct session *s)
 	}
 	/* Each try that reached openvpn is a connection it logs: fewer of those. */
 	s->life.next_try = now + (s->life.unverified                          ? UNVERIFIED_RETRY_MS
-	                          : now - s->life.spawned_at < STARTING_FIRST_MS ? STARTING_FIRST_RETRY_MS
-	                                                                         : STARTING_RETRY_MS);
+	                          : now - s->life.sup.run_started < STARTING_FIRST_MS
+	                              ? STARTING_FIRST_RETRY_MS
+	                              : STARTING_RETRY_MS);
 }
 
 static void start_expired(struct session *s)

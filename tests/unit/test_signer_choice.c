@@ -78,6 +78,9 @@ static void test_asked_wins(void **state)
 	assert_true(signs(SIGNER_ASKED_OVPN_TOKEN, &softhsm, NULL, false));
 	assert_string_equal(signer_choose(SIGNER_ASKED_OPENVPN, &opensc, NULL, false).why,
 	                    "--no-external-key");
+	assert_int_equal(signer_asked_by(true, false), SIGNER_ASKED_OVPN_TOKEN);
+	assert_int_equal(signer_asked_by(false, true), SIGNER_ASKED_OPENVPN);
+	assert_int_equal(signer_asked_by(false, false), SIGNER_ASKED_NOTHING);
 }
 
 /* What openvpn must do itself: the service passes no external-key option; a fixed pkcs11-id. */
